@@ -1,0 +1,139 @@
+/**
+ * The domain records, as zod schemas: every item read back from DynamoDB is parsed through one of these
+ * before use, so a malformed item fails loudly where it is read rather than somewhere downstream.
+ * All instants are UTC ISO-8601 strings.
+ */
+import { z } from 'zod';
+
+export const isoInstant = z.iso.datetime({ offset: false });
+export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
+export const id = z.string().min(1).max(64);
+
+export const clinicSchema = z.object({
+  id,
+  name: z.string().min(1).max(120),
+  /** The venue as written in texts; kept short so texts fit one segment. */
+  venue: z.string().min(1).max(40),
+  address: z.string().max(300).default(''),
+  area: z.string().max(80).default(''),
+  createdAt: isoInstant,
+});
+export type Clinic = z.infer<typeof clinicSchema>;
+
+export const equityFlagsSchema = z.object({
+  /** Index of Multiple Deprivation decile of the home postcode, 1 = most deprived. */
+  imdDecile: z.number().int().min(1).max(10).optional(),
+  needsCarer: z.boolean().default(false),
+  parentalMentalHealth: z.boolean().default(false),
+  vulnerable: z.boolean().default(false),
+  doNotText: z.boolean().default(false),
+});
+export type EquityFlags = z.infer<typeof equityFlagsSchema>;
+
+export const clientSchema = z.object({
+  id,
+  /** The child's first name (or the expectant parent's), used in texts; never logged. */
+  firstName: z.string().min(1).max(40),
+  familyName: z.string().max(60).default(''),
+  phone: e164Phone,
+  language: z.string().default('en'),
+  dateOfBirth: z.iso.date().optional(),
+  /** For antenatal contacts: the expected date of delivery. */
+  dueDate: z.iso.date().optional(),
+  flags: equityFlagsSchema,
+  optedOut: z.boolean().default(false),
+  namedHealthVisitor: z.string().max(120).optional(),
+  history: z
+    .object({
+      attended: z.number().int().default(0),
+      dna: z.number().int().default(0),
+      wnb: z.number().int().default(0),
+      consecutiveWnb: z.number().int().default(0),
+    })
+    .default({ attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 }),
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+});
+export type Client = z.infer<typeof clientSchema>;
+
+export const SLOT_STATUSES = ['FREE', 'OFFERING', 'BOOKED', 'WITHDRAWN'] as const;
+export const slotSchema = z.object({
+  id,
+  clinicId: id,
+  type: z.string(),
+  startsAt: isoInstant,
+  durationMinutes: z.number().int().positive(),
+  /** The clinic's local calendar day of the start, yyyy-mm-dd. */
+  localDay: z.iso.date(),
+  status: z.enum(SLOT_STATUSES),
+  bookingId: id.optional(),
+  /** Set when a slot becomes FREE after having been booked, to tell the backfill why. */
+  freedAt: isoInstant.optional(),
+  freedBy: z.string().optional(),
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+});
+export type Slot = z.infer<typeof slotSchema>;
+
+export const TIER_STATUSES = ['PENDING', 'SENDING', 'SENT', 'SKIPPED'] as const;
+export type TierStatus = (typeof TIER_STATUSES)[number];
+
+export const tierStateSchema = z.object({
+  kind: z.enum(['confirmation', 'reminder']),
+  dueAt: isoInstant,
+  status: z.enum(TIER_STATUSES),
+  attempts: z.number().int().default(0),
+  claimedAt: isoInstant.optional(),
+  sentAt: isoInstant.optional(),
+  messageId: z.string().optional(),
+  skipReason: z.string().optional(),
+  lastError: z.string().optional(),
+});
+export type TierState = z.infer<typeof tierStateSchema>;
+
+export const BOOKING_STATUSES = ['BOOKED', 'CANCELLED', 'ATTENDED', 'DNA', 'WNB'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const bookingSchema = z.object({
+  id,
+  /** A short reference the family can quote in a reply ("CANCEL 4821"). */
+  ref: z.string().regex(/^\d{4}$/),
+  slotId: id,
+  clientId: id,
+  clinicId: id,
+  type: z.string(),
+  startsAt: isoInstant,
+  durationMinutes: z.number().int().positive(),
+  localDay: z.iso.date(),
+  phone: e164Phone,
+  status: z.enum(BOOKING_STATUSES),
+  source: z.enum(['staff', 'import', 'offer']),
+  bookedAt: isoInstant,
+  bookedBy: z.string(),
+  /** The reminder plan: tier id → state. */
+  tiers: z.record(z.string(), tierStateSchema),
+  cancelledAt: isoInstant.optional(),
+  cancelledBy: z.string().optional(),
+  cancelReason: z.string().optional(),
+  cancelNoticeMinutes: z.number().int().optional(),
+  lateCancellation: z.boolean().optional(),
+  updatedAt: isoInstant,
+});
+export type Booking = z.infer<typeof bookingSchema>;
+
+export const messageSchema = z.object({
+  id,
+  direction: z.enum(['OUT', 'IN']),
+  phone: e164Phone,
+  body: z.string(),
+  at: isoInstant,
+  /** For outbound texts: which template, segments and encoding. */
+  kind: z.string().optional(),
+  segments: z.number().int().optional(),
+  encoding: z.enum(['GSM-7', 'UCS-2']).optional(),
+  providerMessageId: z.string().optional(),
+  bookingId: id.optional(),
+  offerId: id.optional(),
+  clientId: id.optional(),
+});
+export type Message = z.infer<typeof messageSchema>;
