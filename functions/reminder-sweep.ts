@@ -1,4 +1,27 @@
-// Entry point under construction; see functions/core and functions/store.
-export const handler = async (): Promise<void> => {
-  throw new Error('not implemented yet');
+/** Every 5 minutes (EventBridge Scheduler, Europe/London): send the reminder tiers that are due. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { runReminderSweep, type SweepReport } from '#services/reminders.ts';
+
+const deps = depsFromEnv();
+
+export const sweep = async (): Promise<SweepReport> => {
+  const report = await runReminderSweep(deps);
+  metrics.addMetric('RemindersSent', MetricUnit.Count, report.sent);
+  metrics.addMetric('RemindersFailed', MetricUnit.Count, report.failed);
+  metrics.addMetric('RemindersSkipped', MetricUnit.Count, report.skipped);
+  metrics.addMetric('RemindersDeferred', MetricUnit.Count, report.deferred);
+  metrics.addMetric('SweepItemsRead', MetricUnit.Count, report.itemsRead);
+  logger.info('reminder sweep finished', { ...report });
+  return report;
 };
+
+export const handler = middy(sweep)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -48,7 +48,7 @@ export const INDEXES = {
   offersByExpiry: {
     name: 'offersByExpiry',
     partitionKey: { name: 'expiryShard', type: 'S' },
-    sortKey: { name: 'expiresAt', type: 'S' },
+    sortKey: { name: 'expiryDueAt', type: 'S' },
     servesPattern: 'pending offers whose hold ends at or before now (sharded, sparse)',
   },
   openByKind: {

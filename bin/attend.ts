@@ -1,0 +1,84 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The Attend CLI.
+ *   attend local [--in-memory] [--port 3000] [--trust example] [--frozen-clock]   the whole system, locally
+ *   attend bench                                                                   benchmarks (prints a table)
+ */
+import { parseArgs } from 'node:util';
+import { loadTrustConfig, TrustConfigError } from '../lib/trust-config.ts';
+import { JavaMissingError } from '../local/dynamodb-local.ts';
+
+const USAGE = `Usage:
+  attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
+  attend bench [--sizes 10000,100000]`;
+
+async function local(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'in-memory': { type: 'boolean', default: false },
+      port: { type: 'string', default: process.env.PORT ?? '3000' },
+      trust: { type: 'string', default: process.env.ATTEND_TRUST ?? 'example' },
+      'frozen-clock': { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, not "${values.port}"`);
+  const config = loadTrustConfig(values.trust);
+  const { startLocal } = await import('../local/runtime.ts');
+  const started = Date.now();
+  const runtime = await startLocal({
+    config,
+    port,
+    dataDir: values['in-memory'] ? undefined : `.attend/${config.trustId}`,
+    frozenClock: values['frozen-clock'],
+    print: (line) => console.log(line),
+  });
+  console.log(
+    [
+      '',
+      `Attend is running for ${config.trustName} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+      `  Admin API     ${runtime.url}/health`,
+      `  Outbox        ${runtime.url}/dev/sms/outbox`,
+      `  Events        ${runtime.url}/dev/events`,
+      `  Clock         ${runtime.url}/dev/clock   (virtual now: ${runtime.clock.now().toISOString()})`,
+      `  Data          ${values['in-memory'] ? 'in memory (discarded on exit)' : `.attend/${config.trustId}`}`,
+      'Move time forward with: curl -X POST localhost:' +
+        runtime.port +
+        `/dev/clock -d '{"now":"<ISO date-time>"}'`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'local':
+      return local(rest);
+    case 'bench': {
+      const { runBench } = await import('../bench/run.ts');
+      return runBench(rest);
+    }
+    default:
+      console.error(USAGE);
+      process.exit(command ? 2 : 0);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof TrustConfigError || err instanceof JavaMissingError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { equityFlagsSchema } from '#core/model.ts';
+import { normaliseMobile } from '#core/phone.ts';
+import { NotFoundError, ValidationError } from '#runtime/errors.ts';
+import { json, readJson, readQuery } from '#runtime/http.ts';
+import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
+import type { RegisterRoutes } from './context.ts';
+
+export const createClientBody = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{2,64}$/)
+    .optional(),
+  firstName: z.string().trim().min(1).max(40),
+  familyName: z.string().trim().max(60).default(''),
+  phone: z.string().trim().min(1, 'a mobile number is required'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'expected a language code such as "en" or "cy"')
+    .optional(),
+  dateOfBirth: z.iso.date().optional(),
+  dueDate: z.iso.date().optional(),
+  flags: equityFlagsSchema.default({
+    needsCarer: false,
+    parentalMentalHealth: false,
+    vulnerable: false,
+    doNotText: false,
+  }),
+  namedHealthVisitor: z.string().trim().max(120).optional(),
+});
+
+export const registerClientRoutes: RegisterRoutes = (router, deps) => {
+  const phoneOrFail = (input: string, field: string): string => {
+    const result = normaliseMobile(input, deps.config.allowedCountries);
+    if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
+    return result.e164;
+  };
+
+  router.post('/clients', async ({ req }) => {
+    const body = await readJson(req, createClientBody);
+    const now = deps.now().toISOString();
+    const client = await createClient(deps.store, {
+      ...body,
+      id: body.id ?? randomUUID(),
+      phone: phoneOrFail(body.phone, 'phone'),
+      language: body.language ?? deps.config.defaultLanguage,
+      optedOut: false,
+      history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
+      createdAt: now,
+      updatedAt: now,
+    });
+    return json(201, client);
+  });
+
+  router.get('/clients', async ({ req }) => {
+    const query = readQuery(
+      req,
+      z.object({ phone: z.string().min(1, 'give ?phone= to find clients by phone') }),
+    );
+    return json(200, { items: await clientsByPhone(deps.store, phoneOrFail(query.phone, 'query.phone')) });
+  });
+
+  router.get('/clients/:id', async ({ params }) => {
+    const client = await getClient(deps.store, params.id!);
+    if (!client) throw new NotFoundError(`Client ${params.id} does not exist`);
+    return json(200, client);
+  });
+};

@@ -1,0 +1,30 @@
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import { errorResponse, json } from '#runtime/http.ts';
+import type { Deps } from '#services/deps.ts';
+import { registerBookingRoutes } from './bookings.ts';
+import { registerClientRoutes } from './clients.ts';
+import { registerClinicRoutes } from './clinics.ts';
+import type { RegisterRoutes } from './context.ts';
+import { registerSlotRoutes } from './slots.ts';
+import { registerTemplateRoutes } from './templates.ts';
+
+/** Every resource module; a later resource is one more entry here. */
+const RESOURCES: RegisterRoutes[] = [
+  registerClinicRoutes,
+  registerClientRoutes,
+  registerSlotRoutes,
+  registerBookingRoutes,
+  registerTemplateRoutes,
+];
+
+export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {
+  const router = new Router({ logger: deps.log as never });
+  router.get('/health', async () =>
+    json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() }),
+  );
+  for (const register of [...RESOURCES, ...extra]) register(router, deps);
+  router.errorHandler(Error, async (err) => errorResponse(err, deps.log));
+  router.notFound(async (err) => errorResponse(err, deps.log));
+  router.methodNotAllowed(async (err) => errorResponse(err, deps.log));
+  return router;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { renderText } from '#core/templates.ts';
+import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#lib/trust-config.ts';
+import { ValidationError } from '#runtime/errors.ts';
+import { json, readJson } from '#runtime/http.ts';
+import type { RegisterRoutes } from './context.ts';
+
+export const previewBody = z.object({
+  key: z.enum(TEMPLATE_KEYS),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .optional(),
+  type: z.string().optional(),
+  /** Sample values; sensible examples are used for any left out. */
+  vars: z.partialRecord(z.enum(TEMPLATE_PLACEHOLDERS), z.string().max(200)).default({}),
+});
+
+const SAMPLE = {
+  name: 'Amelia',
+  day: 'Tue 3 Dec',
+  time: '10:30',
+  venue: 'Riverside Children’s Centre',
+  ref: '4821',
+  choices: 'Reply CANCEL 4821 for Tue 3 Dec 10:30, CANCEL 7730 for Thu 5 Dec 14:00',
+  holdMinutes: '60',
+};
+
+export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
+  router.post('/templates/preview', async ({ req }) => {
+    const body = await readJson(req, previewBody);
+    const type = body.type ?? Object.keys(deps.config.appointmentTypes)[0];
+    if (type && !deps.config.appointmentTypes[type]) {
+      throw new ValidationError('Request body is invalid', [
+        { field: 'type', message: 'unknown appointment type' },
+      ]);
+    }
+    const text = renderText(deps.config, {
+      key: body.key,
+      language: body.language ?? deps.config.defaultLanguage,
+      typeId: type,
+      vars: { ...SAMPLE, ...body.vars },
+    });
+    return json(200, {
+      text: text.body,
+      language: text.language,
+      encoding: text.encoding,
+      segments: text.segments,
+      characters: text.characters,
+      costGbp: Math.round(text.segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000,
+    });
+  });
+};

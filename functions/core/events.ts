@@ -1,0 +1,65 @@
+/**
+ * Domain events Attend puts on the trust's EventBridge bus. Each detail has a zod schema; details carry
+ * ids and times for the trust's integration engine, never names, phone numbers or clinical detail.
+ */
+import { z } from 'zod';
+import { id, isoInstant } from './model.ts';
+
+export const EVENT_SOURCE = 'attend';
+
+export const eventDetailSchemas = {
+  AppointmentBooked: z.object({
+    bookingId: id,
+    slotId: id,
+    clientId: id,
+    clinicId: id,
+    appointmentType: z.string(),
+    startsAt: isoInstant,
+    source: z.enum(['staff', 'import', 'offer']),
+    bookedAt: isoInstant,
+  }),
+  AppointmentCancelled: z.object({
+    bookingId: id,
+    slotId: id,
+    clientId: id,
+    clinicId: id,
+    appointmentType: z.string(),
+    startsAt: isoInstant,
+    cancelledBy: z.enum(['staff', 'sms', 'swap']),
+    noticeMinutes: z.number().int(),
+    late: z.boolean(),
+    cancelledAt: isoInstant,
+  }),
+  SlotOffered: z.object({
+    slotId: id,
+    offerIds: z.array(id),
+    wave: z.number().int().min(1),
+    offeredAt: isoInstant,
+  }),
+  SlotFilled: z.object({
+    slotId: id,
+    bookingId: id,
+    offerId: id,
+    minutesToFill: z.number(),
+    filledAt: isoInstant,
+  }),
+  SlotUnfilled: z.object({ slotId: id, reason: z.string(), offersMade: z.number().int(), at: isoInstant }),
+  ClientOptedOut: z.object({ clientIds: z.array(id), optedOut: z.boolean(), at: isoInstant }),
+  WasNotBroughtEscalation: z.object({
+    clientId: id,
+    bookingId: id,
+    followUpId: id,
+    consecutiveWnb: z.number().int(),
+    reason: z.string(),
+    at: isoInstant,
+  }),
+} as const;
+
+export type EventType = keyof typeof eventDetailSchemas;
+export type EventDetail<T extends EventType> = z.infer<(typeof eventDetailSchemas)[T]>;
+export type DomainEvent = { [T in EventType]: { type: T; detail: EventDetail<T> } }[EventType];
+
+/** Validates a detail against its schema (throws on a programming error, never sends a bad event). */
+export function domainEvent<T extends EventType>(type: T, detail: EventDetail<T>): DomainEvent {
+  return { type, detail: eventDetailSchemas[type].parse(detail) } as DomainEvent;
+}

@@ -1,0 +1,94 @@
+/**
+ * The short-notice waitlist and the offers made from it, as zod schemas. Like model.ts, every item read
+ * back from DynamoDB is parsed through one of these, and every instant is a UTC ISO-8601 string.
+ */
+import { z } from 'zod';
+import { e164Phone, id, isoInstant } from '#core/model.ts';
+
+export const DAYS_OF_WEEK = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time as HH:MM');
+
+/**
+ * A time the family can come, in the trust's local time. A window never crosses midnight: clinics do not
+ * run overnight, and a wrapping window would make "is this appointment inside it" ambiguous.
+ */
+export const availabilityWindowSchema = z
+  .object({
+    days: z.array(z.enum(DAYS_OF_WEEK)).min(1),
+    from: localTime,
+    to: localTime,
+  })
+  .refine((w) => w.from < w.to, { message: '"from" must be earlier than "to"', path: ['to'] });
+export type AvailabilityWindow = z.infer<typeof availabilityWindowSchema>;
+
+/**
+ * The equity inputs to the priority score, copied from the client when the entry is written so the
+ * score stored on the entry (and sorted on by the waitlistByType index) can be explained later.
+ */
+export const priorityInputsSchema = z.object({
+  /** Index of Multiple Deprivation decile of the home postcode, 1 = most deprived. */
+  imdDecile: z.number().int().min(1).max(10).optional(),
+  needsCarer: z.boolean().default(false),
+  parentalMentalHealth: z.boolean().default(false),
+  vulnerable: z.boolean().default(false),
+});
+export type PriorityInputs = z.infer<typeof priorityInputsSchema>;
+
+/** One line of a score's explanation: which factor scored, how many points, and why, in plain words. */
+export const scorePartSchema = z.object({
+  factor: z.string().min(1),
+  points: z.number(),
+  detail: z.string().min(1),
+});
+export type ScorePart = z.infer<typeof scorePartSchema>;
+
+export const WAITLIST_STATUSES = ['WAITING', 'OFFERED', 'BOOKED', 'REMOVED'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+export const waitlistEntrySchema = z.object({
+  id,
+  clientId: id,
+  /** The appointment type id, a key of the trust config's appointmentTypes. */
+  type: z.string().min(1),
+  acceptableClinicIds: z.array(id).min(1),
+  /** Empty means the family can come at any time. */
+  availability: z.array(availabilityWindowSchema).default([]),
+  /** Local dates; when absent, the child's Healthy Child Programme window for the type applies. */
+  earliestDate: z.iso.date().optional(),
+  latestDate: z.iso.date().optional(),
+  /** Without explicit consent to short-notice texts the family is never offered a slot. */
+  consentToShortNotice: z.boolean(),
+  priorityInputs: priorityInputsSchema,
+  rebookRequests: z.number().int().min(0).default(0),
+  /** A later BOOKED booking for the same contact that the family would give up for an earlier slot. */
+  currentBookingId: id.optional(),
+  status: z.enum(WAITLIST_STATUSES),
+  addedAt: isoInstant,
+  updatedAt: isoInstant,
+  score: z.number(),
+});
+export type WaitlistEntry = z.infer<typeof waitlistEntrySchema>;
+
+export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'TAKEN'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+export const offerSchema = z.object({
+  id,
+  /** A short reference the family can quote in a reply ("YES 4821"). */
+  ref: z.string().regex(/^\d{4}$/),
+  slotId: id,
+  entryId: id,
+  clientId: id,
+  phone: e164Phone,
+  wave: z.number().int().min(1),
+  status: z.enum(OFFER_STATUSES),
+  offeredAt: isoInstant,
+  expiresAt: isoInstant,
+  respondedAt: isoInstant.optional(),
+  /** The score and its explanation at the moment of offering, kept so a trust can audit who was offered what, and why. */
+  score: z.number(),
+  breakdown: z.array(scorePartSchema),
+});
+export type Offer = z.infer<typeof offerSchema>;

@@ -1,0 +1,46 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { SmsSendError } from '#runtime/errors.ts';
+import type { OutboundSms, SmsSender } from './sms-sender.ts';
+
+export interface SnsSmsSettings {
+  smsType: 'Transactional' | 'Promotional';
+  originationNumber?: string;
+  senderId?: string;
+}
+
+/**
+ * Sends through SNS Publish to a phone number. The origination number is what makes replies come
+ * back to the trust's two-way number; the sender ID is only for trusts that choose one-way texts.
+ */
+export class SnsSmsSender implements SmsSender {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly settings: SnsSmsSettings,
+  ) {}
+
+  async send(sms: OutboundSms): Promise<{ providerMessageId: string }> {
+    const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {
+      'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: this.settings.smsType },
+    };
+    if (this.settings.originationNumber) {
+      attributes['AWS.MM.SMS.OriginationNumber'] = {
+        DataType: 'String',
+        StringValue: this.settings.originationNumber,
+      };
+    }
+    if (this.settings.senderId) {
+      attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: this.settings.senderId };
+    }
+    try {
+      const out = await this.sns.send(
+        new PublishCommand({ PhoneNumber: sms.to, Message: sms.body, MessageAttributes: attributes }),
+      );
+      if (!out.MessageId) throw new Error('SNS returned no MessageId');
+      return { providerMessageId: out.MessageId };
+    } catch (err) {
+      // The SDK's message can echo the phone number, so only the error name travels on.
+      const name = (err as { name?: string }).name ?? 'Error';
+      throw new SmsSendError(`SNS Publish failed: ${name}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the services' dependencies from the environment, once per cold start. The adapters are chosen
+ * here: SNS and EventBridge in AWS; the local runtime registers its outbox and in-process bus first.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
+import type { SmsSender } from '#messaging/sms-sender.ts';
+import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
+import type { Deps } from '#services/deps.ts';
+import { createDocClient } from '#store/client.ts';
+import { clock } from './clock.ts';
+import { type Env, parseEnv } from './env.ts';
+import { logger, tracer } from './powertools.ts';
+
+interface LocalAdapters {
+  sms: SmsSender;
+  events: EventPublisher;
+}
+
+let localAdapters: LocalAdapters | undefined;
+
+/** Called by the local runtime before it loads any handler. */
+export function registerLocalAdapters(adapters: LocalAdapters): void {
+  localAdapters = adapters;
+}
+
+function local(name: string): LocalAdapters {
+  if (!localAdapters) throw new Error(`${name} is 'local' but no local runtime registered its adapters`);
+  return localAdapters;
+}
+
+export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
+  const db = createDocClient(
+    env.DYNAMODB_ENDPOINT
+      ? {
+          endpoint: env.DYNAMODB_ENDPOINT,
+          region: process.env.AWS_REGION ?? 'eu-west-2',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  tracer.captureAWSv3Client(db);
+  const sms: SmsSender =
+    env.SMS_ADAPTER === 'sns'
+      ? new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender)
+      : local('SMS_ADAPTER').sms;
+  let events: EventPublisher;
+  if (env.EVENTS_ADAPTER === 'eventbridge') {
+    if (!env.EVENT_BUS_NAME)
+      throw new Error('Invalid environment:\n  EVENT_BUS_NAME: required with EventBridge');
+    events = new EventBridgePublisher(
+      tracer.captureAWSv3Client(new EventBridgeClient({})),
+      env.EVENT_BUS_NAME,
+      env.trust.trustId,
+    );
+  } else {
+    events = local('EVENTS_ADAPTER').events;
+  }
+  return {
+    env,
+    store: { db, table: env.TABLE_NAME },
+    config: env.trust,
+    sms,
+    events,
+    now: clock.now,
+    log: logger,
+  };
+}

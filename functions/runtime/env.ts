@@ -1,0 +1,35 @@
+/**
+ * Environment for every handler, parsed once at cold start: a missing or malformed variable fails the
+ * init, not a request halfway through.
+ */
+import { z } from 'zod';
+import { parseTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the Attend table'),
+  IDEMPOTENCY_TABLE_NAME: z.string().min(3).optional(),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** Set only by the local runtime and tests, to point the SDK at DynamoDB Local. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  SMS_ADAPTER: z.enum(['sns', 'outbox']).default('sns'),
+  EVENTS_ADAPTER: z.enum(['eventbridge', 'local']).default('eventbridge'),
+  /** The validated trust config; inlined into each bundle by CDK at synth, set directly when local. */
+  ATTEND_TRUST_CONFIG: z.string().min(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON'),
+});
+
+export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(result.data.ATTEND_TRUST_CONFIG);
+  } catch {
+    throw new Error('Invalid environment:\n  ATTEND_TRUST_CONFIG: not valid JSON');
+  }
+  return { ...result.data, trust: parseTrustConfig(raw, 'ATTEND_TRUST_CONFIG') };
+}

@@ -1,0 +1,49 @@
+/**
+ * The small error tree. Domain code throws these; `toHttpError` in runtime/http.ts maps them to
+ * status codes in exactly one place. Anything else is a 500 that says little to the caller.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export abstract class AttendError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that fails validation; names each bad field. */
+export class ValidationError extends AttendError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AttendError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** A state change that the current state does not allow (e.g. cancelling a cancelled booking). */
+export class ConflictError extends AttendError {
+  readonly code: string;
+  constructor(message: string, code = 'CONFLICT', options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export class PayloadTooLargeError extends AttendError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** A text could not be handed to the SMS provider; the caller decides whether to retry. */
+export class SmsSendError extends AttendError {
+  readonly code = 'SMS_SEND_FAILED';
+}

@@ -1,0 +1,90 @@
+/**
+ * HTTP plumbing for the admin API: body and query parsing with zod, the one error shape
+ * `{ error: { code, message, fields? } }`, and the mapping from errors to status codes (the only place
+ * that mapping lives).
+ */
+import { HttpError } from '@aws-lambda-powertools/event-handler/http';
+import type { z } from 'zod';
+import {
+  AttendError,
+  ConflictError,
+  type FieldIssue,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from './errors.ts';
+import type { Log } from './powertools.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: FieldIssue[] };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+export function zodFields(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Reads a JSON body and validates it; a 400 names every bad field, a body over 1 MB is a 413. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const text = await req.text();
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError('Request body is larger than 1 MB');
+  }
+  let raw: unknown;
+  if (text.trim() === '') {
+    raw = {};
+  } else {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ValidationError('Request body is not valid JSON', [
+        { field: '(body)', message: 'expected a JSON object' },
+      ]);
+    }
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new ValidationError('Request body is invalid', zodFields(result.error));
+  return result.data;
+}
+
+/** Validates the query string (each parameter's first value). */
+export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
+  const result = schema.safeParse(params);
+  if (!result.success) throw new ValidationError('Query string is invalid', zodFields(result.error, 'query'));
+  return result.data;
+}
+
+/** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
+export function errorResponse(err: unknown, log: Log): Response {
+  if (err instanceof ValidationError) {
+    return json(400, {
+      error: { code: err.code, message: err.message, fields: err.fields },
+    } satisfies ErrorBody);
+  }
+  if (err instanceof NotFoundError) return json(404, { error: { code: err.code, message: err.message } });
+  if (err instanceof ConflictError) return json(409, { error: { code: err.code, message: err.message } });
+  if (err instanceof PayloadTooLargeError)
+    return json(413, { error: { code: err.code, message: err.message } });
+  if (err instanceof AttendError) return json(422, { error: { code: err.code, message: err.message } });
+  if (err instanceof HttpError) {
+    const code =
+      err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
+    return json(err.statusCode, { error: { code, message: err.message } });
+  }
+  log.error('unhandled error in admin API', { error: err as Error });
+  return json(500, {
+    error: { code: 'INTERNAL', message: 'Something went wrong; the error has been logged.' },
+  });
+}

@@ -1,0 +1,195 @@
+import type { Booking, Client, Clinic } from '#core/model.ts';
+import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
+import { mapWithConcurrency } from '#runtime/concurrency.ts';
+import {
+  claimTier,
+  clearDue,
+  completeTier,
+  dueRemindersPage,
+  earliestDue,
+  releaseTier,
+  skipTiers,
+} from '#store/bookings.ts';
+import { getClients } from '#store/clients.ts';
+import { getClinic } from '#store/clinics.ts';
+import { dueReminders } from '#store/keys.ts';
+import type { Deps } from './deps.ts';
+import { bookingText, outboundMessage } from './texts.ts';
+
+export interface SweepReport {
+  /** Items read from the due-reminders index and the client look-ups together. */
+  itemsRead: number;
+  due: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  deferred: number;
+}
+
+export type BookingOutcome = 'sent' | 'skipped' | 'failed' | 'deferred' | 'none';
+
+const emptyReport = (): SweepReport => ({
+  itemsRead: 0,
+  due: 0,
+  sent: 0,
+  skipped: 0,
+  failed: 0,
+  deferred: 0,
+});
+
+/** Clinics change rarely and a sweep touches few of them, so one look-up per clinic per sweep. */
+function clinicCache(deps: Deps): (id: string) => Promise<Clinic | undefined> {
+  const cache = new Map<string, Promise<Clinic | undefined>>();
+  return (id) => {
+    let found = cache.get(id);
+    if (!found) {
+      found = getClinic(deps.store, id);
+      cache.set(id, found);
+    }
+    return found;
+  };
+}
+
+/**
+ * One sweep: reads only bookings with a tier due now, shard by shard and page by page, and handles
+ * each with bounded concurrency. Safe to run twice at once: every send is preceded by a conditional
+ * claim.
+ */
+export async function runReminderSweep(deps: Deps): Promise<SweepReport> {
+  const report = emptyReport();
+  const now = deps.now();
+  const clinics = clinicCache(deps);
+  for (const shard of dueReminders.allShards()) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await dueRemindersPage(deps.store, shard, now.toISOString(), cursor);
+      cursor = page.next;
+      report.itemsRead += page.read;
+      report.due += page.items.length;
+      if (page.items.length === 0) continue;
+      const clients = await getClients(
+        deps.store,
+        page.items.map((b) => b.clientId),
+      );
+      report.itemsRead += clients.size;
+      const outcomes = await mapWithConcurrency(
+        page.items,
+        deps.config.reminders.sendConcurrency,
+        async (booking) => handleDueBooking(deps, booking, clients.get(booking.clientId), clinics, now),
+      );
+      for (const outcome of outcomes) if (outcome !== 'none') report[outcome]++;
+    } while (cursor);
+  }
+  return report;
+}
+
+/** Sends whatever is due for one booking right now (the confirmation, just after booking). */
+export async function sendDueForBooking(
+  deps: Deps,
+  booking: Booking,
+  client: Client,
+): Promise<BookingOutcome> {
+  return handleDueBooking(deps, booking, client, clinicCache(deps), deps.now());
+}
+
+async function handleDueBooking(
+  deps: Deps,
+  booking: Booking,
+  client: Client | undefined,
+  clinics: (id: string) => Promise<Clinic | undefined>,
+  now: Date,
+): Promise<BookingOutcome> {
+  const { config, store, log } = deps;
+  const leaseCutoff = new Date(now.getTime() - CLAIM_LEASE_MINUTES * 60_000).toISOString();
+  const decision = decideReminder({
+    booking,
+    client,
+    now,
+    quietHours: config.quietHours,
+    timeZone: config.timeZone,
+  });
+
+  switch (decision.action) {
+    case 'clear':
+      await clearDue(store, booking.id);
+      return 'none';
+    case 'wait':
+      return decision.reason === 'quiet-hours' ? 'deferred' : 'none';
+    case 'skip':
+      await skipTiers(store, { booking, tierIds: decision.tierIds, reason: decision.reason, leaseCutoff });
+      log.info('reminder tiers skipped', {
+        bookingId: booking.id,
+        tiers: decision.tierIds,
+        reason: decision.reason,
+      });
+      return 'skipped';
+    case 'send':
+      break;
+  }
+
+  const clinic = await clinics(booking.clinicId);
+  if (!client || !clinic) {
+    log.error('due booking refers to a missing client or clinic', { bookingId: booking.id });
+    return 'failed';
+  }
+  const claimedAt = now.toISOString();
+  const claimed = await claimTier(store, {
+    bookingId: booking.id,
+    tierId: decision.tierId,
+    supersede: decision.supersede,
+    now: claimedAt,
+    leaseCutoff,
+  });
+  if (!claimed) return 'none';
+  const tier = claimed.tiers[decision.tierId]!;
+
+  const text = bookingText(deps, tier.kind === 'confirmation' ? 'confirmation' : 'reminder', {
+    booking: claimed,
+    client,
+    clinic,
+  });
+  let providerMessageId: string;
+  try {
+    ({ providerMessageId } = await deps.sms.send({ to: claimed.phone, body: text.body }));
+  } catch (err) {
+    const giveUp = tier.attempts >= MAX_SEND_ATTEMPTS;
+    await releaseTier(store, {
+      booking: claimed,
+      tierId: decision.tierId,
+      claimedAt,
+      error: String((err as Error).message),
+      giveUp,
+    });
+    log.warn('reminder send failed', {
+      bookingId: booking.id,
+      tier: decision.tierId,
+      attempt: tier.attempts,
+      givenUp: giveUp,
+      error: (err as Error).name,
+    });
+    return 'failed';
+  }
+  const sentAt = deps.now().toISOString();
+  await completeTier(store, {
+    booking: claimed,
+    tierId: decision.tierId,
+    claimedAt,
+    sentAt,
+    message: outboundMessage(text, {
+      to: claimed.phone,
+      at: sentAt,
+      providerMessageId,
+      bookingId: claimed.id,
+      clientId: claimed.clientId,
+    }),
+    retentionDays: config.messages.retentionDays,
+  });
+  log.info('reminder sent', { bookingId: booking.id, tier: decision.tierId, segments: text.segments });
+  return 'sent';
+}
+
+/** The earliest due reminder across shards, so the local scheduler can skip ticks with nothing due. */
+export async function nextReminderDue(deps: Deps): Promise<string | undefined> {
+  const all = await Promise.all(dueReminders.allShards().map((shard) => earliestDue(deps.store, shard)));
+  return all.filter((d): d is string => d !== undefined).sort()[0];
+}

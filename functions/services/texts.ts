@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { formatDay, formatTime } from '#core/local-time.ts';
+import type { Booking, Client, Clinic, Message } from '#core/model.ts';
+import { renderText } from '#core/templates.ts';
+import type { TemplateKey } from '#lib/trust-config.ts';
+import { recordMessage } from '#store/messages.ts';
+import type { Deps } from './deps.ts';
+
+export interface RenderedText {
+  key: TemplateKey;
+  body: string;
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2';
+}
+
+/**
+ * Venue and names are often typed in word processors; their curly quotes and dashes would push a text
+ * from GSM-7 (160 characters) to UCS-2 (70), doubling or tripling its cost, so they are straightened.
+ */
+export function gsmFriendly(value: string): string {
+  return value
+    .replace(/[‘’‚‛]/g, "'")
+    .replace(/[“”„‟]/g, '"')
+    .replace(/[–—]/g, '-')
+    .replace(/…/g, '...');
+}
+
+/** Renders a text about one booking in the family's language: type in plain words, day, time, venue. */
+export function bookingText(
+  deps: Pick<Deps, 'config'>,
+  key: TemplateKey,
+  input: {
+    booking: Pick<Booking, 'type' | 'startsAt' | 'ref'>;
+    client: Pick<Client, 'firstName' | 'language'>;
+    clinic: Pick<Clinic, 'venue'>;
+  },
+  extra: Record<string, string> = {},
+): RenderedText {
+  const { config } = deps;
+  const language = input.client.language || config.defaultLanguage;
+  const text = renderText(config, {
+    key,
+    language,
+    typeId: input.booking.type,
+    vars: {
+      name: gsmFriendly(input.client.firstName),
+      day: formatDay(input.booking.startsAt, config.timeZone, language),
+      time: formatTime(input.booking.startsAt, config.timeZone),
+      venue: gsmFriendly(input.clinic.venue),
+      ref: input.booking.ref,
+      ...extra,
+    },
+  });
+  return { key, body: text.body, segments: text.segments, encoding: text.encoding };
+}
+
+export function outboundMessage(
+  text: RenderedText,
+  input: {
+    to: string;
+    at: string;
+    providerMessageId?: string;
+    bookingId?: string;
+    clientId?: string;
+    offerId?: string;
+  },
+): Message {
+  return {
+    id: randomUUID(),
+    direction: 'OUT',
+    phone: input.to,
+    body: text.body,
+    at: input.at,
+    kind: text.key,
+    segments: text.segments,
+    encoding: text.encoding,
+    providerMessageId: input.providerMessageId,
+    bookingId: input.bookingId,
+    clientId: input.clientId,
+    offerId: input.offerId,
+  };
+}
+
+/** Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it. */
+export async function sendAndRecord(
+  deps: Deps,
+  text: RenderedText,
+  input: { to: string; bookingId?: string; clientId?: string; offerId?: string },
+): Promise<Message> {
+  const { providerMessageId } = await deps.sms.send({ to: input.to, body: text.body });
+  const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
+  await recordMessage(deps.store, message, deps.config.messages.retentionDays);
+  return message;
+}

@@ -1,0 +1,51 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Clinic, clinicSchema } from '#core/model.ts';
+import { ConflictError } from '#runtime/errors.ts';
+import { isConditionFailure } from './client.ts';
+import type { StoreContext } from './context.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
+
+const toClinic = (item: Record<string, unknown>): Clinic =>
+  clinicSchema.parse(withoutStorageAttributes(item));
+
+export async function createClinic(ctx: StoreContext, clinic: Clinic): Promise<Clinic> {
+  try {
+    await ctx.db.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: { ...keys.clinic(clinic.id), entity: 'Clinic', ...clinic },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err))
+      throw new ConflictError(`Clinic ${clinic.id} already exists`, 'ALREADY_EXISTS');
+    throw err;
+  }
+  return clinic;
+}
+
+/** Pattern: clinic by id. */
+export async function getClinic(ctx: StoreContext, id: string): Promise<Clinic | undefined> {
+  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.table, Key: keys.clinic(id) }));
+  return Item ? toClinic(Item) : undefined;
+}
+
+/** Pattern: every clinic of the trust (one small partition). */
+export async function listClinics(ctx: StoreContext): Promise<Clinic[]> {
+  const clinics: Clinic[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.db.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.clinicsPartition },
+        ExclusiveStartKey: start,
+      }),
+    );
+    clinics.push(...(page.Items ?? []).map(toClinic));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return clinics;
+}

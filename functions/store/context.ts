@@ -1,0 +1,32 @@
+import { ValidationError } from '#runtime/errors.ts';
+import type { DocClient } from './client.ts';
+
+/** What every repository function needs: the document client and the table name. */
+export interface StoreContext {
+  readonly db: DocClient;
+  readonly table: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError('Invalid cursor', [
+    { field: 'cursor', message: 'not a cursor this API returned' },
+  ]);
+}

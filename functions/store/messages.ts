@@ -1,0 +1,96 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Message, messageSchema } from '#core/model.ts';
+import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
+import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+const toMessage = (item: Record<string, unknown>): Message =>
+  messageSchema.parse(withoutStorageAttributes(item));
+
+export function expiryEpoch(at: string, retentionDays: number): number {
+  return Math.floor(new Date(at).getTime() / 1000) + retentionDays * 86_400;
+}
+
+/**
+ * The items that record one message: the message itself (in the phone's history, newest first) and,
+ * for a text the provider accepted, a pointer from the provider's id so a reply can find what it
+ * answers. Both expire by TTL after the trust's retention period.
+ */
+export function messageItems(
+  _ctx: StoreContext,
+  message: Message,
+  retentionDays: number,
+): Record<string, unknown>[] {
+  const ttl = { [TTL_ATTRIBUTE]: expiryEpoch(message.at, retentionDays) };
+  const items: Record<string, unknown>[] = [
+    {
+      ...keys.message(message.id),
+      ...byPhone.message(message.phone, message.at, message.id),
+      entity: 'Message',
+      ...message,
+      ...ttl,
+    },
+  ];
+  if (message.providerMessageId) {
+    items.push({
+      ...keys.providerMessage(message.providerMessageId),
+      entity: 'MessagePointer',
+      messageId: message.id,
+      ...ttl,
+    });
+  }
+  return items;
+}
+
+export async function recordMessage(
+  ctx: StoreContext,
+  message: Message,
+  retentionDays: number,
+): Promise<void> {
+  for (const Item of messageItems(ctx, message, retentionDays)) {
+    await ctx.db.send(new PutCommand({ TableName: ctx.table, Item }));
+  }
+}
+
+/** Pattern: message by id. */
+export async function getMessage(ctx: StoreContext, id: string): Promise<Message | undefined> {
+  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.table, Key: keys.message(id) }));
+  return Item ? toMessage(Item) : undefined;
+}
+
+/** Pattern: the message a provider id refers to (what a reply answers). */
+export async function messageByProviderId(
+  ctx: StoreContext,
+  providerMessageId: string,
+): Promise<Message | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: keys.providerMessage(providerMessageId) }),
+  );
+  const messageId = Item?.messageId;
+  return typeof messageId === 'string' ? getMessage(ctx, messageId) : undefined;
+}
+
+/** Pattern: one phone's messages, newest first. */
+export async function messagesByPhone(
+  ctx: StoreContext,
+  phone: string,
+  page: { limit?: number; cursor?: string; since?: string } = {},
+): Promise<Page<Message>> {
+  const since = page.since ? `${byPhone.prefix.message}${page.since}` : byPhone.prefix.message;
+  const out = await ctx.db.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      IndexName: 'byPhone',
+      KeyConditionExpression: 'phonePk = :pk AND phoneSk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': byPhone.partition(phone),
+        ':from': since,
+        ':to': `${byPhone.prefix.message}~`,
+      },
+      ScanIndexForward: false,
+      Limit: page.limit ?? 50,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    }),
+  );
+  return { items: (out.Items ?? []).map(toMessage), cursor: encodeCursor(out.LastEvaluatedKey) };
+}

@@ -1,0 +1,73 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type Slot, slotSchema } from '#core/model.ts';
+import { ConflictError } from '#runtime/errors.ts';
+import { isConditionFailure } from './client.ts';
+import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
+import { byClinicDay, keys, withoutStorageAttributes } from './keys.ts';
+
+export const toSlot = (item: Record<string, unknown>): Slot =>
+  slotSchema.parse(withoutStorageAttributes(item));
+
+export function slotItem(slot: Slot): Record<string, unknown> {
+  return {
+    ...keys.slot(slot.id),
+    ...byClinicDay.slot(slot.clinicId, slot.localDay, slot.startsAt, slot.id),
+    entity: 'Slot',
+    ...slot,
+  };
+}
+
+/** Creates slots all-or-nothing (a clinic session), each only if its id is new. */
+export async function createSlots(ctx: StoreContext, slots: readonly Slot[]): Promise<Slot[]> {
+  for (let i = 0; i < slots.length; i += 100) {
+    try {
+      await ctx.db.send(
+        new TransactWriteCommand({
+          TransactItems: slots.slice(i, i + 100).map((slot) => ({
+            Put: {
+              TableName: ctx.table,
+              Item: slotItem(slot),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err))
+        throw new ConflictError('A slot with one of these ids already exists', 'ALREADY_EXISTS');
+      throw err;
+    }
+  }
+  return [...slots];
+}
+
+/** Pattern: slot by id. */
+export async function getSlot(ctx: StoreContext, id: string): Promise<Slot | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: keys.slot(id), ConsistentRead: true }),
+  );
+  return Item ? toSlot(Item) : undefined;
+}
+
+/** Pattern: a clinic's slots on one local day, in start order. */
+export async function slotsByClinicDay(
+  ctx: StoreContext,
+  clinicId: string,
+  localDay: string,
+  page: { limit?: number; cursor?: string } = {},
+): Promise<Page<Slot>> {
+  const out = await ctx.db.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      IndexName: 'byClinicDay',
+      KeyConditionExpression: 'clinicDayPk = :pk AND begins_with(clinicDaySk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': byClinicDay.partition(clinicId, localDay),
+        ':prefix': byClinicDay.prefix.slot,
+      },
+      Limit: page.limit ?? 100,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    }),
+  );
+  return { items: (out.Items ?? []).map(toSlot), cursor: encodeCursor(out.LastEvaluatedKey) };
+}

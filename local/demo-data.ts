@@ -1,0 +1,265 @@
+/**
+ * A fictional demo trust for the local runtime: a few clinics, families with varied languages and
+ * equity flags, and a few hundred bookings over the next three weeks. Phone numbers come only from
+ * Ofcom's drama range (07700 900000–900999), which is never allocated to a real phone.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { localDay, localToUtc } from '../functions/core/local-time.ts';
+import type { Booking, Client, Clinic, Slot, TierState } from '../functions/core/model.ts';
+import { planReminders } from '../functions/core/reminder-plan.ts';
+import type { Deps } from '../functions/services/deps.ts';
+import { createBooking } from '../functions/store/bookings.ts';
+import { createClient } from '../functions/store/clients.ts';
+import { createClinic } from '../functions/store/clinics.ts';
+import { createSlots } from '../functions/store/slots.ts';
+
+const SEEDED_KEY = { pk: 'LOCAL#SEEDED', sk: 'LOCAL#SEEDED' };
+
+const CLINICS: Omit<Clinic, 'createdAt'>[] = [
+  {
+    id: 'riverside',
+    name: "Riverside Children's Centre",
+    venue: "Riverside Children's Centre",
+    address: '1 Quay Street, Maidstone',
+    area: 'Maidstone',
+  },
+  {
+    id: 'oakwood',
+    name: 'Oakwood Health Centre',
+    venue: 'Oakwood Health Centre',
+    address: '12 Oakwood Road, Ashford',
+    area: 'Ashford',
+  },
+  {
+    id: 'harbour',
+    name: 'Harbour Family Hub',
+    venue: 'Harbour Family Hub',
+    address: '3 Marine Parade, Dover',
+    area: 'Dover',
+  },
+  {
+    id: 'meadow',
+    name: 'Meadow Lane Clinic',
+    venue: 'Meadow Lane Clinic',
+    address: '40 Meadow Lane, Canterbury',
+    area: 'Canterbury',
+  },
+];
+
+const FIRST_NAMES = [
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'Noah',
+  'Ava',
+  'Muhammad',
+  'Freya',
+  'Leo',
+  'Ivy',
+  'George',
+  'Maja',
+  'Jakub',
+  'Zofia',
+  'Andrei',
+  'Ioana',
+  'Elena',
+  'Cerys',
+  'Osian',
+  'Seren',
+  'Dylan',
+  'Aisha',
+  'Yusuf',
+  'Priya',
+  'Arjun',
+  'Grace',
+  'Harry',
+  'Lily',
+  'Jack',
+  'Poppy',
+  'Alfie',
+  'Mia',
+  'Theo',
+  'Sofia',
+  'Oscar',
+  'Evie',
+  'Archie',
+];
+const FAMILY_NAMES = [
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Nowak',
+  'Kowalski',
+  'Popescu',
+  'Ionescu',
+  'Evans',
+  'Davies',
+  'Khan',
+  'Patel',
+  'Begum',
+  'Wilson',
+  'Thomas',
+  'Roberts',
+  'Walker',
+  'Wright',
+  'Hughes',
+  'Edwards',
+  'Green',
+];
+
+/** Deterministic, so every fresh start shows the same demo. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SeedSummary {
+  clinics: number;
+  clients: number;
+  slots: number;
+  bookings: number;
+}
+
+/** Seeds once: a marker item records that it ran, so a persisted database is never seeded twice. */
+export async function seedDemoData(
+  deps: Deps,
+  options: { families?: number; bookings?: number } = {},
+): Promise<SeedSummary | undefined> {
+  const { store, config } = deps;
+  const marker = await store.db.send(new GetCommand({ TableName: store.table, Key: SEEDED_KEY }));
+  if (marker.Item) return undefined;
+
+  const random = prng(20261122);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+
+  for (const clinic of CLINICS) await createClinic(store, { ...clinic, createdAt: nowIso });
+
+  const familyCount = options.families ?? 240;
+  const clients: Client[] = [];
+  for (let i = 0; i < familyCount; i++) {
+    const language = random() < 0.78 ? 'en' : pick(['cy', 'pl', 'ro']);
+    // About one family in eight has two children sharing a parent's phone.
+    const phoneIndex = i % 8 === 7 && i > 0 ? i - 1 : i;
+    const imd = 1 + Math.floor(random() * 10);
+    const ageDays = Math.floor(random() * 900);
+    const client: Client = {
+      id: `demo-client-${String(i + 1).padStart(3, '0')}`,
+      firstName: pick(FIRST_NAMES),
+      familyName: pick(FAMILY_NAMES),
+      phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
+      language,
+      dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
+      flags: {
+        imdDecile: imd,
+        needsCarer: random() < 0.08,
+        parentalMentalHealth: random() < 0.12,
+        vulnerable: random() < 0.07,
+        doNotText: random() < 0.02,
+      },
+      optedOut: false,
+      namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
+      history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
+      createdAt: nowIso,
+      updatedAt: nowIso,
+    };
+    clients.push(client);
+    await createClient(store, client);
+  }
+
+  // Weekday sessions for the next three weeks, morning and afternoon, every 30 minutes.
+  const types = Object.keys(config.appointmentTypes);
+  const slots: Slot[] = [];
+  for (let d = 1; d <= 21; d++) {
+    const day = localDay(new Date(now.getTime() + d * 86_400_000), config.timeZone);
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (const clinic of CLINICS) {
+      for (const time of [
+        '09:00',
+        '09:30',
+        '10:00',
+        '10:30',
+        '11:00',
+        '11:30',
+        '13:30',
+        '14:00',
+        '14:30',
+        '15:00',
+        '15:30',
+      ]) {
+        const type = pick(types);
+        const startsAt = localToUtc(day, time, config.timeZone);
+        slots.push({
+          id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
+          clinicId: clinic.id,
+          type,
+          startsAt,
+          durationMinutes: 30,
+          localDay: day,
+          status: 'FREE',
+          createdAt: nowIso,
+          updatedAt: nowIso,
+        });
+      }
+    }
+  }
+  await createSlots(store, slots);
+
+  // Book most slots, as a busy service would be, with bookings made 1–14 days ago.
+  const wanted = Math.min(options.bookings ?? 320, slots.length);
+  const chosen = [...slots].sort(() => random() - 0.5).slice(0, wanted);
+  let booked = 0;
+  for (const [i, slot] of chosen.entries()) {
+    const client = clients[i % clients.length]!;
+    const bookedAt = new Date(now.getTime() - (1 + Math.floor(random() * 14)) * 86_400_000).toISOString();
+    const plan = planReminders({
+      startsAt: slot.startsAt,
+      bookedAt,
+      tiers: config.appointmentTypes[slot.type]!.tiers,
+      quietHours: config.quietHours,
+      timeZone: config.timeZone,
+      sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
+    });
+    const tiers: Record<string, TierState> = {};
+    for (const t of plan.planned) {
+      // Texts that would have gone out before the demo began are history, not something to send now.
+      tiers[t.id] =
+        t.dueAt <= nowIso
+          ? { kind: t.kind, dueAt: t.dueAt, status: 'SKIPPED', attempts: 0, skipReason: 'before-demo-start' }
+          : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
+    }
+    const booking: Booking = {
+      id: `demo-booking-${String(i + 1).padStart(3, '0')}`,
+      ref: String(1000 + ((i * 7919) % 9000)),
+      slotId: slot.id,
+      clientId: client.id,
+      clinicId: slot.clinicId,
+      type: slot.type,
+      startsAt: slot.startsAt,
+      durationMinutes: slot.durationMinutes,
+      localDay: slot.localDay,
+      phone: client.phone,
+      status: 'BOOKED',
+      source: 'import',
+      bookedAt,
+      bookedBy: 'demo-seed',
+      tiers,
+      updatedAt: bookedAt,
+    };
+    await createBooking(store, booking);
+    booked++;
+  }
+
+  await store.db.send(new PutCommand({ TableName: store.table, Item: { ...SEEDED_KEY, at: nowIso } }));
+  return { clinics: CLINICS.length, clients: clients.length, slots: slots.length, bookings: booked };
+}

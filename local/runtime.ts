@@ -1,0 +1,258 @@
+/**
+ * The local runtime behind `npm start`: DynamoDB Local, the table from the shared definition, demo data
+ * on first run, the schedules on a virtual clock, and the admin API served over HTTP by the same
+ * handler code that runs in Lambda. Only the adapters differ (outbox for SMS, in-process event bus).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
+import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
+import { useClock } from '../functions/runtime/clock.ts';
+import { createDocClient, type DocClient } from '../functions/store/client.ts';
+import type { TrustConfig } from '../lib/trust-config.ts';
+import { seedDemoData } from './demo-data.ts';
+import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { Scheduler } from './scheduler.ts';
+import { ensureTables } from './tables.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+export interface LocalOptions {
+  config: TrustConfig;
+  port?: number;
+  /** Keep data under this folder; omit for an in-memory database that is discarded on exit. */
+  dataDir?: string;
+  /** Use an already-running DynamoDB (tests share one); the runtime then does not start or stop it. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  seed?: boolean;
+  /** A frozen clock moves only when set (tests); otherwise it flows with real time. */
+  frozenClock?: boolean;
+  startAt?: Date;
+  print?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  clock: VirtualClock;
+  outbox: LocalOutbox;
+  events: LocalEventBus;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'LOCAL#CLOCK' };
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-2:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** Wraps an HTTP request as the payload-2.0 event a Lambda function URL delivers. */
+function functionUrlEvent(req: IncomingMessage, body: string, port: number): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', `http://localhost:${port}`);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  // The router builds the request URL from the Host header, so it must look like a real host.
+  headers.host = headers.host ?? `localhost:${port}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.searchParams.toString(),
+    headers,
+    queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams.entries()) : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host,
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
+
+export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  const print = options.print ?? (() => {});
+  const config = options.config;
+  const ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
+    ? undefined
+    : await startDynamoDbLocal({ dataDir: options.dataDir });
+  const endpoint = options.dynamoEndpoint ?? ddb!.endpoint;
+  const tableName = options.tableName ?? `attend-${config.trustId}`;
+  const idempotencyTable = `${tableName}-idempotency`;
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ensureTables(raw, { table: tableName, idempotencyTable });
+  const db: DocClient = createDocClient({ ...LOCAL_AWS, endpoint });
+
+  // The virtual clock resumes where it was left, so persisted demo data and the clock stay in step.
+  const saved = await db.send(new GetCommand({ TableName: tableName, Key: CLOCK_KEY }));
+  const savedNow = typeof saved.Item?.now === 'string' ? new Date(saved.Item.now) : undefined;
+  const clock = new VirtualClock(options.startAt ?? savedNow ?? new Date(), options.frozenClock ?? false);
+  useClock(() => clock.now());
+  const outbox = new LocalOutbox(() => clock.now(), print);
+  const events = new LocalEventBus(() => clock.now());
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    IDEMPOTENCY_TABLE_NAME: idempotencyTable,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    SMS_ADAPTER: 'outbox',
+    EVENTS_ADAPTER: 'local',
+    ATTEND_TRUST_CONFIG: JSON.stringify(config),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.ATTEND_LOG_LEVEL ?? 'WARN',
+  });
+
+  // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
+  // module scope.
+  const { registerLocalAdapters, depsFromEnv } = await import('../functions/runtime/deps-from-env.ts');
+  registerLocalAdapters({ sms: outbox, events });
+  const admin = (await import('../functions/admin-api.ts')).handler as unknown as Handler<
+    APIGatewayProxyEventV2,
+    APIGatewayProxyStructuredResultV2
+  >;
+  const sweepModule = await import('../functions/reminder-sweep.ts');
+  const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
+  const { nextReminderDue } = await import('../functions/services/reminders.ts');
+  const deps = depsFromEnv();
+
+  if (options.seed ?? true) {
+    const seeded = await seedDemoData(deps);
+    if (seeded)
+      print(
+        `Seeded the demo trust: ${seeded.clinics} clinics, ${seeded.clients} families, ${seeded.bookings} bookings.`,
+      );
+  }
+
+  const scheduler = new Scheduler(
+    clock,
+    [
+      {
+        name: 'reminder-sweep',
+        everyMinutes: config.reminders.sweepIntervalMinutes,
+        run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
+        nextWorkAt: () => nextReminderDue(deps),
+      },
+    ],
+    async () => {},
+    (name, err) => print(`[scheduler] ${name} failed: ${(err as Error).message}`),
+  );
+
+  const persistClock = () =>
+    db.send(new PutCommand({ TableName: tableName, Item: { ...CLOCK_KEY, now: clock.now().toISOString() } }));
+
+  let port = 0;
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path === '/dev/clock' && req.method === 'GET')
+        return send(res, 200, { now: clock.now().toISOString() });
+      if (path === '/dev/clock' && req.method === 'POST') {
+        let parsed: z.infer<typeof clockBody>;
+        try {
+          parsed = clockBody.parse(JSON.parse(body || '{}'));
+        } catch {
+          return send(res, 400, {
+            error: {
+              code: 'VALIDATION_FAILED',
+              message: 'Request body is invalid',
+              fields: [{ field: 'now', message: 'expected an ISO date-time, e.g. 2026-12-01T09:00:00Z' }],
+            },
+          });
+        }
+        const result = await scheduler.advanceTo(new Date(parsed.now));
+        await persistClock();
+        return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
+      }
+      if (path === '/dev/sms/outbox' && req.method === 'GET')
+        return send(res, 200, { items: outbox.entries });
+      if (path === '/dev/events' && req.method === 'GET') return send(res, 200, { items: events.events });
+      if (path.startsWith('/dev/'))
+        return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${path}` } });
+      const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
+      res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+      res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
+    })().catch((err: unknown) => {
+      print(`[http] ${(err as Error).message}`);
+      if (!res.headersSent) send(res, 500, { error: { code: 'INTERNAL', message: 'local runtime error' } });
+    });
+  });
+  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
+  port = (server.address() as AddressInfo).port;
+
+  // With a flowing clock, schedules run as real time passes, just as they would in AWS.
+  const timer = options.frozenClock
+    ? undefined
+    : setInterval(() => {
+        void scheduler.advanceTo(() => clock.now()).then(persistClock);
+      }, 1000);
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    clock,
+    outbox,
+    events,
+    scheduler,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((done) => server.close(() => done()));
+      await persistClock().catch(() => undefined);
+      db.destroy();
+      raw.destroy();
+      await ddb?.stop();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** Creates the Attend table (and the idempotency table) in DynamoDB Local from the shared definition. */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { attributeDefinitions, IDEMPOTENCY_TABLE, TABLE } from '../functions/store/table.ts';
+
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: { table: string; idempotencyTable?: string },
+): Promise<void> {
+  await createIfMissing(
+    client,
+    {
+      TableName: names.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributeDefinitions(),
+      KeySchema: [
+        { AttributeName: TABLE.keys.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE.keys.sortKey.name, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
+    },
+    TABLE.ttlAttribute,
+  );
+  if (names.idempotencyTable) {
+    await createIfMissing(
+      client,
+      {
+        TableName: names.idempotencyTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey.name, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey.name, KeyType: 'HASH' }],
+      },
+      IDEMPOTENCY_TABLE.ttlAttribute,
+    );
+  }
+}
+
+async function createIfMissing(
+  client: DynamoDBClient,
+  input: ConstructorParameters<typeof CreateTableCommand>[0],
+  ttlAttribute: string,
+): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    return;
+  } catch (err) {
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+  }
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (err) {
+    if (err instanceof ResourceInUseException) return;
+    throw err;
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: input.TableName,
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+    }),
+  );
+}
