@@ -3,6 +3,7 @@ import { renderText } from '#core/templates.ts';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#lib/trust-config.ts';
 import { ValidationError } from '#runtime/errors.ts';
 import { json, readJson } from '#runtime/http.ts';
+import { gsmFriendly } from '#services/texts.ts';
 import type { RegisterRoutes } from './context.ts';
 
 export const previewBody = z.object({
@@ -20,7 +21,7 @@ const SAMPLE = {
   name: 'Amelia',
   day: 'Tue 3 Dec',
   time: '10:30',
-  venue: 'Riverside Children’s Centre',
+  venue: "Riverside Children's Centre",
   ref: '4821',
   choices: 'Reply CANCEL 4821 for Tue 3 Dec 10:30, CANCEL 7730 for Thu 5 Dec 14:00',
   holdMinutes: '60',
@@ -39,7 +40,9 @@ export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
       key: body.key,
       language: body.language ?? deps.config.defaultLanguage,
       typeId: type,
-      vars: { ...SAMPLE, ...body.vars },
+      vars: Object.fromEntries(
+        Object.entries({ ...SAMPLE, ...body.vars }).map(([k, v]) => [k, gsmFriendly(v)]),
+      ),
     });
     return json(200, {
       text: text.body,

@@ -1,0 +1,89 @@
+/**
+ * The texts Attend sends: which template applies for a trust, appointment type and language, and the
+ * rendered body with its SMS cost. Missing wording falls back to English rather than failing, because a
+ * family must still get the text; a missing value fails, because a text with a hole in it must not go.
+ */
+import { analyseSms, type SmsAnalysis } from '#core/sms-segments.ts';
+import { TEMPLATE_PLACEHOLDERS, type TemplateKey, type TrustConfig } from '#lib/trust-config.ts';
+
+export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+export type TemplateVars = Partial<Record<Placeholder, string>>;
+
+const PLACEHOLDER = /\{([^}]*)\}/g;
+
+function isPlaceholder(key: string): key is Placeholder {
+  return (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(key);
+}
+
+/** Fills each {placeholder} in one pass, so a value that itself contains braces is left as written. */
+export function renderTemplate(template: string, vars: TemplateVars): string {
+  return template.replace(PLACEHOLDER, (_match, key: string) => {
+    if (!isPlaceholder(key)) {
+      throw new Error(`Template has an unknown placeholder {${key}}`);
+    }
+    const value = vars[key];
+    if (value === undefined) {
+      throw new Error(`Template placeholder {${key}} has no value`);
+    }
+    return value;
+  });
+}
+
+/** 'pl-PL' → ['pl-PL', 'pl']; config may hold either form. */
+function languageChain(language: string): string[] {
+  const base = language.split('-')[0] ?? language;
+  return base === language ? [language] : [language, base];
+}
+
+function appointmentType(config: TrustConfig, typeId: string) {
+  const type = config.appointmentTypes[typeId];
+  if (!type) throw new Error(`Unknown appointment type "${typeId}"`);
+  return type;
+}
+
+/**
+ * The template for `key`: the type's own wording in the family's language, else the trust's in that
+ * language, else the type's English, else the trust's English. `language` is the one actually used, so
+ * the type name and day can be written in the same language as the rest of the text.
+ */
+export function templateFor(
+  config: TrustConfig,
+  key: TemplateKey,
+  language: string,
+  typeId?: string,
+): { text: string; language: string } {
+  const typeTemplates = typeId === undefined ? undefined : appointmentType(config, typeId).templates;
+  for (const lang of [...languageChain(language), 'en']) {
+    const text = typeTemplates?.[lang]?.[key] ?? config.templates[lang]?.[key];
+    if (text) return { text, language: lang };
+  }
+  // The schema requires every English template, so this only fires for a config that skipped parsing.
+  throw new Error(`No "${key}" template in any language, not even English`);
+}
+
+/** The plain-words name of an appointment type in `language`, falling back to English. */
+export function appointmentTypeName(config: TrustConfig, typeId: string, language: string): string {
+  const names = appointmentType(config, typeId).names;
+  for (const lang of [...languageChain(language), 'en']) {
+    const name = names[lang];
+    if (name) return name;
+  }
+  throw new Error(`Appointment type "${typeId}" has no English name`);
+}
+
+export type RenderedText = { body: string; language: string } & SmsAnalysis;
+
+/** Renders a text, filling {trust}, {servicePhone} and {type} from config unless the caller gives them. */
+export function renderText(
+  config: TrustConfig,
+  input: { key: TemplateKey; language: string; typeId?: string; vars: TemplateVars },
+): RenderedText {
+  const template = templateFor(config, input.key, input.language, input.typeId);
+  const defaults: TemplateVars = { trust: config.shortName, servicePhone: config.servicePhone };
+  if (input.typeId !== undefined) {
+    defaults.type = appointmentTypeName(config, input.typeId, template.language);
+  }
+  const given = Object.fromEntries(Object.entries(input.vars).filter(([, v]) => v !== undefined));
+  const body = renderTemplate(template.text, { ...defaults, ...given });
+  return { body, language: template.language, ...analyseSms(body) };
+}

@@ -1,0 +1,51 @@
+/**
+ * Integration-test support: a fresh table in the shared DynamoDB Local (started by global-setup) for
+ * each test file or test, and service dependencies wired to it with the local adapters.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { LocalEventBus } from '#messaging/event-publisher.ts';
+import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import type { Deps } from '#services/deps.ts';
+import { createDocClient } from '#store/client.ts';
+import type { StoreContext } from '#store/context.ts';
+import { loadTrustConfig, type TrustConfig } from '../../lib/trust-config.ts';
+import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
+import { ensureTables } from '../../local/tables.ts';
+
+export const exampleConfig: TrustConfig = loadTrustConfig('example');
+
+export async function freshTable(): Promise<StoreContext & { idempotencyTable: string; endpoint: string }> {
+  const endpoint = inject('dynamoEndpoint');
+  const table = `attend-test-${randomUUID().slice(0, 8)}`;
+  const idempotencyTable = `${table}-idem`;
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ensureTables(raw, { table, idempotencyTable });
+  raw.destroy();
+  return { db: createDocClient({ ...LOCAL_AWS, endpoint }), table, idempotencyTable, endpoint };
+}
+
+/** A clock tests move by hand; nothing in a test waits on real time. */
+export class TestClock {
+  constructor(private current: Date) {}
+  now = (): Date => new Date(this.current);
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export const silentLog = { info() {}, warn() {}, error() {} } as unknown as Deps['log'];
+
+export interface TestDeps extends Deps {
+  outbox: LocalOutbox;
+  bus: LocalEventBus;
+  clock: TestClock;
+}
+
+export function testDeps(store: StoreContext, start: string, config: TrustConfig = exampleConfig): TestDeps {
+  const clock = new TestClock(new Date(start));
+  const outbox = new LocalOutbox(clock.now);
+  const bus = new LocalEventBus(clock.now);
+  return { store, config, sms: outbox, events: bus, now: clock.now, log: silentLog, outbox, bus, clock };
+}
