@@ -1,3 +1,196 @@
-export async function runBench(_args: string[]): Promise<void> {
-  throw new Error('bench: under construction');
+/**
+ * `npm run bench`: what a reminder sweep costs as the table grows. Loads 10,000 and 100,000 bookings
+ * into DynamoDB Local with 1% due, runs the real sweep, and compares the items it read per reminder
+ * sent with a naive full-table Scan for the same due set. Prints a table; asserts nothing.
+ */
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Booking, Client } from '../functions/core/model.ts';
+import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
+import type { SmsSender } from '../functions/messaging/sms-sender.ts';
+import type { Deps } from '../functions/services/deps.ts';
+import { runReminderSweep } from '../functions/services/reminders.ts';
+import { bookingItem } from '../functions/store/bookings.ts';
+import { createDocClient, type DocClient } from '../functions/store/client.ts';
+import { byPhone, keys } from '../functions/store/keys.ts';
+import { loadTrustConfig } from '../lib/trust-config.ts';
+import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTables } from '../local/tables.ts';
+
+const NOW = new Date('2026-12-01T10:00:00.000Z'); // a Tuesday morning, outside quiet hours
+const CLIENTS = 2000;
+
+async function batchWrite(db: DocClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [table]: chunks[next++]!.map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (request && Object.keys(request).length) {
+        const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
+        request = out.UnprocessedItems as typeof request;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+function booking(i: number, due: boolean): Booking {
+  const startsAt = new Date(NOW.getTime() + (2 + (i % 20)) * 86_400_000).toISOString();
+  const dueAt = due
+    ? new Date(NOW.getTime() - (1 + (i % 50)) * 60_000).toISOString()
+    : new Date(NOW.getTime() + (1 + (i % 5000)) * 60_000).toISOString();
+  const clientIndex = i % CLIENTS;
+  return {
+    id: `bench-${i}`,
+    ref: String(1000 + (i % 9000)),
+    slotId: `bench-slot-${i}`,
+    clientId: `bench-client-${clientIndex}`,
+    clinicId: 'bench-clinic',
+    type: 'clinic',
+    startsAt,
+    durationMinutes: 15,
+    localDay: startsAt.slice(0, 10),
+    phone: `+447700900${String(clientIndex % 1000).padStart(3, '0')}`,
+    status: 'BOOKED',
+    source: 'import',
+    bookedAt: '2026-11-01T10:00:00.000Z',
+    bookedBy: 'bench',
+    tiers: { '2d': { kind: 'reminder', dueAt, status: 'PENDING', attempts: 0 } },
+    updatedAt: '2026-11-01T10:00:00.000Z',
+  };
+}
+
+function client(i: number): Client {
+  return {
+    id: `bench-client-${i}`,
+    firstName: 'Amelia',
+    familyName: 'Bench',
+    phone: `+447700900${String(i % 1000).padStart(3, '0')}`,
+    language: 'en',
+    flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false },
+    optedOut: false,
+    history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
+    createdAt: '2026-11-01T10:00:00.000Z',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+  };
+}
+
+interface Row {
+  size: number;
+  due: number;
+  sent: number;
+  oursRead: number;
+  scanRead: number;
+  sweepMs: number;
+  scanMs: number;
+}
+
+async function measure(endpoint: string, size: number): Promise<Row> {
+  const table = `attend-bench-${size}`;
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ensureTables(raw, { table });
+  raw.destroy();
+  const db = createDocClient({ ...LOCAL_AWS, endpoint });
+  const config = loadTrustConfig('example');
+  await batchWrite(db, table, [
+    {
+      ...keys.clinic('bench-clinic'),
+      entity: 'Clinic',
+      id: 'bench-clinic',
+      name: 'Bench Clinic',
+      venue: 'Bench Clinic',
+      address: '',
+      area: '',
+      createdAt: NOW.toISOString(),
+    },
+    ...Array.from({ length: CLIENTS }, (_, i) => {
+      const c = client(i);
+      return { ...keys.client(c.id), ...byPhone.client(c.phone, c.id), entity: 'Client', ...c };
+    }),
+  ]);
+  const dueEvery = 100; // 1% due
+  await batchWrite(
+    db,
+    table,
+    Array.from({ length: size }, (_, i) => bookingItem(booking(i, i % dueEvery === 0))),
+  );
+
+  let sent = 0;
+  const sms: SmsSender = {
+    send: async () => ({ providerMessageId: `bench-${++sent}` }),
+  };
+  const deps: Deps = {
+    store: { db, table },
+    config,
+    sms,
+    events: new LocalEventBus(() => NOW),
+    now: () => NOW,
+    log: { info() {}, warn() {}, error() {} } as unknown as Deps['log'],
+  };
+
+  // The naive alternative: scan everything and keep what is due.
+  let scanRead = 0;
+  let scanDue = 0;
+  const scanStart = performance.now();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'nextDueAt <= :now',
+        ExpressionAttributeValues: { ':now': NOW.toISOString() },
+        ExclusiveStartKey: start,
+      }),
+    );
+    scanRead += out.ScannedCount ?? 0;
+    scanDue += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const scanMs = performance.now() - scanStart;
+
+  const sweepStart = performance.now();
+  const report = await runReminderSweep(deps);
+  const sweepMs = performance.now() - sweepStart;
+  db.destroy();
+  if (report.sent !== scanDue) throw new Error(`sweep sent ${report.sent} but ${scanDue} were due`);
+  return { size, due: scanDue, sent: report.sent, oursRead: report.itemsRead, scanRead, sweepMs, scanMs };
+}
+
+export async function runBench(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' } } });
+  const sizes = values.sizes.split(',').map(Number);
+  console.log('Starting DynamoDB Local (in memory)…');
+  const ddb = await startDynamoDbLocal();
+  const rows: Row[] = [];
+  try {
+    for (const size of sizes) {
+      console.log(`Loading ${size.toLocaleString('en-GB')} bookings (1% due)…`);
+      rows.push(await measure(ddb.endpoint, size));
+    }
+  } finally {
+    await ddb.stop();
+  }
+  const perSent = (read: number, sent: number) => (sent ? (read / sent).toFixed(2) : 'n/a');
+  console.log(
+    '\nReminder sweep: items read per reminder sent (goal: ours ≤ 2 and flat; Scan/ours ≥ 50 at 100,000)\n',
+  );
+  console.table(
+    rows.map((r) => ({
+      bookings: r.size,
+      'due (1%)': r.due,
+      sent: r.sent,
+      'ours: items read': r.oursRead,
+      'ours: read/sent': perSent(r.oursRead, r.sent),
+      'scan: items read': r.scanRead,
+      'scan: read/sent': perSent(r.scanRead, r.sent),
+      'scan/ours': (r.scanRead / Math.max(1, r.oursRead)).toFixed(1),
+      'sweep ms': Math.round(r.sweepMs),
+      'scan ms': Math.round(r.scanMs),
+    })),
+  );
 }

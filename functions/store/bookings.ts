@@ -18,7 +18,7 @@ export const toBooking = (item: Record<string, unknown>): Booking =>
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-function bookingItem(booking: Booking): Record<string, unknown> {
+export function bookingItem(booking: Booking): Record<string, unknown> {
   const due = nextDueAt(booking.tiers);
   return {
     ...keys.booking(booking.id),
