@@ -209,7 +209,8 @@ export const trustConfigSchema = z
         keywords: z
           .record(
             languageSchema,
-            z.record(
+            // partialRecord: a trust may add words for some intents only.
+            z.partialRecord(
               z.enum(['CANCEL', 'REBOOK', 'YES', 'NO', 'STOP', 'START', 'HELP']),
               z.array(z.string().min(1)),
             ),

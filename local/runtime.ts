@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import { normaliseMobile } from '../functions/core/phone.ts';
 import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
 import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
 import { useClock } from '../functions/runtime/clock.ts';
@@ -18,6 +19,7 @@ import type { TrustConfig } from '../lib/trust-config.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { Scheduler } from './scheduler.ts';
+import { inboundSnsEvent } from './sns-event.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -118,6 +120,27 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
+const inboundBody = z.object({
+  from: z.string().min(1),
+  body: z.string().max(1600),
+  /** The provider id of the text being answered (an outbox entry's id). */
+  inReplyTo: z.string().optional(),
+  /** Deliver the same message again, as SNS may. */
+  inboundMessageId: z.string().optional(),
+});
+
+function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined {
+  try {
+    const result = schema.safeParse(JSON.parse(body || '{}'));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function validationFailure(res: ServerResponse, fields: { field: string; message: string }[]): void {
+  send(res, 400, { error: { code: 'VALIDATION_FAILED', message: 'Request body is invalid', fields } });
+}
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const print = options.print ?? (() => {});
@@ -162,6 +185,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2
   >;
+  const inbound = (await import('../functions/inbound-sms.ts')).handler as unknown as Handler<
+    unknown,
+    unknown
+  >;
   const sweepModule = await import('../functions/reminder-sweep.ts');
   const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
   const { nextReminderDue } = await import('../functions/services/reminders.ts');
@@ -192,35 +219,50 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const persistClock = () =>
     db.send(new PutCommand({ TableName: tableName, Item: { ...CLOCK_KEY, now: clock.now().toISOString() } }));
 
+  /** Development endpoints: present only in the local runtime, never in the Lambda. */
+  const dev = async (path: string, method: string, body: string, res: ServerResponse): Promise<void> => {
+    if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
+    if (path === '/dev/clock' && method === 'POST') {
+      const parsed = parseJson(clockBody, body);
+      if (!parsed) {
+        return validationFailure(res, [
+          { field: 'now', message: 'expected an ISO date-time, e.g. 2026-12-01T09:00:00Z' },
+        ]);
+      }
+      const result = await scheduler.advanceTo(new Date(parsed.now));
+      await persistClock();
+      return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
+    }
+    if (path === '/dev/sms/outbox' && method === 'GET') return send(res, 200, { items: outbox.entries });
+    if (path === '/dev/events' && method === 'GET') return send(res, 200, { items: events.events });
+    if (path === '/dev/sms/inbound' && method === 'POST') {
+      const parsed = parseJson(inboundBody, body);
+      if (!parsed)
+        return validationFailure(res, [{ field: '(body)', message: 'expected {from, body, inReplyTo?}' }]);
+      const phone = normaliseMobile(parsed.from, config.allowedCountries);
+      const from = phone.ok ? phone.e164 : parsed.from.replace(/\s+/g, '');
+      const before = outbox.entries.length;
+      const inboundMessageId = parsed.inboundMessageId ?? randomUUID();
+      const event = inboundSnsEvent({
+        from,
+        to: config.sender.originationNumber ?? '+447700900000',
+        body: parsed.body,
+        inboundMessageId,
+        previousPublishedMessageId: parsed.inReplyTo,
+        at: clock.now(),
+      });
+      const result = await inbound(event, lambdaContext('attend-inbound-sms'));
+      return send(res, 200, { inboundMessageId, result, replies: outbox.entries.slice(before) });
+    }
+    return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${method} ${path}` } });
+  };
+
   let port = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (path === '/dev/clock' && req.method === 'GET')
-        return send(res, 200, { now: clock.now().toISOString() });
-      if (path === '/dev/clock' && req.method === 'POST') {
-        let parsed: z.infer<typeof clockBody>;
-        try {
-          parsed = clockBody.parse(JSON.parse(body || '{}'));
-        } catch {
-          return send(res, 400, {
-            error: {
-              code: 'VALIDATION_FAILED',
-              message: 'Request body is invalid',
-              fields: [{ field: 'now', message: 'expected an ISO date-time, e.g. 2026-12-01T09:00:00Z' }],
-            },
-          });
-        }
-        const result = await scheduler.advanceTo(new Date(parsed.now));
-        await persistClock();
-        return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
-      }
-      if (path === '/dev/sms/outbox' && req.method === 'GET')
-        return send(res, 200, { items: outbox.entries });
-      if (path === '/dev/events' && req.method === 'GET') return send(res, 200, { items: events.events });
-      if (path.startsWith('/dev/'))
-        return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${path}` } });
+      if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
       res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
       res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);

@@ -5,6 +5,7 @@ import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
 import type { RegisterRoutes } from './context.ts';
+import { registerInboxRoutes } from './inbox.ts';
 import { registerSlotRoutes } from './slots.ts';
 import { registerTemplateRoutes } from './templates.ts';
 
@@ -15,6 +16,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerSlotRoutes,
   registerBookingRoutes,
   registerTemplateRoutes,
+  registerInboxRoutes,
 ];
 
 export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {

@@ -207,8 +207,16 @@ export async function claimTier(
           'SET tiers.#t.#st = :sending, tiers.#t.claimedAt = :now, tiers.#t.attempts = tiers.#t.attempts + :one',
           ...skips,
         ].join(', '),
-        ConditionExpression:
-          '#status = :booked AND (tiers.#t.#st = :pending OR (tiers.#t.#st = :sending AND tiers.#t.claimedAt < :leaseCutoff))',
+        // Superseded tiers are only touched while still open: one another sweep has just sent (or holds a
+        // live claim on) is left alone, and this claim fails so the next sweep decides again.
+        ConditionExpression: [
+          '#status = :booked',
+          '(tiers.#t.#st = :pending OR (tiers.#t.#st = :sending AND tiers.#t.claimedAt < :leaseCutoff))',
+          ...input.supersede.map(
+            (_, i) =>
+              `(tiers.#t${i}.#st = :pending OR (tiers.#t${i}.#st = :sending AND tiers.#t${i}.claimedAt < :leaseCutoff))`,
+          ),
+        ].join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':sending': 'SENDING',

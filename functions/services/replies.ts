@@ -1,0 +1,391 @@
+/**
+ * What happens when a parent replies by text: record it, work out what they mean and what it refers
+ * to, change the booking for real, and answer kindly in their language. Anything Attend cannot act on
+ * goes to the staff inbox, so nothing a family sends is lost.
+ */
+import { createHash } from 'node:crypto';
+import { domainEvent } from '#core/events.ts';
+import { type Intent, parseReply } from '#core/intent.ts';
+import { formatDay, formatTime } from '#core/local-time.ts';
+import type { Booking, Client, Message } from '#core/model.ts';
+import { renderText } from '#core/templates.ts';
+import type { TemplateKey } from '#lib/trust-config.ts';
+import { ConflictError } from '#runtime/errors.ts';
+import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
+import { clientsByPhone, setOptOut } from '#store/clients.ts';
+import { getClinic } from '#store/clinics.ts';
+import { addInboxItem, type InboxItem } from '#store/inbox.ts';
+import { messageByProviderId, messagesByPhone, recordMessage } from '#store/messages.ts';
+import { cancellationNotice } from './bookings.ts';
+import type { Deps } from './deps.ts';
+import { bookingText, gsmFriendly, type RenderedText, sendAndRecord } from './texts.ts';
+
+export interface InboundSms {
+  from: string;
+  to: string;
+  body: string;
+  inboundMessageId: string;
+  previousPublishedMessageId?: string;
+}
+
+export type ReplyOutcome =
+  | 'cancelled'
+  | 'already-cancelled'
+  | 'rebook-requested'
+  | 'opted-out'
+  | 'opted-in'
+  | 'help'
+  | 'asked-to-choose'
+  | 'to-inbox'
+  | 'loop-guarded';
+
+export interface ReplyResult {
+  outcome: ReplyOutcome;
+  intent: Intent;
+  bookingId?: string;
+  replied: boolean;
+}
+
+/** Ids derived from the provider's id, so a redelivered message writes the same items, not new ones. */
+function derivedId(kind: string, inboundMessageId: string): string {
+  return `${kind}-${createHash('sha256').update(inboundMessageId).digest('hex').slice(0, 24)}`;
+}
+
+export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<ReplyResult> {
+  const { config, store } = deps;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+
+  const inbound: Message = {
+    id: derivedId('in', sms.inboundMessageId),
+    direction: 'IN',
+    phone: sms.from,
+    body: sms.body,
+    at: nowIso,
+    providerMessageId: sms.inboundMessageId,
+  };
+  const parsed = parseReply(sms.body, config.replies.keywords);
+
+  // An auto-responder answering our texts would loop for ever; its messages are kept, never answered.
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const recent = await messagesByPhone(store, sms.from, {
+    since: hourAgo,
+    limit: config.replies.maxInboundPerHour + 1,
+  });
+  const inboundLastHour = recent.items.filter((m) => m.direction === 'IN' && m.id !== inbound.id).length;
+  await recordMessage(store, inbound, config.messages.retentionDays);
+  if (inboundLastHour >= config.replies.maxInboundPerHour) {
+    deps.log.warn('inbound loop guard: no automatic reply', { messageId: inbound.id, inboundLastHour });
+    return { outcome: 'loop-guarded', intent: parsed.intent, replied: false };
+  }
+
+  const clients = await clientsByPhone(store, sms.from);
+  const language = clients[0]?.language ?? parsed.language ?? config.defaultLanguage;
+  const optedOut = clients.length > 0 && clients.every((c) => c.optedOut);
+  const ctx: ReplyContext = { deps, sms, inbound, clients, language, optedOut, intent: parsed.intent };
+
+  switch (parsed.intent) {
+    case 'STOP':
+      return stop(ctx);
+    case 'START':
+      return start(ctx);
+    case 'HELP':
+      await reply(ctx, plainText(ctx, 'help'));
+      return { outcome: 'help', intent: 'HELP', replied: true };
+    case 'CANCEL':
+    case 'REBOOK':
+      return cancelOrRebook(ctx, parsed.intent, parsed.ref);
+    case 'YES':
+    case 'NO':
+      // Offers are answered here once the short-notice list exists; until then a person reads them.
+      return toInbox(ctx, 'no-offer-to-answer');
+    default:
+      return toInbox(ctx, clients.length === 0 ? 'unmatched-number' : 'free-text');
+  }
+}
+
+interface ReplyContext {
+  deps: Deps;
+  sms: InboundSms;
+  inbound: Message;
+  clients: Client[];
+  language: string;
+  optedOut: boolean;
+  intent: Intent;
+}
+
+function plainText(ctx: ReplyContext, key: TemplateKey, vars: Record<string, string> = {}): RenderedText {
+  const text = renderText(ctx.deps.config, { key, language: ctx.language, vars });
+  return { key, body: text.body, segments: text.segments, encoding: text.encoding };
+}
+
+/** Answers the family, unless they have opted out of texts (then only START and STOP are confirmed). */
+async function reply(
+  ctx: ReplyContext,
+  text: RenderedText,
+  ids: { bookingId?: string; force?: boolean } = {},
+): Promise<boolean> {
+  if (ctx.optedOut && !ids.force) return false;
+  try {
+    await sendAndRecord(ctx.deps, text, {
+      to: ctx.sms.from,
+      bookingId: ids.bookingId,
+      clientId: ctx.clients[0]?.id,
+    });
+    return true;
+  } catch (err) {
+    // The action stands; the parent can still call. Staff see the failure in the logs and metrics.
+    ctx.deps.log.warn('reply text not sent', { messageId: ctx.inbound.id, error: (err as Error).name });
+    return false;
+  }
+}
+
+async function toInbox(
+  ctx: ReplyContext,
+  reason: InboxItem['reason'],
+  extra: { bookings?: Booking[]; answer?: RenderedText } = {},
+): Promise<ReplyResult> {
+  await addInboxItem(
+    ctx.deps.store,
+    {
+      id: derivedId('inbox', ctx.sms.inboundMessageId),
+      messageId: ctx.inbound.id,
+      phone: ctx.sms.from,
+      body: ctx.sms.body,
+      receivedAt: ctx.inbound.at,
+      reason,
+      intent: ctx.intent,
+      clientIds: ctx.clients.map((c) => c.id),
+      bookingIds: (extra.bookings ?? []).map((b) => b.id),
+    },
+    ctx.deps.config.messages.retentionDays,
+  );
+  const answer =
+    extra.answer ?? plainText(ctx, reason === 'unmatched-number' ? 'nothingToAct' : 'notUnderstood');
+  const replied = await reply(ctx, answer);
+  return { outcome: extra.answer ? 'asked-to-choose' : 'to-inbox', intent: ctx.intent, replied };
+}
+
+async function stop(ctx: ReplyContext): Promise<ReplyResult> {
+  const now = ctx.deps.now().toISOString();
+  const changed: string[] = [];
+  for (const client of ctx.clients) {
+    if (await setOptOut(ctx.deps.store, client.id, true, now)) changed.push(client.id);
+  }
+  if (changed.length > 0) {
+    await ctx.deps.events.publish([
+      domainEvent('ClientOptedOut', { clientIds: changed, optedOut: true, at: now }),
+    ]);
+  }
+  const replied = await reply(ctx, plainText(ctx, 'stopConfirmed'), { force: true });
+  return { outcome: 'opted-out', intent: 'STOP', replied };
+}
+
+async function start(ctx: ReplyContext): Promise<ReplyResult> {
+  const now = ctx.deps.now().toISOString();
+  const changed: string[] = [];
+  for (const client of ctx.clients) {
+    if (await setOptOut(ctx.deps.store, client.id, false, now)) changed.push(client.id);
+  }
+  if (changed.length > 0) {
+    await ctx.deps.events.publish([
+      domainEvent('ClientOptedOut', { clientIds: changed, optedOut: false, at: now }),
+    ]);
+  }
+  const replied = await reply(ctx, plainText(ctx, 'startConfirmed'), { force: true });
+  return { outcome: 'opted-in', intent: 'START', replied };
+}
+
+/**
+ * Which booking a CANCEL or REBOOK means: a reference code in the reply first (the family chose), then
+ * the text they are answering, then the phone's only live booking. Several live bookings and no code →
+ * ask them to choose; none → staff.
+ */
+async function resolveBooking(
+  ctx: ReplyContext,
+  ref: string | undefined,
+  live: Booking[],
+): Promise<{ booking: Booking } | { choose: Booking[] } | { none: 'unknown-reference' | 'nothing-live' }> {
+  if (ref) {
+    const match = live.find((b) => b.ref === ref);
+    if (match) return { booking: match };
+    // The code may belong to a booking already cancelled: answer "already cancelled", not "not found".
+    const answered = await answeredBooking(ctx);
+    if (answered && answered.ref === ref) return { booking: answered };
+    return { none: 'unknown-reference' };
+  }
+  const answered = await answeredBooking(ctx);
+  if (answered) return { booking: answered };
+  if (live.length === 1) return { booking: live[0]! };
+  if (live.length > 1) return { choose: live };
+  return { none: 'nothing-live' };
+}
+
+async function answeredBooking(ctx: ReplyContext): Promise<Booking | undefined> {
+  const previous = ctx.sms.previousPublishedMessageId;
+  if (!previous) return undefined;
+  const message = await messageByProviderId(ctx.deps.store, previous);
+  if (!message?.bookingId || message.phone !== ctx.sms.from) return undefined;
+  return getBooking(ctx.deps.store, message.bookingId);
+}
+
+async function choicesText(
+  ctx: ReplyContext,
+  keyword: 'CANCEL' | 'REBOOK',
+  bookings: Booking[],
+): Promise<RenderedText> {
+  const { config } = ctx.deps;
+  const names = new Map(ctx.clients.map((c) => [c.id, c.firstName]));
+  const parts = bookings.map((b) => {
+    const day = formatDay(b.startsAt, config.timeZone, ctx.language);
+    const time = formatTime(b.startsAt, config.timeZone);
+    return `${keyword} ${b.ref} for ${gsmFriendly(names.get(b.clientId) ?? '')} on ${day} ${time}`.replace(
+      ' for  on ',
+      ' for ',
+    );
+  });
+  return plainText(ctx, 'chooseBooking', { choices: `Reply ${parts.join(', or ')}.` });
+}
+
+async function cancelOrRebook(
+  ctx: ReplyContext,
+  intent: 'CANCEL' | 'REBOOK',
+  ref: string | undefined,
+): Promise<ReplyResult> {
+  const { deps } = ctx;
+  const live = await liveBookingsByPhone(deps.store, ctx.sms.from);
+  const target = await resolveBooking(ctx, ref, live);
+  if ('choose' in target) {
+    return toInbox(ctx, 'ambiguous', {
+      bookings: target.choose,
+      answer: await choicesText(ctx, intent, target.choose),
+    });
+  }
+  if ('none' in target) {
+    if (intent === 'REBOOK' && ctx.clients.length > 0) return rebookWithoutBooking(ctx);
+    return toInbox(
+      ctx,
+      target.none === 'unknown-reference'
+        ? 'unknown-reference'
+        : ctx.clients.length
+          ? 'free-text'
+          : 'unmatched-number',
+    );
+  }
+
+  const booking = target.booking;
+  const client = ctx.clients.find((c) => c.id === booking.clientId) ?? ctx.clients[0];
+  const clinic = await getClinic(deps.store, booking.clinicId);
+  const about = {
+    booking,
+    client: client ?? { firstName: '', language: ctx.language },
+    clinic: clinic ?? { venue: '' },
+  };
+
+  let alreadyCancelled = booking.status === 'CANCELLED';
+  let late = false;
+  if (booking.status === 'BOOKED') {
+    const now = deps.now();
+    const notice = cancellationNotice(deps, booking.startsAt, now);
+    late = notice.late;
+    try {
+      await cancelBooking(
+        deps.store,
+        {
+          bookingId: booking.id,
+          by: `sms:${ctx.inbound.id}`,
+          reason: intent === 'REBOOK' ? 'Family asked to rebook by text' : 'Family cancelled by text',
+          now: now.toISOString(),
+          noticeMinutes: notice.minutes,
+          late: notice.late,
+        },
+        booking,
+      );
+      await deps.events.publish([
+        domainEvent('AppointmentCancelled', {
+          bookingId: booking.id,
+          slotId: booking.slotId,
+          clientId: booking.clientId,
+          clinicId: booking.clinicId,
+          appointmentType: booking.type,
+          startsAt: booking.startsAt,
+          cancelledBy: 'sms',
+          noticeMinutes: notice.minutes,
+          late: notice.late,
+          cancelledAt: now.toISOString(),
+        }),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // A concurrent cancel (staff, or this same text delivered twice) got there first.
+      alreadyCancelled = true;
+    }
+  } else if (booking.status !== 'CANCELLED') {
+    // Attended or missed: nothing to cancel; a person should read it.
+    return toInbox(ctx, 'free-text', { bookings: [booking] });
+  }
+
+  if (intent === 'REBOOK') {
+    // Until the short-notice list exists, a rebook request is work for staff.
+    await addInboxItem(
+      deps.store,
+      {
+        id: derivedId('inbox', ctx.sms.inboundMessageId),
+        messageId: ctx.inbound.id,
+        phone: ctx.sms.from,
+        body: ctx.sms.body,
+        receivedAt: ctx.inbound.at,
+        reason: 'rebook-request',
+        intent,
+        clientIds: [booking.clientId],
+        bookingIds: [booking.id],
+      },
+      deps.config.messages.retentionDays,
+    );
+    const replied = await reply(ctx, bookingText(deps, 'rebookRequested', about), { bookingId: booking.id });
+    return { outcome: 'rebook-requested', intent, bookingId: booking.id, replied };
+  }
+  const key: TemplateKey = alreadyCancelled
+    ? 'alreadyCancelled'
+    : late
+      ? 'cancelConfirmedLate'
+      : 'cancelConfirmed';
+  const replied = await reply(ctx, bookingText(deps, key, about), { bookingId: booking.id });
+  return {
+    outcome: alreadyCancelled ? 'already-cancelled' : 'cancelled',
+    intent,
+    bookingId: booking.id,
+    replied,
+  };
+}
+
+async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
+  await addInboxItem(
+    ctx.deps.store,
+    {
+      id: derivedId('inbox', ctx.sms.inboundMessageId),
+      messageId: ctx.inbound.id,
+      phone: ctx.sms.from,
+      body: ctx.sms.body,
+      receivedAt: ctx.inbound.at,
+      reason: 'rebook-request',
+      intent: 'REBOOK',
+      clientIds: ctx.clients.map((c) => c.id),
+      bookingIds: [],
+    },
+    ctx.deps.config.messages.retentionDays,
+  );
+  const client = ctx.clients[0]!;
+  const text = renderText(ctx.deps.config, {
+    key: 'rebookRequested',
+    language: ctx.language,
+    vars: { name: gsmFriendly(client.firstName), type: 'appointment' },
+  });
+  const replied = await reply(ctx, {
+    key: 'rebookRequested',
+    body: text.body,
+    segments: text.segments,
+    encoding: text.encoding,
+  });
+  return { outcome: 'rebook-requested', intent: 'REBOOK', replied };
+}

@@ -1,0 +1,112 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { e164Phone, id, isoInstant } from '#core/model.ts';
+import { ConflictError, NotFoundError } from '#runtime/errors.ts';
+import { isConditionFailure } from './client.ts';
+import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
+import { openByKind, withoutStorageAttributes } from './keys.ts';
+import { expiryEpoch } from './messages.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+export const INBOX_REASONS = [
+  'free-text',
+  'unmatched-number',
+  'ambiguous',
+  'no-offer-to-answer',
+  'rebook-request',
+  'unknown-reference',
+] as const;
+
+/** A reply staff need to read: kept open (in the openByKind index) until someone marks it handled. */
+export const inboxItemSchema = z.object({
+  id,
+  messageId: id,
+  phone: e164Phone,
+  body: z.string(),
+  receivedAt: isoInstant,
+  reason: z.enum(INBOX_REASONS),
+  intent: z.string(),
+  clientIds: z.array(id).default([]),
+  bookingIds: z.array(id).default([]),
+  handledAt: isoInstant.optional(),
+  handledBy: z.string().optional(),
+  note: z.string().optional(),
+});
+export type InboxItem = z.infer<typeof inboxItemSchema>;
+
+const inboxKey = (itemId: string) => ({ pk: `INBOX#${itemId}`, sk: 'INBOX' });
+const toItem = (item: Record<string, unknown>): InboxItem =>
+  inboxItemSchema.parse(withoutStorageAttributes(item));
+
+/** Idempotent on the item id (callers derive it from the inbound message), so a redelivery adds nothing. */
+export async function addInboxItem(ctx: StoreContext, item: InboxItem, retentionDays: number): Promise<void> {
+  try {
+    await ctx.db.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: {
+          ...inboxKey(item.id),
+          ...openByKind.inbox(item.receivedAt, item.id),
+          entity: 'InboxItem',
+          ...item,
+          [TTL_ATTRIBUTE]: expiryEpoch(item.receivedAt, retentionDays),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
+
+/** Pattern: open inbox items, newest first. */
+export async function openInbox(
+  ctx: StoreContext,
+  page: { limit?: number; cursor?: string } = {},
+): Promise<Page<InboxItem>> {
+  const out = await ctx.db.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      IndexName: 'openByKind',
+      KeyConditionExpression: 'openPk = :pk',
+      ExpressionAttributeValues: { ':pk': openByKind.partition.inbox },
+      ScanIndexForward: false,
+      Limit: page.limit ?? 50,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    }),
+  );
+  return { items: (out.Items ?? []).map(toItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+export async function getInboxItem(ctx: StoreContext, itemId: string): Promise<InboxItem | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: inboxKey(itemId), ConsistentRead: true }),
+  );
+  return Item ? toItem(Item) : undefined;
+}
+
+/** Marks an item handled and takes it out of the open list; handling it twice is a conflict. */
+export async function markInboxHandled(
+  ctx: StoreContext,
+  input: { id: string; by: string; at: string; note?: string },
+): Promise<InboxItem> {
+  try {
+    const out = await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: inboxKey(input.id),
+        UpdateExpression: 'SET handledAt = :at, handledBy = :by, note = :note REMOVE openPk, openSk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(handledAt)',
+        ExpressionAttributeValues: { ':at': input.at, ':by': input.by, ':note': input.note ?? '' },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return toItem(out.Attributes ?? {});
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const old = (err as { Item?: Record<string, unknown> }).Item;
+    if (!old) throw new NotFoundError(`Inbox item ${input.id} does not exist`);
+    throw new ConflictError(`Inbox item ${input.id} was already handled`, 'ALREADY_HANDLED');
+  }
+}
