@@ -10,9 +10,11 @@ import {
   releaseTier,
   skipTiers,
 } from '#store/bookings.ts';
+import { isConditionFailure } from '#store/client.ts';
 import { getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { dueReminders } from '#store/keys.ts';
+import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
 import { bookingText, outboundMessage } from './texts.ts';
 
@@ -170,20 +172,32 @@ async function handleDueBooking(
     return 'failed';
   }
   const sentAt = deps.now().toISOString();
-  await completeTier(store, {
-    booking: claimed,
-    tierId: decision.tierId,
-    claimedAt,
-    sentAt,
-    message: outboundMessage(text, {
-      to: claimed.phone,
-      at: sentAt,
-      providerMessageId,
-      bookingId: claimed.id,
-      clientId: claimed.clientId,
-    }),
-    retentionDays: config.messages.retentionDays,
+  const message = outboundMessage(text, {
+    to: claimed.phone,
+    at: sentAt,
+    providerMessageId,
+    bookingId: claimed.id,
+    clientId: claimed.clientId,
   });
+  try {
+    await completeTier(store, {
+      booking: claimed,
+      tierId: decision.tierId,
+      claimedAt,
+      sentAt,
+      message,
+      retentionDays: config.messages.retentionDays,
+    });
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    // The send outlived the claim's lease and another sweep took the tier over. The text did go, so it
+    // is still recorded; the other sweep records the tier itself.
+    await recordMessage(store, message, config.messages.retentionDays);
+    log.warn('reminder claim lapsed during send; possible duplicate text', {
+      bookingId: booking.id,
+      tier: decision.tierId,
+    });
+  }
   log.info('reminder sent', { bookingId: booking.id, tier: decision.tierId, segments: text.segments });
   return 'sent';
 }
