@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util';
 import { loadTrustConfig, TrustConfigError } from '../lib/trust-config.ts';
 import { JavaMissingError } from '../local/dynamodb-local.ts';
 
+// These machines run Node 20 on purpose (Lambda runs 22); the SDK's reminder about that is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `Usage:
   attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
   attend bench [--sizes 10000,100000]`;
