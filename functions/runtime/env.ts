@@ -20,7 +20,12 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
+  // CDK inlines the config by replacing the literal expression `process.env.ATTEND_TRUST_CONFIG` at
+  // bundle time (it is too large for Lambda's 4 KB of environment), so it must be spelled out here.
+  const result = envSchema.safeParse({
+    ...source,
+    ATTEND_TRUST_CONFIG: source.ATTEND_TRUST_CONFIG ?? process.env.ATTEND_TRUST_CONFIG,
+  });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid environment:\n${lines}`);

@@ -1,0 +1,375 @@
+/**
+ * One trust's Attend deployment: the table, the functions that work on it, and what watches them.
+ * `cdk deploy -c trust=<id>` builds one of these from config/trusts/<id>.json (see bin/app.ts).
+ */
+import { createHash } from 'node:crypto';
+import {
+  type App,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Tags,
+  TimeZone,
+} from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
+import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '../functions/store/table.ts';
+import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { OpsAlarms } from './constructs/ops-alarms.ts';
+import { TrustKey } from './constructs/trust-key.ts';
+import { acknowledge } from './nag.ts';
+import type { TrustConfig } from './trust-config.ts';
+
+export interface TrustStackProps extends StackProps {
+  /** The trust's validated config (loadTrustConfig); every trust-specific choice comes from here. */
+  readonly config: TrustConfig;
+}
+
+/** The stack's name for a trust: `Attend-<trustId>`, so trusts deploy side by side in one account. */
+export function trustStackName(trustId: string): string {
+  return `Attend-${trustId}`;
+}
+
+/** Creates a trust's stack in `app` with its name, environment and tags. */
+export function createTrustStack(app: App, config: TrustConfig): TrustStack {
+  const stack = new TrustStack(app, trustStackName(config.trustId), {
+    config,
+    env: { region: config.region, ...(config.account && { account: config.account }) },
+    description: `Attend for ${config.trustName}: SMS reminders, two-way replies and short-notice backfill`,
+  });
+  Tags.of(stack).add('attend:trust', config.trustId);
+  Tags.of(stack).add('project', 'attend');
+  return stack;
+}
+
+const attributeType = (type: KeyType): dynamodb.AttributeType =>
+  type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
+
+const key = (k: { readonly name: string; readonly type: KeyType }): dynamodb.Attribute => ({
+  name: k.name,
+  type: attributeType(k.type),
+});
+
+export class TrustStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly inboundTopic: sns.ITopic;
+  readonly alarms: OpsAlarms;
+  readonly functions: Readonly<Record<AttendFunction['entry'], AttendFunction>>;
+
+  private readonly config: TrustConfig;
+  private readonly trustKey: TrustKey;
+
+  constructor(scope: Construct, id: string, props: TrustStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const trustId = config.trustId;
+
+    this.trustKey = new TrustKey(this, 'DataKey', { trustId });
+    const encryptionKey = this.trustKey.key;
+
+    // ---- Data -------------------------------------------------------------------------------------
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: `attend-${trustId}`,
+      partitionKey: key(TABLE.keys.partitionKey),
+      sortKey: key(TABLE.keys.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      stream: dynamodb.StreamViewType[TABLE.stream],
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      tableName: `attend-${trustId}-idempotency`,
+      partitionKey: key(IDEMPOTENCY_TABLE.partitionKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const table of [this.table, this.idempotencyTable]) {
+      acknowledge(
+        table.node.defaultChild!,
+        'HIPAA.Security-DynamoDBInBackupPlan',
+        'Point-in-time recovery (35 days, continuous) is on and the table is retained with deletion protection; an AWS Backup plan is the trust cloud team’s account-level choice (e.g. an organisation backup policy by tag attend:trust).',
+      );
+    }
+
+    // ---- Domain events ----------------------------------------------------------------------------
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: `attend-${trustId}`,
+      description: `Attend domain events for ${config.shortName}: bookings, offers, opt-outs, escalations`,
+    });
+    // A year of events lets the trust's integration engine replay what it missed.
+    this.bus.archive('Archive', {
+      archiveName: `attend-${trustId}-events`,
+      description: 'Every Attend domain event, for replay into the trust integration engine',
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(365),
+    });
+
+    // ---- Functions --------------------------------------------------------------------------------
+    const sweepMinutes = config.reminders.sweepIntervalMinutes;
+    const fn = (
+      entry: AttendFunction['entry'],
+      options: Omit<AttendFunctionProps, 'entry' | 'config' | 'encryptionKey'>,
+    ) => new AttendFunction(this, pascal(entry), { entry, config, encryptionKey, ...options });
+
+    const reminderSweep = fn('reminder-sweep', {
+      description: 'Sends the reminder texts that are due (every few minutes, Europe/London)',
+      // One sweep at a time: overlapping sweeps would race to claim the same reminder tiers.
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(Math.min(sweepMinutes, 15)),
+      memorySize: 1024,
+      // The next sweep is the retry: it picks up whatever is still due. A sweep that waited longer than
+      // one interval is superseded, so it goes to the DLQ (and the alarm) rather than running late.
+      asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(sweepMinutes) },
+    });
+    const offerExpiry = fn('offer-expiry', {
+      description: 'Expires short-notice offers whose hold has lapsed and sends the next wave',
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(1),
+      asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(1) },
+    });
+    const adminApi = fn('admin-api', {
+      description: 'Staff admin API (function URL, IAM auth)',
+      reservedConcurrency: 10,
+      timeout: Duration.seconds(30),
+    });
+    const inboundSms = fn('inbound-sms', {
+      description: 'Acts on replies from parents (End User Messaging → SNS)',
+      reservedConcurrency: 10,
+      timeout: Duration.seconds(30),
+      // A reply is worth acting on hours late (a CANCEL still frees the slot); SNS and Lambda retry
+      // throttled or failed deliveries, and idempotency on inboundMessageId makes retries safe.
+      asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+    });
+    const backfill = fn('backfill', {
+      description: 'Offers freed slots to the waitlist (table stream, FREE slots only)',
+      reservedConcurrency: 10,
+      timeout: Duration.seconds(60),
+    });
+    this.functions = {
+      'reminder-sweep': reminderSweep,
+      'offer-expiry': offerExpiry,
+      'admin-api': adminApi,
+      'inbound-sms': inboundSms,
+      backfill,
+    };
+
+    for (const f of Object.values(this.functions)) {
+      f.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus).allowSmsPublish();
+    }
+    for (const f of [inboundSms, backfill]) {
+      f.bindTable({ table: this.idempotencyTable, access: 'readWrite', envVar: 'IDEMPOTENCY_TABLE_NAME' });
+    }
+    acknowledge(
+      adminApi.fn.node.defaultChild!,
+      'HIPAA.Security-LambdaDLQ',
+      'Invoked only synchronously through its function URL: every error goes back to the calling staff client, so there is no asynchronous event to dead-letter.',
+    );
+    acknowledge(
+      backfill.fn.node.defaultChild!,
+      'HIPAA.Security-LambdaDLQ',
+      'Invoked only by the DynamoDB stream event source mapping, whose failed batches go to the mapping’s own on-failure SQS queue (BackfillStreamDlq); a function DLQ applies to asynchronous invocations only.',
+    );
+
+    // ---- Schedules (EventBridge Scheduler, in the trust's local time) -------------------------------
+    this.schedule(reminderSweep, sweepMinutes);
+    this.schedule(offerExpiry, 1);
+
+    // ---- Admin API --------------------------------------------------------------------------------
+    const adminUrl = adminApi.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    for (const roleArn of config.infrastructure.staffRoleArns) {
+      // Resource-based permissions on the function, so nothing is written into the staff roles'
+      // (trust-owned) policies. Function URLs need both actions; InvokeFunction is limited to URL calls.
+      const principal = new iam.ArnPrincipal(roleArn);
+      const suffix = createHash('sha256').update(roleArn).digest('hex').slice(0, 8);
+      adminApi.fn.addPermission(`StaffInvokeUrl${suffix}`, {
+        principal,
+        action: 'lambda:InvokeFunctionUrl',
+        functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
+      });
+      adminApi.fn.addPermission(`StaffInvoke${suffix}`, {
+        principal,
+        action: 'lambda:InvokeFunction',
+        invokedViaFunctionUrl: true,
+      });
+    }
+
+    // ---- Inbound SMS ------------------------------------------------------------------------------
+    this.inboundTopic = this.createOrImportInboundTopic();
+    const inboundDlq = new DeadLetterQueue(this, 'InboundSmsSubscriptionDlq', {
+      encryptionKey,
+      feeds: 'sns-subscription',
+      holds: 'parent replies SNS could not deliver to the inbound-sms function',
+    });
+    this.inboundTopic.addSubscription(
+      new subscriptions.LambdaSubscription(inboundSms.fn, { deadLetterQueue: inboundDlq.queue }),
+    );
+
+    // ---- Backfill (table stream) ------------------------------------------------------------------
+    const streamDlq = new DeadLetterQueue(this, 'BackfillStreamDlq', {
+      encryptionKey,
+      feeds: 'stream-mapping',
+      holds:
+        'pointers to table stream batches the backfill function could not process (the stream keeps records 24 h)',
+    });
+    backfill.fn.addEventSource(
+      new sources.DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        // A freed slot offered an hour late has usually been refilled by staff; older records go to the
+        // DLQ for a person to decide.
+        maxRecordAge: Duration.hours(1),
+        onFailure: new sources.SqsDlq(streamDlq.queue),
+        // The same patterns the local stream poller applies (functions/store/stream-filters.ts).
+        filters: SLOT_FREED_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+      }),
+    );
+
+    // ---- Alarms -----------------------------------------------------------------------------------
+    this.alarms = new OpsAlarms(this, 'Alarms', {
+      trustId,
+      encryptionKey,
+      ...(config.infrastructure.alarmEmail && { alarmEmail: config.infrastructure.alarmEmail }),
+    });
+    for (const f of Object.values(this.functions)) {
+      this.alarms.alarmOnFunction(f);
+      if (f.deadLetterQueue) this.alarms.alarmOnDeadLetters(`${f.entry}-async`, f.deadLetterQueue);
+    }
+    this.alarms.alarmOnDeadLetters('inbound-sms-subscription', inboundDlq);
+    this.alarms.alarmOnDeadLetters('backfill-stream', streamDlq);
+    for (const dlq of this.scheduleDlqs) this.alarms.alarmOnDeadLetters(dlq.id, dlq.dlq);
+    this.alarms.alarmOnIteratorAge(backfill);
+    this.alarms.alarmOnSmsFailures();
+
+    // ---- Outputs ----------------------------------------------------------------------------------
+    new CfnOutput(this, 'AdminApiUrl', {
+      value: adminUrl.url,
+      description: 'Admin API (function URL; SigV4-signed requests from a staff role)',
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.bus.eventBusName,
+      description: 'Domain events for the trust integration engine',
+    });
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      value: this.inboundTopic.topicArn,
+      description: 'Set as the two-way SMS destination of the origination number (self-managed opt-outs)',
+    });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
+  }
+
+  private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];
+
+  /** Invokes `target` every `minutes` minutes, on the clock in the trust's time zone. */
+  private schedule(target: AttendFunction, minutes: number): void {
+    const id = pascal(target.entry);
+    const dlq = new DeadLetterQueue(this, `${id}ScheduleDlq`, {
+      encryptionKey: this.trustKey.key,
+      feeds: 'scheduler',
+      holds: `scheduled runs of ${target.entry} that EventBridge Scheduler could not deliver`,
+    });
+    this.scheduleDlqs.push({ id: `${target.entry}-schedule`, dlq });
+    // Our own role rather than the target's shared default, so its acknowledgements name this schedule.
+    const role = new iam.Role(this, `${id}SchedulerRole`, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `EventBridge Scheduler invokes ${target.entry}`,
+    });
+    // The target grants sqs:SendMessage on the DLQ but nothing on its key; SQS needs both to accept a
+    // message into a KMS-encrypted queue.
+    this.trustKey.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const fnRef = this.resolve((target.fn.node.defaultChild as CfnElement).logicalId) as string;
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${fnRef}.Arn>:*]`,
+      `CDK's grantInvoke covers ${target.entry} and its versions/aliases (<arn>:*); it names that one function only.`,
+    );
+    acknowledge(
+      role,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      `The only statements are lambda:InvokeFunction on ${target.entry}, sqs:SendMessage to its schedule DLQ and use of that queue's key, attached to this one role by CDK grants.`,
+    );
+    new scheduler.Schedule(this, `${id}Schedule`, {
+      scheduleName: `attend-${this.config.trustId}-${target.entry}`,
+      description: `Runs ${target.entry} every ${minutes} minute(s)`,
+      // cron rather than rate() so the runs land on the clock (:00, :05, …) in the trust's time zone.
+      // An interval that does not divide 60 just makes the last gap of each hour shorter.
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: minutes === 1 ? '*' : `0/${minutes}`,
+        timeZone: TimeZone.of(this.config.timeZone),
+      }),
+      target: new targets.LambdaInvoke(target.fn, {
+        role,
+        deadLetterQueue: dlq.queue,
+        retryAttempts: 2,
+        // A run that could not be delivered within one interval is superseded by the next one.
+        maxEventAge: Duration.minutes(Math.max(1, minutes)),
+      }),
+    });
+  }
+
+  private createOrImportInboundTopic(): sns.ITopic {
+    const { inboundTopicArn } = this.config.infrastructure;
+    if (inboundTopicArn !== 'create') {
+      // The topic End User Messaging already publishes to; it must be in this stack's region.
+      return sns.Topic.fromTopicArn(this, 'InboundSmsTopic', inboundTopicArn);
+    }
+    const topic = new sns.Topic(this, 'InboundSmsTopic', {
+      topicName: `attend-${this.config.trustId}-inbound-sms`,
+      displayName: `Attend ${this.config.trustId} inbound SMS`,
+      masterKey: this.trustKey.key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEndUserMessagingOfThisAccount',
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    return topic;
+  }
+}
+
+function pascal(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,470 @@
+/**
+ * The example trust's stack, synthesised once with real bundling (local esbuild), asserted resource by
+ * resource on the properties that matter for safety, cost and behaviour.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTrustConfig, parseTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
+import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { IDEMPOTENCY_TABLE, TABLE } from '#store/table.ts';
+
+const STAFF_ROLE = 'arn:aws:iam::123456789012:role/attend-staff-admin';
+const ENTRIES = ['reminder-sweep', 'offer-expiry', 'admin-api', 'inbound-sms', 'backfill'] as const;
+
+let config: TrustConfig;
+let stack: TrustStack;
+let template: Template;
+let assemblyDir: string;
+
+/** The logical id CloudFormation will see for a construct's default resource. */
+const ref = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
+
+beforeAll(() => {
+  const example = loadTrustConfig('example');
+  config = parseTrustConfig({
+    ...example,
+    infrastructure: {
+      ...example.infrastructure,
+      staffRoleArns: [STAFF_ROLE],
+      alarmEmail: 'ops@example.nhs.uk',
+    },
+  });
+  // The feature flags of cdk.json, so the template is the one `cdk deploy` would produce.
+  const { context } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
+  const app = new App({ context, outdir: mkdtempSync(join(tmpdir(), 'attend-cdk-')) });
+  stack = createTrustStack(app, config);
+  template = Template.fromStack(stack);
+  assemblyDir = app.synth().directory;
+});
+
+describe('the table', () => {
+  const table = () =>
+    template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: 'attend-example' } });
+
+  it('has the shared key schema, stream, TTL, on-demand billing and PITR', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'attend-example',
+      KeySchema: [
+        { AttributeName: TABLE.keys.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE.keys.sortKey.name, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it.each(TABLE.indexes.map((i) => [i.name, i] as const))(
+    'has the %s index with its keys, projecting ALL',
+    (_, index) => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: 'attend-example',
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]),
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: index.partitionKey.name, AttributeType: index.partitionKey.type },
+          { AttributeName: index.sortKey.name, AttributeType: index.sortKey.type },
+        ]),
+      });
+    },
+  );
+
+  it('is encrypted with the trust key and retained when the stack goes', () => {
+    const [resource] = Object.values(table());
+    expect(resource?.DeletionPolicy).toBe('Retain');
+    expect(resource?.UpdateReplacePolicy).toBe('Retain');
+    expect(resource?.Properties.SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: { 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] },
+    });
+  });
+
+  it('uses a customer-managed key with rotation on', () => {
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('the idempotency table', () => {
+  it('is keyed on id with TTL on expiration, KMS, PITR and Retain', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        TableName: 'attend-example-idempotency',
+        KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey.name, KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: Match.objectLike({ SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() }),
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('the functions', () => {
+  it.each(ENTRIES)('%s runs Node.js 22 on ARM64 with active tracing and the shared environment', (entry) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-example-${entry}`,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: { Ref: ref(stack.table) },
+          EVENT_BUS_NAME: { Ref: ref(stack.bus) },
+          SMS_ADAPTER: 'sns',
+          EVENTS_ADAPTER: 'eventbridge',
+          POWERTOOLS_SERVICE_NAME: entry,
+          POWERTOOLS_METRICS_NAMESPACE: 'Attend',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+      ReservedConcurrentExecutions: Match.anyValue(),
+    });
+  });
+
+  it.each(['inbound-sms', 'backfill'] as const)('%s is told the idempotency table', (entry) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-example-${entry}`,
+      Environment: {
+        Variables: Match.objectLike({ IDEMPOTENCY_TABLE_NAME: { Ref: ref(stack.idempotencyTable) } }),
+      },
+    });
+  });
+
+  it.each(['reminder-sweep', 'offer-expiry'] as const)('%s never runs twice at once', (entry) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-example-${entry}`,
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
+  it.each(ENTRIES)('%s logs to its own KMS-encrypted group with the configured retention', (entry) => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: `/aws/lambda/attend-example-${entry}`,
+      RetentionInDays: config.infrastructure.logRetentionDays,
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+
+  it('dead-letters failed asynchronous invocations of the scheduled and SNS-driven functions', () => {
+    for (const entry of ['reminder-sweep', 'offer-expiry', 'inbound-sms'] as const) {
+      const f = stack.functions[entry];
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `attend-example-${entry}`,
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [ref(f.deadLetterQueue!.queue), 'Arn'] } },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: ref(f.fn) },
+        MaximumRetryAttempts: Match.anyValue(),
+        MaximumEventAgeInSeconds: Match.anyValue(),
+      });
+    }
+  });
+
+  it('bundles the config that synth validated into every bundle that reads it', () => {
+    for (const entry of ENTRIES) {
+      const fn = template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: `attend-example-${entry}` },
+      });
+      const s3Key = String(Object.values(fn)[0]?.Properties.Code.S3Key);
+      const bundle = join(assemblyDir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+      expect(existsSync(bundle), `${entry} was bundled`).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      if (code.includes('ATTEND_TRUST_CONFIG')) {
+        // esbuild's define only replaces the literal expression process.env.ATTEND_TRUST_CONFIG.
+        expect(
+          code.includes(config.trustName),
+          `${entry} reads ATTEND_TRUST_CONFIG, so its bundle must carry the config`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the schedules', () => {
+  it('run the reminder sweep on the configured interval in Europe/London, with retries and a DLQ', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `cron(0/${config.reminders.sweepIntervalMinutes} * * * ? *)`,
+      ScheduleExpressionTimezone: 'Europe/London',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [ref(stack.functions['reminder-sweep'].fn), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: Match.anyValue() },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RoleArn: Match.anyValue(),
+      },
+    });
+  });
+
+  it('may write to their KMS-encrypted dead-letter queues', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules.length).toBe(2);
+    for (const schedule of schedules) {
+      const roles = [{ Ref: schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string }];
+      const grants = (statement: Record<string, unknown>) =>
+        template.hasResourceProperties('AWS::IAM::Policy', {
+          Roles: roles,
+          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+        });
+      grants({ Action: 'sqs:SendMessage', Resource: schedule.Properties.Target.DeadLetterConfig.Arn });
+      grants({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: { 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] },
+      });
+    }
+  });
+
+  it('run the offer expiry every minute in Europe/London', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(* * * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [ref(stack.functions['offer-expiry'].fn), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+});
+
+describe('the admin API', () => {
+  it('is a function URL with IAM auth', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [ref(stack.functions['admin-api'].fn), 'Arn'] },
+    });
+  });
+
+  it('lets each staff role call the URL: InvokeFunctionUrl and InvokeFunction, on the function itself', () => {
+    const fnArn = { 'Fn::GetAtt': [ref(stack.functions['admin-api'].fn), 'Arn'] };
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: fnArn,
+      Principal: STAFF_ROLE,
+      FunctionUrlAuthType: 'AWS_IAM',
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: fnArn,
+      Principal: STAFF_ROLE,
+      InvokedViaFunctionUrl: true,
+    });
+  });
+});
+
+describe('inbound SMS', () => {
+  it('creates a KMS-encrypted topic that End User Messaging may publish to over TLS only', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'attend-example-inbound-sms',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ref(stack.inboundTopic) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'sms-voice.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes inbound-sms with a dead-letter queue for undeliverable replies', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: ref(stack.inboundTopic) },
+      Endpoint: { 'Fn::GetAtt': [ref(stack.functions['inbound-sms'].fn), 'Arn'] },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InboundSmsSubscriptionDlq'), 'Arn'] },
+      },
+    });
+  });
+});
+
+describe('the backfill stream mapping', () => {
+  it('sends only freed slots, reports item failures, bisects, retries and dead-letters', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ref(stack.functions.backfill.fn) },
+      EventSourceArn: { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BatchSize: 10,
+      FilterCriteria: { Filters: SLOT_FREED_FILTER_PATTERNS.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: Match.anyValue(),
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillStreamDlq'), 'Arn'] } },
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  it('are all KMS-encrypted with the trust key', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThan(0);
+    for (const q of queues) {
+      expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] });
+    }
+  });
+
+  it('all refuse requests without TLS', () => {
+    const queueIds = Object.keys(template.findResources('AWS::SQS::Queue'));
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    for (const id of queueIds) {
+      const policy = policies.find((p) =>
+        (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === id),
+      );
+      expect(policy, `queue ${id} has a policy`).toBeDefined();
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+});
+
+describe('alarms', () => {
+  const opsTopic = () => ({ Ref: ref(stack.alarms.topic) });
+
+  it('publish to a KMS-encrypted ops topic with the configured email subscribed', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'attend-example-ops',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.nhs.uk',
+      TopicArn: opsTopic(),
+    });
+  });
+
+  it('watch the depth of every dead-letter queue', () => {
+    for (const queueId of Object.keys(template.findResources('AWS::SQS::Queue'))) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [opsTopic()],
+      });
+    }
+  });
+
+  it('watch the backfill iterator age', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ref(stack.functions.backfill.fn) } }],
+      Statistic: 'Maximum',
+      AlarmActions: [opsTopic()],
+    });
+  });
+
+  it.each(ENTRIES)('watch errors and throttles of %s', (entry) => {
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ref(stack.functions[entry].fn) } }],
+        AlarmActions: [opsTopic()],
+      });
+    }
+  });
+
+  it('watch the SMS failure rate from the AWS/SNS direct-publish metrics', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Id: 'failed',
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'AWS/SNS',
+              MetricName: 'NumberOfNotificationsFailed',
+              Dimensions: [{ Name: 'PhoneNumber', Value: 'PhoneNumberDirect' }],
+            },
+          }),
+        }),
+      ]),
+      AlarmActions: [opsTopic()],
+    });
+  });
+});
+
+describe('IAM', () => {
+  it('has no statement granting every action or every action of a service', () => {
+    const docs = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map(
+        (p) => p.Properties.PolicyDocument,
+      ),
+      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((r) =>
+        (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument),
+      ),
+    ] as { Statement: { Effect: string; Action: string | string[] }[] }[];
+    expect(docs.length).toBeGreaterThan(0);
+    const actions = docs
+      .flatMap((d) => d.Statement)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => a === '*' || /^[a-z0-9-]+:\*$/.test(a))).toEqual([]);
+  });
+
+  it('grants sns:Publish for SMS without granting any other SNS action on *', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const snsOnStar = statements.filter(
+      (s) => s.Resource === '*' && [s.Action].flat().some((a) => a.startsWith('sns:')),
+    );
+    expect(snsOnStar.length).toBe(ENTRIES.length);
+    for (const s of snsOnStar) expect(s.Action).toBe('sns:Publish');
+  });
+});
+
+describe('outputs and tags', () => {
+  it('exports the admin URL, table, bus and inbound topic', () => {
+    for (const name of ['AdminApiUrl', 'TableName', 'EventBusName', 'InboundSmsTopicArn']) {
+      template.hasOutput(name, { Value: Match.anyValue() });
+    }
+  });
+
+  it('names the stack after the trust and tags it', () => {
+    expect(stack.stackName).toBe('Attend-example');
+    expect(stack.tags.tagValues()).toEqual({ 'attend:trust': 'example', project: 'attend' });
+  });
+});
