@@ -2,6 +2,7 @@
 /**
  * The Attend CLI.
  *   attend local [--in-memory] [--port 3000] [--trust example] [--frozen-clock]   the whole system, locally
+ *   attend admin <resource> <action> …                                           the admin API (SigV4 when deployed)
  *   attend bench                                                                   benchmarks (prints a table)
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `Usage:
   attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
+  attend admin <resource> <action> [id] [--json BODY] [--url URL] [--output json]   (attend admin --help)
   attend bench [--sizes 10000,100000]`;
 
 async function local(args: string[]): Promise<void> {
@@ -67,6 +69,17 @@ async function main(): Promise<void> {
   switch (command) {
     case 'local':
       return local(rest);
+    case 'admin': {
+      const { runAdmin, UsageError } = await import('./admin.ts');
+      try {
+        process.exitCode = await runAdmin(rest);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        console.error(err.message);
+        process.exitCode = 2;
+      }
+      return;
+    }
     case 'bench': {
       const { runBench } = await import('../bench/run.ts');
       return runBench(rest);
