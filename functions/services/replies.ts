@@ -15,7 +15,7 @@ import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.
 import { clientsByPhone, setOptOut } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { addInboxItem, type InboxItem } from '#store/inbox.ts';
-import { messageByProviderId, messagesByPhone, recordMessage } from '#store/messages.ts';
+import { countInboundSince, messageByProviderId, recordMessage } from '#store/messages.ts';
 import { cancellationNotice } from './bookings.ts';
 import type { Deps } from './deps.ts';
 import { bookingText, gsmFriendly, type RenderedText, sendAndRecord } from './texts.ts';
@@ -68,11 +68,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
 
   // An auto-responder answering our texts would loop for ever; its messages are kept, never answered.
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const recent = await messagesByPhone(store, sms.from, {
-    since: hourAgo,
-    limit: config.replies.maxInboundPerHour + 1,
-  });
-  const inboundLastHour = recent.items.filter((m) => m.direction === 'IN' && m.id !== inbound.id).length;
+  const inboundLastHour = await countInboundSince(store, sms.from, hourAgo, config.replies.maxInboundPerHour);
   await recordMessage(store, inbound, config.messages.retentionDays);
   if (inboundLastHour >= config.replies.maxInboundPerHour) {
     deps.log.warn('inbound loop guard: no automatic reply', { messageId: inbound.id, inboundLastHour });

@@ -94,3 +94,39 @@ export async function messagesByPhone(
   );
   return { items: (out.Items ?? []).map(toMessage), cursor: encodeCursor(out.LastEvaluatedKey) };
 }
+
+/**
+ * Pattern: how many texts a phone sent us since `since`, counting up to `atMost` (the loop guard).
+ * Only inbound messages count: our own answers sit in the same partition, and an auto-responder we
+ * answer every time would otherwise never reach the limit.
+ */
+export async function countInboundSince(
+  ctx: StoreContext,
+  phone: string,
+  since: string,
+  atMost: number,
+): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ctx.db.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        IndexName: 'byPhone',
+        KeyConditionExpression: 'phonePk = :pk AND phoneSk BETWEEN :from AND :to',
+        FilterExpression: 'direction = :in',
+        ExpressionAttributeValues: {
+          ':pk': byPhone.partition(phone),
+          ':from': `${byPhone.prefix.message}${since}`,
+          ':to': `${byPhone.prefix.message}~`,
+          ':in': 'IN',
+        },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start && count < atMost);
+  return count;
+}

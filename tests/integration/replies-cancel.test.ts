@@ -35,14 +35,13 @@ beforeEach(async () => {
   deps = testDeps(store, NOW);
 });
 
-/** Seeds a client (unless already seeded) and books a new slot at `startsAt`; returns the confirmation too. */
+/** Seeds a client and books a new slot at `startsAt`; returns the confirmation too. */
 async function booked(
   client: Client,
   startsAt: string,
-  options: { seedClient?: boolean } = {},
 ): Promise<{ booking: Booking; confirmation: OutboxEntry }> {
   const slot = aSlotFor(clinic, { startsAt });
-  await seed(store, { clients: options.seedClient === false ? [] : [client], slots: [slot] });
+  await seed(store, { clients: [client], slots: [slot] });
   const booking = await bookSlot(deps, {
     slotId: slot.id,
     clientId: client.id,
