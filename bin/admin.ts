@@ -66,6 +66,25 @@ export const ROUTES: Record<string, Record<string, Route>> = {
     handled: { method: 'POST', path: (id) => `/inbox/${id}/handled`, needsId: true },
   },
   templates: { preview: { method: 'POST', path: () => '/templates/preview' } },
+  waitlist: {
+    list: {
+      method: 'GET',
+      path: () => '/waitlist',
+      query: ['type', 'limit', 'cursor'],
+      columns: ['id', 'type', 'score', 'status', 'addedAt'],
+    },
+    get: { method: 'GET', path: (id) => `/waitlist/${id}`, needsId: true },
+    add: { method: 'POST', path: () => '/waitlist' },
+    remove: { method: 'DELETE', path: (id) => `/waitlist/${id}`, needsId: true },
+  },
+  offers: {
+    list: {
+      method: 'GET',
+      path: () => '/offers',
+      query: ['slot'],
+      columns: ['id', 'wave', 'status', 'score', 'offeredAt', 'expiresAt'],
+    },
+  },
 };
 
 export const ADMIN_USAGE = `Usage: attend admin <resource> <action> [id] [--json '<body>'] [--<param> value] [--url URL] [--output json]

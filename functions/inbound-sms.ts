@@ -6,18 +6,17 @@
  */
 
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { inboundSmsSchema } from '#messaging/inbound-sms-schema.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { idempotencyStore } from '#runtime/idempotency.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';
 import type { Deps } from '#services/deps.ts';
 import { handleInboundSms, type InboundSms, type ReplyResult } from '#services/replies.ts';
@@ -26,20 +25,7 @@ const deps = depsFromEnv();
 if (!deps.env.IDEMPOTENCY_TABLE_NAME)
   throw new Error('Invalid environment:\n  IDEMPOTENCY_TABLE_NAME: required');
 
-const persistenceStore = new DynamoDBPersistenceLayer({
-  tableName: deps.env.IDEMPOTENCY_TABLE_NAME,
-  awsSdkV3Client: tracer.captureAWSv3Client(
-    new DynamoDBClient(
-      deps.env.DYNAMODB_ENDPOINT
-        ? {
-            endpoint: deps.env.DYNAMODB_ENDPOINT,
-            region: process.env.AWS_REGION ?? 'eu-west-2',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }
-        : {},
-    ),
-  ),
-});
+const persistenceStore = idempotencyStore(deps.env);
 const idempotency = new IdempotencyConfig({
   eventKeyJmesPath: 'inboundMessageId',
   // SNS retries for hours at most; a day covers every redelivery.

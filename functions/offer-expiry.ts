@@ -1,13 +1,30 @@
 /**
- * Every minute: ends offers whose hold has lapsed and sends the next wave. The short-notice list is not
- * built yet (see the open "Short-notice list" issue), so there are no offers to expire and this run
- * only reports that it ran.
+ * Every minute (EventBridge Scheduler, Europe/London): sends offer texts that are still unsent, ends
+ * offers whose hold lapsed, and sends the next wave (or records the slot unfilled at the cutoff).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { logger } from '#runtime/powertools.ts';
+import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { type OfferSweepReport, runOfferSweep } from '#services/backfill.ts';
 
-export const handler = middy(async () => {
-  logger.debug('offer expiry: short-notice offers are not enabled yet');
-  return { expired: 0 };
-}).use(injectLambdaContext(logger));
+const deps = depsFromEnv();
+
+export const sweep = async (): Promise<OfferSweepReport> => {
+  const report = await runOfferSweep(deps);
+  metrics.addMetric('OfferTextsSent', MetricUnit.Count, report.textsSent);
+  metrics.addMetric('OffersExpired', MetricUnit.Count, report.expired);
+  metrics.addMetric('OfferWavesSent', MetricUnit.Count, report.wavesSent);
+  metrics.addMetric('SlotsUnfilled', MetricUnit.Count, report.unfilled);
+  if (report.textsSent + report.expired + report.wavesSent + report.unfilled > 0)
+    logger.info('offer sweep', { ...report });
+  return report;
+};
+
+export const handler = middy(sweep)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -225,6 +225,8 @@ export const trustConfigSchema = z
         maxHoldMinutes: z.number().int().min(5).default(120),
         minHoldMinutes: z.number().int().min(5).default(15),
         cutoffMinutes: z.number().int().min(0).default(120),
+        /** Slots freed further ahead than this are left for schedulers to book in the usual way. */
+        maxLeadDays: z.number().int().min(1).max(90).default(14),
         priorityWeights: priorityWeightsSchema.default(priorityWeightsSchema.parse({})),
       })
       .default({
@@ -232,6 +234,7 @@ export const trustConfigSchema = z
         maxHoldMinutes: 120,
         minHoldMinutes: 15,
         cutoffMinutes: 120,
+        maxLeadDays: 14,
         priorityWeights: priorityWeightsSchema.parse({}),
       }),
     booking: z

@@ -8,6 +8,7 @@ import type { RegisterRoutes } from './context.ts';
 import { registerInboxRoutes } from './inbox.ts';
 import { registerSlotRoutes } from './slots.ts';
 import { registerTemplateRoutes } from './templates.ts';
+import { registerWaitlistRoutes } from './waitlist.ts';
 
 /** Every resource module; a later resource is one more entry here. */
 const RESOURCES: RegisterRoutes[] = [
@@ -17,6 +18,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerBookingRoutes,
   registerTemplateRoutes,
   registerInboxRoutes,
+  registerWaitlistRoutes,
 ];
 
 export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {

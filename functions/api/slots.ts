@@ -21,6 +21,8 @@ export const createSlotBody = z
     date: z.iso.date().optional(),
     time: hhmm.optional(),
     durationMinutes: z.number().int().min(5).max(480).optional(),
+    /** Offer it straight away to the short-notice list (a slot that came up at short notice). */
+    shortNotice: z.boolean().default(false),
   })
   .refine((b) => b.startsAt !== undefined || (b.date !== undefined && b.time !== undefined), {
     message: 'give either startsAt, or date and time',
@@ -72,10 +74,12 @@ function toUtc(deps: Deps, date: string, time: string, field: string): string {
 
 function newSlot(
   deps: Deps,
-  input: { clinicId: string; type: string; startsAt: string; durationMinutes: number },
+  input: { clinicId: string; type: string; startsAt: string; durationMinutes: number; shortNotice?: boolean },
 ): Slot {
   const now = deps.now().toISOString();
   return {
+    // A slot added at short notice counts as freed now, so the short-notice list is offered it at once.
+    ...(input.shortNotice ? { freedAt: now, freedBy: 'short-notice' } : {}),
     id: randomUUID(),
     clinicId: input.clinicId,
     type: input.type,
@@ -101,6 +105,7 @@ export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
         type: body.type,
         startsAt,
         durationMinutes: body.durationMinutes ?? defaultDuration,
+        shortNotice: body.shortNotice,
       }),
     ]);
     return json(201, slot);

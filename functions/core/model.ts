@@ -70,6 +70,19 @@ export const slotSchema = z.object({
   /** Set when a slot becomes FREE after having been booked, to tell the backfill why. */
   freedAt: isoInstant.optional(),
   freedBy: z.string().optional(),
+  /** The short-notice run for the slot's latest freeing: offers go out in waves until filled or the cutoff. */
+  backfill: z
+    .object({
+      runId: z.string(),
+      state: z.enum(['OFFERING', 'WAITING_FOR_DAYTIME', 'FILLED', 'UNFILLED', 'NOT_OFFERED']),
+      wave: z.number().int().min(0),
+      offersMade: z.number().int().min(0),
+      startedAt: isoInstant,
+      endedAt: isoInstant.optional(),
+      reason: z.string().optional(),
+      bookingId: id.optional(),
+    })
+    .optional(),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });
@@ -134,6 +147,8 @@ export const messageSchema = z.object({
   providerMessageId: z.string().optional(),
   bookingId: id.optional(),
   offerId: id.optional(),
+  /** With offerId: offers are stored under their slot. */
+  slotId: id.optional(),
   clientId: id.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;

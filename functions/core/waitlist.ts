@@ -90,5 +90,16 @@ export const offerSchema = z.object({
   /** The score and its explanation at the moment of offering, kept so a trust can audit who was offered what, and why. */
   score: z.number(),
   breakdown: z.array(scorePartSchema),
+  /** Which run of offers for the slot this belongs to (the slot's freedAt), so duplicates collapse. */
+  runId: z.string().min(1),
+  holdMinutes: z.number().int().min(0),
+  /**
+   * The offer text is claimed before it is sent and marked after, so a crash between recording the offer
+   * and sending its text neither loses the text (the expiry sweep sends a lapsed claim) nor repeats it.
+   */
+  textStatus: z.enum(['PENDING', 'SENDING', 'SENT', 'FAILED']),
+  textClaimedAt: isoInstant.optional(),
+  textAttempts: z.number().int().default(0),
+  messageId: id.optional(),
 });
 export type Offer = z.infer<typeof offerSchema>;

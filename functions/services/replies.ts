@@ -9,6 +9,7 @@ import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText } from '#core/templates.ts';
+import type { Offer } from '#core/waitlist.ts';
 import type { TemplateKey } from '#lib/trust-config.ts';
 import { ConflictError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
@@ -16,9 +17,13 @@ import { clientsByPhone, setOptOut } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { addInboxItem, type InboxItem } from '#store/inbox.ts';
 import { countInboundSince, messageByProviderId, recordMessage } from '#store/messages.ts';
+import { liveOffersByPhone, offersBySlot } from '#store/offers.ts';
+import { getSlot } from '#store/slots.ts';
+import { acceptOffer, declineOffer } from './backfill.ts';
 import { cancellationNotice } from './bookings.ts';
 import type { Deps } from './deps.ts';
 import { bookingText, gsmFriendly, type RenderedText, sendAndRecord } from './texts.ts';
+import { addRebookRequest } from './waitlist.ts';
 
 export interface InboundSms {
   from: string;
@@ -37,7 +42,11 @@ export type ReplyOutcome =
   | 'help'
   | 'asked-to-choose'
   | 'to-inbox'
-  | 'loop-guarded';
+  | 'loop-guarded'
+  | 'offer-accepted'
+  | 'offer-taken'
+  | 'offer-expired'
+  | 'offer-declined';
 
 export interface ReplyResult {
   outcome: ReplyOutcome;
@@ -93,8 +102,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
       return cancelOrRebook(ctx, parsed.intent, parsed.ref);
     case 'YES':
     case 'NO':
-      // Offers are answered here once the short-notice list exists; until then a person reads them.
-      return toInbox(ctx, 'no-offer-to-answer');
+      return answerOffer(ctx, parsed.intent, parsed.ref);
     default:
       return toInbox(ctx, clients.length === 0 ? 'unmatched-number' : 'free-text');
   }
@@ -322,7 +330,8 @@ async function cancelOrRebook(
   }
 
   if (intent === 'REBOOK') {
-    // Until the short-notice list exists, a rebook request is work for staff.
+    // Back on the short-notice list for the same contact; staff also see the request in the inbox.
+    if (client) await addRebookRequest(deps, { client, type: booking.type, clinicId: booking.clinicId });
     await addInboxItem(
       deps.store,
       {
@@ -384,4 +393,84 @@ async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
     encoding: text.encoding,
   });
   return { outcome: 'rebook-requested', intent: 'REBOOK', replied };
+}
+
+/** The offer a YES or NO answers: a quoted code, else the offer text being answered, else the only live one. */
+async function resolveOffer(
+  ctx: ReplyContext,
+  ref: string | undefined,
+  live: Offer[],
+): Promise<Offer | Offer[] | undefined> {
+  if (ref) {
+    const match = live.find((o) => o.ref === ref);
+    if (match) return match;
+  }
+  const previous = ctx.sms.previousPublishedMessageId;
+  if (previous) {
+    const message = await messageByProviderId(ctx.deps.store, previous);
+    if (message?.offerId && message.slotId && message.phone === ctx.sms.from) {
+      const answered = (await offersBySlot(ctx.deps.store, message.slotId)).find(
+        (o) => o.id === message.offerId,
+      );
+      if (answered) return answered;
+    }
+  }
+  if (live.length === 1) return live[0];
+  if (live.length > 1) return live;
+  return undefined;
+}
+
+async function answerOffer(
+  ctx: ReplyContext,
+  intent: 'YES' | 'NO',
+  ref: string | undefined,
+): Promise<ReplyResult> {
+  const { deps } = ctx;
+  const live = await liveOffersByPhone(deps.store, ctx.sms.from);
+  const target = await resolveOffer(ctx, ref, live);
+  if (!target) return toInbox(ctx, 'no-offer-to-answer');
+  if (Array.isArray(target)) {
+    const choices = await Promise.all(
+      target.map(async (o) => {
+        const slot = await getSlot(deps.store, o.slotId);
+        const when = slot
+          ? ` for ${formatDay(slot.startsAt, deps.config.timeZone, ctx.language)} ${formatTime(slot.startsAt, deps.config.timeZone)}`
+          : '';
+        return `${intent} ${o.ref}${when}`;
+      }),
+    );
+    const answer = plainText(ctx, 'chooseBooking', { choices: `Reply ${choices.join(', or ')}.` });
+    return toInbox(ctx, 'ambiguous', { answer });
+  }
+
+  const offer = target;
+  if (intent === 'NO') {
+    const result = offer.status === 'PENDING' ? await declineOffer(deps, offer) : 'already-answered';
+    const replied = result === 'declined' ? await reply(ctx, plainText(ctx, 'offerDeclined')) : false;
+    return { outcome: 'offer-declined', intent, replied };
+  }
+  const result = await acceptOffer(deps, offer);
+  const status = result.outcome === 'already-answered' ? result.status : undefined;
+  if (result.outcome === 'accepted' || status === 'ACCEPTED') {
+    const booking =
+      result.outcome === 'accepted'
+        ? result.booking
+        : (await liveBookingsByPhone(deps.store, ctx.sms.from)).find((b) => b.slotId === offer.slotId);
+    if (!booking) return toInbox(ctx, 'free-text');
+    const client = ctx.clients.find((c) => c.id === booking.clientId) ?? ctx.clients[0];
+    const clinic = await getClinic(deps.store, booking.clinicId);
+    const text = bookingText(deps, 'offerAccepted', {
+      booking,
+      client: client ?? { firstName: '', language: ctx.language },
+      clinic: clinic ?? { venue: '' },
+    });
+    const replied = await reply(ctx, text, { bookingId: booking.id });
+    return { outcome: 'offer-accepted', intent, bookingId: booking.id, replied };
+  }
+  if (result.outcome === 'taken' || status === 'TAKEN') {
+    const replied = await reply(ctx, plainText(ctx, 'offerTaken'));
+    return { outcome: 'offer-taken', intent, replied };
+  }
+  const replied = await reply(ctx, plainText(ctx, 'offerExpired'));
+  return { outcome: 'offer-expired', intent, replied };
 }
