@@ -15,11 +15,13 @@ import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
 import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
 import { useClock } from '../functions/runtime/clock.ts';
 import { createDocClient, type DocClient } from '../functions/store/client.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
 import type { TrustConfig } from '../lib/trust-config.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
+import { type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -45,6 +47,7 @@ export interface LocalRuntime {
   outbox: LocalOutbox;
   events: LocalEventBus;
   scheduler: Scheduler;
+  poller: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -192,6 +195,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const sweepModule = await import('../functions/reminder-sweep.ts');
   const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
   const { nextReminderDue } = await import('../functions/services/reminders.ts');
+  const offerExpiry = (await import('../functions/offer-expiry.ts')).handler as unknown as Handler<
+    unknown,
+    unknown
+  >;
+  const backfill = (await import('../functions/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
+  const { nextOfferWork } = await import('../functions/services/backfill.ts');
   const deps = depsFromEnv();
 
   if (options.seed ?? true) {
@@ -202,6 +211,19 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       );
   }
 
+  // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
+  const poller = new StreamPoller({
+    endpoint,
+    tableName,
+    filters: SLOT_FREED_FILTER_PATTERNS,
+    handler: (event) => backfill(event, lambdaContext('attend-backfill')) as ReturnType<StreamHandler>,
+    onDeadLetter: (record, reason) => print(`[stream] record ${record.eventID} dead-lettered: ${reason}`),
+  });
+  await poller.init();
+  const settle = async () => {
+    await poller.drain();
+  };
+
   const scheduler = new Scheduler(
     clock,
     [
@@ -211,8 +233,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
         nextWorkAt: () => nextReminderDue(deps),
       },
+      {
+        name: 'offer-expiry',
+        everyMinutes: 1,
+        run: () => offerExpiry({ source: 'aws.scheduler' }, lambdaContext('attend-offer-expiry')),
+        nextWorkAt: () => nextOfferWork(deps),
+      },
     ],
-    async () => {},
+    settle,
     (name, err) => print(`[scheduler] ${name} failed: ${(err as Error).message}`),
   );
 
@@ -248,11 +276,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         to: config.sender.originationNumber ?? '+447700900000',
         body: parsed.body,
         inboundMessageId,
-        previousPublishedMessageId: parsed.inReplyTo,
+        // As End User Messaging does: the last text sent to this number, unless the caller names one.
+        previousPublishedMessageId: parsed.inReplyTo ?? outbox.entries.findLast((e) => e.to === from)?.id,
         at: clock.now(),
       });
       const result = await inbound(event, lambdaContext('attend-inbound-sms'));
-      return send(res, 200, { inboundMessageId, result, replies: outbox.entries.slice(before) });
+      await settle();
+      // `replies` are the texts back to the sender; `sent` is every text the reply caused (offers taken, …).
+      const sent = outbox.entries.slice(before);
+      return send(res, 200, { inboundMessageId, result, replies: sent.filter((e) => e.to === from), sent });
     }
     return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${method} ${path}` } });
   };
@@ -264,6 +296,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
+      // A change made through the API (a cancellation, say) is followed through the stream before the
+      // answer goes back, so what the caller reads next already shows its effects.
+      if (req.method !== 'GET') await settle();
       res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
       res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
     })().catch((err: unknown) => {
@@ -280,6 +315,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     : setInterval(() => {
         void scheduler.advanceTo(() => clock.now()).then(persistClock);
       }, 1000);
+  if (!options.frozenClock) poller.start(500);
 
   return {
     url: `http://localhost:${port}`,
@@ -288,9 +324,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     outbox,
     events,
     scheduler,
+    poller,
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((done) => server.close(() => done()));
+      await poller.close();
       await persistClock().catch(() => undefined);
       db.destroy();
       raw.destroy();

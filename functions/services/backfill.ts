@@ -705,6 +705,7 @@ async function tellTheOthers(deps: Deps, slot: Slot, accepted: Offer): Promise<v
           to: other.phone,
           clientId: other.clientId,
           offerId: other.id,
+          slotId: other.slotId,
         },
       );
     } catch (err) {

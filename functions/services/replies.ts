@@ -218,10 +218,12 @@ async function resolveBooking(
     if (answered && answered.ref === ref) return { booking: answered };
     return { none: 'unknown-reference' };
   }
+  // End User Messaging names the last text sent to the phone as the one answered. With several live
+  // bookings that is only a guess (a parent of two may mean the other child), so they choose by code.
+  if (live.length > 1) return { choose: live };
   const answered = await answeredBooking(ctx);
   if (answered) return { booking: answered };
   if (live.length === 1) return { booking: live[0]! };
-  if (live.length > 1) return { choose: live };
   return { none: 'nothing-live' };
 }
 

@@ -85,10 +85,14 @@ export function outboundMessage(
 export async function sendAndRecord(
   deps: Deps,
   text: RenderedText,
-  input: { to: string; bookingId?: string; clientId?: string; offerId?: string },
+  input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
 ): Promise<Message> {
   const { providerMessageId } = await deps.sms.send({ to: input.to, body: text.body });
-  const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
+  const { slotId, ...rest } = input;
+  const message = {
+    ...outboundMessage(text, { ...rest, at: deps.now().toISOString(), providerMessageId }),
+    ...(slotId ? { slotId } : {}),
+  };
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;
 }

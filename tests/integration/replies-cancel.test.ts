@@ -82,24 +82,27 @@ describe('which booking a CANCEL means', () => {
     expect(await statusOf(first.booking.id)).toBe('BOOKED');
   });
 
-  it('the text it answers wins over the phone’s other live bookings', async () => {
+  it('asks which child when the phone has several live bookings, even in reply to one of their texts', async () => {
     // Prepare
     const amelia = aClient({ firstName: 'Amelia' });
     const oliver = aClient({ firstName: 'Oliver', phone: amelia.phone });
     const first = await booked(amelia, LATER);
     const second = await booked(oliver, LATER_STILL);
 
-    // Act: a plain CANCEL sent in reply to Oliver's confirmation
+    // Act: a plain CANCEL; End User Messaging names Oliver's confirmation as the text answered, but
+    // that is only the last text sent, and the parent may mean Amelia.
     const result = await handleInboundSms(
       deps,
       anInboundSms(amelia.phone, 'CANCEL', { previousPublishedMessageId: second.confirmation.id }),
     );
 
-    // Assess: no need to ask which one
-    expect(result).toMatchObject({ outcome: 'cancelled', bookingId: second.booking.id });
-    expect(await statusOf(second.booking.id)).toBe('CANCELLED');
+    // Assess: nothing cancelled; the parent is asked to choose by code
+    expect(result).toMatchObject({ outcome: 'asked-to-choose' });
     expect(await statusOf(first.booking.id)).toBe('BOOKED');
-    expect(textsTo(amelia.phone).at(-1)?.body).toContain('Oliver');
+    expect(await statusOf(second.booking.id)).toBe('BOOKED');
+    const ask = textsTo(amelia.phone).at(-1)?.body ?? '';
+    expect(ask).toContain(`CANCEL ${first.booking.ref}`);
+    expect(ask).toContain(`CANCEL ${second.booking.ref}`);
   });
 
   it('cancels the phone’s only live booking when nothing else says which', async () => {

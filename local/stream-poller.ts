@@ -1,0 +1,476 @@
+/**
+ * The local stand-in for the table stream's Lambda event source mapping. It reads DynamoDB Local's
+ * stream through the real Streams API (DescribeStream, GetShardIterator, GetRecords), drops records
+ * that the filter criteria would drop, and hands the handler batches shaped as Lambda delivers them.
+ *
+ * As in the mapping (lib/trust-stack.ts): it starts at LATEST, sends at most `batchSize` records per
+ * invocation, honours ReportBatchItemFailures (records before the first reported failure are done),
+ * bisects a batch when the handler throws, and after `maxRetries` retries puts a record in dead letters
+ * and moves on, so one poison record never blocks the shard.
+ *
+ * Where it differs from Lambda, on purpose:
+ * - Retries are counted per record, and only for the record known to have failed: the first record a
+ *   handler reports, or the only record of a batch that threw. A throw from a larger batch is not
+ *   counted against anyone; it splits the batch until the failing record stands alone. So a poison
+ *   record is tried alone 1 + maxRetries times, and the records batched with it are not punished.
+ * - A dead letter keeps the record itself (Lambda's SQS destination only points at the batch).
+ * - MaximumRecordAge is not applied: local time is virtual, and DynamoDB Local keeps records 24 h.
+ *
+ * DynamoDB Local's streams behave as the service's do in the ways that matter here: shards roll over
+ * (every 4 hours there), iterators expire after 15 minutes, and shards and records are trimmed after
+ * 24 hours. So the poller keeps its place by sequence number, re-reads the shard list on every pass,
+ * reads a shard that appeared after it started from TRIM_HORIZON once its parent is finished, and gets
+ * a fresh iterator when one expires.
+ */
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type Shard,
+  type AttributeValue as StreamsAttributeValue,
+} from '@aws-sdk/client-dynamodb-streams';
+import type {
+  AttributeValue,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  StreamRecord,
+} from 'aws-lambda';
+import { LOCAL_AWS } from './dynamodb-local.ts';
+import { assertValidPattern, type FilterPattern, matchesAny } from './event-filter.ts';
+
+/** Lambda's DynamoDBStreamHandler without the context: a batch response, or nothing for "all done". */
+export type StreamHandler = (
+  event: DynamoDBStreamEvent,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async handler that returns nothing is Promise<void>, as in aws-lambda's own type.
+) => Promise<DynamoDBBatchResponse | void>;
+
+export interface DeadLetter {
+  readonly record: DynamoDBRecord;
+  readonly reason: string;
+}
+
+/** Only ids and sequence numbers are logged, never images: they hold names and phone numbers. */
+export interface StreamPollerLog {
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface StreamPollerOptions {
+  /** DynamoDB Local's endpoint; the Streams API is served on the same one. */
+  endpoint: string;
+  tableName: string;
+  /** Lambda FilterCriteria patterns; a record passes if it matches any. None lets every record pass. */
+  filters: readonly FilterPattern[];
+  handler: StreamHandler;
+  /** @default 10 */
+  batchSize?: number;
+  /** Retries of a failing record before it goes to dead letters. @default 3 */
+  maxRetries?: number;
+  onDeadLetter?: (record: DynamoDBRecord, reason: string) => void;
+  log?: StreamPollerLog;
+  /**
+   * Passes over the shards one drain may make. A handler that writes to the table causes more records,
+   * so a drain repeats until a pass finds nothing; this stops a cascade that never settles.
+   * @default 50
+   */
+  maxPasses?: number;
+}
+
+/** GetRecords' own maximum. */
+const PAGE_LIMIT = 1000;
+/** Pages read from one shard in one pass, so a handler that writes for ever cannot hold a pass. */
+const MAX_PAGES_PER_SHARD_PASS = 100;
+
+interface ShardState {
+  readonly id: string;
+  readonly parentId: string | undefined;
+  /** Where to begin when nothing has been read yet and there is no iterator. */
+  startAt: 'LATEST' | 'TRIM_HORIZON';
+  /** The shard has an ending sequence number: it takes no new records. */
+  closed: boolean;
+  /** Closed and read to its end. */
+  finished: boolean;
+  iterator: string | undefined;
+  lastSequence: string | undefined;
+}
+
+type Outcome = { kind: 'ok' } | { kind: 'partial'; firstFailed: number } | { kind: 'error'; reason: string };
+
+export class StreamPoller {
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly shards = new Map<string, ShardState>();
+  private readonly batchSize: number;
+  private readonly maxRetries: number;
+  private readonly maxPasses: number;
+  private readonly log: StreamPollerLog;
+  private ready: Promise<string> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: StreamPollerOptions) {
+    // A pattern Lambda would reject fails here, at start-up, not on the first record.
+    for (const pattern of options.filters) assertValidPattern(pattern);
+    this.batchSize = options.batchSize ?? 10;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.maxPasses = options.maxPasses ?? 50;
+    if (this.batchSize < 1 || this.maxRetries < 0 || this.maxPasses < 1) {
+      throw new RangeError('batchSize and maxPasses must be at least 1, maxRetries at least 0');
+    }
+    this.log = options.log ?? { warn() {} };
+    this.streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: options.endpoint });
+  }
+
+  /**
+   * Fixes the starting position: records written from now on are delivered, earlier ones never (a
+   * persisted database's history is not replayed). The first drain or start calls it if you have not.
+   * Resolves with the stream's ARN.
+   */
+  init(): Promise<string> {
+    this.ready ??= this.position().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  /**
+   * Delivers every record available now, including those the handler's own writes cause, and resolves
+   * with the number of records the handler accepted. Drains run one at a time, in call order.
+   */
+  drain(): Promise<number> {
+    this.queued++;
+    const run = this.queue.then(() => this.drainNow());
+    const settled = run.finally(() => {
+      this.queued--;
+    });
+    this.queue = settled.catch(() => undefined);
+    return settled;
+  }
+
+  /** Polls in the background (for a clock that flows in real time); resolves once positioned. */
+  async start(intervalMs = 250): Promise<void> {
+    await this.init();
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      // A slow drain is not stacked on: the next tick after it finishes picks up what arrived.
+      if (this.queued > 0) return;
+      this.drain().catch((err: unknown) => {
+        // Nothing is lost: the position only moves past records that were handled or dead-lettered.
+        this.log.warn('stream poll failed; retrying on the next tick', { error: errorMessage(err) });
+      });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops background polling and waits for a drain in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.queue;
+  }
+
+  /** Stops and releases the Streams client's sockets. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.streams.destroy();
+  }
+
+  private async position(): Promise<string> {
+    const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: this.options.endpoint });
+    let streamArn: string | undefined;
+    try {
+      const { Table } = await ddb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+      streamArn = Table?.LatestStreamArn;
+    } finally {
+      ddb.destroy();
+    }
+    if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream to poll`);
+    for (const shard of await this.describeShards(streamArn)) {
+      const state = this.track(shard, 'LATEST');
+      // A closed shard holds only history. An open one is read from LATEST, and the iterator is taken
+      // now, so that records written between now and the first drain are not skipped.
+      if (state.closed) state.finished = true;
+      else state.iterator = await this.iteratorFor(streamArn, state);
+    }
+    return streamArn;
+  }
+
+  private async drainNow(): Promise<number> {
+    const streamArn = await this.init();
+    let delivered = 0;
+    for (let pass = 0; pass < this.maxPasses; pass++) {
+      await this.refreshShards(streamArn);
+      let read = 0;
+      // Shard ids begin with their creation time, so a parent sorts before its children.
+      for (const shard of [...this.shards.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+        if (shard.finished || !this.parentFinished(shard)) continue;
+        const result = await this.readShard(streamArn, shard);
+        read += result.read;
+        delivered += result.delivered;
+      }
+      if (read === 0) return delivered;
+    }
+    this.log.warn('stream drain stopped after its pass limit; the rest is read by the next drain', {
+      table: this.options.tableName,
+      passes: this.maxPasses,
+    });
+    return delivered;
+  }
+
+  private async refreshShards(streamArn: string): Promise<void> {
+    const described = await this.describeShards(streamArn);
+    const present = new Set(described.map((s) => s.ShardId));
+    for (const shard of described) {
+      const known = this.shards.get(shard.ShardId ?? '');
+      // A shard that appeared after the poller started holds only new records: read all of it.
+      if (known) known.closed = isClosed(shard);
+      else this.track(shard, 'TRIM_HORIZON');
+    }
+    // Shards older than the stream's retention are gone from the list; so is their place.
+    for (const id of this.shards.keys()) if (!present.has(id)) this.shards.delete(id);
+  }
+
+  private track(shard: Shard, startAt: ShardState['startAt']): ShardState {
+    const state: ShardState = {
+      id: shard.ShardId ?? '',
+      parentId: shard.ParentShardId,
+      startAt,
+      closed: isClosed(shard),
+      finished: false,
+      iterator: undefined,
+      lastSequence: undefined,
+    };
+    this.shards.set(state.id, state);
+    return state;
+  }
+
+  private parentFinished(shard: ShardState): boolean {
+    const parent = shard.parentId ? this.shards.get(shard.parentId) : undefined;
+    return !parent || parent.finished;
+  }
+
+  private async readShard(
+    streamArn: string,
+    shard: ShardState,
+  ): Promise<{ read: number; delivered: number }> {
+    let read = 0;
+    let delivered = 0;
+    for (let page = 0; page < MAX_PAGES_PER_SHARD_PASS && this.shards.has(shard.id); page++) {
+      shard.iterator ??= await this.iteratorFor(streamArn, shard);
+      if (!shard.iterator) break;
+      let response: GetRecordsCommandOutput;
+      try {
+        response = await this.streams.send(
+          new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: PAGE_LIMIT }),
+        );
+      } catch (err) {
+        this.recover(shard, err);
+        continue;
+      }
+      const records = response.Records ?? [];
+      if (records.length > 0) {
+        const wanted = records
+          .map((r) => toLambdaRecord(r, streamArn))
+          .filter((r) => this.options.filters.length === 0 || matchesAny(r, this.options.filters));
+        delivered += await this.deliver(wanted);
+        read += records.length;
+        shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
+      }
+      shard.iterator = response.NextShardIterator;
+      if (!shard.iterator) {
+        // No next iterator means the shard is closed and read to its end. Some local emulators also
+        // drop it on an open shard that is caught up; then the next read resumes by sequence number.
+        shard.finished = shard.closed;
+        break;
+      }
+      // An open shard that returned nothing is caught up. A closed one may return empty pages before
+      // its end, so it is read on until the iterator runs out (or the page limit).
+      if (records.length === 0 && !shard.closed) break;
+    }
+    return { read, delivered };
+  }
+
+  /** Handles the errors a long-lived position meets, so that the next read can go on; rethrows others. */
+  private recover(shard: ShardState, err: unknown): void {
+    const name = (err as { name?: string }).name;
+    if (name === 'ExpiredIteratorException') {
+      // Iterators last 15 minutes; a spell without drains (a frozen clock left alone) outlives them.
+      shard.iterator = undefined;
+    } else if (name === 'TrimmedDataAccessException') {
+      this.log.warn('stream position was trimmed; reading on from the oldest record kept', {
+        shard: shard.id,
+      });
+      shard.iterator = undefined;
+      shard.lastSequence = undefined;
+      shard.startAt = 'TRIM_HORIZON';
+    } else if (name === 'ResourceNotFoundException') {
+      // The shard was trimmed away (24 h retention) since the last DescribeStream.
+      this.shards.delete(shard.id);
+      shard.iterator = undefined;
+    } else {
+      throw err;
+    }
+  }
+
+  private async iteratorFor(streamArn: string, shard: ShardState): Promise<string | undefined> {
+    for (let attempt = 0; attempt < 2 && this.shards.has(shard.id); attempt++) {
+      const from = shard.lastSequence
+        ? ({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequence } as const)
+        : // Before any record is read, an expired LATEST iterator can only be replaced by LATEST.
+          ({ ShardIteratorType: shard.startAt } as const);
+      try {
+        const { ShardIterator } = await this.streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ...from }),
+        );
+        return ShardIterator;
+      } catch (err) {
+        this.recover(shard, err);
+      }
+    }
+    return undefined;
+  }
+
+  /** Hands records to the handler in order, in batches; resolves with how many it accepted. */
+  private async deliver(records: readonly DynamoDBRecord[]): Promise<number> {
+    let pending = records;
+    let size = this.batchSize;
+    let accepted = 0;
+    const failures = new Map<DynamoDBRecord, number>();
+    const blame = (record: DynamoDBRecord, reason: string) => {
+      const count = (failures.get(record) ?? 0) + 1;
+      failures.set(record, count);
+      if (count <= this.maxRetries) return;
+      this.deadLetter(record, reason);
+      pending = pending.slice(1);
+      size = this.batchSize;
+    };
+    while (pending.length > 0) {
+      const batch = pending.slice(0, size);
+      const outcome = await this.invoke(batch);
+      if (outcome.kind === 'ok') {
+        accepted += batch.length;
+        pending = pending.slice(batch.length);
+        size = this.batchSize;
+      } else if (outcome.kind === 'partial') {
+        // Lambda checkpoints before the first reported failure and retries from there.
+        accepted += outcome.firstFailed;
+        pending = pending.slice(outcome.firstFailed);
+        size = this.batchSize;
+        blame(pending[0]!, 'the handler reported it as a batch item failure');
+      } else if (batch.length > 1) {
+        // Bisect on error: halve the batch until the record that makes the handler throw stands alone.
+        size = Math.ceil(batch.length / 2);
+        this.log.warn('stream handler failed; splitting the batch', {
+          records: batch.length,
+          error: outcome.reason,
+        });
+      } else {
+        blame(batch[0]!, outcome.reason);
+      }
+    }
+    return accepted;
+  }
+
+  private async invoke(batch: readonly DynamoDBRecord[]): Promise<Outcome> {
+    let result: Awaited<ReturnType<StreamHandler>>;
+    try {
+      // Each invocation gets its own copy, as each Lambda invocation gets its own parsed event.
+      result = await this.options.handler({ Records: structuredClone([...batch]) });
+    } catch (err) {
+      return { kind: 'error', reason: `the handler threw: ${errorMessage(err)}` };
+    }
+    const reported = result?.batchItemFailures ?? [];
+    if (reported.length === 0) return { kind: 'ok' };
+    const positions = reported.map((f) =>
+      batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier),
+    );
+    // Lambda treats an itemIdentifier that names no record of the batch as a failure of the whole batch.
+    if (positions.some((p) => p < 0)) {
+      return { kind: 'error', reason: 'the handler reported an itemIdentifier that is not in the batch' };
+    }
+    return { kind: 'partial', firstFailed: Math.min(...positions) };
+  }
+
+  private deadLetter(record: DynamoDBRecord, reason: string): void {
+    this.deadLetters.push({ record, reason });
+    this.log.warn('stream record sent to dead letters after its retries', {
+      eventID: record.eventID,
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+      reason,
+    });
+    this.options.onDeadLetter?.(record, reason);
+  }
+
+  private async describeShards(streamArn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let after: string | undefined;
+    do {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: after }),
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      after = StreamDescription?.LastEvaluatedShardId;
+    } while (after);
+    return shards;
+  }
+}
+
+function isClosed(shard: Shard): boolean {
+  return shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+}
+
+/**
+ * The record as Lambda delivers it: JSON attribute values (binary as base64), the creation time in
+ * epoch seconds, and the region the function runs in. The ARN is the stream's own, as DynamoDB Local
+ * names it.
+ */
+export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  const dynamodb: StreamRecord = {
+    ...(d.ApproximateCreationDateTime && {
+      ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000),
+    }),
+    Keys: toJsonImage(d.Keys ?? {}),
+    ...(d.NewImage && { NewImage: toJsonImage(d.NewImage) }),
+    ...(d.OldImage && { OldImage: toJsonImage(d.OldImage) }),
+    SequenceNumber: d.SequenceNumber,
+    SizeBytes: d.SizeBytes,
+    StreamViewType: d.StreamViewType,
+  };
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: LOCAL_AWS.region,
+    dynamodb,
+    eventSourceARN: streamArn,
+    // Present on deletes made by TTL: { type: 'Service', principalId: 'dynamodb.amazonaws.com' }.
+    ...(record.userIdentity && {
+      userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId },
+    }),
+  };
+}
+
+function toJsonImage(image: Record<string, StreamsAttributeValue>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toJsonValue(v)]));
+}
+
+function toJsonValue(value: StreamsAttributeValue): AttributeValue {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
+  if (value.L !== undefined) return { L: value.L.map(toJsonValue) };
+  if (value.M !== undefined) return { M: toJsonImage(value.M) };
+  // S, N, SS, NS, BOOL and NULL are JSON already.
+  return value as AttributeValue;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

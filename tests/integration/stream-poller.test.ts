@@ -1,0 +1,370 @@
+/**
+ * The local stream poller against DynamoDB Local's real stream: only freed slots reach the handler, in
+ * the shape Lambda delivers; partial batch failures, bisect-on-error and dead letters behave as the
+ * event source mapping does; and records caused by the handler's own writes arrive in the same drain.
+ */
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreContext } from '#store/context.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { StreamPoller, type StreamPollerOptions } from '../../local/stream-poller.ts';
+import { freshTable } from '../support/dynamo.ts';
+
+type Reply = Awaited<ReturnType<StreamPollerOptions['handler']>>;
+
+let store: StoreContext & { endpoint: string };
+const pollers: StreamPoller[] = [];
+
+beforeEach(async () => {
+  store = await freshTable();
+});
+
+afterEach(async () => {
+  await Promise.all(pollers.splice(0).map((p) => p.close()));
+});
+
+/** A poller on the test's table with the backfill filters; `respond` decides each invocation's reply. */
+function aPoller(
+  respond: (event: DynamoDBStreamEvent) => Promise<Reply> | Reply = () => undefined,
+  overrides: Partial<StreamPollerOptions> = {},
+): { poller: StreamPoller; calls: DynamoDBRecord[][] } {
+  const calls: DynamoDBRecord[][] = [];
+  const poller = new StreamPoller({
+    endpoint: store.endpoint,
+    tableName: store.table,
+    filters: SLOT_FREED_FILTER_PATTERNS,
+    handler: async (event) => {
+      calls.push(event.Records);
+      return respond(event);
+    },
+    ...overrides,
+  });
+  pollers.push(poller);
+  return { poller, calls };
+}
+
+function slotKey(id: string) {
+  return { pk: `SLOT#${id}`, sk: `SLOT#${id}` };
+}
+
+async function putSlot(id: string, status: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await store.db.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { ...slotKey(id), entity: 'Slot', slotId: id, status, ...extra },
+    }),
+  );
+}
+
+async function setStatus(id: string, status: string): Promise<void> {
+  await store.db.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: slotKey(id),
+      UpdateExpression: 'SET #status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    }),
+  );
+}
+
+const slotIdOf = (record: DynamoDBRecord): string | undefined => record.dynamodb?.NewImage?.slotId?.S;
+const idsOf = (records: readonly DynamoDBRecord[]): (string | undefined)[] => records.map(slotIdOf);
+
+async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('StreamPoller filtering and event shape', () => {
+  it('hands the handler only freed slots, as Lambda records with attribute-value images', async () => {
+    // Prepare
+    const { poller, calls } = aPoller();
+    const streamArn = await poller.init();
+    const before = Math.floor(Date.now() / 1000);
+    await putSlot('inserted-free', 'FREE', { durationMinutes: 30 });
+    await putSlot('inserted-booked', 'BOOKED');
+    await putSlot('freed', 'BOOKED', { durationMinutes: 30 });
+    await setStatus('freed', 'FREE');
+    await putSlot('still-free', 'FREE');
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: slotKey('still-free'),
+        UpdateExpression: 'SET durationMinutes = :d',
+        ExpressionAttributeValues: { ':d': 45 },
+      }),
+    );
+    await putSlot('taken', 'FREE');
+    await setStatus('taken', 'BOOKED');
+    await store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: { pk: 'OFFER#o1', sk: 'OFFER#o1', entity: 'Offer', slotId: 'not-a-slot', status: 'FREE' },
+      }),
+    );
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: slotKey('inserted-free'),
+        UpdateExpression: 'REMOVE durationMinutes',
+      }),
+    );
+    await store.db.send(new DeleteCommand({ TableName: store.table, Key: slotKey('freed') }));
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    const records = calls.flat();
+    expect(delivered).toBe(4);
+    expect(records.map((r) => [r.eventName, slotIdOf(r)])).toEqual([
+      ['INSERT', 'inserted-free'],
+      ['MODIFY', 'freed'],
+      ['INSERT', 'still-free'],
+      ['INSERT', 'taken'],
+    ]);
+    const [insert, modify] = records;
+    expect(modify).toEqual({
+      eventID: expect.any(String),
+      eventName: 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-west-2',
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: expect.any(Number),
+        Keys: { pk: { S: 'SLOT#freed' }, sk: { S: 'SLOT#freed' } },
+        NewImage: {
+          pk: { S: 'SLOT#freed' },
+          sk: { S: 'SLOT#freed' },
+          entity: { S: 'Slot' },
+          slotId: { S: 'freed' },
+          status: { S: 'FREE' },
+          durationMinutes: { N: '30' },
+        },
+        OldImage: {
+          pk: { S: 'SLOT#freed' },
+          sk: { S: 'SLOT#freed' },
+          entity: { S: 'Slot' },
+          slotId: { S: 'freed' },
+          status: { S: 'BOOKED' },
+          durationMinutes: { N: '30' },
+        },
+        SequenceNumber: expect.stringMatching(/^\d+$/),
+        SizeBytes: expect.any(Number),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+    expect(insert?.dynamodb).not.toHaveProperty('OldImage');
+    // DynamoDB Local rounds the creation time down (to the minute), so allow for it.
+    expect(insert?.dynamodb?.ApproximateCreationDateTime).toBeGreaterThanOrEqual(before - 60);
+    expect(insert?.dynamodb?.ApproximateCreationDateTime).toBeLessThanOrEqual(Date.now() / 1000 + 1);
+  });
+
+  it('starts at LATEST: records written before it was started are not delivered', async () => {
+    // Prepare
+    await putSlot('before-start', 'FREE');
+    const { poller, calls } = aPoller();
+    await poller.init();
+    await putSlot('after-start', 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(1);
+    expect(idsOf(calls.flat())).toEqual(['after-start']);
+  });
+
+  it('sends at most batchSize records per invocation, in stream order', async () => {
+    // Prepare
+    const { poller, calls } = aPoller(undefined, { batchSize: 2 });
+    await poller.init();
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await putSlot(id, 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(5);
+    expect(calls.map(idsOf)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+});
+
+describe('StreamPoller failures', () => {
+  it('retries from the first reported batch item failure, not the records before it', async () => {
+    // Prepare
+    let invocation = 0;
+    const { poller, calls } = aPoller((event) => {
+      invocation++;
+      const third = event.Records[2]?.dynamodb?.SequenceNumber ?? '';
+      return invocation === 1
+        ? { batchItemFailures: [{ itemIdentifier: third }] }
+        : { batchItemFailures: [] };
+    });
+    await poller.init();
+    for (const id of ['s1', 's2', 's3', 's4', 's5']) await putSlot(id, 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(5);
+    expect(calls.map(idsOf)).toEqual([
+      ['s1', 's2', 's3', 's4', 's5'],
+      ['s3', 's4', 's5'],
+    ]);
+    expect(poller.deadLetters).toEqual([]);
+  });
+
+  it('dead-letters a record the handler always reports, after maxRetries retries, and moves on', async () => {
+    // Prepare
+    const { poller, calls } = aPoller(
+      (event) => ({
+        batchItemFailures: event.Records.filter((r) => slotIdOf(r) === 'stuck').map((r) => ({
+          itemIdentifier: r.dynamodb?.SequenceNumber ?? '',
+        })),
+      }),
+      { maxRetries: 2 },
+    );
+    await poller.init();
+    for (const id of ['s1', 'stuck', 's3']) await putSlot(id, 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(2);
+    expect(calls.map(idsOf)).toEqual([['s1', 'stuck', 's3'], ['stuck', 's3'], ['stuck', 's3'], ['s3']]);
+    expect(poller.deadLetters.map((d) => [slotIdOf(d.record), d.reason])).toEqual([
+      ['stuck', 'the handler reported it as a batch item failure'],
+    ]);
+  });
+
+  it('bisects a batch that throws until the poison record stands alone, dead-letters it, delivers the rest', async () => {
+    // Prepare
+    const maxRetries = 3;
+    const accepted: string[] = [];
+    const deadLettered: string[] = [];
+    const { poller, calls } = aPoller(
+      (event) => {
+        const ids = idsOf(event.Records);
+        if (ids.includes('poison')) throw new Error('cannot offer slot poison');
+        accepted.push(...(ids as string[]));
+        return undefined;
+      },
+      { batchSize: 4, maxRetries, onDeadLetter: (record) => deadLettered.push(slotIdOf(record) ?? '') },
+    );
+    await poller.init();
+    const ids = ['s1', 's2', 'poison', 's4', 's5', 's6'];
+    for (const id of ids) await putSlot(id, 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(5);
+    expect(accepted).toEqual(['s1', 's2', 's4', 's5', 's6']);
+    expect(poller.deadLetters).toHaveLength(1);
+    expect(slotIdOf(poller.deadLetters[0]!.record)).toBe('poison');
+    expect(poller.deadLetters[0]?.reason).toBe('the handler threw: cannot offer slot poison');
+    expect(deadLettered).toEqual(['poison']);
+    const alone = calls.filter((batch) => batch.length === 1 && slotIdOf(batch[0]!) === 'poison');
+    expect(alone).toHaveLength(1 + maxRetries);
+    expect(calls.every((batch) => batch.length <= 4)).toBe(true);
+  });
+
+  it('does not deliver a dead-lettered record again on the next drain', async () => {
+    // Prepare
+    const { poller, calls } = aPoller(
+      (event) => {
+        if (idsOf(event.Records).includes('poison')) throw new Error('poison');
+        return undefined;
+      },
+      { maxRetries: 0 },
+    );
+    await poller.init();
+    await putSlot('poison', 'FREE');
+    await poller.drain();
+    const callsBefore = calls.length;
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(0);
+    expect(calls).toHaveLength(callsBefore);
+    expect(poller.deadLetters).toHaveLength(1);
+  });
+});
+
+describe('StreamPoller draining', () => {
+  it('delivers the records caused by the handler’s own writes within the same drain', async () => {
+    // Prepare
+    const { poller, calls } = aPoller(async (event) => {
+      for (const record of event.Records) {
+        const id = slotIdOf(record);
+        // A family accepting an earlier slot frees their later one, which is offered in turn.
+        if (id === 'earlier') await putSlot('later', 'BOOKED');
+        if (id === 'earlier') await setStatus('later', 'FREE');
+        if (id === 'later') await putSlot('latest', 'FREE');
+      }
+      return undefined;
+    });
+    await poller.init();
+    await putSlot('earlier', 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess
+    expect(delivered).toBe(3);
+    expect(idsOf(calls.flat())).toEqual(['earlier', 'later', 'latest']);
+  });
+
+  it('runs concurrent drains one after the other, delivering each record once', async () => {
+    // Prepare
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const { poller, calls } = aPoller(
+      async () => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        // A real round trip, so an overlapping drain would have the chance to run.
+        await store.db.send(new PutCommand({ TableName: store.table, Item: { pk: 'TOUCH', sk: 'TOUCH' } }));
+        inFlight--;
+        return undefined;
+      },
+      { batchSize: 1 },
+    );
+    await poller.init();
+    for (const id of ['a', 'b', 'c', 'd']) await putSlot(id, 'FREE');
+
+    // Act
+    const [first, second] = await Promise.all([poller.drain(), poller.drain()]);
+
+    // Assess
+    expect(mostInFlight).toBe(1);
+    expect(first + second).toBe(4);
+    expect(idsOf(calls.flat())).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('polls in the background once started, until stopped', async () => {
+    // Prepare
+    const { poller, calls } = aPoller();
+    await poller.start(20);
+
+    // Act
+    await putSlot('background', 'FREE');
+    await eventually(() => calls.length > 0);
+    await poller.stop();
+
+    // Assess
+    expect(idsOf(calls.flat())).toEqual(['background']);
+  });
+});
