@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
+import { z } from 'zod';
+import { readQuery } from '#runtime/http.ts';
+import { json } from '#runtime/http.ts';
+import type { Deps } from '#services/deps.ts';
+import { auditByDay, recordAudit } from '#store/audit.ts';
+import { callerOf, type RegisterRoutes } from './context.ts';
+
+/**
+ * Records every successful change made through the API: who (the IAM caller, locally "local-dev"), the
+ * action, the record and when. Reads are not audited. A failure to audit is logged, not hidden, and
+ * does not undo the change the caller already made.
+ */
+export function auditMiddleware(deps: Deps): Middleware {
+  return async ({ reqCtx, next }) => {
+    const method = reqCtx.req.method;
+    const fields = method === 'GET' ? [] : await bodyFieldNames(reqCtx.req.clone());
+    await next();
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+    const status = reqCtx.res.status;
+    if (status < 200 || status >= 300) return;
+    const path = new URL(reqCtx.req.url).pathname;
+    let recordId = reqCtx.params.id;
+    if (!recordId) {
+      try {
+        const body = (await reqCtx.res.clone().json()) as { id?: unknown };
+        if (typeof body?.id === 'string') recordId = body.id;
+      } catch {
+        // not JSON, or no id: the path says enough
+      }
+    }
+    try {
+      await recordAudit(deps.store, {
+        id: randomUUID(),
+        at: deps.now().toISOString(),
+        actor: callerOf(reqCtx.event),
+        action: reqCtx.route ?? `${method} ${path}`,
+        path,
+        recordId,
+        status,
+        fields,
+      });
+    } catch (err) {
+      deps.log.error('audit record not written', { action: `${method} ${path}`, error: err as Error });
+    }
+  };
+}
+
+async function bodyFieldNames(req: Request): Promise<string[]> {
+  try {
+    const body: unknown = JSON.parse(await req.text());
+    return body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).sort() : [];
+  } catch {
+    return [];
+  }
+}
+
+export const auditQuery = z.object({
+  date: z.iso.date().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().optional(),
+});
+
+export const registerAuditRoutes: RegisterRoutes = (router, deps) => {
+  /** One UTC day's changes, newest first (default today). */
+  router.get('/audit', async ({ req }) => {
+    const q = readQuery(req, auditQuery);
+    const day = q.date ?? deps.now().toISOString().slice(0, 10);
+    return json(200, { date: day, ...(await auditByDay(deps.store, day, q)) });
+  });
+};
