@@ -1,6 +1,7 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import { errorResponse, json } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
+import { auditMiddleware, registerAuditRoutes } from './audit.ts';
 import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
@@ -26,7 +27,8 @@ export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Rou
   router.get('/health', async () =>
     json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() }),
   );
-  for (const register of [...RESOURCES, ...extra]) register(router, deps);
+  router.use(auditMiddleware(deps));
+  for (const register of [...RESOURCES, registerAuditRoutes, ...extra]) register(router, deps);
   router.errorHandler(Error, async (err) => errorResponse(err, deps.log));
   router.notFound(async (err) => errorResponse(err, deps.log));
   router.methodNotAllowed(async (err) => errorResponse(err, deps.log));
