@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
 import { z } from 'zod';
-import { readQuery } from '#runtime/http.ts';
-import { json } from '#runtime/http.ts';
+import { json, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
 import { auditByDay, recordAudit } from '#store/audit.ts';
 import { callerOf, type RegisterRoutes } from './context.ts';

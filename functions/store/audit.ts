@@ -18,7 +18,10 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** One partition per UTC day: the audit trail is read by time. */
-const auditKey = (entry: Pick<AuditEntry, 'at' | 'id'>) => ({ pk: `AUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${entry.id}` });
+const auditKey = (entry: Pick<AuditEntry, 'at' | 'id'>) => ({
+  pk: `AUDIT#${entry.at.slice(0, 10)}`,
+  sk: `${entry.at}#${entry.id}`,
+});
 
 export async function recordAudit(ctx: StoreContext, entry: AuditEntry): Promise<void> {
   await ctx.db.send(
