@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  Annotations,
   type App,
   type CfnElement,
   CfnOutput,
@@ -24,14 +25,16 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { renderText } from '../functions/core/templates.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '../functions/store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { TrustKey } from './constructs/trust-key.ts';
+import { TwoWayNumber } from './constructs/two-way-number.ts';
 import { acknowledge } from './nag.ts';
-import type { TrustConfig } from './trust-config.ts';
+import { KEYWORD_REPLY_TEMPLATES, type TemplateKey, type TrustConfig } from './trust-config.ts';
 
 export interface TrustStackProps extends StackProps {
   /** The trust's validated config (loadTrustConfig); every trust-specific choice comes from here. */
@@ -68,6 +71,8 @@ export class TrustStack extends Stack {
   readonly idempotencyTable: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly inboundTopic: sns.ITopic;
+  /** The two-way number this stack requested (sender.phoneNumber.create); absent when the trust brings its own. */
+  readonly twoWayNumber?: TwoWayNumber;
   readonly alarms: OpsAlarms;
   readonly functions: Readonly<Record<AttendFunction['entry'], AttendFunction>>;
 
@@ -187,8 +192,18 @@ export class TrustStack extends Stack {
       backfill,
     };
 
+    const canText = originationNumberKnown(config);
     for (const f of Object.values(this.functions)) {
-      f.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus).allowSmsPublish();
+      f.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus);
+      if (canText) f.allowSmsPublish();
+    }
+    if (!canText) {
+      Annotations.of(this).addWarningV2(
+        'attend:sms-withheld',
+        'sender.phoneNumber.create without sender.originationNumber: the number is requested by this deploy, ' +
+          'but no function may send SMS yet (SNS would pick an origination number itself, and replies could go ' +
+          'elsewhere). Copy the OriginationNumber output into sender.originationNumber and deploy again.',
+      );
     }
     for (const f of [inboundSms, backfill]) {
       f.bindTable({ table: this.idempotencyTable, access: 'readWrite', envVar: 'IDEMPOTENCY_TABLE_NAME' });
@@ -237,6 +252,7 @@ export class TrustStack extends Stack {
     this.inboundTopic.addSubscription(
       new subscriptions.LambdaSubscription(inboundSms.fn, { deadLetterQueue: inboundDlq.queue }),
     );
+    this.twoWayNumber = this.createTwoWayNumber();
 
     // ---- Backfill (table stream) ------------------------------------------------------------------
     const streamDlq = new DeadLetterQueue(this, 'BackfillStreamDlq', {
@@ -289,8 +305,21 @@ export class TrustStack extends Stack {
     });
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: this.inboundTopic.topicArn,
-      description: 'Set as the two-way SMS destination of the origination number (self-managed opt-outs)',
+      description: this.twoWayNumber
+        ? 'The two-way SMS destination of the OriginationNumber (set by this stack, self-managed opt-outs)'
+        : 'Set as the two-way SMS destination of the origination number (self-managed opt-outs)',
     });
+    if (this.twoWayNumber) {
+      new CfnOutput(this, 'OriginationNumber', {
+        value: this.twoWayNumber.e164,
+        description: 'The two-way number this stack requested; sender.originationNumber must be exactly this',
+      });
+      new CfnOutput(this, 'OriginationNumberArn', {
+        value: this.twoWayNumber.arn,
+        description:
+          'The number in End User Messaging (retained with deletion protection if the stack is deleted)',
+      });
+    }
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
   }
 
@@ -345,6 +374,26 @@ export class TrustStack extends Stack {
     });
   }
 
+  /** Requests the trust's two-way number when the config asks for one (sender.phoneNumber.create). */
+  private createTwoWayNumber(): TwoWayNumber | undefined {
+    const { sender } = this.config;
+    const create = sender.phoneNumber?.create;
+    if (!create) return undefined;
+    // The schema allows only {trust} and {servicePhone} in these two templates when a number is created.
+    const reply = (key: TemplateKey) => renderText(this.config, { key, language: 'en', vars: {} }).body;
+    return new TwoWayNumber(this, 'TwoWayNumber', {
+      trustId: this.config.trustId,
+      isoCountryCode: create.isoCountryCode,
+      numberType: create.numberType,
+      inboundTopic: this.inboundTopic,
+      keywordReplies: {
+        help: reply(KEYWORD_REPLY_TEMPLATES.HELP),
+        stop: reply(KEYWORD_REPLY_TEMPLATES.STOP),
+      },
+      ...(sender.originationNumber && { expectedE164: sender.originationNumber }),
+    });
+  }
+
   private createOrImportInboundTopic(): sns.ITopic {
     const { inboundTopicArn } = this.config.infrastructure;
     if (inboundTopicArn !== 'create') {
@@ -368,6 +417,17 @@ export class TrustStack extends Stack {
     );
     return topic;
   }
+}
+
+/**
+ * Whether the functions know which number to text from. The SNS attribute AWS.MM.SMS.OriginationNumber
+ * takes the number itself, not an ARN or id, and the functions read it from the bundled config
+ * (sender.originationNumber); a number this stack creates is only known once it exists. Until then the
+ * functions get no sns:Publish at all, rather than texting from whatever number SNS picks, whose replies
+ * would not come back to this trust.
+ */
+function originationNumberKnown(config: TrustConfig): boolean {
+  return config.sender.phoneNumber?.create === undefined || config.sender.originationNumber !== undefined;
 }
 
 function pascal(kebab: string): string {
