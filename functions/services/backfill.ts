@@ -46,6 +46,8 @@ import type { Deps } from './deps.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
 const TEXT_LEASE_MINUTES = 10;
+/** How long a caller making a wave holds it before another may assume it died. */
+const WAVE_LEASE_MINUTES = 2;
 const MAX_TEXT_ATTEMPTS = 3;
 /** Candidate reads per wave are capped so a list of 100,000 never turns a wave into a scan. */
 const MAX_CANDIDATE_PAGES = 5;
@@ -162,7 +164,8 @@ export async function selectCandidates(
   for (let page = 0; page < MAX_CANDIDATE_PAGES; page++) {
     const out = await waitingByType(deps.store, slot.type, { limit: Math.max(10, k * 4), startKey });
     itemsRead += out.read;
-    const entries = out.items.filter((e) => !exclude.has(e.id));
+    // The family who just gave this slot up is never offered it back.
+    const entries = out.items.filter((e) => !exclude.has(e.id) && e.clientId !== slot.freedByClientId);
     const clients = await getClients(
       deps.store,
       entries.map((e) => e.clientId),
@@ -221,9 +224,11 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
         TableName: store.table,
         Key: keys.slot(slot.id),
         UpdateExpression:
-          'SET backfill.wave = :next, backfill.#state = :offering, expiryShard = :shard, expiryDueAt = :due, updatedAt = :now',
+          'SET backfill.wave = :next, backfill.#state = :offering, backfill.openingUntil = :lease, expiryShard = :shard, expiryDueAt = :due, updatedAt = :now',
+        // A wave being made holds a short lease: another caller who sees "no offers pending" in the gap
+        // before this wave's offers exist must not start a wave of its own (or end the run).
         ConditionExpression:
-          '#status = :offeringStatus AND backfill.runId = :runId AND backfill.wave = :wave',
+          '#status = :offeringStatus AND backfill.runId = :runId AND backfill.wave = :wave AND (attribute_not_exists(backfill.openingUntil) OR backfill.openingUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status', '#state': 'state' },
         ExpressionAttributeValues: {
           ':next': run.wave + 1,
@@ -234,6 +239,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
           ':now': now,
           ':runId': run.runId,
           ':wave': run.wave,
+          ':lease': minutesAfter(now, WAVE_LEASE_MINUTES),
         },
       }),
     );
@@ -287,7 +293,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
     new UpdateCommand({
       TableName: store.table,
       Key: keys.slot(slot.id),
-      UpdateExpression: 'SET backfill.offersMade = backfill.offersMade + :n',
+      UpdateExpression: 'SET backfill.offersMade = backfill.offersMade + :n REMOVE backfill.openingUntil',
       ExpressionAttributeValues: { ':n': made.length },
     }),
   );
@@ -362,8 +368,9 @@ async function endRun(
         TableName: store.table,
         Key: keys.slot(slot.id),
         UpdateExpression:
-          'SET #status = :free, backfill.#state = :state, backfill.reason = :reason, backfill.endedAt = :now, updatedAt = :now REMOVE expiryShard, expiryDueAt',
-        ConditionExpression: '#status = :offering AND backfill.runId = :runId',
+          'SET #status = :free, backfill.#state = :state, backfill.reason = :reason, backfill.endedAt = :now, updatedAt = :now REMOVE expiryShard, expiryDueAt, backfill.openingUntil',
+        // Only the run and wave the caller saw: a newer wave's live offers are never ended from here.
+        ConditionExpression: '#status = :offering AND backfill.runId = :runId AND backfill.wave = :wave',
         ExpressionAttributeNames: { '#status': 'status', '#state': 'state' },
         ExpressionAttributeValues: {
           ':free': 'FREE',
@@ -372,6 +379,7 @@ async function endRun(
           ':reason': reason,
           ':now': now,
           ':runId': slot.backfill!.runId,
+          ':wave': slot.backfill!.wave,
         },
       }),
     );
@@ -473,7 +481,7 @@ export type AcceptOutcome =
  * swapping from a later booking, cancels that booking and frees its slot (which the stream then offers
  * on). Of many YESes for one slot exactly one can succeed: the slot condition sees to that.
  */
-export async function acceptOffer(deps: Deps, offer: Offer): Promise<AcceptOutcome> {
+export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promise<AcceptOutcome> {
   const { config, store } = deps;
   const now = deps.now();
   const nowIso = now.toISOString();
@@ -596,7 +604,7 @@ export async function acceptOffer(deps: Deps, offer: Offer): Promise<AcceptOutco
           TableName: store.table,
           Key: keys.slot(swap.slotId),
           UpdateExpression:
-            'SET #status = :free, freedAt = :now, freedBy = :by, updatedAt = :now REMOVE bookingId',
+            'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :swapClient, updatedAt = :now REMOVE bookingId',
           ConditionExpression: '#status = :bookedStatus AND bookingId = :swapId',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -605,6 +613,7 @@ export async function acceptOffer(deps: Deps, offer: Offer): Promise<AcceptOutco
             ':now': nowIso,
             ':by': `swap:${offer.id}`,
             ':swapId': swap.id,
+            ':swapClient': swap.clientId,
           },
         },
       },
@@ -615,6 +624,10 @@ export async function acceptOffer(deps: Deps, offer: Offer): Promise<AcceptOutco
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     const [offerReason, slotReason] = cancellationReasons(err);
+    // Real DynamoDB may cancel one of two racing transactions as a conflict, not a failed condition:
+    // that says nothing about who won, so try again (bounded) and let the conditions decide.
+    if (cancellationReasons(err).includes('TransactionConflict') && attempt < 3)
+      return acceptOffer(deps, offer, attempt + 1);
     if (offerReason === 'ConditionalCheckFailed') {
       const fresh = (await offersBySlot(store, offer.slotId)).find((o) => o.id === offer.id);
       if (fresh?.status === 'PENDING') {

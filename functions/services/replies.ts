@@ -16,7 +16,7 @@ import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.
 import { clientsByPhone, setOptOut } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { addInboxItem, type InboxItem } from '#store/inbox.ts';
-import { countInboundSince, messageByProviderId, recordMessage } from '#store/messages.ts';
+import { countInboundSince, messageByProviderId, messagesByPhone, recordMessage } from '#store/messages.ts';
 import { liveOffersByPhone, offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { acceptOffer, declineOffer } from './backfill.ts';
@@ -419,6 +419,14 @@ async function resolveOffer(
   }
   if (live.length === 1) return live[0];
   if (live.length > 1) return live;
+  // No live offer: the family may be answering one that has just been taken or has lapsed. The most
+  // recent offer texted to this phone in the last day is what they mean, and they are told what became of it.
+  const dayAgo = new Date(ctx.deps.now().getTime() - 86_400_000).toISOString();
+  const recent = await messagesByPhone(ctx.deps.store, ctx.sms.from, { since: dayAgo, limit: 20 });
+  const lastOffer = recent.items.find((m) => m.direction === 'OUT' && m.offerId && m.slotId);
+  if (lastOffer?.slotId) {
+    return (await offersBySlot(ctx.deps.store, lastOffer.slotId)).find((o) => o.id === lastOffer.offerId);
+  }
   return undefined;
 }
 

@@ -461,7 +461,7 @@ export async function cancelBooking(
               TableName: ctx.table,
               Key: keys.slot(booking.slotId),
               UpdateExpression:
-                'SET #status = :free, freedAt = :now, freedBy = :by, updatedAt = :now REMOVE bookingId',
+                'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :clientId, updatedAt = :now REMOVE bookingId',
               ConditionExpression: '#status = :booked AND bookingId = :bookingId',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
@@ -470,6 +470,7 @@ export async function cancelBooking(
                 ':now': input.now,
                 ':by': input.by,
                 ':bookingId': input.bookingId,
+                ':clientId': booking.clientId,
               },
             },
           },
