@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOOKING_OUTCOMES } from '#core/model.ts';
 import { NotFoundError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
@@ -9,6 +10,20 @@ import { listSlotsQuery } from './slots.ts';
 export const createBookingBody = z.object({
   slotId: z.string().min(1),
   clientId: z.string().min(1),
+  /** Book a slot beyond the trust's booking horizon anyway; recorded on the booking. */
+  overrideHorizon: z.boolean().default(false),
+});
+
+export const moveBookingBody = z.object({
+  /** A free slot of the same appointment type. */
+  slotId: z.string().min(1),
+  reason: z.string().trim().min(1, 'say why the booking is moved').max(500),
+  overrideHorizon: z.boolean().default(false),
+});
+
+export const outcomeBody = z.object({
+  outcome: z.enum(BOOKING_OUTCOMES, { error: 'expected ATTENDED, DNA or WNB (was not brought)' }),
+  note: z.string().trim().max(1000).optional(),
 });
 
 export const cancelBookingBody = z.object({

@@ -4,7 +4,9 @@ import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
+import { erasedClientView } from '#services/erasure.ts';
 import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
+import { getTombstone } from '#store/erasure.ts';
 import type { RegisterRoutes } from './context.ts';
 
 export const createClientBody = z.object({
@@ -61,9 +63,12 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
     return json(200, { items: await clientsByPhone(deps.store, phoneOrFail(query.phone, 'query.phone')) });
   });
 
+  /** A client, or for an erased one what is left: `{id, erased: true, erasedAt, counts}`. */
   router.get('/clients/:id', async ({ params }) => {
     const client = await getClient(deps.store, params.id!);
-    if (!client) throw new NotFoundError(`Client ${params.id} does not exist`);
-    return json(200, client);
+    if (client) return json(200, client);
+    const tombstone = await getTombstone(deps.store, params.id!);
+    if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
+    return json(200, erasedClientView(tombstone));
   });
 };

@@ -1,12 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { domainEvent } from '#core/events.ts';
-import type { Booking, Client, TierState } from '#core/model.ts';
+import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { planReminders } from '#core/reminder-plan.ts';
+import type { ReminderTierConfig } from '#lib/trust-config.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
+import { moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
@@ -25,35 +27,44 @@ export interface BookInput {
   clientId: string;
   by: string;
   source: Booking['source'];
+  /** Book a slot beyond the trust's booking horizon anyway (recorded on the booking). */
+  overrideHorizon?: boolean;
 }
 
 /**
- * Books a client into a free slot: computes the reminder plan (confirmation first), writes slot and
- * booking in one transaction, announces AppointmentBooked and sends the confirmation at once when it
- * is due (otherwise the sweep sends it when quiet hours end).
+ * The trust's "not booking too far ahead": a slot starting more than `booking.horizonDays` days from
+ * now is refused unless staff override it. Returns whether the booking goes ahead on an override.
  */
-export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
-  const { config, store } = deps;
-  const [slot, client] = await Promise.all([getSlot(store, input.slotId), getClient(store, input.clientId)]);
-  if (!slot) throw new NotFoundError(`Slot ${input.slotId} does not exist`);
-  if (!client) throw new NotFoundError(`Client ${input.clientId} does not exist`);
-  if (slot.status !== 'FREE' && slot.status !== 'OFFERING') {
-    throw new ConflictError(`Slot ${slot.id} is ${slot.status.toLowerCase()}, not free`, 'SLOT_NOT_FREE');
-  }
-  const type = config.appointmentTypes[slot.type];
-  if (!type)
-    throw new ValidationError(`Slot ${slot.id} has an appointment type this trust does not configure`);
-  const now = deps.now().toISOString();
-  if (slot.startsAt <= now) {
-    throw new ValidationError('That slot has already started', [
-      { field: 'slotId', message: 'slot is in the past' },
-    ]);
-  }
+export function checkHorizon(
+  deps: Pick<Deps, 'config'>,
+  slot: Pick<Slot, 'startsAt'>,
+  now: Date,
+  override = false,
+): boolean {
+  const days = deps.config.booking.horizonDays;
+  if (Date.parse(slot.startsAt) <= now.getTime() + days * 86_400_000) return false;
+  if (override) return true;
+  throw new ValidationError(`That slot is beyond the trust's ${days}-day booking horizon`, [
+    {
+      field: 'slotId',
+      message: `the slot starts more than ${days} days ahead (the booking horizon); send "overrideHorizon": true to book it anyway`,
+    },
+  ]);
+}
 
+/**
+ * The reminder plan for a booking made at `bookedAt`: the confirmation first, then each tier configured
+ * for the type. Tiers that will not be sent are kept, SKIPPED with the reason.
+ */
+export function reminderTiers(
+  deps: Pick<Deps, 'config'>,
+  input: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
+): Record<string, TierState> {
+  const { config } = deps;
   const plan = planReminders({
-    startsAt: slot.startsAt,
-    bookedAt: now,
-    tiers: type.tiers,
+    startsAt: input.startsAt,
+    bookedAt: input.bookedAt,
+    tiers: input.tiers,
     quietHours: config.quietHours,
     timeZone: config.timeZone,
     sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
@@ -65,17 +76,35 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
     // Recorded so staff can see why a family got no 7-day text (booked 3 days ahead, say).
     tiers[s.id] = {
       kind: s.id === 'confirmation' ? 'confirmation' : 'reminder',
-      dueAt: now,
+      dueAt: input.bookedAt,
       status: 'SKIPPED',
       attempts: 0,
       skipReason: s.reason,
     };
   }
+  return tiers;
+}
 
-  const live = await liveBookingsByPhone(store, client.phone);
-  const booking: Booking = {
+/** A new BOOKED booking of `slot` for `client`, with its reminder plan, as bookSlot and a move make it. */
+function draftBooking(
+  deps: Deps,
+  input: {
+    slot: Slot;
+    client: Client;
+    by: string;
+    source: Booking['source'];
+    ref: string;
+    now: string;
+    horizonOverridden: boolean;
+  },
+): Booking {
+  const { slot, client, now } = input;
+  const type = deps.config.appointmentTypes[slot.type];
+  if (!type)
+    throw new ValidationError(`Slot ${slot.id} has an appointment type this trust does not configure`);
+  return {
     id: randomUUID(),
-    ref: pickRef(new Set(live.map((b) => b.ref))),
+    ref: input.ref,
     slotId: slot.id,
     clientId: client.id,
     clinicId: slot.clinicId,
@@ -88,22 +117,22 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
     source: input.source,
     bookedAt: now,
     bookedBy: input.by,
-    tiers,
+    tiers: reminderTiers(deps, { startsAt: slot.startsAt, bookedAt: now, tiers: type.tiers }),
+    ...(input.horizonOverridden ? { horizonOverridden: true } : {}),
     updatedAt: now,
   };
-  await createBooking(store, booking);
-  await deps.events.publish([
-    domainEvent('AppointmentBooked', {
-      bookingId: booking.id,
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      appointmentType: slot.type,
-      startsAt: slot.startsAt,
-      source: input.source,
-      bookedAt: now,
-    }),
-  ]);
+}
+
+function refuseStarted(slot: Slot, now: string): void {
+  if (slot.startsAt <= now) {
+    throw new ValidationError('That slot has already started', [
+      { field: 'slotId', message: 'slot is in the past' },
+    ]);
+  }
+}
+
+/** Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
+async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
   try {
     await sendDueForBooking(deps, booking, client);
   } catch (err) {
@@ -113,7 +142,178 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
       error: (err as Error).name,
     });
   }
+}
+
+const bookedEvent = (booking: Booking) =>
+  domainEvent('AppointmentBooked', {
+    bookingId: booking.id,
+    slotId: booking.slotId,
+    clientId: booking.clientId,
+    clinicId: booking.clinicId,
+    appointmentType: booking.type,
+    startsAt: booking.startsAt,
+    source: booking.source,
+    bookedAt: booking.bookedAt,
+  });
+
+/**
+ * Books a client into a free slot: computes the reminder plan (confirmation first), writes slot and
+ * booking in one transaction, announces AppointmentBooked and sends the confirmation at once when it
+ * is due (otherwise the sweep sends it when quiet hours end). A slot beyond the booking horizon needs
+ * `overrideHorizon`; a booking from an accepted offer never does (the short-notice list only offers
+ * slots that came up soon).
+ */
+export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
+  const { config, store } = deps;
+  const [slot, client] = await Promise.all([getSlot(store, input.slotId), getClient(store, input.clientId)]);
+  if (!slot) throw new NotFoundError(`Slot ${input.slotId} does not exist`);
+  if (!client) throw new NotFoundError(`Client ${input.clientId} does not exist`);
+  if (slot.status !== 'FREE' && slot.status !== 'OFFERING') {
+    throw new ConflictError(`Slot ${slot.id} is ${slot.status.toLowerCase()}, not free`, 'SLOT_NOT_FREE');
+  }
+  if (!config.appointmentTypes[slot.type])
+    throw new ValidationError(`Slot ${slot.id} has an appointment type this trust does not configure`);
+  const nowDate = deps.now();
+  const now = nowDate.toISOString();
+  refuseStarted(slot, now);
+  const horizonOverridden =
+    input.source !== 'offer' && checkHorizon(deps, slot, nowDate, input.overrideHorizon);
+
+  const live = await liveBookingsByPhone(store, client.phone);
+  const booking = draftBooking(deps, {
+    slot,
+    client,
+    by: input.by,
+    source: input.source,
+    ref: pickRef(new Set(live.map((b) => b.ref))),
+    now,
+    horizonOverridden,
+  });
+  await createBooking(store, booking);
+  await deps.events.publish([bookedEvent(booking)]);
+  await confirm(deps, booking, client);
   return (await getBooking(store, booking.id)) ?? booking;
+}
+
+export interface MoveInput {
+  bookingId: string;
+  slotId: string;
+  reason: string;
+  by: string;
+  overrideHorizon?: boolean;
+}
+
+export interface MoveResult {
+  /** The old booking, now CANCELLED ("moved: …") with `movedTo`. */
+  from: Booking;
+  /** The new booking, with a fresh reminder plan, `movedFrom`, and the old reference where it can. */
+  to: Booking;
+}
+
+/**
+ * Moves a booking to another slot of the same type, in one transaction: the old booking is cancelled
+ * and leaves the live indexes, its slot is freed (the stream offers it on), the new slot is booked and
+ * the new booking created. If the new slot has gone, nothing changes. AppointmentCancelled and
+ * AppointmentBooked go out, and the family gets the confirmation for the new time.
+ */
+export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveResult> {
+  const { store } = deps;
+  const booking = await getBooking(store, input.bookingId);
+  if (!booking) throw new NotFoundError(`Booking ${input.bookingId} does not exist`);
+  if (booking.status !== 'BOOKED') throw notBooked(booking);
+  if (input.slotId === booking.slotId) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'slotId', message: 'the booking is already in that slot' },
+    ]);
+  }
+  const [slot, client] = await Promise.all([
+    getSlot(store, input.slotId),
+    getClient(store, booking.clientId),
+  ]);
+  if (!slot) throw new NotFoundError(`Slot ${input.slotId} does not exist`);
+  if (!client) throw new NotFoundError(`Client ${booking.clientId} does not exist`);
+  if (slot.type !== booking.type) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'slotId', message: `that is a ${slot.type} slot; the booking is for a ${booking.type}` },
+    ]);
+  }
+  if (slot.status !== 'FREE' && slot.status !== 'OFFERING') {
+    throw new ConflictError(`Slot ${slot.id} is ${slot.status.toLowerCase()}, not free`, 'SLOT_NOT_FREE');
+  }
+  const nowDate = deps.now();
+  const now = nowDate.toISOString();
+  refuseStarted(slot, now);
+  if (booking.startsAt <= now) throw startedAlready(booking);
+  const horizonOverridden = checkHorizon(deps, slot, nowDate, input.overrideHorizon);
+
+  // The family keeps quoting the reference they know, unless another live booking of theirs has it.
+  const taken = new Set(
+    (await liveBookingsByPhone(store, client.phone)).filter((b) => b.id !== booking.id).map((b) => b.ref),
+  );
+  const moved = {
+    ...draftBooking(deps, {
+      slot,
+      client,
+      by: input.by,
+      source: 'staff',
+      ref: taken.has(booking.ref) ? pickRef(taken) : booking.ref,
+      now,
+      horizonOverridden,
+    }),
+    movedFrom: booking.id,
+  };
+  const notice = cancellationNotice(deps, booking.startsAt, nowDate);
+  const outcome = await moveBookingTx(store, {
+    from: booking,
+    to: moved,
+    by: input.by,
+    reason: `moved: ${input.reason}`,
+    now,
+    noticeMinutes: notice.minutes,
+    late: notice.late,
+  });
+  if (outcome !== 'moved') {
+    const current = await getBooking(store, booking.id);
+    if (outcome === 'booking-changed' && current?.status !== 'BOOKED') throw notBooked(current ?? booking);
+    if (outcome === 'booking-changed') throw startedAlready(booking);
+    if (outcome === 'slot-taken') {
+      throw new ConflictError(`Slot ${slot.id} was taken meanwhile; nothing changed`, 'SLOT_NOT_FREE');
+    }
+    if (outcome === 'client-gone') throw new NotFoundError(`Client ${booking.clientId} does not exist`);
+    throw new ConflictError('The booking could not be moved; please try again', 'TRANSACTION_CONFLICT');
+  }
+  await deps.events.publish([
+    domainEvent('AppointmentCancelled', {
+      bookingId: booking.id,
+      slotId: booking.slotId,
+      clientId: booking.clientId,
+      clinicId: booking.clinicId,
+      appointmentType: booking.type,
+      startsAt: booking.startsAt,
+      cancelledBy: 'staff',
+      noticeMinutes: notice.minutes,
+      late: notice.late,
+      cancelledAt: now,
+    }),
+    bookedEvent(moved),
+  ]);
+  await confirm(deps, moved, client);
+  const [from, to] = await Promise.all([getBooking(store, booking.id), getBooking(store, moved.id)]);
+  return { from: from ?? booking, to: to ?? moved };
+}
+
+function notBooked(booking: Booking): ConflictError {
+  return new ConflictError(
+    `Booking ${booking.id} is ${booking.status.toLowerCase()}, not booked`,
+    booking.status === 'CANCELLED' ? 'ALREADY_CANCELLED' : 'NOT_BOOKED',
+  );
+}
+
+function startedAlready(booking: Booking): ConflictError {
+  return new ConflictError(
+    `Booking ${booking.id} has already started; record its outcome instead of moving it`,
+    'ALREADY_STARTED',
+  );
 }
 
 export interface CancelResult {

@@ -1,0 +1,169 @@
+/**
+ * Outcomes (ATTENDED, DNA, WNB) and the Was-Not-Brought follow-ups they can open. A follow-up is for
+ * the child's named health visitor to act on; nothing here discharges a child or closes a follow-up.
+ */
+import { domainEvent } from '#core/events.ts';
+import type { Booking, BookingOutcome, Client } from '#core/model.ts';
+import type { TrustConfig } from '#lib/trust-config.ts';
+import { ConflictError, NotFoundError } from '#runtime/errors.ts';
+import { getBooking } from '#store/bookings.ts';
+import { getClient } from '#store/clients.ts';
+import { getTombstone } from '#store/erasure.ts';
+import {
+  type FollowUp,
+  type FollowUpReason,
+  followUpIdFor,
+  getFollowUp,
+  markAnnounced,
+} from '#store/follow-ups.ts';
+import { writeOutcome } from '#store/outcomes.ts';
+import type { Deps } from './deps.ts';
+
+export interface OutcomeInput {
+  bookingId: string;
+  outcome: BookingOutcome;
+  note?: string;
+  by: string;
+}
+
+export interface OutcomeResult {
+  booking: Booking;
+  /** The child's attendance history with this outcome counted. */
+  history: Client['history'];
+  /** Opened by this outcome, when it was a WNB that escalates. */
+  followUp?: FollowUp;
+}
+
+/** The client's history once an outcome is counted. */
+export function historyAfter(history: Client['history'], outcome: BookingOutcome): Client['history'] {
+  switch (outcome) {
+    case 'ATTENDED':
+      return { ...history, attended: history.attended + 1, consecutiveWnb: 0 };
+    case 'DNA':
+      return { ...history, dna: history.dna + 1 };
+    case 'WNB':
+      return { ...history, wnb: history.wnb + 1, consecutiveWnb: history.consecutiveWnb + 1 };
+  }
+}
+
+/**
+ * Whether a WNB opens a follow-up: the child has now not been brought `wnbEscalationThreshold` times in
+ * a row (every further WNB in the run opens one too), or any WNB for a child flagged vulnerable.
+ */
+export function escalationFor(
+  config: Pick<TrustConfig, 'booking'>,
+  outcome: BookingOutcome,
+  after: Client['history'],
+  vulnerable: boolean,
+): FollowUpReason | undefined {
+  if (outcome !== 'WNB') return undefined;
+  if (after.consecutiveWnb >= config.booking.wnbEscalationThreshold) return 'repeated-wnb';
+  if (vulnerable) return 'vulnerable-wnb';
+  return undefined;
+}
+
+/** Concurrent outcomes for one child each re-read the history and try again, this many times at most. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Records an outcome for a booking whose start has passed. The booking, the child's history and (for
+ * an escalating WNB) a new follow-up change together in one transaction; WasNotBroughtEscalation is
+ * then announced. Reads here only explain a refusal: every rule is a condition on the write.
+ */
+export async function recordOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeResult> {
+  const { store } = deps;
+  for (let attempt = 1; ; attempt++) {
+    const booking = await getBooking(store, input.bookingId);
+    if (!booking) throw new NotFoundError(`Booking ${input.bookingId} does not exist`);
+    if (booking.status !== 'BOOKED') throw await notOpen(deps, booking, input.outcome);
+    const now = deps.now().toISOString();
+    if (booking.startsAt > now) {
+      throw new ConflictError(
+        `Booking ${booking.id} starts at ${booking.startsAt}; record its outcome once it has started`,
+        'NOT_STARTED',
+      );
+    }
+    const client = await getClient(store, booking.clientId);
+    if (!client) throw await clientGone(deps, booking.clientId);
+
+    const history = historyAfter(client.history, input.outcome);
+    const reason = escalationFor(deps.config, input.outcome, history, client.flags.vulnerable);
+    const followUp: FollowUp | undefined = reason && {
+      id: followUpIdFor(booking.id),
+      clientId: client.id,
+      bookingId: booking.id,
+      namedHealthVisitor: client.namedHealthVisitor,
+      reason,
+      consecutiveWnb: history.consecutiveWnb,
+      vulnerable: client.flags.vulnerable,
+      status: 'OPEN',
+      openedAt: now,
+      openedBy: input.by,
+    };
+    const written = await writeOutcome(store, {
+      bookingId: booking.id,
+      outcome: input.outcome,
+      by: input.by,
+      now,
+      note: input.note,
+      client,
+      followUp,
+    });
+    if (written === 'recorded') {
+      deps.log.info('outcome recorded', {
+        bookingId: booking.id,
+        outcome: input.outcome,
+        followUpId: followUp?.id,
+      });
+      if (followUp) await announce(deps, followUp);
+      const stored = await getBooking(store, booking.id);
+      return {
+        booking: stored ?? booking,
+        history,
+        followUp: followUp && ((await getFollowUp(store, followUp.id)) ?? followUp),
+      };
+    }
+    // 'booking-not-open': the next read says why. 'client-changed' or 'conflict': another outcome for
+    // the same child landed first, so the history (and the escalation) is worked out again.
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new ConflictError('The outcome could not be recorded; please try again', 'TRANSACTION_CONFLICT');
+    }
+  }
+}
+
+/** Why a booking that is not BOOKED takes no outcome; a retried WNB also finishes announcing. */
+async function notOpen(deps: Deps, booking: Booking, outcome: BookingOutcome): Promise<ConflictError> {
+  if (booking.status === 'CANCELLED') {
+    return new ConflictError(`Booking ${booking.id} was cancelled; it has no outcome`, 'BOOKING_CANCELLED');
+  }
+  if (booking.status === 'WNB' && outcome === 'WNB') {
+    // The first request recorded the WNB but may have failed before the event went out.
+    const followUp = await getFollowUp(deps.store, followUpIdFor(booking.id));
+    if (followUp && !followUp.announcedAt) await announce(deps, followUp);
+  }
+  return new ConflictError(
+    `Booking ${booking.id} already has its outcome (${booking.status})`,
+    'OUTCOME_ALREADY_RECORDED',
+  );
+}
+
+async function clientGone(deps: Deps, clientId: string): Promise<Error> {
+  if (await getTombstone(deps.store, clientId)) {
+    return new ConflictError(`Client ${clientId} was erased; no outcome can be recorded`, 'CLIENT_ERASED');
+  }
+  return new NotFoundError(`Client ${clientId} does not exist`);
+}
+
+async function announce(deps: Deps, followUp: FollowUp): Promise<void> {
+  await deps.events.publish([
+    domainEvent('WasNotBroughtEscalation', {
+      clientId: followUp.clientId,
+      bookingId: followUp.bookingId,
+      followUpId: followUp.id,
+      consecutiveWnb: followUp.consecutiveWnb,
+      reason: followUp.reason,
+      at: followUp.openedAt,
+    }),
+  ]);
+  await markAnnounced(deps.store, followUp.id, deps.now().toISOString());
+}
