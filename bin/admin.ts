@@ -33,6 +33,7 @@ export const ROUTES: Record<string, Record<string, Route>> = {
       columns: ['id', 'firstName', 'language', 'optedOut'],
     },
     create: { method: 'POST', path: () => '/clients' },
+    erase: { method: 'DELETE', path: (id) => `/clients/${id}`, needsId: true },
   },
   slots: {
     list: {
@@ -55,6 +56,18 @@ export const ROUTES: Record<string, Record<string, Route>> = {
     get: { method: 'GET', path: (id) => `/bookings/${id}`, needsId: true },
     create: { method: 'POST', path: () => '/bookings' },
     cancel: { method: 'POST', path: (id) => `/bookings/${id}/cancel`, needsId: true },
+    move: { method: 'POST', path: (id) => `/bookings/${id}/move`, needsId: true },
+    outcome: { method: 'POST', path: (id) => `/bookings/${id}/outcome`, needsId: true },
+  },
+  'follow-ups': {
+    list: {
+      method: 'GET',
+      path: () => '/follow-ups',
+      query: ['limit', 'cursor'],
+      columns: ['id', 'clientId', 'namedHealthVisitor', 'reason', 'consecutiveWnb', 'openedAt'],
+    },
+    get: { method: 'GET', path: (id) => `/follow-ups/${id}`, needsId: true },
+    close: { method: 'POST', path: (id) => `/follow-ups/${id}/close`, needsId: true },
   },
   inbox: {
     list: {
@@ -85,6 +98,8 @@ export const ROUTES: Record<string, Record<string, Route>> = {
       columns: ['id', 'wave', 'status', 'score', 'offeredAt', 'expiresAt'],
     },
   },
+  /** A FHIR Bundle as --json (the CLI sends JSON); a CSV file goes to POST /import with curl. */
+  import: { fhir: { method: 'POST', path: () => '/import', query: ['dryRun', 'confirm'] } },
 };
 
 export const ADMIN_USAGE = `Usage: attend admin <resource> <action> [id] [--json '<body>'] [--<param> value] [--url URL] [--output json]

@@ -169,7 +169,9 @@ export class TrustStack extends Stack {
     const adminApi = fn('admin-api', {
       description: 'Staff admin API (function URL, IAM auth)',
       reservedConcurrency: 10,
-      timeout: Duration.seconds(30),
+      // A first import of 5,000 EPR rows is CPU-bound SDK work: a full vCPU (1,769 MB) and two minutes.
+      timeout: Duration.minutes(2),
+      memorySize: 1769,
     });
     const inboundSms = fn('inbound-sms', {
       description: 'Acts on replies from parents (End User Messaging → SNS)',

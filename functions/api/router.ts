@@ -6,7 +6,11 @@ import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
 import type { RegisterRoutes } from './context.ts';
+import { registerErasureRoutes } from './erasure.ts';
+import { registerImportRoutes } from './import.ts';
 import { registerInboxRoutes } from './inbox.ts';
+import { registerMoveRoutes } from './moves.ts';
+import { registerOutcomeRoutes } from './outcomes.ts';
 import { registerSlotRoutes } from './slots.ts';
 import { registerTemplateRoutes } from './templates.ts';
 import { registerWaitlistRoutes } from './waitlist.ts';
@@ -20,6 +24,10 @@ const RESOURCES: RegisterRoutes[] = [
   registerTemplateRoutes,
   registerInboxRoutes,
   registerWaitlistRoutes,
+  registerOutcomeRoutes,
+  registerMoveRoutes,
+  registerErasureRoutes,
+  registerImportRoutes,
 ];
 
 export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {

@@ -9,6 +9,13 @@ export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
 export const id = z.string().min(1).max(64);
 
+/** The EPR record an imported client, slot or booking came from (POST /import). */
+export const sourceRecordSchema = z.object({
+  system: z.string().min(1).max(200),
+  id: z.string().min(1).max(128),
+});
+export type SourceRecord = z.infer<typeof sourceRecordSchema>;
+
 export const clinicSchema = z.object({
   id,
   name: z.string().min(1).max(120),
@@ -43,6 +50,9 @@ export const clientSchema = z.object({
   flags: equityFlagsSchema,
   optedOut: z.boolean().default(false),
   namedHealthVisitor: z.string().max(120).optional(),
+  sourceRecord: sourceRecordSchema.optional(),
+  /** Was-Not-Brought follow-ups still open; while any is open the client cannot be erased. */
+  openFollowUps: z.number().int().min(0).optional(),
   history: z
     .object({
       attended: z.number().int().default(0),
@@ -70,6 +80,8 @@ export const slotSchema = z.object({
   /** Set when a slot becomes FREE after having been booked, to tell the backfill why. */
   freedAt: isoInstant.optional(),
   freedBy: z.string().optional(),
+  /** The family whose booking freed the slot: never offered it back in that run. */
+  freedByClientId: id.optional(),
   /** The short-notice run for the slot's latest freeing: offers go out in waves until filled or the cutoff. */
   backfill: z
     .object({
@@ -83,6 +95,7 @@ export const slotSchema = z.object({
       bookingId: id.optional(),
     })
     .optional(),
+  sourceRecord: sourceRecordSchema.optional(),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });
@@ -107,6 +120,15 @@ export type TierState = z.infer<typeof tierStateSchema>;
 export const BOOKING_STATUSES = ['BOOKED', 'CANCELLED', 'ATTENDED', 'DNA', 'WNB'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
+/**
+ * What a booking's phone becomes once its client's personal data was erased: the booking stays (its
+ * clinic, type, time and status keep the metrics right) but no longer says who it was for.
+ */
+export const ERASED_PHONE = 'erased';
+
+export const BOOKING_OUTCOMES = ['ATTENDED', 'DNA', 'WNB'] as const;
+export type BookingOutcome = (typeof BOOKING_OUTCOMES)[number];
+
 export const bookingSchema = z.object({
   id,
   /** A short reference the family can quote in a reply ("CANCEL 4821"). */
@@ -118,7 +140,7 @@ export const bookingSchema = z.object({
   startsAt: isoInstant,
   durationMinutes: z.number().int().positive(),
   localDay: z.iso.date(),
-  phone: e164Phone,
+  phone: e164Phone.or(z.literal(ERASED_PHONE)),
   status: z.enum(BOOKING_STATUSES),
   source: z.enum(['staff', 'import', 'offer']),
   bookedAt: isoInstant,
@@ -130,6 +152,16 @@ export const bookingSchema = z.object({
   cancelReason: z.string().optional(),
   cancelNoticeMinutes: z.number().int().optional(),
   lateCancellation: z.boolean().optional(),
+  sourceRecord: sourceRecordSchema.optional(),
+  /** Booked further ahead than the trust's booking horizon, because staff asked to override it. */
+  horizonOverridden: z.boolean().optional(),
+  /** A move to another slot: the booking this one replaced, or the one that replaced it. */
+  movedFrom: id.optional(),
+  movedTo: id.optional(),
+  /** The outcome (ATTENDED, DNA or WNB, also the status): when, by whom, and the staff note. */
+  outcomeAt: isoInstant.optional(),
+  outcomeBy: z.string().optional(),
+  outcomeNote: z.string().max(1000).optional(),
   updatedAt: isoInstant,
 });
 export type Booking = z.infer<typeof bookingSchema>;

@@ -11,9 +11,20 @@ export const keys = {
   clinic: (id: string) => ({ pk: 'CLINICS', sk: `CLINIC#${id}` }),
   clinicsPartition: 'CLINICS',
   client: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }),
+  /** What is left of an erased client, beside where the client item was (which is deleted). */
+  clientTombstone: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'ERASED' }),
+  followUp: (id: string) => ({ pk: `FOLLOWUP#${id}`, sk: 'FOLLOWUP' }),
   slot: (id: string) => ({ pk: `SLOT#${id}`, sk: 'SLOT' }),
   booking: (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' }),
   message: (id: string) => ({ pk: `MESSAGE#${id}`, sk: 'MESSAGE' }),
+  /**
+   * Pointer from an EPR record (kind, source system, source id) to the Attend record imported from it.
+   * The parts are URI-encoded so a '#' in a system or id can never make two keys collide.
+   */
+  sourceRef: (kind: string, system: string, id: string) => ({
+    pk: `SOURCE#${kind}#${encodeURIComponent(system)}#${encodeURIComponent(id)}`,
+    sk: 'SOURCE',
+  }),
   /** Pointer from a provider's message id to our message, for "what does this reply answer". */
   providerMessage: (providerMessageId: string) => ({ pk: `PROVIDERMSG#${providerMessageId}`, sk: 'MESSAGE' }),
 } as const;
@@ -72,6 +83,7 @@ export const dueReminders = {
 
 export const openByKind = {
   inbox: (receivedAt: string, id: string) => ({ openPk: 'OPEN#INBOX', openSk: `${receivedAt}#${id}` }),
+  followUp: (openedAt: string, id: string) => ({ openPk: 'OPEN#FOLLOWUP', openSk: `${openedAt}#${id}` }),
   partition: { inbox: 'OPEN#INBOX', followUp: 'OPEN#FOLLOWUP' },
 } as const;
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import type { InboundSms } from '#services/replies.ts';
+import type { AddToWaitlist } from '#services/waitlist.ts';
 
 let n = 0;
 const next = () => String(++n).padStart(4, '0');
@@ -95,4 +96,22 @@ export function aBookingFor(
  */
 export function anInboundSms(from: string, body: string, overrides: Partial<InboundSms> = {}): InboundSms {
   return { from, to: '+447700900000', body, inboundMessageId: `in-${randomUUID()}`, ...overrides };
+}
+
+/**
+ * What staff send to put a family on the short-notice list: the 6-8 week review at `clinic`, any time
+ * of day, with consent to short-notice texts unless overridden.
+ */
+export function aWaitlistRequestFor(
+  client: Pick<Client, 'id'>,
+  clinic: Pick<Clinic, 'id'>,
+  overrides: Partial<AddToWaitlist> = {},
+): AddToWaitlist {
+  return {
+    clientId: client.id,
+    type: 'six-to-eight-week-review',
+    acceptableClinicIds: [clinic.id],
+    consentToShortNotice: true,
+    ...overrides,
+  };
 }

@@ -1,0 +1,370 @@
+/**
+ * Reads an EPR export in Attend's CSV layout: one row per appointment, with the patient and the clinic
+ * on the same row. Every bad cell becomes an issue naming its column, so a scheduler can fix the row in
+ * the spreadsheet; the other rows are unaffected.
+ */
+import { CsvSyntaxError, isBlankRecord, parseCsv } from './csv.ts';
+import {
+  type AppointmentInput,
+  badCharacters,
+  type ClinicInput,
+  checkSourcePart,
+  type ImportBatch,
+  type ImportContext,
+  type ImportEntry,
+  type Issue,
+  MAX_IMPORT_ROWS,
+  type MapResult,
+  type PatientFields,
+  parseDate,
+  parseFlag,
+  parseLanguage,
+  resolveAppointmentType,
+  unknownTypeMessage,
+} from './import-model.ts';
+import { localToUtc } from './local-time.ts';
+import { normaliseMobile } from './phone.ts';
+
+export interface CsvColumn {
+  name: string;
+  required: boolean;
+  meaning: string;
+}
+
+/** The columns, in the order the README documents them. Header names ignore case, spaces and dashes. */
+export const CSV_COLUMNS: readonly CsvColumn[] = [
+  { name: 'source_system', required: true, meaning: 'the EPR the ids come from, e.g. `systmone`' },
+  { name: 'clinic_id', required: true, meaning: "the clinic's id in Attend" },
+  { name: 'clinic_name', required: false, meaning: 'with `venue`: creates the clinic if Attend has none' },
+  { name: 'venue', required: false, meaning: 'the venue as texts name it (≤ 40 characters)' },
+  { name: 'patient_id', required: true, meaning: "the patient's id in the EPR" },
+  { name: 'first_name', required: true, meaning: "the child's (or expectant parent's) first name" },
+  { name: 'family_name', required: false, meaning: 'family name' },
+  { name: 'mobile', required: true, meaning: 'the mobile texts go to' },
+  { name: 'language', required: false, meaning: 'language code, e.g. `en`, `cy`, `pl`, `ro`' },
+  { name: 'date_of_birth', required: false, meaning: 'yyyy-mm-dd' },
+  { name: 'due_date', required: false, meaning: 'expected date of delivery, yyyy-mm-dd' },
+  { name: 'imd_decile', required: false, meaning: '1 (most deprived) to 10' },
+  { name: 'needs_carer', required: false, meaning: 'yes/no' },
+  { name: 'parental_mental_health', required: false, meaning: 'yes/no' },
+  { name: 'vulnerable', required: false, meaning: 'yes/no (vulnerable or safeguarding)' },
+  { name: 'do_not_text', required: false, meaning: 'yes/no' },
+  { name: 'named_health_visitor', required: false, meaning: 'who follows up a child not brought' },
+  { name: 'appointment_id', required: true, meaning: "the appointment's id in the EPR" },
+  {
+    name: 'appointment_type',
+    required: true,
+    meaning: "a type id from the trust's config, or its English name",
+  },
+  { name: 'date', required: true, meaning: 'local date, yyyy-mm-dd' },
+  { name: 'time', required: true, meaning: 'local start time, HH:MM (24-hour)' },
+  { name: 'duration_minutes', required: false, meaning: "5–480; default: the type's duration" },
+  { name: 'status', required: false, meaning: '`booked` (default) or `cancelled`' },
+];
+
+export const CSV_LABELS: Record<string, string> = {
+  firstName: 'first_name',
+  familyName: 'family_name',
+  phone: 'mobile',
+  language: 'language',
+  dateOfBirth: 'date_of_birth',
+  dueDate: 'due_date',
+  namedHealthVisitor: 'named_health_visitor',
+  imdDecile: 'imd_decile',
+  needsCarer: 'needs_carer',
+  parentalMentalHealth: 'parental_mental_health',
+  vulnerable: 'vulnerable',
+  doNotText: 'do_not_text',
+  patient: 'patient_id',
+  clinicId: 'clinic_id',
+  type: 'appointment_type',
+  startsAt: 'date/time',
+  durationMinutes: 'duration_minutes',
+  status: 'status',
+  slot: 'date/time',
+};
+
+const KNOWN = new Set(CSV_COLUMNS.map((c) => c.name));
+const REQUIRED = CSV_COLUMNS.filter((c) => c.required).map((c) => c.name);
+
+const normaliseHeader = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+const CLINIC_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const TIME = /^(\d{1,2}):(\d{2})(?::00)?$/;
+
+export function mapCsv(text: string, ctx: ImportContext): MapResult {
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) {
+      return {
+        ok: false,
+        message: 'The CSV file cannot be read',
+        errors: [{ field: `line ${err.line}`, message: err.message.replace(/^Line \d+: /, '') }],
+      };
+    }
+    throw err;
+  }
+  const headerIndex = records.findIndex((r) => !isBlankRecord(r));
+  const header = records[headerIndex];
+  if (!header) {
+    return {
+      ok: false,
+      message: 'The CSV file is empty',
+      errors: [{ field: '(header)', message: 'expected a header row naming the columns' }],
+    };
+  }
+
+  const columns = header.fields.map(normaliseHeader);
+  const fileErrors: Issue[] = [];
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (c !== '' && seen.has(c)) fileErrors.push({ field: c, message: 'this column appears twice' });
+    seen.add(c);
+  }
+  for (const required of REQUIRED) {
+    if (!seen.has(required)) fileErrors.push({ field: required, message: 'this required column is missing' });
+  }
+  if (fileErrors.length > 0) {
+    return { ok: false, message: 'The CSV header is not as documented', errors: fileErrors };
+  }
+
+  const data = records.map((r, i) => ({ record: r, row: i + 1 })).slice(headerIndex + 1);
+  const rows = data.filter((d) => !isBlankRecord(d.record));
+  if (rows.length > MAX_IMPORT_ROWS) {
+    return {
+      ok: false,
+      message: `The file has ${rows.length.toLocaleString('en-GB')} rows; one import takes at most ${MAX_IMPORT_ROWS.toLocaleString('en-GB')}. Split it and import each part.`,
+      errors: [],
+      tooMany: rows.length,
+    };
+  }
+
+  const entries: ImportEntry[] = [];
+  const clinics = new Map<string, ClinicInput>();
+  // Working out a local time through the time zone takes most of a millisecond. On a day without a
+  // clock change the offset is the same all day, so it is worked out once per day; only the two
+  // change days go through localToUtc for each time (which refuses a time the clocks skip).
+  const offsets = new Map<string, number | undefined>();
+  const wall = (date: string, time: string) => Date.parse(`${date}T${time}:00.000Z`);
+  const offsetOf = (date: string, time: string) =>
+    wall(date, time) - Date.parse(localToUtc(date, time, ctx.timeZone));
+  const toUtc = (date: string, time: string): { startsAt: string } | { error: string } => {
+    if (!offsets.has(date)) {
+      let offset: number | undefined;
+      try {
+        const [early, late] = [offsetOf(date, '00:00'), offsetOf(date, '23:59')];
+        offset = early === late ? early : undefined;
+      } catch {
+        // A zone whose clocks skip midnight: every time of that day takes the careful path.
+      }
+      offsets.set(date, offset);
+    }
+    const offset = offsets.get(date);
+    if (offset !== undefined) return { startsAt: new Date(wall(date, time) - offset).toISOString() };
+    try {
+      return { startsAt: localToUtc(date, time, ctx.timeZone) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  for (const { record, row } of rows) {
+    const entry = mapRow(record.fields, columns, ctx, toUtc);
+    entries.push({ origin: { row }, kind: 'appointment', ...entry });
+    if (entry.errors.length === 0 && entry.appointment && 'fields' in entry.appointment.slot) {
+      const id = entry.appointment.slot.fields.clinicId;
+      const clinic = clinics.get(id) ?? { id };
+      clinic.name ??= entry.clinic?.name;
+      clinic.venue ??= entry.clinic?.venue;
+      clinics.set(id, clinic);
+    }
+  }
+
+  const batch: ImportBatch = {
+    format: 'csv',
+    entries,
+    clinics: [...clinics.values()],
+    labels: CSV_LABELS,
+    ignored: [...new Set(columns.filter((c) => c !== '' && !KNOWN.has(c)))],
+  };
+  return { ok: true, batch };
+}
+
+interface RowResult {
+  errors: Issue[];
+  patient?: ImportEntry['patient'];
+  appointment?: AppointmentInput;
+  clinic?: { name?: string; venue?: string };
+}
+
+function mapRow(
+  fields: string[],
+  columns: string[],
+  ctx: ImportContext,
+  toUtc: (date: string, time: string) => { startsAt: string } | { error: string },
+): RowResult {
+  const errors: Issue[] = [];
+  if (fields.length !== columns.length) {
+    return {
+      errors: [
+        {
+          field: '(row)',
+          message: `has ${fields.length} fields but the header has ${columns.length}; check for an unquoted comma`,
+        },
+      ],
+    };
+  }
+  const cells = new Map<string, string>();
+  columns.forEach((c, i) => {
+    if (c !== '' && KNOWN.has(c)) cells.set(c, fields[i] ?? '');
+  });
+  const has = (c: string) => cells.has(c);
+  const fail = (field: string, message: string) => {
+    errors.push({ field, message });
+    return undefined;
+  };
+  const cell = (c: string): string => {
+    const raw = cells.get(c) ?? '';
+    const bad = badCharacters(raw);
+    if (bad) fail(c, bad);
+    return raw.trim();
+  };
+  const required = (c: string): string | undefined => {
+    const v = cell(c);
+    return v === '' ? fail(c, 'is required') : v;
+  };
+  const text = (c: string, max: number): string | undefined => {
+    const v = cell(c);
+    return v.length > max ? fail(c, `is longer than ${max} characters`) : v;
+  };
+  const sourcePart = (c: string, max: number): string | undefined => {
+    const v = cell(c);
+    const problem = checkSourcePart(v, max);
+    return problem ? fail(c, problem) : v;
+  };
+
+  // Source systems are compared without case: "SystmOne" and "systmone" are the same EPR.
+  const system = sourcePart('source_system', 200)?.toLowerCase();
+  const clinicId = required('clinic_id');
+  if (clinicId !== undefined && !CLINIC_ID.test(clinicId)) {
+    fail('clinic_id', 'expected letters, digits, dots and dashes (at most 64)');
+  }
+  const clinicName = has('clinic_name') ? text('clinic_name', 120) : undefined;
+  const venue = has('venue') ? text('venue', 40) : undefined;
+
+  const patientId = sourcePart('patient_id', 128);
+  const firstName = required('first_name');
+  if (firstName && firstName.length > 40) fail('first_name', 'is longer than 40 characters');
+  const patient: Partial<PatientFields> = {};
+  if (has('family_name')) patient.familyName = text('family_name', 60);
+
+  const mobile = required('mobile');
+  if (mobile !== undefined) {
+    const phone = normaliseMobile(mobile, ctx.allowedCountries);
+    if (phone.ok) patient.phone = phone.e164;
+    else fail('mobile', phone.reason);
+  }
+  if (has('language')) {
+    const v = cell('language');
+    if (v !== '') {
+      const language = parseLanguage(v);
+      if (language) patient.language = language;
+      else fail('language', 'expected a language code such as "en", "cy", "pl" or "ro"');
+    }
+  }
+  for (const [column, field] of [
+    ['date_of_birth', 'dateOfBirth'],
+    ['due_date', 'dueDate'],
+  ] as const) {
+    if (!has(column)) continue;
+    const v = cell(column);
+    if (v === '') {
+      patient[field] = null;
+      continue;
+    }
+    const date = parseDate(v);
+    if (date.ok) patient[field] = date.date;
+    else fail(column, date.message);
+  }
+  if (has('imd_decile')) {
+    const v = cell('imd_decile');
+    if (v === '') patient.imdDecile = null;
+    else if (/^(10|[1-9])$/.test(v)) patient.imdDecile = Number(v);
+    else fail('imd_decile', 'expected a whole number from 1 (most deprived) to 10');
+  }
+  for (const [column, field] of [
+    ['needs_carer', 'needsCarer'],
+    ['parental_mental_health', 'parentalMentalHealth'],
+    ['vulnerable', 'vulnerable'],
+    ['do_not_text', 'doNotText'],
+  ] as const) {
+    if (!has(column)) continue;
+    const flag = parseFlag(cell(column));
+    if (flag === undefined) fail(column, 'expected yes or no (or true/false, 1/0, blank for no)');
+    else patient[field] = flag;
+  }
+  if (has('named_health_visitor')) {
+    const v = text('named_health_visitor', 120);
+    if (v !== undefined) patient.namedHealthVisitor = v === '' ? null : v;
+  }
+
+  const appointmentId = sourcePart('appointment_id', 128);
+  const typeText = required('appointment_type');
+  let type: string | undefined;
+  if (typeText !== undefined) {
+    type = resolveAppointmentType(typeText, ctx.appointmentTypes);
+    if (!type) fail('appointment_type', unknownTypeMessage(typeText, ctx.appointmentTypes));
+  }
+  const dateText = required('date');
+  const date = dateText === undefined ? undefined : parseDate(dateText);
+  if (date && !date.ok) fail('date', date.message);
+  const timeText = required('time');
+  const timeMatch = timeText === undefined ? null : TIME.exec(timeText);
+  let time: string | undefined;
+  if (timeText !== undefined) {
+    const [h, m] = [Number(timeMatch?.[1]), Number(timeMatch?.[2])];
+    if (!timeMatch || h > 23 || m > 59) fail('time', 'expected a 24-hour local time as HH:MM');
+    else time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  }
+  let startsAt: string | undefined;
+  if (date?.ok && time) {
+    const utc = toUtc(date.date, time);
+    if ('startsAt' in utc) startsAt = utc.startsAt;
+    else fail('time', utc.error);
+  }
+  let durationMinutes = type ? ctx.appointmentTypes[type]?.durationMinutes : undefined;
+  if (has('duration_minutes')) {
+    const v = cell('duration_minutes');
+    if (v !== '') {
+      if (/^\d{1,3}$/.test(v) && Number(v) >= 5 && Number(v) <= 480) durationMinutes = Number(v);
+      else fail('duration_minutes', 'expected whole minutes from 5 to 480');
+    }
+  }
+  let status: 'booked' | 'cancelled' = 'booked';
+  if (has('status')) {
+    const v = cell('status').toLowerCase();
+    if (v === 'cancelled' || v === 'canceled') status = 'cancelled';
+    else if (v !== '' && v !== 'booked') fail('status', 'expected booked or cancelled');
+  }
+
+  if (errors.length > 0) return { errors };
+  const key = (id: string) => ({ system: system!, id });
+  return {
+    errors,
+    patient: { key: key(patientId!), fields: { ...patient, firstName: firstName!, phone: patient.phone! } },
+    appointment: {
+      key: key(appointmentId!),
+      patient: key(patientId!),
+      status,
+      slot: {
+        fields: { clinicId: clinicId!, type: type!, startsAt: startsAt!, durationMinutes: durationMinutes! },
+      },
+    },
+    clinic: { name: clinicName || undefined, venue: venue || undefined },
+  };
+}
