@@ -7,7 +7,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localDay, localToUtc } from '../functions/core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '../functions/core/model.ts';
 import { planReminders } from '../functions/core/reminder-plan.ts';
+import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
 import type { Deps } from '../functions/services/deps.ts';
+import { addToWaitlist } from '../functions/services/waitlist.ts';
 import { createBooking } from '../functions/store/bookings.ts';
 import { createClient } from '../functions/store/clients.ts';
 import { createClinic } from '../functions/store/clinics.ts';
@@ -126,6 +128,7 @@ export interface SeedSummary {
   clients: number;
   slots: number;
   bookings: number;
+  waitlisted: number;
 }
 
 /** Seeds once: a marker item records that it ran, so a persisted database is never seeded twice. */
@@ -173,8 +176,8 @@ export async function seedDemoData(
       updatedAt: nowIso,
     };
     clients.push(client);
-    await createClient(store, client);
   }
+  await mapWithConcurrency(clients, 8, (client) => createClient(store, client));
 
   // Weekday sessions for the next three weeks, morning and afternoon, every 30 minutes.
   const types = Object.keys(config.appointmentTypes);
@@ -218,7 +221,7 @@ export async function seedDemoData(
   // Book most slots, as a busy service would be, with bookings made 1–14 days ago.
   const wanted = Math.min(options.bookings ?? 320, slots.length);
   const chosen = [...slots].sort(() => random() - 0.5).slice(0, wanted);
-  let booked = 0;
+  const bookings: Booking[] = [];
   for (const [i, slot] of chosen.entries()) {
     const client = clients[i % clients.length]!;
     const bookedAt = new Date(now.getTime() - (1 + Math.floor(random() * 14)) * 86_400_000).toISOString();
@@ -256,10 +259,50 @@ export async function seedDemoData(
       tiers,
       updatedAt: bookedAt,
     };
-    await createBooking(store, booking);
-    booked++;
+    bookings.push(booking);
+  }
+  await mapWithConcurrency(bookings, 8, (booking) => createBooking(store, booking));
+  const booked = bookings.length;
+
+  // About a third of families are on the short-notice list, for a contact their child is due for
+  // (or a child health clinic visit), so a cancellation in the demo is offered to someone at once.
+  const waiting = clients.filter((_, i) => i % 3 === 0);
+  const soon = now.getTime() + 7 * 86_400_000;
+  let waitlisted = 0;
+  for (const client of waiting) {
+    const ageDays = Math.floor((soon - new Date(`${client.dateOfBirth}T00:00:00Z`).getTime()) / 86_400_000);
+    const due = Object.entries(config.appointmentTypes).find(
+      ([, t]) =>
+        t.ageWindowDays &&
+        t.ageWindowDays.from >= 0 &&
+        ageDays >= t.ageWindowDays.from &&
+        ageDays <= t.ageWindowDays.to,
+    );
+    const type = due?.[0] ?? (config.appointmentTypes.clinic ? 'clinic' : undefined);
+    if (!type) continue;
+    const home = CLINICS[Math.floor(random() * CLINICS.length)]!;
+    const other = CLINICS[Math.floor(random() * CLINICS.length)]!;
+    await addToWaitlist(
+      deps,
+      {
+        clientId: client.id,
+        type,
+        acceptableClinicIds: [...new Set([home.id, other.id])],
+        availability:
+          random() < 0.3 ? [{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], from: '09:00', to: '12:00' }] : [],
+        consentToShortNotice: random() < 0.9,
+      },
+      client,
+    );
+    waitlisted++;
   }
 
   await store.db.send(new PutCommand({ TableName: store.table, Item: { ...SEEDED_KEY, at: nowIso } }));
-  return { clinics: CLINICS.length, clients: clients.length, slots: slots.length, bookings: booked };
+  return {
+    clinics: CLINICS.length,
+    clients: clients.length,
+    slots: slots.length,
+    bookings: booked,
+    waitlisted,
+  };
 }

@@ -207,7 +207,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const seeded = await seedDemoData(deps);
     if (seeded)
       print(
-        `Seeded the demo trust: ${seeded.clinics} clinics, ${seeded.clients} families, ${seeded.bookings} bookings.`,
+        `Seeded the demo trust: ${seeded.clinics} clinics, ${seeded.clients} families, ${seeded.bookings} bookings, ${seeded.waitlisted} on the short-notice list.`,
       );
   }
 

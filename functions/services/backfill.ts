@@ -17,7 +17,7 @@ import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { holdExpiresAt, holdMinutes, offerWindowOpen } from '#core/offer-hold.ts';
 import { nextAllowedAfter } from '#core/quiet-hours.ts';
 import { planReminders } from '#core/reminder-plan.ts';
-import { renderText } from '#core/templates.ts';
+import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { bookingItem, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { cancellationReasons, isConditionFailure } from '#store/client.ts';
@@ -403,7 +403,12 @@ function offerText(
   input: { slot: Slot; client: Client; clinic: Clinic | undefined },
 ): RenderedText {
   const { config } = deps;
-  const language = input.client.language || config.defaultLanguage;
+  const language = templateFor(
+    config,
+    'offer',
+    input.client.language || config.defaultLanguage,
+    input.slot.type,
+  ).language;
   const text = renderText(config, {
     key: 'offer',
     language,

@@ -8,7 +8,7 @@ import { domainEvent } from '#core/events.ts';
 import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
-import { renderText } from '#core/templates.ts';
+import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
 import type { TemplateKey } from '#lib/trust-config.ts';
 import { ConflictError } from '#runtime/errors.ts';
@@ -243,7 +243,11 @@ async function choicesText(
   const { config } = ctx.deps;
   const names = new Map(ctx.clients.map((c) => [c.id, c.firstName]));
   const parts = bookings.map((b) => {
-    const day = formatDay(b.startsAt, config.timeZone, ctx.language);
+    const day = formatDay(
+      b.startsAt,
+      config.timeZone,
+      templateFor(config, 'chooseBooking', ctx.language).language,
+    );
     const time = formatTime(b.startsAt, config.timeZone);
     return `${keyword} ${b.ref} for ${gsmFriendly(names.get(b.clientId) ?? '')} on ${day} ${time}`.replace(
       ' for  on ',
@@ -444,7 +448,7 @@ async function answerOffer(
       target.map(async (o) => {
         const slot = await getSlot(deps.store, o.slotId);
         const when = slot
-          ? ` for ${formatDay(slot.startsAt, deps.config.timeZone, ctx.language)} ${formatTime(slot.startsAt, deps.config.timeZone)}`
+          ? ` for ${formatDay(slot.startsAt, deps.config.timeZone, templateFor(deps.config, 'chooseBooking', ctx.language).language)} ${formatTime(slot.startsAt, deps.config.timeZone)}`
           : '';
         return `${intent} ${o.ref}${when}`;
       }),

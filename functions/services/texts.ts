@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
-import { renderText } from '#core/templates.ts';
+import { renderText, templateFor } from '#core/templates.ts';
 import type { TemplateKey } from '#lib/trust-config.ts';
 import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
@@ -37,7 +37,14 @@ export function bookingText(
   extra: Record<string, string> = {},
 ): RenderedText {
   const { config } = deps;
-  const language = input.client.language || config.defaultLanguage;
+  // Dates are written in the language of the template actually used: a Welsh family whose template
+  // falls back to English gets "Tue 24 Nov", not "Maw 24 Tach" inside an English sentence.
+  const language = templateFor(
+    config,
+    key,
+    input.client.language || config.defaultLanguage,
+    input.booking.type,
+  ).language;
   const text = renderText(config, {
     key,
     language,
