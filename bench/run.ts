@@ -5,39 +5,23 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Booking, Client } from '../functions/core/model.ts';
 import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
 import type { SmsSender } from '../functions/messaging/sms-sender.ts';
 import type { Deps } from '../functions/services/deps.ts';
 import { runReminderSweep } from '../functions/services/reminders.ts';
 import { bookingItem } from '../functions/store/bookings.ts';
-import { createDocClient, type DocClient } from '../functions/store/client.ts';
+import { createDocClient } from '../functions/store/client.ts';
 import { byPhone, keys } from '../functions/store/keys.ts';
 import { loadTrustConfig } from '../lib/trust-config.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
+import { type BackfillRow, measureBackfill } from './backfill.ts';
+import { batchWrite } from './load.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z'); // a Tuesday morning, outside quiet hours
 const CLIENTS = 2000;
-
-async function batchWrite(db: DocClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [table]: chunks[next++]!.map((Item) => ({ PutRequest: { Item } })),
-      };
-      while (request && Object.keys(request).length) {
-        const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-        request = out.UnprocessedItems as typeof request;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
 
 function booking(i: number, due: boolean): Booking {
   const startsAt = new Date(NOW.getTime() + (2 + (i % 20)) * 86_400_000).toISOString();
@@ -168,8 +152,16 @@ async function measure(endpoint: string, size: number): Promise<Row> {
 }
 
 export async function runBench(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '10000,100000' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      sizes: { type: 'string', default: '10000,100000' },
+      waitlist: { type: 'string', default: '100000' },
+    },
+  });
   const sizes = values.sizes.split(',').map(Number);
+  const waitlistSize = Number(values.waitlist);
+  let backfill: BackfillRow | undefined;
   console.log('Starting DynamoDB Local (in memory)…');
   const ddb = await startDynamoDbLocal();
   const rows: Row[] = [];
@@ -177,6 +169,10 @@ export async function runBench(args: string[]): Promise<void> {
     for (const size of sizes) {
       console.log(`Loading ${size.toLocaleString('en-GB')} bookings (1% due)…`);
       rows.push(await measure(ddb.endpoint, size));
+    }
+    if (waitlistSize > 0) {
+      console.log(`Loading ${waitlistSize.toLocaleString('en-GB')} waitlist entries…`);
+      backfill = await measureBackfill(ddb.endpoint, waitlistSize);
     }
   } finally {
     await ddb.stop();
@@ -199,4 +195,21 @@ export async function runBench(args: string[]): Promise<void> {
       'scan ms': Math.round(r.scanMs),
     })),
   );
+  if (backfill) {
+    console.log(
+      `\nShort-notice list: candidate selection and time to first offer (goal: items read a small multiple of K=${backfill.waveSize}, never a scan)\n`,
+    );
+    console.table([
+      {
+        'waitlist entries': backfill.entries,
+        selections: backfill.selections,
+        'items read/wave (median)': backfill.itemsReadPerWave.median,
+        'items read/wave (max)': backfill.itemsReadPerWave.max,
+        'select ms (median)': Math.round(backfill.selectMs.median),
+        'select ms (p95)': Math.round(backfill.selectMs.p95),
+        'freed slot → first offer text ms (median)': Math.round(backfill.firstOfferMs.median),
+        'freed slot → first offer text ms (p95)': Math.round(backfill.firstOfferMs.p95),
+      },
+    ]);
+  }
 }
