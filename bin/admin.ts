@@ -19,6 +19,7 @@ interface Route {
 /** resource → action → route. A new API resource is one more entry here. */
 export const ROUTES: Record<string, Record<string, Route>> = {
   health: { get: { method: 'GET', path: () => '/health' } },
+  openapi: { get: { method: 'GET', path: () => '/openapi.json' } },
   clinics: {
     list: { method: 'GET', path: () => '/clinics', columns: ['id', 'name', 'venue', 'area'] },
     get: { method: 'GET', path: (id) => `/clinics/${id}`, needsId: true },
@@ -98,6 +99,8 @@ export const ROUTES: Record<string, Record<string, Route>> = {
       columns: ['id', 'wave', 'status', 'score', 'offeredAt', 'expiresAt'],
     },
   },
+  /** Nested JSON (periods with breakdowns): printed as JSON. */
+  metrics: { get: { method: 'GET', path: () => '/metrics', query: ['from', 'to', 'groupBy'] } },
   /** A FHIR Bundle as --json (the CLI sends JSON); a CSV file goes to POST /import with curl. */
   import: { fhir: { method: 'POST', path: () => '/import', query: ['dryRun', 'confirm'] } },
 };

@@ -26,6 +26,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { renderText } from '../functions/core/templates.ts';
+import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '../functions/store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
@@ -74,7 +75,10 @@ export class TrustStack extends Stack {
   /** The two-way number this stack requested (sender.phoneNumber.create); absent when the trust brings its own. */
   readonly twoWayNumber?: TwoWayNumber;
   readonly alarms: OpsAlarms;
-  readonly functions: Readonly<Record<AttendFunction['entry'], AttendFunction>>;
+  /** The functions that act for the trust: each may text families and publish domain events. */
+  readonly functions: Readonly<Record<Exclude<AttendFunction['entry'], 'metrics-stream'>, AttendFunction>>;
+  /** Keeps the metrics counters from the table stream; it may use the table and nothing else. */
+  readonly metricsStream: AttendFunction;
 
   private readonly config: TrustConfig;
   private readonly trustKey: TrustKey;
@@ -186,6 +190,13 @@ export class TrustStack extends Stack {
       reservedConcurrency: 10,
       timeout: Duration.seconds(60),
     });
+    const metricsStream = fn('metrics-stream', {
+      description:
+        'Keeps the per-day metrics counters up to date (table stream: bookings, freed slots, texts)',
+      // Records are counted one at a time, and a few shards at once are plenty for one trust's changes.
+      reservedConcurrency: 5,
+      timeout: Duration.seconds(60),
+    });
     this.functions = {
       'reminder-sweep': reminderSweep,
       'offer-expiry': offerExpiry,
@@ -193,6 +204,7 @@ export class TrustStack extends Stack {
       'inbound-sms': inboundSms,
       backfill,
     };
+    this.metricsStream = metricsStream;
 
     const canText = originationNumberKnown(config);
     for (const f of Object.values(this.functions)) {
@@ -214,6 +226,13 @@ export class TrustStack extends Stack {
       adminApi.fn.node.defaultChild!,
       'HIPAA.Security-LambdaDLQ',
       'Invoked only synchronously through its function URL: every error goes back to the calling staff client, so there is no asynchronous event to dead-letter.',
+    );
+    // Only the table: the counters never text, publish or use the idempotency table (see metrics-stream.ts).
+    metricsStream.bindTable({ table: this.table, access: 'readWrite' });
+    acknowledge(
+      metricsStream.fn.node.defaultChild!,
+      'HIPAA.Security-LambdaDLQ',
+      'Invoked only by the DynamoDB stream event source mapping, whose failed batches go to the mapping’s own on-failure SQS queue (MetricsStreamDlq); a function DLQ applies to asynchronous invocations only.',
     );
     acknowledge(
       backfill.fn.node.defaultChild!,
@@ -279,6 +298,27 @@ export class TrustStack extends Stack {
       }),
     );
 
+    // ---- Metrics counters (table stream) ------------------------------------------------------------
+    const metricsDlq = new DeadLetterQueue(this, 'MetricsStreamDlq', {
+      encryptionKey,
+      feeds: 'stream-mapping',
+      holds:
+        'pointers to table stream batches the metrics-stream function could not count (the stream keeps records 24 h)',
+    });
+    metricsStream.fn.addEventSource(
+      new sources.DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 50,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        // No maximum record age: a count is worth applying however late, within the stream's 24 hours.
+        onFailure: new sources.SqsDlq(metricsDlq.queue),
+        // The same patterns the local metrics poller applies (functions/store/metrics-stream-filters.ts).
+        filters: METRICS_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+      }),
+    );
+
     // ---- Alarms -----------------------------------------------------------------------------------
     this.alarms = new OpsAlarms(this, 'Alarms', {
       trustId,
@@ -291,6 +331,8 @@ export class TrustStack extends Stack {
     }
     this.alarms.alarmOnDeadLetters('inbound-sms-subscription', inboundDlq);
     this.alarms.alarmOnDeadLetters('backfill-stream', streamDlq);
+    this.alarms.alarmOnFunction(metricsStream);
+    this.alarms.alarmOnDeadLetters('metrics-stream', metricsDlq);
     for (const dlq of this.scheduleDlqs) this.alarms.alarmOnDeadLetters(dlq.id, dlq.dlq);
     this.alarms.alarmOnIteratorAge(backfill);
     this.alarms.alarmOnSmsFailures();

@@ -14,6 +14,7 @@ import { createBooking } from '../functions/store/bookings.ts';
 import { createClient } from '../functions/store/clients.ts';
 import { createClinic } from '../functions/store/clinics.ts';
 import { createSlots } from '../functions/store/slots.ts';
+import { seedDemoHistory } from './demo-history.ts';
 
 const SEEDED_KEY = { pk: 'LOCAL#SEEDED', sk: 'LOCAL#SEEDED' };
 
@@ -129,6 +130,8 @@ export interface SeedSummary {
   slots: number;
   bookings: number;
   waitlisted: number;
+  /** Past appointments with outcomes, cancellations and short-notice fills (see demo-history.ts). */
+  history: { slots: number; bookings: number; texts: number };
 }
 
 /** Seeds once: a marker item records that it ran, so a persisted database is never seeded twice. */
@@ -297,8 +300,16 @@ export async function seedDemoData(
     waitlisted++;
   }
 
+  // Its own random sequence, so the upcoming bookings and the waitlist above are as they were before.
+  const history = await seedDemoHistory(deps, {
+    clinicIds: CLINICS.map((c) => c.id),
+    clients,
+    random: prng(20261115),
+  });
+
   await store.db.send(new PutCommand({ TableName: store.table, Item: { ...SEEDED_KEY, at: nowIso } }));
   return {
+    history,
     clinics: CLINICS.length,
     clients: clients.length,
     slots: slots.length,

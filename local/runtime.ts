@@ -15,6 +15,7 @@ import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
 import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
 import { useClock } from '../functions/runtime/clock.ts';
 import { createDocClient, type DocClient } from '../functions/store/client.ts';
+import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
 import type { TrustConfig } from '../lib/trust-config.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -48,6 +49,8 @@ export interface LocalRuntime {
   events: LocalEventBus;
   scheduler: Scheduler;
   poller: StreamPoller;
+  /** The metrics stream consumer's own poller: same stream, its own filters, as its own mapping in AWS. */
+  metricsPoller: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -200,6 +203,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     unknown
   >;
   const backfill = (await import('../functions/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
+  const metricsStream = (await import('../functions/metrics-stream.ts')).handler as unknown as Handler<
+    unknown,
+    unknown
+  >;
   const { nextOfferWork } = await import('../functions/services/backfill.ts');
   const deps = depsFromEnv();
 
@@ -207,7 +214,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const seeded = await seedDemoData(deps);
     if (seeded)
       print(
-        `Seeded the demo trust: ${seeded.clinics} clinics, ${seeded.clients} families, ${seeded.bookings} bookings, ${seeded.waitlisted} on the short-notice list.`,
+        `Seeded the demo trust: ${seeded.clinics} clinics, ${seeded.clients} families, ${seeded.bookings} bookings, ${seeded.waitlisted} on the short-notice list, and two weeks of history (${seeded.history.bookings} past appointments; see GET /metrics).`,
       );
   }
 
@@ -219,9 +226,23 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     handler: (event) => backfill(event, lambdaContext('attend-backfill')) as ReturnType<StreamHandler>,
     onDeadLetter: (record, reason) => print(`[stream] record ${record.eventID} dead-lettered: ${reason}`),
   });
-  await poller.init();
+  const metricsPoller = new StreamPoller({
+    endpoint,
+    tableName,
+    filters: METRICS_FILTER_PATTERNS,
+    handler: (event) =>
+      metricsStream(event, lambdaContext('attend-metrics-stream')) as ReturnType<StreamHandler>,
+    batchSize: 50,
+    maxRetries: 5,
+    onDeadLetter: (record, reason) =>
+      print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
+  });
+  await Promise.all([poller.init(), metricsPoller.init()]);
   const settle = async () => {
     await poller.drain();
+    // After the backfill's drain, which may itself have written (offers sent, slots filled): the
+    // metrics poller then counts those writes too before the caller reads anything.
+    await metricsPoller.drain();
   };
 
   const scheduler = new Scheduler(
@@ -315,7 +336,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     : setInterval(() => {
         void scheduler.advanceTo(() => clock.now()).then(persistClock);
       }, 1000);
-  if (!options.frozenClock) poller.start(500);
+  if (!options.frozenClock) {
+    poller.start(500);
+    metricsPoller.start(1000);
+  }
 
   return {
     url: `http://localhost:${port}`,
@@ -325,10 +349,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     events,
     scheduler,
     poller,
+    metricsPoller,
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((done) => server.close(() => done()));
       await poller.close();
+      await metricsPoller.close();
       await persistClock().catch(() => undefined);
       db.destroy();
       raw.destroy();

@@ -9,7 +9,9 @@ import type { RegisterRoutes } from './context.ts';
 import { registerErasureRoutes } from './erasure.ts';
 import { registerImportRoutes } from './import.ts';
 import { registerInboxRoutes } from './inbox.ts';
+import { registerMetricsRoutes } from './metrics.ts';
 import { registerMoveRoutes } from './moves.ts';
+import { registerOpenApiRoutes } from './openapi.ts';
 import { registerOutcomeRoutes } from './outcomes.ts';
 import { registerSlotRoutes } from './slots.ts';
 import { registerTemplateRoutes } from './templates.ts';
@@ -28,6 +30,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerMoveRoutes,
   registerErasureRoutes,
   registerImportRoutes,
+  registerMetricsRoutes,
 ];
 
 export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {
@@ -35,6 +38,7 @@ export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Rou
   router.get('/health', async () =>
     json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() }),
   );
+  registerOpenApiRoutes(router, deps);
   router.use(auditMiddleware(deps));
   for (const register of [...RESOURCES, registerAuditRoutes, ...extra]) register(router, deps);
   router.errorHandler(Error, async (err) => errorResponse(err, deps.log));

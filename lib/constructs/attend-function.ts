@@ -21,7 +21,13 @@ const STAR_RESOURCE_REASON =
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The names of the Lambda entry files under functions/, one per function. */
-export type FunctionEntry = 'reminder-sweep' | 'offer-expiry' | 'admin-api' | 'inbound-sms' | 'backfill';
+export type FunctionEntry =
+  | 'reminder-sweep'
+  | 'offer-expiry'
+  | 'admin-api'
+  | 'inbound-sms'
+  | 'backfill'
+  | 'metrics-stream';
 
 export interface AsyncInvocationProps {
   /**

@@ -10,6 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrustConfig, parseTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
 import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
+import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, TABLE } from '#store/table.ts';
 
@@ -323,6 +324,88 @@ describe('the backfill stream mapping', () => {
       DestinationConfig: {
         OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillStreamDlq'), 'Arn'] } },
       },
+    });
+  });
+});
+
+describe('the metrics stream consumer', () => {
+  const metricsFn = () => stack.metricsStream;
+
+  it('runs Node.js 22 on ARM64 with tracing, told the table but no bus, SMS or idempotency table', () => {
+    const [fn] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'attend-example-metrics-stream' },
+      }),
+    );
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    const vars = fn?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(vars.TABLE_NAME).toEqual({ Ref: ref(stack.table) });
+    expect(vars).not.toHaveProperty('EVENT_BUS_NAME');
+    expect(vars).not.toHaveProperty('IDEMPOTENCY_TABLE_NAME');
+  });
+
+  it('carries the trust config synth validated in its bundle', () => {
+    const [fn] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'attend-example-metrics-stream' },
+      }),
+    );
+    const s3Key = String(fn?.Properties.Code.S3Key);
+    const bundle = join(assemblyDir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+    expect(readFileSync(bundle, 'utf8')).toContain(config.trustName);
+  });
+
+  it('may use the table and its stream, and nothing on the bus, SNS or the idempotency table', () => {
+    const roleRef = { Ref: ref(metricsFn().role) };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) =>
+        (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(roleRef)),
+      )
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:GetRecords']));
+    expect(actions.filter((a) => a.startsWith('sns:') || a.startsWith('events:'))).toEqual([]);
+    const idempotencyArn = JSON.stringify({ 'Fn::GetAtt': [ref(stack.idempotencyTable), 'Arn'] });
+    expect(statements.some((s) => JSON.stringify(s.Resource).includes(idempotencyArn))).toBe(false);
+  });
+
+  it('is fed bookings, freed slots and outbound texts, one at a time, with retries, bisect and a DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ref(metricsFn().fn) },
+      EventSourceArn: { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      FilterCriteria: { Filters: METRICS_FILTER_PATTERNS.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: Match.anyValue(),
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsStreamDlq'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('is watched for errors, throttles and dead letters', () => {
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ref(metricsFn().fn) } }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsStreamDlq'), 'QueueName'] },
+        },
+      ],
     });
   });
 });

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
+import { json, readQuery } from '#runtime/http.ts';
+import { metricsReport } from '#services/metrics.ts';
+import type { RegisterRoutes } from './context.ts';
+
+export const metricsQuery = z.object({
+  /** First local day, yyyy-mm-dd; default twelve weeks before `to`. */
+  from: z.iso.date().optional(),
+  /** Last local day, yyyy-mm-dd, inclusive; default today. At most 366 days from `from`. */
+  to: z.iso.date().optional(),
+  groupBy: z.enum(GROUP_BY).default('week'),
+});
+
+const count = z.number().int().min(0);
+const rate = z.number().min(0).nullable();
+const counts = <const K extends readonly string[]>(labels: K) =>
+  z.object(Object.fromEntries(labels.map((l) => [l, count])) as Record<K[number], typeof count>);
+
+const summarySchema = z.object({
+  appointments: z.object({
+    booked: count,
+    attended: count,
+    dna: count,
+    wnb: count,
+    dnaWnbRate: rate.describe('(DNA + WNB) / (attended + DNA + WNB); null with no outcomes'),
+  }),
+  cancellations: z.object({
+    cancelled: count,
+    late: count,
+    moved: count,
+    averageNoticeHours: rate,
+    notice: counts(NOTICE_BUCKETS.map((b) => b.label)),
+  }),
+  shortNotice: z
+    .object({
+      slotsFreed: count,
+      slotsFilled: count,
+      slotsUnfilled: count,
+      fillRate: rate.describe('filled / (filled + unfilled)'),
+      medianMinutesToFill: rate.describe('interpolated within the fillTimes bucket that holds the median'),
+      averageMinutesToFill: rate,
+      fillTimes: counts(FILL_BUCKETS.map((b) => b.label)),
+      offersMade: count,
+      offersPerFill: rate,
+    })
+    .optional(),
+  texts: z.object({ sent: count, segments: count, costGbp: z.number().min(0) }).optional(),
+});
+
+const periodSchema = z.object({
+  period: z.string().describe('ISO week (2026-W47) or month (2026-11)'),
+  start: z.iso.date(),
+  end: z.iso.date(),
+  summary: summarySchema,
+  byType: z.record(z.string(), summarySchema),
+  byClinic: z.record(z.string(), summarySchema),
+  byImdQuintile: z.record(z.string(), summarySchema).describe('1 = most deprived fifth; "unknown"'),
+});
+
+/** The response of GET /metrics, for the OpenAPI document; `satisfies` keeps it in step with the type. */
+export const metricsReportSchema = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  groupBy: z.enum(GROUP_BY),
+  pricePerSegmentGbp: z.number(),
+  totals: periodSchema.extend({ period: z.literal('total') }),
+  periods: z.array(periodSchema),
+}) satisfies z.ZodType<MetricsReport>;
+
+export const registerMetricsRoutes: RegisterRoutes = (router, deps) => {
+  /** DNA/WNB, cancellations, short-notice fills and texts, by week or month, from the day counters. */
+  router.get('/metrics', async ({ req }) =>
+    json(200, await metricsReport(deps, readQuery(req, metricsQuery))),
+  );
+};

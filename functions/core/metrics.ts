@@ -1,0 +1,525 @@
+/**
+ * Equity and service metrics, kept as per-day counters. Each change to a booking, a slot or an outbound
+ * message becomes a set of counter increments on (local day, dimension) cells; GET /metrics adds the
+ * cells of a date range up into weeks or months and derives the rates. Nothing here reads a booking
+ * table: the counters are the only input of a report, so its cost grows with the days asked for, not
+ * with the number of bookings.
+ *
+ * Which day a change counts on:
+ * - bookings and slots: the local day of the appointment (`localDay`), so "the week of 16 November"
+ *   means the appointments of that week, whenever they were booked, cancelled or recorded;
+ * - texts: the local day the text was sent.
+ */
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import { localDay } from './local-time.ts';
+import { bookingSchema, messageSchema, slotSchema } from './model.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// Counters
+
+/** Time-to-fill histogram buckets (upper bound in minutes), for a median without keeping every time. */
+export const FILL_BUCKETS = [
+  { counter: 'fillUpTo15m', label: '0-15m', upTo: 15 },
+  { counter: 'fillUpTo30m', label: '15-30m', upTo: 30 },
+  { counter: 'fillUpTo1h', label: '30-60m', upTo: 60 },
+  { counter: 'fillUpTo2h', label: '1-2h', upTo: 120 },
+  { counter: 'fillUpTo4h', label: '2-4h', upTo: 240 },
+  { counter: 'fillUpTo8h', label: '4-8h', upTo: 480 },
+  { counter: 'fillUpTo24h', label: '8-24h', upTo: 1440 },
+  { counter: 'fillOver24h', label: 'over 24h', upTo: Number.POSITIVE_INFINITY },
+] as const;
+
+/** How much notice a cancellation gave (upper bound in minutes). */
+export const NOTICE_BUCKETS = [
+  { counter: 'noticeUnder24h', label: 'under24h', upTo: 1440 },
+  { counter: 'notice1To2Days', label: 'oneToTwoDays', upTo: 2880 },
+  { counter: 'notice2To7Days', label: 'twoToSevenDays', upTo: 10_080 },
+  { counter: 'noticeOver7Days', label: 'overSevenDays', upTo: Number.POSITIVE_INFINITY },
+] as const;
+
+export const COUNTERS = [
+  'booked',
+  'attended',
+  'dna',
+  'wnb',
+  'cancelled',
+  'cancelledLate',
+  'cancelledMoved',
+  'cancelNoticeMinutesSum',
+  ...NOTICE_BUCKETS.map((b) => b.counter),
+  'slotsFreed',
+  'slotsFilled',
+  'slotsUnfilled',
+  'fillMinutesSum',
+  ...FILL_BUCKETS.map((b) => b.counter),
+  'offersMade',
+  'textsOut',
+  'segmentsOut',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counters = Partial<Record<Counter, number>>;
+
+/** One cell: a local day and a dimension (`ALL`, `TYPE#…`, `CLINIC#…`, `IMD#1`…`IMD#5`, `IMD#unknown`). */
+export interface Increment {
+  day: string;
+  dimension: string;
+  counters: Counters;
+}
+
+export const ALL = 'ALL';
+export const dimension = {
+  type: (type: string) => `TYPE#${type}`,
+  clinic: (clinicId: string) => `CLINIC#${clinicId}`,
+  imd: (quintile: ImdQuintile) => `IMD#${quintile}`,
+} as const;
+
+export type ImdQuintile = 1 | 2 | 3 | 4 | 5 | 'unknown';
+
+/** IMD quintile from a decile: deciles 1-2 are quintile 1 (most deprived), …, 9-10 quintile 5. */
+export function quintileOf(decile: number | undefined): ImdQuintile {
+  if (decile === undefined || !Number.isInteger(decile) || decile < 1 || decile > 10) return 'unknown';
+  return Math.ceil(decile / 2) as 1 | 2 | 3 | 4 | 5;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a change counts
+
+/** The parts of each record the counters read; everything else on an item is ignored. */
+export const bookingFacts = bookingSchema.pick({
+  id: true,
+  clientId: true,
+  clinicId: true,
+  type: true,
+  localDay: true,
+  status: true,
+  cancelNoticeMinutes: true,
+  lateCancellation: true,
+  movedTo: true,
+});
+export type BookingFacts = z.infer<typeof bookingFacts>;
+export const slotFacts = slotSchema.pick({
+  id: true,
+  clinicId: true,
+  type: true,
+  localDay: true,
+  freedAt: true,
+  backfill: true,
+});
+export type SlotFacts = z.infer<typeof slotFacts>;
+export const messageFacts = messageSchema.pick({ id: true, direction: true, at: true, segments: true });
+export type MessageFacts = z.infer<typeof messageFacts>;
+
+/** An item as it was and as it is (either may be absent: INSERT has no old image). */
+export type ItemChange =
+  | { entity: 'Booking'; old?: BookingFacts; new?: BookingFacts; imdDecile?: number }
+  | { entity: 'Slot'; old?: SlotFacts; new?: SlotFacts }
+  | { entity: 'Message'; old?: MessageFacts; new?: MessageFacts };
+
+/** A fill time's bucket: a bound belongs to the bucket below it (15 minutes is "0-15m"). */
+function fillBucket(minutes: number): Counter {
+  return (FILL_BUCKETS.find((b) => minutes <= b.upTo) ?? FILL_BUCKETS.at(-1)!).counter;
+}
+
+/** A notice's bucket: a bound belongs to the bucket above it (exactly 24 hours is "oneToTwoDays"). */
+function noticeBucket(minutes: number): Counter {
+  return (NOTICE_BUCKETS.find((b) => minutes < b.upTo) ?? NOTICE_BUCKETS.at(-1)!).counter;
+}
+
+/**
+ * What one booking adds to the counters while it exists in this state. A booking is counted as booked
+ * whatever became of it; its status adds the outcome or the cancellation.
+ */
+function bookingState(b: BookingFacts): Counters {
+  const c: Counters = { booked: 1 };
+  if (b.status === 'ATTENDED') c.attended = 1;
+  if (b.status === 'DNA') c.dna = 1;
+  if (b.status === 'WNB') c.wnb = 1;
+  if (b.status === 'CANCELLED') {
+    const notice = Math.max(0, b.cancelNoticeMinutes ?? 0);
+    c.cancelled = 1;
+    if (b.lateCancellation) c.cancelledLate = 1;
+    if (b.movedTo) c.cancelledMoved = 1;
+    c.cancelNoticeMinutesSum = notice;
+    c[noticeBucket(notice)] = 1;
+  }
+  return c;
+}
+
+function bookingDimensions(b: BookingFacts, imd: ImdQuintile): string[] {
+  return [ALL, dimension.type(b.type), dimension.clinic(b.clinicId), dimension.imd(imd)];
+}
+
+/**
+ * A booking is counted by its state: the change adds the new state's counters and takes away the old
+ * state's, so BOOKED → DNA adds one DNA, an import that creates an ATTENDED booking adds a booking and
+ * an attendance, and a change that moves nothing (a reminder sent) adds nothing.
+ */
+function bookingIncrements(change: Extract<ItemChange, { entity: 'Booking' }>): Increment[] {
+  const imd = quintileOf(change.imdDecile);
+  const out: Increment[] = [];
+  if (change.new) {
+    for (const dim of bookingDimensions(change.new, imd))
+      out.push({ day: change.new.localDay, dimension: dim, counters: bookingState(change.new) });
+  }
+  if (change.old) {
+    const negative = negate(bookingState(change.old));
+    for (const dim of bookingDimensions(change.old, imd))
+      out.push({ day: change.old.localDay, dimension: dim, counters: negative });
+  }
+  return out;
+}
+
+/**
+ * Slots are counted by event, not state: one slot can be freed and refilled several times, and only the
+ * latest run is on the item. A freeing is a new `freedAt`; a run's end is its state becoming FILLED or
+ * UNFILLED.
+ */
+function slotIncrements(change: Extract<ItemChange, { entity: 'Slot' }>): Increment[] {
+  const slot = change.new;
+  if (!slot) return [];
+  const c: Counters = {};
+  if (slot.freedAt && slot.freedAt !== change.old?.freedAt) c.slotsFreed = 1;
+  const run = slot.backfill;
+  const before = change.old?.backfill;
+  const ended = run && (run.state === 'FILLED' || run.state === 'UNFILLED');
+  const endedBefore = before && before.runId === run?.runId && before.state === run?.state;
+  if (run && ended && !endedBefore) {
+    c.offersMade = run.offersMade;
+    if (run.state === 'UNFILLED') c.slotsUnfilled = 1;
+    else {
+      const minutes = Math.max(
+        0,
+        Math.round((Date.parse(run.endedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 60_000),
+      );
+      c.slotsFilled = 1;
+      c.fillMinutesSum = minutes;
+      c[fillBucket(minutes)] = 1;
+    }
+  }
+  return [ALL, dimension.type(slot.type), dimension.clinic(slot.clinicId)].map((dim) => ({
+    day: slot.localDay,
+    dimension: dim,
+    counters: c,
+  }));
+}
+
+function messageIncrements(
+  change: Extract<ItemChange, { entity: 'Message' }>,
+  timeZone: string,
+): Increment[] {
+  const message = change.new;
+  // Only a text's creation counts; its expiry (TTL) or erasure removes the text, not the fact it was sent.
+  if (!message || change.old || message.direction !== 'OUT') return [];
+  return [
+    {
+      day: localDay(message.at, timeZone),
+      dimension: ALL,
+      counters: { textsOut: 1, segmentsOut: message.segments ?? 1 },
+    },
+  ];
+}
+
+/**
+ * The counter increments one item change causes, one per (day, dimension) cell, with zero counters and
+ * empty cells left out. A deleted item (no new image) counts nothing: history stays counted.
+ */
+export function incrementsFor(change: ItemChange, timeZone: string): Increment[] {
+  if (!change.new) return [];
+  let raw: Increment[];
+  if (change.entity === 'Booking') raw = bookingIncrements(change);
+  else if (change.entity === 'Slot') raw = slotIncrements(change);
+  else raw = messageIncrements(change, timeZone);
+  return mergeIncrements(raw);
+}
+
+/** Adds increments of the same cell together and drops zeros, in a stable order. */
+export function mergeIncrements(increments: readonly Increment[]): Increment[] {
+  const cells = new Map<string, Increment>();
+  for (const inc of increments) {
+    const key = `${inc.day}|${inc.dimension}`;
+    const cell = cells.get(key) ?? { day: inc.day, dimension: inc.dimension, counters: {} };
+    cell.counters = addCounters(cell.counters, inc.counters);
+    cells.set(key, cell);
+  }
+  const out: Increment[] = [];
+  for (const cell of cells.values()) {
+    const counters = Object.fromEntries(Object.entries(cell.counters).filter(([, v]) => v !== 0)) as Counters;
+    if (Object.keys(counters).length > 0) out.push({ ...cell, counters });
+  }
+  return out;
+}
+
+export function addCounters(a: Counters, b: Counters): Counters {
+  const sum: Counters = { ...a };
+  for (const [k, v] of Object.entries(b) as [Counter, number][]) sum[k] = (sum[k] ?? 0) + v;
+  return sum;
+}
+
+function negate(c: Counters): Counters {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, -v])) as Counters;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reports
+
+export const GROUP_BY = ['week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** A report covers at most a year (a leap year and a bit), so a request reads at most 13 partitions. */
+export const MAX_RANGE_DAYS = 366;
+
+export interface AppointmentSummary {
+  booked: number;
+  attended: number;
+  dna: number;
+  wnb: number;
+  /** (DNA + WNB) / (attended + DNA + WNB): of the appointments with an outcome, the share missed. */
+  dnaWnbRate: number | null;
+}
+
+export interface CancellationSummary {
+  cancelled: number;
+  /** Inside the trust's late-cancellation threshold (replies.lateCancellationMinutes). */
+  late: number;
+  /** Cancelled because staff moved the booking to another slot. */
+  moved: number;
+  averageNoticeHours: number | null;
+  notice: Record<(typeof NOTICE_BUCKETS)[number]['label'], number>;
+}
+
+export interface ShortNoticeSummary {
+  slotsFreed: number;
+  slotsFilled: number;
+  slotsUnfilled: number;
+  /** filled / (filled + unfilled): of the short-notice runs that ended, the share that filled the slot. */
+  fillRate: number | null;
+  /** Approximate: interpolated within the `fillTimes` bucket that holds the median. */
+  medianMinutesToFill: number | null;
+  /** Exact, from the summed fill times. */
+  averageMinutesToFill: number | null;
+  fillTimes: Record<(typeof FILL_BUCKETS)[number]['label'], number>;
+  /** Offers sent in the runs that ended (filled or not). */
+  offersMade: number;
+  /** offersMade / slotsFilled: how many offers each fill took, counting the runs that did not fill. */
+  offersPerFill: number | null;
+}
+
+export interface TextSummary {
+  sent: number;
+  segments: number;
+  /** segments × the trust's price per segment (costs.pricePerSegmentGbp), to the penny. */
+  costGbp: number;
+}
+
+export interface Summary {
+  appointments: AppointmentSummary;
+  cancellations: CancellationSummary;
+  shortNotice?: ShortNoticeSummary;
+  texts?: TextSummary;
+}
+
+export interface PeriodReport {
+  /** `2026-W47` (ISO week, Monday to Sunday) or `2026-11`. */
+  period: string;
+  /** The period's first and last day, clipped to the requested range. */
+  start: string;
+  end: string;
+  summary: Summary;
+  byType: Record<string, Summary>;
+  byClinic: Record<string, Summary>;
+  byImdQuintile: Record<string, Summary>;
+}
+
+export interface MetricsReport {
+  from: string;
+  to: string;
+  groupBy: GroupBy;
+  pricePerSegmentGbp: number;
+  totals: Omit<PeriodReport, 'period'> & { period: 'total' };
+  periods: PeriodReport[];
+}
+
+const round = (value: number, places: number) => {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+};
+const ratio = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : round(numerator / denominator, 4);
+
+/** The median of the fill times from the histogram: linear within the bucket that holds it. */
+export function medianFromBuckets(c: Counters): number | null {
+  const counts = FILL_BUCKETS.map((b) => c[b.counter] ?? 0);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const rank = total / 2;
+  let below = 0;
+  for (const [i, bucket] of FILL_BUCKETS.entries()) {
+    const count = counts[i]!;
+    if (below + count >= rank && count > 0) {
+      const lower = i === 0 ? 0 : FILL_BUCKETS[i - 1]!.upTo;
+      // The open-ended bucket has no width to interpolate in: its lower bound is all that is known.
+      if (!Number.isFinite(bucket.upTo)) return lower;
+      return Math.round(lower + ((rank - below) / count) * (bucket.upTo - lower));
+    }
+    below += count;
+  }
+  return null;
+}
+
+export function summarise(
+  c: Counters,
+  sections: { shortNotice: boolean; texts: boolean },
+  pricePerSegmentGbp: number,
+): Summary {
+  const n = (k: Counter) => c[k] ?? 0;
+  const outcomes = n('attended') + n('dna') + n('wnb');
+  const summary: Summary = {
+    appointments: {
+      booked: n('booked'),
+      attended: n('attended'),
+      dna: n('dna'),
+      wnb: n('wnb'),
+      dnaWnbRate: ratio(n('dna') + n('wnb'), outcomes),
+    },
+    cancellations: {
+      cancelled: n('cancelled'),
+      late: n('cancelledLate'),
+      moved: n('cancelledMoved'),
+      averageNoticeHours:
+        n('cancelled') === 0 ? null : round(n('cancelNoticeMinutesSum') / n('cancelled') / 60, 1),
+      notice: Object.fromEntries(NOTICE_BUCKETS.map((b) => [b.label, n(b.counter)])) as Record<
+        (typeof NOTICE_BUCKETS)[number]['label'],
+        number
+      >,
+    },
+  };
+  if (sections.shortNotice) {
+    summary.shortNotice = {
+      slotsFreed: n('slotsFreed'),
+      slotsFilled: n('slotsFilled'),
+      slotsUnfilled: n('slotsUnfilled'),
+      fillRate: ratio(n('slotsFilled'), n('slotsFilled') + n('slotsUnfilled')),
+      medianMinutesToFill: medianFromBuckets(c),
+      averageMinutesToFill: n('slotsFilled') === 0 ? null : round(n('fillMinutesSum') / n('slotsFilled'), 1),
+      fillTimes: Object.fromEntries(FILL_BUCKETS.map((b) => [b.label, n(b.counter)])) as Record<
+        (typeof FILL_BUCKETS)[number]['label'],
+        number
+      >,
+      offersMade: n('offersMade'),
+      offersPerFill: ratio(n('offersMade'), n('slotsFilled')),
+    };
+  }
+  if (sections.texts) {
+    summary.texts = {
+      sent: n('textsOut'),
+      segments: n('segmentsOut'),
+      costGbp: round(n('segmentsOut') * pricePerSegmentGbp, 2),
+    };
+  }
+  return summary;
+}
+
+/** The period a day falls in: its ISO week (Monday first) or its month. */
+export function periodOf(day: string, groupBy: GroupBy): { period: string; start: string; end: string } {
+  const d = DateTime.fromISO(day, { zone: 'UTC' });
+  if (groupBy === 'month') {
+    return {
+      period: d.toFormat('yyyy-MM'),
+      start: d.startOf('month').toISODate()!,
+      end: d.endOf('month').toISODate()!,
+    };
+  }
+  return {
+    period: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`,
+    start: d.startOf('week').toISODate()!,
+    end: d.endOf('week').toISODate()!,
+  };
+}
+
+/** Every day from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = DateTime.fromISO(from, { zone: 'UTC' }); d.toISODate()! <= to; d = d.plus({ days: 1 }))
+    days.push(d.toISODate()!);
+  return days;
+}
+
+interface Cells {
+  all: Counters;
+  byType: Map<string, Counters>;
+  byClinic: Map<string, Counters>;
+  byImd: Map<string, Counters>;
+}
+
+const emptyCells = (): Cells => ({ all: {}, byType: new Map(), byClinic: new Map(), byImd: new Map() });
+
+function addCell(cells: Cells, row: Increment): void {
+  const [kind, ...rest] = row.dimension.split('#');
+  const value = rest.join('#');
+  if (row.dimension === ALL) cells.all = addCounters(cells.all, row.counters);
+  const into =
+    kind === 'TYPE'
+      ? cells.byType
+      : kind === 'CLINIC'
+        ? cells.byClinic
+        : kind === 'IMD'
+          ? cells.byImd
+          : undefined;
+  if (into) into.set(value, addCounters(into.get(value) ?? {}, row.counters));
+}
+
+function reportOf(cells: Cells, price: number): Omit<PeriodReport, 'period' | 'start' | 'end'> {
+  const each = (map: Map<string, Counters>, sections: { shortNotice: boolean; texts: boolean }) =>
+    Object.fromEntries([...map.keys()].sort().map((k) => [k, summarise(map.get(k)!, sections, price)]));
+  return {
+    summary: summarise(cells.all, { shortNotice: true, texts: true }, price),
+    byType: each(cells.byType, { shortNotice: true, texts: false }),
+    byClinic: each(cells.byClinic, { shortNotice: true, texts: false }),
+    // Slots and texts have no client, so deprivation breaks down appointments and cancellations only.
+    byImdQuintile: each(cells.byImd, { shortNotice: false, texts: false }),
+  };
+}
+
+/**
+ * Rolls day cells up into weeks or months over [from, to]. Every period in the range is listed, with
+ * zeros where nothing happened, so a quiet week shows as a quiet week rather than a gap.
+ */
+export function buildReport(
+  rows: readonly Increment[],
+  query: { from: string; to: string; groupBy: GroupBy; pricePerSegmentGbp: number },
+): MetricsReport {
+  const { from, to, groupBy, pricePerSegmentGbp: price } = query;
+  const periods = new Map<string, { start: string; end: string; cells: Cells }>();
+  for (const day of daysBetween(from, to)) {
+    const p = periodOf(day, groupBy);
+    if (!periods.has(p.period))
+      periods.set(p.period, {
+        // Days compare as yyyy-mm-dd strings, so the clip is a string comparison, not Math.max/min.
+        start: [p.start, from].sort()[1]!,
+        end: [p.end, to].sort()[0]!,
+        cells: emptyCells(),
+      });
+  }
+  const total = emptyCells();
+  for (const row of rows) {
+    if (row.day < from || row.day > to) continue;
+    const period = periods.get(periodOf(row.day, groupBy).period);
+    if (!period) continue;
+    addCell(period.cells, row);
+    addCell(total, row);
+  }
+  return {
+    from,
+    to,
+    groupBy,
+    pricePerSegmentGbp: price,
+    totals: { period: 'total', start: from, end: to, ...reportOf(total, price) },
+    periods: [...periods].map(([period, p]) => ({
+      period,
+      start: p.start,
+      end: p.end,
+      ...reportOf(p.cells, price),
+    })),
+  };
+}

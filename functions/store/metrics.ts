@@ -1,0 +1,165 @@
+/**
+ * The metrics counters: one item per (local day, dimension) cell, holding plain numeric attributes that
+ * only ever move by `ADD`. Cells are partitioned by month (`METRICS#2026-11`, sort key
+ * `2026-11-16#CLINIC#riverside`), so a year's report is at most 13 Queries. A trust's counters change a
+ * few times a second at the very most, far inside one partition's write limit.
+ *
+ * Exactly-once counting: the increments of one stream record and an "applied" marker for its eventID
+ * are written in one transaction, and the marker must not exist yet. A redelivered record fails that
+ * condition and changes nothing; a crash part-way leaves nothing half-counted. The marker expires (TTL)
+ * well after the stream's 24-hour retention, so nothing can be delivered again once it has gone.
+ */
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
+import { cancellationReasons, isConditionFailure } from './client.ts';
+import type { StoreContext } from './context.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+const monthPk = (month: string) => `METRICS#${month}`;
+
+/** The metrics keys, built here only (keys.ts holds the keys of the domain records). */
+export const metricsKeys = {
+  cell: (day: string, dimension: string) => ({ pk: monthPk(day.slice(0, 7)), sk: `${day}#${dimension}` }),
+  month: monthPk,
+  applied: (eventId: string) => ({ pk: `METRICSAPPLIED#${eventId}`, sk: 'APPLIED' }),
+} as const;
+
+/** How long an applied marker is kept: the stream keeps records 24 hours; three days leaves a margin. */
+const MARKER_TTL_SECONDS = 3 * 86_400;
+/** A busy day's ALL cell is in most transactions; a clash with another one is retried here first. */
+const CONFLICT_ATTEMPTS = 4;
+
+export type ApplyResult = 'applied' | 'duplicate';
+
+/**
+ * Applies one change's increments, once per `eventId`: the stream record's eventID, or any id that
+ * names one change for good (the demo seed uses the seeded item's id).
+ */
+export async function applyIncrements(
+  ctx: StoreContext,
+  eventId: string,
+  increments: readonly Increment[],
+  now: Date,
+): Promise<ApplyResult> {
+  const marker = {
+    ...metricsKeys.applied(eventId),
+    entity: 'MetricsApplied',
+    cells: increments.length,
+    at: now.toISOString(),
+    [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + MARKER_TTL_SECONDS,
+  };
+  const updates = increments.map((inc) => {
+    const entries = Object.entries(inc.counters) as [string, number][];
+    return {
+      Update: {
+        TableName: ctx.table,
+        Key: metricsKeys.cell(inc.day, inc.dimension),
+        UpdateExpression: `SET entity = :entity, #day = :day, #dimension = :dimension ADD ${entries
+          .map((_, i) => `#c${i} :c${i}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: {
+          '#day': 'day',
+          '#dimension': 'dimension',
+          ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':entity': 'MetricsCell',
+          ':day': inc.day,
+          ':dimension': inc.dimension,
+          ...Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])),
+        },
+      },
+    };
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: ctx.table,
+                Item: marker,
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...updates,
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const reasons = cancellationReasons(err);
+      if (
+        reasons[0] === 'ConditionalCheckFailed' ||
+        (err as Error).name === 'ConditionalCheckFailedException'
+      )
+        return 'duplicate';
+      // Another transaction held one of the cells: nothing was written, so trying again is safe. After
+      // a few tries the error goes back to the batch, which retries the record.
+      if (!reasons.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw err;
+      await new Promise((done) => setTimeout(done, 20 * attempt + Math.random() * 30));
+    }
+  }
+}
+
+const cellItem = z
+  .object({
+    day: z.iso.date(),
+    dimension: z.string().min(1),
+  })
+  .extend(
+    Object.fromEntries(COUNTERS.map((c) => [c, z.number().optional()])) as Record<
+      (typeof COUNTERS)[number],
+      z.ZodOptional<z.ZodNumber>
+    >,
+  );
+
+/** Pattern: every counter cell of the days from `from` to `to` (inclusive), one Query per month. */
+export async function metricsCells(ctx: StoreContext, from: string, to: string): Promise<Increment[]> {
+  const cells: Increment[] = [];
+  for (const month of monthsBetween(from, to)) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await ctx.db.send(
+        new QueryCommand({
+          TableName: ctx.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': metricsKeys.month(month),
+            ':from': `${from}#`,
+            ':to': `${to}#~`,
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const { day, dimension, ...rest } = cellItem.parse(item);
+        const counters = Object.fromEntries(
+          Object.entries(rest).filter(([, v]) => typeof v === 'number'),
+        ) as Counters;
+        cells.push({ day, dimension, counters });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  return cells;
+}
+
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [y, m] = from.split('-').map(Number) as [number, number];
+  const last = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) return months;
+    months.push(month);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+}
