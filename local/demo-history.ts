@@ -9,6 +9,7 @@
  * consumer uses (incrementsFor), with each item counted as if it had just been created in its final
  * state: the totals are the ones the live flow would have produced.
  */
+
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localDay, localToUtc } from '../functions/core/local-time.ts';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../functions/core/metrics.ts';
 import type { Booking, Client, Message, Slot } from '../functions/core/model.ts';
 import { analyseSms } from '../functions/core/sms-segments.ts';
+import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
 import type { Deps } from '../functions/services/deps.ts';
 import { bookingItem } from '../functions/store/bookings.ts';
 import { messageItems } from '../functions/store/messages.ts';
@@ -55,8 +57,12 @@ export async function seedDemoHistory(
   const retentionDays = config.messages.retentionDays;
   const increments: Increment[] = [];
   const imdOf = new Map(clients.map((c) => [c.id, c.flags.imdDecile]));
-  const put = (Item: Record<string, unknown>) =>
-    store.db.send(new PutCommand({ TableName: store.table, Item }));
+  // Items are collected and written together at the end, many at once: start-up time matters more
+  // than the order of writes, and nothing reads them until the seed has finished.
+  const pending: Record<string, unknown>[] = [];
+  const put = async (Item: Record<string, unknown>) => {
+    pending.push(Item);
+  };
   const count = { slots: 0, bookings: 0, texts: 0 };
   let clientTurn = 0;
   const nextClient = () => clients[(clientTurn++ * 7) % clients.length]!;
@@ -222,6 +228,9 @@ export async function seedDemoHistory(
     }
   }
 
+  await mapWithConcurrency(pending, 16, (Item) =>
+    store.db.send(new PutCommand({ TableName: store.table, Item })),
+  );
   const cells = mergeIncrements(increments);
   for (let i = 0; i < cells.length; i += CELLS_PER_WRITE) {
     await applyIncrements(
