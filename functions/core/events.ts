@@ -3,7 +3,7 @@
  * ids and times for the trust's integration engine, never names, phone numbers or clinical detail.
  */
 import { z } from 'zod';
-import { id, isoInstant } from './model.ts';
+import { type Booking, id, isoInstant } from './model.ts';
 
 export const EVENT_SOURCE = 'attend';
 
@@ -62,4 +62,28 @@ export type DomainEvent = { [T in EventType]: { type: T; detail: EventDetail<T> 
 /** Validates a detail against its schema (throws on a programming error, never sends a bad event). */
 export function domainEvent<T extends EventType>(type: T, detail: EventDetail<T>): DomainEvent {
   return { type, detail: eventDetailSchemas[type].parse(detail) } as DomainEvent;
+}
+
+/** AppointmentCancelled for a booking, from whichever path cancelled it (staff, a text, a swap, an import). */
+export function appointmentCancelled(
+  booking: Pick<Booking, 'id' | 'slotId' | 'clientId' | 'clinicId' | 'type' | 'startsAt'>,
+  input: {
+    by: EventDetail<'AppointmentCancelled'>['cancelledBy'];
+    noticeMinutes: number;
+    late: boolean;
+    at: string;
+  },
+): DomainEvent {
+  return domainEvent('AppointmentCancelled', {
+    bookingId: booking.id,
+    slotId: booking.slotId,
+    clientId: booking.clientId,
+    clinicId: booking.clinicId,
+    appointmentType: booking.type,
+    startsAt: booking.startsAt,
+    cancelledBy: input.by,
+    noticeMinutes: input.noticeMinutes,
+    late: input.late,
+    cancelledAt: input.at,
+  });
 }

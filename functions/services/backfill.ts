@@ -11,7 +11,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
-import { type DomainEvent, domainEvent } from '#core/events.ts';
+import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { holdExpiresAt, holdMinutes, offerWindowOpen } from '#core/offer-hold.ts';
@@ -679,17 +679,11 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   ];
   if (swap) {
     events.push(
-      domainEvent('AppointmentCancelled', {
-        bookingId: swap.id,
-        slotId: swap.slotId,
-        clientId: swap.clientId,
-        clinicId: swap.clinicId,
-        appointmentType: swap.type,
-        startsAt: swap.startsAt,
-        cancelledBy: 'swap',
+      appointmentCancelled(swap, {
+        by: 'swap',
         noticeMinutes: Math.floor((new Date(swap.startsAt).getTime() - now.getTime()) / 60_000),
         late: false,
-        cancelledAt: nowIso,
+        at: nowIso,
       }),
     );
   }

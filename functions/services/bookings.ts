@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { domainEvent } from '#core/events.ts';
+import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { planReminders } from '#core/reminder-plan.ts';
@@ -283,18 +283,7 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     throw new ConflictError('The booking could not be moved; please try again', 'TRANSACTION_CONFLICT');
   }
   await deps.events.publish([
-    domainEvent('AppointmentCancelled', {
-      bookingId: booking.id,
-      slotId: booking.slotId,
-      clientId: booking.clientId,
-      clinicId: booking.clinicId,
-      appointmentType: booking.type,
-      startsAt: booking.startsAt,
-      cancelledBy: 'staff',
-      noticeMinutes: notice.minutes,
-      late: notice.late,
-      cancelledAt: now,
-    }),
+    appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
     bookedEvent(moved),
   ]);
   await confirm(deps, moved, client);

@@ -3,7 +3,7 @@
  * anonymised counts stay so the trust's metrics are still right.
  */
 
-import { domainEvent } from '#core/events.ts';
+import { appointmentCancelled } from '#core/events.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '#core/model.ts';
 import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking } from '#store/bookings.ts';
@@ -247,18 +247,10 @@ async function cancelLive(deps: Deps, bookingId: string, by: string): Promise<bo
     throw err;
   }
   await deps.events.publish([
-    domainEvent('AppointmentCancelled', {
-      bookingId,
-      slotId: booking.slotId,
-      clientId: booking.clientId,
-      clinicId: booking.clinicId,
-      appointmentType: booking.type,
-      startsAt: booking.startsAt,
-      cancelledBy: 'staff',
-      noticeMinutes: notice.minutes,
-      late: notice.late,
-      cancelledAt: now.toISOString(),
-    }),
+    appointmentCancelled(
+      { ...booking, id: bookingId },
+      { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now.toISOString() },
+    ),
   ]);
   return true;
 }

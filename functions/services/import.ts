@@ -9,7 +9,7 @@
  * change that had to wait for its booking to be cancelled.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { type DomainEvent, domainEvent } from '#core/events.ts';
+import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import {
   type AppointmentInput,
   type EntryOrigin,
@@ -988,18 +988,12 @@ class ImportRun {
       booking,
     );
     this.events.push(
-      domainEvent('AppointmentCancelled', {
-        bookingId: booking.id,
-        slotId: booking.slotId,
-        clientId: booking.clientId,
-        clinicId: booking.clinicId,
-        appointmentType: booking.type,
-        startsAt: booking.startsAt,
-        // The EPR's cancellation was made by the trust's staff.
-        cancelledBy: 'staff',
+      // The EPR's cancellation was made by the trust's staff.
+      appointmentCancelled(booking, {
+        by: 'staff',
         noticeMinutes: notice.minutes,
         late: notice.late,
-        cancelledAt: this.now,
+        at: this.now,
       }),
     );
   }

@@ -4,7 +4,7 @@
  * goes to the staff inbox, so nothing a family sends is lost.
  */
 import { createHash } from 'node:crypto';
-import { domainEvent } from '#core/events.ts';
+import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
@@ -312,17 +312,11 @@ async function cancelOrRebook(
         booking,
       );
       await deps.events.publish([
-        domainEvent('AppointmentCancelled', {
-          bookingId: booking.id,
-          slotId: booking.slotId,
-          clientId: booking.clientId,
-          clinicId: booking.clinicId,
-          appointmentType: booking.type,
-          startsAt: booking.startsAt,
-          cancelledBy: 'sms',
+        appointmentCancelled(booking, {
+          by: 'sms',
           noticeMinutes: notice.minutes,
           late: notice.late,
-          cancelledAt: now.toISOString(),
+          at: now.toISOString(),
         }),
       ]);
     } catch (err) {
