@@ -91,9 +91,9 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
 
   switch (parsed.intent) {
     case 'STOP':
-      return stop(ctx);
+      return setTexts(ctx, true);
     case 'START':
-      return start(ctx);
+      return setTexts(ctx, false);
     case 'HELP':
       await reply(ctx, plainText(ctx, 'help'));
       return { outcome: 'help', intent: 'HELP', replied: true };
@@ -170,34 +170,21 @@ async function toInbox(
   return { outcome: extra.answer ? 'asked-to-choose' : 'to-inbox', intent: ctx.intent, replied };
 }
 
-async function stop(ctx: ReplyContext): Promise<ReplyResult> {
+/** STOP and START: every child on the phone changes together, with one event and one confirmation. */
+async function setTexts(ctx: ReplyContext, optedOut: boolean): Promise<ReplyResult> {
   const now = ctx.deps.now().toISOString();
   const changed: string[] = [];
   for (const client of ctx.clients) {
-    if (await setOptOut(ctx.deps.store, client.id, true, now)) changed.push(client.id);
+    if (await setOptOut(ctx.deps.store, client.id, optedOut, now)) changed.push(client.id);
   }
   if (changed.length > 0) {
-    await ctx.deps.events.publish([
-      domainEvent('ClientOptedOut', { clientIds: changed, optedOut: true, at: now }),
-    ]);
+    await ctx.deps.events.publish([domainEvent('ClientOptedOut', { clientIds: changed, optedOut, at: now })]);
   }
-  const replied = await reply(ctx, plainText(ctx, 'stopConfirmed'), { force: true });
-  return { outcome: 'opted-out', intent: 'STOP', replied };
-}
-
-async function start(ctx: ReplyContext): Promise<ReplyResult> {
-  const now = ctx.deps.now().toISOString();
-  const changed: string[] = [];
-  for (const client of ctx.clients) {
-    if (await setOptOut(ctx.deps.store, client.id, false, now)) changed.push(client.id);
-  }
-  if (changed.length > 0) {
-    await ctx.deps.events.publish([
-      domainEvent('ClientOptedOut', { clientIds: changed, optedOut: false, at: now }),
-    ]);
-  }
-  const replied = await reply(ctx, plainText(ctx, 'startConfirmed'), { force: true });
-  return { outcome: 'opted-in', intent: 'START', replied };
+  const text = plainText(ctx, optedOut ? 'stopConfirmed' : 'startConfirmed');
+  const replied = await reply(ctx, text, { force: true });
+  return optedOut
+    ? { outcome: 'opted-out', intent: 'STOP', replied }
+    : { outcome: 'opted-in', intent: 'START', replied };
 }
 
 /**
