@@ -8,8 +8,9 @@ import {
 import { type Booking, bookingSchema, type Message } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
 import { ConflictError, NotFoundError } from '#runtime/errors.ts';
+import { clinicDayPage } from './by-clinic-day.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
-import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
+import type { Page, StoreContext } from './context.ts';
 import { byClinicDay, byPhone, dueReminders, keys, withoutStorageAttributes } from './keys.ts';
 import { messageItems } from './messages.ts';
 
@@ -107,20 +108,7 @@ export async function bookingsByClinicDay(
   localDay: string,
   page: { limit?: number; cursor?: string } = {},
 ): Promise<Page<Booking>> {
-  const out = await ctx.db.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: 'byClinicDay',
-      KeyConditionExpression: 'clinicDayPk = :pk AND begins_with(clinicDaySk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': byClinicDay.partition(clinicId, localDay),
-        ':prefix': byClinicDay.prefix.booking,
-      },
-      Limit: page.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(page.cursor),
-    }),
-  );
-  return { items: (out.Items ?? []).map(toBooking), cursor: encodeCursor(out.LastEvaluatedKey) };
+  return clinicDayPage(ctx, 'booking', { clinicId, localDay, ...page }, toBooking);
 }
 
 /** Pattern: live (BOOKED) bookings for one phone, soonest first. */

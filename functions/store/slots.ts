@@ -1,8 +1,9 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Slot, slotSchema } from '#core/model.ts';
 import { ConflictError } from '#runtime/errors.ts';
+import { clinicDayPage } from './by-clinic-day.ts';
 import { isConditionFailure } from './client.ts';
-import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
+import type { Page, StoreContext } from './context.ts';
 import { byClinicDay, keys, withoutStorageAttributes } from './keys.ts';
 
 export const toSlot = (item: Record<string, unknown>): Slot =>
@@ -56,18 +57,5 @@ export async function slotsByClinicDay(
   localDay: string,
   page: { limit?: number; cursor?: string } = {},
 ): Promise<Page<Slot>> {
-  const out = await ctx.db.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: 'byClinicDay',
-      KeyConditionExpression: 'clinicDayPk = :pk AND begins_with(clinicDaySk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': byClinicDay.partition(clinicId, localDay),
-        ':prefix': byClinicDay.prefix.slot,
-      },
-      Limit: page.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(page.cursor),
-    }),
-  );
-  return { items: (out.Items ?? []).map(toSlot), cursor: encodeCursor(out.LastEvaluatedKey) };
+  return clinicDayPage(ctx, 'slot', { clinicId, localDay, ...page }, toSlot);
 }
