@@ -1,0 +1,62 @@
+/**
+ * The web app: the page router with every page module registered, the renderer and the assets. Built
+ * once per cold start by functions/web-app.ts (and by tests, with their own session port).
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Deps } from '#services/deps.ts';
+import { AssetCatalogue } from './assets.ts';
+import { registerHomePages } from './pages/home.ts';
+import { type WebPaths, webPaths } from './paths.ts';
+import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
+import { Renderer } from './render.ts';
+import { WebRouter } from './router.ts';
+import type { StaffSessionPort } from './staff-session.ts';
+
+/** A module of pages: registers its pages on the router. A new area of the app is one more entry in PAGES. */
+export type RegisterPages = (router: WebRouter, deps: Deps) => void;
+
+/** Every page module of the web app. */
+const PAGES: readonly RegisterPages[] = [registerHomePages];
+
+export interface WebAppOptions {
+  /** Who is signed in (the sessions work provides the real port). */
+  readonly staffSessions: StaffSessionPort;
+  /** Extra page modules (tests). */
+  readonly pages?: readonly RegisterPages[];
+  /** Where templates and assets are (default: next to the code, see paths.ts). */
+  readonly paths?: WebPaths;
+  /** Origins forms may post or be redirected to after posting, besides this one (the identity provider's). */
+  readonly formActionOrigins?: readonly string[];
+}
+
+export interface WebApp {
+  readonly router: WebRouter;
+  readonly assets: AssetCatalogue;
+  /** Answers a web Request (tests and the local runtime's fetch-style callers). */
+  handle(request: Request): Promise<Response>;
+  /** Answers a REST API proxy event, as the deployed front door and the local runtime deliver it. */
+  handleEvent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+}
+
+export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
+  const paths = options.paths ?? webPaths();
+  const assets = AssetCatalogue.load(paths.public);
+  const renderer = new Renderer({ paths, assets, trustName: deps.config.trustName });
+  const router = new WebRouter({
+    renderer,
+    assets,
+    staffSessions: options.staffSessions,
+    log: deps.log,
+    ...(options.formActionOrigins && { formActionOrigins: options.formActionOrigins }),
+  });
+  for (const register of [...PAGES, ...(options.pages ?? [])]) register(router, deps);
+  return {
+    router,
+    assets,
+    handle: (request) => router.handle(request),
+    async handleEvent(event) {
+      const request = requestFromRestEvent(event);
+      return restResultFromResponse(await router.handle(request), request.method);
+    },
+  };
+}
