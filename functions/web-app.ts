@@ -17,6 +17,7 @@ const adapters = registeredWebAdapters();
 const app = createWebApp(depsFromEnv(), {
   staffSessions: adapters.staffSessions ?? signInNotConfigured,
   ...(adapters.pages && { pages: adapters.pages }),
+  ...(adapters.extraTemplates && { extraTemplates: adapters.extraTemplates }),
 });
 
 export const handler = middy((event: APIGatewayProxyEvent, _context: Context) => app.handleEvent(event))

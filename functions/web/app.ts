@@ -25,6 +25,8 @@ export interface WebAppOptions {
   readonly pages?: readonly RegisterPages[];
   /** Where templates and assets are (default: next to the code, see paths.ts). */
   readonly paths?: WebPaths;
+  /** More template folders for the extra pages (tests). */
+  readonly extraTemplates?: readonly string[];
   /** Origins forms may post or be redirected to after posting, besides this one (the identity provider's). */
   readonly formActionOrigins?: readonly string[];
 }
@@ -41,7 +43,12 @@ export interface WebApp {
 export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
   const paths = options.paths ?? webPaths();
   const assets = AssetCatalogue.load(paths.public);
-  const renderer = new Renderer({ paths, assets, trustName: deps.config.trustName });
+  const renderer = new Renderer({
+    paths,
+    assets,
+    trustName: deps.config.trustName,
+    ...(options.extraTemplates && { extraTemplates: options.extraTemplates }),
+  });
   const router = new WebRouter({
     renderer,
     assets,

@@ -9,6 +9,7 @@ import type { StaffSessionPort } from './staff-session.ts';
 export interface WebAdapters {
   readonly staffSessions?: StaffSessionPort;
   readonly pages?: readonly RegisterPages[];
+  readonly extraTemplates?: readonly string[];
 }
 
 let registered: WebAdapters = {};

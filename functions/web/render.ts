@@ -14,6 +14,8 @@ export interface RendererOptions {
   readonly paths: WebPaths;
   readonly assets: AssetCatalogue;
   readonly trustName: string;
+  /** More template folders, searched after Attend's own (tests' fixture pages). */
+  readonly extraTemplates?: readonly string[];
 }
 
 /** One item of the header's primary navigation. */
@@ -46,7 +48,11 @@ export class Renderer {
   private readonly env: nunjucks.Environment;
 
   constructor(options: RendererOptions) {
-    const loader = new nunjucks.FileSystemLoader([options.paths.templates, options.paths.nhsukTemplates]);
+    const loader = new nunjucks.FileSystemLoader([
+      options.paths.templates,
+      options.paths.nhsukTemplates,
+      ...(options.extraTemplates ?? []),
+    ]);
     this.env = new nunjucks.Environment(loader, { autoescape: true });
     this.env.addGlobal('serviceName', SERVICE_NAME);
     this.env.addGlobal('trustName', options.trustName);

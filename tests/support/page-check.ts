@@ -18,7 +18,8 @@ export function pageProblems(html: string, options: PageCheckOptions = {}): stri
   if (h1s.length !== 1) problems.push(`expected one <h1>, found ${h1s.length}`);
 
   const titles = root.querySelectorAll('head title');
-  if (titles.length !== 1 || titles[0]?.text.trim() === '') problems.push('expected one non-empty <title> in <head>');
+  if (titles.length !== 1 || titles[0]?.text.trim() === '')
+    problems.push('expected one non-empty <title> in <head>');
 
   const seen = new Map<string, number>();
   for (const element of root.querySelectorAll('[id]')) {

@@ -1,9 +1,10 @@
 /** Web test support: a signed-in member of staff, a session port that returns them, and a web app to ask. */
+import { fileURLToPath } from 'node:url';
+import { createDocClient } from '#store/client.ts';
 import { createWebApp, type RegisterPages, type WebApp } from '#web/app.ts';
 import { newCsrfSecret } from '#web/csrf.ts';
 import { redirect } from '#web/router.ts';
 import type { Role, StaffMember, StaffSessionPort } from '#web/staff-session.ts';
-import { createDocClient } from '#store/client.ts';
 import { exampleConfig, testDeps } from './dynamo.ts';
 
 /** The identity provider's authorization endpoint the test port sends signed-out people to. */
@@ -53,11 +54,15 @@ export interface TestWebApp extends WebApp {
 
 export const TEST_ORIGIN = 'https://attend.example.nhs.uk';
 
+/** Fixture templates for test pages (a form, an upload, a chart). */
+export const TEST_TEMPLATES = fileURLToPath(new URL('../fixtures/web-templates', import.meta.url));
+
 export function testWebApp(options: { staff?: StaffMember; pages?: RegisterPages[] } = {}): TestWebApp {
   let current = options.staff;
   const app = createWebApp(webTestDeps(), {
     staffSessions: staffSessionsFor(() => current),
     ...(options.pages && { pages: options.pages }),
+    extraTemplates: [TEST_TEMPLATES],
   });
   return {
     ...app,
