@@ -117,11 +117,11 @@ async function toSvg(spec: TopLevelSpec, id: string, title: string, description:
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    const escape = (text: string) =>
+    const xml = (text: string) =>
       text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
     return svg.replace(
       /^<svg([^>]*)>/,
-      `<svg$1 role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false"><title id="${id}-title">${escape(title)}</title><desc id="${id}-desc">${escape(description)}</desc>`,
+      `<svg$1 role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false"><title id="${id}-title">${xml(title)}</title><desc id="${id}-desc">${xml(description)}</desc>`,
     );
   } finally {
     view.finalize();
@@ -175,14 +175,14 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
     layer: layers,
     config: CONFIG,
   } as TopLevelSpec;
-  const head = [input.xTitle, input.yTitle];
-  const rows = input.points.map((p) => [p.x, formatValue(p.y, input.format)]);
-  const csvRows = input.points.map((p) => [p.x, p.y]);
-  if (input.baseline) {
-    head.push(input.baseline.label);
-    rows.forEach((row) => row.push(formatValue(input.baseline?.value ?? null, input.format)));
-    csvRows.forEach((row) => row.push(input.baseline?.value ?? null));
-  }
+  const baseline = input.baseline;
+  const head = baseline ? [input.xTitle, input.yTitle, baseline.label] : [input.xTitle, input.yTitle];
+  const rows = input.points.map((p) =>
+    baseline
+      ? [p.x, formatValue(p.y, input.format), formatValue(baseline.value, input.format)]
+      : [p.x, formatValue(p.y, input.format)],
+  );
+  const csvRows = input.points.map((p) => (baseline ? [p.x, p.y, baseline.value] : [p.x, p.y]));
   return {
     id: input.id,
     title: input.title,
