@@ -116,7 +116,12 @@ async function toSvg(spec: TopLevelSpec, id: string, title: string, description:
   const compiled = vl.compile(spec);
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    // The SVG is one image, named by its title and described by its description (role="img"); Vega's
+    // own roles on the groups inside would make screen readers and axe look for names on each of them.
+    const svg = (await view.toSVG()).replace(
+      / (role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g,
+      '',
+    );
     const xml = (text: string) =>
       text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
     return svg.replace(

@@ -256,7 +256,11 @@ export class WebRouter {
     if (request.method === 'POST') {
       const origin = request.headers.get('origin');
       if (origin !== null && origin !== state.url.origin) {
-        this.options.log.warn('cross-origin form post refused', { route: definition.path });
+        this.options.log.warn('cross-origin form post refused', {
+          route: definition.path,
+          origin,
+          expected: state.url.origin,
+        });
         state.reason = 'form-expired';
         return { response: errorStatus(403), kind: 'personal' };
       }

@@ -57,8 +57,9 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
   const common: Record<string, string> = {
     'strict-transport-security': `max-age=${YEAR_SECONDS}; includeSubDomains`,
     'x-content-type-options': 'nosniff',
-    // Parent links carry a token in the path: no page ever sends its address to another site.
-    'referrer-policy': 'no-referrer',
+    // Parent links carry a token in the path: no page sends its address to another site. (`no-referrer`
+    // would also make browsers send `Origin: null` on our own form posts, which the router refuses.)
+    'referrer-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   };
   if (options.kind === 'asset') {

@@ -33,8 +33,8 @@ describe('securityHeaders for a personal page', () => {
     expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
   });
 
-  it('sends no referrer (parent links carry a token in the path)', () => {
-    expect(headers['referrer-policy']).toBe('no-referrer');
+  it('sends no referrer to other sites (parent links carry a token in the path)', () => {
+    expect(headers['referrer-policy']).toBe('same-origin');
   });
 
   it('stops MIME sniffing and framing in old browsers', () => {
