@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { checkFrontDoor, frontDoorSchema } from './front-door-config.ts';
 
 const hhmm = z
   .string()
@@ -307,6 +308,8 @@ export const trustConfigSchema = z
         logRetentionDays: z.number().int().default(90),
       })
       .default({ staffRoleArns: [], inboundTopicArn: 'create', logRetentionDays: 90 }),
+    /** The browser front door (lib/front-door-config.ts); without it, none is deployed. */
+    frontDoor: frontDoorSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     for (const [typeId, type] of Object.entries(cfg.appointmentTypes)) {
@@ -333,6 +336,7 @@ export const trustConfigSchema = z
       }
     }
     checkPhoneNumber(cfg, ctx);
+    checkFrontDoor(cfg, ctx);
   });
 
 /** The parts of a parsed config that sender.phoneNumber is checked against. */

@@ -26,7 +26,7 @@ export function restApiEvent(req: IncomingMessage, body: Buffer, port: number): 
     const name = req.rawHeaders[i] ?? '';
     const value = req.rawHeaders[i + 1] ?? '';
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   // API Gateway tells the function how the browser connected; locally that is plain HTTP.
   headers['X-Forwarded-Proto'] = 'http';
@@ -39,7 +39,7 @@ export function restApiEvent(req: IncomingMessage, body: Buffer, port: number): 
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }
   const method = (req.method ?? 'GET').toUpperCase();
   const now = new Date();
