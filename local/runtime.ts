@@ -48,7 +48,10 @@ export interface LocalOptions {
   frozenClock?: boolean;
   startAt?: Date;
   print?: (line: string) => void;
-  /** What the web function gets instead of its deployed defaults (tests: a session port, extra pages). */
+  /**
+   * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
+   * Read once, when the web function's module is first loaded in this process.
+   */
   web?: WebAdapters;
 }
 
