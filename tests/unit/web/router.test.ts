@@ -266,6 +266,51 @@ describe('form posts and CSRF', () => {
   });
 });
 
+describe('cookies', () => {
+  it('passes each Set-Cookie of a page through to the REST API result whole (sign-in sets the session cookie)', async () => {
+    const withCookies = testWebApp({
+      pages: [
+        (router) =>
+          router.page({
+            method: 'GET',
+            path: '/auth/callback',
+            summary: 'Sets cookies (test page)',
+            access: 'public',
+            handler: () => {
+              const headers = new Headers({ location: '/' });
+              headers.append('set-cookie', '__Host-attend=abc; Path=/; Secure; HttpOnly; SameSite=Lax');
+              headers.append(
+                'set-cookie',
+                'attend-sign-in=; Path=/auth; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+              );
+              return new Response(null, { status: 303, headers });
+            },
+          }),
+      ],
+    });
+    const result = await withCookies.handleEvent({
+      httpMethod: 'GET',
+      path: '/auth/callback',
+      resource: '/auth/{proxy+}',
+      headers: { Host: 'attend.example.nhs.uk', Cookie: 'attend-sign-in=state' },
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      requestContext: {} as never,
+      body: null,
+      isBase64Encoded: false,
+    });
+    expect(result.statusCode).toBe(303);
+    expect(result.multiValueHeaders?.['set-cookie']).toEqual([
+      '__Host-attend=abc; Path=/; Secure; HttpOnly; SameSite=Lax',
+      'attend-sign-in=; Path=/auth; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    ]);
+    expect(result.headers?.['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+});
+
 describe('error pages', () => {
   it('404: a page that does not exist, public and cacheable when nobody is signed in', async () => {
     const response = await app.get('/no/such/page');
