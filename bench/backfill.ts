@@ -5,19 +5,19 @@
  * directly, as the event source mapping would call it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Client, Slot } from '../functions/core/model.ts';
-import type { WaitlistEntry } from '../functions/core/waitlist.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import type { SmsSender } from '../functions/messaging/sms-sender.ts';
-import { selectCandidates, startBackfill } from '../functions/services/backfill.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { createDocClient } from '../functions/store/client.ts';
-import { byPhone, keys } from '../functions/store/keys.ts';
-import { slotItem } from '../functions/store/slots.ts';
-import { entryItem } from '../functions/store/waitlist.ts';
-import { loadTrustConfig } from '../lib/trust-config.ts';
-import { LOCAL_AWS } from '../local/dynamodb-local.ts';
-import { ensureTables } from '../local/tables.ts';
+import type { Client, Slot } from '#core/model.ts';
+import type { WaitlistEntry } from '#core/waitlist.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { ensureTables } from '#local/tables.ts';
+import { LocalEventBus } from '#messaging/event-publisher.ts';
+import type { SmsSender } from '#messaging/sms-sender.ts';
+import { selectCandidates, startBackfill } from '#services/backfill.ts';
+import type { Deps } from '#services/deps.ts';
+import { createDocClient } from '#store/client.ts';
+import { byPhone, keys } from '#store/keys.ts';
+import { slotItem } from '#store/slots.ts';
+import { entryItem } from '#store/waitlist.ts';
 import { batchWrite } from './load.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');

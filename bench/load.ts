@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DocClient } from '../functions/store/client.ts';
+import type { DocClient } from '#store/client.ts';
 
 /** Loads items with BatchWrite, 25 at a time, 16 requests in flight, retrying what comes back unprocessed. */
 export async function batchWrite(

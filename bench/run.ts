@@ -6,17 +6,17 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Booking, Client } from '../functions/core/model.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import type { SmsSender } from '../functions/messaging/sms-sender.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { runReminderSweep } from '../functions/services/reminders.ts';
-import { bookingItem } from '../functions/store/bookings.ts';
-import { createDocClient } from '../functions/store/client.ts';
-import { byPhone, keys } from '../functions/store/keys.ts';
-import { loadTrustConfig } from '../lib/trust-config.ts';
-import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTables } from '../local/tables.ts';
+import type { Booking, Client } from '#core/model.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
+import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { ensureTables } from '#local/tables.ts';
+import { LocalEventBus } from '#messaging/event-publisher.ts';
+import type { SmsSender } from '#messaging/sms-sender.ts';
+import type { Deps } from '#services/deps.ts';
+import { runReminderSweep } from '#services/reminders.ts';
+import { bookingItem } from '#store/bookings.ts';
+import { createDocClient } from '#store/client.ts';
+import { byPhone, keys } from '#store/keys.ts';
 import { type BackfillRow, measureBackfill } from './backfill.ts';
 import { batchWrite } from './load.ts';
 

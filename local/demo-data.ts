@@ -4,16 +4,16 @@
  * Ofcom's drama range (07700 900000–900999), which is never allocated to a real phone.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { localDay, localToUtc } from '../functions/core/local-time.ts';
-import type { Booking, Client, Clinic, Slot, TierState } from '../functions/core/model.ts';
-import { planReminders } from '../functions/core/reminder-plan.ts';
-import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { addToWaitlist } from '../functions/services/waitlist.ts';
-import { createBooking } from '../functions/store/bookings.ts';
-import { createClient } from '../functions/store/clients.ts';
-import { createClinic } from '../functions/store/clinics.ts';
-import { createSlots } from '../functions/store/slots.ts';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { localDay, localToUtc } from '#core/local-time.ts';
+import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
+import { planReminders } from '#core/reminder-plan.ts';
+import type { Deps } from '#services/deps.ts';
+import { addToWaitlist } from '#services/waitlist.ts';
+import { createBooking } from '#store/bookings.ts';
+import { createClient } from '#store/clients.ts';
+import { createClinic } from '#store/clinics.ts';
+import { createSlots } from '#store/slots.ts';
 import { seedDemoHistory } from './demo-history.ts';
 
 const SEEDED_KEY = { pk: 'LOCAL#SEEDED', sk: 'LOCAL#SEEDED' };

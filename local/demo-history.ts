@@ -11,7 +11,8 @@
  */
 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { localDay, localToUtc } from '../functions/core/local-time.ts';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { localDay, localToUtc } from '#core/local-time.ts';
 import {
   bookingFacts,
   type Increment,
@@ -19,15 +20,14 @@ import {
   mergeIncrements,
   messageFacts,
   slotFacts,
-} from '../functions/core/metrics.ts';
-import type { Booking, Client, Message, Slot } from '../functions/core/model.ts';
-import { analyseSms } from '../functions/core/sms-segments.ts';
-import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { bookingItem } from '../functions/store/bookings.ts';
-import { messageItems } from '../functions/store/messages.ts';
-import { applyIncrements } from '../functions/store/metrics.ts';
-import { slotItem } from '../functions/store/slots.ts';
+} from '#core/metrics.ts';
+import type { Booking, Client, Message, Slot } from '#core/model.ts';
+import { analyseSms } from '#core/sms-segments.ts';
+import type { Deps } from '#services/deps.ts';
+import { bookingItem } from '#store/bookings.ts';
+import { messageItems } from '#store/messages.ts';
+import { applyIncrements } from '#store/metrics.ts';
+import { slotItem } from '#store/slots.ts';
 
 export const HISTORY_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00'] as const;
 /** Notice given by the history's cancellations, in minutes: 3 h, 15 h, 33 h, 67 h and 8 days. */

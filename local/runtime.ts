@@ -10,14 +10,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { normaliseMobile } from '../functions/core/phone.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
-import { useClock } from '../functions/runtime/clock.ts';
-import { createDocClient, type DocClient } from '../functions/store/client.ts';
-import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
-import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
-import type { TrustConfig } from '../lib/trust-config.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { normaliseMobile } from '#core/phone.ts';
+import { LocalEventBus } from '#messaging/event-publisher.ts';
+import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import { useClock } from '#runtime/clock.ts';
+import { createDocClient, type DocClient } from '#store/client.ts';
+import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { Scheduler } from './scheduler.ts';
@@ -185,29 +185,26 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
   // module scope.
-  const { registerLocalAdapters, depsFromEnv } = await import('../functions/runtime/deps-from-env.ts');
+  const { registerLocalAdapters, depsFromEnv } = await import('#runtime/deps-from-env.ts');
   registerLocalAdapters({ sms: outbox, events });
-  const admin = (await import('../functions/admin-api.ts')).handler as unknown as Handler<
+  const admin = (await import('#entries/admin-api.ts')).handler as unknown as Handler<
     APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2
   >;
-  const inbound = (await import('../functions/inbound-sms.ts')).handler as unknown as Handler<
-    unknown,
-    unknown
-  >;
-  const sweepModule = await import('../functions/reminder-sweep.ts');
+  const inbound = (await import('#entries/inbound-sms.ts')).handler as unknown as Handler<unknown, unknown>;
+  const sweepModule = await import('#entries/reminder-sweep.ts');
   const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
-  const { nextReminderDue } = await import('../functions/services/reminders.ts');
-  const offerExpiry = (await import('../functions/offer-expiry.ts')).handler as unknown as Handler<
+  const { nextReminderDue } = await import('#services/reminders.ts');
+  const offerExpiry = (await import('#entries/offer-expiry.ts')).handler as unknown as Handler<
     unknown,
     unknown
   >;
-  const backfill = (await import('../functions/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
-  const metricsStream = (await import('../functions/metrics-stream.ts')).handler as unknown as Handler<
+  const backfill = (await import('#entries/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
+  const metricsStream = (await import('#entries/metrics-stream.ts')).handler as unknown as Handler<
     unknown,
     unknown
   >;
-  const { nextOfferWork } = await import('../functions/services/backfill.ts');
+  const { nextOfferWork } = await import('#services/backfill.ts');
   const deps = depsFromEnv();
 
   if (options.seed ?? true) {

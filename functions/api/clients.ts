@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
-import { NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientsByPhone, createClient, getClient } from '#store/clients.ts';

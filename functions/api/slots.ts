@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
-import { NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
 import { getClinic } from '#store/clinics.ts';

@@ -4,9 +4,9 @@
  * only has to read what is due.
  */
 
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { inZone, localToUtcLenient, minutesOfDay, parseHhmm } from '#core/local-time.ts';
 import { isQuiet, lastAllowedBefore, nextAllowedAfter, type QuietHours } from '#core/quiet-hours.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
 
 export const CONFIRMATION_TIER_ID = 'confirmation';
 

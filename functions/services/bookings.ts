@@ -1,10 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { planReminders } from '#core/reminder-plan.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';

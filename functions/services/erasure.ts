@@ -3,9 +3,9 @@
  * anonymised counts stay so the trust's metrics are still right.
  */
 
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { appointmentCancelled } from '#core/events.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking } from '#store/bookings.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { clientsByPhone, getClient } from '#store/clients.ts';

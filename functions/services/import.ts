@@ -9,6 +9,9 @@
  * change that had to wait for its booking to be cancelled.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import {
   type AppointmentInput,
@@ -27,9 +30,6 @@ import {
 import { importedTiers } from '#core/import-reminders.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { createClinic, listClinics } from '#store/clinics.ts';

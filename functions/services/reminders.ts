@@ -1,6 +1,6 @@
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
 import {
   claimTier,
   clearDue,

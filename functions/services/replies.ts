@@ -4,14 +4,14 @@
  * goes to the staff inbox, so nothing a family sends is lost.
  */
 import { createHash } from 'node:crypto';
+import type { TemplateKey } from '#core/config/templates.ts';
+import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
-import type { TemplateKey } from '#lib/trust-config.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { clientsByPhone, setOptOut } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';

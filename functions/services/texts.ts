@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { TemplateKey } from '#core/config/templates.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
-import type { TemplateKey } from '#lib/trust-config.ts';
 import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
 

@@ -5,9 +5,9 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { type Booking, bookingSchema, type Message } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { Page, StoreContext } from './context.ts';

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#core/errors.ts';
 import { type Client, clientSchema } from '#core/model.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { byPhone, keys, withoutStorageAttributes } from './keys.ts';

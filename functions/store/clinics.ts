@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#core/errors.ts';
 import { type Clinic, clinicSchema } from '#core/model.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { openByKind, withoutStorageAttributes } from './keys.ts';

@@ -16,10 +16,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { NotFoundError } from '#core/errors.ts';
 import type { SourceKey, SourceKind } from '#core/import-model.ts';
 import { type Booking, type Client, id, isoInstant, type Slot } from '#core/model.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
-import { NotFoundError } from '#runtime/errors.ts';
 import { bookingItem } from './bookings.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { withoutStorageAttributes } from './keys.ts';

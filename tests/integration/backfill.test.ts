@@ -12,11 +12,11 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAdminRouter } from '#api/router.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { EventDetail, EventType } from '#core/events.ts';
 import type { Client, Clinic, EquityFlags, Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import type { Offer, WaitlistEntry } from '#core/waitlist.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
 import {
   acceptOffer,
   declineOffer,
@@ -34,8 +34,8 @@ import { openInbox } from '#store/inbox.ts';
 import { claimOfferText, offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry, removeEntry, waitingByType, waitlistKeys } from '#store/waitlist.ts';
-import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { dueIndex, plusMinutes, rawItem, scanEntity, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */
