@@ -3,6 +3,7 @@
  * equity flags, and a few hundred bookings over the next three weeks. Phone numbers come only from
  * Ofcom's drama range (07700 900000–900999), which is never allocated to a real phone.
  */
+
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
@@ -13,10 +14,11 @@ import { addToWaitlist } from '#services/waitlist.ts';
 import { createBooking } from '#store/bookings.ts';
 import { createClient } from '#store/clients.ts';
 import { createClinic } from '#store/clinics.ts';
+import { keys } from '#store/keys.ts';
 import { createSlots } from '#store/slots.ts';
 import { seedDemoHistory } from './demo-history.ts';
 
-const SEEDED_KEY = { pk: 'LOCAL#SEEDED', sk: 'LOCAL#SEEDED' };
+const SEEDED_KEY = keys.localState('SEEDED');
 
 const CLINICS: Omit<Clinic, 'createdAt'>[] = [
   {

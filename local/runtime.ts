@@ -3,6 +3,7 @@
  * on first run, the schedules on a virtual clock, and the admin API served over HTTP by the same
  * handler code that runs in Lambda. Only the adapters differ (outbox for SMS, in-process event bus).
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { useClock } from '#runtime/clock.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
+import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { seedDemoData } from './demo-data.ts';
@@ -56,7 +58,7 @@ export interface LocalRuntime {
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
-const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'LOCAL#CLOCK' };
+const CLOCK_KEY = keys.localState('CLOCK');
 
 function lambdaContext(functionName: string): Context {
   return {

@@ -23,7 +23,7 @@ import { bookingItem, getBooking, liveBookingsByPhone } from '#store/bookings.ts
 import { cancellationReasons, isConditionFailure } from '#store/client.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
-import { keys } from '#store/keys.ts';
+import { keys, offersByExpiry } from '#store/keys.ts';
 import { recordMessage } from '#store/messages.ts';
 import {
   claimOfferText,
@@ -31,7 +31,6 @@ import {
   createOffer,
   dueForExpiry,
   earliestExpiry,
-  offerKeys,
   offersBySlot,
   releaseOfferText,
   settleOffer,
@@ -40,8 +39,7 @@ import {
   toOffer,
 } from '#store/offers.ts';
 import { getSlot, toSlot } from '#store/slots.ts';
-import { DUE_SHARDS } from '#store/table.ts';
-import { getEntry, waitingByType, waitlistKeys } from '#store/waitlist.ts';
+import { getEntry, waitingByType } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
@@ -51,9 +49,6 @@ const WAVE_LEASE_MINUTES = 2;
 const MAX_TEXT_ATTEMPTS = 3;
 /** Candidate reads per wave are capped so a list of 100,000 never turns a wave into a scan. */
 const MAX_CANDIDATE_PAGES = 5;
-
-export const expiryShards = (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => `EXP#${i}`);
-const slotCheck = (slotId: string, at: string) => offerKeys.due(`slot:${slotId}`, at);
 
 const minutesAfter = (iso: string, minutes: number) =>
   new Date(new Date(iso).getTime() + minutes * 60_000).toISOString();
@@ -124,7 +119,9 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
           ':free': 'FREE',
           ':runId': runId,
           ...(offering ? { ':offering': 'OFFERING' } : {}),
-          ...(checkAt ? { ':shard': slotCheck(slot.id, checkAt).expiryShard, ':due': checkAt } : {}),
+          ...(checkAt
+            ? { ':shard': offersByExpiry.slotCheck(slot.id, checkAt).expiryShard, ':due': checkAt }
+            : {}),
         },
       }),
     );
@@ -218,7 +215,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   const expiresAt = holdExpiresAt(now, slot.startsAt, config.shortNotice);
   // Claim wave n+1; the slot's next check is when this wave's holds lapse.
   try {
-    const check = slotCheck(slot.id, expiresAt);
+    const check = offersByExpiry.slotCheck(slot.id, expiresAt);
     await store.db.send(
       new UpdateCommand({
         TableName: store.table,
@@ -331,7 +328,7 @@ async function scheduleCheck(
   at: string,
   state: 'OFFERING' | 'WAITING_FOR_DAYTIME',
 ): Promise<void> {
-  const check = slotCheck(slot.id, at);
+  const check = offersByExpiry.slotCheck(slot.id, at);
   await deps.store.db.send(
     new UpdateCommand({
       TableName: deps.store.table,
@@ -574,7 +571,7 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
     {
       Update: {
         TableName: store.table,
-        Key: waitlistKeys.entry(entry.id),
+        Key: keys.waitlistEntry(entry.id),
         UpdateExpression: 'SET #status = :booked, updatedAt = :now REMOVE waitlistPk, waitlistScore',
         ConditionExpression: '#status = :offered',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -755,7 +752,7 @@ export async function runOfferSweep(deps: Deps): Promise<OfferSweepReport> {
   const report: OfferSweepReport = { textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 };
   const now = deps.now().toISOString();
   const slotsToCheck = new Set<string>();
-  for (const shard of expiryShards()) {
+  for (const shard of offersByExpiry.allShards()) {
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await dueForExpiry(deps.store, shard, now, cursor);
@@ -822,5 +819,5 @@ async function clearSlotCheck(deps: Deps, slot: Slot): Promise<void> {
 
 /** For the local scheduler: when the offer sweep next has work. */
 export async function nextOfferWork(deps: Deps): Promise<string | undefined> {
-  return earliestExpiry(deps.store, expiryShards());
+  return earliestExpiry(deps.store, offersByExpiry.allShards());
 }

@@ -24,7 +24,7 @@ import {
   stripFollowUp,
 } from '#store/erasure.ts';
 import { keys } from '#store/keys.ts';
-import { entryIdFor, waitlistKeys } from '#store/waitlist.ts';
+import { entryIdFor } from '#store/waitlist.ts';
 import { cancellationNotice } from './bookings.ts';
 import type { Deps } from './deps.ts';
 
@@ -117,7 +117,7 @@ export async function eraseClient(
 
   // 2. Waitlist entries have ids derived from the client and type: gone before anything is looked up.
   const entryKeys = Object.keys(deps.config.appointmentTypes).map((type) =>
-    waitlistKeys.entry(entryIdFor(input.clientId, type)),
+    keys.waitlistEntry(entryIdFor(input.clientId, type)),
   );
   const removed: Partial<ErasureRemoved> = {
     waitlistEntriesDeleted: await deleteIfPresent(store, entryKeys),

@@ -7,6 +7,7 @@
  * The stream is not involved: each test frees a slot and calls startBackfill itself, as the stream
  * handler would.
  */
+
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -31,9 +32,10 @@ import { getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import type { DocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
+import { keys } from '#store/keys.ts';
 import { claimOfferText, offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
-import { entryIdFor, getEntry, removeEntry, waitingByType, waitlistKeys } from '#store/waitlist.ts';
+import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { dueIndex, plusMinutes, rawItem, scanEntity, seed } from './helpers.ts';
@@ -240,7 +242,7 @@ describe('offering a freed slot', () => {
     // The families offered are OFFERED and out of the index; everyone else still waits in it
     for (const family of [ava, ben, cara]) {
       expect(await statusOf(family)).toBe('OFFERED');
-      expect(await rawItem(store, waitlistKeys.entry(family.entry.id))).not.toHaveProperty('waitlistPk');
+      expect(await rawItem(store, keys.waitlistEntry(family.entry.id))).not.toHaveProperty('waitlistPk');
     }
     const indexed = await indexedIds();
     expect(indexed).not.toContain(ava.entry.id);
