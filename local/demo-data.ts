@@ -5,10 +5,12 @@
  */
 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { newBooking } from '#core/booking.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { planReminders } from '#core/reminder-plan.ts';
+import { newSlot } from '#core/slot.ts';
 import type { Deps } from '#services/deps.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { createBooking } from '#store/bookings.ts';
@@ -207,17 +209,17 @@ export async function seedDemoData(
       ]) {
         const type = pick(types);
         const startsAt = localToUtc(day, time, config.timeZone);
-        slots.push({
-          id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
-          clinicId: clinic.id,
-          type,
-          startsAt,
-          durationMinutes: 30,
-          localDay: day,
-          status: 'FREE',
-          createdAt: nowIso,
-          updatedAt: nowIso,
-        });
+        slots.push(
+          newSlot({
+            id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
+            clinicId: clinic.id,
+            type,
+            startsAt,
+            durationMinutes: 30,
+            timeZone: config.timeZone,
+            now: nowIso,
+          }),
+        );
       }
     }
   }
@@ -246,25 +248,18 @@ export async function seedDemoData(
           ? { kind: t.kind, dueAt: t.dueAt, status: 'SKIPPED', attempts: 0, skipReason: 'before-demo-start' }
           : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
     }
-    const booking: Booking = {
-      id: `demo-booking-${String(i + 1).padStart(3, '0')}`,
-      ref: String(1000 + ((i * 7919) % 9000)),
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      type: slot.type,
-      startsAt: slot.startsAt,
-      durationMinutes: slot.durationMinutes,
-      localDay: slot.localDay,
-      phone: client.phone,
-      status: 'BOOKED',
-      source: 'import',
-      bookedAt,
-      bookedBy: 'demo-seed',
-      tiers,
-      updatedAt: bookedAt,
-    };
-    bookings.push(booking);
+    bookings.push(
+      newBooking({
+        id: `demo-booking-${String(i + 1).padStart(3, '0')}`,
+        slot,
+        client,
+        source: 'import',
+        by: 'demo-seed',
+        now: bookedAt,
+        ref: String(1000 + ((i * 7919) % 9000)),
+        tiers,
+      }),
+    );
   }
   await mapWithConcurrency(bookings, 8, (booking) => createBooking(store, booking));
   const booked = bookings.length;

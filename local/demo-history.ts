@@ -11,6 +11,7 @@
  */
 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { newBooking } from '#core/booking.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import {
@@ -132,24 +133,16 @@ export async function seedDemoHistory(
         }
         const client = nextClient();
         const bookedAt = new Date(start - (3 + Math.floor(random() * 18)) * 1440 * MIN).toISOString();
-        const base: Booking = {
+        const base = newBooking({
           id: `demo-history-booking-${String(++n).padStart(3, '0')}`,
-          ref: String(1000 + ((n * 4099) % 9000)),
-          slotId: slot.id,
-          clientId: client.id,
-          clinicId,
-          type: slot.type,
-          startsAt,
-          durationMinutes: 30,
-          localDay: day,
-          phone: client.phone,
-          status: 'BOOKED',
+          slot,
+          client,
           source: 'import',
-          bookedAt,
-          bookedBy: 'demo-seed',
+          by: 'demo-seed',
+          now: bookedAt,
+          ref: String(1000 + ((n * 4099) % 9000)),
           tiers: {},
-          updatedAt: bookedAt,
-        };
+        });
         const outcomeAt = new Date(start + 60 * MIN).toISOString();
         if (random() >= 0.12) {
           await writeBooking({

@@ -8,8 +8,9 @@
  * its next "check" is due (quiet hours ending, or the current wave's holds lapsing). Offers sit there too,
  * first while their text is unsent and then until their hold ends.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { newBooking, pickRef } from '#core/booking.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
 import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
@@ -19,7 +20,7 @@ import { nextAllowedAfter } from '#core/quiet-hours.ts';
 import { planReminders } from '#core/reminder-plan.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
-import { bookingItem, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
+import { bookingItem, cancelItems, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { cancellationReasons, isConditionFailure } from '#store/client.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -315,13 +316,6 @@ async function liveRefs(deps: Deps, phone: string): Promise<string[]> {
   return (await liveBookingsByPhone(deps.store, phone)).map((b) => b.ref);
 }
 
-function pickRef(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const ref = String(randomInt(1000, 10_000));
-    if (!taken.has(ref)) return ref;
-  }
-}
-
 async function scheduleCheck(
   deps: Deps,
   slot: Slot,
@@ -520,25 +514,16 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
         : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
   }
   const live = await liveBookingsByPhone(store, client.phone);
-  const booking: Booking = {
-    id: randomUUID(),
-    ref: offer.ref,
-    slotId: slot.id,
-    clientId: client.id,
-    clinicId: slot.clinicId,
-    type: slot.type,
-    startsAt: slot.startsAt,
-    durationMinutes: slot.durationMinutes,
-    localDay: slot.localDay,
-    phone: client.phone,
-    status: 'BOOKED',
+  const booking = newBooking({
+    slot,
+    client,
     source: 'offer',
-    bookedAt: nowIso,
-    bookedBy: `offer:${offer.id}`,
+    by: `offer:${offer.id}`,
+    now: nowIso,
+    // The family keeps the reference the offer text gave them, unless a live booking of theirs has it.
+    ref: live.some((b) => b.ref === offer.ref) ? pickRef(new Set(live.map((b) => b.ref))) : offer.ref,
     tiers,
-    updatedAt: nowIso,
-  };
-  if (live.some((b) => b.ref === booking.ref)) booking.ref = pickRef(new Set(live.map((b) => b.ref)));
+  });
 
   const items: TransactItem[] = [
     settleOfferItem(store, offer, 'ACCEPTED', nowIso, { expression: 'expiresAt > :now', values: {} }),
@@ -582,43 +567,14 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   if (swap) {
     const noticeMinutes = Math.floor((new Date(swap.startsAt).getTime() - now.getTime()) / 60_000);
     items.push(
-      {
-        Update: {
-          TableName: store.table,
-          Key: keys.booking(swap.id),
-          UpdateExpression:
-            'SET #status = :cancelled, cancelledAt = :now, cancelledBy = :by, cancelReason = :reason, cancelNoticeMinutes = :notice, lateCancellation = :late, updatedAt = :now REMOVE dueShard, nextDueAt, phonePk, phoneSk',
-          ConditionExpression: '#status = :bookedStatus',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':cancelled': 'CANCELLED',
-            ':bookedStatus': 'BOOKED',
-            ':now': nowIso,
-            ':by': `swap:${offer.id}`,
-            ':reason': 'Family took an earlier short-notice slot',
-            ':notice': noticeMinutes,
-            ':late': false,
-          },
-        },
-      },
-      {
-        Update: {
-          TableName: store.table,
-          Key: keys.slot(swap.slotId),
-          UpdateExpression:
-            'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :swapClient, updatedAt = :now REMOVE bookingId',
-          ConditionExpression: '#status = :bookedStatus AND bookingId = :swapId',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':free': 'FREE',
-            ':bookedStatus': 'BOOKED',
-            ':now': nowIso,
-            ':by': `swap:${offer.id}`,
-            ':swapId': swap.id,
-            ':swapClient': swap.clientId,
-          },
-        },
-      },
+      ...cancelItems(store, {
+        booking: swap,
+        by: `swap:${offer.id}`,
+        reason: 'Family took an earlier short-notice slot',
+        now: nowIso,
+        noticeMinutes,
+        late: false,
+      }),
     );
   }
   try {

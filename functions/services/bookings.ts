@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { newBooking, pickRef } from '#core/booking.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
@@ -13,14 +13,6 @@ import { getSlot } from '#store/slots.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
 import { bookingText, sendAndRecord } from './texts.ts';
-
-/** A reference not used by the phone's other live bookings, so "CANCEL 4821" is never ambiguous. */
-function pickRef(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const ref = String(randomInt(1000, 10_000));
-    if (!taken.has(ref)) return ref;
-  }
-}
 
 export interface BookInput {
   slotId: string;
@@ -98,29 +90,14 @@ function draftBooking(
     horizonOverridden: boolean;
   },
 ): Booking {
-  const { slot, client, now } = input;
+  const { slot, now } = input;
   const type = deps.config.appointmentTypes[slot.type];
   if (!type)
     throw new ValidationError(`Slot ${slot.id} has an appointment type this trust does not configure`);
-  return {
-    id: randomUUID(),
-    ref: input.ref,
-    slotId: slot.id,
-    clientId: client.id,
-    clinicId: slot.clinicId,
-    type: slot.type,
-    startsAt: slot.startsAt,
-    durationMinutes: slot.durationMinutes,
-    localDay: slot.localDay,
-    phone: client.phone,
-    status: 'BOOKED',
-    source: input.source,
-    bookedAt: now,
-    bookedBy: input.by,
+  return newBooking({
+    ...input,
     tiers: reminderTiers(deps, { startsAt: slot.startsAt, bookedAt: now, tiers: type.tiers }),
-    ...(input.horizonOverridden ? { horizonOverridden: true } : {}),
-    updatedAt: now,
-  };
+  });
 }
 
 function refuseStarted(slot: Slot, now: string): void {

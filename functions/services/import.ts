@@ -9,6 +9,7 @@
  * change that had to wait for its booking to be cancelled.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { newBooking, pickRef } from '#core/booking.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
@@ -30,6 +31,7 @@ import {
 import { importedTiers } from '#core/import-reminders.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
+import { newSlot } from '#core/slot.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { createClinic, listClinics } from '#store/clinics.ts';
@@ -560,18 +562,16 @@ class ImportRun {
   }
 
   private makeSlot(fields: SlotFields, status: Slot['status'], source?: SourceKey): Slot {
-    return {
-      id: randomUUID(),
+    return newSlot({
       clinicId: fields.clinicId,
       type: fields.type,
       startsAt: fields.startsAt,
       durationMinutes: fields.durationMinutes,
-      localDay: localDay(fields.startsAt, this.deps.config.timeZone),
+      timeZone: this.deps.config.timeZone,
+      now: this.now,
       status,
       sourceRecord: source,
-      createdAt: this.now,
-      updatedAt: this.now,
-    };
+    });
   }
 
   /** Undefined when the slot is held by a booking and `final` is false: it is tried again at the end. */
@@ -941,30 +941,19 @@ class ImportRun {
     const type = config.appointmentTypes[slot.type];
     if (!type) throw new Error(`Slot ${slot.id} has an appointment type this trust does not configure`);
     const taken = await this.refsInUse(client.phone);
-    let ref: string;
-    do ref = String(randomInt(1000, 10_000));
-    while (taken.has(ref));
+    const ref = pickRef(taken);
     // Taken at once, so two bookings made for one phone in this import never share a reference.
     taken.add(ref);
-    return {
-      id: randomUUID(),
-      ref,
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      type: slot.type,
-      startsAt: slot.startsAt,
-      durationMinutes: slot.durationMinutes,
-      localDay: slot.localDay,
-      phone: client.phone,
-      status: 'BOOKED',
+    return newBooking({
+      slot,
+      client,
       source: 'import',
-      bookedAt: this.now,
-      bookedBy: this.options.by,
+      by: this.options.by,
+      now: this.now,
+      ref,
       tiers: this.tiersFor(slot.type, slot.startsAt, type.tiers),
       sourceRecord: key,
-      updatedAt: this.now,
-    };
+    });
   }
 
   /** Cancels a booking and frees its slot (the short-notice list may then offer it). No text is sent. */

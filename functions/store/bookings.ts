@@ -17,7 +17,7 @@ import { messageItems } from './messages.ts';
 export const toBooking = (item: Record<string, unknown>): Booking =>
   bookingSchema.parse(withoutStorageAttributes(item));
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export function bookingItem(booking: Booking): Record<string, unknown> {
   const due = nextDueAt(booking.tiers);
@@ -32,16 +32,14 @@ export function bookingItem(booking: Booking): Record<string, unknown> {
 }
 
 /**
- * Books a slot: the slot moves FREE/OFFERING → BOOKED and the booking is created, in one transaction,
- * so a slot can never hold two bookings. `extra` lets callers add their own items to the same
- * transaction (an accepted offer, a waitlist entry).
+ * The three transaction items that book a slot, shared by a booking and a move: the slot goes
+ * FREE/OFFERING → BOOKED, the booking is created, and the client must still exist (not erased).
  */
-export async function createBooking(
+export function bookSlotItems(
   ctx: StoreContext,
   booking: Booking,
-  options: { extra?: TransactItem[] } = {},
-): Promise<Booking> {
-  const items: TransactItem[] = [
+): [TransactItem, TransactItem, TransactItem] {
+  return [
     {
       Update: {
         TableName: ctx.table,
@@ -73,8 +71,20 @@ export async function createBooking(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    ...(options.extra ?? []),
   ];
+}
+
+/**
+ * Books a slot: the slot moves FREE/OFFERING → BOOKED and the booking is created, in one transaction,
+ * so a slot can never hold two bookings. `extra` lets callers add their own items to the same
+ * transaction (an accepted offer, a waitlist entry).
+ */
+export async function createBooking(
+  ctx: StoreContext,
+  booking: Booking,
+  options: { extra?: TransactItem[] } = {},
+): Promise<Booking> {
+  const items: TransactItem[] = [...bookSlotItems(ctx, booking), ...(options.extra ?? [])];
   try {
     await ctx.db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
@@ -399,6 +409,73 @@ export async function clearDue(ctx: StoreContext, bookingId: string): Promise<vo
   }
 }
 
+/**
+ * The two transaction items of a cancellation, shared by a cancel, a move and a swap to an earlier
+ * slot: the booking goes BOOKED → CANCELLED and leaves the due-reminders and live-by-phone indexes (so
+ * no later tier is sent), and its slot goes BOOKED → FREE, remembering who freed it (so the backfill
+ * never offers it back to the same family), which the stream hands to the backfill.
+ */
+export function cancelItems(
+  ctx: StoreContext,
+  input: {
+    booking: Pick<Booking, 'id' | 'slotId' | 'clientId'>;
+    by: string;
+    reason: string;
+    now: string;
+    noticeMinutes: number;
+    late: boolean;
+    /** What the slot records as its freedBy; the canceller unless given ("move"). */
+    freedBy?: string;
+    /** For a move: the booking that replaces this one, which must not have started yet. */
+    movedTo?: string;
+  },
+): [TransactItem, TransactItem] {
+  const { booking } = input;
+  const moved = input.movedTo !== undefined;
+  return [
+    {
+      Update: {
+        TableName: ctx.table,
+        Key: keys.booking(booking.id),
+        UpdateExpression:
+          'SET #status = :cancelled, cancelledAt = :now, cancelledBy = :by, cancelReason = :reason, ' +
+          `cancelNoticeMinutes = :notice, lateCancellation = :late, ${moved ? 'movedTo = :to, ' : ''}updatedAt = :now ` +
+          'REMOVE dueShard, nextDueAt, phonePk, phoneSk',
+        ConditionExpression: moved ? '#status = :booked AND startsAt > :now' : '#status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':cancelled': 'CANCELLED',
+          ':booked': 'BOOKED',
+          ':now': input.now,
+          ':by': input.by,
+          ':reason': input.reason,
+          ':notice': input.noticeMinutes,
+          ':late': input.late,
+          ...(moved ? { ':to': input.movedTo } : {}),
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: ctx.table,
+        Key: keys.slot(booking.slotId),
+        UpdateExpression:
+          'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :clientId, updatedAt = :now REMOVE bookingId',
+        ConditionExpression: '#status = :booked AND bookingId = :bookingId',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':free': 'FREE',
+          ':booked': 'BOOKED',
+          ':now': input.now,
+          ':by': input.freedBy ?? input.by,
+          ':bookingId': booking.id,
+          ':clientId': booking.clientId,
+        },
+      },
+    },
+  ];
+}
+
 export interface CancelInput {
   bookingId: string;
   by: string;
@@ -422,47 +499,14 @@ export async function cancelBooking(
   try {
     await ctx.db.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: ctx.table,
-              Key: keys.booking(input.bookingId),
-              UpdateExpression:
-                'SET #status = :cancelled, cancelledAt = :now, cancelledBy = :by, cancelReason = :reason, ' +
-                'cancelNoticeMinutes = :notice, lateCancellation = :late, updatedAt = :now ' +
-                'REMOVE dueShard, nextDueAt, phonePk, phoneSk',
-              ConditionExpression: '#status = :booked',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':cancelled': 'CANCELLED',
-                ':booked': 'BOOKED',
-                ':now': input.now,
-                ':by': input.by,
-                ':reason': input.reason,
-                ':notice': input.noticeMinutes,
-                ':late': input.late,
-              },
-            },
-          },
-          {
-            Update: {
-              TableName: ctx.table,
-              Key: keys.slot(booking.slotId),
-              UpdateExpression:
-                'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :clientId, updatedAt = :now REMOVE bookingId',
-              ConditionExpression: '#status = :booked AND bookingId = :bookingId',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':free': 'FREE',
-                ':booked': 'BOOKED',
-                ':now': input.now,
-                ':by': input.by,
-                ':bookingId': input.bookingId,
-                ':clientId': booking.clientId,
-              },
-            },
-          },
-        ],
+        TransactItems: cancelItems(ctx, {
+          booking: { ...booking, id: input.bookingId },
+          by: input.by,
+          reason: input.reason,
+          now: input.now,
+          noticeMinutes: input.noticeMinutes,
+          late: input.late,
+        }),
       }),
     );
   } catch (err) {

@@ -25,7 +25,7 @@ import {
   runOfferSweep,
   startBackfill,
 } from '#services/backfill.ts';
-import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { type AddToWaitlist, addToWaitlist } from '#services/waitlist.ts';
 import { getBooking, liveBookingsByPhone } from '#store/bookings.ts';
@@ -992,6 +992,38 @@ describe('REBOOK by text', () => {
     // Assess: she said she cannot come then; offering it back would ask her to take it again
     expect(offeredTo(await offersBySlot(store, rosaSlot.id))).not.toContain(rosa.id);
     expect(textsTo(rosa.phone).filter((t) => t.body.includes('Reply YES'))).toEqual([]);
+  });
+
+  it('does not offer a family the slot staff just moved them out of', async () => {
+    // Prepare: Rosa is on the list and booked on Thursday; staff move her to the Friday after, which
+    // frees Thursday (an earlier slot she could otherwise swap back to)
+    const rosa = await onTheList({ firstName: 'Rosa', flags: HIGH_NEED });
+    const thursday = aSlotFor(clinic, { startsAt: THURSDAY });
+    const friday = aSlotFor(clinic, { startsAt: '2026-11-27T10:00:00.000Z' });
+    await seed(store, { slots: [thursday, friday] });
+    const booking = await bookSlot(deps, {
+      slotId: thursday.id,
+      clientId: rosa.client.id,
+      by: 'staff:hv-1',
+      source: 'staff',
+    });
+    await moveBooking(deps, {
+      bookingId: booking.id,
+      slotId: friday.id,
+      reason: 'family asked',
+      by: 'staff:hv-1',
+    });
+
+    // Act: the stream hands the freed slot to the backfill
+    await startBackfill(deps, thursday.id);
+
+    // Assess: a move records who gave the slot up, as a cancel does, so it is not offered back to them
+    expect(await getSlot(store, thursday.id)).toMatchObject({
+      freedBy: 'move',
+      freedByClientId: rosa.client.id,
+    });
+    expect(offeredTo(await offersBySlot(store, thursday.id))).not.toContain(rosa.client.id);
+    expect(textsTo(rosa.client.phone).filter((t) => t.body.includes('Reply YES'))).toEqual([]);
   });
 });
 
