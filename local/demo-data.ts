@@ -6,6 +6,7 @@
 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newBooking } from '#core/booking.ts';
+import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
@@ -162,26 +163,28 @@ export async function seedDemoData(
     const phoneIndex = i % 8 === 7 && i > 0 ? i - 1 : i;
     const imd = 1 + Math.floor(random() * 10);
     const ageDays = Math.floor(random() * 900);
-    const client: Client = {
-      id: `demo-client-${String(i + 1).padStart(3, '0')}`,
-      firstName: pick(FIRST_NAMES),
-      familyName: pick(FAMILY_NAMES),
-      phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
-      language,
-      dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
-      flags: {
-        imdDecile: imd,
-        needsCarer: random() < 0.08,
-        parentalMentalHealth: random() < 0.12,
-        vulnerable: random() < 0.07,
-        doNotText: random() < 0.02,
+    const client = newClient(
+      {
+        firstName: pick(FIRST_NAMES),
+        familyName: pick(FAMILY_NAMES),
+        phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
+        language,
+        dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
+        flags: {
+          imdDecile: imd,
+          needsCarer: random() < 0.08,
+          parentalMentalHealth: random() < 0.12,
+          vulnerable: random() < 0.07,
+          doNotText: random() < 0.02,
+        },
+        namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
       },
-      optedOut: false,
-      namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
-      history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
-      createdAt: nowIso,
-      updatedAt: nowIso,
-    };
+      {
+        id: `demo-client-${String(i + 1).padStart(3, '0')}`,
+        now: nowIso,
+        defaultLanguage: config.defaultLanguage,
+      },
+    );
     clients.push(client);
   }
   await mapWithConcurrency(clients, 8, (client) => createClient(store, client));

@@ -22,9 +22,10 @@ import {
   messageFacts,
   slotFacts,
 } from '#core/metrics.ts';
-import type { Booking, Client, Message, Slot } from '#core/model.ts';
+import type { Booking, Client, Slot } from '#core/model.ts';
 import { analyseSms } from '#core/sms-segments.ts';
 import type { Deps } from '#services/deps.ts';
+import { outboundMessage } from '#services/texts.ts';
 import { bookingItem } from '#store/bookings.ts';
 import { messageItems } from '#store/messages.ts';
 import { applyIncrements } from '#store/metrics.ts';
@@ -81,18 +82,16 @@ export async function seedDemoHistory(
     const at = new Date(Date.parse(booking.startsAt) - 2 * 1440 * MIN).toISOString();
     const body = `Reminder: health visitor appointment on ${booking.localDay} at ${booking.startsAt.slice(11, 16)}. Reply CANCEL if you cannot come.`;
     const { segments, encoding } = analyseSms(body);
-    const message: Message = {
-      id: `demo-history-text-${booking.id}`,
-      direction: 'OUT',
-      phone: booking.phone as string,
-      body,
-      at,
-      kind: 'reminder',
-      segments,
-      encoding,
-      bookingId: booking.id,
-      clientId: booking.clientId,
-    };
+    const message = outboundMessage(
+      { key: 'reminder', body, segments, encoding },
+      {
+        id: `demo-history-text-${booking.id}`,
+        to: booking.phone,
+        at,
+        bookingId: booking.id,
+        clientId: booking.clientId,
+      },
+    );
     for (const item of messageItems(store, message, retentionDays)) await put(item);
     count.texts++;
     increments.push(

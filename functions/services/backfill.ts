@@ -438,16 +438,14 @@ export async function sendOfferText(
     deps.log.warn('offer text failed', { offerId: offer.id, error: (err as Error).name });
     return false;
   }
-  const message = {
-    ...outboundMessage(text, {
-      to: offer.phone,
-      at: deps.now().toISOString(),
-      providerMessageId,
-      clientId: offer.clientId,
-      offerId: offer.id,
-    }),
+  const message = outboundMessage(text, {
+    to: offer.phone,
+    at: deps.now().toISOString(),
+    providerMessageId,
+    clientId: offer.clientId,
+    offerId: offer.id,
     slotId: offer.slotId,
-  };
+  });
   try {
     await completeOfferText(deps.store, {
       offer,

@@ -8,8 +8,9 @@
  * cancellations (which free slots), then bookings (which may take a slot just freed), and last any slot
  * change that had to wait for its booking to be cancelled.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { newBooking, pickRef } from '#core/booking.ts';
+import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
@@ -485,28 +486,26 @@ class ImportRun {
     const result = await this.retrying('Patient', u.key, async (ref) => {
       const f = u.input.fields;
       if (!ref) {
-        const client: Client = {
-          id: randomUUID(),
-          firstName: f.firstName,
-          familyName: f.familyName ?? '',
-          phone: f.phone,
-          language: f.language ?? config.defaultLanguage,
-          dateOfBirth: f.dateOfBirth ?? undefined,
-          dueDate: f.dueDate ?? undefined,
-          namedHealthVisitor: f.namedHealthVisitor ?? undefined,
-          flags: {
-            imdDecile: f.imdDecile ?? undefined,
-            needsCarer: f.needsCarer ?? false,
-            parentalMentalHealth: f.parentalMentalHealth ?? false,
-            vulnerable: f.vulnerable ?? false,
-            doNotText: f.doNotText ?? false,
+        const client = newClient(
+          {
+            firstName: f.firstName,
+            familyName: f.familyName ?? '',
+            phone: f.phone,
+            language: f.language ?? undefined,
+            dateOfBirth: f.dateOfBirth ?? undefined,
+            dueDate: f.dueDate ?? undefined,
+            namedHealthVisitor: f.namedHealthVisitor ?? undefined,
+            flags: {
+              imdDecile: f.imdDecile ?? undefined,
+              needsCarer: f.needsCarer ?? false,
+              parentalMentalHealth: f.parentalMentalHealth ?? false,
+              vulnerable: f.vulnerable ?? false,
+              doNotText: f.doNotText ?? false,
+            },
+            sourceRecord: u.key,
           },
-          optedOut: false,
-          sourceRecord: u.key,
-          history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
-          createdAt: this.now,
-          updatedAt: this.now,
-        };
+          { now: this.now, defaultLanguage: config.defaultLanguage },
+        );
         if (!this.options.dryRun) {
           const ref = this.newRef('Patient', u.key, client.id, u.hash);
           await this.writes.write(importedClientItems(store, client, ref), () =>
