@@ -89,15 +89,9 @@ function freedSlot(n: number): Slot {
 export async function measureBackfill(endpoint: string, size: number, runs = 20): Promise<BackfillRow> {
   const table = `attend-bench-backfill-${size}`;
   const db = await benchTable(endpoint, table, {
-    clinic: {
-      id: 'bf-clinic',
-      name: 'Bench',
-      venue: 'Bench Clinic',
-      address: '',
-      area: '',
-      createdAt: NOW.toISOString(),
-    },
+    clinic: { id: 'bf-clinic', name: 'Bench' },
     clients: Array.from({ length: CLIENTS }, (_, i) => client(i)),
+    now: NOW,
   });
   const config = loadTrustConfig('example');
   const loadStart = performance.now();

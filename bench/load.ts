@@ -36,18 +36,25 @@ export async function batchWrite(
 
 /**
  * A bench table in DynamoDB Local, created from the same definition as the real one, with one clinic
- * and its clients already in it. The caller destroys the returned client when done.
+ * (venue "Bench Clinic") and its clients already in it. The caller destroys the returned client.
  */
 export async function benchTable(
   endpoint: string,
   table: string,
-  seed: { clinic: Clinic; clients: readonly Client[] },
+  seed: { clinic: Pick<Clinic, 'id' | 'name'>; clients: readonly Client[]; now: Date },
 ): Promise<DocClient> {
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   await ensureTables(raw, { table });
   raw.destroy();
   const db = createDocClient({ ...LOCAL_AWS, endpoint });
-  await batchWrite(db, table, [clinicItem(seed.clinic), ...seed.clients.map(clientItem)]);
+  const clinic: Clinic = {
+    ...seed.clinic,
+    venue: 'Bench Clinic',
+    address: '',
+    area: '',
+    createdAt: seed.now.toISOString(),
+  };
+  await batchWrite(db, table, [clinicItem(clinic), ...seed.clients.map(clientItem)]);
   return db;
 }
 

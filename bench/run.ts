@@ -71,15 +71,9 @@ interface Row {
 async function measure(endpoint: string, size: number): Promise<Row> {
   const table = `attend-bench-${size}`;
   const db = await benchTable(endpoint, table, {
-    clinic: {
-      id: 'bench-clinic',
-      name: 'Bench Clinic',
-      venue: 'Bench Clinic',
-      address: '',
-      area: '',
-      createdAt: NOW.toISOString(),
-    },
+    clinic: { id: 'bench-clinic', name: 'Bench Clinic' },
     clients: Array.from({ length: CLIENTS }, (_, i) => client(i)),
+    now: NOW,
   });
   const config = loadTrustConfig('example');
   const dueEvery = 100; // 1% due

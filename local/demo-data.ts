@@ -10,7 +10,7 @@ import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
-import { planReminders } from '#core/reminder-plan.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { newSlot } from '#core/slot.ts';
 import type { Deps } from '#services/deps.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
@@ -235,14 +235,13 @@ export async function seedDemoData(
   for (const [i, slot] of chosen.entries()) {
     const client = clients[i % clients.length]!;
     const bookedAt = new Date(now.getTime() - (1 + Math.floor(random() * 14)) * 86_400_000).toISOString();
-    const plan = planReminders({
-      startsAt: slot.startsAt,
-      bookedAt,
-      tiers: config.appointmentTypes[slot.type]!.tiers,
-      quietHours: config.quietHours,
-      timeZone: config.timeZone,
-      sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-    });
+    const plan = planReminders(
+      reminderPlanInput(config, {
+        startsAt: slot.startsAt,
+        bookedAt,
+        tiers: config.appointmentTypes[slot.type]!.tiers,
+      }),
+    );
     const tiers: Record<string, TierState> = {};
     for (const t of plan.planned) {
       // Texts that would have gone out before the demo began are history, not something to send now.

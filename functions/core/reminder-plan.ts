@@ -5,6 +5,7 @@
  */
 
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { inZone, localToUtcLenient, minutesOfDay, parseHhmm } from '#core/local-time.ts';
 import { isQuiet, lastAllowedBefore, nextAllowedAfter, type QuietHours } from '#core/quiet-hours.ts';
 
@@ -31,6 +32,21 @@ export interface ReminderPlanInput {
   quietHours: QuietHours;
   timeZone: string;
   sweepIntervalMinutes: number;
+}
+
+/** A booking's own facts, with the trust's quiet hours, time zone and sweep interval around them. */
+export function reminderPlanInput(
+  config: Pick<TrustConfig, 'quietHours' | 'timeZone' | 'reminders'>,
+  booking: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
+): ReminderPlanInput {
+  return {
+    startsAt: booking.startsAt,
+    bookedAt: booking.bookedAt,
+    tiers: booking.tiers,
+    quietHours: config.quietHours,
+    timeZone: config.timeZone,
+    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
+  };
 }
 
 export interface ReminderPlan {

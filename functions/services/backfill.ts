@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newBooking, pickRef } from '#core/booking.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
-import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
+import { appointmentBooked, appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { holdExpiresAt, holdMinutes, offerWindowOpen } from '#core/offer-hold.ts';
 import { nextAllowedAfter } from '#core/quiet-hours.ts';
-import { planReminders } from '#core/reminder-plan.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { bookingItem, cancelItems, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
@@ -495,14 +495,9 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   const swapFrom = entry.currentBookingId ? await getBooking(store, entry.currentBookingId) : undefined;
   const swap = swapFrom?.status === 'BOOKED' && swapFrom.startsAt > slot.startsAt ? swapFrom : undefined;
 
-  const plan = planReminders({
-    startsAt: slot.startsAt,
-    bookedAt: nowIso,
-    tiers: type?.tiers ?? [],
-    quietHours: config.quietHours,
-    timeZone: config.timeZone,
-    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-  });
+  const plan = planReminders(
+    reminderPlanInput(config, { startsAt: slot.startsAt, bookedAt: nowIso, tiers: type?.tiers ?? [] }),
+  );
   const tiers: Record<string, TierState> = {};
   for (const t of plan.planned) {
     // The "you're booked" answer to their YES is the confirmation.
@@ -605,16 +600,7 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   }
 
   const events: DomainEvent[] = [
-    domainEvent('AppointmentBooked', {
-      bookingId: booking.id,
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      appointmentType: slot.type,
-      startsAt: slot.startsAt,
-      source: 'offer',
-      bookedAt: nowIso,
-    }),
+    appointmentBooked(booking),
     domainEvent('SlotFilled', {
       slotId: slot.id,
       bookingId: booking.id,

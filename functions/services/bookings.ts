@@ -1,10 +1,10 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
-import { appointmentCancelled, domainEvent } from '#core/events.ts';
+import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
-import { planReminders } from '#core/reminder-plan.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -52,15 +52,7 @@ export function reminderTiers(
   deps: Pick<Deps, 'config'>,
   input: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
 ): Record<string, TierState> {
-  const { config } = deps;
-  const plan = planReminders({
-    startsAt: input.startsAt,
-    bookedAt: input.bookedAt,
-    tiers: input.tiers,
-    quietHours: config.quietHours,
-    timeZone: config.timeZone,
-    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-  });
+  const plan = planReminders(reminderPlanInput(deps.config, input));
   const tiers: Record<string, TierState> = {};
   for (const t of plan.planned)
     tiers[t.id] = { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
@@ -121,18 +113,6 @@ async function confirm(deps: Deps, booking: Booking, client: Client): Promise<vo
   }
 }
 
-const bookedEvent = (booking: Booking) =>
-  domainEvent('AppointmentBooked', {
-    bookingId: booking.id,
-    slotId: booking.slotId,
-    clientId: booking.clientId,
-    clinicId: booking.clinicId,
-    appointmentType: booking.type,
-    startsAt: booking.startsAt,
-    source: booking.source,
-    bookedAt: booking.bookedAt,
-  });
-
 /**
  * Books a client into a free slot: computes the reminder plan (confirmation first), writes slot and
  * booking in one transaction, announces AppointmentBooked and sends the confirmation at once when it
@@ -167,7 +147,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
     horizonOverridden,
   });
   await createBooking(store, booking);
-  await deps.events.publish([bookedEvent(booking)]);
+  await deps.events.publish([appointmentBooked(booking)]);
   await confirm(deps, booking, client);
   return (await getBooking(store, booking.id)) ?? booking;
 }
@@ -261,7 +241,7 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
   }
   await deps.events.publish([
     appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
-    bookedEvent(moved),
+    appointmentBooked(moved),
   ]);
   await confirm(deps, moved, client);
   const [from, to] = await Promise.all([getBooking(store, booking.id), getBooking(store, moved.id)]);
@@ -326,17 +306,11 @@ export async function cancelByStaff(
     booking,
   );
   await deps.events.publish([
-    domainEvent('AppointmentCancelled', {
-      bookingId: booking.id,
-      slotId: booking.slotId,
-      clientId: booking.clientId,
-      clinicId: booking.clinicId,
-      appointmentType: booking.type,
-      startsAt: booking.startsAt,
-      cancelledBy: 'staff',
+    appointmentCancelled(booking, {
+      by: 'staff',
       noticeMinutes: notice.minutes,
       late: notice.late,
-      cancelledAt: now.toISOString(),
+      at: now.toISOString(),
     }),
   ]);
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };

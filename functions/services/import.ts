@@ -14,7 +14,7 @@ import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
+import { appointmentBooked, appointmentCancelled, type DomainEvent } from '#core/events.ts';
 import {
   type AppointmentInput,
   type EntryOrigin,
@@ -32,6 +32,7 @@ import {
 import { importedTiers } from '#core/import-reminders.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
+import { reminderPlanInput } from '#core/reminder-plan.ts';
 import { newSlot } from '#core/slot.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
@@ -780,18 +781,7 @@ class ImportRun {
         this.slotOutcomes.set(k, outcome('created', { id: slot.id }));
       }
     }
-    this.events.push(
-      domainEvent('AppointmentBooked', {
-        bookingId: booking.id,
-        slotId: booking.slotId,
-        clientId: booking.clientId,
-        clinicId: booking.clinicId,
-        appointmentType: booking.type,
-        startsAt: booking.startsAt,
-        source: 'import',
-        bookedAt: booking.bookedAt,
-      }),
-    );
+    this.events.push(appointmentBooked(booking));
     this.made(booking.id);
     if (target.kind === 'new') this.made(slot.id);
     return outcome(current ? 'changed' : 'created', {
@@ -918,18 +908,9 @@ class ImportRun {
     const k = `${typeId}|${startsAt}`;
     let planned = this.plans.get(k);
     if (!planned) {
-      const { config } = this.deps;
-      planned = importedTiers(
-        {
-          startsAt,
-          bookedAt: this.now,
-          tiers,
-          quietHours: config.quietHours,
-          timeZone: config.timeZone,
-          sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-        },
-        { confirm: this.options.confirm },
-      );
+      planned = importedTiers(reminderPlanInput(this.deps.config, { startsAt, bookedAt: this.now, tiers }), {
+        confirm: this.options.confirm,
+      });
       this.plans.set(k, planned);
     }
     return structuredClone(planned);

@@ -107,29 +107,3 @@ export async function removeEntry(ctx: StoreContext, id: string, now: string): P
     throw new ConflictError(`Waitlist entry ${id} is ${current.status.toLowerCase()}`, 'NOT_WAITING');
   }
 }
-
-/** Puts an OFFERED entry back on the list (declined, expired or beaten to the slot). Idempotent. */
-export async function returnToWaiting(ctx: StoreContext, entry: WaitlistEntry, now: string): Promise<void> {
-  const index = waitlistByType.entry(entry.type, entry.score);
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.waitlistEntry(entry.id),
-        UpdateExpression:
-          'SET #status = :waiting, updatedAt = :now, waitlistPk = :pk, waitlistScore = :score',
-        ConditionExpression: '#status = :offered',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':waiting': 'WAITING',
-          ':offered': 'OFFERED',
-          ':now': now,
-          ':pk': index.waitlistPk,
-          ':score': index.waitlistScore,
-        },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
-}
