@@ -4,21 +4,14 @@
  * slot to the first offer text. The poll interval of a stream is not included: the handler is called
  * directly, as the event source mapping would call it.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Client, Slot } from '../functions/core/model.ts';
-import type { WaitlistEntry } from '../functions/core/waitlist.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import type { SmsSender } from '../functions/messaging/sms-sender.ts';
-import { selectCandidates, startBackfill } from '../functions/services/backfill.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { createDocClient } from '../functions/store/client.ts';
-import { byPhone, keys } from '../functions/store/keys.ts';
-import { slotItem } from '../functions/store/slots.ts';
-import { entryItem } from '../functions/store/waitlist.ts';
-import { loadTrustConfig } from '../lib/trust-config.ts';
-import { LOCAL_AWS } from '../local/dynamodb-local.ts';
-import { ensureTables } from '../local/tables.ts';
-import { batchWrite } from './load.ts';
+import type { Client, Slot } from '#core/model.ts';
+import type { WaitlistEntry } from '#core/waitlist.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
+import type { SmsSender } from '#messaging/sms-sender.ts';
+import { selectCandidates, startBackfill } from '#services/backfill.ts';
+import { slotItem } from '#store/slots.ts';
+import { entryItem } from '#store/waitlist.ts';
+import { batchWrite, benchDeps, benchTable } from './load.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 const CLIENTS = 2000;
@@ -95,27 +88,12 @@ function freedSlot(n: number): Slot {
 
 export async function measureBackfill(endpoint: string, size: number, runs = 20): Promise<BackfillRow> {
   const table = `attend-bench-backfill-${size}`;
-  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table });
-  raw.destroy();
-  const db = createDocClient({ ...LOCAL_AWS, endpoint });
+  const db = await benchTable(endpoint, table, {
+    clinic: { id: 'bf-clinic', name: 'Bench' },
+    clients: Array.from({ length: CLIENTS }, (_, i) => client(i)),
+    now: NOW,
+  });
   const config = loadTrustConfig('example');
-  await batchWrite(db, table, [
-    {
-      ...keys.clinic('bf-clinic'),
-      entity: 'Clinic',
-      id: 'bf-clinic',
-      name: 'Bench',
-      venue: 'Bench Clinic',
-      address: '',
-      area: '',
-      createdAt: NOW.toISOString(),
-    },
-    ...Array.from({ length: CLIENTS }, (_, i) => {
-      const c = client(i);
-      return { ...keys.client(c.id), ...byPhone.client(c.phone, c.id), entity: 'Client', ...c };
-    }),
-  ]);
   const loadStart = performance.now();
   await batchWrite(
     db,
@@ -133,14 +111,7 @@ export async function measureBackfill(endpoint: string, size: number, runs = 20)
       return { providerMessageId: `bench-${Math.random()}` };
     },
   };
-  const deps: Deps = {
-    store: { db, table },
-    config,
-    sms,
-    events: new LocalEventBus(() => NOW),
-    now: () => NOW,
-    log: { info() {}, warn() {}, error() {} } as unknown as Deps['log'],
-  };
+  const deps = benchDeps({ db, table, config, sms, now: NOW });
 
   const reads: number[] = [];
   const selectMs: number[] = [];

@@ -4,21 +4,15 @@
  * sent with a naive full-table Scan for the same due set. Prints a table; asserts nothing.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Booking, Client } from '../functions/core/model.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import type { SmsSender } from '../functions/messaging/sms-sender.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { runReminderSweep } from '../functions/services/reminders.ts';
-import { bookingItem } from '../functions/store/bookings.ts';
-import { createDocClient } from '../functions/store/client.ts';
-import { byPhone, keys } from '../functions/store/keys.ts';
-import { loadTrustConfig } from '../lib/trust-config.ts';
-import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTables } from '../local/tables.ts';
+import type { Booking, Client } from '#core/model.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
+import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import type { SmsSender } from '#messaging/sms-sender.ts';
+import { runReminderSweep } from '#services/reminders.ts';
+import { bookingItem } from '#store/bookings.ts';
 import { type BackfillRow, measureBackfill } from './backfill.ts';
-import { batchWrite } from './load.ts';
+import { batchWrite, benchDeps, benchTable } from './load.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z'); // a Tuesday morning, outside quiet hours
 const CLIENTS = 2000;
@@ -76,27 +70,12 @@ interface Row {
 
 async function measure(endpoint: string, size: number): Promise<Row> {
   const table = `attend-bench-${size}`;
-  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table });
-  raw.destroy();
-  const db = createDocClient({ ...LOCAL_AWS, endpoint });
+  const db = await benchTable(endpoint, table, {
+    clinic: { id: 'bench-clinic', name: 'Bench Clinic' },
+    clients: Array.from({ length: CLIENTS }, (_, i) => client(i)),
+    now: NOW,
+  });
   const config = loadTrustConfig('example');
-  await batchWrite(db, table, [
-    {
-      ...keys.clinic('bench-clinic'),
-      entity: 'Clinic',
-      id: 'bench-clinic',
-      name: 'Bench Clinic',
-      venue: 'Bench Clinic',
-      address: '',
-      area: '',
-      createdAt: NOW.toISOString(),
-    },
-    ...Array.from({ length: CLIENTS }, (_, i) => {
-      const c = client(i);
-      return { ...keys.client(c.id), ...byPhone.client(c.phone, c.id), entity: 'Client', ...c };
-    }),
-  ]);
   const dueEvery = 100; // 1% due
   // The by-phone and by-clinic-day index keys are left off: neither the sweep nor the Scan reads them,
   // and maintaining two more indexes makes loading 100,000 items into DynamoDB Local far slower.
@@ -114,14 +93,7 @@ async function measure(endpoint: string, size: number): Promise<Row> {
   const sms: SmsSender = {
     send: async () => ({ providerMessageId: `bench-${++sent}` }),
   };
-  const deps: Deps = {
-    store: { db, table },
-    config,
-    sms,
-    events: new LocalEventBus(() => NOW),
-    now: () => NOW,
-    log: { info() {}, warn() {}, error() {} } as unknown as Deps['log'],
-  };
+  const deps = benchDeps({ db, table, config, sms, now: NOW });
 
   // The naive alternative: scan everything and keep what is due.
   let scanRead = 0;

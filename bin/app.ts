@@ -6,9 +6,10 @@
  * finding not acknowledged (lib/nag.ts, next to the resource it excuses) fails synth.
  */
 import { App } from 'aws-cdk-lib';
-import { applyCompliancePacks } from '../lib/nag.ts';
-import { loadTrustConfig, type TrustConfig, TrustConfigError } from '../lib/trust-config.ts';
-import { createTrustStack } from '../lib/trust-stack.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { applyCompliancePacks } from '#lib/nag.ts';
+import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
+import { createTrustStack } from '#lib/trust-stack.ts';
 
 const app = new App();
 const trustId = String(app.node.tryGetContext('trust') ?? 'example');

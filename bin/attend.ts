@@ -6,8 +6,8 @@
  *   attend bench                                                                   benchmarks (prints a table)
  */
 import { parseArgs } from 'node:util';
-import { loadTrustConfig, TrustConfigError } from '../lib/trust-config.ts';
-import { JavaMissingError } from '../local/dynamodb-local.ts';
+import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
+import { JavaMissingError } from '#local/dynamodb-local.ts';
 
 // These machines run Node 20 on purpose (Lambda runs 22); the SDK's reminder about that is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,7 +31,7 @@ async function local(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, not "${values.port}"`);
   const config = loadTrustConfig(values.trust);
-  const { startLocal } = await import('../local/runtime.ts');
+  const { startLocal } = await import('#local/runtime.ts');
   const started = Date.now();
   const runtime = await startLocal({
     config,
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'bench': {
-      const { runBench } = await import('../bench/run.ts');
+      const { runBench } = await import('#bench/run.ts');
       return runBench(rest);
     }
     default:

@@ -25,10 +25,13 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { renderText } from '../functions/core/templates.ts';
-import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
-import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
-import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '../functions/store/table.ts';
+import { KEYWORD_REPLY_TEMPLATES } from '#core/config/sender.ts';
+import type { TemplateKey } from '#core/config/templates.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { renderText } from '#core/templates.ts';
+import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FrontDoor } from './constructs/front-door.ts';
@@ -36,7 +39,6 @@ import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { TrustKey } from './constructs/trust-key.ts';
 import { TwoWayNumber } from './constructs/two-way-number.ts';
 import { acknowledge } from './nag.ts';
-import { KEYWORD_REPLY_TEMPLATES, type TemplateKey, type TrustConfig } from './trust-config.ts';
 
 export interface TrustStackProps extends StackProps {
   /** The trust's validated config (loadTrustConfig); every trust-specific choice comes from here. */

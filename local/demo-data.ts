@@ -3,20 +3,25 @@
  * equity flags, and a few hundred bookings over the next three weeks. Phone numbers come only from
  * Ofcom's drama range (07700 900000–900999), which is never allocated to a real phone.
  */
+
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { localDay, localToUtc } from '../functions/core/local-time.ts';
-import type { Booking, Client, Clinic, Slot, TierState } from '../functions/core/model.ts';
-import { planReminders } from '../functions/core/reminder-plan.ts';
-import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { addToWaitlist } from '../functions/services/waitlist.ts';
-import { createBooking } from '../functions/store/bookings.ts';
-import { createClient } from '../functions/store/clients.ts';
-import { createClinic } from '../functions/store/clinics.ts';
-import { createSlots } from '../functions/store/slots.ts';
+import { newBooking } from '#core/booking.ts';
+import { newClient } from '#core/client.ts';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { localDay, localToUtc } from '#core/local-time.ts';
+import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
+import { newSlot } from '#core/slot.ts';
+import type { Deps } from '#services/deps.ts';
+import { addToWaitlist } from '#services/waitlist.ts';
+import { createBooking } from '#store/bookings.ts';
+import { createClient } from '#store/clients.ts';
+import { createClinic } from '#store/clinics.ts';
+import { keys } from '#store/keys.ts';
+import { createSlots } from '#store/slots.ts';
 import { seedDemoHistory } from './demo-history.ts';
 
-const SEEDED_KEY = { pk: 'LOCAL#SEEDED', sk: 'LOCAL#SEEDED' };
+const SEEDED_KEY = keys.localState('SEEDED');
 
 const CLINICS: Omit<Clinic, 'createdAt'>[] = [
   {
@@ -158,26 +163,28 @@ export async function seedDemoData(
     const phoneIndex = i % 8 === 7 && i > 0 ? i - 1 : i;
     const imd = 1 + Math.floor(random() * 10);
     const ageDays = Math.floor(random() * 900);
-    const client: Client = {
-      id: `demo-client-${String(i + 1).padStart(3, '0')}`,
-      firstName: pick(FIRST_NAMES),
-      familyName: pick(FAMILY_NAMES),
-      phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
-      language,
-      dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
-      flags: {
-        imdDecile: imd,
-        needsCarer: random() < 0.08,
-        parentalMentalHealth: random() < 0.12,
-        vulnerable: random() < 0.07,
-        doNotText: random() < 0.02,
+    const client = newClient(
+      {
+        firstName: pick(FIRST_NAMES),
+        familyName: pick(FAMILY_NAMES),
+        phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
+        language,
+        dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
+        flags: {
+          imdDecile: imd,
+          needsCarer: random() < 0.08,
+          parentalMentalHealth: random() < 0.12,
+          vulnerable: random() < 0.07,
+          doNotText: random() < 0.02,
+        },
+        namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
       },
-      optedOut: false,
-      namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
-      history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
-      createdAt: nowIso,
-      updatedAt: nowIso,
-    };
+      {
+        id: `demo-client-${String(i + 1).padStart(3, '0')}`,
+        now: nowIso,
+        defaultLanguage: config.defaultLanguage,
+      },
+    );
     clients.push(client);
   }
   await mapWithConcurrency(clients, 8, (client) => createClient(store, client));
@@ -205,17 +212,17 @@ export async function seedDemoData(
       ]) {
         const type = pick(types);
         const startsAt = localToUtc(day, time, config.timeZone);
-        slots.push({
-          id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
-          clinicId: clinic.id,
-          type,
-          startsAt,
-          durationMinutes: 30,
-          localDay: day,
-          status: 'FREE',
-          createdAt: nowIso,
-          updatedAt: nowIso,
-        });
+        slots.push(
+          newSlot({
+            id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
+            clinicId: clinic.id,
+            type,
+            startsAt,
+            durationMinutes: 30,
+            timeZone: config.timeZone,
+            now: nowIso,
+          }),
+        );
       }
     }
   }
@@ -228,14 +235,13 @@ export async function seedDemoData(
   for (const [i, slot] of chosen.entries()) {
     const client = clients[i % clients.length]!;
     const bookedAt = new Date(now.getTime() - (1 + Math.floor(random() * 14)) * 86_400_000).toISOString();
-    const plan = planReminders({
-      startsAt: slot.startsAt,
-      bookedAt,
-      tiers: config.appointmentTypes[slot.type]!.tiers,
-      quietHours: config.quietHours,
-      timeZone: config.timeZone,
-      sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-    });
+    const plan = planReminders(
+      reminderPlanInput(config, {
+        startsAt: slot.startsAt,
+        bookedAt,
+        tiers: config.appointmentTypes[slot.type]!.tiers,
+      }),
+    );
     const tiers: Record<string, TierState> = {};
     for (const t of plan.planned) {
       // Texts that would have gone out before the demo began are history, not something to send now.
@@ -244,25 +250,18 @@ export async function seedDemoData(
           ? { kind: t.kind, dueAt: t.dueAt, status: 'SKIPPED', attempts: 0, skipReason: 'before-demo-start' }
           : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
     }
-    const booking: Booking = {
-      id: `demo-booking-${String(i + 1).padStart(3, '0')}`,
-      ref: String(1000 + ((i * 7919) % 9000)),
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      type: slot.type,
-      startsAt: slot.startsAt,
-      durationMinutes: slot.durationMinutes,
-      localDay: slot.localDay,
-      phone: client.phone,
-      status: 'BOOKED',
-      source: 'import',
-      bookedAt,
-      bookedBy: 'demo-seed',
-      tiers,
-      updatedAt: bookedAt,
-    };
-    bookings.push(booking);
+    bookings.push(
+      newBooking({
+        id: `demo-booking-${String(i + 1).padStart(3, '0')}`,
+        slot,
+        client,
+        source: 'import',
+        by: 'demo-seed',
+        now: bookedAt,
+        ref: String(1000 + ((i * 7919) % 9000)),
+        tiers,
+      }),
+    );
   }
   await mapWithConcurrency(bookings, 8, (booking) => createBooking(store, booking));
   const booked = bookings.length;

@@ -11,7 +11,9 @@
  */
 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { localDay, localToUtc } from '../functions/core/local-time.ts';
+import { newBooking } from '#core/booking.ts';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { localDay, localToUtc } from '#core/local-time.ts';
 import {
   bookingFacts,
   type Increment,
@@ -19,15 +21,15 @@ import {
   mergeIncrements,
   messageFacts,
   slotFacts,
-} from '../functions/core/metrics.ts';
-import type { Booking, Client, Message, Slot } from '../functions/core/model.ts';
-import { analyseSms } from '../functions/core/sms-segments.ts';
-import { mapWithConcurrency } from '../functions/runtime/concurrency.ts';
-import type { Deps } from '../functions/services/deps.ts';
-import { bookingItem } from '../functions/store/bookings.ts';
-import { messageItems } from '../functions/store/messages.ts';
-import { applyIncrements } from '../functions/store/metrics.ts';
-import { slotItem } from '../functions/store/slots.ts';
+} from '#core/metrics.ts';
+import type { Booking, Client, Slot } from '#core/model.ts';
+import { analyseSms } from '#core/sms-segments.ts';
+import type { Deps } from '#services/deps.ts';
+import { outboundMessage } from '#services/texts.ts';
+import { bookingItem } from '#store/bookings.ts';
+import { messageItems } from '#store/messages.ts';
+import { applyIncrements } from '#store/metrics.ts';
+import { slotItem } from '#store/slots.ts';
 
 export const HISTORY_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00'] as const;
 /** Notice given by the history's cancellations, in minutes: 3 h, 15 h, 33 h, 67 h and 8 days. */
@@ -80,18 +82,16 @@ export async function seedDemoHistory(
     const at = new Date(Date.parse(booking.startsAt) - 2 * 1440 * MIN).toISOString();
     const body = `Reminder: health visitor appointment on ${booking.localDay} at ${booking.startsAt.slice(11, 16)}. Reply CANCEL if you cannot come.`;
     const { segments, encoding } = analyseSms(body);
-    const message: Message = {
-      id: `demo-history-text-${booking.id}`,
-      direction: 'OUT',
-      phone: booking.phone as string,
-      body,
-      at,
-      kind: 'reminder',
-      segments,
-      encoding,
-      bookingId: booking.id,
-      clientId: booking.clientId,
-    };
+    const message = outboundMessage(
+      { key: 'reminder', body, segments, encoding },
+      {
+        id: `demo-history-text-${booking.id}`,
+        to: booking.phone,
+        at,
+        bookingId: booking.id,
+        clientId: booking.clientId,
+      },
+    );
     for (const item of messageItems(store, message, retentionDays)) await put(item);
     count.texts++;
     increments.push(
@@ -132,24 +132,16 @@ export async function seedDemoHistory(
         }
         const client = nextClient();
         const bookedAt = new Date(start - (3 + Math.floor(random() * 18)) * 1440 * MIN).toISOString();
-        const base: Booking = {
+        const base = newBooking({
           id: `demo-history-booking-${String(++n).padStart(3, '0')}`,
-          ref: String(1000 + ((n * 4099) % 9000)),
-          slotId: slot.id,
-          clientId: client.id,
-          clinicId,
-          type: slot.type,
-          startsAt,
-          durationMinutes: 30,
-          localDay: day,
-          phone: client.phone,
-          status: 'BOOKED',
+          slot,
+          client,
           source: 'import',
-          bookedAt,
-          bookedBy: 'demo-seed',
+          by: 'demo-seed',
+          now: bookedAt,
+          ref: String(1000 + ((n * 4099) % 9000)),
           tiers: {},
-          updatedAt: bookedAt,
-        };
+        });
         const outcomeAt = new Date(start + 60 * MIN).toISOString();
         if (random() >= 0.12) {
           await writeBooking({

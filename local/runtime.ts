@@ -3,6 +3,7 @@
  * on first run, the schedules on a virtual clock, and the admin API served over HTTP by the same
  * handler code that runs in Lambda. Only the adapters differ (outbox for SMS, in-process event bus).
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,16 +17,17 @@ import type {
   Context,
 } from 'aws-lambda';
 import { z } from 'zod';
-import { normaliseMobile } from '../functions/core/phone.ts';
-import { LocalEventBus } from '../functions/messaging/event-publisher.ts';
-import { LocalOutbox } from '../functions/messaging/outbox-sms-sender.ts';
-import { useClock } from '../functions/runtime/clock.ts';
-import { createDocClient, type DocClient } from '../functions/store/client.ts';
-import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
-import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
-import { buildWebAssets } from '../functions/web/asset-build.ts';
-import { registerWebAdapters, type WebAdapters } from '../functions/web/registry.ts';
-import type { TrustConfig } from '../lib/trust-config.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { normaliseMobile } from '#core/phone.ts';
+import { LocalEventBus } from '#messaging/event-publisher.ts';
+import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import { useClock } from '#runtime/clock.ts';
+import { createDocClient, type DocClient } from '#store/client.ts';
+import { keys } from '#store/keys.ts';
+import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { buildWebAssets } from '#web/asset-build.ts';
+import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
@@ -70,7 +72,7 @@ export interface LocalRuntime {
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
-const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'LOCAL#CLOCK' };
+const CLOCK_KEY = keys.localState('CLOCK');
 
 function lambdaContext(functionName: string): Context {
   return {
@@ -199,34 +201,31 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
   // module scope.
-  const { registerLocalAdapters, depsFromEnv } = await import('../functions/runtime/deps-from-env.ts');
+  const { registerLocalAdapters, depsFromEnv } = await import('#runtime/deps-from-env.ts');
   registerLocalAdapters({ sms: outbox, events });
-  const admin = (await import('../functions/admin-api.ts')).handler as unknown as Handler<
+  const admin = (await import('#entries/admin-api.ts')).handler as unknown as Handler<
     APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2
   >;
-  const inbound = (await import('../functions/inbound-sms.ts')).handler as unknown as Handler<
-    unknown,
-    unknown
-  >;
-  const sweepModule = await import('../functions/reminder-sweep.ts');
+  const inbound = (await import('#entries/inbound-sms.ts')).handler as unknown as Handler<unknown, unknown>;
+  const sweepModule = await import('#entries/reminder-sweep.ts');
   const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
-  const { nextReminderDue } = await import('../functions/services/reminders.ts');
-  const offerExpiry = (await import('../functions/offer-expiry.ts')).handler as unknown as Handler<
+  const { nextReminderDue } = await import('#services/reminders.ts');
+  const offerExpiry = (await import('#entries/offer-expiry.ts')).handler as unknown as Handler<
     unknown,
     unknown
   >;
-  const backfill = (await import('../functions/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
-  const metricsStream = (await import('../functions/metrics-stream.ts')).handler as unknown as Handler<
+  const backfill = (await import('#entries/backfill.ts')).handler as unknown as Handler<unknown, unknown>;
+  const metricsStream = (await import('#entries/metrics-stream.ts')).handler as unknown as Handler<
     unknown,
     unknown
   >;
-  const { nextOfferWork } = await import('../functions/services/backfill.ts');
+  const { nextOfferWork } = await import('#services/backfill.ts');
   // The web function reads its built stylesheets and scripts at cold start (the CDK bundling hook builds
   // them for Lambda).
   await buildWebAssets();
   registerWebAdapters(options.web ?? {});
-  const web = (await import('../functions/web-app.ts')).handler as unknown as Handler<
+  const web = (await import('#entries/web-app.ts')).handler as unknown as Handler<
     APIGatewayProxyEvent,
     APIGatewayProxyResult
   >;

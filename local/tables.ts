@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { attributeDefinitions, IDEMPOTENCY_TABLE, TABLE } from '../functions/store/table.ts';
+import { attributeDefinitions, IDEMPOTENCY_TABLE, TABLE } from '#store/table.ts';
 
 export async function ensureTables(
   client: DynamoDBClient,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { NotFoundError } from '#core/errors.ts';
 import { BOOKING_OUTCOMES } from '#core/model.ts';
-import { NotFoundError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { bookingsByClinicDay, getBooking } from '#store/bookings.ts';

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { newClient } from '#core/client.ts';
+import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
-import { NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
@@ -41,17 +41,14 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
 
   router.post('/clients', async ({ req }) => {
     const body = await readJson(req, createClientBody);
-    const now = deps.now().toISOString();
-    const client = await createClient(deps.store, {
-      ...body,
-      id: body.id ?? randomUUID(),
-      phone: phoneOrFail(body.phone, 'phone'),
-      language: body.language ?? deps.config.defaultLanguage,
-      optedOut: false,
-      history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
-      createdAt: now,
-      updatedAt: now,
-    });
+    const { id, ...fields } = body;
+    const client = await createClient(
+      deps.store,
+      newClient(
+        { ...fields, phone: phoneOrFail(body.phone, 'phone') },
+        { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
+      ),
+    );
     return json(201, client);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { NotFoundError } from '#runtime/errors.ts';
+import { NotFoundError } from '#core/errors.ts';
 import { json, readJson } from '#runtime/http.ts';
 import { createClinic, getClinic, listClinics } from '#store/clinics.ts';
 import type { RegisterRoutes } from './context.ts';

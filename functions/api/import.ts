@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import { mapCsv } from '#core/import-csv.ts';
 import { mapFhir } from '#core/import-fhir.ts';
 import type { ImportContext } from '#core/import-model.ts';
-import { PayloadTooLargeError, ValidationError } from '#runtime/errors.ts';
 import { json, MAX_BODY_BYTES, readQuery } from '#runtime/http.ts';
 import { runImport } from '#services/import.ts';
 import { callerOf, type RegisterRoutes } from './context.ts';

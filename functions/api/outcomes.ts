@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError } from '#runtime/errors.ts';
+import { NotFoundError } from '#core/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { recordOutcome } from '#services/outcomes.ts';
 import { closeFollowUp, getFollowUp, openFollowUps } from '#store/follow-ups.ts';

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { localDay, localToUtc } from '#core/local-time.ts';
+import { NotFoundError, ValidationError } from '#core/errors.ts';
+import { localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
-import { NotFoundError, ValidationError } from '#runtime/errors.ts';
+import { newSlot } from '#core/slot.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -72,26 +72,6 @@ function toUtc(deps: Deps, date: string, time: string, field: string): string {
   }
 }
 
-function newSlot(
-  deps: Deps,
-  input: { clinicId: string; type: string; startsAt: string; durationMinutes: number; shortNotice?: boolean },
-): Slot {
-  const now = deps.now().toISOString();
-  return {
-    // A slot added at short notice counts as freed now, so the short-notice list is offered it at once.
-    ...(input.shortNotice ? { freedAt: now, freedBy: 'short-notice' } : {}),
-    id: randomUUID(),
-    clinicId: input.clinicId,
-    type: input.type,
-    startsAt: input.startsAt,
-    durationMinutes: input.durationMinutes,
-    localDay: localDay(input.startsAt, deps.config.timeZone),
-    status: 'FREE',
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
   router.post('/slots', async ({ req }) => {
     const body = await readJson(req, createSlotBody);
@@ -100,12 +80,14 @@ export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
       ? new Date(body.startsAt).toISOString()
       : toUtc(deps, body.date!, body.time!, 'time');
     const [slot] = await createSlots(deps.store, [
-      newSlot(deps, {
+      newSlot({
         clinicId: body.clinicId,
         type: body.type,
         startsAt,
         durationMinutes: body.durationMinutes ?? defaultDuration,
         shortNotice: body.shortNotice,
+        timeZone: deps.config.timeZone,
+        now: deps.now().toISOString(),
       }),
     ]);
     return json(201, slot);
@@ -121,11 +103,13 @@ export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
     for (let m = fh * 60 + fm; m + duration <= th * 60 + tm; m += body.everyMinutes) {
       const time = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       slots.push(
-        newSlot(deps, {
+        newSlot({
           clinicId: body.clinicId,
           type: body.type,
           startsAt: toUtc(deps, body.date, time, 'from'),
           durationMinutes: duration,
+          timeZone: deps.config.timeZone,
+          now: deps.now().toISOString(),
         }),
       );
     }

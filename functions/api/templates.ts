@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
+import { ValidationError } from '#core/errors.ts';
 import { renderText } from '#core/templates.ts';
-import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#lib/trust-config.ts';
-import { ValidationError } from '#runtime/errors.ts';
 import { json, readJson } from '#runtime/http.ts';
 import { gsmFriendly } from '#services/texts.ts';
 import type { RegisterRoutes } from './context.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { NotFoundError } from '#core/errors.ts';
 import { availabilityWindowSchema } from '#core/waitlist.ts';
-import { NotFoundError } from '#runtime/errors.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { offersBySlot } from '#store/offers.ts';

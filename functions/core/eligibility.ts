@@ -3,10 +3,11 @@
  * entries, their clients and their other bookings, and passes `now`.
  */
 import { DateTime } from 'luxon';
+import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { compareByPriority, type PriorityScore, scorePriority } from '#core/priority.ts';
 import { type AvailabilityWindow, DAYS_OF_WEEK, type WaitlistEntry } from '#core/waitlist.ts';
-import type { AppointmentTypeConfig, TrustConfig } from '#lib/trust-config.ts';
 
 export const INELIGIBLE_REASONS = [
   'wrong-type',

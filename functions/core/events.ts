@@ -87,3 +87,17 @@ export function appointmentCancelled(
     cancelledAt: input.at,
   });
 }
+
+/** AppointmentBooked for a new booking, from whichever path made it (staff, a move, an offer, an import). */
+export function appointmentBooked(booking: Booking): DomainEvent {
+  return domainEvent('AppointmentBooked', {
+    bookingId: booking.id,
+    slotId: booking.slotId,
+    clientId: booking.clientId,
+    clinicId: booking.clinicId,
+    appointmentType: booking.type,
+    startsAt: booking.startsAt,
+    source: booking.source,
+    bookedAt: booking.bookedAt,
+  });
+}

@@ -8,7 +8,7 @@
  * decile as it is, while a blank cell in that column removes it.
  */
 import { createHash } from 'node:crypto';
-import type { AppointmentTypeConfig } from '#lib/trust-config.ts';
+import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 
 export const MAX_IMPORT_ROWS = 5000;
 

@@ -1,8 +1,9 @@
 /**
  * How long a family has to answer a short-notice offer, and whether an offer may be sent now.
  */
+
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
 
 export type ShortNoticeConfig = Pick<
   TrustConfig['shortNotice'],

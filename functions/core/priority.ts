@@ -3,8 +3,8 @@
  * point must be explainable to a manager: the breakdown names each factor that scored and why.
  */
 import { DateTime } from 'luxon';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { PriorityInputs, ScorePart } from '#core/waitlist.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
 
 export type PriorityWeights = TrustConfig['shortNotice']['priorityWeights'];
 

@@ -4,9 +4,10 @@
  * only has to read what is due.
  */
 
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { inZone, localToUtcLenient, minutesOfDay, parseHhmm } from '#core/local-time.ts';
 import { isQuiet, lastAllowedBefore, nextAllowedAfter, type QuietHours } from '#core/quiet-hours.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
 
 export const CONFIRMATION_TIER_ID = 'confirmation';
 
@@ -31,6 +32,21 @@ export interface ReminderPlanInput {
   quietHours: QuietHours;
   timeZone: string;
   sweepIntervalMinutes: number;
+}
+
+/** A booking's own facts, with the trust's quiet hours, time zone and sweep interval around them. */
+export function reminderPlanInput(
+  config: Pick<TrustConfig, 'quietHours' | 'timeZone' | 'reminders'>,
+  booking: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
+): ReminderPlanInput {
+  return {
+    startsAt: booking.startsAt,
+    bookedAt: booking.bookedAt,
+    tiers: booking.tiers,
+    quietHours: config.quietHours,
+    timeZone: config.timeZone,
+    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
+  };
 }
 
 export interface ReminderPlan {

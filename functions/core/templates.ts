@@ -3,8 +3,10 @@
  * rendered body with its SMS cost. Missing wording falls back to English rather than failing, because a
  * family must still get the text; a missing value fails, because a text with a hole in it must not go.
  */
+
+import { TEMPLATE_PLACEHOLDERS, type TemplateKey } from '#core/config/templates.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { analyseSms, type SmsAnalysis } from '#core/sms-segments.ts';
-import { TEMPLATE_PLACEHOLDERS, type TemplateKey, type TrustConfig } from '#lib/trust-config.ts';
 
 export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 export type TemplateVars = Partial<Record<Placeholder, string>>;

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { SmsSendError } from '#runtime/errors.ts';
+import { SmsSendError } from '#core/errors.ts';
 import type { OutboundSms, SmsSender } from './sms-sender.ts';
 
 export interface SnsSmsSettings {

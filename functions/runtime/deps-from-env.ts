@@ -8,8 +8,8 @@ import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publ
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
 import type { Deps } from '#services/deps.ts';
-import { createDocClient } from '#store/client.ts';
 import { clock } from './clock.ts';
+import { docClientFromEnv } from './dynamodb.ts';
 import { type Env, parseEnv } from './env.ts';
 import { logger, tracer } from './powertools.ts';
 
@@ -31,16 +31,7 @@ function local(name: string): LocalAdapters {
 }
 
 export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
-  const db = createDocClient(
-    env.DYNAMODB_ENDPOINT
-      ? {
-          endpoint: env.DYNAMODB_ENDPOINT,
-          region: process.env.AWS_REGION ?? 'eu-west-2',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {},
-  );
-  tracer.captureAWSv3Client(db);
+  const db = docClientFromEnv(env);
   const sms: SmsSender =
     env.SMS_ADAPTER === 'sns'
       ? new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender)

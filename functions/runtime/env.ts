@@ -3,7 +3,7 @@
  * init, not a request halfway through.
  */
 import { z } from 'zod';
-import { parseTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
+import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
 
 const envSchema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the Attend table'),

@@ -12,8 +12,8 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   ValidationError,
-} from './errors.ts';
-import type { Log } from './powertools.ts';
+} from '#core/errors.ts';
+import type { Log } from '#services/deps.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -12,6 +12,3 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'attend',
 });
 export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'attend' });
-
-/** The slice of a logger the services use, so tests and the local runtime can pass their own. */
-export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;

@@ -8,22 +8,23 @@
  * its next "check" is due (quiet hours ending, or the current wave's holds lapsing). Offers sit there too,
  * first while their text is unsent and then until their hold ends.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { newBooking, pickRef } from '#core/booking.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
-import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
+import { appointmentBooked, appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { holdExpiresAt, holdMinutes, offerWindowOpen } from '#core/offer-hold.ts';
 import { nextAllowedAfter } from '#core/quiet-hours.ts';
-import { planReminders } from '#core/reminder-plan.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
-import { bookingItem, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
+import { bookingItem, cancelItems, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { cancellationReasons, isConditionFailure } from '#store/client.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
-import { keys } from '#store/keys.ts';
+import { keys, offersByExpiry } from '#store/keys.ts';
 import { recordMessage } from '#store/messages.ts';
 import {
   claimOfferText,
@@ -31,7 +32,6 @@ import {
   createOffer,
   dueForExpiry,
   earliestExpiry,
-  offerKeys,
   offersBySlot,
   releaseOfferText,
   settleOffer,
@@ -40,8 +40,7 @@ import {
   toOffer,
 } from '#store/offers.ts';
 import { getSlot, toSlot } from '#store/slots.ts';
-import { DUE_SHARDS } from '#store/table.ts';
-import { getEntry, waitingByType, waitlistKeys } from '#store/waitlist.ts';
+import { getEntry, waitingByType } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
@@ -51,9 +50,6 @@ const WAVE_LEASE_MINUTES = 2;
 const MAX_TEXT_ATTEMPTS = 3;
 /** Candidate reads per wave are capped so a list of 100,000 never turns a wave into a scan. */
 const MAX_CANDIDATE_PAGES = 5;
-
-export const expiryShards = (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => `EXP#${i}`);
-const slotCheck = (slotId: string, at: string) => offerKeys.due(`slot:${slotId}`, at);
 
 const minutesAfter = (iso: string, minutes: number) =>
   new Date(new Date(iso).getTime() + minutes * 60_000).toISOString();
@@ -124,7 +120,9 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
           ':free': 'FREE',
           ':runId': runId,
           ...(offering ? { ':offering': 'OFFERING' } : {}),
-          ...(checkAt ? { ':shard': slotCheck(slot.id, checkAt).expiryShard, ':due': checkAt } : {}),
+          ...(checkAt
+            ? { ':shard': offersByExpiry.slotCheck(slot.id, checkAt).expiryShard, ':due': checkAt }
+            : {}),
         },
       }),
     );
@@ -218,7 +216,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   const expiresAt = holdExpiresAt(now, slot.startsAt, config.shortNotice);
   // Claim wave n+1; the slot's next check is when this wave's holds lapse.
   try {
-    const check = slotCheck(slot.id, expiresAt);
+    const check = offersByExpiry.slotCheck(slot.id, expiresAt);
     await store.db.send(
       new UpdateCommand({
         TableName: store.table,
@@ -318,20 +316,13 @@ async function liveRefs(deps: Deps, phone: string): Promise<string[]> {
   return (await liveBookingsByPhone(deps.store, phone)).map((b) => b.ref);
 }
 
-function pickRef(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const ref = String(randomInt(1000, 10_000));
-    if (!taken.has(ref)) return ref;
-  }
-}
-
 async function scheduleCheck(
   deps: Deps,
   slot: Slot,
   at: string,
   state: 'OFFERING' | 'WAITING_FOR_DAYTIME',
 ): Promise<void> {
-  const check = slotCheck(slot.id, at);
+  const check = offersByExpiry.slotCheck(slot.id, at);
   await deps.store.db.send(
     new UpdateCommand({
       TableName: deps.store.table,
@@ -447,16 +438,14 @@ export async function sendOfferText(
     deps.log.warn('offer text failed', { offerId: offer.id, error: (err as Error).name });
     return false;
   }
-  const message = {
-    ...outboundMessage(text, {
-      to: offer.phone,
-      at: deps.now().toISOString(),
-      providerMessageId,
-      clientId: offer.clientId,
-      offerId: offer.id,
-    }),
+  const message = outboundMessage(text, {
+    to: offer.phone,
+    at: deps.now().toISOString(),
+    providerMessageId,
+    clientId: offer.clientId,
+    offerId: offer.id,
     slotId: offer.slotId,
-  };
+  });
   try {
     await completeOfferText(deps.store, {
       offer,
@@ -506,14 +495,9 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   const swapFrom = entry.currentBookingId ? await getBooking(store, entry.currentBookingId) : undefined;
   const swap = swapFrom?.status === 'BOOKED' && swapFrom.startsAt > slot.startsAt ? swapFrom : undefined;
 
-  const plan = planReminders({
-    startsAt: slot.startsAt,
-    bookedAt: nowIso,
-    tiers: type?.tiers ?? [],
-    quietHours: config.quietHours,
-    timeZone: config.timeZone,
-    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-  });
+  const plan = planReminders(
+    reminderPlanInput(config, { startsAt: slot.startsAt, bookedAt: nowIso, tiers: type?.tiers ?? [] }),
+  );
   const tiers: Record<string, TierState> = {};
   for (const t of plan.planned) {
     // The "you're booked" answer to their YES is the confirmation.
@@ -523,25 +507,16 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
         : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
   }
   const live = await liveBookingsByPhone(store, client.phone);
-  const booking: Booking = {
-    id: randomUUID(),
-    ref: offer.ref,
-    slotId: slot.id,
-    clientId: client.id,
-    clinicId: slot.clinicId,
-    type: slot.type,
-    startsAt: slot.startsAt,
-    durationMinutes: slot.durationMinutes,
-    localDay: slot.localDay,
-    phone: client.phone,
-    status: 'BOOKED',
+  const booking = newBooking({
+    slot,
+    client,
     source: 'offer',
-    bookedAt: nowIso,
-    bookedBy: `offer:${offer.id}`,
+    by: `offer:${offer.id}`,
+    now: nowIso,
+    // The family keeps the reference the offer text gave them, unless a live booking of theirs has it.
+    ref: live.some((b) => b.ref === offer.ref) ? pickRef(new Set(live.map((b) => b.ref))) : offer.ref,
     tiers,
-    updatedAt: nowIso,
-  };
-  if (live.some((b) => b.ref === booking.ref)) booking.ref = pickRef(new Set(live.map((b) => b.ref)));
+  });
 
   const items: TransactItem[] = [
     settleOfferItem(store, offer, 'ACCEPTED', nowIso, { expression: 'expiresAt > :now', values: {} }),
@@ -574,7 +549,7 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
     {
       Update: {
         TableName: store.table,
-        Key: waitlistKeys.entry(entry.id),
+        Key: keys.waitlistEntry(entry.id),
         UpdateExpression: 'SET #status = :booked, updatedAt = :now REMOVE waitlistPk, waitlistScore',
         ConditionExpression: '#status = :offered',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -585,43 +560,14 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   if (swap) {
     const noticeMinutes = Math.floor((new Date(swap.startsAt).getTime() - now.getTime()) / 60_000);
     items.push(
-      {
-        Update: {
-          TableName: store.table,
-          Key: keys.booking(swap.id),
-          UpdateExpression:
-            'SET #status = :cancelled, cancelledAt = :now, cancelledBy = :by, cancelReason = :reason, cancelNoticeMinutes = :notice, lateCancellation = :late, updatedAt = :now REMOVE dueShard, nextDueAt, phonePk, phoneSk',
-          ConditionExpression: '#status = :bookedStatus',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':cancelled': 'CANCELLED',
-            ':bookedStatus': 'BOOKED',
-            ':now': nowIso,
-            ':by': `swap:${offer.id}`,
-            ':reason': 'Family took an earlier short-notice slot',
-            ':notice': noticeMinutes,
-            ':late': false,
-          },
-        },
-      },
-      {
-        Update: {
-          TableName: store.table,
-          Key: keys.slot(swap.slotId),
-          UpdateExpression:
-            'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :swapClient, updatedAt = :now REMOVE bookingId',
-          ConditionExpression: '#status = :bookedStatus AND bookingId = :swapId',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':free': 'FREE',
-            ':bookedStatus': 'BOOKED',
-            ':now': nowIso,
-            ':by': `swap:${offer.id}`,
-            ':swapId': swap.id,
-            ':swapClient': swap.clientId,
-          },
-        },
-      },
+      ...cancelItems(store, {
+        booking: swap,
+        by: `swap:${offer.id}`,
+        reason: 'Family took an earlier short-notice slot',
+        now: nowIso,
+        noticeMinutes,
+        late: false,
+      }),
     );
   }
   try {
@@ -654,16 +600,7 @@ export async function acceptOffer(deps: Deps, offer: Offer, attempt = 0): Promis
   }
 
   const events: DomainEvent[] = [
-    domainEvent('AppointmentBooked', {
-      bookingId: booking.id,
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      appointmentType: slot.type,
-      startsAt: slot.startsAt,
-      source: 'offer',
-      bookedAt: nowIso,
-    }),
+    appointmentBooked(booking),
     domainEvent('SlotFilled', {
       slotId: slot.id,
       bookingId: booking.id,
@@ -755,7 +692,7 @@ export async function runOfferSweep(deps: Deps): Promise<OfferSweepReport> {
   const report: OfferSweepReport = { textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 };
   const now = deps.now().toISOString();
   const slotsToCheck = new Set<string>();
-  for (const shard of expiryShards()) {
+  for (const shard of offersByExpiry.allShards()) {
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await dueForExpiry(deps.store, shard, now, cursor);
@@ -822,5 +759,5 @@ async function clearSlotCheck(deps: Deps, slot: Slot): Promise<void> {
 
 /** For the local scheduler: when the offer sweep next has work. */
 export async function nextOfferWork(deps: Deps): Promise<string | undefined> {
-  return earliestExpiry(deps.store, expiryShards());
+  return earliestExpiry(deps.store, offersByExpiry.allShards());
 }

@@ -1,10 +1,10 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { appointmentCancelled, domainEvent } from '#core/events.ts';
+import { newBooking, pickRef } from '#core/booking.ts';
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
+import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
-import { planReminders } from '#core/reminder-plan.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#runtime/errors.ts';
+import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -13,14 +13,6 @@ import { getSlot } from '#store/slots.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
 import { bookingText, sendAndRecord } from './texts.ts';
-
-/** A reference not used by the phone's other live bookings, so "CANCEL 4821" is never ambiguous. */
-function pickRef(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const ref = String(randomInt(1000, 10_000));
-    if (!taken.has(ref)) return ref;
-  }
-}
 
 export interface BookInput {
   slotId: string;
@@ -60,15 +52,7 @@ export function reminderTiers(
   deps: Pick<Deps, 'config'>,
   input: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
 ): Record<string, TierState> {
-  const { config } = deps;
-  const plan = planReminders({
-    startsAt: input.startsAt,
-    bookedAt: input.bookedAt,
-    tiers: input.tiers,
-    quietHours: config.quietHours,
-    timeZone: config.timeZone,
-    sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-  });
+  const plan = planReminders(reminderPlanInput(deps.config, input));
   const tiers: Record<string, TierState> = {};
   for (const t of plan.planned)
     tiers[t.id] = { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
@@ -98,29 +82,14 @@ function draftBooking(
     horizonOverridden: boolean;
   },
 ): Booking {
-  const { slot, client, now } = input;
+  const { slot, now } = input;
   const type = deps.config.appointmentTypes[slot.type];
   if (!type)
     throw new ValidationError(`Slot ${slot.id} has an appointment type this trust does not configure`);
-  return {
-    id: randomUUID(),
-    ref: input.ref,
-    slotId: slot.id,
-    clientId: client.id,
-    clinicId: slot.clinicId,
-    type: slot.type,
-    startsAt: slot.startsAt,
-    durationMinutes: slot.durationMinutes,
-    localDay: slot.localDay,
-    phone: client.phone,
-    status: 'BOOKED',
-    source: input.source,
-    bookedAt: now,
-    bookedBy: input.by,
+  return newBooking({
+    ...input,
     tiers: reminderTiers(deps, { startsAt: slot.startsAt, bookedAt: now, tiers: type.tiers }),
-    ...(input.horizonOverridden ? { horizonOverridden: true } : {}),
-    updatedAt: now,
-  };
+  });
 }
 
 function refuseStarted(slot: Slot, now: string): void {
@@ -143,18 +112,6 @@ async function confirm(deps: Deps, booking: Booking, client: Client): Promise<vo
     });
   }
 }
-
-const bookedEvent = (booking: Booking) =>
-  domainEvent('AppointmentBooked', {
-    bookingId: booking.id,
-    slotId: booking.slotId,
-    clientId: booking.clientId,
-    clinicId: booking.clinicId,
-    appointmentType: booking.type,
-    startsAt: booking.startsAt,
-    source: booking.source,
-    bookedAt: booking.bookedAt,
-  });
 
 /**
  * Books a client into a free slot: computes the reminder plan (confirmation first), writes slot and
@@ -190,7 +147,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
     horizonOverridden,
   });
   await createBooking(store, booking);
-  await deps.events.publish([bookedEvent(booking)]);
+  await deps.events.publish([appointmentBooked(booking)]);
   await confirm(deps, booking, client);
   return (await getBooking(store, booking.id)) ?? booking;
 }
@@ -284,7 +241,7 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
   }
   await deps.events.publish([
     appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
-    bookedEvent(moved),
+    appointmentBooked(moved),
   ]);
   await confirm(deps, moved, client);
   const [from, to] = await Promise.all([getBooking(store, booking.id), getBooking(store, moved.id)]);
@@ -349,17 +306,11 @@ export async function cancelByStaff(
     booking,
   );
   await deps.events.publish([
-    domainEvent('AppointmentCancelled', {
-      bookingId: booking.id,
-      slotId: booking.slotId,
-      clientId: booking.clientId,
-      clinicId: booking.clinicId,
-      appointmentType: booking.type,
-      startsAt: booking.startsAt,
-      cancelledBy: 'staff',
+    appointmentCancelled(booking, {
+      by: 'staff',
       noticeMinutes: notice.minutes,
       late: notice.late,
-      cancelledAt: now.toISOString(),
+      at: now.toISOString(),
     }),
   ]);
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };

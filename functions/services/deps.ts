@@ -1,8 +1,11 @@
-import type { TrustConfig } from '#lib/trust-config.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { EventPublisher } from '#messaging/event-publisher.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
-import type { Log } from '#runtime/powertools.ts';
 import type { StoreContext } from '#store/context.ts';
+
+/** The slice of a logger the services use, so tests and the local runtime can pass their own. */
+export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Everything the application services need, built once per cold start (or per test). */
 export interface Deps {

@@ -3,9 +3,9 @@
  * anonymised counts stay so the trust's metrics are still right.
  */
 
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { appointmentCancelled } from '#core/events.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking } from '#store/bookings.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { clientsByPhone, getClient } from '#store/clients.ts';
@@ -24,7 +24,7 @@ import {
   stripFollowUp,
 } from '#store/erasure.ts';
 import { keys } from '#store/keys.ts';
-import { entryIdFor, waitlistKeys } from '#store/waitlist.ts';
+import { entryIdFor } from '#store/waitlist.ts';
 import { cancellationNotice } from './bookings.ts';
 import type { Deps } from './deps.ts';
 
@@ -117,7 +117,7 @@ export async function eraseClient(
 
   // 2. Waitlist entries have ids derived from the client and type: gone before anything is looked up.
   const entryKeys = Object.keys(deps.config.appointmentTypes).map((type) =>
-    waitlistKeys.entry(entryIdFor(input.clientId, type)),
+    keys.waitlistEntry(entryIdFor(input.clientId, type)),
   );
   const removed: Partial<ErasureRemoved> = {
     waitlistEntriesDeleted: await deleteIfPresent(store, entryKeys),

@@ -8,8 +8,13 @@
  * cancellations (which free slots), then bookings (which may take a slot just freed), and last any slot
  * change that had to wait for its booking to be cancelled.
  */
-import { randomInt, randomUUID } from 'node:crypto';
-import { appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
+import { randomInt } from 'node:crypto';
+import { newBooking, pickRef } from '#core/booking.ts';
+import { newClient } from '#core/client.ts';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
+import { appointmentBooked, appointmentCancelled, type DomainEvent } from '#core/events.ts';
 import {
   type AppointmentInput,
   type EntryOrigin,
@@ -27,9 +32,8 @@ import {
 import { importedTiers } from '#core/import-reminders.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
+import { reminderPlanInput } from '#core/reminder-plan.ts';
+import { newSlot } from '#core/slot.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { createClinic, listClinics } from '#store/clinics.ts';
@@ -483,28 +487,26 @@ class ImportRun {
     const result = await this.retrying('Patient', u.key, async (ref) => {
       const f = u.input.fields;
       if (!ref) {
-        const client: Client = {
-          id: randomUUID(),
-          firstName: f.firstName,
-          familyName: f.familyName ?? '',
-          phone: f.phone,
-          language: f.language ?? config.defaultLanguage,
-          dateOfBirth: f.dateOfBirth ?? undefined,
-          dueDate: f.dueDate ?? undefined,
-          namedHealthVisitor: f.namedHealthVisitor ?? undefined,
-          flags: {
-            imdDecile: f.imdDecile ?? undefined,
-            needsCarer: f.needsCarer ?? false,
-            parentalMentalHealth: f.parentalMentalHealth ?? false,
-            vulnerable: f.vulnerable ?? false,
-            doNotText: f.doNotText ?? false,
+        const client = newClient(
+          {
+            firstName: f.firstName,
+            familyName: f.familyName ?? '',
+            phone: f.phone,
+            language: f.language ?? undefined,
+            dateOfBirth: f.dateOfBirth ?? undefined,
+            dueDate: f.dueDate ?? undefined,
+            namedHealthVisitor: f.namedHealthVisitor ?? undefined,
+            flags: {
+              imdDecile: f.imdDecile ?? undefined,
+              needsCarer: f.needsCarer ?? false,
+              parentalMentalHealth: f.parentalMentalHealth ?? false,
+              vulnerable: f.vulnerable ?? false,
+              doNotText: f.doNotText ?? false,
+            },
+            sourceRecord: u.key,
           },
-          optedOut: false,
-          sourceRecord: u.key,
-          history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
-          createdAt: this.now,
-          updatedAt: this.now,
-        };
+          { now: this.now, defaultLanguage: config.defaultLanguage },
+        );
         if (!this.options.dryRun) {
           const ref = this.newRef('Patient', u.key, client.id, u.hash);
           await this.writes.write(importedClientItems(store, client, ref), () =>
@@ -560,18 +562,16 @@ class ImportRun {
   }
 
   private makeSlot(fields: SlotFields, status: Slot['status'], source?: SourceKey): Slot {
-    return {
-      id: randomUUID(),
+    return newSlot({
       clinicId: fields.clinicId,
       type: fields.type,
       startsAt: fields.startsAt,
       durationMinutes: fields.durationMinutes,
-      localDay: localDay(fields.startsAt, this.deps.config.timeZone),
+      timeZone: this.deps.config.timeZone,
+      now: this.now,
       status,
       sourceRecord: source,
-      createdAt: this.now,
-      updatedAt: this.now,
-    };
+    });
   }
 
   /** Undefined when the slot is held by a booking and `final` is false: it is tried again at the end. */
@@ -781,18 +781,7 @@ class ImportRun {
         this.slotOutcomes.set(k, outcome('created', { id: slot.id }));
       }
     }
-    this.events.push(
-      domainEvent('AppointmentBooked', {
-        bookingId: booking.id,
-        slotId: booking.slotId,
-        clientId: booking.clientId,
-        clinicId: booking.clinicId,
-        appointmentType: booking.type,
-        startsAt: booking.startsAt,
-        source: 'import',
-        bookedAt: booking.bookedAt,
-      }),
-    );
+    this.events.push(appointmentBooked(booking));
     this.made(booking.id);
     if (target.kind === 'new') this.made(slot.id);
     return outcome(current ? 'changed' : 'created', {
@@ -919,18 +908,9 @@ class ImportRun {
     const k = `${typeId}|${startsAt}`;
     let planned = this.plans.get(k);
     if (!planned) {
-      const { config } = this.deps;
-      planned = importedTiers(
-        {
-          startsAt,
-          bookedAt: this.now,
-          tiers,
-          quietHours: config.quietHours,
-          timeZone: config.timeZone,
-          sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
-        },
-        { confirm: this.options.confirm },
-      );
+      planned = importedTiers(reminderPlanInput(this.deps.config, { startsAt, bookedAt: this.now, tiers }), {
+        confirm: this.options.confirm,
+      });
       this.plans.set(k, planned);
     }
     return structuredClone(planned);
@@ -941,30 +921,19 @@ class ImportRun {
     const type = config.appointmentTypes[slot.type];
     if (!type) throw new Error(`Slot ${slot.id} has an appointment type this trust does not configure`);
     const taken = await this.refsInUse(client.phone);
-    let ref: string;
-    do ref = String(randomInt(1000, 10_000));
-    while (taken.has(ref));
+    const ref = pickRef(taken);
     // Taken at once, so two bookings made for one phone in this import never share a reference.
     taken.add(ref);
-    return {
-      id: randomUUID(),
-      ref,
-      slotId: slot.id,
-      clientId: client.id,
-      clinicId: slot.clinicId,
-      type: slot.type,
-      startsAt: slot.startsAt,
-      durationMinutes: slot.durationMinutes,
-      localDay: slot.localDay,
-      phone: client.phone,
-      status: 'BOOKED',
+    return newBooking({
+      slot,
+      client,
       source: 'import',
-      bookedAt: this.now,
-      bookedBy: this.options.by,
+      by: this.options.by,
+      now: this.now,
+      ref,
       tiers: this.tiersFor(slot.type, slot.startsAt, type.tiers),
       sourceRecord: key,
-      updatedAt: this.now,
-    };
+    });
   }
 
   /** Cancels a booking and frees its slot (the short-notice list may then offer it). No text is sent. */

@@ -2,6 +2,7 @@
  * Metrics: counting changes as they happen (from the table stream) and reporting the counters.
  */
 
+import { ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import {
   bookingFacts,
@@ -15,7 +16,6 @@ import {
   messageFacts,
   slotFacts,
 } from '#core/metrics.ts';
-import { ValidationError } from '#runtime/errors.ts';
 import { getClient } from '#store/clients.ts';
 import { applyIncrements, metricsCells } from '#store/metrics.ts';
 import type { Deps } from './deps.ts';

@@ -2,10 +2,11 @@
  * Outcomes (ATTENDED, DNA, WNB) and the Was-Not-Brought follow-ups they can open. A follow-up is for
  * the child's named health visitor to act on; nothing here discharges a child or closes a follow-up.
  */
+
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, BookingOutcome, Client } from '#core/model.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getTombstone } from '#store/erasure.ts';

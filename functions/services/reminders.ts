@@ -1,6 +1,11 @@
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
+import { isConditionFailure } from '#store/client.ts';
+import { getClients } from '#store/clients.ts';
+import { getClinic } from '#store/clinics.ts';
+import { dueReminders } from '#store/keys.ts';
+import { recordMessage } from '#store/messages.ts';
 import {
   claimTier,
   clearDue,
@@ -9,12 +14,7 @@ import {
   earliestDue,
   releaseTier,
   skipTiers,
-} from '#store/bookings.ts';
-import { isConditionFailure } from '#store/client.ts';
-import { getClients } from '#store/clients.ts';
-import { getClinic } from '#store/clinics.ts';
-import { dueReminders } from '#store/keys.ts';
-import { recordMessage } from '#store/messages.ts';
+} from '#store/reminder-tiers.ts';
 import type { Deps } from './deps.ts';
 import { bookingText, outboundMessage } from './texts.ts';
 

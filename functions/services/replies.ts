@@ -4,14 +4,14 @@
  * goes to the staff inbox, so nothing a family sends is lost.
  */
 import { createHash } from 'node:crypto';
+import type { TemplateKey } from '#core/config/templates.ts';
+import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import type { Offer } from '#core/waitlist.ts';
-import type { TemplateKey } from '#lib/trust-config.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { clientsByPhone, setOptOut } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -144,11 +144,17 @@ async function reply(
   }
 }
 
-async function toInbox(
+/** Puts the reply in the staff inbox, once per inbound message (its id derives from the provider's). */
+async function addReplyToInbox(
   ctx: ReplyContext,
-  reason: InboxItem['reason'],
-  extra: { bookings?: Booking[]; answer?: RenderedText } = {},
-): Promise<ReplyResult> {
+  input: {
+    reason: InboxItem['reason'];
+    intent: string;
+    bookings: readonly Booking[];
+    /** The phone's clients unless given (a reply about one booking names its child only). */
+    clientIds?: readonly string[];
+  },
+): Promise<void> {
   await addInboxItem(
     ctx.deps.store,
     {
@@ -157,13 +163,21 @@ async function toInbox(
       phone: ctx.sms.from,
       body: ctx.sms.body,
       receivedAt: ctx.inbound.at,
-      reason,
-      intent: ctx.intent,
-      clientIds: ctx.clients.map((c) => c.id),
-      bookingIds: (extra.bookings ?? []).map((b) => b.id),
+      reason: input.reason,
+      intent: input.intent,
+      clientIds: [...(input.clientIds ?? ctx.clients.map((c) => c.id))],
+      bookingIds: input.bookings.map((b) => b.id),
     },
     ctx.deps.config.messages.retentionDays,
   );
+}
+
+async function toInbox(
+  ctx: ReplyContext,
+  reason: InboxItem['reason'],
+  extra: { bookings?: Booking[]; answer?: RenderedText } = {},
+): Promise<ReplyResult> {
+  await addReplyToInbox(ctx, { reason, intent: ctx.intent, bookings: extra.bookings ?? [] });
   const answer =
     extra.answer ?? plainText(ctx, reason === 'unmatched-number' ? 'nothingToAct' : 'notUnderstood');
   const replied = await reply(ctx, answer);
@@ -319,21 +333,12 @@ async function cancelOrRebook(
   if (intent === 'REBOOK') {
     // Back on the short-notice list for the same contact; staff also see the request in the inbox.
     if (client) await addRebookRequest(deps, { client, type: booking.type, clinicId: booking.clinicId });
-    await addInboxItem(
-      deps.store,
-      {
-        id: derivedId('inbox', ctx.sms.inboundMessageId),
-        messageId: ctx.inbound.id,
-        phone: ctx.sms.from,
-        body: ctx.sms.body,
-        receivedAt: ctx.inbound.at,
-        reason: 'rebook-request',
-        intent,
-        clientIds: [booking.clientId],
-        bookingIds: [booking.id],
-      },
-      deps.config.messages.retentionDays,
-    );
+    await addReplyToInbox(ctx, {
+      reason: 'rebook-request',
+      intent,
+      bookings: [booking],
+      clientIds: [booking.clientId],
+    });
     const replied = await reply(ctx, bookingText(deps, 'rebookRequested', about), { bookingId: booking.id });
     return { outcome: 'rebook-requested', intent, bookingId: booking.id, replied };
   }
@@ -352,21 +357,7 @@ async function cancelOrRebook(
 }
 
 async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
-  await addInboxItem(
-    ctx.deps.store,
-    {
-      id: derivedId('inbox', ctx.sms.inboundMessageId),
-      messageId: ctx.inbound.id,
-      phone: ctx.sms.from,
-      body: ctx.sms.body,
-      receivedAt: ctx.inbound.at,
-      reason: 'rebook-request',
-      intent: 'REBOOK',
-      clientIds: ctx.clients.map((c) => c.id),
-      bookingIds: [],
-    },
-    ctx.deps.config.messages.retentionDays,
-  );
+  await addReplyToInbox(ctx, { reason: 'rebook-request', intent: 'REBOOK', bookings: [] });
   const client = ctx.clients[0]!;
   const text = renderText(ctx.deps.config, {
     key: 'rebookRequested',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { TemplateKey } from '#core/config/templates.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
-import type { TemplateKey } from '#lib/trust-config.ts';
 import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
 
@@ -61,6 +61,7 @@ export function bookingText(
   return { key, body: text.body, segments: text.segments, encoding: text.encoding };
 }
 
+/** The one builder of an outbound Message: what was sent, to whom, about what. */
 export function outboundMessage(
   text: RenderedText,
   input: {
@@ -70,10 +71,14 @@ export function outboundMessage(
     bookingId?: string;
     clientId?: string;
     offerId?: string;
+    /** With offerId: offers are stored under their slot. */
+    slotId?: string;
+    /** A fresh random id unless given (the demo seed uses stable ids). */
+    id?: string;
   },
 ): Message {
   return {
-    id: randomUUID(),
+    id: input.id ?? randomUUID(),
     direction: 'OUT',
     phone: input.to,
     body: text.body,
@@ -85,6 +90,7 @@ export function outboundMessage(
     bookingId: input.bookingId,
     clientId: input.clientId,
     offerId: input.offerId,
+    ...(input.slotId ? { slotId: input.slotId } : {}),
   };
 }
 
@@ -95,11 +101,7 @@ export async function sendAndRecord(
   input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
 ): Promise<Message> {
   const { providerMessageId } = await deps.sms.send({ to: input.to, body: text.body });
-  const { slotId, ...rest } = input;
-  const message = {
-    ...outboundMessage(text, { ...rest, at: deps.now().toISOString(), providerMessageId }),
-    ...(slotId ? { slotId } : {}),
-  };
+  const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;
 }

@@ -1,7 +1,7 @@
 import { scoreEntry } from '#core/eligibility.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import type { Client } from '#core/model.ts';
 import type { AvailabilityWindow, WaitlistEntry } from '#core/waitlist.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { getClient } from '#store/clients.ts';
 import { entryIdFor, putEntry } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';

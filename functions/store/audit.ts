@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { id, isoInstant } from '#core/model.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
-import { withoutStorageAttributes } from './keys.ts';
+import { keys, withoutStorageAttributes } from './keys.ts';
 
 /** One staff change: who, what, which record, when. Field names only, never values (they hold personal data). */
 export const auditEntrySchema = z.object({
@@ -17,17 +17,11 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-/** One partition per UTC day: the audit trail is read by time. */
-const auditKey = (entry: Pick<AuditEntry, 'at' | 'id'>) => ({
-  pk: `AUDIT#${entry.at.slice(0, 10)}`,
-  sk: `${entry.at}#${entry.id}`,
-});
-
 export async function recordAudit(ctx: StoreContext, entry: AuditEntry): Promise<void> {
   await ctx.db.send(
     new PutCommand({
       TableName: ctx.table,
-      Item: { ...auditKey(entry), entity: 'Audit', ...entry },
+      Item: { ...keys.audit(entry.at, entry.id), entity: 'Audit', ...entry },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -43,7 +37,7 @@ export async function auditByDay(
     new QueryCommand({
       TableName: ctx.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `AUDIT#${day}` },
+      ExpressionAttributeValues: { ':pk': keys.auditPartition(day) },
       ScanIndexForward: false,
       Limit: page.limit ?? 100,
       ExclusiveStartKey: decodeCursor(page.cursor),

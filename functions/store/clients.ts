@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#core/errors.ts';
 import { type Client, clientSchema } from '#core/model.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
@@ -8,17 +8,21 @@ import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
 const toClient = (item: Record<string, unknown>): Client =>
   clientSchema.parse(withoutStorageAttributes(item));
 
+export function clientItem(client: Client): Record<string, unknown> {
+  return {
+    ...keys.client(client.id),
+    ...byPhone.client(client.phone, client.id),
+    entity: 'Client',
+    ...client,
+  };
+}
+
 export async function createClient(ctx: StoreContext, client: Client): Promise<Client> {
   try {
     await ctx.db.send(
       new PutCommand({
         TableName: ctx.table,
-        Item: {
-          ...keys.client(client.id),
-          ...byPhone.client(client.phone, client.id),
-          entity: 'Client',
-          ...client,
-        },
+        Item: clientItem(client),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#core/errors.ts';
 import { type Clinic, clinicSchema } from '#core/model.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
@@ -8,12 +8,16 @@ import { keys, withoutStorageAttributes } from './keys.ts';
 const toClinic = (item: Record<string, unknown>): Clinic =>
   clinicSchema.parse(withoutStorageAttributes(item));
 
+export function clinicItem(clinic: Clinic): Record<string, unknown> {
+  return { ...keys.clinic(clinic.id), entity: 'Clinic', ...clinic };
+}
+
 export async function createClinic(ctx: StoreContext, clinic: Clinic): Promise<Clinic> {
   try {
     await ctx.db.send(
       new PutCommand({
         TableName: ctx.table,
-        Item: { ...keys.clinic(clinic.id), entity: 'Clinic', ...clinic },
+        Item: clinicItem(clinic),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

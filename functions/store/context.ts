@@ -1,4 +1,4 @@
-import { ValidationError } from '#runtime/errors.ts';
+import { ValidationError } from '#core/errors.ts';
 import type { DocClient } from './client.ts';
 
 /** What every repository function needs: the document client and the table name. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { id, isoInstant } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { keys, openByKind, withoutStorageAttributes } from './keys.ts';

@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
-import { openByKind, withoutStorageAttributes } from './keys.ts';
+import { keys, openByKind, withoutStorageAttributes } from './keys.ts';
 import { expiryEpoch } from './messages.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -34,7 +34,6 @@ export const inboxItemSchema = z.object({
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
-const inboxKey = (itemId: string) => ({ pk: `INBOX#${itemId}`, sk: 'INBOX' });
 const toItem = (item: Record<string, unknown>): InboxItem =>
   inboxItemSchema.parse(withoutStorageAttributes(item));
 
@@ -45,7 +44,7 @@ export async function addInboxItem(ctx: StoreContext, item: InboxItem, retention
       new PutCommand({
         TableName: ctx.table,
         Item: {
-          ...inboxKey(item.id),
+          ...keys.inboxItem(item.id),
           ...openByKind.inbox(item.receivedAt, item.id),
           entity: 'InboxItem',
           ...item,
@@ -80,7 +79,7 @@ export async function openInbox(
 
 export async function getInboxItem(ctx: StoreContext, itemId: string): Promise<InboxItem | undefined> {
   const { Item } = await ctx.db.send(
-    new GetCommand({ TableName: ctx.table, Key: inboxKey(itemId), ConsistentRead: true }),
+    new GetCommand({ TableName: ctx.table, Key: keys.inboxItem(itemId), ConsistentRead: true }),
   );
   return Item ? toItem(Item) : undefined;
 }
@@ -94,7 +93,7 @@ export async function markInboxHandled(
     const out = await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
-        Key: inboxKey(input.id),
+        Key: keys.inboxItem(input.id),
         UpdateExpression: 'SET handledAt = :at, handledBy = :by, note = :note REMOVE openPk, openSk',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(handledAt)',
         ExpressionAttributeValues: { ':at': input.at, ':by': input.by, ':note': input.note ?? '' },

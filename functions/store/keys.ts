@@ -6,6 +6,15 @@ import { DUE_SHARDS } from './table.ts';
 
 export type Entity = 'Clinic' | 'Client' | 'Slot' | 'Booking' | 'Message' | 'InboxItem';
 
+const slotPk = (id: string) => `SLOT#${id}`;
+const auditPk = (day: string) => `AUDIT#${day}`;
+
+/** A slot's item collection (`pk SLOT#<id>`): the slot itself (`sk SLOT`) and its offers (`sk OFFER#<id>`). */
+export const slotCollection = {
+  partition: slotPk,
+  prefix: { offer: 'OFFER#' },
+} as const;
+
 export const keys = {
   /** All clinics share one partition: a trust has tens of them, and staff list them all. */
   clinic: (id: string) => ({ pk: 'CLINICS', sk: `CLINIC#${id}` }),
@@ -14,7 +23,7 @@ export const keys = {
   /** What is left of an erased client, beside where the client item was (which is deleted). */
   clientTombstone: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'ERASED' }),
   followUp: (id: string) => ({ pk: `FOLLOWUP#${id}`, sk: 'FOLLOWUP' }),
-  slot: (id: string) => ({ pk: `SLOT#${id}`, sk: 'SLOT' }),
+  slot: (id: string) => ({ pk: slotPk(id), sk: 'SLOT' }),
   booking: (id: string) => ({ pk: `BOOKING#${id}`, sk: 'BOOKING' }),
   message: (id: string) => ({ pk: `MESSAGE#${id}`, sk: 'MESSAGE' }),
   /**
@@ -27,39 +36,71 @@ export const keys = {
   }),
   /** Pointer from a provider's message id to our message, for "what does this reply answer". */
   providerMessage: (providerMessageId: string) => ({ pk: `PROVIDERMSG#${providerMessageId}`, sk: 'MESSAGE' }),
+  /** Offers live in their slot's item collection (see slotCollection), so "offers by slot" needs no index. */
+  offer: (slotId: string, offerId: string) => ({
+    pk: slotPk(slotId),
+    sk: `${slotCollection.prefix.offer}${offerId}`,
+  }),
+  waitlistEntry: (id: string) => ({ pk: `WAITLIST#${id}`, sk: 'WAITLIST' }),
+  inboxItem: (id: string) => ({ pk: `INBOX#${id}`, sk: 'INBOX' }),
+  /** The audit trail has one partition per UTC day: it is read by time. */
+  audit: (at: string, id: string) => ({ pk: auditPk(at.slice(0, 10)), sk: `${at}#${id}` }),
+  auditPartition: auditPk,
+  /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
+  localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
 } as const;
 
 const phonePk = (phone: string) => `PHONE#${phone}`;
 
+const phonePrefix = {
+  client: 'CLIENT#',
+  liveBooking: 'BOOKING#',
+  message: 'MSG#',
+  liveOffer: 'OFFER#',
+} as const;
+
 /** byPhone index: one partition per phone number, item kinds told apart by the sort key prefix. */
 export const byPhone = {
   partition: phonePk,
-  client: (phone: string, clientId: string) => ({ phonePk: phonePk(phone), phoneSk: `CLIENT#${clientId}` }),
+  client: (phone: string, clientId: string) => ({
+    phonePk: phonePk(phone),
+    phoneSk: `${phonePrefix.client}${clientId}`,
+  }),
   liveBooking: (phone: string, startsAt: string, bookingId: string) => ({
     phonePk: phonePk(phone),
-    phoneSk: `BOOKING#${startsAt}#${bookingId}`,
+    phoneSk: `${phonePrefix.liveBooking}${startsAt}#${bookingId}`,
   }),
   message: (phone: string, at: string, messageId: string) => ({
     phonePk: phonePk(phone),
-    phoneSk: `MSG#${at}#${messageId}`,
+    phoneSk: `${phonePrefix.message}${at}#${messageId}`,
   }),
-  prefix: { client: 'CLIENT#', liveBooking: 'BOOKING#', message: 'MSG#', liveOffer: 'OFFER#' },
+  liveOffer: (phone: string, offeredAt: string, offerId: string) => ({
+    phonePk: phonePk(phone),
+    phoneSk: `${phonePrefix.liveOffer}${offeredAt}#${offerId}`,
+  }),
+  /** Sort-key bounds of a phone's messages, from `since` (or the oldest) to the newest. */
+  messageRange: (since?: string) => ({
+    from: `${phonePrefix.message}${since ?? ''}`,
+    to: `${phonePrefix.message}~`,
+  }),
+  prefix: phonePrefix,
 } as const;
 
 const clinicDayPk = (clinicId: string, localDay: string) => `CLINIC#${clinicId}#DAY#${localDay}`;
+const clinicDayPrefix = { slot: 'SLOT#', booking: 'BOOKING#' } as const;
 
 /** byClinicDay index: a clinic's slots and bookings on one local day, in start order. */
 export const byClinicDay = {
   partition: clinicDayPk,
   slot: (clinicId: string, localDay: string, startsAt: string, slotId: string) => ({
     clinicDayPk: clinicDayPk(clinicId, localDay),
-    clinicDaySk: `SLOT#${startsAt}#${slotId}`,
+    clinicDaySk: `${clinicDayPrefix.slot}${startsAt}#${slotId}`,
   }),
   booking: (clinicId: string, localDay: string, startsAt: string, bookingId: string) => ({
     clinicDayPk: clinicDayPk(clinicId, localDay),
-    clinicDaySk: `BOOKING#${startsAt}#${bookingId}`,
+    clinicDaySk: `${clinicDayPrefix.booking}${startsAt}#${bookingId}`,
   }),
-  prefix: { slot: 'SLOT#', booking: 'BOOKING#' },
+  prefix: clinicDayPrefix,
 } as const;
 
 /** A stable shard for an id, so one booking always lands in the same due-reminders partition. */
@@ -72,19 +113,59 @@ export function shardOf(id: string, shards = DUE_SHARDS): number {
   return (hash >>> 0) % shards;
 }
 
+const dueShardKey = (shard: number) => `DUE#${shard}`;
+
 export const dueReminders = {
-  shardKey: (shard: number) => `DUE#${shard}`,
-  entry: (bookingId: string, nextDueAt: string) => ({
-    dueShard: `DUE#${shardOf(bookingId)}`,
-    nextDueAt,
-  }),
-  allShards: () => Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`),
+  shardKey: dueShardKey,
+  entry: (bookingId: string, nextDueAt: string) => ({ dueShard: dueShardKey(shardOf(bookingId)), nextDueAt }),
+  allShards: () => Array.from({ length: DUE_SHARDS }, (_, i) => dueShardKey(i)),
 } as const;
 
+const expiryShardKey = (shard: number) => `EXP#${shard}`;
+
+/**
+ * offersByExpiry index: offers while their text is unsent and then until their hold ends, and slots
+ * whose short-notice run has a check due, sharded like dueReminders.
+ */
+export const offersByExpiry = {
+  entry: (id: string, at: string) => ({ expiryShard: expiryShardKey(shardOf(id)), expiryDueAt: at }),
+  /** A slot's next check shares the index with offers; its shard comes from `slot:<id>`. */
+  slotCheck: (slotId: string, at: string) => offersByExpiry.entry(`slot:${slotId}`, at),
+  allShards: () => Array.from({ length: DUE_SHARDS }, (_, i) => expiryShardKey(i)),
+} as const;
+
+/** waitlistByType index: only WAITING entries carry these, so it lists exactly who can be offered a slot. */
+export const waitlistByType = {
+  entry: (type: string, score: number) => ({ waitlistPk: `WAITLIST#${type}`, waitlistScore: score }),
+  partition: (type: string) => `WAITLIST#${type}`,
+} as const;
+
+const metricsMonthPk = (month: string) => `METRICS#${month}`;
+
+/**
+ * The metrics counters: one item per (local day, dimension) cell, partitioned by month
+ * (`METRICS#2026-11`, sort key `2026-11-16#CLINIC#riverside`), and one "applied" marker per change.
+ */
+export const metricsKeys = {
+  cell: (day: string, dimension: string) => ({
+    pk: metricsMonthPk(day.slice(0, 7)),
+    sk: `${day}#${dimension}`,
+  }),
+  month: metricsMonthPk,
+  /** Sort-key bounds of every cell of the days from `from` to `to` (inclusive), within one month. */
+  dayRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
+  applied: (eventId: string) => ({ pk: `METRICSAPPLIED#${eventId}`, sk: 'APPLIED' }),
+} as const;
+
+const openPartition = { inbox: 'OPEN#INBOX', followUp: 'OPEN#FOLLOWUP' } as const;
+
 export const openByKind = {
-  inbox: (receivedAt: string, id: string) => ({ openPk: 'OPEN#INBOX', openSk: `${receivedAt}#${id}` }),
-  followUp: (openedAt: string, id: string) => ({ openPk: 'OPEN#FOLLOWUP', openSk: `${openedAt}#${id}` }),
-  partition: { inbox: 'OPEN#INBOX', followUp: 'OPEN#FOLLOWUP' },
+  inbox: (receivedAt: string, id: string) => ({ openPk: openPartition.inbox, openSk: `${receivedAt}#${id}` }),
+  followUp: (openedAt: string, id: string) => ({
+    openPk: openPartition.followUp,
+    openSk: `${openedAt}#${id}`,
+  }),
+  partition: openPartition,
 } as const;
 
 /** Strips the key and index attributes from a stored item, leaving the domain record. */

@@ -76,7 +76,7 @@ export async function messagesByPhone(
   phone: string,
   page: { limit?: number; cursor?: string; since?: string } = {},
 ): Promise<Page<Message>> {
-  const since = page.since ? `${byPhone.prefix.message}${page.since}` : byPhone.prefix.message;
+  const range = byPhone.messageRange(page.since);
   const out = await ctx.db.send(
     new QueryCommand({
       TableName: ctx.table,
@@ -84,8 +84,8 @@ export async function messagesByPhone(
       KeyConditionExpression: 'phonePk = :pk AND phoneSk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': byPhone.partition(phone),
-        ':from': since,
-        ':to': `${byPhone.prefix.message}~`,
+        ':from': range.from,
+        ':to': range.to,
       },
       ScanIndexForward: false,
       Limit: page.limit ?? 50,
@@ -117,8 +117,8 @@ export async function countInboundSince(
         FilterExpression: 'direction = :in',
         ExpressionAttributeValues: {
           ':pk': byPhone.partition(phone),
-          ':from': `${byPhone.prefix.message}${since}`,
-          ':to': `${byPhone.prefix.message}~`,
+          ':from': byPhone.messageRange(since).from,
+          ':to': byPhone.messageRange(since).to,
           ':in': 'IN',
         },
         Select: 'COUNT',

@@ -14,16 +14,8 @@ import { z } from 'zod';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
+import { metricsKeys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
-
-const monthPk = (month: string) => `METRICS#${month}`;
-
-/** The metrics keys, built here only (keys.ts holds the keys of the domain records). */
-export const metricsKeys = {
-  cell: (day: string, dimension: string) => ({ pk: monthPk(day.slice(0, 7)), sk: `${day}#${dimension}` }),
-  month: monthPk,
-  applied: (eventId: string) => ({ pk: `METRICSAPPLIED#${eventId}`, sk: 'APPLIED' }),
-} as const;
 
 /** How long an applied marker is kept: the stream keeps records 24 hours; three days leaves a margin. */
 const MARKER_TTL_SECONDS = 3 * 86_400;
@@ -129,8 +121,8 @@ export async function metricsCells(ctx: StoreContext, from: string, to: string):
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': metricsKeys.month(month),
-            ':from': `${from}#`,
-            ':to': `${to}#~`,
+            ':from': metricsKeys.dayRange(from, to).from,
+            ':to': metricsKeys.dayRange(from, to).to,
           },
           ExclusiveStartKey: start,
         }),

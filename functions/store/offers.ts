@@ -8,22 +8,17 @@ import type { Message } from '#core/model.ts';
 import { type Offer, offerSchema, type WaitlistEntry } from '#core/waitlist.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
-import { byPhone, shardOf, withoutStorageAttributes } from './keys.ts';
+import {
+  byPhone,
+  keys,
+  offersByExpiry,
+  slotCollection,
+  waitlistByType,
+  withoutStorageAttributes,
+} from './keys.ts';
 import { messageItems } from './messages.ts';
-import { waitlistKeys } from './waitlist.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Offers live in their slot's item collection, so "every offer for this slot" is one Query. */
-export const offerKeys = {
-  offer: (slotId: string, offerId: string) => ({ pk: `SLOT#${slotId}`, sk: `OFFER#${offerId}` }),
-  liveByPhone: (phone: string, offeredAt: string, offerId: string) => ({
-    phonePk: byPhone.partition(phone),
-    phoneSk: `${byPhone.prefix.liveOffer}${offeredAt}#${offerId}`,
-  }),
-  /** In the offersByExpiry index while the offer needs attention at `at` (its text, then its hold). */
-  due: (id: string, at: string) => ({ expiryShard: `EXP#${shardOf(id)}`, expiryDueAt: at }),
-};
 
 export const toOffer = (item: Record<string, unknown>): Offer =>
   offerSchema.parse(withoutStorageAttributes(item));
@@ -32,9 +27,10 @@ export function offerItem(offer: Offer): Record<string, unknown> {
   const live = offer.status === 'PENDING';
   const dueAt = offer.textStatus === 'SENT' ? offer.expiresAt : offer.offeredAt;
   return {
-    ...offerKeys.offer(offer.slotId, offer.id),
-    ...(live ? offerKeys.liveByPhone(offer.phone, offer.offeredAt, offer.id) : {}),
-    ...(live ? offerKeys.due(offer.id, dueAt) : {}),
+    ...keys.offer(offer.slotId, offer.id),
+    ...(live ? byPhone.liveOffer(offer.phone, offer.offeredAt, offer.id) : {}),
+    // In the offersByExpiry index while the offer needs attention: its text, then its hold.
+    ...(live ? offersByExpiry.entry(offer.id, dueAt) : {}),
     entity: 'Offer',
     ...offer,
   };
@@ -60,7 +56,7 @@ export async function createOffer(ctx: StoreContext, offer: Offer, entry: Waitli
           {
             Update: {
               TableName: ctx.table,
-              Key: waitlistKeys.entry(entry.id),
+              Key: keys.waitlistEntry(entry.id),
               UpdateExpression: 'SET #status = :offered, updatedAt = :now REMOVE waitlistPk, waitlistScore',
               ConditionExpression: '#status = :waiting',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -90,7 +86,10 @@ export async function offersBySlot(ctx: StoreContext, slotId: string): Promise<O
       new QueryCommand({
         TableName: ctx.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `SLOT#${slotId}`, ':prefix': 'OFFER#' },
+        ExpressionAttributeValues: {
+          ':pk': slotCollection.partition(slotId),
+          ':prefix': slotCollection.prefix.offer,
+        },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
@@ -169,7 +168,7 @@ export async function claimOfferText(
     await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
-        Key: offerKeys.offer(offer.slotId, offer.id),
+        Key: keys.offer(offer.slotId, offer.id),
         UpdateExpression:
           'SET textStatus = :sending, textClaimedAt = :now, textAttempts = textAttempts + :one',
         ConditionExpression:
@@ -201,14 +200,14 @@ export async function completeOfferText(
   input: { offer: Offer; claimedAt: string; message: Message; retentionDays: number },
 ): Promise<void> {
   const { offer } = input;
-  const due = offerKeys.due(offer.id, offer.expiresAt);
+  const due = offersByExpiry.entry(offer.id, offer.expiresAt);
   await ctx.db.send(
     new TransactWriteCommand({
       TransactItems: [
         {
           Update: {
             TableName: ctx.table,
-            Key: offerKeys.offer(offer.slotId, offer.id),
+            Key: keys.offer(offer.slotId, offer.id),
             UpdateExpression:
               'SET textStatus = :sent, messageId = :mid, expiryDueAt = :due, expiryShard = :shard',
             ConditionExpression: 'textStatus = :sending AND textClaimedAt = :claimedAt',
@@ -239,7 +238,7 @@ export async function releaseOfferText(
     await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
-        Key: offerKeys.offer(input.offer.slotId, input.offer.id),
+        Key: keys.offer(input.offer.slotId, input.offer.id),
         UpdateExpression: input.giveUp
           ? 'SET textStatus = :failed, expiryDueAt = :expires'
           : 'SET textStatus = :textPending',
@@ -269,7 +268,7 @@ export function settleOfferItem(
   return {
     Update: {
       TableName: ctx.table,
-      Key: offerKeys.offer(offer.slotId, offer.id),
+      Key: keys.offer(offer.slotId, offer.id),
       UpdateExpression:
         'SET #status = :status, respondedAt = :now REMOVE phonePk, phoneSk, expiryShard, expiryDueAt',
       ConditionExpression: `#status = :pending${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
@@ -290,11 +289,11 @@ export function entryBackToWaitingItem(
   entry: Pick<WaitlistEntry, 'id' | 'type' | 'score'>,
   now: string,
 ): TransactItem {
-  const index = waitlistKeys.byType(entry.type, entry.score);
+  const index = waitlistByType.entry(entry.type, entry.score);
   return {
     Update: {
       TableName: ctx.table,
-      Key: waitlistKeys.entry(entry.id),
+      Key: keys.waitlistEntry(entry.id),
       UpdateExpression: 'SET #status = :waiting, updatedAt = :now, waitlistPk = :pk, waitlistScore = :score',
       ConditionExpression: '#status = :offered',
       ExpressionAttributeNames: { '#status': 'status' },

@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#core/errors.ts';
 import { type Slot, slotSchema } from '#core/model.ts';
-import { ConflictError } from '#runtime/errors.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import { isConditionFailure } from './client.ts';
 import type { Page, StoreContext } from './context.ts';

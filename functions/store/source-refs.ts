@@ -16,12 +16,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import { NotFoundError } from '#core/errors.ts';
 import type { SourceKey, SourceKind } from '#core/import-model.ts';
 import { type Booking, type Client, id, isoInstant, type Slot } from '#core/model.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
-import { NotFoundError } from '#runtime/errors.ts';
 import { bookingItem } from './bookings.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
+import { clientItem } from './clients.ts';
 import type { StoreContext } from './context.ts';
 import { byClinicDay, byPhone, keys, withoutStorageAttributes } from './keys.ts';
 import { slotItem } from './slots.ts';
@@ -154,12 +155,7 @@ export function importedClientItems(ctx: StoreContext, client: Client, ref: Sour
     {
       Put: {
         TableName: ctx.table,
-        Item: {
-          ...keys.client(client.id),
-          ...byPhone.client(client.phone, client.id),
-          entity: 'Client',
-          ...client,
-        },
+        Item: clientItem(client),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -1,16 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
-import { withoutStorageAttributes } from './keys.ts';
-
-export const waitlistKeys = {
-  entry: (id: string) => ({ pk: `WAITLIST#${id}`, sk: 'WAITLIST' }),
-  /** Only WAITING entries carry these, so the index lists exactly who can be offered a slot. */
-  byType: (type: string, score: number) => ({ waitlistPk: `WAITLIST#${type}`, waitlistScore: score }),
-  typePartition: (type: string) => `WAITLIST#${type}`,
-};
+import { keys, waitlistByType, withoutStorageAttributes } from './keys.ts';
 
 export const toEntry = (item: Record<string, unknown>): WaitlistEntry =>
   waitlistEntrySchema.parse(withoutStorageAttributes(item));
@@ -20,8 +13,8 @@ export const entryIdFor = (clientId: string, type: string) => `${clientId}.${typ
 
 export function entryItem(entry: WaitlistEntry): Record<string, unknown> {
   return {
-    ...waitlistKeys.entry(entry.id),
-    ...(entry.status === 'WAITING' ? waitlistKeys.byType(entry.type, entry.score) : {}),
+    ...keys.waitlistEntry(entry.id),
+    ...(entry.status === 'WAITING' ? waitlistByType.entry(entry.type, entry.score) : {}),
     entity: 'WaitlistEntry',
     ...entry,
   };
@@ -57,7 +50,7 @@ export async function putEntry(ctx: StoreContext, entry: WaitlistEntry): Promise
 /** Pattern: entry by id. */
 export async function getEntry(ctx: StoreContext, id: string): Promise<WaitlistEntry | undefined> {
   const { Item } = await ctx.db.send(
-    new GetCommand({ TableName: ctx.table, Key: waitlistKeys.entry(id), ConsistentRead: true }),
+    new GetCommand({ TableName: ctx.table, Key: keys.waitlistEntry(id), ConsistentRead: true }),
   );
   return Item ? toEntry(Item) : undefined;
 }
@@ -73,7 +66,7 @@ export async function waitingByType(
       TableName: ctx.table,
       IndexName: 'waitlistByType',
       KeyConditionExpression: 'waitlistPk = :pk',
-      ExpressionAttributeValues: { ':pk': waitlistKeys.typePartition(type) },
+      ExpressionAttributeValues: { ':pk': waitlistByType.partition(type) },
       ScanIndexForward: false,
       Limit: page.limit ?? 50,
       ExclusiveStartKey: page.startKey ?? decodeCursor(page.cursor),
@@ -93,7 +86,7 @@ export async function removeEntry(ctx: StoreContext, id: string, now: string): P
     const out = await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
-        Key: waitlistKeys.entry(id),
+        Key: keys.waitlistEntry(id),
         UpdateExpression: 'SET #status = :removed, updatedAt = :now REMOVE waitlistPk, waitlistScore',
         ConditionExpression: 'attribute_exists(pk) AND #status IN (:waiting, :offered)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -112,31 +105,5 @@ export async function removeEntry(ctx: StoreContext, id: string, now: string): P
     const current = await getEntry(ctx, id);
     if (!current) throw new NotFoundError(`Waitlist entry ${id} does not exist`);
     throw new ConflictError(`Waitlist entry ${id} is ${current.status.toLowerCase()}`, 'NOT_WAITING');
-  }
-}
-
-/** Puts an OFFERED entry back on the list (declined, expired or beaten to the slot). Idempotent. */
-export async function returnToWaiting(ctx: StoreContext, entry: WaitlistEntry, now: string): Promise<void> {
-  const index = waitlistKeys.byType(entry.type, entry.score);
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: waitlistKeys.entry(entry.id),
-        UpdateExpression:
-          'SET #status = :waiting, updatedAt = :now, waitlistPk = :pk, waitlistScore = :score',
-        ConditionExpression: '#status = :offered',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':waiting': 'WAITING',
-          ':offered': 'OFFERED',
-          ':now': now,
-          ':pk': index.waitlistPk,
-          ':score': index.waitlistScore,
-        },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
   }
 }

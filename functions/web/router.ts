@@ -11,7 +11,7 @@
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { parse as parseCookies } from 'cookie';
-import type { Log } from '#runtime/powertools.ts';
+import type { Log } from '#services/deps.ts';
 import type { AssetCatalogue } from './assets.ts';
 import { acceptedEncoding } from './assets.ts';
 import { FormTooLargeError, FormUnreadableError, type ParsedForm, readForm } from './body.ts';

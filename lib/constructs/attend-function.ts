@@ -8,8 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { acknowledge } from '../nag.ts';
-import type { TrustConfig } from '../trust-config.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 /** Why an AttendFunction role may hold statements on '*': only actions AWS authorises against '*' get it. */

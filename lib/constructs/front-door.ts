@@ -17,7 +17,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { type FrontDoorConfig, hostedZoneName } from '../front-door-config.ts';
+import { type FrontDoorConfig, hostedZoneName } from '#core/config/front-door.ts';
 import { acknowledge } from '../nag.ts';
 import type { AttendFunction } from './attend-function.ts';
 import { retentionDays } from './attend-function.ts';

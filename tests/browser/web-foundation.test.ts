@@ -7,15 +7,15 @@
 import { parse as parseCookies } from 'cookie';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import { launchBrowser, screenshot, seriousA11yViolations, watchProblems } from '#tests/browser/support.ts';
+import { exampleConfig } from '#tests/support/dynamo.ts';
+import { aStaffMember, TEST_TEMPLATES } from '#tests/support/web.ts';
+import { received, testPages } from '#tests/support/web-pages.ts';
 import type { RegisterPages } from '#web/app.ts';
 import { csrfToken } from '#web/csrf.ts';
 import { redirect } from '#web/router.ts';
 import type { Role, StaffMember, StaffSessionPort } from '#web/staff-session.ts';
-import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
-import { exampleConfig } from '../support/dynamo.ts';
-import { aStaffMember, TEST_TEMPLATES } from '../support/web.ts';
-import { received, testPages } from '../support/web-pages.ts';
-import { launchBrowser, screenshot, seriousA11yViolations, watchProblems } from './support.ts';
 
 /** Who is signed in comes from a test cookie, so each browser context can be a different person. */
 const PEOPLE: Record<string, StaffMember> = {

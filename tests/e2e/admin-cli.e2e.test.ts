@@ -1,8 +1,8 @@
 /** `attend admin` against the local runtime (unsigned, as for localhost). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runAdmin } from '../../bin/admin.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { startTestRuntime } from '../support/local-runtime.ts';
+import { runAdmin } from '#bin/admin.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
+import { startTestRuntime } from '#tests/support/local-runtime.ts';
 
 let runtime: LocalRuntime;
 

@@ -1,8 +1,8 @@
 /** Every change made through the API is on the audit trail: who, what, which record, when. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LocalRuntime } from '#local/runtime.ts';
 import type { AuditEntry } from '#store/audit.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
 
 let runtime: LocalRuntime;
 let http: Api;

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking } from '#core/model.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
 import type { OutboxEntry } from '#messaging/outbox-sms-sender.ts';
 import type { ImportReport } from '#services/import.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const FIXTURE_CSV = readFileSync(new URL('../fixtures/import/sample.csv', import.meta.url), 'utf8');

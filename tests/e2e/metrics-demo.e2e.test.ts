@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsReport } from '#core/metrics.ts';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
 
 let runtime: LocalRuntime;
 let http: Api;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsReportSchema } from '#api/metrics.ts';
 import type { MetricsReport, PeriodReport } from '#core/metrics.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
 import type { OutboxEntry } from '#messaging/outbox-sms-sender.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
 
 let runtime: LocalRuntime;
 let http: Api;

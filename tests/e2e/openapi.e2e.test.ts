@@ -1,9 +1,9 @@
 /** The OpenAPI document is served by the running API, unsigned locally, and is not an audited change. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '#api/openapi.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
-import { openApiProblems } from '../support/openapi-check.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
+import { openApiProblems } from '#tests/support/openapi-check.ts';
 
 let runtime: LocalRuntime;
 let http: Api;

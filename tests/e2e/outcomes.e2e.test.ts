@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, Client } from '#core/model.ts';
+import type { LocalRuntime } from '#local/runtime.ts';
 import type { RecordedEvent } from '#messaging/event-publisher.ts';
 import type { OutcomeResult } from '#services/outcomes.ts';
 import type { FollowUp } from '#store/follow-ups.ts';
-import type { LocalRuntime } from '../../local/runtime.ts';
-import { type Api, api, startTestRuntime } from '../support/local-runtime.ts';
+import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
 
 let runtime: LocalRuntime;
 let http: Api;

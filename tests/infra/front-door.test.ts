@@ -12,9 +12,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTrustConfig, parseTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
+import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
 import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
-import { pageProblems } from '../support/page-check.ts';
+import { pageProblems } from '#tests/support/page-check.ts';
 
 const { context } = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
 

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTrustConfig, type TrustConfig, TrustConfigError } from '#core/config/trust-config.ts';
 import { compliancePacks } from '#lib/nag.ts';
-import { parseTrustConfig, type TrustConfig, TrustConfigError } from '#lib/trust-config.ts';
 import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
 
 /** The parts of a raw trust config these tests change. */

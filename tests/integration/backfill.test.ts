@@ -7,16 +7,17 @@
  * The stream is not involved: each test frees a slot and calls startBackfill itself, as the stream
  * handler would.
  */
+
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAdminRouter } from '#api/router.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { EventDetail, EventType } from '#core/events.ts';
 import type { Client, Clinic, EquityFlags, Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import type { Offer, WaitlistEntry } from '#core/waitlist.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
 import {
   acceptOffer,
   declineOffer,
@@ -24,18 +25,19 @@ import {
   runOfferSweep,
   startBackfill,
 } from '#services/backfill.ts';
-import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { type AddToWaitlist, addToWaitlist } from '#services/waitlist.ts';
 import { getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import type { DocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
+import { keys } from '#store/keys.ts';
 import { claimOfferText, offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
-import { entryIdFor, getEntry, removeEntry, waitingByType, waitlistKeys } from '#store/waitlist.ts';
-import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { dueIndex, plusMinutes, rawItem, scanEntity, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */
@@ -240,7 +242,7 @@ describe('offering a freed slot', () => {
     // The families offered are OFFERED and out of the index; everyone else still waits in it
     for (const family of [ava, ben, cara]) {
       expect(await statusOf(family)).toBe('OFFERED');
-      expect(await rawItem(store, waitlistKeys.entry(family.entry.id))).not.toHaveProperty('waitlistPk');
+      expect(await rawItem(store, keys.waitlistEntry(family.entry.id))).not.toHaveProperty('waitlistPk');
     }
     const indexed = await indexedIds();
     expect(indexed).not.toContain(ava.entry.id);
@@ -990,6 +992,38 @@ describe('REBOOK by text', () => {
     // Assess: she said she cannot come then; offering it back would ask her to take it again
     expect(offeredTo(await offersBySlot(store, rosaSlot.id))).not.toContain(rosa.id);
     expect(textsTo(rosa.phone).filter((t) => t.body.includes('Reply YES'))).toEqual([]);
+  });
+
+  it('does not offer a family the slot staff just moved them out of', async () => {
+    // Prepare: Rosa is on the list and booked on Thursday; staff move her to the Friday after, which
+    // frees Thursday (an earlier slot she could otherwise swap back to)
+    const rosa = await onTheList({ firstName: 'Rosa', flags: HIGH_NEED });
+    const thursday = aSlotFor(clinic, { startsAt: THURSDAY });
+    const friday = aSlotFor(clinic, { startsAt: '2026-11-27T10:00:00.000Z' });
+    await seed(store, { slots: [thursday, friday] });
+    const booking = await bookSlot(deps, {
+      slotId: thursday.id,
+      clientId: rosa.client.id,
+      by: 'staff:hv-1',
+      source: 'staff',
+    });
+    await moveBooking(deps, {
+      bookingId: booking.id,
+      slotId: friday.id,
+      reason: 'family asked',
+      by: 'staff:hv-1',
+    });
+
+    // Act: the stream hands the freed slot to the backfill
+    await startBackfill(deps, thursday.id);
+
+    // Assess: a move records who gave the slot up, as a cancel does, so it is not offered back to them
+    expect(await getSlot(store, thursday.id)).toMatchObject({
+      freedBy: 'move',
+      freedByClientId: rosa.client.id,
+    });
+    expect(offeredTo(await offersBySlot(store, thursday.id))).not.toContain(rosa.client.id);
+    expect(textsTo(rosa.client.phone).filter((t) => t.body.includes('Reply YES'))).toEqual([]);
   });
 });
 

@@ -4,8 +4,8 @@
  * family accepting a short-notice offer is never held to it.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '#core/errors.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
-import { ValidationError } from '#runtime/errors.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
@@ -13,8 +13,8 @@ import { addToWaitlist } from '#services/waitlist.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getSlot } from '#store/slots.ts';
-import { aClient, aClinic, anInboundSms, aSlotFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London; the default 42-day horizon ends Monday 4 January, 10:00. */

@@ -4,16 +4,16 @@
  * reference; the family is texted the new time; the freed slot is marked for the short-notice list.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import type { EventDetail, EventType } from '#core/events.ts';
 import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#runtime/errors.ts';
 import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
-import { aBookingFor, aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aBookingFor, aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, liveBookingIdsInPhoneIndex, rawItem, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */

@@ -6,8 +6,8 @@
  */
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { eraseClient } from '#services/erasure.ts';
@@ -25,8 +25,8 @@ import { messagesByPhone } from '#store/messages.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry } from '#store/waitlist.ts';
-import { aBookingFor, aClient, aClinic, anInboundSms, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aBookingFor, aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, rawItem, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */

@@ -4,15 +4,15 @@
  * and running the sweep at a given instant.
  */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
 import { runReminderSweep, type SweepReport } from '#services/reminders.ts';
 import { createClient } from '#store/clients.ts';
 import { createClinic } from '#store/clinics.ts';
 import type { StoreContext } from '#store/context.ts';
 import { byPhone, dueReminders, keys } from '#store/keys.ts';
 import { createSlots } from '#store/slots.ts';
-import type { TestDeps } from '../support/dynamo.ts';
+import type { TestDeps } from '#tests/support/dynamo.ts';
 
 export async function seed(
   store: StoreContext,

@@ -17,8 +17,8 @@ import { clientsByPhone, getClient } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { keys } from '#store/keys.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
-import { aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { scanEntity, seed, sweepAt } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT). */

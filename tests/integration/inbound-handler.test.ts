@@ -8,14 +8,14 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Clinic } from '#core/model.ts';
+import { inboundSnsEvent } from '#local/sns-event.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
-import { inboundSnsEvent } from '../../local/sns-event.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
 type InboundHandler = (event: unknown, context: Context) => Promise<{ handled: number; malformed: number }>;
@@ -77,7 +77,7 @@ beforeAll(async () => {
   const { useClock } = await import('#runtime/clock.ts');
   registerLocalAdapters({ sms: deps.outbox, events: deps.bus });
   useClock(deps.clock.now);
-  handler = (await import('../../functions/inbound-sms.ts')).handler as unknown as InboundHandler;
+  handler = (await import('#entries/inbound-sms.ts')).handler as unknown as InboundHandler;
   clinic = aClinic();
   await seed(store, { clinic });
 });

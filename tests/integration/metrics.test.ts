@@ -8,6 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clinic } from '#core/model.ts';
+import { StreamPoller } from '#local/stream-poller.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { countStreamRecord, type ItemRecord, metricsReport } from '#services/metrics.ts';
 import { recordOutcome } from '#services/outcomes.ts';
@@ -15,9 +16,8 @@ import type { StoreContext } from '#store/context.ts';
 import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { createSlots } from '#store/slots.ts';
-import { StreamPoller } from '../../local/stream-poller.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 09:00 in London (GMT, so local time and UTC agree). */

@@ -8,9 +8,9 @@ import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
 import type { OutcomeResult } from '#services/outcomes.ts';
 import type { StoreContext } from '#store/context.ts';
 import type { FollowUp } from '#store/follow-ups.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
-import { callApi, type ErrorResult, STAFF_ARN } from '../support/function-url.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi, type ErrorResult, STAFF_ARN } from '#tests/support/function-url.ts';
 import { seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London. */

@@ -5,9 +5,9 @@
  * and only a person closes it.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { EventDetail } from '#core/events.ts';
 import type { Booking, BookingOutcome, Client, Clinic } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import type { Deps } from '#services/deps.ts';
 import { recordOutcome } from '#services/outcomes.ts';
@@ -15,8 +15,8 @@ import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { closeFollowUp, followUpIdFor, getFollowUp, openFollowUps } from '#store/follow-ups.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, liveBookingIdsInPhoneIndex, rawItem, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */

@@ -8,10 +8,11 @@ import type { Booking } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES } from '#core/reminder-decision.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { outboundMessage } from '#services/texts.ts';
-import { claimTier, completeTier, getBooking } from '#store/bookings.ts';
+import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { claimTier, completeTier } from '#store/reminder-tiers.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { plusMinutes, seed, sweepAt } from './helpers.ts';
 
 const BOOKED_AT = '2026-11-20T10:00:00.000Z';

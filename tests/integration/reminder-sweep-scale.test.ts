@@ -4,12 +4,12 @@
  * the number of reminders due rather than the size of the table.
  */
 import { describe, expect, it } from 'vitest';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Booking } from '#core/model.ts';
-import { mapWithConcurrency } from '#runtime/concurrency.ts';
 import { runReminderSweep } from '#services/reminders.ts';
 import { createBooking } from '#store/bookings.ts';
-import { aBookingFor, aClient, aClinic, aSlotFor, aTier } from '../support/builders.ts';
-import { freshTable, testDeps } from '../support/dynamo.ts';
+import { aBookingFor, aClient, aClinic, aSlotFor, aTier } from '#tests/support/builders.ts';
+import { freshTable, testDeps } from '#tests/support/dynamo.ts';
 import { dueIndex, scanEntity, seed, sweepAt } from './helpers.ts';
 
 describe('two sweeps at once', () => {

@@ -13,8 +13,8 @@ import { getBooking } from '#store/bookings.ts';
 import { setOptOut } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
-import { aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, messageKey, plusMinutes, rawItem, seed, sweepAt } from './helpers.ts';
 
 /** Friday 20 November 2026, 10:00 in London (GMT, so local time and UTC agree until March). */

@@ -13,8 +13,8 @@ import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { getSlot } from '#store/slots.ts';
-import { aClient, aClinic, anInboundSms, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, plusMinutes, rawItem, seed, sweepAt } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */

@@ -4,15 +4,15 @@
  * the end of quiet hours), and a cancellation takes the booking out of every live index.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
-import { ConflictError, NotFoundError } from '#runtime/errors.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { bookingsByClinicDay, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { getSlot } from '#store/slots.ts';
-import { aBookingFor, aClient, aClinic, aSlotFor } from '../support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '../support/dynamo.ts';
+import { aBookingFor, aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import {
   dueIndex,
   liveBookingIdsInPhoneIndex,

@@ -6,10 +6,10 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StreamPoller, type StreamPollerOptions } from '#local/stream-poller.ts';
 import type { StoreContext } from '#store/context.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
-import { StreamPoller, type StreamPollerOptions } from '../../local/stream-poller.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { freshTable } from '#tests/support/dynamo.ts';
 
 type Reply = Awaited<ReturnType<StreamPollerOptions['handler']>>;
 

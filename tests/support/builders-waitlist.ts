@@ -6,10 +6,11 @@
  * is due a 6-8 week review between 12 and 26 November, and the default slot is on Wednesday 18th.
  */
 import { fileURLToPath } from 'node:url';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { OtherBooking } from '#core/eligibility.ts';
 import { type Client, clientSchema, type EquityFlags, type Slot, slotSchema } from '#core/model.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
-import { loadTrustConfig, type TrustConfig } from '#lib/trust-config.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
 
 export const NOW = '2026-11-16T10:00:00.000Z';
 export const TYPE = 'six-to-eight-week-review';

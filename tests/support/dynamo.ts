@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { ensureTables } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import type { Deps } from '#services/deps.ts';
 import { createDocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
-import { loadTrustConfig, type TrustConfig } from '../../lib/trust-config.ts';
-import { LOCAL_AWS } from '../../local/dynamodb-local.ts';
-import { ensureTables } from '../../local/tables.ts';
 
 export const exampleConfig: TrustConfig = loadTrustConfig('example');
 

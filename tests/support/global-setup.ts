@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { buildWebAssets } from '../../functions/web/asset-build.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { buildWebAssets } from '#web/asset-build.ts';
 
 let ddb: DynamoDbLocal | undefined;
 

@@ -1,7 +1,7 @@
 /** Starts the local runtime (the same one `npm start` runs) on a free port, against the shared DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { exampleConfig } from './dynamo.ts';
 
 export async function startTestRuntime(

@@ -1,6 +1,6 @@
 /** The signed-in home page and the no-access page (where sign-in sends a person with no Attend role). */
-import { redirect, type WebRouter } from '../router.ts';
-import { ROLES } from '../staff-session.ts';
+import { redirect, type WebRouter } from '#web/router.ts';
+import { ROLES } from '#web/staff-session.ts';
 
 export function registerHomePages(router: WebRouter): void {
   router.page({

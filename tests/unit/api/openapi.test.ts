@@ -7,10 +7,10 @@ import { Router } from '@aws-lambda-powertools/event-handler/http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_VERSION, buildOpenApiDocument, ROUTE_DOCS } from '#api/openapi.ts';
 import { createAdminRouter } from '#api/router.ts';
+import { ROUTES } from '#bin/admin.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import type { Deps } from '#services/deps.ts';
-import { ROUTES } from '../../../bin/admin.ts';
-import { openApiProblems } from '../../support/openapi-check.ts';
+import { openApiProblems } from '#tests/support/openapi-check.ts';
 
 type Registry = {
   register(route: { method: string; path: string }): void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequest } from '../../../bin/admin.ts';
+import { buildRequest } from '#bin/admin.ts';
 
 describe('attend admin import fhir', () => {
   it('posts the Bundle given with --json to /import, with dryRun and confirm as query parameters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequest, signedHeaders, table, UsageError } from '../../../bin/admin.ts';
+import { buildRequest, signedHeaders, table, UsageError } from '#bin/admin.ts';
 
 describe('attend admin', () => {
   it('maps resource and action to the API route, with query parameters and a JSON body', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ATTEND_EXTENSION_BASE, mapFhir } from '#core/import-fhir.ts';
 import type { ImportBatch, ImportContext, MapResult } from '#core/import-model.ts';
-import { aTrustConfig } from '../../support/builders-waitlist.ts';
+import { aTrustConfig } from '#tests/support/builders-waitlist.ts';
 
 const config = aTrustConfig();
 const ctx: ImportContext = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importedTiers, NOT_REQUESTED } from '#core/import-reminders.ts';
 import type { ReminderPlanInput } from '#core/reminder-plan.ts';
-import { aTrustConfig } from '../../support/builders-waitlist.ts';
+import { aTrustConfig } from '#tests/support/builders-waitlist.ts';
 
 const config = aTrustConfig();
 const TYPE = config.appointmentTypes['six-to-eight-week-review']!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { BUILT_IN_KEYWORDS, INTENTS, type KeywordTable, parseReply } from '#core/intent.ts';
-import type { TrustConfig } from '#lib/trust-config.ts';
 import rawReplies from '#tests/fixtures/replies.json' with { type: 'json' };
 
 const replyRowSchema = z

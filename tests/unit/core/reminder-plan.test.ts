@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { planReminders, type ReminderPlanInput } from '#core/reminder-plan.ts';
-import type { ReminderTierConfig } from '#lib/trust-config.ts';
 
 // The tiers every appointment type in config/trusts/example.json uses.
 const SEVEN_DAYS: ReminderTierConfig = { id: '7d', kind: 'daysBefore', days: 7, at: '10:00' };

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { TEMPLATE_KEYS } from '#core/config/templates.ts';
+import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
 import { formatDay } from '#core/local-time.ts';
 import { appointmentTypeName, renderTemplate, renderText, templateFor } from '#core/templates.ts';
-import { loadTrustConfig, parseTrustConfig, TEMPLATE_KEYS, type TrustConfig } from '#lib/trust-config.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
 
 const example = loadTrustConfig('example');
 

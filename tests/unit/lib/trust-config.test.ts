@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadTrustConfig, parseTrustConfig, TrustConfigError } from '../../../lib/trust-config.ts';
+import { parseTrustConfig } from '#core/config/trust-config.ts';
+import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
 
 const example = (): Record<string, unknown> => JSON.parse(readFileSync('config/trusts/example.json', 'utf8'));
 

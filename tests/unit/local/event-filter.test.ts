@@ -1,12 +1,12 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import {
   type FilterPattern,
   InvalidFilterPatternError,
   matchesAny,
   matchesFilter,
-} from '../../../local/event-filter.ts';
+} from '#local/event-filter.ts';
+import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 
 type Image = Record<string, AttributeValue>;
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { isWebPath, restApiEvent } from '#local/rest-api-event.ts';
 import { requestFromRestEvent } from '#web/proxy.ts';
-import { isWebPath, restApiEvent } from '../../../local/rest-api-event.ts';
 
 describe('isWebPath', () => {
   it.each([

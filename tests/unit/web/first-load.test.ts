@@ -5,8 +5,8 @@
  */
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { aStaffMember, type TestWebApp, testWebApp } from '../../support/web.ts';
-import { testPages } from '../../support/web-pages.ts';
+import { aStaffMember, type TestWebApp, testWebApp } from '#tests/support/web.ts';
+import { testPages } from '#tests/support/web-pages.ts';
 
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 

@@ -6,17 +6,17 @@
 import { brotliDecompressSync } from 'node:zlib';
 import { parse } from 'node-html-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { csrfToken, newCsrfSecret } from '#web/csrf.ts';
-import { WebRouter } from '#web/router.ts';
-import { cspNonce, pageProblems } from '../../support/page-check.ts';
+import { cspNonce, pageProblems } from '#tests/support/page-check.ts';
 import {
   aStaffMember,
   TEST_ORIGIN,
   TEST_SIGN_IN_URL,
   type TestWebApp,
   testWebApp,
-} from '../../support/web.ts';
-import { received, testPages } from '../../support/web-pages.ts';
+} from '#tests/support/web.ts';
+import { received, testPages } from '#tests/support/web-pages.ts';
+import { csrfToken, newCsrfSecret } from '#web/csrf.ts';
+import { WebRouter } from '#web/router.ts';
 
 const scheduler = aStaffMember({ name: 'Sam Scheduler', roles: ['scheduler'] });
 const manager = aStaffMember({ id: 'session-2', name: 'Mo Manager', roles: ['manager'] });
@@ -67,7 +67,7 @@ describe('sign-in seam', () => {
   it('shows the 503 page while sign-in is not available', async () => {
     const { createWebApp } = await import('#web/app.ts');
     const { signInNotConfigured } = await import('#web/staff-session.ts');
-    const { webTestDeps } = await import('../../support/web.ts');
+    const { webTestDeps } = await import('#tests/support/web.ts');
     const unconfigured = createWebApp(webTestDeps(), { staffSessions: signInNotConfigured });
     const response = await unconfigured.handle(new Request(`${TEST_ORIGIN}/`));
     expect(response.status).toBe(503);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hostedZoneName } from '#lib/front-door-config.ts';
-import { loadTrustConfig, parseTrustConfig } from '#lib/trust-config.ts';
+import { hostedZoneName } from '#core/config/front-door.ts';
+import { parseTrustConfig } from '#core/config/trust-config.ts';
+import { loadTrustConfig } from '#lib/trust-config.ts';
 
 const example = loadTrustConfig('example');
 const withFrontDoor = (frontDoor: Record<string, unknown>) => ({ ...example, frontDoor });

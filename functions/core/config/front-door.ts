@@ -66,12 +66,15 @@ export const frontDoorSchema = z
   });
 export type FrontDoorConfig = z.infer<typeof frontDoorSchema>;
 
+/** The section: optional, with no default (no front door unless the trust configures one). */
+export const frontDoorSection = frontDoorSchema.optional();
+
 /** The hosted zone's name: as configured, else the domain without its first label. */
 export function hostedZoneName(door: FrontDoorConfig): string {
   return door.hostedZoneName ?? door.domainName.split('.').slice(1).join('.');
 }
 
-/** The checks on frontDoor that need the rest of the config (called from the trust config's refinement). */
+/** The checks on frontDoor that need the rest of the config. */
 export function checkFrontDoor(
   cfg: { readonly region: string; readonly frontDoor?: FrontDoorConfig },
   ctx: z.RefinementCtx,

@@ -1,6 +1,7 @@
 /**
- * The small error tree. Domain code throws these; `toHttpError` in runtime/http.ts maps them to
- * status codes in exactly one place. Anything else is a 500 that says little to the caller.
+ * The small error tree, at the bottom layer: the core, the store and the services throw these, and
+ * `errorResponse` in functions/runtime/http.ts maps them to status codes in exactly one place.
+ * Anything else is a 500 that says little to the caller.
  */
 export interface FieldIssue {
   field: string;

@@ -1,0 +1,30 @@
+/**
+ * The DynamoDB clients of a cold start. In AWS they use the SDK's default chain; when DYNAMODB_ENDPOINT
+ * is set (the local runtime and tests) they point at DynamoDB Local with dummy credentials.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { createDocClient, type DocClient } from '#store/client.ts';
+import type { Env } from './env.ts';
+import { tracer } from './powertools.ts';
+
+export function dynamoDbConfig(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DynamoDBClientConfig {
+  return env.DYNAMODB_ENDPOINT
+    ? {
+        endpoint: env.DYNAMODB_ENDPOINT,
+        region: process.env.AWS_REGION ?? 'eu-west-2',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }
+    : {};
+}
+
+/** The document client the store uses, traced. */
+export function docClientFromEnv(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DocClient {
+  const db = createDocClient(dynamoDbConfig(env));
+  tracer.captureAWSv3Client(db);
+  return db;
+}
+
+/** The plain client Powertools Idempotency takes, traced. */
+export function dynamoDbClientFromEnv(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DynamoDBClient {
+  return tracer.captureAWSv3Client(new DynamoDBClient(dynamoDbConfig(env)));
+}
