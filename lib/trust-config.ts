@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LETTERS_DEFAULTS, lettersConfigSchema } from '../functions/core/config/letters.ts';
 
 const hhmm = z
   .string()
@@ -295,6 +296,8 @@ export const trustConfigSchema = z
     costs: z
       .object({ pricePerSegmentGbp: z.number().min(0).default(0.0364) })
       .default({ pricePerSegmentGbp: 0.0364 }),
+    /** Letters for families who cannot get texts (functions/core/config/letters.ts). */
+    letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
     infrastructure: z
       .object({
         /** IAM role ARNs allowed to call the admin function URL. */
