@@ -16,7 +16,14 @@ import { DateTime } from 'luxon';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { type Box, LETTER_LAYOUT, mm, NOTIFY_LETTER_SPEC } from '#core/letters/layout.ts';
-import type { ComposedLetter, LetterSection } from '#core/letters/letter.ts';
+import {
+  type ComposedLetter,
+  composeLetter,
+  type LetterContext,
+  type LetterDataInput,
+  type LetterSection,
+} from '#core/letters/letter.ts';
+import type { LetterBatch, LetterInBatch } from '#messaging/letter-sink.ts';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -499,4 +506,47 @@ export async function renderLetterBatchPdf(
   }
   const pages = doc.bufferedPageRange().count;
   return { pdf: await toBytes(doc), pages, letters: placements };
+}
+
+export interface MakeLetterBatchInput {
+  readonly batchId: string;
+  readonly clinicId: string;
+  /** The clinic's name for the cover sheet. */
+  readonly clinicName: string;
+  /** The clinic's local day the batch is for, yyyy-mm-dd. */
+  readonly day: string;
+  readonly letters: readonly LetterDataInput[];
+}
+
+/**
+ * Composes and renders a clinic's letters for a day into what a LetterSink stores: the batch PDF and,
+ * when the sink posts letters one by one (`sink.needsLetterPdfs`, GOV.UK Notify), each letter's own PDF.
+ * `placements` says where each letter is in the batch.
+ */
+export async function makeLetterBatch(
+  context: LetterContext,
+  input: MakeLetterBatchInput,
+  options: { readonly letterPdfs: boolean },
+): Promise<LetterBatch & { readonly placements: readonly BatchPlacement[] }> {
+  const composed = input.letters.map((letter) => composeLetter(context, letter));
+  const batch = await renderLetterBatchPdf(
+    { batchId: input.batchId, trustName: context.trustName, clinicName: input.clinicName, day: input.day },
+    composed,
+  );
+  const letters: LetterInBatch[] = [];
+  for (const letter of composed) {
+    letters.push(
+      options.letterPdfs
+        ? { letterId: letter.letterId, pdf: (await renderLetterPdf(letter)).pdf }
+        : { letterId: letter.letterId },
+    );
+  }
+  return {
+    batchId: input.batchId,
+    clinicId: input.clinicId,
+    day: input.day,
+    pdf: batch.pdf,
+    letters,
+    placements: batch.letters,
+  };
 }

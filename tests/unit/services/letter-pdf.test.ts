@@ -3,12 +3,21 @@
  * position through pdftotext -bbox (so the address is checked where it is actually printed), and the
  * first page as a PNG through pdftoppm, whose QR code must scan as the parent link (jsQR).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bottom, LETTER_LAYOUT, mm, right } from '#core/letters/layout.ts';
 import { type ComposedLetter, composeLetter, letterContextFrom } from '#core/letters/letter.ts';
-import { type RenderedBatch, renderLetterBatchPdf, renderLetterPdf } from '#services/letter-pdf.ts';
+import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
+import {
+  makeLetterBatch,
+  type RenderedBatch,
+  renderLetterBatchPdf,
+  renderLetterPdf,
+} from '#services/letter-pdf.ts';
 import { A_PARENT_LINK, aLetter, lettersTrust } from '#tests/support/letters.ts';
 import { type PdfWord, pdfFonts, pdfInfo, pdfPagePng, pdfText, pdfWords } from '#tests/support/poppler.ts';
 
@@ -284,5 +293,45 @@ describe('one letter on its own (for GOV.UK Notify)', () => {
     expect(texts[1]).toContain('Jeśli chcesz odwołać lub zmienić wizytę');
     expect(texts[2]).toContain('Referință');
     expect(texts[2]).toContain('Dacă trebuie să anulați sau să schimbați programarea');
+  });
+});
+
+describe('makeLetterBatch, stored through a LetterSink', () => {
+  const input = {
+    batchId: 'b-20261120-riverside',
+    clinicId: 'riverside',
+    clinicName: 'Riverside Children’s Centre',
+    day: '2026-11-20',
+    letters: [aLetter({ letterId: 'ltr-1' }), aLetter({ letterId: 'ltr-2', kind: 'reminder' })],
+  };
+
+  it('gives a print sink the batch alone, and it lands under .attend/letters/<trust>/<day>/', async () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'attend-letters-'));
+    const sink = new LocalFileLetterSink({ root, trustId: 'example' });
+
+    // Act
+    const batch = await makeLetterBatch(context, input, { letterPdfs: sink.needsLetterPdfs });
+    const stored = await sink.storeBatch(batch);
+
+    // Assess
+    expect(batch.letters).toEqual([{ letterId: 'ltr-1' }, { letterId: 'ltr-2' }]);
+    expect(batch.placements.map((p) => p.firstPage)).toEqual([3, 5]);
+    expect(stored.location).toBe(join(root, 'letters/example/2026-11-20/riverside-b-20261120-riverside.pdf'));
+    const printed = normalise(pdfText(new Uint8Array(readFileSync(stored.location))));
+    expect(printed).toContain('Letters 2 (booking: 1, reminder: 1)');
+    expect(printed).toContain('Reminder: appointment for Amelia Smith');
+  });
+
+  it('gives a sink that posts letter by letter each letter’s own one-page PDF', async () => {
+    // Act
+    const batch = await makeLetterBatch(context, input, { letterPdfs: true });
+
+    // Assess
+    expect(batch.letters.map((l) => l.letterId)).toEqual(['ltr-1', 'ltr-2']);
+    for (const letter of batch.letters) {
+      expect(pdfInfo(letter.pdf!).Pages).toBe('1');
+      expect(normalise(pdfText(letter.pdf!))).not.toContain('Letters to post');
+    }
   });
 });
