@@ -13,6 +13,7 @@ import { appointmentTypesSection, checkTierIds } from './appointment-types.ts';
 import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';
 import { infrastructureSection } from './infrastructure.ts';
+import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
@@ -32,6 +33,8 @@ const sections = {
   booking: bookingSection,
   costs: costsSection,
   infrastructure: infrastructureSection,
+  /** Letters for families who cannot get texts. */
+  letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
 };
 
 const shape = z.object({ ...trustSettings, ...sections });
