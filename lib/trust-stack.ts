@@ -35,6 +35,7 @@ import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FrontDoor } from './constructs/front-door.ts';
+import { LettersBucket } from './constructs/letters-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { TrustKey } from './constructs/trust-key.ts';
 import { TwoWayNumber } from './constructs/two-way-number.ts';
@@ -78,6 +79,8 @@ export class TrustStack extends Stack {
   /** The two-way number this stack requested (sender.phoneNumber.create); absent when the trust brings its own. */
   readonly twoWayNumber?: TwoWayNumber;
   readonly alarms: OpsAlarms;
+  /** Letter batches for staff to print (letters.enabled); a future `letters` function binds to it. */
+  readonly letters?: LettersBucket;
   /** The functions that act for the trust: each may text families and publish domain events. */
   readonly functions: Readonly<
     Record<Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app'>, AttendFunction>
@@ -339,6 +342,17 @@ export class TrustStack extends Stack {
       }),
     );
 
+    // ---- Letters ----------------------------------------------------------------------------------
+    // The bucket only: the function that makes batches (bindWriter) and the download route (bindReader)
+    // come with the letters service.
+    if (config.letters.enabled) {
+      this.letters = new LettersBucket(this, 'Letters', {
+        trustId,
+        encryptionKey,
+        retentionDays: config.letters.retentionDays,
+      });
+    }
+
     // ---- Alarms -----------------------------------------------------------------------------------
     this.alarms = new OpsAlarms(this, 'Alarms', {
       trustId,
@@ -386,6 +400,12 @@ export class TrustStack extends Stack {
       });
     }
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
+    if (this.letters) {
+      new CfnOutput(this, 'LettersBucketName', {
+        value: this.letters.bucket.bucketName,
+        description: 'Letter batches to print (SSE-KMS, deleted after letters.retentionDays)',
+      });
+    }
   }
 
   private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];

@@ -14,6 +14,7 @@ import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';
 import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
+import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
@@ -34,6 +35,8 @@ const sections = {
   costs: costsSection,
   infrastructure: infrastructureSection,
   frontDoor: frontDoorSection,
+  /** Letters for families who cannot get texts. */
+  letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
 };
 
 const shape = z.object({ ...trustSettings, ...sections });

@@ -1,0 +1,91 @@
+/**
+ * The `letters` section of a trust's config: letters for families who cannot get texts (no mobile,
+ * do-not-text, a number that stopped working), made once a day per clinic as one PDF to print, or sent
+ * through GOV.UK Notify. Its own file, so the schema can grow a section at a time.
+ */
+import { z } from 'zod';
+import { postalAddressSchema } from '#core/postal-address.ts';
+
+/** A Secrets Manager secret ARN in any partition; the secret holds the GOV.UK Notify API key as plain text. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
+export const NOTIFY_POSTAGE = ['first', 'second', 'economy'] as const;
+
+export const notifyLettersConfigSchema = z.strictObject({
+  /**
+   * The Secrets Manager secret whose value is the trust's GOV.UK Notify API key (a live key: Notify
+   * posts precompiled letters only for live services). With it, letters go through Notify instead of
+   * being stored for staff to print.
+   */
+  apiKeySecretArn: z
+    .string()
+    .regex(
+      SECRET_ARN,
+      'expected a Secrets Manager secret ARN, e.g. "arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/notify-AbCdEf"',
+    ),
+  /**
+   * Royal Mail postage Notify uses: "second" arrives 2 working days after dispatch, "first" 1, "economy"
+   * up to 8 (too slow for most booking letters).
+   * @default 'second'
+   */
+  postage: z.enum(NOTIFY_POSTAGE).default('second'),
+});
+export type NotifyLettersConfig = z.infer<typeof notifyLettersConfigSchema>;
+
+export const lettersConfigSchema = z
+  .strictObject({
+    /**
+     * Whether Attend writes to families it cannot text. Off, they go on the staff "families to call"
+     * list instead. Needs `returnAddress`.
+     * @default false
+     */
+    enabled: z.boolean().default(false),
+    /**
+     * A booking letter is made only when the appointment is at least this many days after the booking:
+     * second-class post takes 2 to 3 working days, and a letter that lands after the day helps nobody
+     * (the family goes on the call list instead).
+     * @default 7
+     */
+    minLeadDays: z.number().int().min(1).max(90).default(7),
+    /**
+     * The reminder letter goes in the batch this many days before the appointment.
+     * @default 10
+     */
+    reminderDaysBefore: z.number().int().min(3).max(90).default(10),
+    /**
+     * Days a day's batch PDF is kept (S3 lifecycle rule; local files are the developer's own), long
+     * enough to reprint a lost batch.
+     * @default 30
+     */
+    retentionDays: z.number().int().min(1).max(3650).default(30),
+    /**
+     * The service's own address, printed at the top right of every letter (the first line is usually
+     * the team's name, e.g. "Health Visiting Service").
+     * @default - none; required when `enabled`
+     */
+    returnAddress: postalAddressSchema.optional(),
+    /**
+     * Welsh alongside English: a letter in English or Welsh carries both, Welsh first, as the Welsh
+     * Language Standards expect of a body in Wales. Letters in other languages are unchanged.
+     * @default false
+     */
+    bilingualWelsh: z.boolean().default(false),
+    /**
+     * Send letters through GOV.UK Notify (precompiled PDF letters) instead of printing them.
+     * @default - none; batches are stored for staff to print
+     */
+    notify: notifyLettersConfigSchema.optional(),
+  })
+  .superRefine((letters, ctx) => {
+    if (letters.enabled && letters.returnAddress === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['returnAddress'],
+        message: 'required when letters are enabled: every letter shows the service’s own address',
+      });
+    }
+  });
+export type LettersConfig = z.output<typeof lettersConfigSchema>;
+
+/** What a trust gets when its config has no `letters` section: no letters, families without texts are called. */
+export const LETTERS_DEFAULTS: LettersConfig = lettersConfigSchema.parse({});

@@ -1,0 +1,26 @@
+/**
+ * Writes the letter pictures the README shows, from the same sample letters the tests render:
+ *   npx tsx tests/support/letter-screenshots.ts
+ * → docs/screenshots/letter-booking-en.png (page 1) and letter-booking-cy-en.png (page 1, Welsh with
+ * English). Needs Poppler's pdftoppm (apt-get install -y poppler-utils).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { composeLetter, letterContextFrom } from '#core/letters/letter.ts';
+import { renderLetterPdf } from '#services/letter-pdf.ts';
+import { aLetter, lettersTrust } from './letters.ts';
+import { pdfPagePng } from './poppler.ts';
+
+const OUT = 'docs/screenshots';
+
+const samples = [
+  { file: 'letter-booking-en.png', bilingualWelsh: false },
+  { file: 'letter-booking-cy-en.png', bilingualWelsh: true },
+];
+
+mkdirSync(OUT, { recursive: true });
+for (const sample of samples) {
+  const context = letterContextFrom(lettersTrust({ bilingualWelsh: sample.bilingualWelsh }));
+  const { pdf } = await renderLetterPdf(composeLetter(context, aLetter()));
+  writeFileSync(`${OUT}/${sample.file}`, pdfPagePng(pdf, 1, 100));
+  console.log(`${OUT}/${sample.file}`);
+}

@@ -1,0 +1,409 @@
+/**
+ * The LetterSink adapters: local files on a temporary folder, S3 with the SDK mocked at its edge
+ * (aws-sdk-client-mock), and GOV.UK Notify through the official client against a local HTTP server that
+ * checks what Notify's API checks (the JWT, the body), so only the network edge is stood in for.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LetterBatch } from '#messaging/letter-sink.ts';
+import { LetterSinkError } from '#messaging/letter-sink.ts';
+import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
+import { NotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
+import { batchKey, S3LetterSink } from '#messaging/s3-letter-sink.ts';
+
+/** One mock of the S3 client class for the whole file: mocks of the same class would undo each other. */
+const s3Mock = mockClient(S3Client);
+afterEach(() => s3Mock.reset());
+afterAll(() => s3Mock.restore());
+
+const pdf = (text: string) => new Uint8Array(Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`));
+
+function aBatch(overrides: Partial<LetterBatch> = {}): LetterBatch {
+  return {
+    batchId: 'b-20261120-1',
+    clinicId: 'riverside',
+    day: '2026-11-20',
+    pdf: pdf('the whole batch'),
+    letters: [
+      { letterId: 'ltr-1', pdf: pdf('letter one') },
+      { letterId: 'ltr-2', pdf: pdf('letter two') },
+    ],
+    ...overrides,
+  };
+}
+
+describe.each([
+  { name: 'a path outside the folder', batch: { batchId: '../../etc' }, message: /batchId/ },
+  { name: 'an upper-case clinic id', batch: { clinicId: 'Riverside' }, message: /clinicId/ },
+  { name: 'a day that is not a date', batch: { day: '2026-13-45' }, message: /day/ },
+  { name: 'bytes that are not a PDF', batch: { pdf: new Uint8Array([1, 2, 3]) }, message: /not a PDF/ },
+  {
+    name: 'a letter twice',
+    batch: { letters: [{ letterId: 'ltr-1' }, { letterId: 'ltr-1' }] },
+    message: /twice/,
+  },
+])('every sink refuses $name', ({ batch, message }) => {
+  it('before writing anything', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'attend-letters-'));
+    const sinks = [
+      new LocalFileLetterSink({ root, trustId: 'example' }),
+      new S3LetterSink(new S3Client({ region: 'eu-west-2' }), { bucket: 'b', kmsKeyArn: 'k' }),
+    ];
+    for (const sink of sinks) {
+      await expect(sink.storeBatch(aBatch(batch))).rejects.toThrow(message);
+    }
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('LocalFileLetterSink', () => {
+  let root: string;
+  let sink: LocalFileLetterSink;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'attend-letters-'));
+    sink = new LocalFileLetterSink({ root, trustId: 'example' });
+  });
+
+  it('writes .attend/letters/<trust>/<day>/<clinic>-<batch>.pdf, readable only by its owner', async () => {
+    // Act
+    const stored = await sink.storeBatch(aBatch());
+
+    // Assess
+    const path = join(root, 'letters', 'example', '2026-11-20', 'riverside-b-20261120-1.pdf');
+    expect(stored).toEqual({
+      location: path,
+      letters: [
+        { letterId: 'ltr-1', status: 'stored' },
+        { letterId: 'ltr-2', status: 'stored' },
+      ],
+    });
+    expect(readFileSync(path, 'latin1')).toContain('the whole batch');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('takes the same batch again (a retry), but never a different one under the same id', async () => {
+    // Prepare
+    await sink.storeBatch(aBatch());
+
+    // Act
+    const again = await sink.storeBatch(aBatch());
+
+    // Assess
+    expect(again.location).toMatch(/riverside-b-20261120-1\.pdf$/);
+    await expect(sink.storeBatch(aBatch({ pdf: pdf('something else') }))).rejects.toThrow(
+      /already holds a different batch/,
+    );
+  });
+});
+
+describe('S3LetterSink', () => {
+  const settings = { bucket: 'attend-letters', kmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/abc' };
+  const sink = new S3LetterSink(new S3Client({ region: 'eu-west-2' }), settings);
+
+  it('puts the batch under batches/<day>/, encrypted with the trust key, create-only', async () => {
+    // Prepare
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    // Act
+    const stored = await sink.storeBatch(aBatch());
+
+    // Assess
+    expect(stored.location).toBe('s3://attend-letters/batches/2026-11-20/riverside-b-20261120-1.pdf');
+    expect(stored.letters.map((l) => l.status)).toEqual(['stored', 'stored']);
+    const [call] = s3Mock.commandCalls(PutObjectCommand);
+    expect(call?.args[0].input).toMatchObject({
+      Bucket: 'attend-letters',
+      Key: 'batches/2026-11-20/riverside-b-20261120-1.pdf',
+      ContentType: 'application/pdf',
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: settings.kmsKeyArn,
+      BucketKeyEnabled: true,
+      IfNoneMatch: '*',
+      Metadata: { 'batch-id': 'b-20261120-1', letters: '2' },
+    });
+    expect(Buffer.from(call?.args[0].input.Body as Uint8Array).toString('latin1')).toContain(
+      'the whole batch',
+    );
+  });
+
+  it('counts a batch already there (412 on a retry) as stored', async () => {
+    // Prepare
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+        message: 'At least one of the pre-conditions you specified did not hold',
+      }),
+    );
+
+    // Act
+    const stored = await sink.storeBatch(aBatch());
+
+    // Assess
+    expect(stored.location).toBe(`s3://attend-letters/${batchKey(aBatch())}`);
+  });
+
+  it('fails with the error’s name only, keeping the SDK error as the cause', async () => {
+    // Prepare
+    const denied = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'User arn:aws:sts::111122223333:assumed-role/x is not authorized',
+    });
+    s3Mock.on(PutObjectCommand).rejects(denied);
+
+    // Act
+    const error = await sink.storeBatch(aBatch()).catch((err: unknown) => err);
+
+    // Assess
+    expect(error).toBeInstanceOf(LetterSinkError);
+    expect((error as Error).message).toBe('S3 PutObject of a letter batch failed: AccessDenied');
+    expect((error as Error).cause).toBe(denied);
+  });
+});
+
+/** A stand-in for GOV.UK Notify's API: checks the bearer JWT and the body as Notify would. */
+class FakeNotify {
+  readonly serviceId = randomUUID();
+  readonly secret = randomUUID();
+  readonly apiKey = `attend_live-${this.serviceId}-${this.secret}`;
+  readonly received: { reference: string; content: Buffer; postage?: string }[] = [];
+  /** What to answer each request with, in turn; 201 with a new id when the list runs out. */
+  readonly answers: { status: number; body?: unknown }[] = [];
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || req.url !== '/v2/notifications/letter') {
+      return reply(404, { errors: [{ error: 'NotFound', message: `${req.method} ${req.url}` }] });
+    }
+    if (!this.validToken(req.headers.authorization)) {
+      return reply(403, { errors: [{ error: 'AuthError', message: 'Invalid token' }] });
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      reference: string;
+      content: string;
+      postage?: string;
+    };
+    this.received.push({
+      reference: body.reference,
+      content: Buffer.from(body.content, 'base64'),
+      postage: body.postage,
+    });
+    const answer = this.answers.shift() ?? {
+      status: 201,
+      body: { id: randomUUID(), reference: body.reference, postage: body.postage },
+    };
+    reply(answer.status, answer.body);
+  }
+
+  /** Notify's API key JWT: HS256 over the header and {iss: service id, iat}, keyed with the secret. */
+  private validToken(header: string | undefined): boolean {
+    const token = header?.replace(/^Bearer /, '') ?? '';
+    const [head, payload, signature] = token.split('.');
+    if (!head || !payload || !signature) return false;
+    const expected = createHmac('sha256', this.secret).update(`${head}.${payload}`).digest('base64url');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss?: string;
+      iat?: number;
+    };
+    const alg = (JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg?: string }).alg;
+    return (
+      alg === 'HS256' &&
+      signature === expected &&
+      claims.iss === this.serviceId &&
+      Math.abs(Date.now() / 1000 - (claims.iat ?? 0)) < 30
+    );
+  }
+}
+
+describe('NotifyLetterSink, with the official notifications-node-client', () => {
+  const notify = new FakeNotify();
+
+  beforeAll(() => notify.start());
+  afterAll(() => notify.stop());
+  beforeEach(() => {
+    notify.received.length = 0;
+    notify.answers.length = 0;
+  });
+
+  const sink = () => new NotifyLetterSink({ apiKey: notify.apiKey, postage: 'second', baseUrl: notify.url });
+
+  it('sends each letter’s own PDF as a precompiled letter, referenced by its letter id', async () => {
+    // Act
+    const stored = await sink().storeBatch(aBatch());
+
+    // Assess
+    expect(notify.received.map((r) => [r.reference, r.content.toString('latin1'), r.postage])).toEqual([
+      ['ltr-1', '%PDF-1.7\nletter one\n%%EOF\n', 'second'],
+      ['ltr-2', '%PDF-1.7\nletter two\n%%EOF\n', 'second'],
+    ]);
+    expect(stored.location).toBe('notify:b-20261120-1');
+    expect(stored.letters).toEqual([
+      { letterId: 'ltr-1', status: 'sent', providerId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      { letterId: 'ltr-2', status: 'sent', providerId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    ]);
+    expect(sink().needsLetterPdfs).toBe(true);
+  });
+
+  it('reports each refused letter and carries on with the rest; throttling is worth retrying', async () => {
+    // Prepare
+    notify.answers.push(
+      {
+        status: 400,
+        body: {
+          status_code: 400,
+          errors: [{ error: 'BadRequestError', message: 'Letter content is not a valid PDF' }],
+        },
+      },
+      {
+        status: 429,
+        body: { status_code: 429, errors: [{ error: 'RateLimitError', message: 'Exceeded rate limit' }] },
+      },
+    );
+    const batch = aBatch({
+      letters: [
+        { letterId: 'ltr-1', pdf: pdf('one') },
+        { letterId: 'ltr-2', pdf: pdf('two') },
+        { letterId: 'ltr-3', pdf: pdf('three') },
+        { letterId: 'ltr-4' },
+      ],
+    });
+
+    // Act
+    const stored = await sink().storeBatch(batch);
+
+    // Assess
+    expect(stored.letters).toEqual([
+      {
+        letterId: 'ltr-1',
+        status: 'failed',
+        reason: 'Notify answered 400 BadRequestError: Letter content is not a valid PDF',
+        retryable: false,
+      },
+      {
+        letterId: 'ltr-2',
+        status: 'failed',
+        reason: 'Notify answered 429 RateLimitError: Exceeded rate limit',
+        retryable: true,
+      },
+      { letterId: 'ltr-3', status: 'sent', providerId: expect.any(String) },
+      { letterId: 'ltr-4', status: 'failed', reason: 'the letter has no PDF of its own', retryable: false },
+    ]);
+    expect(notify.received).toHaveLength(3);
+  });
+
+  it('is refused by Notify with a key it did not issue (the JWT is really checked)', async () => {
+    // Prepare
+    const wrong = new NotifyLetterSink({
+      apiKey: `attend_live-${notify.serviceId}-${randomUUID()}`,
+      postage: 'first',
+      baseUrl: notify.url,
+    });
+
+    // Act
+    const stored = await wrong.storeBatch(aBatch({ letters: [{ letterId: 'ltr-1', pdf: pdf('one') }] }));
+
+    // Assess
+    expect(stored.letters).toEqual([
+      {
+        letterId: 'ltr-1',
+        status: 'failed',
+        reason: 'Notify answered 403 AuthError: Invalid token',
+        retryable: false,
+      },
+    ]);
+  });
+
+  it('counts Notify being unreachable as retryable', async () => {
+    // Prepare: a port nothing listens on.
+    const closed = new FakeNotify();
+    await closed.start();
+    await closed.stop();
+    const unreachable = new NotifyLetterSink({
+      apiKey: notify.apiKey,
+      postage: 'second',
+      baseUrl: closed.url,
+    });
+
+    // Act
+    const stored = await unreachable.storeBatch(
+      aBatch({ letters: [{ letterId: 'ltr-1', pdf: pdf('one') }] }),
+    );
+
+    // Assess
+    expect(stored.letters).toEqual([
+      {
+        letterId: 'ltr-1',
+        status: 'failed',
+        reason: 'Notify could not be reached (ECONNREFUSED)',
+        retryable: true,
+      },
+    ]);
+  });
+
+  it('refuses a malformed API key without echoing it', () => {
+    expect(() => new NotifyLetterSink({ apiKey: 'secret-but-wrong', postage: 'second' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret-but-wrong') }),
+    );
+  });
+});
+
+describe('readNotifyApiKey', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const arn = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/notify-AbCdEf';
+  const client = new SecretsManagerClient({ region: 'eu-west-2' });
+
+  afterEach(() => secrets.reset());
+  afterAll(() => secrets.restore());
+
+  it('reads the key from the secret named in letters.notify.apiKeySecretArn', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: ' the-key \n' });
+
+    // Act
+    const key = await readNotifyApiKey(client, arn);
+
+    // Assess
+    expect(key).toBe('the-key');
+  });
+
+  it('fails on an empty secret, and on an SDK error by its name', async () => {
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: '' })
+      .rejectsOnce(
+        Object.assign(new Error('secret attend/notify not found'), { name: 'ResourceNotFoundException' }),
+      );
+    await expect(readNotifyApiKey(client, arn)).rejects.toThrow(/empty or binary/);
+    await expect(readNotifyApiKey(client, arn)).rejects.toThrow(
+      'Could not read the GOV.UK Notify API key from Secrets Manager: ResourceNotFoundException',
+    );
+  });
+});
