@@ -33,7 +33,9 @@ beforeAll(() => {
   stack = createTrustStack(app, config);
   template = Template.fromStack(stack);
   assemblyDir = app.synth().directory;
-});
+  // Bundling every function with esbuild while other test files run in parallel can take over a minute
+  // on two cores.
+}, 240_000);
 
 describe('the REST API', () => {
   it('is regional, reachable only through the trust’s domain, and treats every body as binary', () => {
