@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { staffAccessSection } from '../functions/core/config/staff-access.ts';
 
 const hhmm = z
   .string()
@@ -307,6 +308,7 @@ export const trustConfigSchema = z
         logRetentionDays: z.number().int().default(90),
       })
       .default({ staffRoleArns: [], inboundTopicArn: 'create', logRetentionDays: 90 }),
+    staffAccess: staffAccessSection,
   })
   .superRefine((cfg, ctx) => {
     for (const [typeId, type] of Object.entries(cfg.appointmentTypes)) {

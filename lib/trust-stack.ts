@@ -25,6 +25,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { staffInvokerRoleArns } from '../functions/core/config/staff-access.ts';
 import { renderText } from '../functions/core/templates.ts';
 import { METRICS_FILTER_PATTERNS } from '../functions/store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '../functions/store/stream-filters.ts';
@@ -246,7 +247,7 @@ export class TrustStack extends Stack {
 
     // ---- Admin API --------------------------------------------------------------------------------
     const adminUrl = adminApi.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
-    for (const roleArn of config.infrastructure.staffRoleArns) {
+    for (const roleArn of staffInvokerRoleArns(config)) {
       // Resource-based permissions on the function, so nothing is written into the staff roles'
       // (trust-owned) policies. Function URLs need both actions; InvokeFunction is limited to URL calls.
       const principal = new iam.ArnPrincipal(roleArn);
