@@ -163,6 +163,8 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     // PKCE for every client, not only public ones: Attend always sends it, and a request without it fails.
     pkce: { required: () => true },
     jwks: { keys: [signingKey] },
+    // The client assertion algorithms Attend can be configured with (CIS2 asks for RS512).
+    enabledJWA: { clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] },
     // Seconds. ID tokens live an hour, as Entra ID's do; the provider's own session a working day.
     ttl: {
       AuthorizationCode: 60,

@@ -79,6 +79,11 @@ export async function signIn(
   const authorizationUrl = await startSignIn(auth, browser, `${appOrigin}/`);
   const visit = await loginAtProvider(browser, authorizationUrl, appOrigin, { email, password });
   if (!visit.callbackUrl)
-    throw new Error(`the provider did not send the browser back (${visit.page?.status})`);
+    throw new Error(
+      `the provider did not send the browser back (${visit.page?.status}): ${visit.page?.html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(-300)}`,
+    );
   return finishSignIn(auth, browser, visit.callbackUrl);
 }
