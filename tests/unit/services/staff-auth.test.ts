@@ -19,7 +19,21 @@ const event = JSON.parse(readFileSync('tests/fixtures/events/function-url-iam.js
   string,
   unknown
 >;
-const example = () => JSON.parse(readFileSync('config/trusts/example.json', 'utf8')) as Record<string, any>;
+interface RawOidc {
+  issuer: string;
+  scopes: string[];
+  roleClaims: { roles: Record<string, string[]> };
+  clientAuth: Record<string, string>;
+  authorizationParams?: Record<string, string>;
+}
+interface RawConfig {
+  staffAccess: { oidc: RawOidc };
+  infrastructure: { staffRoleArns: string[] };
+}
+interface IamEvent {
+  requestContext: { authorizer?: { iam: { userArn: string } } };
+}
+const example = () => JSON.parse(readFileSync('config/trusts/example.json', 'utf8')) as RawConfig;
 const config = parseTrustConfig(example());
 
 describe('the IAM door', () => {
@@ -33,13 +47,13 @@ describe('the IAM door', () => {
   });
 
   it('gives a caller whose role is not mapped no roles (the route layer answers 403)', () => {
-    const unmapped = structuredClone(event) as any;
-    unmapped.requestContext.authorizer.iam.userArn = 'arn:aws:sts::111122223333:assumed-role/SomeoneElse/x';
+    const unmapped = structuredClone(event) as unknown as IamEvent;
+    unmapped.requestContext.authorizer!.iam.userArn = 'arn:aws:sts::111122223333:assumed-role/SomeoneElse/x';
     expect(callerFromIam(unmapped, config)?.roles).toEqual([]);
   });
 
   it('makes an unsigned call the local admin only when the local runtime says so', () => {
-    const unsigned = structuredClone(event) as any;
+    const unsigned = structuredClone(event) as unknown as IamEvent;
     delete unsigned.requestContext.authorizer;
     expect(callerFromIam(unsigned, config)).toBeUndefined();
     expect(callerFromIam(unsigned, config, { unsignedLocalAdmin: true })).toEqual(LOCAL_ADMIN_CALLER);
@@ -97,7 +111,7 @@ describe('private_key_jwt signed by KMS', () => {
     // Prepare: KMS, mocked at the SDK edge, signs with a real key so the assertion can be verified.
     const { privateKey, publicKey } = await generateKeyPair('RS512', { extractable: true });
     kms.on(SignCommand).callsFake(async (input: { Message: Uint8Array; SigningAlgorithm: string }) => {
-      const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey as CryptoKey, input.Message);
+      const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, input.Message);
       return { Signature: new Uint8Array(signature), SigningAlgorithm: input.SigningAlgorithm };
     });
     const credentials = awsOidcCredentials(
@@ -202,7 +216,7 @@ describe('staffAccess config', () => {
     expect(oidcCredentialArns(config.staffAccess.oidc).secrets).toHaveLength(1);
   });
 
-  it.each<[string, (o: Record<string, any>) => void, string]>([
+  it.each<[string, (o: RawOidc) => void, string]>([
     ['plain http issuer', (o) => (o.issuer = 'http://idp.example'), 'https://'],
     ['scopes without openid', (o) => (o.scopes = ['profile']), 'openid'],
     ['no role mapping', (o) => (o.roleClaims = { roles: {} }), 'at least one'],
