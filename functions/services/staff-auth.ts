@@ -68,8 +68,12 @@ export type SignInFailure = SignInRefusalReason | 'unknown-sign-in' | 'sign-in-e
 
 export type CompleteSignInResult =
   | (Redirect & { readonly kind: 'signed-in'; readonly session: StaffSession; readonly caller: Caller })
-  /** Signed in at the provider, but no mapped role: show "no access" and nothing else (no session). */
-  | (Redirect & { readonly kind: 'no-access'; readonly name: string })
+  /**
+   * Signed in at the provider, but no claim maps to a role: a session with no roles, so the person sees
+   * the "no access" page (with their name, and a sign-out button that needs the session's CSRF secret)
+   * and every other route refuses them. `location` is /auth/no-access.
+   */
+  | (Redirect & { readonly kind: 'no-access'; readonly session: StaffSession; readonly caller: Caller })
   /** The callback was refused; `location` starts a fresh sign-in for a retry. */
   | { readonly kind: 'refused'; readonly reason: SignInFailure; readonly cookies: readonly string[] };
 
@@ -273,16 +277,6 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     }
 
     const mapped = rolesFromClaims(identity.claims, oidcConfig().roleClaims);
-    if (mapped.roles.length === 0) {
-      await audit({
-        actor: identity.subject,
-        actorKind: 'oidc',
-        actorName: identity.name,
-        action: 'ACCESS_REFUSED',
-        detail: 'no mapped role',
-      });
-      return { kind: 'no-access', name: identity.name, location: NO_ACCESS_PATH, cookies: [] };
-    }
 
     // A sign-in always gets a new session: one the browser already had is ended (no fixation).
     const previous = sessionIdOf(request);
@@ -309,14 +303,13 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     await createSession(deps.store, record2);
     const session = toStaffSession(record2);
     const caller = callerOfSession(session);
+    const cookies = [sessionCookie(policy, token)];
+    if (session.roles.length === 0) {
+      await audit({ ...auditActor(caller), action: 'ACCESS_REFUSED', detail: 'no mapped role' });
+      return { kind: 'no-access', session, caller, location: NO_ACCESS_PATH, cookies };
+    }
     await audit({ ...auditActor(caller), action: 'SIGN_IN', detail: `roles: ${session.roles.join(', ')}` });
-    return {
-      kind: 'signed-in',
-      session,
-      caller,
-      location: record.returnTo,
-      cookies: [sessionCookie(policy, token)],
-    };
+    return { kind: 'signed-in', session, caller, location: record.returnTo, cookies };
   };
 
   const signOut: StaffAuth['signOut'] = async (request) => {
