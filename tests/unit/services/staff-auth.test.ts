@@ -251,3 +251,23 @@ describe('staffAccess config', () => {
     ]);
   });
 });
+
+describe('staffAuthFromEnv', () => {
+  it('needs the web origin, and takes its cookie names from it', async () => {
+    const { staffAuthFromEnv } = await import('#runtime/staff-auth-from-env.ts');
+    const deps = { store: {} as never, config, now: () => new Date(), log: {} as never };
+    const env = {
+      TABLE_NAME: 'attend',
+      ATTEND_TRUST_CONFIG: '{}',
+      SMS_ADAPTER: 'sns',
+      EVENTS_ADAPTER: 'eventbridge',
+      trust: config,
+    } as const;
+    expect(() => staffAuthFromEnv({ ...deps, env })).toThrow(/WEB_ORIGIN/);
+    const auth = staffAuthFromEnv({
+      ...deps,
+      env: { ...env, WEB_ORIGIN: 'https://attend.example-trust.nhs.uk' },
+    });
+    expect(auth.cookies.sessionName).toBe('__Host-attend-session');
+  });
+});
