@@ -221,11 +221,7 @@ describe('staffAccess config', () => {
     ['scopes without openid', (o) => (o.scopes = ['profile']), 'openid'],
     ['no role mapping', (o) => (o.roleClaims = { roles: {} }), 'at least one'],
     ['an unknown Attend role', (o) => (o.roleClaims.roles['Attend.Admin'] = ['superuser']), 'roleClaims'],
-    [
-      'private_key_jwt with no key',
-      (o) => (o.clientAuth = { method: 'private_key_jwt' }),
-      'exactly one of',
-    ],
+    ['private_key_jwt with no key', (o) => (o.clientAuth = { method: 'private_key_jwt' }), 'exactly one of'],
     [
       'a secret that is not a Secrets Manager ARN',
       (o) => (o.clientAuth.secretArn = 'my-secret'),
