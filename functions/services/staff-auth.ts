@@ -74,7 +74,7 @@ export type CompleteSignInResult =
    * and every other route refuses them. `location` is /auth/no-access.
    */
   | (Redirect & { readonly kind: 'no-access'; readonly session: StaffSession; readonly caller: Caller })
-  /** The callback was refused; `location` starts a fresh sign-in for a retry. */
+  /** The callback was refused: show an error page whose "sign in again" begins a fresh sign-in. */
   | { readonly kind: 'refused'; readonly reason: SignInFailure; readonly cookies: readonly string[] };
 
 export interface StaffAuthOptions {
@@ -285,7 +285,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
 
     const token = randomToken();
     const absolute = new Date(now.getTime() + sessionsConfig.absoluteHours * 3_600_000);
-    const record2: StaffSessionRecord = {
+    const stored: StaffSessionRecord = {
       id: tokenHash(token),
       kind: 'oidc',
       issuer: identity.issuer,
@@ -300,8 +300,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       absoluteExpiresAt: absolute.toISOString(),
       ...(identity.authTime ? { authTime: identity.authTime } : {}),
     };
-    await createSession(deps.store, record2);
-    const session = toStaffSession(record2);
+    await createSession(deps.store, stored);
+    const session = toStaffSession(stored);
     const caller = callerOfSession(session);
     const cookies = [sessionCookie(policy, token)];
     if (session.roles.length === 0) {
