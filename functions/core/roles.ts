@@ -143,11 +143,6 @@ function roleNameOf(arn: string): IamRoleName | undefined {
   return role ? { partition: role[1]!, account: role[2]!, name: role[3]! } : undefined;
 }
 
-/** The IAM role behind a caller ARN: a role ARN as is, or the role of an STS assumed-role ARN. */
-export function iamRoleOf(principalArn: string): IamRoleName | undefined {
-  return roleNameOf(principalArn);
-}
-
 /**
  * The Attend roles of an IAM principal (a role ARN or the assumed-role ARN a function URL reports),
  * by `staffAccess.iamRoles`. Role paths are ignored because an assumed-role ARN does not carry them;
