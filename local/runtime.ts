@@ -22,6 +22,7 @@ import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
 import { type StreamHandler, StreamPoller } from './stream-poller.ts';
@@ -53,7 +54,18 @@ export interface LocalRuntime {
   poller: StreamPoller;
   /** The metrics stream consumer's own poller: same stream, its own filters, as its own mapping in AWS. */
   metricsPoller: StreamPoller;
+  /** The local OpenID Connect provider at /oidc (demo staff accounts; local only). */
+  idp: LocalIdp;
   stop(): Promise<void>;
+}
+
+/** A free port, for a runtime asked to listen on any: the provider's issuer must name it before start. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -152,7 +164,15 @@ function validationFailure(res: ServerResponse, fields: { field: string; message
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const print = options.print ?? (() => {});
-  const config = options.config;
+  // The local identity provider's issuer names the port, so the port is chosen first; the trust's
+  // browser sign-in is then pointed at that provider (the trust's real issuer is never called locally).
+  const listenPort = options.port || (await freePort());
+  const origin = `http://localhost:${listenPort}`;
+  const idp = await startLocalIdp({ issuer: `${origin}/oidc`, appOrigin: origin });
+  const config: TrustConfig = {
+    ...options.config,
+    staffAccess: { ...options.config.staffAccess, oidc: idp.oidcConfig },
+  };
   const ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
@@ -183,6 +203,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.ATTEND_LOG_LEVEL ?? 'WARN',
+    // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
+    ATTEND_LOCAL_CALLER: 'admin',
+    ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    WEB_ORIGIN: origin,
   });
 
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
@@ -312,8 +336,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   let port = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const body = await readBody(req);
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // The provider reads its own request bodies, so it is handed the request before anything reads it.
+      if (path === idp.mountPath || path.startsWith(`${idp.mountPath}/`)) return idp.handle(req, res);
+      const body = await readBody(req);
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
       // A change made through the API (a cancellation, say) is followed through the stream before the
@@ -326,7 +352,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       if (!res.headersSent) send(res, 500, { error: { code: 'INTERNAL', message: 'local runtime error' } });
     });
   });
-  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(listenPort, '127.0.0.1', done));
   port = (server.address() as AddressInfo).port;
 
   // With a flowing clock, schedules run as real time passes, just as they would in AWS.
@@ -349,6 +375,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     scheduler,
     poller,
     metricsPoller,
+    idp,
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((done) => server.close(() => done()));

@@ -19,6 +19,7 @@ import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
 import { shortNoticeSection } from './short-notice.ts';
+import { staffAccessSection } from './staff-access.ts';
 import { checkEnglishTemplates, templatesSection } from './templates.ts';
 import { trustSettings } from './trust.ts';
 
@@ -33,6 +34,8 @@ const sections = {
   booking: bookingSection,
   costs: costsSection,
   infrastructure: infrastructureSection,
+  /** Who may use Attend: IAM roles and OpenID Connect sign-in, mapped to Attend roles. */
+  staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
   letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
 };
