@@ -45,6 +45,7 @@ async function local(args: string[]): Promise<void> {
       '',
       `Attend is running for ${config.trustName} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
       `  Admin API     ${runtime.url}/health`,
+      `  Sign-in       ${runtime.idp.issuer}   (local identity provider, local only: <role>@example.nhs.uk, password attend-demo)`,
       `  Outbox        ${runtime.url}/dev/sms/outbox`,
       `  Events        ${runtime.url}/dev/events`,
       `  Clock         ${runtime.url}/dev/clock   (virtual now: ${runtime.clock.now().toISOString()})`,

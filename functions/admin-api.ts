@@ -6,8 +6,14 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createAdminRouter } from '#api/router.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { logger, tracer } from '#runtime/powertools.ts';
+import { callerFromIam } from '#services/iam-door.ts';
 
-const router = createAdminRouter(depsFromEnv());
+const deps = depsFromEnv();
+// The IAM door; only the local runtime sets ATTEND_LOCAL_CALLER, making unsigned calls the local admin.
+const unsignedLocalAdmin = deps.env.ATTEND_LOCAL_CALLER === 'admin';
+const router = createAdminRouter(deps, [], {
+  callerOf: (event) => callerFromIam(event, deps.config, { unsignedLocalAdmin }),
+});
 
 export const handler = middy((event: APIGatewayProxyEventV2, context: Context) =>
   router.resolve(event, context),

@@ -26,6 +26,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { KEYWORD_REPLY_TEMPLATES } from '#core/config/sender.ts';
+import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { renderText } from '#core/templates.ts';
@@ -257,7 +258,7 @@ export class TrustStack extends Stack {
 
     // ---- Admin API --------------------------------------------------------------------------------
     const adminUrl = adminApi.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
-    for (const roleArn of config.infrastructure.staffRoleArns) {
+    for (const roleArn of staffInvokerRoleArns(config)) {
       // Resource-based permissions on the function, so nothing is written into the staff roles'
       // (trust-owned) policies. Function URLs need both actions; InvokeFunction is limited to URL calls.
       const principal = new iam.ArnPrincipal(roleArn);

@@ -30,6 +30,7 @@ import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
@@ -67,7 +68,18 @@ export interface LocalRuntime {
   poller: StreamPoller;
   /** The metrics stream consumer's own poller: same stream, its own filters, as its own mapping in AWS. */
   metricsPoller: StreamPoller;
+  /** The local OpenID Connect provider at /oidc (demo staff accounts; local only). */
+  idp: LocalIdp;
   stop(): Promise<void>;
+}
+
+/** A free port, for a runtime asked to listen on any: the provider's issuer must name it before start. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -166,7 +178,15 @@ function validationFailure(res: ServerResponse, fields: { field: string; message
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const print = options.print ?? (() => {});
-  const config = options.config;
+  // The local identity provider's issuer names the port, so the port is chosen first; the trust's
+  // browser sign-in is then pointed at that provider (the trust's real issuer is never called locally).
+  const listenPort = options.port || (await freePort());
+  const origin = `http://localhost:${listenPort}`;
+  const idp = await startLocalIdp({ issuer: `${origin}/oidc`, appOrigin: origin });
+  const config: TrustConfig = {
+    ...options.config,
+    staffAccess: { ...options.config.staffAccess, oidc: idp.oidcConfig },
+  };
   const ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
@@ -197,6 +217,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.ATTEND_LOG_LEVEL ?? 'WARN',
+    // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
+    ATTEND_LOCAL_CALLER: 'admin',
+    ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    WEB_ORIGIN: origin,
   });
 
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
@@ -334,9 +358,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   let port = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // The provider reads its own request bodies, so it is handed the request before anything reads it.
+      if (path === idp.mountPath || path.startsWith(`${idp.mountPath}/`)) return idp.handle(req, res);
       const raw = await readBody(req);
       const body = raw.toString('utf8');
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       if (isWebPath(path)) {
         const result = await web(restApiEvent(req, raw, port), lambdaContext('attend-web-app'));
@@ -354,7 +380,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       if (!res.headersSent) send(res, 500, { error: { code: 'INTERNAL', message: 'local runtime error' } });
     });
   });
-  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(listenPort, '127.0.0.1', done));
   port = (server.address() as AddressInfo).port;
 
   // With a flowing clock, schedules run as real time passes, just as they would in AWS.
@@ -377,6 +403,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     scheduler,
     poller,
     metricsPoller,
+    idp,
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((done) => server.close(() => done()));

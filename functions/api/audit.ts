@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
 import { z } from 'zod';
+import type { Caller } from '#core/roles.ts';
 import { json, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
-import { auditByDay, recordAudit } from '#store/audit.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
+import { auditActor, auditByDay, recordAudit } from '#store/audit.ts';
+import type { RegisterRoutes } from './context.ts';
+
+/** Who made a request, from its event: the IAM door, or (in the web app) the signed-in session. */
+export type CallerOf = (event: unknown) => Caller | undefined;
 
 /**
- * Records every successful change made through the API: who (the IAM caller, locally "local-dev"), the
- * action, the record and when. Reads are not audited. A failure to audit is logged, not hidden, and
- * does not undo the change the caller already made.
+ * Records every successful change made through the API: who (the caller's subject and name: the IAM
+ * principal, the signed-in person, or locally "local-dev"), the action, the record and when. Reads are
+ * not audited. A failure to audit is logged, not hidden, and does not undo the change already made.
  */
-export function auditMiddleware(deps: Deps): Middleware {
+export function auditMiddleware(deps: Deps, callerOf: CallerOf): Middleware {
   return async ({ reqCtx, next }) => {
     const method = reqCtx.req.method;
     const fields = method === 'GET' ? [] : await bodyFieldNames(reqCtx.req.clone());
@@ -33,7 +37,7 @@ export function auditMiddleware(deps: Deps): Middleware {
       await recordAudit(deps.store, {
         id: randomUUID(),
         at: deps.now().toISOString(),
-        actor: callerOf(reqCtx.event),
+        ...actorOf(callerOf(reqCtx.event)),
         action: reqCtx.route ?? `${method} ${path}`,
         path,
         recordId,
@@ -44,6 +48,10 @@ export function auditMiddleware(deps: Deps): Middleware {
       deps.log.error('audit record not written', { action: `${method} ${path}`, error: err as Error });
     }
   };
+}
+
+function actorOf(caller: Caller | undefined) {
+  return caller ? auditActor(caller) : { actor: 'anonymous' };
 }
 
 async function bodyFieldNames(req: Request): Promise<string[]> {

@@ -1,7 +1,8 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import { errorResponse, json } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
-import { auditMiddleware, registerAuditRoutes } from './audit.ts';
+import { callerFromIam } from '#services/iam-door.ts';
+import { auditMiddleware, type CallerOf, registerAuditRoutes } from './audit.ts';
 import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
@@ -33,13 +34,18 @@ const RESOURCES: RegisterRoutes[] = [
   registerMetricsRoutes,
 ];
 
-export function createAdminRouter(deps: Deps, extra: RegisterRoutes[] = []): Router {
+export function createAdminRouter(
+  deps: Deps,
+  extra: RegisterRoutes[] = [],
+  options: { callerOf?: CallerOf } = {},
+): Router {
+  const callerOf = options.callerOf ?? ((event: unknown) => callerFromIam(event, deps.config));
   const router = new Router({ logger: deps.log as never });
   router.get('/health', async () =>
     json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() }),
   );
   registerOpenApiRoutes(router, deps);
-  router.use(auditMiddleware(deps));
+  router.use(auditMiddleware(deps, callerOf));
   for (const register of [...RESOURCES, registerAuditRoutes, ...extra]) register(router, deps);
   router.errorHandler(Error, async (err) => errorResponse(err, deps.log));
   router.notFound(async (err) => errorResponse(err, deps.log));

@@ -15,6 +15,10 @@ const envSchema = z.object({
   EVENTS_ADAPTER: z.enum(['eventbridge', 'local']).default('eventbridge'),
   /** The validated trust config; inlined into each bundle by CDK at synth, set directly when local. */
   ATTEND_TRUST_CONFIG: z.string().min(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON'),
+  /** Set only by the local runtime: unsigned API calls act as the local admin. Never set in AWS. */
+  ATTEND_LOCAL_CALLER: z.enum(['admin']).optional(),
+  /** The staff web app's public origin (https://…; http://localhost:<port> locally), for sign-in. */
+  WEB_ORIGIN: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };

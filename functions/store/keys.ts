@@ -193,3 +193,22 @@ export function withoutStorageAttributes(item: Record<string, unknown>): Record<
   for (const attr of STORAGE_ATTRIBUTES) delete copy[attr];
   return copy;
 }
+
+/**
+ * Staff sign-in. A session item is keyed by the hash of its cookie token, so nothing read from the table
+ * can be replayed as a cookie. Every live session also has a small entry in one `STAFFSESSIONS`
+ * partition, sorted by person: "all sessions of a person" is a prefix query and "every session" is the
+ * whole partition, with no index (a trust has hundreds of staff, and sign-ins are rare writes).
+ */
+const subjectPart = (subject: string) => encodeURIComponent(subject);
+export const staffSessions = {
+  session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' }),
+  entry: (subject: string, sessionId: string) => ({
+    pk: 'STAFFSESSIONS',
+    sk: `${subjectPart(subject)}#${sessionId}`,
+  }),
+  partition: 'STAFFSESSIONS',
+  personPrefix: (subject: string) => `${subjectPart(subject)}#`,
+  /** A sign-in under way, keyed by its `state`: one use, removed when the callback takes it. */
+  signIn: (state: string) => ({ pk: `SIGNIN#${state}`, sk: 'SIGNIN' }),
+} as const;

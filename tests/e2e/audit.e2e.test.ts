@@ -31,6 +31,9 @@ it('records successful changes with the caller, the action, the record and the f
   expect(actions.sort()).toEqual(['POST /clients', 'POST /clinics']);
   const created = trail.body.items.find((e) => e.action === 'POST /clients')!;
   expect(created.actor).toBe('local-dev');
+  // Unsigned calls exist only locally, where they are the local admin.
+  expect(created.actorKind).toBe('local');
+  expect(created.actorName).toBe('Local administrator (unsigned local call)');
   expect(created.recordId).toBe(client.body.id);
   expect(created.at).toBe('2026-11-23T09:00:00.000Z');
   expect(created.fields).toEqual(['firstName', 'phone']);

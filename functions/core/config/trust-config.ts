@@ -20,6 +20,7 @@ import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
 import { shortNoticeSection } from './short-notice.ts';
+import { staffAccessSection } from './staff-access.ts';
 import { checkEnglishTemplates, templatesSection } from './templates.ts';
 import { trustSettings } from './trust.ts';
 
@@ -35,6 +36,8 @@ const sections = {
   costs: costsSection,
   infrastructure: infrastructureSection,
   frontDoor: frontDoorSection,
+  /** Who may use Attend: IAM roles and OpenID Connect sign-in, mapped to Attend roles. */
+  staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
   letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
 };

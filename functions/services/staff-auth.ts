@@ -1,0 +1,381 @@
+/**
+ * Staff sign-in and sessions: the browser door (OpenID Connect, server-side sessions) and the IAM door.
+ *
+ * A sign-in in progress is held server-side: `beginSignIn` stores the `state`, `nonce` and PKCE verifier
+ * in a short-lived item keyed by `state`, and binds it to the browser with a random sign-in cookie (the
+ * item keeps only the cookie's hash). The callback takes the item once (a conditional delete), so a
+ * replayed callback finds nothing; a callback from another browser (login CSRF) fails the binding. We
+ * chose the table over an encrypted cookie because it needs no key to manage or rotate, makes each
+ * sign-in single-use, and matches the sessions, which live in the table too.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CustomFetch } from 'openid-client';
+import type { OidcConfig } from '#core/config/staff-access.ts';
+import { type Caller, type Role, rolesFromClaims } from '#core/roles.ts';
+import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
+import {
+  allSessions,
+  createSession,
+  deleteSession,
+  getSession,
+  putSignIn,
+  type StaffSessionEntry,
+  type StaffSessionRecord,
+  sessionsOfPerson,
+  takeSignIn,
+  touchSession,
+} from '#store/sessions.ts';
+import type { Deps } from './deps.ts';
+
+export { callerFromIam } from './iam-door.ts';
+
+import { OidcClient, type OidcCredentials, SignInRefusal, type SignInRefusalReason } from './oidc-client.ts';
+import {
+  type CookiePolicy,
+  clearSessionCookie,
+  cookiePolicy,
+  randomToken,
+  readTokenCookie,
+  sameToken,
+  sessionCookie,
+  signInCookie,
+  tokenHash,
+} from './staff-cookies.ts';
+
+/** What the web layer sees of a signed-in person's session. */
+export interface StaffSession {
+  /** The session's public handle (the hash of the cookie token): safe to log, audit and show. */
+  readonly id: string;
+  readonly subject: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  /** Per-session secret for CSRF tokens (base64url, 256 bits). Never send it to the browser. */
+  readonly csrfSecret: string;
+  readonly createdAt: string;
+  readonly idleExpiresAt: string;
+  readonly absoluteExpiresAt: string;
+  /** CIS2: the role the person chose at sign-in, for a later "change role". */
+  readonly selectedRoleId?: string;
+}
+
+/** The answer to a request that needs sign-in: where to send the browser and the cookies to set. */
+export interface Redirect {
+  readonly location: string;
+  readonly cookies: readonly string[];
+}
+
+export type SignInFailure = SignInRefusalReason | 'unknown-sign-in' | 'sign-in-expired';
+
+export type CompleteSignInResult =
+  | (Redirect & { readonly kind: 'signed-in'; readonly session: StaffSession; readonly caller: Caller })
+  /**
+   * Signed in at the provider, but no claim maps to a role: a session with no roles, so the person sees
+   * the "no access" page (with their name, and a sign-out button that needs the session's CSRF secret)
+   * and every other route refuses them. `location` is /auth/no-access.
+   */
+  | (Redirect & { readonly kind: 'no-access'; readonly session: StaffSession; readonly caller: Caller })
+  /** The callback was refused: show an error page whose "sign in again" begins a fresh sign-in. */
+  | { readonly kind: 'refused'; readonly reason: SignInFailure; readonly cookies: readonly string[] };
+
+export interface StaffAuthOptions {
+  /** The web app's public origin: `https://attend.<trust domain>`, or `http://localhost:<port>` locally. */
+  readonly publicOrigin: string;
+  readonly credentials: OidcCredentials;
+  /** The real clock ID tokens are checked against (epoch ms); see OidcClientOptions.tokenClock. */
+  readonly tokenClock?: () => number;
+  /** Replaces fetch for calls to the provider (tests alter its answers with this). */
+  readonly fetch?: CustomFetch;
+}
+
+export type StaffAuthDeps = Pick<Deps, 'store' | 'config' | 'now' | 'log'>;
+
+/** A sign-in must come back from the provider within this time. */
+const SIGN_IN_MINUTES = 10;
+/** A session's idle expiry is slid at most once a minute, so a busy page does not write on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+export const CALLBACK_PATH = '/auth/callback';
+export const NO_ACCESS_PATH = '/auth/no-access';
+
+const plusMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
+const earliest = (a: Date, b: Date) => (a < b ? a : b);
+
+function toStaffSession(record: StaffSessionRecord): StaffSession {
+  return {
+    id: record.id,
+    subject: record.subject,
+    name: record.name,
+    roles: record.roles,
+    csrfSecret: record.csrfSecret,
+    createdAt: record.createdAt,
+    idleExpiresAt: record.idleExpiresAt,
+    absoluteExpiresAt: record.absoluteExpiresAt,
+    ...(record.selectedRoleId ? { selectedRoleId: record.selectedRoleId } : {}),
+  };
+}
+
+/** The caller a session acts as: its person and roles, for the permission check and the audit trail. */
+export function callerOfSession(session: StaffSession): Caller {
+  return {
+    kind: 'oidc',
+    subject: session.subject,
+    name: session.name,
+    roles: session.roles,
+    sessionId: session.id,
+  };
+}
+
+/**
+ * Where to return after sign-in: the page asked for, if it is a plain path on this origin (never
+ * another host, and never the sign-in routes themselves).
+ */
+export function safeReturnTo(request: Request): string {
+  if (request.method !== 'GET') return '/';
+  const url = new URL(request.url);
+  const path = `${url.pathname}${url.search}`;
+  if (
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    path.startsWith('/\\') ||
+    url.pathname.startsWith('/auth/')
+  )
+    return '/';
+  return path.length > 1024 ? '/' : path;
+}
+
+export interface StaffAuth {
+  /** Starts a sign-in: a redirect to the provider's authorization endpoint, and the sign-in cookie. */
+  beginSignIn(request: Request): Promise<Redirect>;
+  /** beginSignIn as a 302 Response, for the web layer's StaffSessionPort. */
+  signInRedirect(request: Request): Promise<Response>;
+  /** Handles GET /auth/callback. */
+  completeSignIn(request: Request): Promise<CompleteSignInResult>;
+  /**
+   * The signed-in session of a request, or undefined (no cookie, unknown, ended, idle or past its
+   * absolute limit). Slides the idle expiry unless `touch: false` (background polling must not count).
+   */
+  currentSession(request: Request, options?: { touch?: boolean }): Promise<StaffSession | undefined>;
+  /** currentSession, by the name the web layer's StaffSessionPort uses. */
+  current(request: Request, options?: { touch?: boolean }): Promise<StaffSession | undefined>;
+  /** Handles POST /auth/sign-out (after its CSRF check): ends the session, clears the cookie. */
+  signOut(request: Request): Promise<Redirect & { readonly ended: boolean }>;
+  /** Ends one session by its public id (an administrator's action, or "sign out that device"). */
+  endSession(actor: Caller, sessionId: string): Promise<{ ended: boolean }>;
+  /** Ends every session of one person, or of everyone. */
+  endAllSessions(actor: Caller, scope: { subject: string } | 'everyone'): Promise<{ ended: number }>;
+  /** The cookie names and flags in use (the web layer reads no cookie itself). */
+  readonly cookies: CookiePolicy;
+}
+
+export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions): StaffAuth {
+  const policy = cookiePolicy(options.publicOrigin);
+  const origin = new URL(options.publicOrigin).origin;
+  const redirectUri = `${origin}${CALLBACK_PATH}`;
+  const sessionsConfig = deps.config.staffAccess.sessions;
+  let oidcClient: OidcClient | undefined;
+
+  const oidcConfig = (): OidcConfig => {
+    const oidc = deps.config.staffAccess.oidc;
+    if (!oidc) throw new Error('staffAccess.oidc is not configured: staff cannot sign in with a browser');
+    return oidc;
+  };
+  const oidc = (): OidcClient => {
+    oidcClient ??= new OidcClient({
+      config: oidcConfig(),
+      redirectUri,
+      credentials: options.credentials,
+      ...(options.tokenClock ? { tokenClock: options.tokenClock } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    return oidcClient;
+  };
+
+  const audit = async (entry: Omit<AuditEntry, 'id' | 'at' | 'fields'>): Promise<void> => {
+    try {
+      await recordAudit(deps.store, { id: randomUUID(), at: deps.now().toISOString(), fields: [], ...entry });
+    } catch (err) {
+      // As for every audit write: logged, never hidden, and it does not undo what already happened.
+      deps.log.error('audit record not written', { action: entry.action, error: err as Error });
+    }
+  };
+
+  const sessionIdOf = (request: Request): string | undefined => {
+    const token = readTokenCookie(request, policy.sessionName);
+    return token ? tokenHash(token) : undefined;
+  };
+
+  const endStored = async (entry: StaffSessionEntry): Promise<boolean> => deleteSession(deps.store, entry);
+
+  const currentSession: StaffAuth['currentSession'] = async (request, opts = {}) => {
+    const id = sessionIdOf(request);
+    if (!id) return undefined;
+    const record = await getSession(deps.store, id);
+    if (!record) return undefined;
+    const now = deps.now();
+    const nowIso = now.toISOString();
+    if (nowIso >= record.idleExpiresAt || nowIso >= record.absoluteExpiresAt) {
+      await endStored({ sessionId: record.id, subject: record.subject });
+      return undefined;
+    }
+    if ((opts.touch ?? true) && now.getTime() - Date.parse(record.lastSeenAt) >= TOUCH_EVERY_MS) {
+      const idle = earliest(plusMinutes(now, sessionsConfig.idleMinutes), new Date(record.absoluteExpiresAt));
+      const touched = await touchSession(deps.store, record.id, nowIso, idle.toISOString());
+      if (!touched) return undefined;
+      return toStaffSession({ ...record, lastSeenAt: nowIso, idleExpiresAt: idle.toISOString() });
+    }
+    return toStaffSession(record);
+  };
+
+  const beginSignIn: StaffAuth['beginSignIn'] = async (request) => {
+    const start = await oidc().authorizationRequest();
+    // One binding per browser, reused by sign-ins started in several tabs at once.
+    const binding = readTokenCookie(request, policy.signInName) ?? randomToken();
+    const now = deps.now();
+    await putSignIn(deps.store, {
+      state: start.state,
+      nonce: start.nonce,
+      codeVerifier: start.codeVerifier,
+      browserBinding: tokenHash(binding),
+      returnTo: safeReturnTo(request),
+      createdAt: now.toISOString(),
+      expiresAt: plusMinutes(now, SIGN_IN_MINUTES).toISOString(),
+    });
+    return {
+      location: start.url.href,
+      cookies: [signInCookie(policy, binding, SIGN_IN_MINUTES * 60)],
+    };
+  };
+
+  const completeSignIn: StaffAuth['completeSignIn'] = async (request) => {
+    const query = new URL(request.url).searchParams;
+    const refused = (reason: SignInFailure): CompleteSignInResult => ({
+      kind: 'refused',
+      reason,
+      cookies: [],
+    });
+    const state = query.get('state');
+    const binding = readTokenCookie(request, policy.signInName);
+    if (!state || !binding) return refused('unknown-sign-in');
+    const record = await takeSignIn(deps.store, state);
+    if (!record || !sameToken(record.browserBinding, tokenHash(binding))) return refused('unknown-sign-in');
+    const now = deps.now();
+    if (now.toISOString() >= record.expiresAt) return refused('sign-in-expired');
+
+    let identity: Awaited<ReturnType<OidcClient['completeAuthorization']>>;
+    try {
+      identity = await oidc().completeAuthorization(query, record);
+    } catch (err) {
+      if (!(err instanceof SignInRefusal)) throw err;
+      // Only the reason and the error code: never the token, the claims or the error's cause.
+      deps.log.warn('sign-in refused', { reason: err.reason, code: err.code });
+      await audit({
+        actor: 'unknown',
+        action: 'SIGN_IN_FAILED',
+        detail: err.code ? `${err.reason} (${err.code})` : err.reason,
+      });
+      return refused(err.reason);
+    }
+
+    const mapped = rolesFromClaims(identity.claims, oidcConfig().roleClaims);
+
+    // A sign-in always gets a new session: one the browser already had is ended (no fixation).
+    const previous = sessionIdOf(request);
+    const old = previous ? await getSession(deps.store, previous) : undefined;
+    if (old) await endStored({ sessionId: old.id, subject: old.subject });
+
+    const token = randomToken();
+    const absolute = new Date(now.getTime() + sessionsConfig.absoluteHours * 3_600_000);
+    const stored: StaffSessionRecord = {
+      id: tokenHash(token),
+      kind: 'oidc',
+      issuer: identity.issuer,
+      subject: identity.subject,
+      name: identity.name,
+      roles: mapped.roles,
+      ...(mapped.selectedRole ? { selectedRoleId: mapped.selectedRole.id } : {}),
+      csrfSecret: randomToken(),
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      idleExpiresAt: earliest(plusMinutes(now, sessionsConfig.idleMinutes), absolute).toISOString(),
+      absoluteExpiresAt: absolute.toISOString(),
+      ...(identity.authTime ? { authTime: identity.authTime } : {}),
+    };
+    await createSession(deps.store, stored);
+    const session = toStaffSession(stored);
+    const caller = callerOfSession(session);
+    const cookies = [sessionCookie(policy, token)];
+    if (session.roles.length === 0) {
+      await audit({ ...auditActor(caller), action: 'ACCESS_REFUSED', detail: 'no mapped role' });
+      return { kind: 'no-access', session, caller, location: NO_ACCESS_PATH, cookies };
+    }
+    await audit({ ...auditActor(caller), action: 'SIGN_IN', detail: `roles: ${session.roles.join(', ')}` });
+    return { kind: 'signed-in', session, caller, location: record.returnTo, cookies };
+  };
+
+  const signOut: StaffAuth['signOut'] = async (request) => {
+    const id = sessionIdOf(request);
+    const record = id ? await getSession(deps.store, id) : undefined;
+    let ended = false;
+    if (record) {
+      ended = await endStored({ sessionId: record.id, subject: record.subject });
+      const caller = callerOfSession(toStaffSession(record));
+      await audit({ ...auditActor(caller), action: 'SIGN_OUT', recordId: record.id });
+    }
+    // Then out of the provider too, or the next visit would sign straight back in.
+    let location = '/';
+    try {
+      location = (await oidc().endSessionUrl(`${origin}/`))?.href ?? '/';
+    } catch (err) {
+      deps.log.warn('provider sign-out page unavailable', { error: (err as Error).name });
+    }
+    return { ended, location, cookies: [clearSessionCookie(policy)] };
+  };
+
+  const endSession: StaffAuth['endSession'] = async (actor, sessionId) => {
+    const record = await getSession(deps.store, sessionId);
+    if (!record) return { ended: false };
+    const ended = await endStored({ sessionId: record.id, subject: record.subject });
+    if (ended) {
+      await audit({
+        ...auditActor(actor),
+        action: 'SESSION_ENDED',
+        recordId: record.id,
+        detail: `of ${record.subject}`,
+      });
+    }
+    return { ended };
+  };
+
+  const endAllSessions: StaffAuth['endAllSessions'] = async (actor, scope) => {
+    const entries =
+      scope === 'everyone'
+        ? await allSessions(deps.store)
+        : await sessionsOfPerson(deps.store, scope.subject);
+    let ended = 0;
+    for (const entry of entries) if (await endStored(entry)) ended += 1;
+    await audit({
+      ...auditActor(actor),
+      action: 'SESSIONS_ENDED',
+      ...(scope === 'everyone' ? {} : { recordId: scope.subject }),
+      detail: scope === 'everyone' ? `every session (${ended})` : `all sessions of the person (${ended})`,
+    });
+    return { ended };
+  };
+
+  return {
+    beginSignIn,
+    async signInRedirect(request) {
+      const redirect = await beginSignIn(request);
+      const headers = new Headers({ location: redirect.location, 'cache-control': 'no-store' });
+      for (const cookie of redirect.cookies) headers.append('set-cookie', cookie);
+      return new Response(null, { status: 302, headers });
+    },
+    completeSignIn,
+    currentSession,
+    current: currentSession,
+    signOut,
+    endSession,
+    endAllSessions,
+    cookies: policy,
+  };
+}

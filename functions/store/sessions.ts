@@ -1,0 +1,233 @@
+/**
+ * Staff sessions and sign-ins in progress. A session is two items written and removed together: the
+ * session itself (by id) and its entry in the STAFFSESSIONS partition (by person), see keys.ts.
+ */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isoInstant } from '#core/model.ts';
+import { roleSchema } from '#core/roles.ts';
+import { isConditionFailure } from './client.ts';
+import type { StoreContext } from './context.ts';
+import { staffSessions, withoutStorageAttributes } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+const epochSeconds = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
+
+export const staffSessionSchema = z.object({
+  /** The SHA-256 of the cookie token (base64url): a handle safe to show and store, never the token. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  kind: z.literal('oidc'),
+  issuer: z.string(),
+  subject: z.string().min(1),
+  name: z.string(),
+  roles: z.array(roleSchema),
+  /** CIS2: the role the person chose at sign-in (`selected_roleid`). */
+  selectedRoleId: z.string().optional(),
+  /** Per-session secret the web layer derives and checks CSRF tokens with (base64url, 256 bits). */
+  csrfSecret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  createdAt: isoInstant,
+  lastSeenAt: isoInstant,
+  idleExpiresAt: isoInstant,
+  absoluteExpiresAt: isoInstant,
+  /** When the person last authenticated at the identity provider (`auth_time`). */
+  authTime: isoInstant.optional(),
+});
+export type StaffSessionRecord = z.infer<typeof staffSessionSchema>;
+
+const entrySchema = z.object({ sessionId: z.string(), subject: z.string() });
+export type StaffSessionEntry = z.infer<typeof entrySchema>;
+
+/** Writes a new session and its by-person entry in one transaction; the id must be new. */
+export async function createSession(ctx: StoreContext, session: StaffSessionRecord): Promise<void> {
+  const parsed = staffSessionSchema.parse(session);
+  await ctx.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: ctx.table,
+            Item: {
+              ...staffSessions.session(parsed.id),
+              entity: 'StaffSession',
+              ...parsed,
+              [TTL_ATTRIBUTE]: epochSeconds(parsed.idleExpiresAt),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: ctx.table,
+            Item: {
+              ...staffSessions.entry(parsed.subject, parsed.id),
+              entity: 'StaffSessionEntry',
+              sessionId: parsed.id,
+              subject: parsed.subject,
+              [TTL_ATTRIBUTE]: epochSeconds(parsed.absoluteExpiresAt),
+            },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/** Pattern: a session by id. Strongly consistent, so a session ended a moment ago is never read as live. */
+export async function getSession(
+  ctx: StoreContext,
+  sessionId: string,
+): Promise<StaffSessionRecord | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: staffSessions.session(sessionId), ConsistentRead: true }),
+  );
+  return Item ? staffSessionSchema.parse(withoutStorageAttributes(Item)) : undefined;
+}
+
+/**
+ * Slides the idle expiry of a live session. It writes nothing if the session has ended or already
+ * expired in the meantime, so a request racing a sign-out cannot bring the session back.
+ */
+export async function touchSession(
+  ctx: StoreContext,
+  sessionId: string,
+  at: string,
+  idleExpiresAt: string,
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: staffSessions.session(sessionId),
+        UpdateExpression: 'SET lastSeenAt = :at, idleExpiresAt = :idle, #ttl = :ttl',
+        ConditionExpression: 'attribute_exists(pk) AND idleExpiresAt > :at AND absoluteExpiresAt > :at',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':at': at, ':idle': idleExpiresAt, ':ttl': epochSeconds(idleExpiresAt) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Removes a session and its by-person entry. True if the session was still there. */
+export async function deleteSession(
+  ctx: StoreContext,
+  entry: { sessionId: string; subject: string },
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: ctx.table,
+              Key: staffSessions.session(entry.sessionId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          { Delete: { TableName: ctx.table, Key: staffSessions.entry(entry.subject, entry.sessionId) } },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    // Already gone (ended elsewhere, or removed by TTL): make sure no stale entry is left behind.
+    await ctx.db.send(
+      new DeleteCommand({ TableName: ctx.table, Key: staffSessions.entry(entry.subject, entry.sessionId) }),
+    );
+    return false;
+  }
+}
+
+async function queryEntries(ctx: StoreContext, prefix: string | undefined): Promise<StaffSessionEntry[]> {
+  const found: StaffSessionEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ctx.db.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: prefix
+          ? { ':pk': staffSessions.partition, ':prefix': prefix }
+          : { ':pk': staffSessions.partition },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) found.push(entrySchema.parse(item));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/** Pattern: every live session of one person (their item collection in STAFFSESSIONS). */
+export function sessionsOfPerson(ctx: StoreContext, subject: string): Promise<StaffSessionEntry[]> {
+  return queryEntries(ctx, staffSessions.personPrefix(subject));
+}
+
+/** Pattern: every live staff session of the trust (the whole STAFFSESSIONS partition). */
+export function allSessions(ctx: StoreContext): Promise<StaffSessionEntry[]> {
+  return queryEntries(ctx, undefined);
+}
+
+// ---- Sign-ins in progress ------------------------------------------------------------------------
+
+export const signInRecordSchema = z.object({
+  state: z.string().min(22),
+  nonce: z.string().min(22),
+  codeVerifier: z.string().min(43),
+  /** SHA-256 of the browser's sign-in cookie: the callback must come from the browser that started it. */
+  browserBinding: z.string(),
+  /** Where to go after signing in: a path on this origin. */
+  returnTo: z.string().startsWith('/'),
+  createdAt: isoInstant,
+  expiresAt: isoInstant,
+});
+export type SignInRecord = z.infer<typeof signInRecordSchema>;
+
+export async function putSignIn(ctx: StoreContext, record: SignInRecord): Promise<void> {
+  const parsed = signInRecordSchema.parse(record);
+  await ctx.db.send(
+    new PutCommand({
+      TableName: ctx.table,
+      Item: {
+        ...staffSessions.signIn(parsed.state),
+        entity: 'SignIn',
+        ...parsed,
+        [TTL_ATTRIBUTE]: epochSeconds(parsed.expiresAt),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/**
+ * Pattern: take a sign-in by its `state`, once. The delete returns what was there, so two callbacks
+ * with the same state (a replayed redirect) cannot both use it.
+ */
+export async function takeSignIn(ctx: StoreContext, state: string): Promise<SignInRecord | undefined> {
+  try {
+    const out = await ctx.db.send(
+      new DeleteCommand({
+        TableName: ctx.table,
+        Key: staffSessions.signIn(state),
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return out.Attributes ? signInRecordSchema.parse(withoutStorageAttributes(out.Attributes)) : undefined;
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+}
