@@ -8,14 +8,22 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { logger, tracer } from '#runtime/powertools.ts';
+import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
 import { createWebApp } from '#web/app.ts';
 import { registeredWebAdapters } from '#web/registry.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
 
 const adapters = registeredWebAdapters();
-// Until staff sign-in is wired in, nobody is signed in and pages that need sign-in answer 503.
-const app = createWebApp(depsFromEnv(), {
-  staffSessions: adapters.staffSessions ?? signInNotConfigured,
+const deps = depsFromEnv();
+const oidc = deps.config.staffAccess.oidc;
+// Staff sign in through the trust's identity provider when staffAccess.oidc is configured; otherwise
+// nobody is signed in and pages that need sign-in answer 503. Tests may register their own port.
+const staffAuth = !adapters.staffSessions && oidc ? staffAuthFromEnv(deps) : undefined;
+const app = createWebApp(deps, {
+  staffSessions: adapters.staffSessions ?? staffAuth ?? signInNotConfigured,
+  ...(staffAuth && { signIn: staffAuth }),
+  // Sign-out ends at the provider's own sign-out page: a redirect after a form post, which form-action governs.
+  ...(oidc && { formActionOrigins: [new URL(oidc.issuer).origin] }),
   ...(adapters.pages && { pages: adapters.pages }),
   ...(adapters.extraTemplates && { extraTemplates: adapters.extraTemplates }),
 });

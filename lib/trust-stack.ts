@@ -26,7 +26,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { KEYWORD_REPLY_TEMPLATES } from '#core/config/sender.ts';
-import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
+import { oidcCredentialArns, staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { renderText } from '#core/templates.ts';
@@ -434,6 +434,29 @@ export class TrustStack extends Stack {
     // publish domain events.
     web.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus);
     if (originationNumberKnown(this.config)) web.allowSmsPublish();
+    // Staff sign-in (functions/runtime/staff-auth-from-env.ts): the origin the provider redirects back
+    // to, and the client's secret or signing key.
+    if (this.config.frontDoor)
+      web.fn.addEnvironment('WEB_ORIGIN', `https://${this.config.frontDoor.domainName}`);
+    const credentials = oidcCredentialArns(this.config.staffAccess.oidc);
+    if (credentials.secrets.length > 0) {
+      web.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOidcClientSecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: credentials.secrets,
+        }),
+      );
+    }
+    if (credentials.kmsKeys.length > 0) {
+      web.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'SignOidcClientAssertion',
+          actions: ['kms:Sign'],
+          resources: credentials.kmsKeys,
+        }),
+      );
+    }
     acknowledge(
       web.fn.node.defaultChild!,
       'HIPAA.Security-LambdaDLQ',

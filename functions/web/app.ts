@@ -6,21 +6,23 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Deps } from '#services/deps.ts';
 import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
+import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
 import { Renderer } from './render.ts';
-import { WebRouter } from './router.ts';
+import { type RegisterPages, WebRouter } from './router.ts';
 import type { StaffSessionPort } from './staff-session.ts';
 
-/** A module of pages: registers its pages on the router. A new area of the app is one more entry in PAGES. */
-export type RegisterPages = (router: WebRouter, deps: Deps) => void;
+export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
 const PAGES: readonly RegisterPages[] = [registerHomePages];
 
 export interface WebAppOptions {
-  /** Who is signed in (the sessions work provides the real port). */
+  /** Who is signed in (the staff sign-in service, or a test's port). */
   readonly staffSessions: StaffSessionPort;
+  /** The sign-in service's callback and sign-out, served at /auth/callback and /auth/sign-out. */
+  readonly signIn?: SignInRoutes;
   /** Extra page modules (tests). */
   readonly pages?: readonly RegisterPages[];
   /** Where templates and assets are (default: next to the code, see paths.ts). */
@@ -56,7 +58,8 @@ export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
     log: deps.log,
     ...(options.formActionOrigins && { formActionOrigins: options.formActionOrigins }),
   });
-  for (const register of [...PAGES, ...(options.pages ?? [])]) register(router, deps);
+  const signIn = options.signIn ? [signInPages(options.signIn)] : [];
+  for (const register of [...PAGES, ...signIn, ...(options.pages ?? [])]) register(router, deps);
   return {
     router,
     assets,

@@ -11,7 +11,7 @@
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { parse as parseCookies } from 'cookie';
-import type { Log } from '#services/deps.ts';
+import type { Deps, Log } from '#services/deps.ts';
 import type { AssetCatalogue } from './assets.ts';
 import { acceptedEncoding } from './assets.ts';
 import { FormTooLargeError, FormUnreadableError, type ParsedForm, readForm } from './body.ts';
@@ -69,6 +69,9 @@ export interface PageDefinition {
   readonly handler: (page: PageContext) => Promise<Response> | Response;
 }
 
+/** A module of pages: registers its pages on the router. A new area of the app is one more entry in PAGES (app.ts). */
+export type RegisterPages = (router: WebRouter, deps: Deps) => void;
+
 export interface WebRouterOptions {
   readonly renderer: Renderer;
   readonly assets: AssetCatalogue;
@@ -81,6 +84,12 @@ export interface WebRouterOptions {
 /** A 303 See Other: the answer to every successful POST, and how pages send people on. */
 export function redirect(location: string, status: 301 | 302 | 303 | 307 = 303): Response {
   return new Response(null, { status, headers: { location } });
+}
+
+/** The response with these Set-Cookie values added, each kept whole (sign-in and sign-out set cookies). */
+export function withCookies(response: Response, cookies: readonly string[]): Response {
+  for (const cookie of cookies) response.headers.append('set-cookie', cookie);
+  return response;
 }
 
 /** An empty response with this status: the router shows its error page (404, 403, 500, …). */

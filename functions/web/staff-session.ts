@@ -4,9 +4,9 @@
  * or the local runtime may register their own. Nothing here signs anyone in.
  */
 
-/** Attend's four staff roles (the same values as the `Role` type of functions/core). */
-export const ROLES = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '#core/roles.ts';
+
+export { ROLES, type Role } from '#core/roles.ts';
 
 /** How each role is named on a page. */
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {

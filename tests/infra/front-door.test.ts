@@ -217,6 +217,26 @@ describe('AWS WAF', () => {
 });
 
 describe('the web function', () => {
+  it('may read the OIDC client secret, and only that secret', () => {
+    const oidc = config.staffAccess.oidc;
+    const secretArn =
+      oidc?.clientAuth.method === 'client_secret_basic' ? oidc.clientAuth.secretArn : undefined;
+    expect(secretArn).toBeDefined();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(stack.web!.role)))
+      .flatMap(
+        (p) =>
+          p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[],
+      );
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'))).toEqual([
+      expect.objectContaining({
+        Sid: 'ReadOidcClientSecret',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: secretArn,
+      }),
+    ]);
+  });
+
   it('is created with the front door, with the table, the bus and its own alarms', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'attend-example-web-app',
@@ -253,10 +273,13 @@ describe('the web function', () => {
     cpSync(join(assemblyDir, `asset.${s3Key.replace(/\.zip$/, '')}`), bundle, { recursive: true });
     mkdirSync(join(bundle, 'node_modules'));
     symlinkSync(resolve('node_modules/@aws-sdk'), join(bundle, 'node_modules/@aws-sdk'));
+    const environment = Object.values(fn)[0]?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(environment.WEB_ORIGIN).toBe('https://attend.example-community.nhs.uk');
     Object.assign(process.env, {
       TABLE_NAME: 'attend-example',
       EVENT_BUS_NAME: 'attend-example',
       AWS_REGION: 'eu-west-2',
+      WEB_ORIGIN: environment.WEB_ORIGIN,
     });
     const { handler } = (await import(pathToFileURL(join(bundle, 'index.mjs')).href)) as {
       handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -286,7 +309,6 @@ describe('the web function', () => {
 
     // Act
     const notFound = await get('/staff/no-such-page');
-    const home = await get('/');
     const html = Buffer.from(notFound.body, 'base64').toString('utf8');
     const css = html.match(/href="(\/assets\/staff-[0-9a-f]+\.css)"/)?.[1] ?? '';
     const asset = await get(css, { 'Accept-Encoding': 'br' });
@@ -297,8 +319,6 @@ describe('the web function', () => {
     expect(html).toContain('class="nhsuk-header');
     expect(html).toContain('<h1>Page not found</h1>');
     expect(html).toContain(config.trustName);
-    // Until sign-in is wired in, a page that needs it says the service is unavailable.
-    expect(home.statusCode).toBe(503);
     expect(asset.statusCode).toBe(200);
     expect(asset.headers?.['content-encoding']).toBe('br');
     expect(brotliDecompressSync(Buffer.from(asset.body, 'base64')).toString('utf8')).toContain(
