@@ -57,10 +57,7 @@ describe('GET /auth/callback', () => {
   });
 
   it('shows a refused sign-in a page that starts again, clearing the sign-in cookie', async () => {
-    const { app } = appWith(
-      { kind: 'refused', reason: 'callback-invalid', cookies: [CLEAR_SIGN_IN] },
-      false,
-    );
+    const { app } = appWith({ kind: 'refused', reason: 'callback-invalid', cookies: [CLEAR_SIGN_IN] }, false);
     const response = await app.handle(new Request(`${TEST_ORIGIN}/auth/callback?code=c&state=forged`));
     expect(response.status).toBe(400);
     const html = await response.text();
