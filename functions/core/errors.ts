@@ -27,6 +27,11 @@ export class ValidationError extends AttendError {
   }
 }
 
+/** A caller whose roles do not allow what they asked for (every route says who may use it). */
+export class ForbiddenError extends AttendError {
+  readonly code = 'FORBIDDEN';
+}
+
 export class NotFoundError extends AttendError {
   readonly code = 'NOT_FOUND';
 }

@@ -9,6 +9,7 @@ import {
   AttendError,
   ConflictError,
   type FieldIssue,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   ValidationError,
@@ -66,25 +67,39 @@ export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer
   return result.data;
 }
 
-/** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
-export function errorResponse(err: unknown, log: Log): Response {
+/** An error as the API answers it: a status and the one error shape. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: ErrorBody;
+}
+
+/** Maps any error to a status and the API's one error shape; 5xx details go to the log, never to the caller. */
+export function errorAnswer(err: unknown, log: Log): ErrorAnswer {
+  const answer = (status: number, code: string, message: string): ErrorAnswer => ({
+    status,
+    body: { error: { code, message } },
+  });
   if (err instanceof ValidationError) {
-    return json(400, {
-      error: { code: err.code, message: err.message, fields: err.fields },
-    } satisfies ErrorBody);
+    return { status: 400, body: { error: { code: err.code, message: err.message, fields: err.fields } } };
   }
-  if (err instanceof NotFoundError) return json(404, { error: { code: err.code, message: err.message } });
-  if (err instanceof ConflictError) return json(409, { error: { code: err.code, message: err.message } });
-  if (err instanceof PayloadTooLargeError)
-    return json(413, { error: { code: err.code, message: err.message } });
-  if (err instanceof AttendError) return json(422, { error: { code: err.code, message: err.message } });
+  if (err instanceof ForbiddenError) return answer(403, err.code, err.message);
+  if (err instanceof NotFoundError) return answer(404, err.code, err.message);
+  if (err instanceof ConflictError) return answer(409, err.code, err.message);
+  if (err instanceof PayloadTooLargeError) return answer(413, err.code, err.message);
+  if (err instanceof AttendError) return answer(422, err.code, err.message);
+  // A percent-escape that does not decode, wherever the decoding happened: the input is at fault.
+  if (err instanceof URIError) return answer(400, 'VALIDATION_FAILED', 'The request has malformed percent-encoding');
   if (err instanceof HttpError) {
     const code =
       err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
-    return json(err.statusCode, { error: { code, message: err.message } });
+    return answer(err.statusCode, code, err.message);
   }
   log.error('unhandled error in admin API', { error: err as Error });
-  return json(500, {
-    error: { code: 'INTERNAL', message: 'Something went wrong; the error has been logged.' },
-  });
+  return answer(500, 'INTERNAL', 'Something went wrong; the error has been logged.');
+}
+
+/** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
+export function errorResponse(err: unknown, log: Log): Response {
+  const { status, body } = errorAnswer(err, log);
+  return json(status, body);
 }
