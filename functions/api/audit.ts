@@ -20,7 +20,9 @@ function dayAndKey(cursor: string | undefined): { day?: string; key?: string } {
   if (cursor === undefined) return {};
   const match = /^(\d{4}-\d{2}-\d{2})\.(.+)$/.exec(cursor);
   if (!match)
-    throw new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'not a cursor this API returned' }]);
+    throw new ValidationError('Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor this API returned' },
+    ]);
   return { day: match[1], key: match[2] };
 }
 
@@ -37,7 +39,12 @@ export const auditRoutes = [
       'ended sessions are here too. Field names only, never values.',
     roles: MANAGERS,
     query: auditQuery,
-    response: { status: 200, name: 'AuditPage', schema: auditPageSchema, description: 'One page of audit entries' },
+    response: {
+      status: 200,
+      name: 'AuditPage',
+      schema: auditPageSchema,
+      description: 'One page of audit entries',
+    },
     errors: [400],
     handler: async ({ deps, query }) => {
       const from = dayAndKey(query.cursor);

@@ -79,7 +79,10 @@ export const bookingRoutes = [
     },
     errors: [400],
     handler: async ({ deps, query }) =>
-      bookingsByClinicDay(deps.store, query.clinicId, query.date, { limit: query.limit, cursor: query.cursor }),
+      bookingsByClinicDay(deps.store, query.clinicId, query.date, {
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
   }),
   defineRoute({
     id: 'getBooking',

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import type { Caller } from '#core/roles.ts';
+import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';
 import { type ErrorBody, errorAnswer, json, MAX_BODY_BYTES, zodFields } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
 import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import { mayUse } from './access.ts';
-import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';
 import { type AnyRoute, type RawBody, type RouteSpec, recordId } from './route.ts';
 import { type Route, type RouteId, routeById } from './routes.ts';
 
@@ -116,9 +116,7 @@ export async function runRoute(
       }
       query.cursor = position;
     }
-    const body = route.body
-      ? parse(route.body.schema, input.body, '', 'Request body is invalid')
-      : undefined;
+    const body = route.body ? parse(route.body.schema, input.body, '', 'Request body is invalid') : undefined;
     let output = (await route.handler({ deps, caller, params, query, body, raw: input.raw })) as unknown;
     if (ctx.checkResponses) route.response.schema.parse(output);
     if (paged && isRecord(output) && typeof output.cursor === 'string') {
@@ -254,7 +252,10 @@ export function notServed(method: string, path: string, allow?: readonly string[
   return json(
     405,
     {
-      error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not served on ${path}; use ${allow.join(', ')}` },
+      error: {
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not served on ${path}; use ${allow.join(', ')}`,
+      },
     } satisfies ErrorBody,
     { allow: allow.join(', ') },
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
-import { clientSchema, bookingSchema } from '#core/model.ts';
+import { bookingSchema, clientSchema } from '#core/model.ts';
 import { followUpsFor, type ListedFollowUp } from '#services/follow-ups.ts';
 import { type OutcomeResult, recordOutcome } from '#services/outcomes.ts';
 import { closeFollowUp, followUpSchema, getFollowUp } from '#store/follow-ups.ts';
@@ -33,7 +33,9 @@ function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const offset = Number(cursor);
   if (!Number.isInteger(offset) || offset < 0)
-    throw new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'not a cursor this API returned' }]);
+    throw new ValidationError('Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor this API returned' },
+    ]);
   return offset;
 }
 
@@ -68,7 +70,7 @@ export const outcomeRoutes = [
     summary: "Open Was-Not-Brought follow-ups: the caller's own first, then the rest, each newest first",
     description:
       "A follow-up is the caller's own (`yours: true`) when its `namedHealthVisitor` is the signed-in person's " +
-      'display name (the identity provider\'s `name` claim), compared ignoring case and spacing.',
+      "display name (the identity provider's `name` claim), compared ignoring case and spacing.",
     roles: forStaff('health-visitor'),
     query: listFollowUpsQuery,
     response: {
@@ -79,7 +81,10 @@ export const outcomeRoutes = [
     },
     errors: [400],
     handler: async ({ deps, query, caller }) => {
-      const found = await followUpsFor(deps, caller, { limit: query.limit ?? 50, offset: offsetOf(query.cursor) });
+      const found = await followUpsFor(deps, caller, {
+        limit: query.limit ?? 50,
+        offset: offsetOf(query.cursor),
+      });
       return found.nextOffset === undefined
         ? { items: found.items }
         : { items: found.items, cursor: String(found.nextOffset) };
@@ -113,6 +118,11 @@ export const outcomeRoutes = [
     response: { status: 200, name: 'FollowUp', schema: followUpSchema, description: 'The closed follow-up' },
     errors: [400, 404, 409, 413],
     handler: async ({ deps, params, body, caller }) =>
-      closeFollowUp(deps.store, { id: params.id, by: actedBy(caller), at: deps.now().toISOString(), note: body.note }),
+      closeFollowUp(deps.store, {
+        id: params.id,
+        by: actedBy(caller),
+        at: deps.now().toISOString(),
+        note: body.note,
+      }),
   }),
 ] as const;

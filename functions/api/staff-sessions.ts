@@ -57,7 +57,8 @@ export const staffSessionRoutes = [
     path: '/staff-sessions/end',
     tag: 'staff-sessions',
     summary: "End every session of one person, or everyone's: they must sign in again",
-    description: 'Audited as SESSIONS_ENDED with the number ended. Ending everyone’s ends the caller’s own too.',
+    description:
+      'Audited as SESSIONS_ENDED with the number ended. Ending everyone’s ends the caller’s own too.',
     roles: ADMINS,
     body: { name: 'EndSessionsRequest', schema: endSessionsBody },
     response: {

@@ -7,15 +7,7 @@ import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import { forStaff } from './access.ts';
-import {
-  appointmentTypeId,
-  defineRoute,
-  idParams,
-  page,
-  pageCursor,
-  pageLimit,
-  recordId,
-} from './route.ts';
+import { appointmentTypeId, defineRoute, idParams, page, pageCursor, pageLimit, recordId } from './route.ts';
 
 export const addToWaitlistBody = z
   .object({
@@ -125,7 +117,8 @@ export const waitlistRoutes = [
     method: 'GET',
     path: '/offers',
     tag: 'waitlist',
-    summary: "Every offer made for a slot, with each family's score and its breakdown: who was offered what, and why",
+    summary:
+      "Every offer made for a slot, with each family's score and its breakdown: who was offered what, and why",
     roles: forStaff('scheduler'),
     query: offersQuery,
     response: {

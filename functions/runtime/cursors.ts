@@ -33,7 +33,8 @@ export class CursorCodec {
   private derivedKey(): Promise<Buffer> {
     if (!this.key) {
       const pending = this.secret().then((secret) => {
-        if (secret.length < 16) throw new Error('The cursor key secret is too short (at least 16 characters)');
+        if (secret.length < 16)
+          throw new Error('The cursor key secret is too short (at least 16 characters)');
         return Buffer.from(hkdfSync('sha256', secret, 'attend', INFO, 32));
       });
       // A failed read (throttling, say) is tried again on the next use rather than kept.

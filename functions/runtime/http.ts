@@ -88,7 +88,8 @@ export function errorAnswer(err: unknown, log: Log): ErrorAnswer {
   if (err instanceof PayloadTooLargeError) return answer(413, err.code, err.message);
   if (err instanceof AttendError) return answer(422, err.code, err.message);
   // A percent-escape that does not decode, wherever the decoding happened: the input is at fault.
-  if (err instanceof URIError) return answer(400, 'VALIDATION_FAILED', 'The request has malformed percent-encoding');
+  if (err instanceof URIError)
+    return answer(400, 'VALIDATION_FAILED', 'The request has malformed percent-encoding');
   if (err instanceof HttpError) {
     const code =
       err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';

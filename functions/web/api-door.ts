@@ -32,7 +32,10 @@ export function browserApiDoor(
       const staff = await staffSessions.current(request);
       if (!staff) {
         return json(401, {
-          error: { code: 'UNAUTHENTICATED', message: 'Sign in to Attend first: there is no signed-in session' },
+          error: {
+            code: 'UNAUTHENTICATED',
+            message: 'Sign in to Attend first: there is no signed-in session',
+          },
         });
       }
       const method = request.method.toUpperCase();

@@ -174,7 +174,8 @@ export class WebRouter {
    * response still gets the security headers and `no-store` here. Nothing under it can be a page.
    */
   mount(prefix: string, handle: MountHandler): this {
-    if (!prefix.startsWith('/') || prefix.endsWith('/')) throw new Error(`Mount ${prefix}: /a/path, no trailing /`);
+    if (!prefix.startsWith('/') || prefix.endsWith('/'))
+      throw new Error(`Mount ${prefix}: /a/path, no trailing /`);
     this.mounts.push({ prefix, handle });
     return this;
   }
@@ -327,7 +328,8 @@ export class WebRouter {
       nonce: state.nonce,
       form,
       invoke: (routeId, input) => {
-        if (!this.options.routes) throw new Error('This web app has no route table context (WebRouterOptions.routes)');
+        if (!this.options.routes)
+          throw new Error('This web app has no route table context (WebRouterOptions.routes)');
         return invokeRoute(this.options.routes, routeId, state.staff && callerOfStaff(state.staff), input);
       },
       render: (template, data = {}, init = {}) =>

@@ -27,13 +27,15 @@ export const registerSessionPages: RegisterPages = (router, deps) => {
       if (!found.ok) return errorStatus(found.status);
       const ended = Number(page.url.searchParams.get('ended'));
       return page.render('pages/sessions.njk', {
-        ended: Number.isInteger(ended) && ended >= 0 && page.url.searchParams.has('ended') ? ended : undefined,
+        ended:
+          Number.isInteger(ended) && ended >= 0 && page.url.searchParams.has('ended') ? ended : undefined,
         people: found.body.items.map((person) => ({
           subject: person.subject,
           name: person.name,
           roles: person.roles.map((role) => ROLE_LABELS[role]).join(', '),
           sessions: person.sessions.length,
-          signedIn: show(person.sessions.reduce((a, s) => (s.createdAt < a ? s.createdAt : a), person.sessions[0]!.createdAt)),
+          // The earliest sign-in of their live sessions (ISO instants sort as text).
+          signedIn: show(person.sessions.map((s) => s.createdAt).sort()[0]!),
           lastSeen: show(person.sessions[0]!.lastSeenAt),
           you: person.subject === page.staff?.subject,
         })),

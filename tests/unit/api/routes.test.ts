@@ -64,7 +64,10 @@ describe('mayUse (deny by default)', () => {
 
 describe('matchRoute', () => {
   it('finds literal paths before parameters, and decodes parameters', () => {
-    expect(matchRoute('POST', '/slots/session')).toMatchObject({ kind: 'route', route: { id: 'createSession' } });
+    expect(matchRoute('POST', '/slots/session')).toMatchObject({
+      kind: 'route',
+      route: { id: 'createSession' },
+    });
     expect(matchRoute('GET', '/slots/a%2Eb/')).toMatchObject({
       kind: 'route',
       route: { id: 'getSlot' },
@@ -73,7 +76,10 @@ describe('matchRoute', () => {
   });
 
   it('says which methods a served path allows, and when a path is not served', () => {
-    expect(matchRoute('PUT', '/clients/abc')).toEqual({ kind: 'method-not-allowed', allow: ['DELETE', 'GET'] });
+    expect(matchRoute('PUT', '/clients/abc')).toEqual({
+      kind: 'method-not-allowed',
+      allow: ['DELETE', 'GET'],
+    });
     expect(matchRoute('GET', '/nothing-here')).toEqual({ kind: 'not-found' });
   });
 
