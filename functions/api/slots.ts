@@ -5,11 +5,12 @@ import type { Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
 import type { Deps } from '#services/deps.ts';
+import { withdrawSlot } from '#services/slot-changes.ts';
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { forStaff } from './access.ts';
 import { clinicDayQuery } from './bookings.ts';
-import { appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
+import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected local time as HH:MM');
 
@@ -150,6 +151,24 @@ export const slotRoutes = [
     errors: [400],
     handler: async ({ deps, query }) =>
       slotsByClinicDay(deps.store, query.clinicId, query.date, { limit: query.limit, cursor: query.cursor }),
+  }),
+  defineRoute({
+    id: 'withdrawSlot',
+    method: 'POST',
+    path: '/slots/{id}/withdraw',
+    tag: 'slots',
+    summary: 'Withdraw a slot (the clinic is cancelled): it can no longer be booked or offered',
+    description:
+      'FREE or OFFERING → WITHDRAWN. A slot under short-notice offer ends its run as WITHDRAWN in the same ' +
+      'write, and each family with a pending offer is told once that the time has gone (outside quiet ' +
+      'hours). Withdrawing a withdrawn slot changes nothing. 409 `SLOT_BOOKED` for a booked slot (cancel ' +
+      'or move its booking first). Slots are never deleted.',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    response: { status: 200, name: 'Slot', schema: slotSchema, description: 'The withdrawn slot' },
+    errors: [400, 404, 409],
+    handler: async ({ deps, params, caller }) =>
+      withdrawSlot(deps, { slotId: params.id, by: actedBy(caller) }),
   }),
   defineRoute({
     id: 'getSlot',
