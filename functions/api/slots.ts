@@ -145,7 +145,8 @@ export const slotRoutes = [
     path: '/slots',
     tag: 'slots',
     summary: "A clinic's slots on a local day",
-    roles: forStaff('scheduler'),
+    // Health visitors book too (POST /bookings), so they read the slots they book.
+    roles: forStaff('scheduler', 'health-visitor'),
     query: clinicDayQuery,
     response: { status: 200, name: 'SlotPage', schema: page(slotSchema), description: 'One page of slots' },
     errors: [400],
@@ -176,7 +177,8 @@ export const slotRoutes = [
     path: '/slots/{id}',
     tag: 'slots',
     summary: 'Read a slot',
-    roles: forStaff('scheduler'),
+    // Health visitors book too (POST /bookings), so they read the slots they book.
+    roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: { status: 200, name: 'Slot', schema: slotSchema, description: 'The slot' },
     errors: [400, 404],

@@ -1,7 +1,7 @@
 /**
- * HTTP plumbing for the admin API: body and query parsing with zod, the one error shape
- * `{ error: { code, message, fields? } }`, and the mapping from errors to status codes (the only place
- * that mapping lives).
+ * HTTP plumbing for the admin API: the one error shape `{ error: { code, message, fields? } }`, zod
+ * issues as its `fields`, and the mapping from errors to status codes (the only place that mapping
+ * lives). Bodies and queries are read by the route table's dispatcher (functions/api/dispatch.ts).
  */
 import { HttpError } from '@aws-lambda-powertools/event-handler/http';
 import type { z } from 'zod';
@@ -34,37 +34,6 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldIssue[] {
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || '(body)',
     message: issue.message,
   }));
-}
-
-/** Reads a JSON body and validates it; a 400 names every bad field, a body over 1 MB is a 413. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const text = await req.text();
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError('Request body is larger than 1 MB');
-  }
-  let raw: unknown;
-  if (text.trim() === '') {
-    raw = {};
-  } else {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new ValidationError('Request body is not valid JSON', [
-        { field: '(body)', message: 'expected a JSON object' },
-      ]);
-    }
-  }
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new ValidationError('Request body is invalid', zodFields(result.error));
-  return result.data;
-}
-
-/** Validates the query string (each parameter's first value). */
-export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
-  const result = schema.safeParse(params);
-  if (!result.success) throw new ValidationError('Query string is invalid', zodFields(result.error, 'query'));
-  return result.data;
 }
 
 /** An error as the API answers it: a status and the one error shape. */
