@@ -1,0 +1,120 @@
+/**
+ * The reply parser's engine: reads a reply with each Reading (English plus one other language), and
+ * keeps the reading that explains the reply best. No word of any language lives here.
+ */
+import { analyseClause, type ClauseResult, type Signal } from './analyse.ts';
+import { type Clause, toClauses } from './clauses.ts';
+import type { Reading } from './reading.ts';
+import { findReason } from './reasons.ts';
+import { extractRef } from './refs.ts';
+import type { KeywordIntent, ParsedReply } from './types.ts';
+
+const FREE_TEXT: ParsedReply = { intent: 'FREE_TEXT', match: 'none' };
+
+export interface ReadResult {
+  reply: ParsedReply;
+  /** How much of the reply the reading's lexicons explain; the best reading wins. */
+  recognised: number;
+}
+
+/**
+ * Parses one SMS reply with each reading in turn and keeps the one that recognises the most of it; ties
+ * go to the earlier reading. Never throws; anything it cannot read with confidence is FREE_TEXT.
+ */
+export function parseWithReadings(body: string, readings: readonly Reading[]): ParsedReply {
+  let best: ReadResult | undefined;
+  for (const reading of readings) {
+    const result = readWith(body, reading);
+    if (!best || result.recognised > best.recognised) best = result;
+  }
+  return best?.reply ?? FREE_TEXT;
+}
+
+/** Parses one SMS reply with one reading. */
+export function readWith(body: string, reading: Reading): ReadResult {
+  const text = String(body ?? '')
+    .normalize('NFKC')
+    .replace(reading.deviceSignature, ' ');
+  const { ref, rest } = extractRef(text, reading);
+  const clauses = toClauses(rest, reading);
+  const analyse = (fuzzy: boolean) =>
+    clauses.map((clause, i) => analyseClause(clause, { reading, fuzzy, isLast: i === clauses.length - 1 }));
+  let results = analyse(false);
+  const content = results.flatMap((r) => r.content);
+  if (content.length > 0 && content.length <= 2 && results.some((r) => r.unexplained > 0))
+    results = analyse(true);
+
+  const decided = decide(results, clauses, reading);
+  const reply: ParsedReply = { ...decided };
+  if (ref !== undefined) reply.ref = ref;
+  if (reply.intent === 'CANCEL' || reply.intent === 'REBOOK' || reply.intent === 'FREE_TEXT') {
+    const reason = findReason(results, reading);
+    if (reason) reply.reason = reason;
+  }
+  return { reply, recognised: results.reduce((sum, r) => sum + r.recognised, 0) };
+}
+
+/** The reply's intent from its clauses: uncertainty anywhere wins, then a fixed precedence. */
+function decide(results: ClauseResult[], clauses: Clause[], reading: Reading): ParsedReply {
+  if (results.some((r) => r.uncertain)) return FREE_TEXT;
+  // A question with no intent in it needs a person to answer it, whatever else the reply says.
+  if (results.some((r) => r.question && r.signals.length === 0 && r.unexplained > 0)) return FREE_TEXT;
+  // "I was going to cancel but…": words after a contrast that we cannot read qualify the intent.
+  if (results.some((r) => r.afterContrast && r.signals.length === 0 && r.unexplained > 0)) return FREE_TEXT;
+
+  const chatter = results.some((r) => r.signals.length === 0 && r.unexplained > 0);
+  const signals = results.flatMap((r) =>
+    r.signals.filter((s) => !(s.scope === 'weakStart' && s.intent === 'YES' && chatter)),
+  );
+  const intents = new Set(signals.map((s) => s.intent));
+  const only = (...allowed: KeywordIntent[]) => [...intents].every((i) => allowed.includes(i));
+
+  let intent: KeywordIntent | undefined;
+  if (intents.has('STOP')) intent = only('STOP', 'YES', 'NO') ? 'STOP' : undefined;
+  else if (intents.has('START')) intent = only('START', 'YES') ? 'START' : undefined;
+  else if (intents.has('REBOOK')) intent = 'REBOOK';
+  else if (intents.has('CANCEL')) {
+    // "Cancel? No" answers its own question the other way.
+    const askedThenRefused = results.some(
+      (r, i) =>
+        r.bareQuestion && results.slice(i + 1).some((later) => later.signals.some((s) => s.intent === 'NO')),
+    );
+    intent = askedThenRefused ? undefined : 'CANCEL';
+  } else if (intents.has('HELP')) intent = only('HELP') ? 'HELP' : undefined;
+  else if (intents.has('YES') && intents.has('NO')) intent = undefined;
+  else if (intents.has('YES')) intent = 'YES';
+  else if (intents.has('NO')) intent = 'NO';
+  if (!intent) return FREE_TEXT;
+
+  const decisive = signals.find((s) => s.intent === intent) as Signal;
+  const language = pickLanguage(decisive.languages, clauses, signals, reading);
+  const reply: ParsedReply = { intent, match: decisive.match };
+  if (language) reply.language = language;
+  return reply;
+}
+
+/** Words shared by several languages ("stop", "ok") report the one the rest of the reply points to. */
+function pickLanguage(
+  candidates: string[],
+  clauses: Clause[],
+  signals: Signal[],
+  reading: Reading,
+): string | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const votes = new Map<string, number>();
+  for (const clause of clauses) {
+    for (const { word } of clause.tokens) {
+      const languages = reading.vocabulary.get(word);
+      if (languages?.size === 1) {
+        const [language] = languages;
+        votes.set(language as string, (votes.get(language as string) ?? 0) + 1);
+      }
+    }
+  }
+  for (const s of signals) {
+    if (s.match === 'phrase' && s.languages[0])
+      votes.set(s.languages[0], (votes.get(s.languages[0]) ?? 0) + 2);
+  }
+  const rank = (l: string) => reading.languageOrder.indexOf(l);
+  return [...candidates].sort((a, b) => (votes.get(b) ?? 0) - (votes.get(a) ?? 0) || rank(a) - rank(b))[0];
+}
