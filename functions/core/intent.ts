@@ -88,6 +88,23 @@ function readingsFor(extra: KeywordTable | undefined): Reading[] {
   return readings;
 }
 
+/**
+ * One reading per language: English alone, then English with each other lexicon, then English with each
+ * language only the trust's keywords name. A trust's keywords join the reading of their language
+ * ("pl-PL" joins Polish).
+ */
 function buildReadings(extra: KeywordTable): Reading[] {
-  return [compileReading(LEXICONS as Lexicon[], extra)];
+  const [base, ...others] = LEXICONS as [Lexicon, ...Lexicon[]];
+  const code = (language: string) => language.split('-')[0] ?? language;
+  const extraFor = (languages: string[]): KeywordTable =>
+    Object.fromEntries(Object.entries(extra).filter(([language]) => languages.includes(code(language))));
+  const trustOnly = [...new Set(Object.keys(extra).map(code))]
+    .filter((language) => !LEXICONS.some((l) => l.language === language))
+    .map((language): Lexicon => ({ language, name: language, keywords: {} }));
+  return [
+    compileReading([base], extraFor([base.language])),
+    ...[...others, ...trustOnly].map((lexicon) =>
+      compileReading([base, lexicon], extraFor([base.language, lexicon.language])),
+    ),
+  ];
 }

@@ -15,19 +15,37 @@ export interface ReadResult {
   reply: ParsedReply;
   /** How much of the reply the reading's lexicons explain; the best reading wins. */
   recognised: number;
+  /** Words that are part of a keyword or phrase, valid or not. */
+  signalWords: number;
+  known: Set<string>;
+  unknown: Set<string>;
 }
 
 /**
  * Parses one SMS reply with each reading in turn and keeps the one that recognises the most of it; ties
- * go to the earlier reading. Never throws; anything it cannot read with confidence is FREE_TEXT.
+ * go to the earlier reading. If another reading knows words the chosen one does not and reads the reply
+ * differently, the reply mixes languages and goes to a person. Never throws; anything it cannot read
+ * with confidence is FREE_TEXT.
  */
 export function parseWithReadings(body: string, readings: readonly Reading[]): ParsedReply {
-  let best: ReadResult | undefined;
+  const results: ReadResult[] = [];
   for (const reading of readings) {
     const result = readWith(body, reading);
-    if (!best || result.recognised > best.recognised) best = result;
+    results.push(result);
   }
-  return best?.reply ?? FREE_TEXT;
+  // More words recognised wins; then more words read as a keyword or phrase ("Do" is an English
+  // auxiliary, but a Welsh yes); then the earlier reading.
+  const best = results.reduce((a, b) =>
+    b.recognised > a.recognised || (b.recognised === a.recognised && b.signalWords > a.signalWords) ? b : a,
+  );
+  const mixed = results.some(
+    (other) =>
+      other !== best &&
+      other.reply.intent !== best.reply.intent &&
+      [...other.known].some((word) => best.unknown.has(word)),
+  );
+  if (!mixed) return best.reply;
+  return best.reply.ref === undefined ? FREE_TEXT : { ...FREE_TEXT, ref: best.reply.ref };
 }
 
 /** Parses one SMS reply with one reading. */
@@ -51,7 +69,13 @@ export function readWith(body: string, reading: Reading): ReadResult {
     const reason = findReason(results, reading);
     if (reason) reply.reason = reason;
   }
-  return { reply, recognised: results.reduce((sum, r) => sum + r.recognised, 0) };
+  return {
+    reply,
+    recognised: results.reduce((sum, r) => sum + r.recognised, 0),
+    signalWords: results.reduce((sum, r) => sum + r.signalWords, 0),
+    known: new Set(results.flatMap((r) => r.known)),
+    unknown: new Set(results.flatMap((r) => r.unknown)),
+  };
 }
 
 /** The reply's intent from its clauses: uncertainty anywhere wins, then a fixed precedence. */
