@@ -36,10 +36,10 @@
  * - Words shared by several languages ("stop", "ok") report the language that the rest of the reply
  *   points to, else English. Emoji report no language.
  */
-import { parseWithReadings } from './intent/engine.ts';
+import { parseWithReadings, readingsFrom } from './intent/engine.ts';
 import { LEXICONS } from './intent/lexicons/index.ts';
-import { compileReading, type Reading } from './intent/reading.ts';
-import type { KeywordTable, Lexicon, ParsedReply } from './intent/types.ts';
+import type { Reading } from './intent/reading.ts';
+import type { KeywordTable, ParsedReply } from './intent/types.ts';
 
 export type { CancelReason } from './cancel-reason.ts';
 export { CANCEL_REASONS } from './cancel-reason.ts';
@@ -77,34 +77,13 @@ let builtIn: Reading[] | undefined;
 
 function readingsFor(extra: KeywordTable | undefined): Reading[] {
   if (!extra || Object.keys(extra).length === 0) {
-    builtIn ??= buildReadings({});
+    builtIn ??= readingsFrom(LEXICONS, {});
     return builtIn;
   }
   let readings = compiled.get(extra);
   if (!readings) {
-    readings = buildReadings(extra);
+    readings = readingsFrom(LEXICONS, extra);
     compiled.set(extra, readings);
   }
   return readings;
-}
-
-/**
- * One reading per language: English alone, then English with each other lexicon, then English with each
- * language only the trust's keywords name. A trust's keywords join the reading of their language
- * ("pl-PL" joins Polish).
- */
-function buildReadings(extra: KeywordTable): Reading[] {
-  const [base, ...others] = LEXICONS as [Lexicon, ...Lexicon[]];
-  const code = (language: string) => language.split('-')[0] ?? language;
-  const extraFor = (languages: string[]): KeywordTable =>
-    Object.fromEntries(Object.entries(extra).filter(([language]) => languages.includes(code(language))));
-  const trustOnly = [...new Set(Object.keys(extra).map(code))]
-    .filter((language) => !LEXICONS.some((l) => l.language === language))
-    .map((language): Lexicon => ({ language, name: language, keywords: {} }));
-  return [
-    compileReading([base], extraFor([base.language])),
-    ...[...others, ...trustOnly].map((lexicon) =>
-      compileReading([base, lexicon], extraFor([base.language, lexicon.language])),
-    ),
-  ];
 }

@@ -13,6 +13,7 @@ import {
   type Signal,
 } from './marks.ts';
 import type { Reading } from './reading.ts';
+import { type Cue, cuesIn } from './reasons.ts';
 
 export type { Signal } from './marks.ts';
 
@@ -32,12 +33,15 @@ export interface ClauseResult {
   recognised: number;
   /** Words that are part of a keyword or phrase, valid or not. */
   signalWords: number;
+  /** Words that are keywords or hints of this reading's own language and not of the base: its evidence. */
+  ownWords: number;
   /** Words the reading's lexicons know, and words they do not (names count as unknown). */
   known: string[];
   unknown: string[];
-  /** Folded words and which of them belong to a phrase (for reasons). */
+  /** Folded words, which of them belong to a phrase, and the reason cues among them. */
   words: string[];
   inPhrase: boolean[];
+  cues: Cue[];
 }
 
 export function analyseClause(clause: Clause, ctx: Context): ClauseResult {
@@ -92,6 +96,10 @@ export function analyseClause(clause: Clause, ctx: Context): ClauseResult {
     kept.push(s);
   }
 
+  // A reason is part of what a language explains: "dziecko chore" (child ill) reads as Polish.
+  const cues = cuesIn(words, reading);
+  const inCue = new Array<boolean>(tokens.length).fill(false);
+  for (const cue of cues) for (let k = cue.start; k < cue.end; k++) inCue[k] = true;
   let unexplained = 0;
   let recognised = 0;
   const content: string[] = [];
@@ -102,6 +110,7 @@ export function analyseClause(clause: Clause, ctx: Context): ClauseResult {
     const word = words[k] as string;
     const isKnown =
       o !== undefined ||
+      inCue[k] ||
       (kinds[k] !== undefined && !m.names[k]) ||
       reading.known.has(word) ||
       reading.vocabulary.has(word);
@@ -121,10 +130,15 @@ export function analyseClause(clause: Clause, ctx: Context): ClauseResult {
     afterContrast: clause.afterContrast,
     recognised,
     signalWords: owner.filter(Boolean).length,
+    ownWords: words.filter((w) => {
+      const languages = reading.vocabulary.get(w);
+      return languages !== undefined && !languages.has(reading.languageOrder[0] as string);
+    }).length,
     known,
     unknown,
     words,
-    inPhrase: kinds.map((kind) => kind === 'phrase' || kind === 'keyword'),
+    inPhrase: kinds.map((kind) => kind === 'phrase'),
+    cues,
   };
 }
 

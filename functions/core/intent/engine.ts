@@ -4,10 +4,10 @@
  */
 import { analyseClause, type ClauseResult, type Signal } from './analyse.ts';
 import { type Clause, toClauses } from './clauses.ts';
-import type { Reading } from './reading.ts';
+import { compileReading, type Reading } from './reading.ts';
 import { findReason } from './reasons.ts';
 import { extractRef } from './refs.ts';
-import type { KeywordIntent, ParsedReply } from './types.ts';
+import type { KeywordIntent, KeywordTable, Lexicon, ParsedReply } from './types.ts';
 
 const FREE_TEXT: ParsedReply = { intent: 'FREE_TEXT', match: 'none' };
 
@@ -17,14 +17,16 @@ export interface ReadResult {
   recognised: number;
   /** Words that are part of a keyword or phrase, valid or not. */
   signalWords: number;
+  /** Words that are keywords or hints of the reading's own language and not of the base. */
+  ownWords: number;
   known: Set<string>;
   unknown: Set<string>;
 }
 
 /**
  * Parses one SMS reply with each reading in turn and keeps the one that recognises the most of it; ties
- * go to the earlier reading. If another reading knows words the chosen one does not and reads the reply
- * differently, the reply mixes languages and goes to a person. Never throws; anything it cannot read
+ * go to the earlier reading. If another reading finds a keyword or phrase among words the chosen one does
+ * not know, and reads the reply differently, the reply mixes languages and goes to a person. Never throws; anything it cannot read
  * with confidence is FREE_TEXT.
  */
 export function parseWithReadings(body: string, readings: readonly Reading[]): ParsedReply {
@@ -34,18 +36,48 @@ export function parseWithReadings(body: string, readings: readonly Reading[]): P
     results.push(result);
   }
   // More words recognised wins; then more words read as a keyword or phrase ("Do" is an English
-  // auxiliary, but a Welsh yes); then the earlier reading.
-  const best = results.reduce((a, b) =>
-    b.recognised > a.recognised || (b.recognised === a.recognised && b.signalWords > a.signalWords) ? b : a,
-  );
+  // auxiliary, but a Welsh yes); then more keywords and hints of the reading's own language rather than
+  // mere function words; then the earlier reading.
+  const score = (r: ReadResult) => [r.recognised, r.signalWords, r.ownWords];
+  const better = (b: ReadResult, a: ReadResult) => {
+    const [x, y] = [score(b), score(a)];
+    const i = x.findIndex((v, k) => v !== y[k]);
+    return i >= 0 && (x[i] as number) > (y[i] as number);
+  };
+  const best = results.reduce((a, b) => (better(b, a) ? b : a));
+  // Only a reading that found a keyword or phrase has something to say: one that merely knows a filler
+  // ("ma", "la") does not make a reply mixed.
   const mixed = results.some(
     (other) =>
       other !== best &&
+      other.signalWords > 0 &&
       other.reply.intent !== best.reply.intent &&
       [...other.known].some((word) => best.unknown.has(word)),
   );
   if (!mixed) return best.reply;
   return best.reply.ref === undefined ? FREE_TEXT : { ...FREE_TEXT, ref: best.reply.ref };
+}
+
+/**
+ * The readings for `lexicons` (the first is the base, English): the base alone, then the base with each
+ * other lexicon, then the base with each language that only the trust's keywords name. A trust's
+ * keywords join the reading of their language ("pl-PL" joins Polish).
+ */
+export function readingsFrom(lexicons: readonly Lexicon[], extra: KeywordTable): Reading[] {
+  const [base, ...others] = lexicons;
+  if (!base) return [];
+  const code = (language: string) => language.split('-')[0] ?? language;
+  const extraFor = (languages: string[]): KeywordTable =>
+    Object.fromEntries(Object.entries(extra).filter(([language]) => languages.includes(code(language))));
+  const trustOnly = [...new Set(Object.keys(extra).map(code))]
+    .filter((language) => !lexicons.some((l) => l.language === language))
+    .map((language): Lexicon => ({ language, name: language, keywords: {} }));
+  return [
+    compileReading([base], extraFor([base.language])),
+    ...[...others, ...trustOnly].map((lexicon) =>
+      compileReading([base, lexicon], extraFor([base.language, lexicon.language])),
+    ),
+  ];
 }
 
 /** Parses one SMS reply with one reading. */
@@ -73,6 +105,7 @@ export function readWith(body: string, reading: Reading): ReadResult {
     reply,
     recognised: results.reduce((sum, r) => sum + r.recognised, 0),
     signalWords: results.reduce((sum, r) => sum + r.signalWords, 0),
+    ownWords: results.reduce((sum, r) => sum + r.ownWords, 0),
     known: new Set(results.flatMap((r) => r.known)),
     unknown: new Set(results.flatMap((r) => r.unknown)),
   };

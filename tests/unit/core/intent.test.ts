@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { BUILT_IN_KEYWORDS, INTENTS, type KeywordTable, parseReply } from '#core/intent.ts';
-import rawReplies from '#tests/fixtures/replies.json' with { type: 'json' };
-
-const replyRowSchema = z
-  .object({
-    body: z.string(),
-    intent: z.enum(INTENTS),
-    ref: z
-      .string()
-      .regex(/^\d{4}$/)
-      .optional(),
-    language: z.string().optional(),
-    note: z.string().optional(),
-  })
-  .strict();
-const replies = z.array(replyRowSchema).parse(rawReplies);
+import {
+  BUILT_IN_KEYWORDS,
+  CANCEL_REASONS,
+  INTENTS,
+  type KeywordTable,
+  parseReply,
+  REPLY_LANGUAGES,
+} from '#core/intent.ts';
+import { replies } from '#tests/support/replies.ts';
 
 describe('the replies fixture', () => {
   it('covers every intent and language, with plenty of free text', () => {
     // Prepare
-    const count = (predicate: (row: z.infer<typeof replyRowSchema>) => boolean) =>
-      replies.filter(predicate).length;
+    const count = (predicate: (row: (typeof replies)[number]) => boolean) => replies.filter(predicate).length;
 
     // Assess
     expect(replies.length).toBeGreaterThanOrEqual(180);
@@ -32,7 +23,7 @@ describe('the replies fixture', () => {
         count((r) => r.intent === intent),
         intent,
       ).toBeGreaterThan(0);
-    for (const language of ['en', 'cy', 'pl', 'ro']) {
+    for (const language of REPLY_LANGUAGES) {
       expect(
         count((r) => r.language === language),
         language,
@@ -40,16 +31,51 @@ describe('the replies fixture', () => {
     }
     expect(new Set(replies.map((r) => r.body)).size).toBe(replies.length);
   });
+
+  it('has every intent in Nepali, and negations, questions, typos and codes', () => {
+    // Prepare
+    const nepali = replies.filter((r) => r.language === 'ne');
+
+    // Assess
+    expect(nepali.length).toBeGreaterThanOrEqual(30);
+    for (const intent of INTENTS)
+      expect(
+        nepali.some((r) => r.intent === intent),
+        intent,
+      ).toBe(true);
+    for (const kind of ['negat', 'typo', '?']) {
+      expect(
+        nepali.some((r) => (r.note ?? r.body).includes(kind) || r.body.includes(kind)),
+        kind,
+      ).toBe(true);
+    }
+    expect(nepali.some((r) => r.ref !== undefined)).toBe(true);
+  });
+
+  it('has reasons in every language, and every reason', () => {
+    for (const language of REPLY_LANGUAGES) {
+      expect(
+        replies.filter((r) => r.language === language && r.reason !== undefined).length,
+        language,
+      ).toBeGreaterThanOrEqual(3);
+    }
+    for (const reason of CANCEL_REASONS)
+      expect(
+        replies.some((r) => r.reason === reason),
+        reason,
+      ).toBe(true);
+  });
 });
 
 describe('parseReply over the fixture', () => {
-  it.each(replies)('$intent ← $body', ({ body, intent, ref, language }) => {
+  it.each(replies)('$intent ← $body', ({ body, intent, ref, language, reason }) => {
     // Act
     const parsed = parseReply(body);
 
     // Assess
     expect(parsed.intent).toBe(intent);
     expect(parsed.ref).toBe(ref);
+    expect(parsed.reason).toBe(reason);
     if (intent === 'FREE_TEXT') {
       expect(parsed.match).toBe('none');
       expect(parsed.language).toBeUndefined();
@@ -328,7 +354,7 @@ describe('languages', () => {
   });
 
   it('has every intent in each built-in language', () => {
-    for (const language of ['en', 'cy', 'pl', 'ro']) {
+    for (const language of REPLY_LANGUAGES) {
       const table = BUILT_IN_KEYWORDS[language];
       for (const intent of INTENTS.filter((i) => i !== 'FREE_TEXT')) {
         expect(table?.[intent]?.length, `${language} ${intent}`).toBeGreaterThan(0);

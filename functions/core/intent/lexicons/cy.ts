@@ -54,4 +54,41 @@ export const cy: Lexicon = {
   hints: words('diolch plis sori gwelwch dda helo shwmae bore apwyntiad yn fawr'),
 
   spelling: { clitics: ['r'], doubledLetters: 'dlf' },
+
+  reasons: {
+    work: ['(?:yn y )?gwaith', 'gweithio', 'shifft', 'sifft'],
+    childcare: [
+      'gofal plant',
+      'neb i (?:warchod|ofalu am|edrych ar ol)',
+      'gwarchod\\w*',
+      'meithrinfa (?:ar gau|wedi cau)',
+      'gofalu am',
+      'gofalwr',
+      'casglu (?:y plant|or ysgol)',
+      'nol y plant',
+    ],
+    transport: [
+      '(?:dim )?(?:bws|bysiau|tren|trenau|tacsi|lifft)',
+      'dim car',
+      'car wedi torri(?: lawr)?',
+      'trafnidiaeth',
+    ],
+    unwell: [
+      'sal',
+      'tost',
+      'salwch',
+      'gwres',
+      'annwyd',
+      'ffliw',
+      'chwydu',
+      '(?:yn yr )?ysbyty',
+      'ddim yn (?:teimlon |teimlo yn )?dda',
+    ],
+    forgot: ['(?:wedi )?anghofio', 'anghofiais', 'anghofies', 'anghofiodd'],
+    'no-longer-needed': [
+      '(?:dim|ddim) angen (?:yr |y )?apwyntiad',
+      'ddim angen (?:e|o|hi) (?:mwyach|bellach)',
+    ],
+    other: ['gwyliau', 'angladd', 'priodas', 'rhesymau personol', 'argyfwng teuluol', 'rhywbeth wedi codi'],
+  },
 };

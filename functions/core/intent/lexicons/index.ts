@@ -5,11 +5,12 @@
 import type { Lexicon } from '../types.ts';
 import { cy } from './cy.ts';
 import { en } from './en.ts';
+import { ne } from './ne.ts';
 import { pl } from './pl.ts';
 import { ro } from './ro.ts';
 
 /** English first: it is the base every reply is read with, and ties between readings go to it. */
-export const LEXICONS: readonly Lexicon[] = deepFreeze([en, cy, pl, ro]);
+export const LEXICONS: readonly Lexicon[] = deepFreeze([en, cy, pl, ro, ne]);
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
