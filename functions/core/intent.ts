@@ -3,9 +3,10 @@
  * quoted, and, when they say, why they cannot come. Pure and synchronous: no I/O, no clock, no AWS.
  *
  * The engine (intent/engine.ts and its parts) holds the rules; each language's words are data in one
- * lexicon file (intent/lexicons/<language>.ts). A reply is read with English plus one other lexicon at a
- * time, and the reading that recognises most of the reply decides, so one language's words cannot
- * change how another language is read.
+ * lexicon file (intent/lexicons/<language>.ts). A reply is read with English alone and with English plus
+ * each other lexicon, and the reading that recognises most of the reply decides, so one language's words
+ * cannot change how another language is read. A reply mixing two languages other than English that read
+ * it differently is FREE_TEXT.
  *
  * The one rule behind every decision: a wrong guess changes a real booking or silences a family, so
  * anything uncertain is FREE_TEXT and goes to the staff inbox. In particular:
@@ -35,6 +36,8 @@
  *   month name and phone numbers are not refs. When a reply quotes several, the first wins.
  * - Words shared by several languages ("stop", "ok") report the language that the rest of the reply
  *   points to, else English. Emoji report no language.
+ * - A reason for not coming ("no bus", "baby poorly") is returned with CANCEL, REBOOK and FREE_TEXT
+ *   when exactly one reason is given plainly (not negated, hedged or asked about); see intent/reasons.ts.
  */
 import { parseWithReadings, readingsFrom } from './intent/engine.ts';
 import { LEXICONS } from './intent/lexicons/index.ts';

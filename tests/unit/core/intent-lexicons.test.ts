@@ -143,17 +143,3 @@ describe('the engine', () => {
     expect(found).toEqual([]);
   });
 });
-
-describe("a trust's keywords", () => {
-  it('join the reading of their language, and its rules apply to them', () => {
-    // Prepare: a regional tag joins Polish; its negation and politeness come with it.
-    const table = { 'pl-PL': { CANCEL: ['skasuj'] }, ne: { CANCEL: ['kyansil'] } };
-
-    // Act and assess
-    expect(parseReply('Skasuj, dziękuję', table)).toMatchObject({ intent: 'CANCEL', language: 'pl-PL' });
-    expect(parseReply('nie skasuj', table).intent).toBe('FREE_TEXT');
-    expect(parseReply('kyansil gardinus', table)).toMatchObject({ intent: 'CANCEL', language: 'ne' });
-    expect(parseReply('kyansil nagarnus', table).intent).toBe('FREE_TEXT');
-    expect(parseReply('radda', table)).toMatchObject({ intent: 'CANCEL', language: 'ne' });
-  });
-});
