@@ -24,17 +24,14 @@ export interface ReadResult {
 }
 
 /**
- * Parses one SMS reply with each reading in turn and keeps the one that recognises the most of it; ties
- * go to the earlier reading. If another reading finds a keyword or phrase among words the chosen one does
- * not know, and reads the reply differently, the reply mixes languages and goes to a person. Never throws; anything it cannot read
+ * Parses one SMS reply with each reading and keeps the one that recognises the most of it. If another
+ * reading finds a keyword or phrase among words the chosen one does not know, and reads the reply
+ * differently, the reply mixes languages and goes to a person. Never throws; anything it cannot read
  * with confidence is FREE_TEXT.
  */
 export function parseWithReadings(body: string, readings: readonly Reading[]): ParsedReply {
-  const results: ReadResult[] = [];
-  for (const reading of readings) {
-    const result = readWith(body, reading);
-    results.push(result);
-  }
+  const results = readings.map((reading) => readWith(body, reading));
+  if (results.length === 0) return FREE_TEXT;
   // More words recognised wins; then more words read as a keyword or phrase ("Do" is an English
   // auxiliary, but a Welsh yes); then more keywords and hints of the reading's own language rather than
   // mere function words; then the earlier reading.
