@@ -104,8 +104,8 @@ export const ROUTES: Record<string, Record<string, Route>> = {
   metrics: { get: { method: 'GET', path: () => '/metrics', query: ['from', 'to', 'groupBy'] } },
   /** Who is signed in to the staff app; end a person's sessions (--json '{"subject":"…"}') or everyone's. */
   'staff-sessions': {
-    list: { method: 'GET', path: () => '/staff-sessions' },
-    end: { method: 'POST', path: () => '/staff-sessions/end' },
+    list: { method: 'GET', path: () => '/sessions' },
+    end: { method: 'POST', path: () => '/sessions/end' },
   },
   /** A FHIR Bundle as --json (the CLI sends JSON); a CSV file goes to POST /import with curl. */
   import: { fhir: { method: 'POST', path: () => '/import', query: ['dryRun', 'confirm'] } },

@@ -1,4 +1,8 @@
-/** An administrator's view of who is signed in to the staff app, and ending their sessions. */
+/**
+ * An administrator's view of who is signed in to the staff app, and ending their sessions. The paths are
+ * `/sessions…` (staff sign-in sessions; clinic sessions are `POST /slots/session`), because everything
+ * under `/staff…` is the web app's.
+ */
 import { z } from 'zod';
 import { roleSchema } from '#core/roles.ts';
 import { endSessions, type SignedInPerson, signedInPeople } from '#services/staff-sessions.ts';
@@ -24,7 +28,7 @@ const signedInPersonSchema = z.object({
 
 export const endSessionsBody = z
   .object({
-    /** End every session of this person (their subject, as `GET /staff-sessions` lists it)… */
+    /** End every session of this person (their subject, as `GET /sessions` lists it)… */
     subject: z.string().min(1).max(255).optional(),
     /** …or of everyone, the administrator's own included. */
     everyone: z.literal(true).optional(),
@@ -38,7 +42,7 @@ export const staffSessionRoutes = [
   defineRoute({
     id: 'listStaffSessions',
     method: 'GET',
-    path: '/staff-sessions',
+    path: '/sessions',
     tag: 'staff-sessions',
     summary: 'Everyone signed in to the staff app, with their live sessions',
     roles: ADMINS,
@@ -54,7 +58,7 @@ export const staffSessionRoutes = [
   defineRoute({
     id: 'endStaffSessions',
     method: 'POST',
-    path: '/staff-sessions/end',
+    path: '/sessions/end',
     tag: 'staff-sessions',
     summary: "End every session of one person, or everyone's: they must sign in again",
     description:

@@ -1,7 +1,7 @@
 /**
  * Who is signed in, and ending their sessions: an administrator's view of the browser door's
  * server-side sessions. Used by the sign-in service (sign-out everywhere) and by the admin route and page
- * (`GET /staff-sessions`, `POST /staff-sessions/end`, `/staff/sessions`). Needs only the table, so the
+ * (`GET /sessions`, `POST /sessions/end`, `/staff/sessions`). Needs only the table, so the
  * admin API (the IAM door) can end sessions too.
  */
 import { randomUUID } from 'node:crypto';

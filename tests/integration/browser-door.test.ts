@@ -161,12 +161,7 @@ describe('the browser door', () => {
     const admin = await door.signIn({ name: 'Alex Morgan', roles: ['admin'], subject: 'sub-alex' });
 
     // Act
-    const ended = await door.call(
-      admin,
-      'POST',
-      '/staff-sessions/end',
-      JSON.stringify({ subject: 'sub-tom' }),
-    );
+    const ended = await door.call(admin, 'POST', '/sessions/end', JSON.stringify({ subject: 'sub-tom' }));
     const after = await door.call(manager, 'GET', '/metrics');
 
     // Assess
@@ -178,7 +173,7 @@ describe('the browser door', () => {
       actorName: 'Alex Morgan',
       detail: 'all sessions of the person (1)',
     });
-    expect(trail.find((e) => e.action === 'POST /staff-sessions/end')).toMatchObject({
+    expect(trail.find((e) => e.action === 'POST /sessions/end')).toMatchObject({
       actorName: 'Alex Morgan',
       fields: ['subject'],
     });

@@ -1,7 +1,7 @@
 /**
  * `/staff/sessions` (administrators): who is signed in to the staff app, and "end" buttons that sign a
  * person out everywhere, or everyone. The page calls the route table in-process (`page.invoke`), so the
- * permission check and the audit are those of `GET /staff-sessions` and `POST /staff-sessions/end`.
+ * permission check and the audit are those of `GET /sessions` and `POST /sessions/end`.
  */
 import { errorStatus, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLE_LABELS } from '#web/staff-session.ts';
