@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newClient } from '#core/client.ts';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
@@ -21,8 +22,8 @@ export const createClientBody = z.object({
     .string()
     .regex(/^[a-z]{2,3}$/, 'expected a language code such as "en" or "cy"')
     .optional(),
-  dateOfBirth: z.iso.date().optional(),
-  dueDate: z.iso.date().optional(),
+  dateOfBirth: calendarDate.optional(),
+  dueDate: calendarDate.optional(),
   flags: equityFlagsSchema.default({
     needsCarer: false,
     parentalMentalHealth: false,

@@ -11,6 +11,7 @@
  * a route without an entry here fails that test.
  */
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';
 import { offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { json } from '#runtime/http.ts';
@@ -165,7 +166,7 @@ const importReportSchema = z.object({
   warnings: z.array(z.string()),
 }) satisfies z.ZodType<ImportReport>;
 
-const auditPageSchema = page(auditEntrySchema).extend({ date: z.iso.date() });
+const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
 
 // The two query schemas below are declared inline in clients.ts and waitlist.ts (not exported), so they
 // are restated here for the document only; keep them in step with the routes.

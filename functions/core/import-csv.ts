@@ -4,6 +4,7 @@
  * the spreadsheet; the other rows are unaffected.
  */
 import { CsvSyntaxError, isBlankRecord, parseCsv } from './csv.ts';
+import { parseDate } from './dates.ts';
 import {
   type AppointmentInput,
   badCharacters,
@@ -16,7 +17,6 @@ import {
   MAX_IMPORT_ROWS,
   type MapResult,
   type PatientFields,
-  parseDate,
   parseFlag,
   parseLanguage,
   resolveAppointmentType,
@@ -287,7 +287,7 @@ function mapRow(
       patient[field] = null;
       continue;
     }
-    const date = parseDate(v);
+    const date = parseDate(v, { uk: true });
     if (date.ok) patient[field] = date.date;
     else fail(column, date.message);
   }
@@ -321,7 +321,7 @@ function mapRow(
     if (!type) fail('appointment_type', unknownTypeMessage(typeText, ctx.appointmentTypes));
   }
   const dateText = required('date');
-  const date = dateText === undefined ? undefined : parseDate(dateText);
+  const date = dateText === undefined ? undefined : parseDate(dateText, { uk: true });
   if (date && !date.ok) fail('date', date.message);
   const timeText = required('time');
   const timeMatch = timeText === undefined ? null : TIME.exec(timeText);

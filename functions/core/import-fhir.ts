@@ -19,6 +19,7 @@
  *   `slot` and a `participant` whose actor is a Patient, both in the Bundle.
  */
 import { z } from 'zod';
+import { parseDate } from './dates.ts';
 import {
   type AppointmentInput,
   type ClinicInput,
@@ -328,9 +329,12 @@ function mapPatient(
   }
 
   if (p.birthDate !== undefined) {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(p.birthDate) && !Number.isNaN(Date.parse(p.birthDate)))
-      fields.dateOfBirth = p.birthDate;
-    else errors.push({ field: 'birthDate', message: 'expected a full date, yyyy-mm-dd' });
+    const date = parseDate(p.birthDate);
+    if (date.ok) fields.dateOfBirth = date.date;
+    else {
+      const message = date.reason === 'format' ? 'expected a full date, yyyy-mm-dd' : date.message;
+      errors.push({ field: 'birthDate', message });
+    }
   }
 
   const communications = [...(p.communication ?? [])].sort(
@@ -348,10 +352,16 @@ function mapPatient(
     const name = ext.url.slice(ATTEND_EXTENSION_BASE.length);
     const field = `extension:${name}`;
     switch (name) {
-      case 'due-date':
-        if (ext.valueDate && /^\d{4}-\d{2}-\d{2}$/.test(ext.valueDate)) fields.dueDate = ext.valueDate;
-        else errors.push({ field, message: 'expected valueDate as yyyy-mm-dd' });
+      case 'due-date': {
+        const date = parseDate(ext.valueDate ?? '');
+        if (date.ok) fields.dueDate = date.date;
+        else
+          errors.push({
+            field,
+            message: `expected valueDate as yyyy-mm-dd${date.reason === 'format' ? '' : ` (${date.message})`}`,
+          });
         break;
+      }
       case 'imd-decile':
         if (Number.isInteger(ext.valueInteger) && ext.valueInteger! >= 1 && ext.valueInteger! <= 10)
           fields.imdDecile = ext.valueInteger!;

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newBooking, pickRef } from '#core/booking.ts';
+import { plusLocalDays } from '#core/dates.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
 import { appointmentBooked, appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
@@ -74,11 +75,13 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
   if (slot.backfill?.runId === runId) return 'duplicate';
   const now = deps.now().toISOString();
 
-  const leadDays = (new Date(slot.startsAt).getTime() - deps.now().getTime()) / 86_400_000;
+  const tooFarAhead =
+    Date.parse(slot.startsAt) >
+    plusLocalDays(deps.now(), config.shortNotice.maxLeadDays, config.timeZone).getTime();
   const window = offerWindowOpen(now, slot.startsAt, config.shortNotice, config.quietHours, config.timeZone);
   let state: 'OFFERING' | 'WAITING_FOR_DAYTIME' | 'NOT_OFFERED' | 'UNFILLED';
   let reason: string | undefined;
-  if (leadDays > config.shortNotice.maxLeadDays) {
+  if (tooFarAhead) {
     state = 'NOT_OFFERED';
     reason = 'too-far-ahead';
   } else if (!window.open && window.reason === 'past-cutoff') {

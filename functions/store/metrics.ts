@@ -11,6 +11,7 @@
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
@@ -99,7 +100,7 @@ export async function applyIncrements(
 
 const cellItem = z
   .object({
-    day: z.iso.date(),
+    day: calendarDate,
     dimension: z.string().min(1),
   })
   .extend(

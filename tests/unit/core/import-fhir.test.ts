@@ -189,6 +189,18 @@ describe('mapFhir reports each bad resource with the element at fault', () => {
       message: /full date/,
     },
     {
+      what: 'a birth date that is not in the calendar',
+      overrides: { birthDate: '2023-02-31' },
+      field: 'birthDate',
+      message: /^is not a real calendar date$/,
+    },
+    {
+      what: 'a due date that is not in the calendar',
+      overrides: { extension: [{ url: `${ATTEND_EXTENSION_BASE}due-date`, valueDate: '2027-02-29' }] },
+      field: 'extension:due-date',
+      message: /not a real calendar date/,
+    },
+    {
       what: 'an unknown Attend extension',
       overrides: { extension: [{ url: `${ATTEND_EXTENSION_BASE}shoe-size`, valueInteger: 3 }] },
       field: 'extension:shoe-size',
