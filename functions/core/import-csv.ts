@@ -3,7 +3,14 @@
  * on the same row. Every bad cell becomes an issue naming its column, so a scheduler can fix the row in
  * the spreadsheet; the other rows are unaffected.
  */
-import { CsvSyntaxError, isBlankRecord, parseCsv } from './csv.ts';
+import {
+  CsvSyntaxError,
+  detectSeparator,
+  isBlankRecord,
+  parseCsv,
+  type Separator,
+  separatorName,
+} from './csv.ts';
 import { parseDate } from './dates.ts';
 import {
   type AppointmentInput,
@@ -97,9 +104,10 @@ const CLINIC_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const TIME = /^(\d{1,2}):(\d{2})(?::00)?$/;
 
 export function mapCsv(text: string, ctx: ImportContext): MapResult {
+  const separator = detectSeparator(text, (c) => KNOWN.has(normaliseHeader(c)));
   let records: ReturnType<typeof parseCsv>;
   try {
-    records = parseCsv(text);
+    records = parseCsv(text, { separator });
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
       return {
@@ -131,6 +139,7 @@ export function mapCsv(text: string, ctx: ImportContext): MapResult {
     if (!seen.has(required)) fileErrors.push({ field: required, message: 'this required column is missing' });
   }
   if (fileErrors.length > 0) {
+    fileErrors.push(whatWasRead(header.fields, separator));
     return { ok: false, message: 'The CSV header is not as documented', errors: fileErrors };
   }
 
@@ -174,7 +183,7 @@ export function mapCsv(text: string, ctx: ImportContext): MapResult {
     }
   };
   for (const { record, row } of rows) {
-    const entry = mapRow(record.fields, columns, ctx, toUtc);
+    const entry = mapRow(record.fields, columns, ctx, toUtc, separator);
     entries.push({ origin: { row }, kind: 'appointment', ...entry });
     if (entry.errors.length === 0 && entry.appointment && 'fields' in entry.appointment.slot) {
       const id = entry.appointment.slot.fields.clinicId;
@@ -195,6 +204,23 @@ export function mapCsv(text: string, ctx: ImportContext): MapResult {
   return { ok: true, batch };
 }
 
+/**
+ * What the header row was read as, for a header that does not match: a file saved with another
+ * separator, or without a header row, is then plain to see.
+ */
+function whatWasRead(header: readonly string[], separator: Separator): Issue {
+  const shown = header.slice(0, 30).map((h) => {
+    const name = h.trim();
+    return `"${name.length > 40 ? `${name.slice(0, 40)}…` : name}"`;
+  });
+  const more = header.length > 30 ? ` and ${header.length - 30} more` : '';
+  const count = `${header.length} ${header.length === 1 ? 'column' : 'columns'}`;
+  return {
+    field: '(header)',
+    message: `read ${count} separated by ${separatorName(separator)}: ${shown.join(', ')}${more}`,
+  };
+}
+
 interface RowResult {
   errors: Issue[];
   patient?: ImportEntry['patient'];
@@ -207,6 +233,7 @@ function mapRow(
   columns: string[],
   ctx: ImportContext,
   toUtc: (date: string, time: string) => { startsAt: string } | { error: string },
+  separator: Separator,
 ): RowResult {
   const errors: Issue[] = [];
   if (fields.length !== columns.length) {
@@ -214,7 +241,7 @@ function mapRow(
       errors: [
         {
           field: '(row)',
-          message: `has ${fields.length} fields but the header has ${columns.length}; check for an unquoted comma`,
+          message: `has ${fields.length} fields but the header has ${columns.length}; check for an unquoted ${separatorName(separator, true)}`,
         },
       ],
     };
