@@ -7,6 +7,7 @@ import {
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { type Booking, bookingSchema } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
+import { batchGetItems } from './batch-get.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { Page, StoreContext } from './context.ts';
@@ -252,4 +253,14 @@ export async function cancelBooking(
     lateCancellation: input.late,
     updatedAt: input.now,
   };
+}
+
+/** Pattern: bookings by id, 100 to a round trip (the import reads the bookings it made before). */
+export async function getBookings(ctx: StoreContext, ids: readonly string[]): Promise<Booking[]> {
+  return (
+    await batchGetItems(
+      ctx,
+      ids.map((id) => keys.booking(id)),
+    )
+  ).map(toBooking);
 }
