@@ -15,6 +15,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'clinic_name', required: false, meaning: 'with `venue`: creates the clinic if Attend has none' },
   { name: 'venue', required: false, meaning: 'the venue as texts name it (≤ 40 characters)' },
   { name: 'patient_id', required: true, meaning: "the patient's id in the EPR" },
+  { name: 'nhs_number', required: false, meaning: 'the NHS number, 10 digits (spaces allowed)' },
   { name: 'first_name', required: true, meaning: "the child's (or expectant parent's) first name" },
   { name: 'family_name', required: false, meaning: 'family name' },
   { name: 'mobile', required: true, meaning: 'the mobile texts go to' },
@@ -42,6 +43,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
 export const CSV_LABELS: Record<string, string> = {
   firstName: 'first_name',
   familyName: 'family_name',
+  nhsNumber: 'nhs_number',
   phone: 'mobile',
   language: 'language',
   dateOfBirth: 'date_of_birth',

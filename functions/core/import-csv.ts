@@ -31,6 +31,7 @@ import {
   unknownTypeMessage,
 } from './import-model.ts';
 import { localToUtc } from './local-time.ts';
+import { parseNhsNumber } from './nhs-number.ts';
 import { normaliseMobile } from './phone.ts';
 
 export { CSV_COLUMNS, CSV_LABELS, type CsvColumn } from './import-csv-columns.ts';
@@ -207,6 +208,13 @@ function mapRow(
   if (firstName && firstName.length > 40) fail('first_name', 'is longer than 40 characters');
   const patient: Partial<PatientFields> = {};
   if (has('family_name')) patient.familyName = text('family_name', 60);
+  if (has('nhs_number')) {
+    const v = cell('nhs_number');
+    const nhs = v === '' ? undefined : parseNhsNumber(v);
+    if (!nhs) patient.nhsNumber = null;
+    else if (nhs.ok) patient.nhsNumber = nhs.nhsNumber;
+    else fail('nhs_number', nhs.message);
+  }
 
   const mobile = required('mobile');
   if (mobile !== undefined) {

@@ -9,6 +9,7 @@ import {
   parseLanguage,
   type SourceKey,
 } from './import-model.ts';
+import { NHS_NUMBER_SYSTEM, parseNhsNumber } from './nhs-number.ts';
 import { normaliseMobile } from './phone.ts';
 
 export function mapPatient(
@@ -21,6 +22,12 @@ export function mapPatient(
   const errors: Issue[] = [];
   const key = keyOf(p.identifier, errors);
   const fields: Partial<PatientFields> = {};
+  const nhs = p.identifier?.find((i) => i.system?.trim() === NHS_NUMBER_SYSTEM && i.value?.trim());
+  if (nhs) {
+    const result = parseNhsNumber(nhs.value!);
+    if (result.ok) fields.nhsNumber = result.nhsNumber;
+    else errors.push({ field: 'identifier:nhs-number', message: result.message });
+  }
 
   const names = p.name ?? [];
   const name = names.find((n) => n.use === 'official') ?? names.find((n) => n.use === 'usual') ?? names[0];

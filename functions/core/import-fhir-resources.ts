@@ -8,6 +8,7 @@ export const ATTEND_EXTENSION_BASE = 'https://attend.example/fhir/StructureDefin
 export const FHIR_LABELS: Record<string, string> = {
   firstName: 'name.given',
   familyName: 'name.family',
+  nhsNumber: 'identifier:nhs-number',
   phone: 'telecom',
   language: 'communication',
   dateOfBirth: 'birthDate',

@@ -31,6 +31,8 @@ export function sourceKeyString(kind: SourceKind, key: SourceKey): string {
 export interface PatientFields {
   firstName: string;
   phone: string;
+  /** 10 digits, checked (nhs-number.ts). */
+  nhsNumber?: string | null;
   familyName?: string;
   language?: string;
   dateOfBirth?: string | null;

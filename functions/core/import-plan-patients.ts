@@ -27,6 +27,7 @@ export function planPatient(
         firstName: f.firstName,
         familyName: f.familyName ?? '',
         phone: f.phone,
+        ...(f.nhsNumber ? { nhsNumber: f.nhsNumber } : {}),
         language: f.language ?? undefined,
         dateOfBirth: f.dateOfBirth ?? undefined,
         dueDate: f.dueDate ?? undefined,
@@ -42,6 +43,8 @@ export function planPatient(
       },
       { now: ctx.now, defaultLanguage: ctx.config.defaultLanguage },
     );
+    if (f.nhsNumber && held.nhsNumbers[f.nhsNumber]) return plan(nhsNumberTaken(ctx));
+    if (f.nhsNumber) held.nhsNumbers[f.nhsNumber] = client.id;
     held.clients[client.id] = client;
     state.newIds.push(client.id);
     return plan(outcome('created', { id: client.id }), [
@@ -63,6 +66,12 @@ export function planPatient(
   if (Object.keys(changes).length === 0) {
     return plan(outcome('unchanged', { id: client.id }), [{ op: 'touchRef', ref: change }]);
   }
+  if (changes.nhsNumber !== undefined) {
+    const holder = changes.nhsNumber === null ? undefined : held.nhsNumbers[changes.nhsNumber];
+    if (holder !== undefined && holder !== client.id) return plan(nhsNumberTaken(ctx));
+    if (client.nhsNumber) delete held.nhsNumbers[client.nhsNumber];
+    if (changes.nhsNumber) held.nhsNumbers[changes.nhsNumber] = client.id;
+  }
   held.clients[client.id] = { ...client, phone: changes.phone ?? client.phone };
   return plan(
     outcome('changed', {
@@ -81,6 +90,10 @@ export function planPatient(
   );
 }
 
+/** Two clients cannot share an NHS number; the message never repeats it. */
+const nhsNumberTaken = (ctx: PlanContext) =>
+  rejected(ctx.label('nhsNumber'), 'another client in Attend already has this NHS number');
+
 /** The changes that make `client` say what the source says; fields the source leaves out are kept. */
 export function clientChanges(client: Client, f: PatientFields): ClientChanges {
   const changes: ClientChanges = {};
@@ -89,6 +102,7 @@ export function clientChanges(client: Client, f: PatientFields): ClientChanges {
   if (f.firstName !== client.firstName) changes.firstName = f.firstName;
   if (differs(f.familyName, client.familyName)) changes.familyName = f.familyName;
   if (f.phone !== client.phone) changes.phone = f.phone;
+  if (differs(f.nhsNumber, client.nhsNumber)) changes.nhsNumber = f.nhsNumber;
   if (differs(f.language, client.language)) changes.language = f.language;
   if (differs(f.dateOfBirth, client.dateOfBirth)) changes.dateOfBirth = f.dateOfBirth;
   if (differs(f.dueDate, client.dueDate)) changes.dueDate = f.dueDate;

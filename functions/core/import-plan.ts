@@ -42,6 +42,7 @@ export interface ClientChanges {
   firstName?: string;
   familyName?: string;
   phone?: string;
+  nhsNumber?: string | null;
   language?: string;
   dateOfBirth?: string | null;
   dueDate?: string | null;
@@ -72,6 +73,8 @@ export interface Holdings {
   refsInUse: Record<string, string[]>;
   /** Client id → its live bookings, for clients whose mobile changes (the bookings move with it). */
   liveBookings: Record<string, Booking[]>;
+  /** NHS number → the client that has it, for the numbers the records give. */
+  nhsNumbers: Record<string, string>;
 }
 
 export const emptyHoldings = (): Holdings => ({
@@ -83,6 +86,7 @@ export const emptyHoldings = (): Holdings => ({
   freeSlots: {},
   refsInUse: {},
   liveBookings: {},
+  nhsNumbers: {},
 });
 
 export type ImportAction = 'created' | 'changed' | 'unchanged' | 'rejected';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { calendarDate } from './dates.ts';
+import { storedNhsNumber } from './nhs-number.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
@@ -44,6 +45,8 @@ export const clientSchema = z.object({
   firstName: z.string().min(1).max(40),
   familyName: z.string().max(60).default(''),
   phone: e164Phone,
+  /** 10 digits (core/nhs-number.ts); never in a text, a letter or a log. Unique: see store/nhs-numbers.ts. */
+  nhsNumber: storedNhsNumber.optional(),
   language: z.string().default('en'),
   dateOfBirth: calendarDate.optional(),
   /** For antenatal contacts: the expected date of delivery. */

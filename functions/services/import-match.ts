@@ -5,7 +5,7 @@
  * found it changed.
  */
 import { mapWithConcurrency } from '#core/concurrency.ts';
-import { type AppointmentInput, sourceKeyString } from '#core/import-model.ts';
+import { type AppointmentInput, type PatientInput, sourceKeyString } from '#core/import-model.ts';
 import { emptyHoldings, type Holdings, type RecordPlan } from '#core/import-plan.ts';
 import { freeSlotsKey, type PlanContext, type PlanState } from '#core/import-planning.ts';
 import type { ImportRecords } from '#core/import-records.ts';
@@ -13,6 +13,7 @@ import { localDay } from '#core/local-time.ts';
 import { getBooking, getBookings, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import { listClinics } from '#store/clinics.ts';
+import { clientIdByNhsNumber, clientIdsByNhsNumber } from '#store/nhs-numbers.ts';
 import { getSlot, getSlots, slotsByClinicDay } from '#store/slots.ts';
 import { getSourceRef, getSourceRefs } from '#store/source-refs.ts';
 import type { Deps } from './deps.ts';
@@ -41,13 +42,16 @@ export async function matchImport(
     ...records.slots.map(() => 'Slot' as const),
     ...records.appointments.map(() => 'Appointment' as const),
   ];
-  const [refs, clinics] = await Promise.all([
+  const nhsNumbers = records.patients.flatMap((p) => p.input.fields.nhsNumber ?? []);
+  const [refs, clinics, nhsHolders] = await Promise.all([
     getSourceRefs(
       store,
       all.map((r, i) => ({ kind: kinds[i]!, key: r.key })),
     ),
     listClinics(store),
+    clientIdsByNhsNumber(store, nhsNumbers),
   ]);
+  held.nhsNumbers = nhsHolders;
   held.refs = refs;
   held.clinics = clinics.map((c) => c.id);
   const refOf = (k: string) => refs[k];
@@ -124,6 +128,12 @@ export async function rematch(
   else delete held.refs[plan.key];
 
   if (plan.kind === 'Patient') {
+    const { nhsNumber } = (record.input as PatientInput).fields;
+    if (nhsNumber) {
+      const holder = await clientIdByNhsNumber(store, nhsNumber);
+      if (holder) held.nhsNumbers[nhsNumber] = holder;
+      else delete held.nhsNumbers[nhsNumber];
+    }
     if (!ref) return;
     const client = await getClient(store, ref.attendId);
     if (!client) {
@@ -131,7 +141,7 @@ export async function rematch(
       return;
     }
     held.clients[client.id] = client;
-    const phone = (record.input as { fields: { phone: string } }).fields.phone;
+    const { phone } = (record.input as PatientInput).fields;
     if (client.phone !== phone) {
       held.liveBookings[client.id] = (await liveBookingsByPhone(store, client.phone)).filter(
         (b) => b.clientId === client.id,

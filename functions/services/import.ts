@@ -51,7 +51,11 @@ export async function runImport(
         await deps.events.publish(applied.events);
       } catch (err) {
         // The records are written and a re-import will not repeat them, so the caller must hear of it.
-        deps.log.error('import events not published', { count: applied.events.length, error: err as Error });
+        // Only the error's name: a provider's message may echo what it was sent.
+        deps.log.error('import events not published', {
+          count: applied.events.length,
+          error: (err as Error).name,
+        });
         warnings.push(
           `${applied.events.length} domain events (AppointmentBooked/AppointmentCancelled) could not be put on the event bus; the bookings themselves are saved`,
         );

@@ -8,9 +8,10 @@ import type { ClientChanges, RefChange, SourceRef } from '#core/import-plan.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { bookingItem } from './bookings.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
-import { clientItem } from './clients.ts';
+import { newClientItems } from './clients.ts';
 import type { StoreContext } from './context.ts';
 import { byClinicDay, byPhone, keys } from './keys.ts';
+import { claimNhsNumberItem, releaseNhsNumberItem } from './nhs-numbers.ts';
 import { slotItem } from './slots.ts';
 import { putRef, updateRef } from './source-refs.ts';
 import type { TransactItem } from './transaction-grouper.ts';
@@ -19,18 +20,9 @@ async function transact(ctx: StoreContext, items: TransactItem[]): Promise<void>
   await ctx.db.send(new TransactWriteCommand({ TransactItems: items }));
 }
 
-/** A new client and its pointer, together. */
+/** A new client (and the pointer claiming its NHS number) and its source pointer, together. */
 export function importedClientItems(ctx: StoreContext, client: Client, ref: SourceRef): TransactItem[] {
-  return [
-    {
-      Put: {
-        TableName: ctx.table,
-        Item: clientItem(client),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    putRef(ctx, ref),
-  ];
+  return [...newClientItems(ctx, client), putRef(ctx, ref)];
 }
 
 export async function createImportedClient(ctx: StoreContext, client: Client, ref: SourceRef): Promise<void> {
@@ -113,6 +105,18 @@ export async function updateImportedClient(
         },
       });
     }
+  }
+  if (changes.nhsNumber !== undefined) {
+    // A new NHS number is claimed only if no other client has it; the old one is let go.
+    const update = items[0]!.Update!;
+    if (client.nhsNumber) {
+      update.ConditionExpression += ' AND nhsNumber = :oldNhs';
+      values[':oldNhs'] = client.nhsNumber;
+      items.push(releaseNhsNumberItem(ctx, client.nhsNumber, client.id));
+    } else {
+      update.ConditionExpression += ' AND attribute_not_exists(nhsNumber)';
+    }
+    if (changes.nhsNumber !== null) items.push(claimNhsNumberItem(ctx, changes.nhsNumber, client.id));
   }
   await transact(ctx, items);
 }

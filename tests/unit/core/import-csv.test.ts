@@ -128,15 +128,15 @@ describe('mapCsv reads a good row', () => {
   it('matches header names without regard to case, spaces or dashes, and lists unknown columns', () => {
     // Prepare
     const header =
-      'Source System,Clinic-ID,PATIENT_ID,First Name,Mobile,Appointment ID,Appointment Type,Date,Time,NHS Number';
-    const text = `${header}\n${GOOD},9990001001\n`;
+      'Source System,Clinic-ID,PATIENT_ID,First Name,Mobile,Appointment ID,Appointment Type,Date,Time,GP Practice';
+    const text = `${header}\n${GOOD},Riverside Surgery\n`;
 
     // Act
     const batch = ok(mapCsv(text, ctx));
 
     // Assess
     expect(batch.entries[0]?.errors).toEqual([]);
-    expect(batch.ignored).toEqual(['nhs_number']);
+    expect(batch.ignored).toEqual(['gp_practice']);
   });
 
   it('skips blank rows but numbers rows as a spreadsheet does', () => {
@@ -166,6 +166,32 @@ describe('mapCsv reads a good row', () => {
     // Assess
     expect(batch.clinics).toEqual([
       { id: 'riverside', name: "Riverside Children's Centre, Maidstone", venue: 'Riverside Centre' },
+    ]);
+  });
+});
+
+describe('mapCsv reads the NHS number', () => {
+  it.each([
+    { value: '943 476 5919', nhsNumber: '9434765919' },
+    { value: '9434765919', nhsNumber: '9434765919' },
+    // A blank cell clears it, as for every optional column.
+    { value: '', nhsNumber: null },
+  ])('"$value" → $nhsNumber', ({ value, nhsNumber }) => {
+    // Act
+    const entry = oneRow({ nhs_number: value }, `${HEADER},nhs_number`);
+
+    // Assess
+    expect(entry.errors).toEqual([]);
+    expect(entry.patient?.fields.nhsNumber).toBe(nhsNumber);
+  });
+
+  it('refuses one whose check digit does not match, without repeating it', () => {
+    // Act
+    const entry = oneRow({ nhs_number: '943 476 5918' }, `${HEADER},nhs_number`);
+
+    // Assess
+    expect(entry.errors).toEqual([
+      { field: 'nhs_number', message: 'is not a valid NHS number: its check digit does not match' },
     ]);
   });
 });
@@ -315,7 +341,7 @@ describe('mapCsv reads files Excel saves in other locales', () => {
         // The sample quotes only fields with commas; re-split it on commas outside quotes.
         (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
           .map((f) => f.replace(/,$/, ''))
-          .slice(0, 22)
+          .slice(0, SAMPLE.split('\n')[0]!.split(',').length)
           .map((f) => (f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f))
           .map((f) => (f.includes(separator) || f.includes('"') ? `"${f.replace(/"/g, '""')}"` : f))
           .join(separator),
