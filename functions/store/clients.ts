@@ -1,6 +1,8 @@
 import {
   BatchGetCommand,
   GetCommand,
+  PutCommand,
+  type PutCommandInput,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -47,15 +49,17 @@ export const nhsNumberInUse = (options?: { cause?: unknown }) =>
   new ConflictError('Another client in Attend already has this NHS number', 'NHS_NUMBER_IN_USE', options);
 
 export async function createClient(ctx: StoreContext, client: Client): Promise<Client> {
+  const items = newClientItems(ctx, client);
   try {
-    await ctx.db.send(new TransactWriteCommand({ TransactItems: newClientItems(ctx, client) }));
+    // One item is a conditional Put; with an NHS number to claim, the two go in one transaction.
+    if (items.length === 1) await ctx.db.send(new PutCommand(items[0]!.Put as PutCommandInput));
+    else await ctx.db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     const [put, nhs] = cancellationReasons(err);
-    if (put === 'ConditionalCheckFailed')
-      throw new ConflictError(`Client ${client.id} already exists`, 'ALREADY_EXISTS');
-    if (nhs === 'ConditionalCheckFailed') throw nhsNumberInUse({ cause: err });
-    throw err;
+    if (nhs === 'ConditionalCheckFailed' && put !== 'ConditionalCheckFailed')
+      throw nhsNumberInUse({ cause: err });
+    throw new ConflictError(`Client ${client.id} already exists`, 'ALREADY_EXISTS');
   }
   return client;
 }
