@@ -6,9 +6,8 @@
  * for its booking to be cancelled.
  */
 
-import { type SlotFields, sourceKeyString } from './import-model.ts';
-import type { Holdings, ImportPlan, RecordPlan } from './import-plan.ts';
-import { outcome } from './import-plan.ts';
+import { type AppointmentInput, type SlotFields, sourceKeyString } from './import-model.ts';
+import { type Holdings, type ImportPlan, type Outcome, outcome, type RecordPlan } from './import-plan.ts';
 import { planAppointment } from './import-plan-appointments.ts';
 import { planPatient } from './import-plan-patients.ts';
 import { planSlot } from './import-plan-slots.ts';
@@ -86,12 +85,35 @@ export function planImport(ctx: PlanContext, holdings: Holdings): { plan: Import
     state.outcomes[u.k] = p.outcome;
     plans.push(p);
   }
-  for (const k of Object.keys(state.bookedHere)) {
-    state.outcomes[k] ??= outcome('unchanged', {
-      notes: ['busy in the source, and the appointment booked in it was not imported: not imported'],
-    });
-  }
+  for (const k of Object.keys(state.bookedHere)) state.outcomes[k] ??= busySlotNotImported();
   return { plan: { clinics, records: plans, entryErrors: errors, newIds: state.newIds }, state };
+}
+
+const busySlotNotImported = () =>
+  outcome('unchanged', {
+    notes: ['busy in the source, and the appointment booked in it was not imported: not imported'],
+  });
+
+/**
+ * A FHIR Slot new to Attend is created with the booking of its appointment, so it is reported from how
+ * that appointment came out when applied: created with it, found made by someone else meanwhile, or
+ * not imported at all.
+ */
+export function settleBookedHereSlot(
+  ctx: PlanContext,
+  state: PlanState,
+  applied: RecordPlan,
+  result: Outcome,
+): void {
+  if (applied.kind !== 'Appointment') return;
+  const input = (ctx.record('Appointment', applied.key)?.input as AppointmentInput | undefined)?.slot;
+  if (!input || !('key' in input)) return;
+  const slotKey = sourceKeyString('Slot', input.key);
+  if (!state.bookedHere[slotKey]) return;
+  const write = applied.writes.find((w) => w.op === 'book' || w.op === 'bookNewSlot');
+  if (result.action === 'rejected' || !write) state.outcomes[slotKey] = busySlotNotImported();
+  else if (write.op === 'bookNewSlot') state.outcomes[slotKey] = outcome('created', { id: write.slot.id });
+  else state.outcomes[slotKey] = outcome('unchanged', { id: write.booking.slotId });
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   type RecordPlan,
   rejected,
 } from '#core/import-plan.ts';
-import { replanRecord } from '#core/import-planner.ts';
+import { replanRecord, settleBookedHereSlot } from '#core/import-planner.ts';
 import type { PlanContext, PlanState } from '#core/import-planning.ts';
 import type { Booking } from '#core/model.ts';
 import { cancelBooking, createBooking } from '#store/bookings.ts';
@@ -91,8 +91,12 @@ export async function applyPlan(
     await mapWithConcurrency(byPhase.get(phase)!, CONCURRENCY, async (r) => {
       const result = await run.record(r);
       // A slot that turned out to be held by a booking waits for the bookings to be done.
-      if (result === 'deferred') byPhase.get('deferredSlots')!.push({ ...r, phase: 'deferredSlots' });
-      else state.outcomes[r.key] = result;
+      if (result === 'deferred') {
+        byPhase.get('deferredSlots')!.push({ ...r, phase: 'deferredSlots' });
+        return;
+      }
+      state.outcomes[r.key] = result.outcome;
+      settleBookedHereSlot(ctx, state, result.plan, result.outcome);
     });
   }
   return { events: run.events, clinicsCreated: plan.clinics.map((c) => c.id) };
@@ -110,8 +114,11 @@ class ApplyRun {
     this.writes = new TransactionGrouper(deps.store);
   }
 
-  /** Applies one record's plan; its outcome, or `deferred` for a slot now held by a booking. */
-  async record(planned: RecordPlan): Promise<Outcome | 'deferred'> {
+  /**
+   * Applies one record's plan: its outcome and the plan that was applied last (it may have been made
+   * again), or `deferred` for a slot now held by a booking.
+   */
+  async record(planned: RecordPlan): Promise<{ outcome: Outcome; plan: RecordPlan } | 'deferred'> {
     let plan = planned;
     const again = async (): Promise<RecordPlan | 'deferred'> => {
       await rematch(this.deps, this.ctx, this.state, plan);
@@ -129,10 +136,10 @@ class ApplyRun {
           if (replanned === 'deferred') return 'deferred' as const;
           plan = replanned;
         }
-        return (await this.run(plan.writes)) ?? plan.outcome;
+        return { outcome: (await this.run(plan.writes)) ?? plan.outcome, plan };
       });
     } catch (err) {
-      if (isConflict(err)) return rejected('(record)', CHANGED_MEANWHILE);
+      if (isConflict(err)) return { outcome: rejected('(record)', CHANGED_MEANWHILE), plan };
       throw err;
     }
   }

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mapCsv } from '#core/import-csv.ts';
+import { mapFhir } from '#core/import-fhir.ts';
 import type { ImportBatch, ImportContext } from '#core/import-model.ts';
-import { emptyHoldings, type Holdings } from '#core/import-plan.ts';
-import { planImport } from '#core/import-planner.ts';
+import { emptyHoldings, type Holdings, rejected } from '#core/import-plan.ts';
+import { planImport, settleBookedHereSlot } from '#core/import-planner.ts';
 import { planContext } from '#core/import-planning.ts';
 import { collectRecords } from '#core/import-records.ts';
 import { aClient, aSlot, aTrustConfig } from '#tests/support/builders-waitlist.ts';
@@ -164,5 +165,96 @@ describe('planImport', () => {
     expect(
       Object.keys((real.records[1]!.writes[0] as { booking: { tiers: object } }).booking.tiers),
     ).not.toEqual([]);
+  });
+});
+
+describe('settleBookedHereSlot', () => {
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:p1',
+        resource: {
+          resourceType: 'Patient',
+          identifier: [{ system: 'urn:epr:patient', value: 'P1' }],
+          name: [{ given: ['Cerys'] }],
+          telecom: [{ system: 'phone', value: '07700 900210', use: 'mobile' }],
+        },
+      },
+      {
+        fullUrl: 'urn:uuid:s1',
+        resource: {
+          resourceType: 'Slot',
+          identifier: [{ system: 'urn:epr:slot', value: 'S1' }],
+          schedule: { reference: 'Schedule/riverside' },
+          status: 'busy',
+          start: '2026-12-03T14:00:00Z',
+          end: '2026-12-03T14:45:00Z',
+          appointmentType: { coding: [{ code: 'six-to-eight-week-review' }] },
+        },
+      },
+      {
+        fullUrl: 'urn:uuid:a1',
+        resource: {
+          resourceType: 'Appointment',
+          identifier: [{ system: 'urn:epr:appointment', value: 'A1' }],
+          status: 'booked',
+          slot: [{ reference: 'urn:uuid:s1' }],
+          participant: [{ actor: { reference: 'urn:uuid:p1' } }],
+        },
+      },
+    ],
+  };
+
+  function planned() {
+    const result = mapFhir(bundle, importContext);
+    if (!result.ok) throw new Error(result.message);
+    const records = collectRecords(result.batch);
+    const ctx = planContext({
+      batch: result.batch,
+      records,
+      config,
+      now: NOW,
+      by: 'staff:test',
+      confirm: false,
+      reminderPlans: false,
+    });
+    return { ctx, ...planImport(ctx, withClinic()) };
+  }
+
+  it('reports the busy slot created with its booking when the booking is made', () => {
+    // Prepare
+    const { ctx, plan: p, state } = planned();
+    const appointment = p.records.find((r) => r.kind === 'Appointment')!;
+
+    // Act
+    settleBookedHereSlot(ctx, state, appointment, appointment.outcome);
+
+    // Assess
+    expect(state.outcomes['Slot|urn:epr:slot|S1']).toMatchObject({
+      action: 'created',
+      id: appointment.outcome.slotId,
+    });
+  });
+
+  it('reports the busy slot not imported when applying its booking was refused', () => {
+    // Prepare
+    const { ctx, plan: p, state } = planned();
+    const appointment = p.records.find((r) => r.kind === 'Appointment')!;
+
+    // Act
+    settleBookedHereSlot(
+      ctx,
+      state,
+      appointment,
+      rejected('participant', "this patient's record is no longer in Attend"),
+    );
+
+    // Assess
+    expect(state.outcomes['Slot|urn:epr:slot|S1']).toMatchObject({
+      action: 'unchanged',
+      notes: ['busy in the source, and the appointment booked in it was not imported: not imported'],
+    });
   });
 });
