@@ -5,9 +5,8 @@
  *
  * When a record's write fails because Attend changed since the match (another import, a parent's text,
  * staff), that record alone is read again, planned again and applied again, a bounded number of times
- * with jittered backoff (p-retry); then it is reported as changed by someone else.
+ * with jittered backoff (core/retry.ts); then it is reported as changed by someone else.
  */
-import pRetry from 'p-retry';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { appointmentBooked, appointmentCancelled, type DomainEvent } from '#core/events.ts';
@@ -24,6 +23,7 @@ import {
 import { replanRecord, settleBookedHereSlot } from '#core/import-planner.ts';
 import type { PlanContext, PlanState } from '#core/import-planning.ts';
 import type { Booking } from '#core/model.ts';
+import { withRetry } from '#core/retry.ts';
 import { cancelBooking, createBooking } from '#store/bookings.ts';
 import { createClinic } from '#store/clinics.ts';
 import {
@@ -56,12 +56,11 @@ export const isConflict = (err: unknown): boolean => isRace(err) || err instance
  * writer finish). Only a conflict is tried again; the last error is thrown when the tries run out.
  */
 export function withConflictRetry<T>(attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
-  return pRetry(attempt, {
-    retries: APPLY_ATTEMPTS - 1,
-    minTimeout: 10,
-    factor: 2,
-    randomize: true,
-    shouldRetry: ({ error }) => isConflict(error),
+  return withRetry(attempt, {
+    attempts: APPLY_ATTEMPTS,
+    minDelayMs: 10,
+    maxDelayMs: 200,
+    retryIf: isConflict,
   });
 }
 

@@ -7,7 +7,7 @@
  * GetItem. It is deleted with the client's number (a change, or erasure).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems } from './batch-get.ts';
+import { batchGetMany } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transaction-grouper.ts';
@@ -48,7 +48,7 @@ export async function clientIdsByNhsNumber(
   ctx: StoreContext,
   nhsNumbers: readonly string[],
 ): Promise<Record<string, string>> {
-  const items = await batchGetItems(
+  const items = await batchGetMany(
     ctx,
     nhsNumbers.map((n) => keys.nhsNumber(n)),
   );

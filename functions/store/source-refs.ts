@@ -8,10 +8,11 @@
  * digest of what the source last said (`sourceHash`); it changes only on the condition that it still
  * holds the digest the import read.
  */
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { type SourceKey, type SourceKind, sourceKeyString } from '#core/import-model.ts';
 import { type RefChange, type SourceRef, sourceRefSchema } from '#core/import-plan.ts';
+import { batchGet } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
 import type { TransactItem } from './transaction-grouper.ts';
@@ -37,16 +38,9 @@ export async function getSourceRefs(
   );
   // 5,000 rows are up to 150 round trips; a few at a time keeps the import inside its time limit.
   await mapWithConcurrency(chunks, 8, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [ctx.table]: { Keys: chunk, ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await ctx.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[ctx.table] ?? []) {
-        const ref = toRef(item);
-        found[sourceKeyString(ref.kind, { system: ref.system, id: ref.sourceId })] = ref;
-      }
-      request = out.UnprocessedKeys as typeof request;
+    for (const item of await batchGet(ctx, chunk, { consistentRead: true })) {
+      const ref = toRef(item);
+      found[sourceKeyString(ref.kind, { system: ref.system, id: ref.sourceId })] = ref;
     }
   });
   return found;
