@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { newClient } from '#core/client.ts';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
+import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { erasedClientView } from '#services/erasure.ts';
-import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
+import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { getTombstone } from '#store/erasure.ts';
 import type { RegisterRoutes } from './context.ts';
 
@@ -17,12 +19,14 @@ export const createClientBody = z.object({
   firstName: z.string().trim().min(1).max(40),
   familyName: z.string().trim().max(60).default(''),
   phone: z.string().trim().min(1, 'a mobile number is required'),
+  /** 10 digits with a modulus 11 check digit; spaces allowed; stored as 10 digits. */
+  nhsNumber: nhsNumberInput.optional(),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, 'expected a language code such as "en" or "cy"')
     .optional(),
-  dateOfBirth: z.iso.date().optional(),
-  dueDate: z.iso.date().optional(),
+  dateOfBirth: calendarDate.optional(),
+  dueDate: calendarDate.optional(),
   flags: equityFlagsSchema.default({
     needsCarer: false,
     parentalMentalHealth: false,
@@ -31,6 +35,17 @@ export const createClientBody = z.object({
   }),
   namedHealthVisitor: z.string().trim().max(120).optional(),
 });
+
+/** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
+export const findClientsQuery = z
+  .object({
+    phone: z.string().min(1).optional(),
+    nhsNumber: nhsNumberInput.optional(),
+  })
+  .refine((q) => (q.phone === undefined) !== (q.nhsNumber === undefined), {
+    message: 'give ?phone= or ?nhsNumber= to find clients',
+    path: ['phone'],
+  });
 
 export const registerClientRoutes: RegisterRoutes = (router, deps) => {
   const phoneOrFail = (input: string, field: string): string => {
@@ -53,11 +68,12 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
   });
 
   router.get('/clients', async ({ req }) => {
-    const query = readQuery(
-      req,
-      z.object({ phone: z.string().min(1, 'give ?phone= to find clients by phone') }),
-    );
-    return json(200, { items: await clientsByPhone(deps.store, phoneOrFail(query.phone, 'query.phone')) });
+    const query = readQuery(req, findClientsQuery);
+    if (query.nhsNumber !== undefined) {
+      const client = await clientByNhsNumber(deps.store, query.nhsNumber);
+      return json(200, { items: client ? [client] : [] });
+    }
+    return json(200, { items: await clientsByPhone(deps.store, phoneOrFail(query.phone!, 'query.phone')) });
   });
 
   /** A client, or for an erased one what is left: `{id, erased: true, erasedAt, counts}`. */

@@ -11,6 +11,7 @@
  * a route without an entry here fails that test.
  */
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';
 import { offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { json } from '#runtime/http.ts';
@@ -24,7 +25,7 @@ import { followUpSchema } from '#store/follow-ups.ts';
 import { inboxItemSchema } from '#store/inbox.ts';
 import { auditQuery } from './audit.ts';
 import { cancelBookingBody, createBookingBody, moveBookingBody, outcomeBody } from './bookings.ts';
-import { createClientBody } from './clients.ts';
+import { createClientBody, findClientsQuery } from './clients.ts';
 import { createClinicBody } from './clinics.ts';
 import type { RegisterRoutes } from './context.ts';
 import { importQuery } from './import.ts';
@@ -165,11 +166,10 @@ const importReportSchema = z.object({
   warnings: z.array(z.string()),
 }) satisfies z.ZodType<ImportReport>;
 
-const auditPageSchema = page(auditEntrySchema).extend({ date: z.iso.date() });
+const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
 
-// The two query schemas below are declared inline in clients.ts and waitlist.ts (not exported), so they
-// are restated here for the document only; keep them in step with the routes.
-const findClientsQuery = z.object({ phone: z.string().min(1) });
+// The query schema below is declared inline in waitlist.ts (not exported), so it is restated here for the
+// document only; keep it in step with the route.
 const offersQuery = z.object({ slot: z.string().min(1) });
 
 // ---------------------------------------------------------------------------------------------------
@@ -244,9 +244,15 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     path: '/clients',
     operationId: 'findClientsByPhone',
     tag: 'clients',
-    summary: 'Find the clients who share a mobile number',
+    summary: 'Find the clients who share a mobile number, or the client with an NHS number',
+    description:
+      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).',
     query: findClientsQuery,
-    ok: ok200('ClientList', list(clientSchema), 'The clients on that phone'),
+    ok: ok200(
+      'ClientList',
+      list(clientSchema),
+      'The clients on that phone, or the one client with that NHS number',
+    ),
     errors: [400],
   },
   {

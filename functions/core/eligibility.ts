@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { addDays } from '#core/dates.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { compareByPriority, type PriorityScore, scorePriority } from '#core/priority.ts';
 import { type AvailabilityWindow, DAYS_OF_WEEK, type WaitlistEntry } from '#core/waitlist.ts';
@@ -55,9 +56,7 @@ export function ageWindow(
   if (days === undefined) return undefined;
   const anchor = days.from < 0 ? client.dueDate : client.dateOfBirth;
   if (anchor === undefined) return undefined;
-  // Plain calendar arithmetic on dates: UTC avoids a clock change shifting a day.
-  const base = DateTime.fromISO(anchor, { zone: 'utc' });
-  return { earliest: isoDate(base.plus({ days: days.from })), latest: isoDate(base.plus({ days: days.to })) };
+  return { earliest: addDays(anchor, days.from), latest: addDays(anchor, days.to) };
 }
 
 /**

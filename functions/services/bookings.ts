@@ -1,5 +1,6 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
+import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
@@ -36,7 +37,8 @@ export function checkHorizon(
   override = false,
 ): boolean {
   const days = deps.config.booking.horizonDays;
-  if (Date.parse(slot.startsAt) <= now.getTime() + days * 86_400_000) return false;
+  // Calendar days on the trust's clock: 42 days after 10:00 is 10:00, even across a clock change.
+  if (Date.parse(slot.startsAt) <= plusLocalDays(now, days, deps.config.timeZone).getTime()) return false;
   if (override) return true;
   throw new ValidationError(`That slot is beyond the trust's ${days}-day booking horizon`, [
     {

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pickRef } from '#core/booking.ts';
+import { plusLocalDays } from '#core/dates.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, Slot } from '#core/model.ts';
@@ -63,11 +64,14 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
   if (slot.backfill?.runId === runId) return 'duplicate';
   const now = deps.now().toISOString();
 
-  const leadDays = (new Date(slot.startsAt).getTime() - deps.now().getTime()) / 86_400_000;
+  // Calendar days on the trust's clock: 14 days after 10:00 is 10:00, even across a clock change.
+  const tooFarAhead =
+    Date.parse(slot.startsAt) >
+    plusLocalDays(deps.now(), config.shortNotice.maxLeadDays, config.timeZone).getTime();
   const window = offerWindowOpen(now, slot.startsAt, config.shortNotice, config.quietHours, config.timeZone);
   let state: Run['state'];
   let reason: string | undefined;
-  if (leadDays > config.shortNotice.maxLeadDays) {
+  if (tooFarAhead) {
     state = 'NOT_OFFERED';
     reason = 'too-far-ahead';
   } else if (!window.open && window.reason === 'past-cutoff') {

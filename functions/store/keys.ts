@@ -34,6 +34,11 @@ export const keys = {
     pk: `SOURCE#${kind}#${encodeURIComponent(system)}#${encodeURIComponent(id)}`,
     sk: 'SOURCE',
   }),
+  /**
+   * Pointer from an NHS number to the one client that has it: created with the client (or the change)
+   * on the condition that none exists, so two clients cannot share an NHS number.
+   */
+  nhsNumber: (nhsNumber: string) => ({ pk: `NHSNUMBER#${nhsNumber}`, sk: 'NHSNUMBER' }),
   /** Pointer from a provider's message id to our message, for "what does this reply answer". */
   providerMessage: (providerMessageId: string) => ({ pk: `PROVIDERMSG#${providerMessageId}`, sk: 'MESSAGE' }),
   /** Offers live in their slot's item collection (see slotCollection), so "offers by slot" needs no index. */

@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { plusLocalDays } from '#core/dates.ts';
 import type { OtherBooking } from '#core/eligibility.ts';
 import { type Client, clientSchema, type EquityFlags, type Slot, slotSchema } from '#core/model.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
@@ -16,11 +17,9 @@ export const NOW = '2026-11-16T10:00:00.000Z';
 export const TYPE = 'six-to-eight-week-review';
 export const CLINIC = 'clinic-riverside';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** `days` whole days before `from` (default NOW), as an ISO instant. */
+/** `days` calendar days before `from` (default NOW) at the same London wall-clock time, as an ISO instant. */
 export function daysBefore(days: number, from = NOW): string {
-  return new Date(Date.parse(from) - days * DAY_MS).toISOString();
+  return plusLocalDays(from, -days, 'Europe/London').toISOString();
 }
 
 export function minutesAfter(minutes: number, from = NOW): string {
