@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
+import { clientView, clientViews, consentOf } from '#services/consent.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { getTombstone } from '#store/erasure.ts';
@@ -49,7 +50,8 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
         { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
       ),
     );
-    return json(201, client);
+    // A number that texted STOP (or that staff opted out) stays opted out for a new child on it too.
+    return json(201, clientView(client, await consentOf(deps, client.phone)));
   });
 
   router.get('/clients', async ({ req }) => {
@@ -57,13 +59,17 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
       req,
       z.object({ phone: z.string().min(1, 'give ?phone= to find clients by phone') }),
     );
-    return json(200, { items: await clientsByPhone(deps.store, phoneOrFail(query.phone, 'query.phone')) });
+    const clients = await clientsByPhone(deps.store, phoneOrFail(query.phone, 'query.phone'));
+    return json(200, { items: await clientViews(deps, clients) });
   });
 
-  /** A client, or for an erased one what is left: `{id, erased: true, erasedAt, counts}`. */
+  /**
+   * A client with its number's consent (`optedOut`, and `consent`: the state, why and since when), or
+   * for an erased one what is left: `{id, erased: true, erasedAt, counts}`.
+   */
   router.get('/clients/:id', async ({ params }) => {
     const client = await getClient(deps.store, params.id!);
-    if (client) return json(200, client);
+    if (client) return json(200, clientView(client, await consentOf(deps, client.phone)));
     const tombstone = await getTombstone(deps.store, params.id!);
     if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
     return json(200, erasedClientView(tombstone));

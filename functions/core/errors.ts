@@ -48,3 +48,14 @@ export class PayloadTooLargeError extends AttendError {
 export class SmsSendError extends AttendError {
   readonly code = 'SMS_SEND_FAILED';
 }
+
+/**
+ * A text to a number that is opted out (STOP, staff, unreachable) was refused before it reached the
+ * provider. Not sent, and never to be retried: the caller records it as not sent. Names no number.
+ */
+export class RecipientSuppressedError extends AttendError {
+  readonly code = 'RECIPIENT_SUPPRESSED';
+  constructor(message = 'The number is opted out of texts; the text was not sent') {
+    super(message);
+  }
+}

@@ -41,6 +41,7 @@ import {
 } from '#store/offers.ts';
 import { getSlot, toSlot } from '#store/slots.ts';
 import { getEntry, waitingByType } from '#store/waitlist.ts';
+import { isSuppressed, suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
@@ -169,6 +170,10 @@ export async function selectCandidates(
       entries.map((e) => e.clientId),
     );
     itemsRead += clients.size;
+    const suppressed = await suppressedAmong(
+      deps,
+      [...clients.values()].map((c) => c.phone),
+    );
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
@@ -178,7 +183,12 @@ export async function selectCandidates(
         itemsRead += live.length;
         bookingsByPhone.set(client.phone, live);
       }
-      pool.push({ entry, client, otherBookings: live.filter((b) => b.clientId === client.id) });
+      pool.push({
+        entry,
+        client,
+        suppressed: suppressed.has(client.phone),
+        otherBookings: live.filter((b) => b.clientId === client.id),
+      });
     }
     ranked = rankCandidates(pool, slot, deps.config, now, k);
     startKey = out.next;
@@ -639,7 +649,7 @@ async function tellTheOthers(deps: Deps, slot: Slot, accepted: Offer): Promise<v
     const entry = await getEntry(deps.store, other.entryId);
     if (!entry || !(await settleOffer(deps.store, other, entry, 'TAKEN', now))) continue;
     const client = await getClient(deps.store, other.clientId);
-    if (!client || client.optedOut || other.textStatus !== 'SENT') continue;
+    if (!client || other.textStatus !== 'SENT' || (await isSuppressed(deps, other.phone))) continue;
     const text = renderText(deps.config, {
       key: 'offerTaken',
       language: client.language,

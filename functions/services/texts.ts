@@ -94,13 +94,23 @@ export function outboundMessage(
   };
 }
 
-/** Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it. */
+/**
+ * Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it, and
+ * RecipientSuppressedError when the number is opted out (not sent; never retry).
+ */
 export async function sendAndRecord(
   deps: Deps,
   text: RenderedText,
   input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
+  options: { stopConfirmation?: boolean } = {},
 ): Promise<Message> {
-  const { providerMessageId } = await deps.sms.send({ to: input.to, body: text.body });
+  const sms = { to: input.to, body: text.body };
+  if (options.stopConfirmation && text.key !== 'stopConfirmed') {
+    throw new Error('Only the stopConfirmed text may go to a number that has just opted out');
+  }
+  const { providerMessageId } = options.stopConfirmation
+    ? await deps.sms.sendStopConfirmation(sms)
+    : await deps.sms.send(sms);
   const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;

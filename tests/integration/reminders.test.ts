@@ -8,9 +8,9 @@ import type { Client, Clinic, Slot } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
 import { bookSlot } from '#services/bookings.ts';
+import { optOutNumber } from '#services/consent.ts';
 import type { SweepReport } from '#services/reminders.ts';
 import { getBooking } from '#store/bookings.ts';
-import { setOptOut } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
@@ -259,7 +259,7 @@ describe('families who must not be texted', () => {
     // Prepare
     const deps = testDeps(store, BOOKED_AT);
     const { bookingId, client } = await booked(deps);
-    await setOptOut(store, client.id, true, '2026-11-25T12:00:00.000Z');
+    await optOutNumber(deps, client.phone, { reason: 'stop-text', at: '2026-11-25T12:00:00.000Z' });
 
     // Act
     const sevenDay = await sweepAt(deps, SEVEN_DAY_DUE);
