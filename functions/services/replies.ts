@@ -97,8 +97,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
     case 'START':
       return setTexts(ctx, false);
     case 'HELP':
-      await reply(ctx, plainText(ctx, 'help'));
-      return { outcome: 'help', intent: 'HELP', replied: true };
+      return { outcome: 'help', intent: 'HELP', replied: await reply(ctx, plainText(ctx, 'help')) };
     case 'CANCEL':
     case 'REBOOK':
       return cancelOrRebook(ctx, parsed.intent, parsed.ref);

@@ -67,4 +67,84 @@ describe('consent belongs to the phone number', () => {
       consent: { state: 'opted-out', reason: 'stop-text', since: '2026-11-23T09:00:00.000Z' },
     });
   });
+
+  it('an imported patient on a number that texted STOP starts opted out, and staff see why', async () => {
+    // Prepare
+    await http.post('/dev/sms/inbound', { from: '07700 900627', body: 'Stop' });
+    const csv = [
+      'source_system,clinic_id,clinic_name,venue,patient_id,first_name,family_name,mobile,language,date_of_birth,due_date,imd_decile,needs_carer,parental_mental_health,vulnerable,do_not_text,appointment_id,appointment_type,date,time,duration_minutes,status',
+      'systmone,oakwood,Oakwood Health Centre,Oakwood Health Centre,P9001,Cara,Jones,07700 900627,en,2025-12-10,,3,no,no,no,no,A9001,one-year-review,2026-12-10,10:00,45,booked',
+    ].join('\n');
+
+    // Act
+    const imported = await fetch(`${runtime.url}/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const found = await http.get<{ items: { firstName: string; optedOut: boolean; consent: unknown }[] }>(
+      '/clients?phone=07700900627',
+    );
+
+    // Assess
+    expect(imported.status).toBe(200);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({
+        firstName: 'Cara',
+        optedOut: true,
+        consent: { state: 'opted-out', reason: 'stop-text', since: expect.any(String) },
+      }),
+    ]);
+    expect(await textsTo('+447700900627')).toHaveLength(1); // the STOP confirmation only
+  });
+});
+
+describe('staff record an opt-out for the number (POST /clients/{id}/opt-out, /opt-in)', () => {
+  interface ErrorBody {
+    error: { code: string; message: string };
+  }
+
+  it('opts the number out, and back in', async () => {
+    // Prepare
+    const client = await http.post<{ id: string }>('/clients', { firstName: 'Dan', phone: '07700 900628' });
+
+    // Act
+    const out = await http.post<{ optedOut: boolean; consent: unknown }>(
+      `/clients/${client.body.id}/opt-out`,
+    );
+    const sibling = await http.post<{ optedOut: boolean }>('/clients', {
+      firstName: 'Eve',
+      phone: '07700900628',
+    });
+    const back = await http.post<{ optedOut: boolean; consent: unknown }>(
+      `/clients/${client.body.id}/opt-in`,
+    );
+
+    // Assess
+    expect(out).toMatchObject({
+      status: 200,
+      body: { optedOut: true, consent: { state: 'opted-out', reason: 'staff' } },
+    });
+    expect(sibling.body.optedOut).toBe(true);
+    expect(back).toMatchObject({ status: 200, body: { optedOut: false, consent: { state: 'opted-in' } } });
+  });
+
+  it('refuses to lift a STOP in the error shape, and answers 404 for an unknown client', async () => {
+    // Prepare
+    const client = await http.post<{ id: string }>('/clients', { firstName: 'Finn', phone: '07700 900629' });
+    await http.post('/dev/sms/inbound', { from: '07700 900629', body: 'STOP' });
+
+    // Act
+    const refused = await http.post<ErrorBody>(`/clients/${client.body.id}/opt-in`);
+    const unknown = await http.post<ErrorBody>('/clients/nobody-here/opt-out');
+
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'OPTED_OUT_BY_TEXT',
+      message: expect.stringMatching(/START/),
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+  });
 });
