@@ -3,6 +3,7 @@ import { newClient } from '#core/client.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { normaliseMobile } from '#core/phone.ts';
+import { noPictographs } from '#core/sms-sanitise.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { clientView, clientViews, consentOf } from '#services/consent.ts';
 import { erasedClientView } from '#services/erasure.ts';
@@ -15,8 +16,8 @@ export const createClientBody = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{2,64}$/)
     .optional(),
-  firstName: z.string().trim().min(1).max(40),
-  familyName: z.string().trim().max(60).default(''),
+  firstName: z.string().trim().min(1).max(40).superRefine(noPictographs),
+  familyName: z.string().trim().max(60).superRefine(noPictographs).default(''),
   phone: z.string().trim().min(1, 'a mobile number is required'),
   language: z
     .string()

@@ -18,7 +18,7 @@ export abstract class AttendError extends Error {
 
 /** Input that fails validation; names each bad field. */
 export class ValidationError extends AttendError {
-  readonly code = 'VALIDATION_FAILED';
+  readonly code: string = 'VALIDATION_FAILED';
   constructor(
     message: string,
     readonly fields: FieldIssue[] = [],
@@ -58,4 +58,12 @@ export class RecipientSuppressedError extends AttendError {
   constructor(message = 'The number is opted out of texts; the text was not sent') {
     super(message);
   }
+}
+
+/**
+ * A text longer than Attend sends: over 6 segments (918 GSM-7 characters, or 402 counted as UCS-2).
+ * A 400 at `POST /templates/preview`; a config whose templates can render one fails to load.
+ */
+export class TextTooLongError extends ValidationError {
+  override readonly code = 'TEXT_TOO_LONG';
 }

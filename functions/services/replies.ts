@@ -23,7 +23,7 @@ import { acceptOffer, declineOffer } from './backfill.ts';
 import { cancellationNotice } from './bookings.ts';
 import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
-import { bookingText, gsmFriendly, type RenderedText, sendAndRecord } from './texts.ts';
+import { bookingText, type RenderedText, sendAndRecord } from './texts.ts';
 import { addRebookRequest } from './waitlist.ts';
 
 export interface InboundSms {
@@ -257,7 +257,7 @@ async function choicesText(
       templateFor(config, 'chooseBooking', ctx.language).language,
     );
     const time = formatTime(b.startsAt, config.timeZone);
-    return `${keyword} ${b.ref} for ${gsmFriendly(names.get(b.clientId) ?? '')} on ${day} ${time}`.replace(
+    return `${keyword} ${b.ref} for ${names.get(b.clientId) ?? ''} on ${day} ${time}`.replace(
       ' for  on ',
       ' for ',
     );
@@ -369,7 +369,7 @@ async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
   const text = renderText(ctx.deps.config, {
     key: 'rebookRequested',
     language: ctx.language,
-    vars: { name: gsmFriendly(client.firstName), type: 'appointment' },
+    vars: { name: client.firstName, type: 'appointment' },
   });
   const replied = await reply(ctx, {
     key: 'rebookRequested',
