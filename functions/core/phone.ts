@@ -55,7 +55,8 @@ export function countryName(code: string): string {
 // tabs, line breaks), any space is a space, dash look-alikes are dashes; then a number may hold only
 // digits, spaces, + , brackets and dashes. Anything else (a slash, dots, a name, "ext") is refused
 // rather than guessed at: libphonenumber would read "07700 900123 (mum)" as the number and drop the rest.
-const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad\t\n\v\f\r\u2028\u2029]/g;
+// The zero-width joiner is outside the class: in a class it could join its neighbours (lint rule).
+const INVISIBLE = /[\u200b\u200c\u2060\ufeff\u180e\u00ad\t\n\v\f\r\u2028\u2029]|\u200d/g;
 const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]/g;
 const PHONE_CHARACTERS = /^[\d +()-]+$/;
