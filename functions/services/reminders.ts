@@ -2,6 +2,7 @@ import { mapWithConcurrency } from '#core/concurrency.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
 import { type Booking, type Client, type Clinic, ERASED_PHONE } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
+import { reminderTemplateKey } from '#core/reminder-wording.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -167,7 +168,12 @@ async function handleDueBooking(
   if (!claimed) return 'none';
   const tier = claimed.tiers[decision.tierId]!;
 
-  const text = bookingText(deps, tier.kind === 'confirmation' ? 'confirmation' : 'reminder', {
+  // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too).
+  const key =
+    tier.kind === 'confirmation'
+      ? 'confirmation'
+      : reminderTemplateKey(claimed.startsAt, now, config.timeZone);
+  const text = bookingText(deps, key, {
     booking: claimed,
     client,
     clinic,

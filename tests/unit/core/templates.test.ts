@@ -340,6 +340,33 @@ describe('renderText sanitises every value (issue 9, item 8)', () => {
   });
 });
 
+describe('the reminders read differently, in every language (issue 9, item 15)', () => {
+  const vars = { name: 'Ava', day: 'Thu 3 Dec', time: '14:30', venue: 'Riverside Centre', ref: '4821' };
+
+  it.each([
+    {
+      language: 'en',
+      today: 'today at 14:30',
+      tomorrow: 'tomorrow at 14:30',
+      other: 'on Thu 3 Dec at 14:30',
+    },
+    { language: 'cy', today: 'heddiw am 14:30', tomorrow: 'yfory am 14:30', other: 'ar Thu 3 Dec am 14:30' },
+    { language: 'pl', today: 'dziś o 14:30', tomorrow: 'jutro o 14:30', other: 'Thu 3 Dec o 14:30' },
+    { language: 'ro', today: 'astăzi la', tomorrow: 'mâine la', other: 'Thu 3 Dec, ora 14:30' },
+  ])('$language: "$today", "$tomorrow", and the day named', ({ language, today, tomorrow, other }) => {
+    // Act
+    const [onTheDay, dayBefore, earlier] = (['reminderToday', 'reminderTomorrow', 'reminder'] as const).map(
+      (key) => renderText(example, { key, language, typeId: 'clinic', vars }),
+    );
+
+    // Assess
+    expect(onTheDay).toMatchObject({ language, body: expect.stringContaining(today) });
+    expect(dayBefore).toMatchObject({ language, body: expect.stringContaining(tomorrow) });
+    expect(earlier).toMatchObject({ language, body: expect.stringContaining(other) });
+    expect(new Set([onTheDay?.body, dayBefore?.body, earlier?.body]).size).toBe(3);
+  });
+});
+
 describe('the English templates in config/trusts/example.json', () => {
   const englishName = (typeId: string) => appointmentTypeName(example, typeId, 'en');
   const [longestTypeId = ''] = Object.keys(example.appointmentTypes).sort(
