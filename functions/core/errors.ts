@@ -61,9 +61,47 @@ export class RecipientSuppressedError extends AttendError {
 }
 
 /**
+ * A conditional write refused because one named condition did not hold: `record` says which item
+ * ("slot", "offer", …), `condition` names the piece of its condition that failed, judged on the item as
+ * it was (DynamoDB's ALL_OLD), and `current` is that item (undefined when it did not exist). Callers
+ * decide on the name, never on a position in a transaction.
+ */
+export class ConditionFailedError extends ConflictError {
+  constructor(
+    readonly record: string,
+    readonly condition: string,
+    readonly current: Readonly<Record<string, unknown>> | undefined,
+    /** Every failed item's `record:condition`, when more than one failed. */
+    readonly failed: readonly string[] = [`${record}:${condition}`],
+  ) {
+    super(`The ${record} did not meet the condition "${condition}"`, 'CONDITION_FAILED');
+  }
+}
+
+/** DynamoDB cancelled a transaction because another one held an item: nothing was written; retry. */
+export class WriteConflictError extends ConflictError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'Another change to the same records was in progress; please try again',
+      'TRANSACTION_CONFLICT',
+      options,
+    );
+  }
+}
+
+/**
  * A text longer than Attend sends: over 6 segments (918 GSM-7 characters, or 402 counted as UCS-2).
  * A 400 at `POST /templates/preview`; a config whose templates can render one fails to load.
  */
 export class TextTooLongError extends ValidationError {
   override readonly code = 'TEXT_TOO_LONG';
+}
+
+/**
+ * True for a send refused because the number has opted out or is unreachable (the consent wrapper's
+ * `RecipientSuppressedError`): the text is not sent, and trying again never helps. Told by name so the
+ * send paths need no import of the wrapper.
+ */
+export function isRecipientSuppressed(err: unknown): boolean {
+  return err instanceof RecipientSuppressedError;
 }

@@ -27,6 +27,7 @@ export const TEMPLATE_KEYS = [
   'offerTaken',
   'offerDeclined',
   'offerExpired',
+  'offerWithdrawn',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
