@@ -20,12 +20,12 @@ const LONG_NAME = 'Anastasia-Rose Wilhelmina-Fitzgeraldson'.padEnd(40, 'x');
 const LONG_VENUE = "St Mary's Church Hall, Upper Maidstone Rd".slice(0, 40);
 
 /**
- * A day at least as long as any formatDay writes in any language (the longest, Welsh 'Gwen 29 Gorff'
- * and Romanian 'mie. 30 sept.', are 13 characters; tests/unit/core/text-lengths.test.ts checks a year
- * of days in every language). A fixed value keeps the check free of locale data, so loading the
- * config at a cold start stays fast.
+ * A day at least as long as any formatDay writes in any language (the longest, Nepali 'शुक्र ११
+ * सेप्टेम्बर', is 19 characters; Welsh and Romanian reach 13; tests/unit/core/text-lengths.test.ts
+ * checks a year of days in every language). A fixed value keeps the check free of locale data, so
+ * loading the config at a cold start stays fast.
  */
-export const LONG_DAY = 'Wednesday 30 Sep';
+export const LONG_DAY = 'Wednesday, 30 September';
 
 export function longSampleValues(): TemplateVars {
   const day = LONG_DAY;
