@@ -86,6 +86,9 @@ type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 const CLOCK_KEY = keys.localState('CLOCK');
 
+/** Not a secret: it keys the consent hashes of the local demo only, and is in the source. */
+export const LOCAL_CONSENT_KEY = 'attend-local-consent-key-not-a-secret';
+
 function lambdaContext(functionName: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -220,6 +223,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
     ATTEND_LOCAL_CALLER: 'admin',
     ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    // Local only: a fixed, public key for the consent hashes (in AWS, the trust's ConsentKey secret).
+    ATTEND_LOCAL_CONSENT_KEY: LOCAL_CONSENT_KEY,
     WEB_ORIGIN: origin,
   });
 

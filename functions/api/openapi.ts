@@ -11,11 +11,13 @@
  * a route without an entry here fails that test.
  */
 import { z } from 'zod';
+import { consentViewSchema } from '#core/consent.ts';
 import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';
 import { offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { json } from '#runtime/http.ts';
 import type { CancelResult, MoveResult } from '#services/bookings.ts';
+import type { ClientView } from '#services/consent.ts';
 import type { ErasureSummary } from '#services/erasure.ts';
 import type { ImportReport } from '#services/import.ts';
 import type { OutcomeResult } from '#services/outcomes.ts';
@@ -88,6 +90,14 @@ const healthSchema = z.object({ status: z.literal('ok'), trust: z.string(), time
 
 /** This document; described loosely so the document does not have to describe itself. */
 const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({}) });
+
+/** A client as the API answers it: the record, and its number's consent (clientView). */
+const clientViewSchema = clientSchema.extend({
+  /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
+  optedOut: z.boolean(),
+  /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
+  consent: consentViewSchema,
+}) satisfies z.ZodType<ClientView>;
 
 /** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
 const erasedClientSchema = clientTombstoneSchema
@@ -236,7 +246,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     summary: 'Register a client (a child, or an expectant parent)',
     description: 'The phone must be a mobile from an allowed country; it is stored as E.164.',
     body: { name: 'CreateClientRequest', schema: createClientBody },
-    ok: ok201('Client', clientSchema, 'The client'),
+    ok: ok201('Client', clientViewSchema, 'The client, with its number’s consent'),
     errors: [400, 409, 413],
   },
   {
@@ -250,7 +260,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     query: findClientsQuery,
     ok: ok200(
       'ClientList',
-      list(clientSchema),
+      list(clientViewSchema),
       'The clients on that phone, or the one client with that NHS number',
     ),
     errors: [400],
@@ -263,10 +273,33 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     summary: 'Read a client; an erased client reads as `{id, erased: true, erasedAt, counts}`',
     ok: ok200(
       'ClientOrErased',
-      z.union([clientSchema, erasedClientSchema]),
+      z.union([clientViewSchema, erasedClientSchema]),
       'The client, or what is left of an erased one',
     ),
     errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/clients/{id}/opt-out',
+    operationId: 'optOutClientNumber',
+    tag: 'clients',
+    summary: "Opt the client's number out of texts (staff-recorded)",
+    description:
+      'Consent belongs to the number: every child on it, now and later, gets no texts until the number ' +
+      'texts START or staff opt it back in. A number already opted out stays as it is (a STOP stays a STOP).',
+    ok: ok200('Client', clientViewSchema, 'The client, with its number’s consent'),
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/clients/{id}/opt-in',
+    operationId: 'optInClientNumber',
+    tag: 'clients',
+    summary: 'Lift a staff-recorded opt-out of the client’s number',
+    description:
+      '409 OPTED_OUT_BY_TEXT when the number texted STOP: only a START from the number lifts that.',
+    ok: ok200('Client', clientViewSchema, 'The client, with its number’s consent'),
+    errors: [404, 409],
   },
   {
     method: 'delete',

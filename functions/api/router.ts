@@ -6,6 +6,7 @@ import { auditMiddleware, type CallerOf, registerAuditRoutes } from './audit.ts'
 import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
+import { registerConsentRoutes } from './consent.ts';
 import type { RegisterRoutes } from './context.ts';
 import { registerErasureRoutes } from './erasure.ts';
 import { registerImportRoutes } from './import.ts';
@@ -32,6 +33,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerErasureRoutes,
   registerImportRoutes,
   registerMetricsRoutes,
+  registerConsentRoutes,
 ];
 
 export function createAdminRouter(

@@ -52,7 +52,8 @@ export const clientSchema = z.object({
   /** For antenatal contacts: the expected date of delivery. */
   dueDate: calendarDate.optional(),
   flags: equityFlagsSchema,
-  optedOut: z.boolean().default(false),
+  // No opt-out here: consent belongs to the phone number (core/consent.ts), so a STOP covers every
+  // child on the number, including any added later. A client's view reads it from the Consent record.
   namedHealthVisitor: z.string().max(120).optional(),
   sourceRecord: sourceRecordSchema.optional(),
   /** Was-Not-Brought follow-ups still open; while any is open the client cannot be erased. */

@@ -1,7 +1,7 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
+import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
 import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
@@ -12,6 +12,7 @@ import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { type MoveWriteResult, moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
+import { isSuppressed } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
 import { settleRunAfterChange } from './slot-changes.ts';
@@ -349,7 +350,7 @@ export async function cancelByStaff(
   ]);
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };
   const client = await getClient(store, booking.clientId);
-  const reason = whyNotText(deps, client, now);
+  const reason = await whyNotText(deps, booking, client, now);
   if (reason || !client)
     return { booking: cancelled, notified: false, notNotifiedReason: reason ?? 'opted-out' };
   const clinic = await getClinic(store, booking.clinicId);
@@ -365,13 +366,19 @@ export async function cancelByStaff(
     );
   } catch (err) {
     deps.log.warn('cancellation text not sent', { bookingId: booking.id, error: (err as Error).name });
-    return { booking: cancelled, notified: false, notNotifiedReason: 'send-failed' };
+    const reason = err instanceof RecipientSuppressedError ? 'opted-out' : 'send-failed';
+    return { booking: cancelled, notified: false, notNotifiedReason: reason };
   }
   return { booking: cancelled, notified: true };
 }
 
-function whyNotText(deps: Deps, client: Client | undefined, now: Date): CancelResult['notNotifiedReason'] {
-  if (!client || client.optedOut) return 'opted-out';
+async function whyNotText(
+  deps: Deps,
+  booking: Booking,
+  client: Client | undefined,
+  now: Date,
+): Promise<CancelResult['notNotifiedReason']> {
+  if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
   if (client.flags.doNotText) return 'do-not-text';
   if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';
   return undefined;

@@ -36,6 +36,7 @@ import {
 } from '#store/slot-runs.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, waitingByType } from '#store/waitlist.ts';
+import { suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { minutesAfter, type NoticeOutcome, sendDueNotice, sendOfferText } from './offer-texts.ts';
 
@@ -134,6 +135,10 @@ export async function selectCandidates(
       entries.map((e) => e.clientId),
     );
     itemsRead += clients.size;
+    const suppressed = await suppressedAmong(
+      deps,
+      [...clients.values()].map((c) => c.phone),
+    );
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
@@ -143,7 +148,12 @@ export async function selectCandidates(
         itemsRead += live.length;
         bookingsByPhone.set(client.phone, live);
       }
-      pool.push({ entry, client, otherBookings: live.filter((b) => b.clientId === client.id) });
+      pool.push({
+        entry,
+        client,
+        suppressed: suppressed.has(client.phone),
+        otherBookings: live.filter((b) => b.clientId === client.id),
+      });
     }
     ranked = rankCandidates(pool, slot, deps.config, now, k);
     startKey = out.next;

@@ -4,7 +4,6 @@ import {
   type PutCommandInput,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import { type Client, clientSchema } from '#core/model.ts';
@@ -106,28 +105,4 @@ export async function clientsByPhone(ctx: StoreContext, phone: string): Promise<
     }),
   );
   return (out.Items ?? []).map(toClient);
-}
-
-/** Sets the opt-out flag on one client; idempotent. Returns whether it changed anything. */
-export async function setOptOut(
-  ctx: StoreContext,
-  clientId: string,
-  optedOut: boolean,
-  now: string,
-): Promise<boolean> {
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.client(clientId),
-        UpdateExpression: 'SET optedOut = :v, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND optedOut <> :v',
-        ExpressionAttributeValues: { ':v': optedOut, ':now': now },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
 }

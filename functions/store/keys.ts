@@ -51,6 +51,8 @@ export const keys = {
   /** The audit trail has one partition per UTC day: it is read by time. */
   audit: (at: string, id: string) => ({ pk: auditPk(at.slice(0, 10)), sk: `${at}#${id}` }),
   auditPartition: auditPk,
+  /** A phone number's consent, keyed by the keyed hash of the number (core/consent.ts), never the number. */
+  consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),
   /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
 } as const;

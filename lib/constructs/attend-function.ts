@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { acknowledge } from '../nag.ts';
@@ -240,6 +241,16 @@ export class AttendFunction extends Construct {
   bindEventBus(bus: events.IEventBus): this {
     this.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this.fn);
+    return this;
+  }
+
+  /**
+   * Sets CONSENT_KEY_SECRET_ARN and allows reading that one secret (and decrypting it with its key): the
+   * key of every phone number's consent record, needed by each function that texts or creates clients.
+   */
+  bindConsentKey(secret: secretsmanager.ISecret): this {
+    this.fn.addEnvironment('CONSENT_KEY_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this.fn);
     return this;
   }
 

@@ -329,6 +329,52 @@ describe('the backfill stream mapping', () => {
   });
 });
 
+describe('the consent key', () => {
+  const statementsOf = (role: { node: { defaultChild?: unknown } }) => {
+    const roleRef = JSON.stringify({ Ref: ref(role) });
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+  };
+
+  it('is a generated secret, encrypted with the trust key, retained when the stack goes', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Name: 'attend/example/consent-key',
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+        KmsKeyId: { 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    // Rotating it would orphan every opt-out record.
+    expect(template.findResources('AWS::SecretsManager::RotationSchedule')).toEqual({});
+  });
+
+  it.each(ENTRIES)('%s, which texts or creates clients, is told the secret and may read it', (entry) => {
+    const f = stack.functions[entry];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-example-${entry}`,
+      Environment: {
+        Variables: Match.objectLike({ CONSENT_KEY_SECRET_ARN: { Ref: ref(stack.consentKey) } }),
+      },
+    });
+    expect(statementsOf(f.role)).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        Resource: { Ref: ref(stack.consentKey) },
+      }),
+    );
+  });
+
+  it('is not readable by the metrics stream consumer, which texts nobody', () => {
+    const actions = statementsOf(stack.metricsStream.role).flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+});
+
 describe('the metrics stream consumer', () => {
   const metricsFn = () => stack.metricsStream;
 

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { plusLocalDays } from '#core/dates.ts';
-import type { OtherBooking } from '#core/eligibility.ts';
+import type { Candidate, OtherBooking } from '#core/eligibility.ts';
 import { type Client, clientSchema, type EquityFlags, type Slot, slotSchema } from '#core/model.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
@@ -38,7 +38,6 @@ export function aClient(overrides: ClientOverrides = {}): Client {
     language: 'en',
     dateOfBirth: '2026-10-01',
     flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false, ...flags },
-    optedOut: false,
     createdAt: '2026-10-02T09:00:00.000Z',
     updatedAt: '2026-10-02T09:00:00.000Z',
     ...rest,
@@ -105,10 +104,12 @@ export function aCandidate(
     id?: string;
     flags?: Partial<EquityFlags>;
     client?: ClientOverrides;
+    /** The client's number is opted out of texts (its Consent record). */
+    suppressed?: boolean;
     entry?: EntryOverrides;
     otherBookings?: OtherBooking[];
   } = {},
-): { entry: WaitlistEntry; client: Client; otherBookings: OtherBooking[] } {
+): Candidate {
   const key = overrides.id ?? '1';
   const client = aClient({
     id: `client-${key}`,
@@ -122,7 +123,12 @@ export function aCandidate(
     priorityInputs,
     ...overrides.entry,
   });
-  return { entry, client, otherBookings: overrides.otherBookings ?? [] };
+  return {
+    entry,
+    client,
+    suppressed: overrides.suppressed ?? false,
+    otherBookings: overrides.otherBookings ?? [],
+  };
 }
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config/trusts', import.meta.url));
