@@ -20,7 +20,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '#runtime/clock.ts';
 import { parseEnv } from '#runtime/env.ts';
