@@ -538,6 +538,23 @@ describe('IAM', () => {
     expect(snsOnStar.length).toBe(ENTRIES.length);
     for (const s of snsOnStar) expect(s.Action).toBe('sns:Publish');
   });
+
+  it('limits that sns:Publish to SMS: every function that may text is denied publishing to any SNS ARN', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) => p.Properties.PolicyDocument.Statement as { Effect: string; Action: unknown; Resource: unknown }[],
+    );
+    const texting = policies.filter((statements) =>
+      statements.some((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish' && s.Resource === '*'),
+    );
+    expect(texting.length).toBe(ENTRIES.length);
+    // Topics (the inbound topic, the alarm topic, any other) and push endpoints all have ARNs under sns.
+    const everySnsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
+    for (const statements of texting) {
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Resource: everySnsArn }),
+      );
+    }
+  });
 });
 
 describe('outputs and tags', () => {
