@@ -48,6 +48,8 @@ export const keys = {
   auditPartition: auditPk,
   /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
+  /** Read by GET /health to prove the table answers; never written. */
+  healthProbe: { pk: 'HEALTH', sk: 'HEALTH' },
 } as const;
 
 const phonePk = (phone: string) => `PHONE#${phone}`;

@@ -541,7 +541,8 @@ describe('IAM', () => {
 
   it('limits that sns:Publish to SMS: every function that may text is denied publishing to any SNS ARN', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
-      (p) => p.Properties.PolicyDocument.Statement as { Effect: string; Action: unknown; Resource: unknown }[],
+      (p) =>
+        p.Properties.PolicyDocument.Statement as { Effect: string; Action: unknown; Resource: unknown }[],
     );
     const texting = policies.filter((statements) =>
       statements.some((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish' && s.Resource === '*'),

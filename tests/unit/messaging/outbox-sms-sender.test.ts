@@ -11,7 +11,13 @@ const BODY = 'ECHT: Amelia has a health visitor review on Thu 3 Dec at 14:00. Re
 
 function outboxPrinting(): { outbox: LocalOutbox; lines: string[] } {
   const lines: string[] = [];
-  return { outbox: new LocalOutbox(() => AT, (line) => lines.push(line)), lines };
+  return {
+    outbox: new LocalOutbox(
+      () => AT,
+      (line) => lines.push(line),
+    ),
+    lines,
+  };
 }
 
 describe('the local outbox on the console', () => {
