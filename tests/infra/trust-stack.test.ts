@@ -236,6 +236,20 @@ describe('the schedules', () => {
     }
   });
 
+  it("send EventBridge Scheduler's context attributes, the shape of tests/fixtures/aws/scheduler-lambda-invoke.json", () => {
+    const fixture = JSON.parse(readFileSync('tests/fixtures/aws/scheduler-lambda-invoke.json', 'utf8'));
+    for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+      const input = JSON.parse(schedule.Properties.Target.Input as string);
+      expect(input).toEqual({
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attemptNumber: '<aws.scheduler.attempt-number>',
+      });
+      expect(Object.keys(input).sort()).toEqual(Object.keys(fixture).sort());
+    }
+  });
+
   it('run the offer expiry every minute in Europe/London', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(* * * * ? *)',

@@ -194,10 +194,22 @@ describe('DynamoDB Streams records as AWS documents them (another table: INSERT,
 });
 
 describe('an EventBridge Scheduler invocation, to the sweeps', () => {
-  it('runs the reminder sweep and answers its report', async () => {
+  it('runs the reminder sweep, answers its report and logs which run it was', async () => {
+    const info = vi.spyOn(log, 'info');
+
     const report = await invoke('reminder-sweep', fixture('scheduler-lambda-invoke'));
 
     expect(report).toMatchObject({ sent: 0, failed: 0 });
+    expect(info).toHaveBeenCalledWith(
+      'reminder sweep finished',
+      expect.objectContaining({ scheduledTime: '2022-03-22T18:59:43Z', attemptNumber: 1 }),
+    );
+  });
+
+  it('runs the reminder sweep just the same for an invocation in another shape', async () => {
+    for (const event of [{}, null, { source: 'aws.scheduler' }, 'ping']) {
+      await expect(invoke('reminder-sweep', event)).resolves.toMatchObject({ failed: 0 });
+    }
   });
 
   it('runs the offer sweep and answers its report', async () => {
