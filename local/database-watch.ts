@@ -85,8 +85,13 @@ export class DatabaseWatch {
         abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
     } catch (err) {
-      this.lost(reasonOf(err));
-      return;
+      if (reasonOf(err) !== 'ResourceNotFoundException') {
+        this.lost(reasonOf(err));
+        return;
+      }
+      // DynamoDB answered, but the table is gone (an in-memory database started afresh, or someone
+      // deleted it): onBack makes it again.
+      if (this.state === 'up') this.lost('its table is missing');
     }
     if (this.state !== 'down') return;
     this.state = 'recovering';
