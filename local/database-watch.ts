@@ -32,6 +32,7 @@ export interface DatabaseWatchOptions {
 export class DatabaseWatch {
   private state: 'up' | 'down' | 'recovering' = 'up';
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private checking: Promise<void> | undefined;
   private readonly client: DynamoDBClient;
   /** The last set-up failure printed, so a failure that repeats each second is said once. */
@@ -53,16 +54,20 @@ export class DatabaseWatch {
     this.timer.unref();
   }
 
+  /**
+   * Stops watching. A recovery in progress (the demo data being seeded again) is not waited for: the
+   * runtime is going away, and whatever it was doing fails quietly against the stopped database.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.checking;
     this.client.destroy();
   }
 
   /** Something else found the database unreachable: report it now rather than at the next check. */
   lost(reason: string): void {
-    if (this.state !== 'up') return;
+    if (this.state !== 'up' || this.stopped) return;
     this.state = 'down';
     this.options.print(
       `[database] DynamoDB Local at ${this.options.endpoint} is not answering (${reason}). ` +
@@ -97,17 +102,19 @@ export class DatabaseWatch {
     this.state = 'recovering';
     try {
       await this.options.onBack();
+      if (this.stopped) return;
       this.state = 'up';
       this.lastSetUpFailure = undefined;
       this.options.print(
-        `[database] DynamoDB Local is answering again; the schedules and the stream carry on.`,
+        '[database] DynamoDB Local is answering again; the schedules and the stream carry on.',
       );
     } catch (err) {
       // It answered, then failed again part-way: still down; the next check tries once more.
       this.state = 'down';
-      this.options.print(
-        `[database] DynamoDB Local answered but could not be set up again: ${reasonOf(err)}`,
-      );
+      const reason = reasonOf(err);
+      if (reason !== this.lastSetUpFailure && !this.stopped)
+        this.options.print(`[database] DynamoDB Local answered but could not be set up again: ${reason}`);
+      this.lastSetUpFailure = reason;
     }
   }
 }
