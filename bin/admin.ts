@@ -46,6 +46,7 @@ export const ROUTES: Record<string, Record<string, Route>> = {
     get: { method: 'GET', path: (id) => `/slots/${id}`, needsId: true },
     create: { method: 'POST', path: () => '/slots' },
     session: { method: 'POST', path: () => '/slots/session', columns: ['id', 'type', 'startsAt', 'status'] },
+    withdraw: { method: 'POST', path: (id) => `/slots/${id}/withdraw`, needsId: true },
   },
   bookings: {
     list: {

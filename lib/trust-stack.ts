@@ -26,7 +26,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { KEYWORD_REPLY_TEMPLATES } from '#core/config/sender.ts';
-import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
+import { oidcCredentialArns, staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { renderText } from '#core/templates.ts';
@@ -35,6 +35,7 @@ import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { FrontDoor } from './constructs/front-door.ts';
 import { LettersBucket } from './constructs/letters-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { TrustKey } from './constructs/trust-key.ts';
@@ -82,7 +83,12 @@ export class TrustStack extends Stack {
   /** Letter batches for staff to print (letters.enabled); a future `letters` function binds to it. */
   readonly letters?: LettersBucket;
   /** The functions that act for the trust: each may text families and publish domain events. */
-  readonly functions: Readonly<Record<Exclude<AttendFunction['entry'], 'metrics-stream'>, AttendFunction>>;
+  readonly functions: Readonly<
+    Record<Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app'>, AttendFunction>
+  >;
+  /** The browser front door and the web function behind it, when the config has `frontDoor`. */
+  readonly frontDoor?: FrontDoor;
+  readonly web?: AttendFunction;
   /** Keeps the metrics counters from the table stream; it may use the table and nothing else. */
   readonly metricsStream: AttendFunction;
 
@@ -269,6 +275,18 @@ export class TrustStack extends Stack {
       });
     }
 
+    // ---- Browser front door (staff app and parent pages) ---------------------------------------------
+    if (config.frontDoor) {
+      this.web = this.createWeb(fn);
+      this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+        trustId,
+        config: config.frontDoor,
+        web: this.web,
+        encryptionKey,
+        logRetentionDays: config.infrastructure.logRetentionDays,
+      });
+    }
+
     // ---- Inbound SMS ------------------------------------------------------------------------------
     this.inboundTopic = this.createOrImportInboundTopic();
     const inboundDlq = new DeadLetterQueue(this, 'InboundSmsSubscriptionDlq', {
@@ -342,6 +360,7 @@ export class TrustStack extends Stack {
       encryptionKey,
       ...(config.infrastructure.alarmEmail && { alarmEmail: config.infrastructure.alarmEmail }),
     });
+    if (this.web) this.alarms.alarmOnFunction(this.web);
     for (const f of Object.values(this.functions)) {
       this.alarms.alarmOnFunction(f);
       if (f.deadLetterQueue) this.alarms.alarmOnDeadLetters(`${f.entry}-async`, f.deadLetterQueue);
@@ -391,6 +410,60 @@ export class TrustStack extends Stack {
   }
 
   private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];
+
+  /**
+   * The web function: server-rendered pages for staff and parents. Its bundle carries the templates and
+   * built assets it reads at run time (functions/web/asset-build.ts lays them out after esbuild).
+   */
+  private createWeb(
+    fn: (
+      entry: AttendFunction['entry'],
+      options: Omit<AttendFunctionProps, 'entry' | 'config' | 'encryptionKey'>,
+    ) => AttendFunction,
+  ): AttendFunction {
+    const web = fn('web-app', {
+      description: 'Staff app and parent pages (HTML) behind the browser front door',
+      reservedConcurrency: 20,
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      afterBundling: (inputDir, outputDir) => [
+        `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/functions/web/asset-build.ts" --bundle "${outputDir}"`,
+      ],
+    });
+    // Pages act through the same services as the API: they read and write the table, text families and
+    // publish domain events.
+    web.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus);
+    if (originationNumberKnown(this.config)) web.allowSmsPublish();
+    // Staff sign-in (functions/runtime/staff-auth-from-env.ts): the origin the provider redirects back
+    // to, and the client's secret or signing key.
+    if (this.config.frontDoor)
+      web.fn.addEnvironment('WEB_ORIGIN', `https://${this.config.frontDoor.domainName}`);
+    const credentials = oidcCredentialArns(this.config.staffAccess.oidc);
+    if (credentials.secrets.length > 0) {
+      web.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOidcClientSecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: credentials.secrets,
+        }),
+      );
+    }
+    if (credentials.kmsKeys.length > 0) {
+      web.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'SignOidcClientAssertion',
+          actions: ['kms:Sign'],
+          resources: credentials.kmsKeys,
+        }),
+      );
+    }
+    acknowledge(
+      web.fn.node.defaultChild!,
+      'HIPAA.Security-LambdaDLQ',
+      'Invoked only synchronously by the front door’s REST API: every error goes back to the browser as an error page, so there is no asynchronous event to dead-letter.',
+    );
+    return web;
+  }
 
   /** Invokes `target` every `minutes` minutes, on the clock in the trust's time zone. */
   private schedule(target: AttendFunction, minutes: number): void {

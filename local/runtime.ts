@@ -9,7 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { z } from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { normaliseMobile } from '#core/phone.ts';
@@ -21,10 +27,13 @@ import { createDocClient, type DocClient } from '#store/client.ts';
 import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { buildWebAssets } from '#web/asset-build.ts';
+import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
+import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
 import { type StreamHandler, StreamPoller } from './stream-poller.ts';
@@ -44,6 +53,11 @@ export interface LocalOptions {
   frozenClock?: boolean;
   startAt?: Date;
   print?: (line: string) => void;
+  /**
+   * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
+   * Read once, when the web function's module is first loaded in this process.
+   */
+  web?: WebAdapters;
 }
 
 export interface LocalRuntime {
@@ -134,10 +148,10 @@ function functionUrlEvent(req: IncomingMessage, body: string, port: number): API
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -243,6 +257,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     unknown
   >;
   const { nextOfferWork } = await import('#services/backfill.ts');
+  // The web function reads its built stylesheets and scripts at cold start (the CDK bundling hook builds
+  // them for Lambda).
+  await buildWebAssets();
+  registerWebAdapters(options.web ?? {});
+  const web = (await import('#entries/web-app.ts')).handler as unknown as Handler<
+    APIGatewayProxyEvent,
+    APIGatewayProxyResult
+  >;
   const deps = depsFromEnv();
 
   if (options.seed ?? true) {
@@ -406,8 +428,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // The provider reads its own request bodies, so it is handed the request before anything reads it.
       if (path === idp.mountPath || path.startsWith(`${idp.mountPath}/`)) return idp.handle(req, res);
-      const body = await readBody(req);
+      const raw = await readBody(req);
+      const body = raw.toString('utf8');
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
+      if (isWebPath(path)) {
+        const result = await web(restApiEvent(req, raw, port), lambdaContext('attend-web-app'));
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          await settle().catch((err: unknown) => reportFailure('stream', err));
+        return writeRestResult(res, result);
+      }
       const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
       // A change made through the API (a cancellation, say) is followed through the stream before the
       // answer goes back, so what the caller reads next already shows its effects. The change is made

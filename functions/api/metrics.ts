@@ -37,6 +37,8 @@ const summarySchema = z.object({
       slotsFreed: count,
       slotsFilled: count,
       slotsUnfilled: count,
+      slotsFilledByStaff: count.describe('of the filled, booked by staff or the import while under offer'),
+      slotsWithdrawn: count.describe('freed slots withdrawn before their run ended'),
       fillRate: rate.describe('filled / (filled + unfilled)'),
       medianMinutesToFill: rate.describe('interpolated within the fillTimes bucket that holds the median'),
       averageMinutesToFill: rate,

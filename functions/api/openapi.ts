@@ -307,6 +307,20 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     errors: [400],
   },
   {
+    method: 'post',
+    path: '/slots/{id}/withdraw',
+    operationId: 'withdrawSlot',
+    tag: 'slots',
+    summary: 'Withdraw a slot (the clinic is cancelled): it can no longer be booked or offered',
+    description:
+      'FREE or OFFERING → WITHDRAWN. A slot under short-notice offer ends its run as WITHDRAWN in the same ' +
+      'write, and each family with a pending offer is told once that the time has gone (outside quiet ' +
+      'hours). Withdrawing a withdrawn slot changes nothing. 409 `SLOT_BOOKED` for a booked slot (cancel ' +
+      'or move its booking first). Slots are never deleted.',
+    ok: ok200('Slot', slotSchema, 'The withdrawn slot'),
+    errors: [404, 409],
+  },
+  {
     method: 'get',
     path: '/slots/{id}',
     operationId: 'getSlot',

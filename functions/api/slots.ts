@@ -5,9 +5,10 @@ import type { Slot } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
+import { withdrawSlot } from '#services/slot-changes.ts';
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
-import type { RegisterRoutes } from './context.ts';
+import { callerOf, type RegisterRoutes } from './context.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected local time as HH:MM');
 
@@ -127,6 +128,10 @@ export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
       200,
       await slotsByClinicDay(deps.store, q.clinicId, q.date, { limit: q.limit, cursor: q.cursor }),
     );
+  });
+
+  router.post('/slots/:id/withdraw', async ({ params, event }) => {
+    return json(200, await withdrawSlot(deps, { slotId: params.id!, by: callerOf(event) }));
   });
 
   router.get('/slots/:id', async ({ params }) => {

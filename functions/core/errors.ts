@@ -48,3 +48,41 @@ export class PayloadTooLargeError extends AttendError {
 export class SmsSendError extends AttendError {
   readonly code = 'SMS_SEND_FAILED';
 }
+
+/**
+ * A conditional write refused because one named condition did not hold: `record` says which item
+ * ("slot", "offer", …), `condition` names the piece of its condition that failed, judged on the item as
+ * it was (DynamoDB's ALL_OLD), and `current` is that item (undefined when it did not exist). Callers
+ * decide on the name, never on a position in a transaction.
+ */
+export class ConditionFailedError extends ConflictError {
+  constructor(
+    readonly record: string,
+    readonly condition: string,
+    readonly current: Readonly<Record<string, unknown>> | undefined,
+    /** Every failed item's `record:condition`, when more than one failed. */
+    readonly failed: readonly string[] = [`${record}:${condition}`],
+  ) {
+    super(`The ${record} did not meet the condition "${condition}"`, 'CONDITION_FAILED');
+  }
+}
+
+/** DynamoDB cancelled a transaction because another one held an item: nothing was written; retry. */
+export class WriteConflictError extends ConflictError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'Another change to the same records was in progress; please try again',
+      'TRANSACTION_CONFLICT',
+      options,
+    );
+  }
+}
+
+/**
+ * True for a send refused because the number has opted out or is unreachable (the consent wrapper's
+ * `RecipientSuppressedError`): the text is not sent, and trying again never helps. Told by name so the
+ * send paths need no import of the wrapper.
+ */
+export function isRecipientSuppressed(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === 'RecipientSuppressedError';
+}

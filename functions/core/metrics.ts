@@ -51,6 +51,8 @@ export const COUNTERS = [
   'slotsFreed',
   'slotsFilled',
   'slotsUnfilled',
+  'slotsFilledByStaff',
+  'slotsWithdrawn',
   'fillMinutesSum',
   ...FILL_BUCKETS.map((b) => b.counter),
   'offersMade',
@@ -172,8 +174,9 @@ function bookingIncrements(change: Extract<ItemChange, { entity: 'Booking' }>): 
 
 /**
  * Slots are counted by event, not state: one slot can be freed and refilled several times, and only the
- * latest run is on the item. A freeing is a new `freedAt`; a run's end is its state becoming FILLED or
- * UNFILLED.
+ * latest run is on the item. A freeing is a new `freedAt`; a run's end is its state becoming one of the
+ * outcomes (core/offer-run.ts), counted once, on the change that recorded it. Staff booking a slot under
+ * offer fills it (and counts as filled by staff too); a withdrawn slot is neither filled nor unfilled.
  */
 function slotIncrements(change: Extract<ItemChange, { entity: 'Slot' }>): Increment[] {
   const slot = change.new;
@@ -182,17 +185,19 @@ function slotIncrements(change: Extract<ItemChange, { entity: 'Slot' }>): Increm
   if (slot.freedAt && slot.freedAt !== change.old?.freedAt) c.slotsFreed = 1;
   const run = slot.backfill;
   const before = change.old?.backfill;
-  const ended = run && (run.state === 'FILLED' || run.state === 'UNFILLED');
+  const ended = run && COUNTED_RUN_ENDS.has(run.state);
   const endedBefore = before && before.runId === run?.runId && before.state === run?.state;
   if (run && ended && !endedBefore) {
     c.offersMade = run.offersMade;
     if (run.state === 'UNFILLED') c.slotsUnfilled = 1;
+    else if (run.state === 'WITHDRAWN') c.slotsWithdrawn = 1;
     else {
       const minutes = Math.max(
         0,
         Math.round((Date.parse(run.endedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 60_000),
       );
       c.slotsFilled = 1;
+      if (run.state === 'FILLED_BY_STAFF') c.slotsFilledByStaff = 1;
       c.fillMinutesSum = minutes;
       c[fillBucket(minutes)] = 1;
     }
@@ -203,6 +208,9 @@ function slotIncrements(change: Extract<ItemChange, { entity: 'Slot' }>): Increm
     counters: c,
   }));
 }
+
+/** The run outcomes the short-notice counters record (NOT_OFFERED is no outcome of offering). */
+const COUNTED_RUN_ENDS: ReadonlySet<string> = new Set(['FILLED', 'FILLED_BY_STAFF', 'UNFILLED', 'WITHDRAWN']);
 
 function messageIncrements(
   change: Extract<ItemChange, { entity: 'Message' }>,
@@ -292,6 +300,10 @@ export interface ShortNoticeSummary {
   slotsFreed: number;
   slotsFilled: number;
   slotsUnfilled: number;
+  /** Of the filled, those staff (or the EPR import) booked while the run was under way. */
+  slotsFilledByStaff: number;
+  /** Freed slots withdrawn before their run ended: neither filled nor unfilled. */
+  slotsWithdrawn: number;
   /** filled / (filled + unfilled): of the short-notice runs that ended, the share that filled the slot. */
   fillRate: number | null;
   /** Approximate: interpolated within the `fillTimes` bucket that holds the median. */
@@ -399,6 +411,8 @@ export function summarise(
       slotsFreed: n('slotsFreed'),
       slotsFilled: n('slotsFilled'),
       slotsUnfilled: n('slotsUnfilled'),
+      slotsFilledByStaff: n('slotsFilledByStaff'),
+      slotsWithdrawn: n('slotsWithdrawn'),
       fillRate: ratio(n('slotsFilled'), n('slotsFilled') + n('slotsUnfilled')),
       medianMinutesToFill: medianFromBuckets(c),
       averageMinutesToFill: n('slotsFilled') === 0 ? null : round(n('fillMinutesSum') / n('slotsFilled'), 1),

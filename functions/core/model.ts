@@ -67,6 +67,16 @@ export const clientSchema = z.object({
 export type Client = z.infer<typeof clientSchema>;
 
 export const SLOT_STATUSES = ['FREE', 'OFFERING', 'BOOKED', 'WITHDRAWN'] as const;
+/** A short-notice run's states; core/offer-run.ts holds the table of how they change. */
+export const RUN_STATES = [
+  'OFFERING',
+  'WAITING_FOR_DAYTIME',
+  'FILLED',
+  'FILLED_BY_STAFF',
+  'UNFILLED',
+  'NOT_OFFERED',
+  'WITHDRAWN',
+] as const;
 export const slotSchema = z.object({
   id,
   clinicId: id,
@@ -86,7 +96,7 @@ export const slotSchema = z.object({
   backfill: z
     .object({
       runId: z.string(),
-      state: z.enum(['OFFERING', 'WAITING_FOR_DAYTIME', 'FILLED', 'UNFILLED', 'NOT_OFFERED']),
+      state: z.enum(RUN_STATES),
       wave: z.number().int().min(0),
       offersMade: z.number().int().min(0),
       startedAt: isoInstant,
@@ -96,6 +106,9 @@ export const slotSchema = z.object({
     })
     .optional(),
   sourceRecord: sourceRecordSchema.optional(),
+  /** A WITHDRAWN slot: when and by whom (staff, or the import). Slots with history are never deleted. */
+  withdrawnAt: isoInstant.optional(),
+  withdrawnBy: z.string().optional(),
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });

@@ -71,8 +71,31 @@ export const waitlistEntrySchema = z.object({
 });
 export type WaitlistEntry = z.infer<typeof waitlistEntrySchema>;
 
-export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'TAKEN'] as const;
+export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'TAKEN', 'WITHDRAWN'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+export const NOTICE_KINDS = ['TAKEN', 'EXPIRED', 'WITHDRAWN'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export const NOTICE_STATES = ['DUE', 'SENDING', 'SENT', 'DROPPED', 'FAILED'] as const;
+export type NoticeState = (typeof NOTICE_STATES)[number];
+
+/**
+ * The one "that time has gone" text an offer may carry (taken, expired or withdrawn). It is marked DUE
+ * in the same write that ends the offer, claimed (SENDING) before it is sent and marked SENT after, like
+ * the offer text, so it goes at most once per offer; in quiet hours it waits until `dueAt`.
+ */
+export const offerNoticeSchema = z.object({
+  kind: z.enum(NOTICE_KINDS),
+  state: z.enum(NOTICE_STATES),
+  dueAt: isoInstant,
+  attempts: z.number().int().min(0).default(0),
+  claimedAt: isoInstant.optional(),
+  sentAt: isoInstant.optional(),
+  messageId: id.optional(),
+  /** Why it was dropped or gave up: 'slot-started', 'superseded', 'suppressed', 'opted-out', … */
+  reason: z.string().optional(),
+});
+export type OfferNotice = z.infer<typeof offerNoticeSchema>;
 
 export const offerSchema = z.object({
   id,
@@ -101,5 +124,6 @@ export const offerSchema = z.object({
   textClaimedAt: isoInstant.optional(),
   textAttempts: z.number().int().default(0),
   messageId: id.optional(),
+  notice: offerNoticeSchema.optional(),
 });
 export type Offer = z.infer<typeof offerSchema>;

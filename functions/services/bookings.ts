@@ -5,13 +5,15 @@ import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
+import { withRetry } from '#core/retry.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
-import { moveBooking as moveBookingTx } from '#store/moves.ts';
+import { type MoveWriteResult, moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
+import { settleRunAfterChange } from './slot-changes.ts';
 import { bookingText, sendAndRecord } from './texts.ts';
 
 export interface BookInput {
@@ -163,8 +165,10 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
     now,
     horizonOverridden,
   });
-  await createBooking(store, booking);
+  await createBooking(store, booking, { slot });
   await deps.events.publish([appointmentBooked(booking)]);
+  // A slot under offer: its run ended FILLED_BY_STAFF in the booking's own write; its offers end now.
+  await settleRunAfterChange(deps, slot);
   await confirm(deps, booking, client);
   return readBack(deps, booking);
 }
@@ -237,14 +241,34 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     movedFrom: booking.id,
   };
   const notice = cancellationNotice(deps, booking.startsAt, nowDate);
-  const outcome = await moveBookingTx(store, {
-    from: booking,
-    to: moved,
-    by: input.by,
-    reason: `moved: ${input.reason}`,
-    now,
-    noticeMinutes: notice.minutes,
-    late: notice.late,
+  // The new slot may change between the read and the write (its short-notice run starts or ends): the
+  // move is written on the slot as read, and tried again on a fresh read while the slot is still free.
+  const outcome = await withRetry(
+    async (attempt) => {
+      const target = attempt === 1 ? slot : ((await getSlot(store, slot.id)) ?? slot);
+      const result = await moveBookingTx(store, {
+        from: booking,
+        to: moved,
+        slot: target,
+        by: input.by,
+        reason: `moved: ${input.reason}`,
+        now,
+        noticeMinutes: notice.minutes,
+        late: notice.late,
+      });
+      if (result === 'conflict') throw new MoveRace(result);
+      if (result === 'slot-taken') {
+        const fresh = await getSlot(store, slot.id);
+        if (fresh && fresh !== target && (fresh.status === 'FREE' || fresh.status === 'OFFERING')) {
+          if (fresh.updatedAt !== target.updatedAt) throw new MoveRace(result);
+        }
+      }
+      return result;
+    },
+    { attempts: 3, retryIf: (err) => err instanceof MoveRace },
+  ).catch((err: unknown) => {
+    if (err instanceof MoveRace) return err.result;
+    throw err;
   });
   if (outcome !== 'moved') {
     const current = await getBooking(store, booking.id);
@@ -260,9 +284,17 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
     appointmentBooked(moved),
   ]);
+  await settleRunAfterChange(deps, slot);
   await confirm(deps, moved, client);
   const [from, to] = await Promise.all([getBooking(store, booking.id), getBooking(store, moved.id)]);
   return { from: from ?? booking, to: to ?? moved };
+}
+
+/** A move that lost a race it may still win: tried again on a fresh read. */
+class MoveRace extends Error {
+  constructor(readonly result: MoveWriteResult) {
+    super(result);
+  }
 }
 
 function notBooked(booking: Booking): ConflictError {

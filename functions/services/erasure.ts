@@ -6,6 +6,7 @@
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { appointmentCancelled } from '#core/events.ts';
 import { BOOKING_STATUSES, type BookingStatus } from '#core/model.ts';
+import { withRetry } from '#core/retry.ts';
 import { cancelBooking, getBooking } from '#store/bookings.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { clientsByPhone, getClient } from '#store/clients.ts';
@@ -83,32 +84,36 @@ export async function eraseClient(
   input: { clientId: string; by: string },
 ): Promise<ErasureSummary> {
   const { store } = deps;
-  let tombstone: ClientTombstone | undefined;
-  for (let attempt = 1; !tombstone; attempt++) {
-    const client = await getClient(store, input.clientId);
-    if (!client) {
-      tombstone = await getTombstone(store, input.clientId);
-      if (!tombstone) throw new NotFoundError(`Client ${input.clientId} does not exist`);
-      if (tombstone.state === 'ERASED') return erasureSummary(tombstone);
-      break;
-    }
-    if ((client.openFollowUps ?? 0) > 0) {
-      throw new ConflictError(
-        `Client ${client.id} has ${client.openFollowUps} open Was-Not-Brought follow-up(s); ` +
-          'the named health visitor must close them (with a note) before the client can be erased',
-        'OPEN_FOLLOW_UPS',
-      );
-    }
-    const begun = await beginErasure(store, client, { by: input.by, now: deps.now().toISOString() });
-    if (begun.outcome === 'begun') tombstone = begun.tombstone;
-    else if (begun.outcome === 'already-erasing') tombstone = await getTombstone(store, input.clientId);
-    else if (attempt >= MAX_ATTEMPTS) {
+  // The client item is deleted on the condition that its history is what was read; another change
+  // landing first (an outcome recorded) makes it read again, a few times at most.
+  const tombstone: ClientTombstone | undefined = await withRetry(
+    async () => {
+      const client = await getClient(store, input.clientId);
+      if (!client) {
+        const found = await getTombstone(store, input.clientId);
+        if (!found) throw new NotFoundError(`Client ${input.clientId} does not exist`);
+        return found;
+      }
+      if ((client.openFollowUps ?? 0) > 0) {
+        throw new ConflictError(
+          `Client ${client.id} has ${client.openFollowUps} open Was-Not-Brought follow-up(s); ` +
+            'the named health visitor must close them (with a note) before the client can be erased',
+          'OPEN_FOLLOW_UPS',
+        );
+      }
+      const begun = await beginErasure(store, client, { by: input.by, now: deps.now().toISOString() });
+      if (begun.outcome === 'begun') return begun.tombstone;
+      if (begun.outcome === 'already-erasing') return getTombstone(store, input.clientId);
       throw new ConflictError(
         'The client kept changing during erasure; please try again',
         'TRANSACTION_CONFLICT',
       );
-    }
-  }
+    },
+    {
+      attempts: MAX_ATTEMPTS,
+      retryIf: (err) => err instanceof ConflictError && err.code === 'TRANSACTION_CONFLICT',
+    },
+  );
   if (!tombstone || tombstone.state === 'ERASED' || !tombstone.phone) {
     return erasureSummary(tombstone ?? (await getTombstone(store, input.clientId))!);
   }

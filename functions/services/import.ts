@@ -8,7 +8,6 @@
  * cancellations (which free slots), then bookings (which may take a slot just freed), and last any slot
  * change that had to wait for its booking to be cancelled.
  */
-import { randomInt } from 'node:crypto';
 import { newBooking, pickRef } from '#core/booking.ts';
 import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
@@ -33,6 +32,7 @@ import { importedTiers } from '#core/import-reminders.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { reminderPlanInput } from '#core/reminder-plan.ts';
+import { withRetry } from '#core/retry.ts';
 import { newSlot } from '#core/slot.ts';
 import { cancelBooking, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
@@ -432,18 +432,21 @@ class ImportRun {
     key: SourceKey,
     plan: (ref: SourceRef | undefined, fresh: boolean) => Promise<Outcome | undefined>,
   ): Promise<Outcome | undefined> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const fresh = attempt > 0;
-      const ref = fresh
-        ? await getSourceRef(this.deps.store, kind, key)
-        : this.refs.get(refMapKey(kind, key));
-      try {
-        return await plan(ref, fresh);
-      } catch (err) {
-        if (!isRace(err) && !(err instanceof ConflictError)) throw err;
-        // Rows of one family touch the same client item; a short random wait lets the other finish.
-        await new Promise((resolve) => setTimeout(resolve, randomInt(10, 50) * (attempt + 1)));
-      }
+    const raced = (err: unknown) => isRace(err) || err instanceof ConflictError;
+    try {
+      // Rows of one family touch the same client item; a short jittered wait lets the other finish.
+      return await withRetry(
+        async (attempt) => {
+          const fresh = attempt > 1;
+          const ref = fresh
+            ? await getSourceRef(this.deps.store, kind, key)
+            : this.refs.get(refMapKey(kind, key));
+          return plan(ref, fresh);
+        },
+        { attempts: ATTEMPTS, minDelayMs: 10, maxDelayMs: 200, retryIf: raced },
+      );
+    } catch (err) {
+      if (!raced(err)) throw err;
     }
     return rejected('(record)', 'changed by someone else while importing; import the file again');
   }

@@ -7,6 +7,7 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, BookingOutcome, Client } from '#core/model.ts';
+import { withRetry } from '#core/retry.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { getTombstone } from '#store/erasure.ts';
@@ -72,64 +73,75 @@ const MAX_ATTEMPTS = 5;
  * then announced. Reads here only explain a refusal: every rule is a condition on the write.
  */
 export async function recordOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeResult> {
-  const { store } = deps;
-  for (let attempt = 1; ; attempt++) {
-    const booking = await getBooking(store, input.bookingId);
-    if (!booking) throw new NotFoundError(`Booking ${input.bookingId} does not exist`);
-    if (booking.status !== 'BOOKED') throw await notOpen(deps, booking, input.outcome);
-    const now = deps.now().toISOString();
-    if (booking.startsAt > now) {
-      throw new ConflictError(
-        `Booking ${booking.id} starts at ${booking.startsAt}; record its outcome once it has started`,
-        'NOT_STARTED',
-      );
-    }
-    const client = await getClient(store, booking.clientId);
-    if (!client) throw await clientGone(deps, booking.clientId);
-
-    const history = historyAfter(client.history, input.outcome);
-    const reason = escalationFor(deps.config, input.outcome, history, client.flags.vulnerable);
-    const followUp: FollowUp | undefined = reason && {
-      id: followUpIdFor(booking.id),
-      clientId: client.id,
-      bookingId: booking.id,
-      namedHealthVisitor: client.namedHealthVisitor,
-      reason,
-      consecutiveWnb: history.consecutiveWnb,
-      vulnerable: client.flags.vulnerable,
-      status: 'OPEN',
-      openedAt: now,
-      openedBy: input.by,
-    };
-    const written = await writeOutcome(store, {
-      bookingId: booking.id,
-      outcome: input.outcome,
-      by: input.by,
-      now,
-      note: input.note,
-      client,
-      followUp,
-    });
-    if (written === 'recorded') {
-      deps.log.info('outcome recorded', {
-        bookingId: booking.id,
-        outcome: input.outcome,
-        followUpId: followUp?.id,
-      });
-      if (followUp) await announce(deps, followUp);
-      const stored = await getBooking(store, booking.id);
-      return {
-        booking: stored ?? booking,
-        history,
-        followUp: followUp && ((await getFollowUp(store, followUp.id)) ?? followUp),
-      };
-    }
-    // 'booking-not-open': the next read says why. 'client-changed' or 'conflict': another outcome for
-    // the same child landed first, so the history (and the escalation) is worked out again.
-    if (attempt >= MAX_ATTEMPTS) {
+  return withRetry(() => attemptOutcome(deps, input), {
+    attempts: MAX_ATTEMPTS,
+    retryIf: (err) => err instanceof OutcomeRace,
+  }).catch((err: unknown) => {
+    if (err instanceof OutcomeRace) {
       throw new ConflictError('The outcome could not be recorded; please try again', 'TRANSACTION_CONFLICT');
     }
+    throw err;
+  });
+}
+
+/** Another outcome for the same child landed first (or a conflict): read again and work it out afresh. */
+class OutcomeRace extends Error {}
+
+async function attemptOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeResult> {
+  const { store } = deps;
+  const booking = await getBooking(store, input.bookingId);
+  if (!booking) throw new NotFoundError(`Booking ${input.bookingId} does not exist`);
+  if (booking.status !== 'BOOKED') throw await notOpen(deps, booking, input.outcome);
+  const now = deps.now().toISOString();
+  if (booking.startsAt > now) {
+    throw new ConflictError(
+      `Booking ${booking.id} starts at ${booking.startsAt}; record its outcome once it has started`,
+      'NOT_STARTED',
+    );
   }
+  const client = await getClient(store, booking.clientId);
+  if (!client) throw await clientGone(deps, booking.clientId);
+
+  const history = historyAfter(client.history, input.outcome);
+  const reason = escalationFor(deps.config, input.outcome, history, client.flags.vulnerable);
+  const followUp: FollowUp | undefined = reason && {
+    id: followUpIdFor(booking.id),
+    clientId: client.id,
+    bookingId: booking.id,
+    namedHealthVisitor: client.namedHealthVisitor,
+    reason,
+    consecutiveWnb: history.consecutiveWnb,
+    vulnerable: client.flags.vulnerable,
+    status: 'OPEN',
+    openedAt: now,
+    openedBy: input.by,
+  };
+  const written = await writeOutcome(store, {
+    bookingId: booking.id,
+    outcome: input.outcome,
+    by: input.by,
+    now,
+    note: input.note,
+    client,
+    followUp,
+  });
+  if (written === 'recorded') {
+    deps.log.info('outcome recorded', {
+      bookingId: booking.id,
+      outcome: input.outcome,
+      followUpId: followUp?.id,
+    });
+    if (followUp) await announce(deps, followUp);
+    const stored = await getBooking(store, booking.id);
+    return {
+      booking: stored ?? booking,
+      history,
+      followUp: followUp && ((await getFollowUp(store, followUp.id)) ?? followUp),
+    };
+  }
+  // 'booking-not-open': the next read says why. 'client-changed' or 'conflict': another outcome for
+  // the same child landed first, so the history (and the escalation) is worked out again.
+  throw new OutcomeRace(written);
 }
 
 /** Why a booking that is not BOOKED takes no outcome; a retried WNB also finishes announcing. */

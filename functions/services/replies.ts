@@ -457,7 +457,9 @@ async function answerOffer(
     const replied = result === 'declined' ? await reply(ctx, plainText(ctx, 'offerDeclined')) : false;
     return { outcome: 'offer-declined', intent, replied };
   }
-  const result = await acceptOffer(deps, offer);
+  // A YES that cannot book is answered by acceptOffer itself, with the offer's one notice: a family
+  // already told the time has gone (by the winner's notice, say) is not told again.
+  const result = await acceptOffer(deps, offer, { answer: !ctx.optedOut });
   const status = result.outcome === 'already-answered' ? result.status : undefined;
   if (result.outcome === 'accepted' || status === 'ACCEPTED') {
     const booking =
@@ -475,10 +477,9 @@ async function answerOffer(
     const replied = await reply(ctx, text, { bookingId: booking.id });
     return { outcome: 'offer-accepted', intent, bookingId: booking.id, replied };
   }
-  if (result.outcome === 'taken' || status === 'TAKEN') {
-    const replied = await reply(ctx, plainText(ctx, 'offerTaken'));
+  const replied = result.told;
+  if (result.outcome === 'taken' || result.outcome === 'withdrawn' || status === 'TAKEN') {
     return { outcome: 'offer-taken', intent, replied };
   }
-  const replied = await reply(ctx, plainText(ctx, 'offerExpired'));
   return { outcome: 'offer-expired', intent, replied };
 }

@@ -1,21 +1,30 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '#core/errors.ts';
-import { type Booking, bookingSchema } from '#core/model.ts';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionFailedError, ConflictError, NotFoundError } from '#core/errors.ts';
+import { type Booking, bookingSchema, type Slot } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
+import { withRetry } from '#core/retry.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
-import { cancellationReasons, isConditionFailure } from './client.ts';
+import {
+  check,
+  failedOn,
+  isWriteConflict,
+  put,
+  raw,
+  type TransactItem,
+  transact,
+  update,
+  type Write,
+  when,
+} from './conditions.ts';
 import type { Page, StoreContext } from './context.ts';
 import { byClinicDay, byPhone, dueReminders, keys, withoutStorageAttributes } from './keys.ts';
+import { bookByStaffWrite, freeWrite } from './slot-runs.ts';
+import { getSlot } from './slots.ts';
 
 export const toBooking = (item: Record<string, unknown>): Booking =>
   bookingSchema.parse(withoutStorageAttributes(item));
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 export function bookingItem(booking: Booking): Record<string, unknown> {
   const due = nextDueAt(booking.tiers);
@@ -29,74 +38,67 @@ export function bookingItem(booking: Booking): Record<string, unknown> {
   };
 }
 
+/** Why a staff, move or import booking ends the slot's short-notice run, as the run records it. */
+const RUN_REASON: Record<Booking['source'], string> = {
+  staff: 'booked-by-staff',
+  import: 'booked-by-import',
+  offer: 'booked-by-offer',
+};
+
 /**
- * The three transaction items that book a slot, shared by a booking and a move: the slot goes
- * FREE/OFFERING → BOOKED, the booking is created, and the client must still exist (not erased).
+ * The three writes that book a slot, shared by a staff booking, a move and the import: the slot goes
+ * FREE/OFFERING → BOOKED (settling its short-notice run in the same write, see store/slot-runs.ts), the
+ * booking is created, and the client must still exist (not erased). `slot` is the slot as read: the
+ * write is conditional on it being just so.
  */
-export function bookSlotItems(
-  ctx: StoreContext,
-  booking: Booking,
-): [TransactItem, TransactItem, TransactItem] {
+export function bookSlotItems(ctx: StoreContext, booking: Booking, slot: Slot): [Write, Write, Write] {
   return [
-    {
-      Update: {
-        TableName: ctx.table,
-        Key: keys.slot(booking.slotId),
-        UpdateExpression: 'SET #status = :booked, bookingId = :bookingId, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #status IN (:free, :offering)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':booked': 'BOOKED',
-          ':free': 'FREE',
-          ':offering': 'OFFERING',
-          ':bookingId': booking.id,
-          ':now': booking.bookedAt,
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    },
-    {
-      Put: {
-        TableName: ctx.table,
-        Item: bookingItem(booking),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      ConditionCheck: {
-        TableName: ctx.table,
-        Key: keys.client(booking.clientId),
-        ConditionExpression: 'attribute_exists(pk)',
-      },
-    },
+    bookByStaffWrite(ctx, slot, booking, booking.movedFrom ? 'moved-in' : RUN_REASON[booking.source]),
+    put(ctx, 'booking', bookingItem(booking), [when.absent('booking-is-new')]),
+    check(ctx, 'client', keys.client(booking.clientId), [when.exists('client-exists')]),
   ];
 }
 
+/** A slot that changed between the read and the write, but may still be booked: read it again. */
+const slotChangedUnderUs = (err: unknown) =>
+  failedOn(err, 'slot') &&
+  err.current !== undefined &&
+  ['FREE', 'OFFERING'].includes(String(err.current.status));
+
 /**
- * Books a slot: the slot moves FREE/OFFERING → BOOKED and the booking is created, in one transaction,
- * so a slot can never hold two bookings. `extra` lets callers add their own items to the same
- * transaction (an accepted offer, a waitlist entry).
+ * Books a slot: the slot moves FREE/OFFERING → BOOKED (an open short-notice run ends FILLED_BY_STAFF in
+ * the same write) and the booking is created, in one transaction, so a slot can never hold two
+ * bookings. `extra` lets callers add their own items to the same transaction (an import's pointer).
+ * The slot is read here unless given; if it changes between the read and the write (its run started or
+ * ended), it is read again, a few times at most.
  */
 export async function createBooking(
   ctx: StoreContext,
   booking: Booking,
-  options: { extra?: TransactItem[] } = {},
+  options: { extra?: TransactItem[]; slot?: Slot } = {},
 ): Promise<Booking> {
-  const items: TransactItem[] = [...bookSlotItems(ctx, booking), ...(options.extra ?? [])];
+  const extra = (options.extra ?? []).map((item, i) => raw(`extra item ${i + 1}`, item));
   try {
-    await ctx.db.send(new TransactWriteCommand({ TransactItems: items }));
+    await withRetry(
+      async (attempt) => {
+        const slot = attempt === 1 && options.slot ? options.slot : await getSlot(ctx, booking.slotId);
+        if (!slot) throw new NotFoundError(`Slot ${booking.slotId} does not exist`);
+        await transact(ctx, [...bookSlotItems(ctx, booking, slot), ...extra]);
+      },
+      { attempts: 4, retryIf: (err) => slotChangedUnderUs(err) || isWriteConflict(err) },
+    );
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const [slot, put, client] = cancellationReasons(err);
-    if (slot === 'ConditionalCheckFailed')
+    if (failedOn(err, 'slot'))
       throw new ConflictError('That slot is not free', 'SLOT_NOT_FREE', { cause: err });
-    if (put === 'ConditionalCheckFailed')
+    if (failedOn(err, 'booking'))
       throw new ConflictError(`Booking ${booking.id} already exists`, 'ALREADY_EXISTS');
-    if (client === 'ConditionalCheckFailed')
-      throw new NotFoundError(`Client ${booking.clientId} does not exist`);
-    throw new ConflictError('The booking could not be made; please try again', 'TRANSACTION_CONFLICT', {
-      cause: err,
-    });
+    if (failedOn(err, 'client')) throw new NotFoundError(`Client ${booking.clientId} does not exist`);
+    if (err instanceof ConditionFailedError || isWriteConflict(err)) {
+      throw new ConflictError('The booking could not be made; please try again', 'TRANSACTION_CONFLICT', {
+        cause: err,
+      });
+    }
+    throw err;
   }
   return booking;
 }
@@ -133,10 +135,10 @@ export async function liveBookingsByPhone(ctx: StoreContext, phone: string): Pro
 }
 
 /**
- * The two transaction items of a cancellation, shared by a cancel, a move and a swap to an earlier
- * slot: the booking goes BOOKED → CANCELLED and leaves the due-reminders and live-by-phone indexes (so
- * no later tier is sent), and its slot goes BOOKED → FREE, remembering who freed it (so the backfill
- * never offers it back to the same family), which the stream hands to the backfill.
+ * The two writes of a cancellation, shared by a cancel, a move and a swap to an earlier slot: the
+ * booking goes BOOKED → CANCELLED and leaves the due-reminders and live-by-phone indexes (so no later
+ * tier is sent), and its slot goes BOOKED → FREE, remembering who freed it (so the backfill never
+ * offers it back to the same family), which the stream hands to the backfill.
  */
 export function cancelItems(
   ctx: StoreContext,
@@ -152,50 +154,34 @@ export function cancelItems(
     /** For a move: the booking that replaces this one, which must not have started yet. */
     movedTo?: string;
   },
-): [TransactItem, TransactItem] {
+): [Write, Write] {
   const { booking } = input;
   const moved = input.movedTo !== undefined;
   return [
-    {
-      Update: {
-        TableName: ctx.table,
-        Key: keys.booking(booking.id),
-        UpdateExpression:
-          'SET #status = :cancelled, cancelledAt = :now, cancelledBy = :by, cancelReason = :reason, ' +
-          `cancelNoticeMinutes = :notice, lateCancellation = :late, ${moved ? 'movedTo = :to, ' : ''}updatedAt = :now ` +
-          'REMOVE dueShard, nextDueAt, phonePk, phoneSk',
-        ConditionExpression: moved ? '#status = :booked AND startsAt > :now' : '#status = :booked',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':cancelled': 'CANCELLED',
-          ':booked': 'BOOKED',
-          ':now': input.now,
-          ':by': input.by,
-          ':reason': input.reason,
-          ':notice': input.noticeMinutes,
-          ':late': input.late,
-          ...(moved ? { ':to': input.movedTo } : {}),
-        },
+    update(ctx, 'booking', keys.booking(booking.id), {
+      set: {
+        status: 'CANCELLED',
+        cancelledAt: input.now,
+        cancelledBy: input.by,
+        cancelReason: input.reason,
+        cancelNoticeMinutes: input.noticeMinutes,
+        lateCancellation: input.late,
+        ...(moved ? { movedTo: input.movedTo } : {}),
+        updatedAt: input.now,
       },
-    },
-    {
-      Update: {
-        TableName: ctx.table,
-        Key: keys.slot(booking.slotId),
-        UpdateExpression:
-          'SET #status = :free, freedAt = :now, freedBy = :by, freedByClientId = :clientId, updatedAt = :now REMOVE bookingId',
-        ConditionExpression: '#status = :booked AND bookingId = :bookingId',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':free': 'FREE',
-          ':booked': 'BOOKED',
-          ':now': input.now,
-          ':by': input.freedBy ?? input.by,
-          ':bookingId': booking.id,
-          ':clientId': booking.clientId,
-        },
-      },
-    },
+      remove: ['dueShard', 'nextDueAt', 'phonePk', 'phoneSk'],
+      when: [
+        when.equals('booking-is-booked', 'status', 'BOOKED'),
+        ...(moved ? [when.after('booking-not-started', 'startsAt', input.now)] : []),
+      ],
+    }),
+    freeWrite(ctx, {
+      slotId: booking.slotId,
+      bookingId: booking.id,
+      clientId: booking.clientId,
+      now: input.now,
+      by: input.freedBy ?? input.by,
+    }),
   ];
 }
 
@@ -220,20 +206,19 @@ export async function cancelBooking(
   booking: Booking,
 ): Promise<Booking> {
   try {
-    await ctx.db.send(
-      new TransactWriteCommand({
-        TransactItems: cancelItems(ctx, {
-          booking: { ...booking, id: input.bookingId },
-          by: input.by,
-          reason: input.reason,
-          now: input.now,
-          noticeMinutes: input.noticeMinutes,
-          late: input.late,
-        }),
+    await transact(
+      ctx,
+      cancelItems(ctx, {
+        booking: { ...booking, id: input.bookingId },
+        by: input.by,
+        reason: input.reason,
+        now: input.now,
+        noticeMinutes: input.noticeMinutes,
+        late: input.late,
       }),
     );
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (!(err instanceof ConditionFailedError)) throw err;
     const current = await getBooking(ctx, input.bookingId);
     if (!current) throw new NotFoundError(`Booking ${input.bookingId} does not exist`);
     throw new ConflictError(

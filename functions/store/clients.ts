@@ -1,6 +1,7 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import { type Client, clientSchema } from '#core/model.ts';
+import { batchGet } from './batch.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
@@ -47,16 +48,13 @@ export async function getClients(ctx: StoreContext, ids: readonly string[]): Pro
   const found = new Map<string, Client>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [ctx.table]: { Keys: unique.slice(i, i + 100).map((id) => keys.client(id)) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await ctx.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[ctx.table] ?? []) {
-        const client = toClient(item);
-        found.set(client.id, client);
-      }
-      request = out.UnprocessedKeys as typeof request;
+    const items = await batchGet(
+      ctx,
+      unique.slice(i, i + 100).map((id) => keys.client(id)),
+    );
+    for (const item of items) {
+      const client = toClient(item);
+      found.set(client.id, client);
     }
   }
   return found;

@@ -1,5 +1,4 @@
 import {
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   ScanCommand,
@@ -16,6 +15,7 @@ import {
   id,
   isoInstant,
 } from '#core/model.ts';
+import { batchDelete } from './batch.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
@@ -219,22 +219,12 @@ export async function itemsNaming(
   return pages.flat();
 }
 
-/** Deletes items by key, 25 a request, retrying whatever DynamoDB hands back unprocessed. */
+/** Deletes items by key, 25 a request, retrying (bounded, with backoff) what DynamoDB leaves unprocessed. */
 export async function deleteItems(
   ctx: StoreContext,
   itemKeys: readonly { pk: string; sk: string }[],
 ): Promise<number> {
-  for (let i = 0; i < itemKeys.length; i += 25) {
-    let request: Record<string, unknown[]> | undefined = {
-      [ctx.table]: itemKeys
-        .slice(i, i + 25)
-        .map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } })),
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await ctx.db.send(new BatchWriteCommand({ RequestItems: request as never }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
+  for (let i = 0; i < itemKeys.length; i += 25) await batchDelete(ctx, itemKeys.slice(i, i + 25));
   return itemKeys.length;
 }
 

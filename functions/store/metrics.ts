@@ -12,6 +12,7 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
+import { withRetry } from '#core/retry.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { metricsKeys } from './keys.ts';
@@ -64,36 +65,39 @@ export async function applyIncrements(
       },
     };
   });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ctx.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: ctx.table,
-                Item: marker,
-                ConditionExpression: 'attribute_not_exists(pk)',
+  // Another transaction holding one of the cells cancels this one as a conflict: nothing was written,
+  // so trying again is safe. After a few tries the error goes back to the batch, which retries the record.
+  try {
+    return await withRetry(
+      async () => {
+        await ctx.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: ctx.table,
+                  Item: marker,
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
               },
-            },
-            ...updates,
-          ],
-        }),
-      );
-      return 'applied';
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const reasons = cancellationReasons(err);
-      if (
-        reasons[0] === 'ConditionalCheckFailed' ||
-        (err as Error).name === 'ConditionalCheckFailedException'
-      )
-        return 'duplicate';
-      // Another transaction held one of the cells: nothing was written, so trying again is safe. After
-      // a few tries the error goes back to the batch, which retries the record.
-      if (!reasons.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw err;
-      await new Promise((done) => setTimeout(done, 20 * attempt + Math.random() * 30));
-    }
+              ...updates,
+            ],
+          }),
+        );
+        return 'applied' as const;
+      },
+      {
+        attempts: CONFLICT_ATTEMPTS,
+        minDelayMs: 20,
+        retryIf: (err) => isConditionFailure(err) && cancellationReasons(err).includes('TransactionConflict'),
+      },
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const reasons = cancellationReasons(err);
+    if (reasons[0] === 'ConditionalCheckFailed' || (err as Error).name === 'ConditionalCheckFailedException')
+      return 'duplicate';
+    throw err;
   }
 }
 

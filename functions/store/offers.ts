@@ -1,12 +1,11 @@
-import {
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { Message } from '#core/model.ts';
-import { type Offer, offerSchema, type WaitlistEntry } from '#core/waitlist.ts';
-import { cancellationReasons, isConditionFailure } from './client.ts';
+/**
+ * Offers: made in a wave, read by slot, by phone and by when they need attention, and ended. The text
+ * and notice claims of an offer are in offer-texts.ts.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { NoticeKind, Offer, OfferNotice, OfferStatus, WaitlistEntry } from '#core/waitlist.ts';
+import { offerSchema } from '#core/waitlist.ts';
+import { failedOn, type Piece, put, transact, update, type Write, when } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import {
   byPhone,
@@ -16,12 +15,14 @@ import {
   waitlistByType,
   withoutStorageAttributes,
 } from './keys.ts';
-import { messageItems } from './messages.ts';
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { offerMadeWrite } from './slot-runs.ts';
 
 export const toOffer = (item: Record<string, unknown>): Offer =>
   offerSchema.parse(withoutStorageAttributes(item));
+
+/** Whether a notice is waiting to be sent (or its claim may have lapsed): it keeps a place in the index. */
+const noticeOpen = (notice: OfferNotice | undefined) =>
+  notice?.state === 'DUE' || notice?.state === 'SENDING';
 
 export function offerItem(offer: Offer): Record<string, unknown> {
   const live = offer.status === 'PENDING';
@@ -29,50 +30,86 @@ export function offerItem(offer: Offer): Record<string, unknown> {
   return {
     ...keys.offer(offer.slotId, offer.id),
     ...(live ? byPhone.liveOffer(offer.phone, offer.offeredAt, offer.id) : {}),
-    // In the offersByExpiry index while the offer needs attention: its text, then its hold.
+    // In the offersByExpiry index while the offer needs attention: its text, then its hold, then a notice.
     ...(live ? offersByExpiry.entry(offer.id, dueAt) : {}),
+    ...(!live && noticeOpen(offer.notice) ? offersByExpiry.entry(offer.id, offer.notice!.dueAt) : {}),
     entity: 'Offer',
     ...offer,
   };
 }
 
+/** The named pieces of an offer's conditions. */
+export const offerIs = {
+  new: when.absent('offer-is-new'),
+  pending: when.equals('offer-pending', 'status', 'PENDING'),
+  ended: (status: OfferStatus) => when.equals(`offer-is-${status.toLowerCase()}`, 'status', status),
+  holdOpen: (now: string) => when.after('offer-hold-open', 'expiresAt', now),
+} as const;
+
+export const entryIs = {
+  waiting: when.equals('entry-waiting', 'status', 'WAITING'),
+  offered: when.equals('entry-offered', 'status', 'OFFERED'),
+} as const;
+
+/** The entry's side of an offer being made: WAITING → OFFERED, out of the list's index. */
+export function entryOfferedWrite(ctx: StoreContext, entry: Pick<WaitlistEntry, 'id'>, now: string): Write {
+  return update(ctx, 'entry', keys.waitlistEntry(entry.id), {
+    set: { status: 'OFFERED', updatedAt: now },
+    remove: ['waitlistPk', 'waitlistScore'],
+    when: [entryIs.waiting],
+  });
+}
+
+/** The entry's side of a YES: OFFERED → BOOKED, out of the list for good. */
+export function entryBookedWrite(ctx: StoreContext, entry: Pick<WaitlistEntry, 'id'>, now: string): Write {
+  return update(ctx, 'entry', keys.waitlistEntry(entry.id), {
+    set: { status: 'BOOKED', updatedAt: now },
+    remove: ['waitlistPk', 'waitlistScore'],
+    when: [entryIs.offered],
+  });
+}
+
+/** The entry's side of an offer ending without a booking: OFFERED → WAITING, back in the index. */
+export function entryBackToWaitingWrite(
+  ctx: StoreContext,
+  entry: Pick<WaitlistEntry, 'id' | 'type' | 'score'>,
+  now: string,
+): Write {
+  const index = waitlistByType.entry(entry.type, entry.score);
+  return update(ctx, 'entry', keys.waitlistEntry(entry.id), {
+    set: {
+      status: 'WAITING',
+      updatedAt: now,
+      waitlistPk: index.waitlistPk,
+      waitlistScore: index.waitlistScore,
+    },
+    when: [entryIs.offered],
+  });
+}
+
+export type CreateOfferResult = 'made' | 'offered-already' | 'entry-not-waiting' | 'run-ended';
+
 /**
- * Records an offer and moves its waitlist entry WAITING → OFFERED in one transaction. Returns false when
- * either condition fails: the offer already exists (a redelivered stream record) or the entry is no
- * longer waiting (offered another slot meanwhile), so nobody is offered twice.
+ * Records an offer, moves its entry WAITING → OFFERED and counts it on the slot's run, in one
+ * transaction: a redelivered stream record, a family offered another slot meanwhile, or a run that
+ * ended meanwhile (staff booked the slot) each make nothing.
  */
-export async function createOffer(ctx: StoreContext, offer: Offer, entry: WaitlistEntry): Promise<boolean> {
+export async function createOffer(
+  ctx: StoreContext,
+  offer: Offer,
+  entry: WaitlistEntry,
+): Promise<CreateOfferResult> {
   try {
-    await ctx.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: offerItem(offer),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: ctx.table,
-              Key: keys.waitlistEntry(entry.id),
-              UpdateExpression: 'SET #status = :offered, updatedAt = :now REMOVE waitlistPk, waitlistScore',
-              ConditionExpression: '#status = :waiting',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':offered': 'OFFERED',
-                ':waiting': 'WAITING',
-                ':now': offer.offeredAt,
-              },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
+    await transact(ctx, [
+      put(ctx, 'offer', offerItem(offer), [offerIs.new]),
+      entryOfferedWrite(ctx, entry, offer.offeredAt),
+      offerMadeWrite(ctx, offer.slotId, offer.runId),
+    ]);
+    return 'made';
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (failedOn(err, 'offer')) return 'offered-already';
+    if (failedOn(err, 'entry')) return 'entry-not-waiting';
+    if (failedOn(err, 'slot')) return 'run-ended';
     throw err;
   }
 }
@@ -98,6 +135,18 @@ export async function offersBySlot(ctx: StoreContext, slotId: string): Promise<O
     start = out.LastEvaluatedKey;
   } while (start);
   return offers.sort((a, b) => (a.offeredAt < b.offeredAt ? -1 : a.offeredAt > b.offeredAt ? 1 : 0));
+}
+
+/** Pattern: one offer by its slot and id, as it is now. */
+export async function getOffer(
+  ctx: StoreContext,
+  slotId: string,
+  offerId: string,
+): Promise<Offer | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: keys.offer(slotId, offerId), ConsistentRead: true }),
+  );
+  return Item ? toOffer(Item) : undefined;
 }
 
 /** Pattern: PENDING offers to one phone, newest first. */
@@ -157,188 +206,68 @@ export async function earliestExpiry(
   return firsts.filter((d): d is string => d !== undefined).sort()[0];
 }
 
-/** Claims the offer's text for sending (PENDING, or a SENDING claim whose lease lapsed). */
-export async function claimOfferText(
-  ctx: StoreContext,
-  offer: Offer,
-  now: string,
-  leaseCutoff: string,
-): Promise<boolean> {
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.offer(offer.slotId, offer.id),
-        UpdateExpression:
-          'SET textStatus = :sending, textClaimedAt = :now, textAttempts = textAttempts + :one',
-        ConditionExpression:
-          '#status = :pending AND (textStatus = :textPending OR (textStatus = :sending AND textClaimedAt < :cutoff))',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':sending': 'SENDING',
-          ':textPending': 'PENDING',
-          ':pending': 'PENDING',
-          ':now': now,
-          ':one': 1,
-          ':cutoff': leaseCutoff,
-        },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-}
+export type EndStatus = Exclude<OfferStatus, 'PENDING'>;
 
 /**
- * Marks the offer text sent and records the message, together; the offer's place in the expiry index
- * moves from "text due" to "hold ends".
+ * The write that ends a PENDING offer. With `notice`, the family's "that time has gone" text is marked
+ * DUE in the same write (and the offer keeps a place in the index until it is sent), so the notice is
+ * owed exactly when the offer ended this way, and never twice.
  */
-export async function completeOfferText(
+export function settleOfferWrite(
   ctx: StoreContext,
-  input: { offer: Offer; claimedAt: string; message: Message; retentionDays: number },
-): Promise<void> {
-  const { offer } = input;
-  const due = offersByExpiry.entry(offer.id, offer.expiresAt);
-  await ctx.db.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: ctx.table,
-            Key: keys.offer(offer.slotId, offer.id),
-            UpdateExpression:
-              'SET textStatus = :sent, messageId = :mid, expiryDueAt = :due, expiryShard = :shard',
-            ConditionExpression: 'textStatus = :sending AND textClaimedAt = :claimedAt',
-            ExpressionAttributeValues: {
-              ':sent': 'SENT',
-              ':sending': 'SENDING',
-              ':claimedAt': input.claimedAt,
-              ':mid': input.message.id,
-              ':due': due.expiryDueAt,
-              ':shard': due.expiryShard,
-            },
-          },
-        },
-        ...messageItems(ctx, input.message, input.retentionDays).map((Item) => ({
-          Put: { TableName: ctx.table, Item },
-        })),
-      ],
-    }),
-  );
-}
-
-/** Hands a claimed text back after a failed send (or gives up, after which the hold runs its course). */
-export async function releaseOfferText(
-  ctx: StoreContext,
-  input: { offer: Offer; claimedAt: string; giveUp: boolean },
-): Promise<void> {
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.offer(input.offer.slotId, input.offer.id),
-        UpdateExpression: input.giveUp
-          ? 'SET textStatus = :failed, expiryDueAt = :expires'
-          : 'SET textStatus = :textPending',
-        ConditionExpression: 'textStatus = :sending AND textClaimedAt = :claimedAt',
-        ExpressionAttributeValues: {
-          ':sending': 'SENDING',
-          ':claimedAt': input.claimedAt,
-          ...(input.giveUp
-            ? { ':failed': 'FAILED', ':expires': input.offer.expiresAt }
-            : { ':textPending': 'PENDING' }),
-        },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
-}
-
-/** The transaction item that ends a PENDING offer (accepted, declined, expired, or taken by another). */
-export function settleOfferItem(
-  ctx: StoreContext,
-  offer: Offer,
-  status: 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'TAKEN',
+  offer: Pick<Offer, 'slotId' | 'id'>,
+  status: EndStatus,
   now: string,
-  extraCondition?: { expression: string; values: Record<string, unknown> },
-): TransactItem {
-  return {
-    Update: {
-      TableName: ctx.table,
-      Key: keys.offer(offer.slotId, offer.id),
-      UpdateExpression:
-        'SET #status = :status, respondedAt = :now REMOVE phonePk, phoneSk, expiryShard, expiryDueAt',
-      ConditionExpression: `#status = :pending${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': status,
-        ':pending': 'PENDING',
-        ':now': now,
-        ...extraCondition?.values,
-      },
+  options: { notice?: { kind: NoticeKind; dueAt: string }; when?: readonly Piece[] } = {},
+): Write {
+  const notice = options.notice;
+  return update(ctx, 'offer', keys.offer(offer.slotId, offer.id), {
+    set: {
+      status,
+      respondedAt: now,
+      ...(notice
+        ? {
+            notice: {
+              kind: notice.kind,
+              state: 'DUE',
+              dueAt: notice.dueAt,
+              attempts: 0,
+            } satisfies OfferNotice,
+            ...offersByExpiry.entry(offer.id, notice.dueAt),
+          }
+        : {}),
     },
-  };
-}
-
-/** The transaction item that puts an OFFERED entry back on the list with its place in the index. */
-export function entryBackToWaitingItem(
-  ctx: StoreContext,
-  entry: Pick<WaitlistEntry, 'id' | 'type' | 'score'>,
-  now: string,
-): TransactItem {
-  const index = waitlistByType.entry(entry.type, entry.score);
-  return {
-    Update: {
-      TableName: ctx.table,
-      Key: keys.waitlistEntry(entry.id),
-      UpdateExpression: 'SET #status = :waiting, updatedAt = :now, waitlistPk = :pk, waitlistScore = :score',
-      ConditionExpression: '#status = :offered',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':waiting': 'WAITING',
-        ':offered': 'OFFERED',
-        ':now': now,
-        ':pk': index.waitlistPk,
-        ':score': index.waitlistScore,
-      },
-    },
-  };
+    remove: ['phonePk', 'phoneSk', ...(notice ? [] : ['expiryShard', 'expiryDueAt'])],
+    when: [offerIs.pending, ...(options.when ?? [])],
+  });
 }
 
 /**
  * Ends a PENDING offer without a booking and returns the family to the list, together. False when the
- * offer was no longer PENDING (someone else settled it first): nothing changed.
+ * offer was no longer PENDING (someone else settled it first): nothing changed. An entry staff took off
+ * the list meanwhile stays off it, and the offer ends alone.
  */
 export async function settleOffer(
   ctx: StoreContext,
-  offer: Offer,
-  entry: Pick<WaitlistEntry, 'id' | 'type' | 'score'>,
-  status: 'DECLINED' | 'EXPIRED' | 'TAKEN',
+  offer: Pick<Offer, 'slotId' | 'id'>,
+  entry: Pick<WaitlistEntry, 'id' | 'type' | 'score'> | undefined,
+  status: Exclude<EndStatus, 'ACCEPTED'>,
   now: string,
+  notice?: { kind: NoticeKind; dueAt: string },
 ): Promise<boolean> {
+  const settle = settleOfferWrite(ctx, offer, status, now, { notice });
   try {
-    await ctx.db.send(
-      new TransactWriteCommand({
-        TransactItems: [settleOfferItem(ctx, offer, status, now), entryBackToWaitingItem(ctx, entry, now)],
-      }),
-    );
+    await transact(ctx, entry ? [settle, entryBackToWaitingWrite(ctx, entry, now)] : [settle]);
     return true;
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const [offerReason, entryReason] = cancellationReasons(err);
-    if (offerReason === 'ConditionalCheckFailed' || entryReason !== 'ConditionalCheckFailed') return false;
+    if (failedOn(err, 'offer')) return false;
+    if (!failedOn(err, 'entry')) throw err;
   }
-  // The entry was taken off the list meanwhile (staff removed it): end the offer alone.
   try {
-    await ctx.db.send(
-      new TransactWriteCommand({ TransactItems: [settleOfferItem(ctx, offer, status, now)] }),
-    );
+    await transact(ctx, [settle]);
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if (failedOn(err, 'offer')) return false;
     throw err;
   }
 }

@@ -9,7 +9,6 @@
  * holds the digest the import read.
  */
 import {
-  BatchGetCommand,
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -20,11 +19,14 @@ import { mapWithConcurrency } from '#core/concurrency.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { SourceKey, SourceKind } from '#core/import-model.ts';
 import { type Booking, type Client, id, isoInstant, type Slot } from '#core/model.ts';
+import { batchGet } from './batch.ts';
 import { bookingItem } from './bookings.ts';
-import { cancellationReasons, isConditionFailure } from './client.ts';
+import { isConditionFailure } from './client.ts';
 import { clientItem } from './clients.ts';
+import { failedOn, raw as rawWrite, transact as transactNamed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { byClinicDay, byPhone, keys, withoutStorageAttributes } from './keys.ts';
+import { statusChange } from './slot-runs.ts';
 import { slotItem } from './slots.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -61,14 +63,8 @@ export async function getSourceRefs(
   );
   // 5,000 rows are up to 150 round trips; a few at a time keeps the import inside its time limit.
   await mapWithConcurrency(chunks, 8, async (chunk) => {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [ctx.table]: { Keys: chunk, ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await ctx.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[ctx.table] ?? []) found.set(String(item.pk), toRef(item));
-      request = out.UnprocessedKeys as typeof request;
-    }
+    for (const item of await batchGet(ctx, chunk, { consistentRead: true }))
+      found.set(String(item.pk), toRef(item));
   });
   return found;
 }
@@ -273,7 +269,9 @@ export async function createImportedSlot(ctx: StoreContext, slot: Slot, ref: Sou
 
 /**
  * Changes an imported slot's clinic, type, time or duration, or withdraws or reopens it, with its pointer.
- * Only a slot in one of `from` states changes: a booked slot keeps the time its family was given.
+ * The status changes only as the slot state machine allows (store/slot-runs.ts): withdrawing a slot
+ * under offer ends its short-notice run in the same write, and a booked slot keeps the time its family
+ * was given. Conditional on the slot being as the import read it.
  */
 export async function updateImportedSlot(
   ctx: StoreContext,
@@ -281,38 +279,28 @@ export async function updateImportedSlot(
     slot: Slot;
     fields: Pick<Slot, 'clinicId' | 'type' | 'startsAt' | 'durationMinutes' | 'localDay'>;
     status: Slot['status'];
-    from: readonly Slot['status'][];
+    /** Kept for callers; the condition is the slot as read (its status included). */
+    from?: readonly Slot['status'][];
     ref: RefChange;
   },
 ): Promise<void> {
   const { fields, ref } = input;
   const index = byClinicDay.slot(fields.clinicId, fields.localDay, fields.startsAt, input.slot.id);
-  const from = Object.fromEntries(input.from.map((s, i) => [`:from${i}`, s]));
-  await transact(ctx, [
-    {
-      Update: {
-        TableName: ctx.table,
-        Key: keys.slot(input.slot.id),
-        UpdateExpression:
-          'SET clinicId = :clinicId, #type = :type, startsAt = :startsAt, durationMinutes = :duration, ' +
-          'localDay = :localDay, clinicDayPk = :cdPk, clinicDaySk = :cdSk, #status = :status, updatedAt = :now',
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(from).join(', ')})`,
-        ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':clinicId': fields.clinicId,
-          ':type': fields.type,
-          ':startsAt': fields.startsAt,
-          ':duration': fields.durationMinutes,
-          ':localDay': fields.localDay,
-          ':cdPk': index.clinicDayPk,
-          ':cdSk': index.clinicDaySk,
-          ':status': input.status,
-          ':now': ref.now,
-          ...from,
-        },
+  await transactNamed(ctx, [
+    statusChange(ctx, input.slot, input.status, {
+      now: ref.now,
+      by: 'import',
+      set: {
+        clinicId: fields.clinicId,
+        type: fields.type,
+        startsAt: fields.startsAt,
+        durationMinutes: fields.durationMinutes,
+        localDay: fields.localDay,
+        clinicDayPk: index.clinicDayPk,
+        clinicDaySk: index.clinicDaySk,
       },
-    },
-    updateRef(ctx, ref),
+    }),
+    rawWrite('pointer', updateRef(ctx, ref), 'pointer-unchanged'),
   ]);
 }
 
@@ -354,12 +342,17 @@ export async function createBookingInNewSlot(
   ctx: StoreContext,
   input: { slot: Slot; booking: Booking; refs: TransactItem[] },
 ): Promise<void> {
+  const [slot, booking, client, ...refs] = bookingInNewSlotItems(ctx, input);
   try {
-    await transact(ctx, bookingInNewSlotItems(ctx, input));
+    await transactNamed(ctx, [
+      rawWrite('slot', slot!, 'slot-is-new'),
+      rawWrite('booking', booking!, 'booking-is-new'),
+      rawWrite('client', client!, 'client-exists'),
+      ...refs.map((r) => rawWrite('pointer', r, 'pointer-unchanged')),
+    ]);
   } catch (err) {
-    if (isConditionFailure(err) && cancellationReasons(err)[2] === 'ConditionalCheckFailed') {
-      throw new NotFoundError(`Client ${input.booking.clientId} does not exist`);
-    }
+    if (failedOn(err, 'client')) throw new NotFoundError(`Client ${input.booking.clientId} does not exist`);
+    // Any other failed condition (a ConflictError) makes the import read again and plan afresh.
     throw err;
   }
 }

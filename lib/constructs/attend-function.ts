@@ -27,7 +27,8 @@ export type FunctionEntry =
   | 'admin-api'
   | 'inbound-sms'
   | 'backfill'
-  | 'metrics-stream';
+  | 'metrics-stream'
+  | 'web-app';
 
 export interface AsyncInvocationProps {
   /**
@@ -68,6 +69,12 @@ export interface AttendFunctionProps {
   readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
+  /**
+   * Shell commands run after esbuild, given the project root and the bundle's folder: files the code
+   * reads at run time (the web function's templates and assets) are laid out here.
+   * @default - none
+   */
+  readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
 export type TableAccess = 'read' | 'readWrite';
@@ -166,6 +173,13 @@ export class AttendFunction extends Construct {
         mainFields: ['module', 'main'],
         // The nodejs22.x runtime ships AWS SDK v3; leaving it out keeps bundles small and synth fast.
         externalModules: ['@aws-sdk/*'],
+        ...(props.afterBundling && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: props.afterBundling,
+          },
+        }),
         define: {
           // Each bundle carries the config `cdk synth` validated, so a function can never start with
           // a config that was not checked (functions/runtime parses it again at cold start).

@@ -104,7 +104,12 @@ describe('short-notice list', () => {
 
     // Assess
     expect(yes.body.replies[0]?.body).toMatch(/booked/i);
-    expect(late.body.replies[0]?.body).toMatch(/just been taken/i);
+    // The carer was told when the top family's YES took the slot, and is not told again in answer to
+    // their own YES: one notice per family per event.
+    expect(late.body.replies).toEqual([]);
+    expect(
+      (await outbox()).filter((t) => t.to === carer.e164 && /just been taken/i.test(t.body)),
+    ).toHaveLength(1);
     const offers = await http.get<{ slot: Slot; items: Offer[] }>(`/offers?slot=${booking.slotId}`);
     expect(offers.body.slot.status).toBe('BOOKED');
     expect(offers.body.slot.backfill?.state).toBe('FILLED');

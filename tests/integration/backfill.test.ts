@@ -33,7 +33,8 @@ import type { DocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { keys } from '#store/keys.ts';
-import { claimOfferText, offersBySlot } from '#store/offers.ts';
+import { claimOfferText } from '#store/offer-texts.ts';
+import { offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
@@ -379,8 +380,22 @@ describe('a crash between recording an offer and sending its text', () => {
     const again = await runOfferSweep(deps);
 
     // Assess
-    expect(sweep).toEqual({ textsSent: 1, expired: 0, wavesSent: 0, unfilled: 0 });
-    expect(again).toEqual({ textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 });
+    expect(sweep).toEqual({
+      textsSent: 1,
+      expired: 0,
+      wavesSent: 0,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
+    expect(again).toEqual({
+      textsSent: 0,
+      expired: 0,
+      wavesSent: 0,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
     expect(textsTo(ava.client.phone)).toHaveLength(1);
     expect(textsTo(ava.client.phone)[0]?.body).toContain('Reply YES');
     expect(textsToAll([ben, cara])).toHaveLength(2);
@@ -509,8 +524,10 @@ describe('YES', () => {
     expect(reply).toContain(`Ref ${booking?.ref}`);
     expect(await getSlot(store, slot.id)).toMatchObject({ status: 'BOOKED', bookingId: booking?.id });
 
-    expect(tooLate).toMatchObject({ outcome: 'offer-taken', intent: 'YES', replied: true });
+    // Ben was told when Ava's YES took the slot; his own YES is not answered with the same news again.
+    expect(tooLate).toMatchObject({ outcome: 'offer-taken', intent: 'YES', replied: false });
     expect(textsTo(ben.client.phone).at(-1)?.body).toContain('just been taken');
+    expect(takenText(ben.client.phone)).toHaveLength(1);
     expect((await offersBySlot(store, slot.id)).filter((o) => o.status === 'ACCEPTED')).toHaveLength(1);
     expect(eventsOf('SlotFilled')).toHaveLength(1);
   });
@@ -563,8 +580,10 @@ describe('YES', () => {
 
     // Assess: Ben is answered "taken", not handed to staff as a message nobody can place
     expect(avaYes.outcome).toBe('offer-accepted');
-    expect(result).toMatchObject({ outcome: 'offer-taken', replied: true });
+    // Told once: by Ava's YES settling his offer, so his own YES does not tell him again.
+    expect(result).toMatchObject({ outcome: 'offer-taken', replied: false });
     expect(textsTo(ben.client.phone).at(-1)?.body).toContain('just been taken');
+    expect(takenText(ben.client.phone)).toHaveLength(1);
     expect((await openInbox(store)).items.filter((i) => i.phone === ben.client.phone)).toEqual([]);
   });
 
@@ -591,7 +610,6 @@ describe('YES', () => {
     const outcomes = results.map((r) => r.outcome);
     expect(outcomes.filter((o) => o === 'offer-accepted')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'offer-taken')).toHaveLength(9);
-    expect(results.every((r) => r.replied)).toBe(true);
 
     const winner = families[outcomes.indexOf('offer-accepted')]!;
     const losers = families.filter((f) => f !== winner);
@@ -605,13 +623,13 @@ describe('YES', () => {
     expect(offers.filter((o) => o.status === 'ACCEPTED').map((o) => o.clientId)).toEqual([winner.client.id]);
     expect(offers.filter((o) => o.status === 'TAKEN')).toHaveLength(9);
 
-    // Nine answers to a YES (told apart from the "taken" notices by carrying no offer id)
-    const replies = (await scanEntity(store, 'Message')).filter(
-      (m) => m.direction === 'OUT' && m.kind === 'offerTaken' && m.offerId === undefined,
+    // Each of the nine is told exactly once, whether by the winner's notice or in answer to their YES
+    const notices = (await scanEntity(store, 'Message')).filter(
+      (m) => m.direction === 'OUT' && m.kind === 'offerTaken',
     );
-    expect(replies.map((m) => m.phone).sort()).toEqual(losers.map((f) => f.client.phone).sort());
+    expect(notices.map((m) => m.phone).sort()).toEqual(losers.map((f) => f.client.phone).sort());
     for (const family of losers) {
-      expect(takenText(family.client.phone).length).toBeGreaterThanOrEqual(1);
+      expect(takenText(family.client.phone)).toHaveLength(1);
       expect(await statusOf(family)).toBe('WAITING');
     }
     expect(await statusOf(winner)).toBe('BOOKED');
@@ -695,8 +713,22 @@ describe('holds, expiry and the cutoff', () => {
     const sweep = await runOfferSweep(deps);
 
     // Assess
-    expect(early).toEqual({ textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 });
-    expect(sweep).toEqual({ textsSent: 0, expired: 3, wavesSent: 1, unfilled: 0 });
+    expect(early).toEqual({
+      textsSent: 0,
+      expired: 0,
+      wavesSent: 0,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
+    expect(sweep).toEqual({
+      textsSent: 0,
+      expired: 3,
+      wavesSent: 1,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
     const offers = await offersInOrder(slot.id);
     expect(offers.slice(0, 3).map((o) => o.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
     for (const family of [ava, ben, cara]) {
@@ -857,9 +889,23 @@ describe('quiet hours', () => {
     // Assess
     expect(outcome).toBe('deferred');
     expect(nextWork).toBe(MORNING);
-    expect(beforeEight).toEqual({ textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 });
+    expect(beforeEight).toEqual({
+      textsSent: 0,
+      expired: 0,
+      wavesSent: 0,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
     expect(offersBeforeEight).toEqual([]);
-    expect(atEight).toEqual({ textsSent: 0, expired: 0, wavesSent: 1, unfilled: 0 });
+    expect(atEight).toEqual({
+      textsSent: 0,
+      expired: 0,
+      wavesSent: 1,
+      unfilled: 0,
+      noticesSent: 0,
+      noticesDropped: 0,
+    });
     const offers = await offersInOrder(slot.id);
     expect(offeredTo(offers)).toEqual(clientsOf([ava, ben, cara]));
     expect(offers.every((o) => o.offeredAt === MORNING && o.wave === 1)).toBe(true);

@@ -22,6 +22,7 @@ export const TEMPLATE_KEYS = [
   'offerTaken',
   'offerDeclined',
   'offerExpired',
+  'offerWithdrawn',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { appointmentTypesSection, checkTierIds } from './appointment-types.ts';
 import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';
+import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
@@ -34,6 +35,7 @@ const sections = {
   booking: bookingSection,
   costs: costsSection,
   infrastructure: infrastructureSection,
+  frontDoor: frontDoorSection,
   /** Who may use Attend: IAM roles and OpenID Connect sign-in, mapped to Attend roles. */
   staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
@@ -47,6 +49,7 @@ const checks: readonly ((cfg: z.infer<typeof shape>, ctx: z.RefinementCtx) => vo
   checkTierIds,
   checkEnglishTemplates,
   checkPhoneNumber,
+  checkFrontDoor,
 ];
 
 export const trustConfigSchema = shape.superRefine((cfg, ctx) => {

@@ -173,6 +173,55 @@ describe('slot changes', () => {
     );
     expect(cell(incs, 'ALL')).toEqual({ slotsUnfilled: 1, offersMade: 3 });
   });
+
+  it('counts a run staff filled as filled (and filled by staff), once', () => {
+    const offering = aSlot({ freedAt: run.runId, backfill: { ...run, state: 'OFFERING' } });
+    const filled = aSlot({
+      freedAt: run.runId,
+      backfill: { ...run, state: 'FILLED_BY_STAFF', endedAt: '2026-11-16T09:20:00.000Z' },
+    });
+    const incs = incrementsFor({ entity: 'Slot', old: offering, new: filled }, TZ);
+    expect(cell(incs, 'ALL')).toEqual({
+      slotsFilled: 1,
+      slotsFilledByStaff: 1,
+      fillMinutesSum: 20,
+      fillUpTo30m: 1,
+      offersMade: 3,
+    });
+    expect(incrementsFor({ entity: 'Slot', old: filled, new: { ...filled } }, TZ)).toEqual([]);
+  });
+
+  it('counts a withdrawn run as withdrawn, neither filled nor unfilled', () => {
+    const incs = incrementsFor(
+      {
+        entity: 'Slot',
+        old: aSlot({ freedAt: run.runId, backfill: { ...run, state: 'WAITING_FOR_DAYTIME' } }),
+        new: aSlot({ freedAt: run.runId, backfill: { ...run, state: 'WITHDRAWN', endedAt: run.startedAt } }),
+      },
+      TZ,
+    );
+    expect(cell(incs, 'ALL')).toEqual({ slotsWithdrawn: 1, offersMade: 3 });
+  });
+
+  it('counts a freeing staff booked before its run started, in the one change that freed nothing new', () => {
+    const freed = aSlot({ freedAt: run.runId });
+    const booked = aSlot({
+      freedAt: run.runId,
+      backfill: {
+        ...run,
+        wave: 0,
+        offersMade: 0,
+        state: 'FILLED_BY_STAFF',
+        endedAt: '2026-11-16T09:05:00.000Z',
+      },
+    });
+    expect(cell(incrementsFor({ entity: 'Slot', old: freed, new: booked }, TZ), 'ALL')).toEqual({
+      slotsFilled: 1,
+      slotsFilledByStaff: 1,
+      fillMinutesSum: 5,
+      fillUpTo15m: 1,
+    });
+  });
 });
 
 describe('message changes', () => {

@@ -1,0 +1,66 @@
+/**
+ * BatchGetItem and BatchWriteItem hand back what they did not process (UnprocessedKeys,
+ * UnprocessedItems) when a partition is throttled. What is left is sent again through the one retry
+ * helper, with a jittered backoff and a bound: a batch still unprocessed after the last attempt fails
+ * loudly rather than loop for ever, or return fewer items than asked for without a word.
+ */
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { withRetry } from '#core/retry.ts';
+import type { StoreContext } from './context.ts';
+
+type Key = Record<string, unknown>;
+
+/** DynamoDB left part of a batch unprocessed after every attempt. */
+export class UnprocessedBatchError extends Error {
+  constructor(
+    readonly operation: 'BatchGetItem' | 'BatchWriteItem',
+    readonly left: number,
+  ) {
+    super(`${operation} left ${left} item(s) unprocessed after retrying`);
+    this.name = 'UnprocessedBatchError';
+  }
+}
+
+const BATCH_ATTEMPTS = 6;
+
+/** Reads up to 100 keys of one table, retrying the unprocessed ones; the items found, in no order. */
+export async function batchGet(
+  ctx: StoreContext,
+  itemKeys: readonly Key[],
+  options: { consistentRead?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let left: Key[] = [...itemKeys];
+  if (left.length === 0) return found;
+  await withRetry(
+    async () => {
+      const out = await ctx.db.send(
+        new BatchGetCommand({
+          RequestItems: { [ctx.table]: { Keys: left, ConsistentRead: options.consistentRead } },
+        }),
+      );
+      found.push(...(out.Responses?.[ctx.table] ?? []));
+      left = (out.UnprocessedKeys?.[ctx.table]?.Keys ?? []) as Key[];
+      if (left.length > 0) throw new UnprocessedBatchError('BatchGetItem', left.length);
+    },
+    { attempts: BATCH_ATTEMPTS, retryIf: (err) => err instanceof UnprocessedBatchError },
+  );
+  return found;
+}
+
+/** Deletes up to 25 items of one table by key, retrying the unprocessed ones. */
+export async function batchDelete(
+  ctx: StoreContext,
+  itemKeys: readonly { pk: string; sk: string }[],
+): Promise<void> {
+  let left: unknown[] = itemKeys.map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } }));
+  if (left.length === 0) return;
+  await withRetry(
+    async () => {
+      const out = await ctx.db.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: left as never } }));
+      left = out.UnprocessedItems?.[ctx.table] ?? [];
+      if (left.length > 0) throw new UnprocessedBatchError('BatchWriteItem', left.length);
+    },
+    { attempts: BATCH_ATTEMPTS, retryIf: (err) => err instanceof UnprocessedBatchError },
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * The web function: the staff app and the parent pages, as server-rendered HTML, behind the browser
+ * front door (API Gateway REST API with the trust's domain and AWS WAF; locally, the local runtime).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { logger, tracer } from '#runtime/powertools.ts';
+import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
+import { createWebApp } from '#web/app.ts';
+import { registeredWebAdapters } from '#web/registry.ts';
+import { signInNotConfigured } from '#web/staff-session.ts';
+
+const adapters = registeredWebAdapters();
+const deps = depsFromEnv();
+const oidc = deps.config.staffAccess.oidc;
+// Staff sign in through the trust's identity provider when staffAccess.oidc is configured; otherwise
+// nobody is signed in and pages that need sign-in answer 503. Tests may register their own port.
+const staffAuth = !adapters.staffSessions && oidc ? staffAuthFromEnv(deps) : undefined;
+const app = createWebApp(deps, {
+  staffSessions: adapters.staffSessions ?? staffAuth ?? signInNotConfigured,
+  ...(staffAuth && { signIn: staffAuth }),
+  // Sign-out ends at the provider's own sign-out page: a redirect after a form post, which form-action governs.
+  ...(oidc && { formActionOrigins: [new URL(oidc.issuer).origin] }),
+  ...(adapters.pages && { pages: adapters.pages }),
+  ...(adapters.extraTemplates && { extraTemplates: adapters.extraTemplates }),
+});
+
+export const handler = middy((event: APIGatewayProxyEvent, _context: Context) => app.handleEvent(event))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger));

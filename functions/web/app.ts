@@ -1,0 +1,72 @@
+/**
+ * The web app: the page router with every page module registered, the renderer and the assets. Built
+ * once per cold start by functions/web-app.ts (and by tests, with their own session port).
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Deps } from '#services/deps.ts';
+import { AssetCatalogue } from './assets.ts';
+import { registerHomePages } from './pages/home.ts';
+import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
+import { type WebPaths, webPaths } from './paths.ts';
+import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
+import { Renderer } from './render.ts';
+import { type RegisterPages, WebRouter } from './router.ts';
+import type { StaffSessionPort } from './staff-session.ts';
+
+export type { RegisterPages } from './router.ts';
+
+/** Every page module of the web app. */
+const PAGES: readonly RegisterPages[] = [registerHomePages];
+
+export interface WebAppOptions {
+  /** Who is signed in (the staff sign-in service, or a test's port). */
+  readonly staffSessions: StaffSessionPort;
+  /** The sign-in service's callback and sign-out, served at /auth/callback and /auth/sign-out. */
+  readonly signIn?: SignInRoutes;
+  /** Extra page modules (tests). */
+  readonly pages?: readonly RegisterPages[];
+  /** Where templates and assets are (default: next to the code, see paths.ts). */
+  readonly paths?: WebPaths;
+  /** More template folders for the extra pages (tests). */
+  readonly extraTemplates?: readonly string[];
+  /** Origins forms may post or be redirected to after posting, besides this one (the identity provider's). */
+  readonly formActionOrigins?: readonly string[];
+}
+
+export interface WebApp {
+  readonly router: WebRouter;
+  readonly assets: AssetCatalogue;
+  /** Answers a web Request (tests and the local runtime's fetch-style callers). */
+  handle(request: Request): Promise<Response>;
+  /** Answers a REST API proxy event, as the deployed front door and the local runtime deliver it. */
+  handleEvent(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+}
+
+export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
+  const paths = options.paths ?? webPaths();
+  const assets = AssetCatalogue.load(paths.public);
+  const renderer = new Renderer({
+    paths,
+    assets,
+    trustName: deps.config.trustName,
+    ...(options.extraTemplates && { extraTemplates: options.extraTemplates }),
+  });
+  const router = new WebRouter({
+    renderer,
+    assets,
+    staffSessions: options.staffSessions,
+    log: deps.log,
+    ...(options.formActionOrigins && { formActionOrigins: options.formActionOrigins }),
+  });
+  const signIn = options.signIn ? [signInPages(options.signIn)] : [];
+  for (const register of [...PAGES, ...signIn, ...(options.pages ?? [])]) register(router, deps);
+  return {
+    router,
+    assets,
+    handle: (request) => router.handle(request),
+    async handleEvent(event) {
+      const request = requestFromRestEvent(event);
+      return restResultFromResponse(await router.handle(request), request.method);
+    },
+  };
+}

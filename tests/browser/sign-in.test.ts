@@ -1,0 +1,92 @@
+/**
+ * Staff sign-in end to end in Chromium, through the local runtime and its real OpenID Connect provider
+ * (`npm start` as a new user would use it): `/` sends a signed-out person to the provider, the demo
+ * scheduler signs in and sees their name and role, signs out with the header's button, and the old
+ * session cookie no longer opens anything. A person with no role sees only the no-access page.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
+import { exampleConfig } from '#tests/support/dynamo.ts';
+
+let runtime: LocalRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  [runtime, browser] = await Promise.all([
+    startLocal({
+      config: exampleConfig,
+      port: 0,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: `attend-sign-in-${Date.now().toString(36)}`,
+      seed: false,
+    }),
+    launchBrowser(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${runtime.url}/`);
+  // The provider's own login form (local only), reached through its authorization endpoint.
+  expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);
+  await page.fill('#email', email);
+  await page.fill('#password', 'attend-demo');
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
+    page.locator('form button[type="submit"]').first().click(),
+  ]);
+  return { context, page };
+}
+
+describe('staff sign-in in Chromium', () => {
+  it('signs the scheduler in to a home page with their name and role, which passes axe', async () => {
+    const { context, page } = await signIn('scheduler@example.nhs.uk');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Attend');
+    const main = await page.locator('main').textContent();
+    expect(main).toContain('Sam Patel');
+    expect(main).toContain('Scheduler');
+    expect(await page.locator('.nhsuk-header__account').textContent()).toContain('Sam Patel');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'signed-in-home');
+    await context.close();
+  });
+
+  it('signs out with the header button, and the old session cookie opens nothing afterwards', async () => {
+    const { context, page } = await signIn('manager@example.nhs.uk');
+    const before = await context.cookies(runtime.url);
+    expect(before.length).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    // The provider asks whether to sign out there too; either way Attend's session has ended.
+    await page.waitForURL((url) => url.pathname.startsWith('/oidc/'));
+
+    const replay = await browser.newContext();
+    await replay.addCookies(before);
+    const response = await replay.request.get(`${runtime.url}/`, { maxRedirects: 0 });
+    expect(response.status()).toBe(302);
+    expect(response.headers().location).toContain('/oidc/');
+    await replay.close();
+    await context.close();
+  });
+
+  it('shows a person with no Attend role only the no-access page, which passes axe', async () => {
+    const { context, page } = await signIn('no-access@example.nhs.uk');
+    expect(new URL(page.url()).pathname).toBe('/auth/no-access');
+    expect(await page.locator('h1').textContent()).toBe('You do not have access to Attend');
+    expect(await page.locator('main').textContent()).toContain('Jamie Lee');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'signed-in-no-access');
+    const elsewhere = await page.goto(`${runtime.url}/staff/anything`);
+    expect(elsewhere?.status()).toBe(404);
+    await context.close();
+  });
+});

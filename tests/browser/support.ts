@@ -1,0 +1,79 @@
+/**
+ * The browser test harness: Debian's Chromium driven by playwright-core (Playwright's own browser
+ * download cannot be used on these machines), axe-core for accessibility, and screenshots at a laptop
+ * and a phone width for docs/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium package (`.ci/run` installs it when missing). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const VIEWPORTS = {
+  laptop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** WCAG 2.2 AA and everything below it. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe on the page as it is now and returns each serious or critical violation as a line
+ * ("rule: help (selector, …)"), so a test asserts `toEqual([])` and a failure says what and where.
+ */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Saves full-page PNGs of the page at the laptop and phone widths: docs/screenshots/<name>-laptop.png, -phone.png. */
+export async function screenshot(page: Page, name: string): Promise<string[]> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const saved: string[] = [];
+  const original = page.viewportSize();
+  for (const [label, size] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(size);
+    const path = join(SCREENSHOT_DIR, `${name}-${label}.png`);
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+    saved.push(path);
+  }
+  if (original) await page.setViewportSize(original);
+  return saved;
+}
+
+/**
+ * Collects what the browser complains about while a test runs: console errors (which include CSP
+ * refusals), page errors and failed requests. A page that works as designed produces none.
+ */
+export function watchProblems(context: BrowserContext): { problems: string[] } {
+  const watched = { problems: [] as string[] };
+  context.on('console', (message) => {
+    if (message.type() === 'error') watched.problems.push(`console: ${message.text()}`);
+  });
+  context.on('weberror', (error) => watched.problems.push(`page error: ${error.error().message}`));
+  context.on('requestfailed', (request) =>
+    watched.problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  return watched;
+}
