@@ -13,7 +13,7 @@ export const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 country code such as "GB"');
 
-export const LANGUAGES = ['en', 'cy', 'pl', 'ro'] as const;
+export const LANGUAGES = ['en', 'cy', 'pl', 'ro', 'ne'] as const;
 export const languageSchema = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'expected a language code such as "en", "cy", "pl" or "ro"');

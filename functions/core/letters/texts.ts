@@ -6,6 +6,7 @@
  */
 import { cy } from './texts/cy.ts';
 import { en } from './texts/en.ts';
+import { ne } from './texts/ne.ts';
 import { pl } from './texts/pl.ts';
 import { ro } from './texts/ro.ts';
 
@@ -14,7 +15,7 @@ export * from './text-types.ts';
 import type { LetterPlaceholder, LetterTexts, LetterVars } from './text-types.ts';
 import { LETTER_PLACEHOLDERS } from './text-types.ts';
 
-const BY_LANGUAGE: Readonly<Record<string, LetterTexts>> = { en, cy, pl, ro };
+const BY_LANGUAGE: Readonly<Record<string, LetterTexts>> = { en, cy, pl, ro, ne };
 
 /** The languages that have letter texts. */
 export const LETTER_LANGUAGES = Object.keys(BY_LANGUAGE);
