@@ -534,6 +534,14 @@ export class TrustStack extends Stack {
         retryAttempts: 2,
         // A run that could not be delivered within one interval is superseded by the next one.
         maxEventAge: Duration.minutes(Math.max(1, minutes)),
+        // Scheduler's context attributes, so each run's logs say which run it was and which attempt
+        // (tests/fixtures/aws/scheduler-lambda-invoke.json is this shape, with AWS's example values).
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduleArn: scheduler.ContextAttribute.scheduleArn,
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          executionId: scheduler.ContextAttribute.executionId,
+          attemptNumber: scheduler.ContextAttribute.attemptNumber,
+        }),
       }),
     });
   }

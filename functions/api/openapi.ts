@@ -41,7 +41,7 @@ import { addToWaitlistBody, listWaitlistQuery } from './waitlist.ts';
 /** Kept in step with package.json's version by the unit test. */
 export const API_VERSION = '0.1.0';
 
-export const ERROR_STATUSES = [400, 404, 409, 413, 422, 500] as const;
+export const ERROR_STATUSES = [400, 404, 409, 413, 422, 500, 503] as const;
 export type ErrorStatus = (typeof ERROR_STATUSES)[number];
 
 export interface RouteDoc {
@@ -59,8 +59,8 @@ export interface RouteDoc {
   /** The query string, read with readQuery(req, schema). */
   query?: z.ZodObject;
   ok: { status: 200 | 201; name: string; schema: z.ZodType; description: string };
-  /** Besides 500, which every route can answer. */
-  errors: readonly Exclude<ErrorStatus, 500>[];
+  /** Besides 500 and 503, which every route can answer. */
+  errors: readonly Exclude<ErrorStatus, 500 | 503>[];
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -197,7 +197,8 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     operationId: 'getHealth',
     tag: 'health',
     summary: 'Liveness, the trust id and the current time',
-    ok: ok200('Health', healthSchema, 'The API is up'),
+    description: 'A 503 `DATABASE_UNAVAILABLE` when the table does not answer within 2 seconds.',
+    ok: ok200('Health', healthSchema, 'The API is up and its table answers'),
     errors: [],
   },
   {
@@ -597,6 +598,11 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string }
   413: { name: 'PayloadTooLarge', description: 'The request body is over 1 MB' },
   422: { name: 'Unprocessable', description: 'The request was understood but could not be carried out' },
   500: { name: 'InternalError', description: 'Something went wrong; the detail is logged, not returned' },
+  503: {
+    name: 'DatabaseUnavailable',
+    description:
+      '`DATABASE_UNAVAILABLE`: the database is not answering; a change asked for may or may not have been made, so check before repeating it',
+  },
 };
 
 const FHIR_BUNDLE: JsonSchema = {
@@ -687,7 +693,7 @@ function operation(route: RouteDoc, requestSchemas: Record<string, JsonSchema>):
   } else if (route.rawBody) {
     requestBody = { required: true, ...route.rawBody };
   }
-  const errors = [...route.errors, 500 as const].map((status) => [
+  const errors = [...route.errors, 500 as const, 503 as const].map((status) => [
     String(status),
     { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` },
   ]);

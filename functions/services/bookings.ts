@@ -105,6 +105,23 @@ function refuseStarted(slot: Slot, now: string): void {
   }
 }
 
+/**
+ * The booking as stored after its follow-ups (the confirmation's tier claimed), or as written if it
+ * cannot be read back. The write already stands, so a failed read must not tell the caller it failed:
+ * they would book again, or think the family has no appointment.
+ */
+async function readBack(deps: Deps, written: Booking): Promise<Booking> {
+  try {
+    return (await getBooking(deps.store, written.id)) ?? written;
+  } catch (err) {
+    deps.log.warn('booking made, but reading it back failed; answering with it as written', {
+      bookingId: written.id,
+      error: (err as Error).name,
+    });
+    return written;
+  }
+}
+
 /** Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
 async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
   try {
@@ -156,7 +173,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
   // A slot under offer: its run ended FILLED_BY_STAFF in the booking's own write; its offers end now.
   await settleRunAfterChange(deps, slot);
   await confirm(deps, booking, client);
-  return (await getBooking(store, booking.id)) ?? booking;
+  return readBack(deps, booking);
 }
 
 export interface MoveInput {

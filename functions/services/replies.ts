@@ -11,6 +11,7 @@ import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
+import { isTrustNumber } from '#core/trust-numbers.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { clientsByPhone } from '#store/clients.ts';
@@ -47,7 +48,8 @@ export type ReplyOutcome =
   | 'offer-accepted'
   | 'offer-taken'
   | 'offer-expired'
-  | 'offer-declined';
+  | 'offer-declined'
+  | 'wrong-number';
 
 export interface ReplyResult {
   outcome: ReplyOutcome;
@@ -80,6 +82,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   const inboundLastHour = await countInboundSince(store, sms.from, hourAgo, config.replies.maxInboundPerHour);
   await recordMessage(store, inbound, config.messages.retentionDays);
+  if (!isTrustNumber(config.sender, sms.to)) return toStaffUnanswered(deps, sms, inbound, parsed.intent);
   if (inboundLastHour >= config.replies.maxInboundPerHour) {
     deps.log.warn('inbound loop guard: no automatic reply', { messageId: inbound.id, inboundLastHour });
     return { outcome: 'loop-guarded', intent: parsed.intent, replied: false };
@@ -184,6 +187,25 @@ async function toInbox(
     extra.answer ?? plainText(ctx, reason === 'unmatched-number' ? 'nothingToAct' : 'notUnderstood');
   const replied = await reply(ctx, answer);
   return { outcome: extra.answer ? 'asked-to-choose' : 'to-inbox', intent: ctx.intent, replied };
+}
+
+/**
+ * A reply to a number that is not the trust's: staff see it (with the phone's clients, if any), and no
+ * text goes back, since it would come from a number the family did not write to. Nothing is acted on.
+ */
+async function toStaffUnanswered(
+  deps: Deps,
+  sms: InboundSms,
+  inbound: Message,
+  intent: Intent,
+): Promise<ReplyResult> {
+  const clients = await clientsByPhone(deps.store, sms.from);
+  const ctx: ReplyContext = { deps, sms, inbound, clients, language: '', optedOut: true, intent };
+  await addReplyToInbox(ctx, { reason: 'wrong-number', intent, bookings: [] });
+  deps.log.warn('reply to a number that is not the trust’s: kept for staff, not answered', {
+    messageId: inbound.id,
+  });
+  return { outcome: 'wrong-number', intent, replied: false };
 }
 
 /**

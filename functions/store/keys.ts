@@ -55,6 +55,8 @@ export const keys = {
   consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),
   /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
+  /** Read by GET /health to prove the table answers; never written. */
+  healthProbe: { pk: 'HEALTH', sk: 'HEALTH' },
 } as const;
 
 const phonePk = (phone: string) => `PHONE#${phone}`;

@@ -254,7 +254,13 @@ export class AttendFunction extends Construct {
     return this;
   }
 
-  /** Allows sns:Publish to phone numbers (SMS). Publishing to a phone number has no resource ARN. */
+  /**
+   * Allows sns:Publish to phone numbers (SMS) and nothing else. Publishing to a phone number has no
+   * resource ARN, so the Allow must name '*'; the explicit Deny on every SNS ARN (topics and mobile push
+   * endpoints, the stack's own inbound topic among them) leaves that '*' meaning phone numbers only. A
+   * phone-number publish is authorised against '*', which no ARN pattern matches, so the Deny never
+   * touches SMS.
+   */
   allowSmsPublish(): this {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -262,6 +268,14 @@ export class AttendFunction extends Construct {
         actions: ['sns:Publish'],
         // SNS authorises Publish with a PhoneNumber parameter against '*': there is no ARN to name.
         resources: ['*'],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishToNoTopicOrEndpoint',
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
       }),
     );
     return this;

@@ -236,6 +236,20 @@ describe('the schedules', () => {
     }
   });
 
+  it("send EventBridge Scheduler's context attributes, the shape of tests/fixtures/aws/scheduler-lambda-invoke.json", () => {
+    const fixture = JSON.parse(readFileSync('tests/fixtures/aws/scheduler-lambda-invoke.json', 'utf8'));
+    for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+      const input = JSON.parse(schedule.Properties.Target.Input as string);
+      expect(input).toEqual({
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attemptNumber: '<aws.scheduler.attempt-number>',
+      });
+      expect(Object.keys(input).sort()).toEqual(Object.keys(fixture).sort());
+    }
+  });
+
   it('run the offer expiry every minute in Europe/London', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(* * * * ? *)',
@@ -584,6 +598,24 @@ describe('IAM', () => {
     // The web function (with the front door) may text too: replies from the staff inbox.
     expect(snsOnStar.length).toBe(ENTRIES.length + (stack.web ? 1 : 0));
     for (const s of snsOnStar) expect(s.Action).toBe('sns:Publish');
+  });
+
+  it('limits that sns:Publish to SMS: every function that may text is denied publishing to any SNS ARN', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) =>
+        p.Properties.PolicyDocument.Statement as { Effect: string; Action: unknown; Resource: unknown }[],
+    );
+    const texting = policies.filter((statements) =>
+      statements.some((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish' && s.Resource === '*'),
+    );
+    expect(texting.length).toBe(ENTRIES.length + (stack.web ? 1 : 0));
+    // Topics (the inbound topic, the alarm topic, any other) and push endpoints all have ARNs under sns.
+    const everySnsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
+    for (const statements of texting) {
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Resource: everySnsArn }),
+      );
+    }
   });
 });
 
