@@ -29,6 +29,7 @@ import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
+import { localCursorKey } from './cursor-key.ts';
 import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -235,6 +236,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
     ATTEND_LOCAL_CALLER: 'admin',
     ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    // Local only: the page cursor key, generated and kept in the data folder (in AWS, the CursorKey secret).
+    ATTEND_LOCAL_CURSOR_KEY: localCursorKey(options.dataDir),
     // Local only: a fixed, public key for the consent hashes (in AWS, the trust's ConsentKey secret).
     ATTEND_LOCAL_CONSENT_KEY: LOCAL_CONSENT_KEY,
     WEB_ORIGIN: origin,
