@@ -71,6 +71,8 @@ export interface StreamPollerOptions {
    * @default 50
    */
   maxPasses?: number;
+  /** While this answers true (the database is away), background polling skips its ticks. */
+  paused?: () => boolean;
 }
 
 /** GetRecords' own maximum. */
@@ -153,8 +155,9 @@ export class StreamPoller {
     await this.init();
     if (this.timer) return;
     this.timer = setInterval(() => {
-      // A slow drain is not stacked on: the next tick after it finishes picks up what arrived.
-      if (this.queued > 0) return;
+      // A slow drain is not stacked on: the next tick after it finishes picks up what arrived. While the
+      // owner says the database is away, there is nothing to read.
+      if (this.queued > 0 || this.options.paused?.()) return;
       this.drain().catch((err: unknown) => {
         // Nothing is lost: the position only moves past records that were handled or dead-lettered.
         this.log.warn('stream poll failed; retrying on the next tick', { error: errorMessage(err) });
@@ -169,8 +172,16 @@ export class StreamPoller {
    * anything arrived are not replayed). If the table's stream is a new one (an in-memory database
    * started afresh), the poller starts on it from LATEST, as on first start.
    */
-  reconnect(): void {
+  reconnect(): Promise<void> {
     this.reconnecting = true;
+    // Queued behind any drain in progress; positioned before it resolves, so a change made after it
+    // resolves is read, even on a stream that is new.
+    const run = this.queue.then(async () => {
+      if (this.reconnecting) await this.resume();
+      await this.init();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops background polling and waits for a drain in progress. */
