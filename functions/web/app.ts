@@ -8,6 +8,7 @@ import type { Deps } from '#services/deps.ts';
 import { browserApiDoor, STAFF_API_PREFIX } from './api-door.ts';
 import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
+import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { type WebPaths, webPaths } from './paths.ts';
@@ -19,7 +20,7 @@ import type { StaffSessionPort } from './staff-session.ts';
 export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
-const PAGES: readonly RegisterPages[] = [registerHomePages, registerSessionPages];
+const PAGES: readonly RegisterPages[] = [registerHomePages, registerSessionPages, registerMetricsPages];
 
 export interface WebAppOptions {
   /** Who is signed in (the staff sign-in service, or a test's port). */
