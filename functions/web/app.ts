@@ -10,6 +10,7 @@ import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
 import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
+import { registerShortNoticePages } from './pages/short-notice.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
@@ -20,7 +21,12 @@ import type { StaffSessionPort } from './staff-session.ts';
 export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
-const PAGES: readonly RegisterPages[] = [registerHomePages, registerSessionPages, registerMetricsPages];
+const PAGES: readonly RegisterPages[] = [
+  registerHomePages,
+  registerSessionPages,
+  registerMetricsPages,
+  registerShortNoticePages,
+];
 
 export interface WebAppOptions {
   /** Who is signed in (the staff sign-in service, or a test's port). */

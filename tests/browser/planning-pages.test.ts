@@ -74,7 +74,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-describe('Metrics', () => {
+describe('Metrics', { timeout: 90_000 }, () => {
   it('shows a cancellation in the chart’s numbers', async () => {
     const day = dayFromNow(4);
     const client = await api<{ id: string }>('POST', '/clients', {
@@ -130,5 +130,115 @@ describe('Metrics', () => {
     expect(await page.locator('header a[href="/staff/metrics"]').count()).toBe(0);
     const res = await page.goto(`${runtime.url}/staff/metrics`);
     expect(res?.status()).toBe(403);
+  });
+});
+
+describe('Short-notice', { timeout: 90_000 }, () => {
+  it('adds a family to the list from the form, shows the offers going out, and takes the family off', async () => {
+    // Ben is on the one-year list already; a booking three days ahead is cancelled, so the stream
+    // starts a run and offers Ben the slot.
+    const ben = await api<{ id: string }>('POST', '/clients', {
+      firstName: 'Ben',
+      familyName: 'Okafor',
+      phone: '07700 900211',
+      dateOfBirth: dayFromNow(-300),
+      flags: { imdDecile: 1 },
+    });
+    await api('POST', '/waitlist', {
+      clientId: ben.id,
+      type: 'one-year-review',
+      acceptableClinicIds: ['riverside'],
+      consentToShortNotice: true,
+    });
+    const holder = await api<{ id: string }>('POST', '/clients', {
+      firstName: 'Cara',
+      phone: '07700 900212',
+      dateOfBirth: dayFromNow(-310),
+    });
+    const slot = await api<{ id: string }>('POST', '/slots', {
+      clinicId: 'riverside',
+      type: 'one-year-review',
+      date: dayFromNow(3),
+      time: '14:00',
+    });
+    const booking = await api<{ id: string }>('POST', '/bookings', { slotId: slot.id, clientId: holder.id });
+    await api('POST', `/bookings/${booking.id}/cancel`, { reason: 'family away' });
+    const zofia = await api<{ id: string }>('POST', '/clients', {
+      firstName: 'Zofia',
+      familyName: 'Nowak',
+      phone: '07700 900213',
+      dateOfBirth: dayFromNow(-280),
+      flags: { vulnerable: true },
+    });
+
+    const page = await signIn('scheduler@example.nhs.uk');
+    await page.goto(`${runtime.url}/staff/short-notice?type=one-year-review`);
+    expect(await page.locator('h1').textContent()).toBe('Short-notice list');
+    // The run under way: the slot, and Ben among those offered it (in daytime; at night it waits).
+    const runs = page.locator('section.nhsuk-card');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return runs.count();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(1);
+    const run = (await runs.first().textContent()) ?? '';
+    expect(run).toContain('1 year review, Riverside Children');
+    if (run.includes('Offering')) expect(run).toContain('Ben');
+
+    await page.getByRole('link', { name: 'Add a family to the short-notice list' }).click();
+    await page.fill('#family', '07700 900213');
+    await page.selectOption('#type', 'one-year-review');
+    await page.getByLabel('Riverside Children').check();
+    await page.getByLabel('Tuesday').check();
+    await page.getByLabel('Thursday').check();
+    await page.fill('#from', '09:00');
+    await page.fill('#to', '12:30');
+    await page.getByLabel('The family agreed').check();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-short-notice-add');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+
+    await page.waitForURL((url) => url.searchParams.has('added'));
+    expect(await page.locator('[role="status"]').textContent()).toContain('Zofia is on the list');
+    const row = page.locator('tbody tr', { hasText: 'Zofia Nowak' });
+    expect(await row.count()).toBe(1);
+    const cells = (await row.textContent()) ?? '';
+    expect(cells).toContain('Tue, Thu 09:00 to 12:30');
+    expect(cells).toMatch(/vulnerable/i);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-short-notice');
+
+    await page.getByRole('button', { name: 'Remove Zofia Nowak from the list' }).click();
+    await page.waitForURL((url) => url.searchParams.has('removed'));
+    expect(await page.locator('[role="status"]').textContent()).toContain('taken off the list');
+    expect(await page.locator('tbody tr', { hasText: 'Zofia Nowak' }).count()).toBe(0);
+    const entry = await fetch(`${runtime.url}/waitlist/${zofia.id}.one-year-review`);
+    expect(((await entry.json()) as { status: string }).status).toBe('REMOVED');
+  });
+
+  it('shows a form error when the family cannot be found, and a forged remove by a health visitor gets 403', async () => {
+    const page = await signIn('scheduler@example.nhs.uk');
+    await page.goto(`${runtime.url}/staff/short-notice/add`);
+    await page.fill('#family', '07700 900999');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'No family has this mobile number',
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    const hv = await signIn('health-visitor@example.nhs.uk');
+    expect(await hv.locator('header a[href="/staff/short-notice"]').count()).toBe(0);
+    const token = (await hv.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
+    const forged = await hv.request.post(
+      `${runtime.url}/staff/short-notice/anything.one-year-review/remove`,
+      {
+        form: { _csrf: token },
+      },
+    );
+    expect(forged.status()).toBe(403);
   });
 });

@@ -15,6 +15,7 @@ import {
   stackedBarChart,
 } from '#web/charts.ts';
 import { errorStatus, type PageContext, type RegisterPages } from '#web/router.ts';
+import { clinicNames, typeNames } from './planning.ts';
 
 const METRICS_ACCESS = ['manager', 'admin'] as const;
 
@@ -226,17 +227,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
 }
 
 async function names(page: PageContext, deps: Deps): Promise<Names> {
-  const clinics = await page.invoke('listClinics', {});
-  const types = Object.fromEntries(
-    Object.entries(deps.config.appointmentTypes).map(([id, t]) => {
-      const en = t.names.en ?? id;
-      return [id, en.charAt(0).toUpperCase() + en.slice(1)];
-    }),
-  );
-  return {
-    clinics: clinics.ok ? Object.fromEntries(clinics.body.items.map((c) => [c.id, c.name])) : {},
-    types,
-  };
+  return { clinics: await clinicNames(page), types: typeNames(deps) };
 }
 
 export const registerMetricsPages: RegisterPages = (router, deps) => {
