@@ -8,6 +8,7 @@ import type { Deps } from '#services/deps.ts';
 import { browserApiDoor, STAFF_API_PREFIX } from './api-door.ts';
 import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
+import { registerImportPages } from './pages/import.ts';
 import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
 import { registerShortNoticePages } from './pages/short-notice.ts';
@@ -26,6 +27,7 @@ const PAGES: readonly RegisterPages[] = [
   registerSessionPages,
   registerMetricsPages,
   registerShortNoticePages,
+  registerImportPages,
 ];
 
 export interface WebAppOptions {

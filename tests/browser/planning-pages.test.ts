@@ -4,6 +4,8 @@
  * (add a family to the list and take them off), Slots (create a clinic session) and Import (a dry run,
  * then confirm). Each page is checked with axe and photographed at a laptop and a phone width.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -239,6 +241,78 @@ describe('Short-notice', { timeout: 90_000 }, () => {
         form: { _csrf: token },
       },
     );
+    expect(forged.status()).toBe(403);
+  });
+});
+
+describe('Import', { timeout: 90_000 }, () => {
+  /** The README's sample export, its December appointments moved to the coming days. */
+  function sampleCsv(): string {
+    const text = readFileSync(
+      fileURLToPath(new URL('../fixtures/import/sample.csv', import.meta.url)),
+      'utf8',
+    );
+    const days = [...new Set(text.match(/2026-12-\d\d/g) ?? [])].sort();
+    return days.reduce((csv, day, i) => csv.replaceAll(day, dayFromNow(3 + i)), text);
+  }
+
+  it('checks an EPR export with a dry run, then imports it when confirmed', async () => {
+    const page = await signIn('admin@example.nhs.uk');
+    await page.getByRole('link', { name: 'Import' }).first().click();
+    expect(await page.locator('h1').textContent()).toBe('Import from the EPR');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-import');
+
+    await page.setInputFiles('#file', {
+      name: 'systmone-export.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(sampleCsv()),
+    });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Check the import');
+    const summary = async () =>
+      page
+        .locator('.attend-import-summary .nhsuk-summary-list__row')
+        .evaluateAll((rows) => rows.map((r) => r.textContent?.replace(/\s+/g, ' ').trim()));
+    expect(await summary()).toEqual(['To create 5', 'To change 0', 'Unchanged 0', 'Rejected 1']);
+    const rejected = page.locator('tbody tr', { hasText: 'Row 7' });
+    expect(await rejected.textContent()).toContain('Rejected');
+    expect(await rejected.textContent()).toContain('landline');
+    // A dry run writes nothing.
+    const before = await api<{ items: unknown[] }>('GET', `/bookings?clinicId=oakwood&date=${dayFromNow(4)}`);
+    expect(before.items).toHaveLength(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-import-dry-run');
+
+    const confirmForm = {
+      _csrf: await page.locator('input[name="_csrf"]').last().inputValue(),
+      upload: await page.locator('input[name="upload"]').inputValue(),
+    };
+    await page.getByRole('button', { name: 'Confirm and import' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Imported');
+    expect(await summary()).toEqual(['Created 5', 'Changed 0', 'Unchanged 0', 'Rejected 1']);
+    const after = await api<{ items: { status: string }[] }>(
+      'GET',
+      `/bookings?clinicId=oakwood&date=${dayFromNow(4)}`,
+    );
+    expect(after.items.map((b) => b.status)).toEqual(['BOOKED']);
+
+    // The confirm is used up: sending it again imports nothing twice.
+    const again = await page.request.post(`${runtime.url}/staff/import/confirm`, { form: confirmForm });
+    expect(again.status()).toBe(410);
+    expect(await again.text()).toContain('expired or was already imported');
+  });
+
+  it('is for administrators only: a manager has no Import entry, and a forged upload gets 403', async () => {
+    const page = await signIn('manager@example.nhs.uk');
+    expect(await page.locator('header a[href="/staff/import"]').count()).toBe(0);
+    const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
+    const forged = await page.request.post(`${runtime.url}/staff/import/check`, {
+      multipart: {
+        _csrf: token,
+        file: { name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv()) },
+      },
+    });
     expect(forged.status()).toBe(403);
   });
 });
