@@ -13,6 +13,7 @@ import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
 import { registerShortNoticePages } from './pages/short-notice.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
+import { registerSlotPages } from './pages/slots.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
 import { Renderer } from './render.ts';
@@ -28,6 +29,7 @@ const PAGES: readonly RegisterPages[] = [
   registerMetricsPages,
   registerShortNoticePages,
   registerImportPages,
+  registerSlotPages,
 ];
 
 export interface WebAppOptions {

@@ -316,3 +316,76 @@ describe('Import', { timeout: 90_000 }, () => {
     expect(forged.status()).toBe(403);
   });
 });
+
+describe('Slots', { timeout: 90_000 }, () => {
+  it('creates a clinic session and a short-notice slot, and withdraws a slot', async () => {
+    const day = dayFromNow(6);
+    const page = await signIn('scheduler@example.nhs.uk');
+    await page.getByRole('link', { name: 'Slots' }).first().click();
+    await page.selectOption('#clinicId', 'oakwood');
+    await page.fill('#date', day);
+    await page.getByRole('button', { name: 'Show the slots' }).click();
+    expect(await page.locator('main').textContent()).toContain('No slots on this day.');
+
+    await page.selectOption('#session-type', 'six-to-eight-week-review');
+    await page.fill('#session-from', '09:00');
+    await page.fill('#session-to', '11:00');
+    await page.fill('#session-every', '30');
+    await page.getByRole('button', { name: 'Create the session' }).click();
+    await page.waitForURL((url) => url.searchParams.has('created'));
+    expect(await page.locator('[role="status"]').textContent()).toContain('Created 4 slots.');
+    const times = () =>
+      page
+        .locator('tbody tr td:first-child')
+        .evaluateAll((cells) => cells.map((c) => c.textContent?.replace('Time', '').trim()));
+    expect(await times()).toEqual(['09:00', '09:30', '10:00', '10:30']);
+
+    await page.selectOption('#slot-type', 'six-to-eight-week-review');
+    await page.fill('#slot-time', '13:00');
+    await page.getByLabel('Offer it now').check();
+    await page.getByRole('button', { name: 'Create the slot' }).click();
+    await page.waitForURL((url) => url.searchParams.get('created') === '1');
+    expect(await times()).toEqual(['09:00', '09:30', '10:00', '10:30', '13:00']);
+    const listed = await api<{ items: { startsAt: string; freedBy?: string }[] }>(
+      'GET',
+      `/slots?clinicId=oakwood&date=${day}`,
+    );
+    expect(listed.items.at(-1)?.freedBy).toBe('short-notice');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-slots');
+
+    await page.getByRole('button', { name: 'Withdraw the 09:00 slot' }).click();
+    await page.waitForURL((url) => url.searchParams.has('withdrawn'));
+    expect(await page.locator('tbody tr', { hasText: '09:00' }).textContent()).toContain('Withdrawn');
+    expect(await page.getByRole('button', { name: 'Withdraw the 09:00 slot' }).count()).toBe(0);
+  });
+
+  it('shows a form error for a session that ends before it starts', async () => {
+    const page = await signIn('scheduler@example.nhs.uk');
+    await page.goto(`${runtime.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(7)}`);
+    await page.fill('#session-from', '11:00');
+    await page.fill('#session-to', '09:00');
+    await page.fill('#session-every', '15');
+    await page.getByRole('button', { name: 'Create the session' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('To: must be after from');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('lets a health visitor read the slots with no buttons, and refuses a forged withdrawal (403)', async () => {
+    const slots = await api<{ items: { id: string }[] }>(
+      'GET',
+      `/slots?clinicId=oakwood&date=${dayFromNow(6)}`,
+    );
+    const page = await signIn('health-visitor@example.nhs.uk');
+    await page.goto(`${runtime.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(6)}`);
+    expect(await page.locator('tbody tr').count()).toBe(5);
+    expect(await page.getByRole('button', { name: /Withdraw|Create/ }).count()).toBe(0);
+    const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
+    const forged = await page.request.post(`${runtime.url}/staff/slots/${slots.items[1]!.id}/withdraw`, {
+      form: { _csrf: token },
+    });
+    expect(forged.status()).toBe(403);
+    const slot = await api<{ status: string }>('GET', `/slots/${slots.items[1]!.id}`);
+    expect(slot.status).toBe('FREE');
+  });
+});
