@@ -5,8 +5,9 @@
  * `IMPORT_UPLOAD_MINUTES`, and the confirm deletes them.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { batchDelete } from './batch.ts';
 import type { StoreContext } from './context.ts';
 import { importUploads } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
@@ -118,9 +119,5 @@ export async function deleteImportUpload(
     importUploads.head(upload.id),
     ...Array.from({ length: upload.parts }, (_, n) => importUploads.part(upload.id, n)),
   ];
-  await ctx.db.send(
-    new BatchWriteCommand({
-      RequestItems: { [ctx.table]: keys.map((Key) => ({ DeleteRequest: { Key } })) },
-    }),
-  );
+  await batchDelete(ctx, keys);
 }
