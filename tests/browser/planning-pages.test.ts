@@ -351,13 +351,23 @@ describe('Slots', { timeout: 90_000 }, () => {
       `/slots?clinicId=oakwood&date=${day}`,
     );
     expect(listed.items.at(-1)?.freedBy).toBe('short-notice');
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await screenshot(page, 'staff-slots');
 
     await page.getByRole('button', { name: 'Withdraw the 09:00 slot' }).click();
     await page.waitForURL((url) => url.searchParams.has('withdrawn'));
     expect(await page.locator('tbody tr', { hasText: '09:00' }).textContent()).toContain('Withdrawn');
     expect(await page.getByRole('button', { name: 'Withdraw the 09:00 slot' }).count()).toBe(0);
+
+    // A slot made for ordinary booking, offered to the short-notice list from its row.
+    await page.getByRole('button', { name: 'Offer at short notice (the 09:30 slot)' }).click();
+    await page.waitForURL((url) => url.searchParams.has('offered'));
+    expect(await page.locator('tbody tr', { hasText: '09:30' }).textContent()).toContain('Short-notice run');
+    const offered = await api<{ items: { freedBy?: string }[] }>(
+      'GET',
+      `/slots?clinicId=oakwood&date=${day}`,
+    );
+    expect(offered.items[1]?.freedBy).toBe('short-notice');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-slots');
   });
 
   it('shows a form error for a session that ends before it starts', async () => {
@@ -379,13 +389,13 @@ describe('Slots', { timeout: 90_000 }, () => {
     const page = await signIn('health-visitor@example.nhs.uk');
     await page.goto(`${runtime.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(6)}`);
     expect(await page.locator('tbody tr').count()).toBe(5);
-    expect(await page.getByRole('button', { name: /Withdraw|Create/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Withdraw|Create|Offer/ }).count()).toBe(0);
     const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
-    const forged = await page.request.post(`${runtime.url}/staff/slots/${slots.items[1]!.id}/withdraw`, {
+    const forged = await page.request.post(`${runtime.url}/staff/slots/${slots.items[2]!.id}/withdraw`, {
       form: { _csrf: token },
     });
     expect(forged.status()).toBe(403);
-    const slot = await api<{ status: string }>('GET', `/slots/${slots.items[1]!.id}`);
+    const slot = await api<{ status: string }>('GET', `/slots/${slots.items[2]!.id}`);
     expect(slot.status).toBe('FREE');
   });
 });

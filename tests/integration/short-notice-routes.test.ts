@@ -140,3 +140,86 @@ describe('GET /short-notice/runs', () => {
     expect((await callApi<{ items: unknown[] }>(deps, 'GET', '/short-notice/runs')).body.items).toEqual([]);
   });
 });
+
+describe('POST /slots/{id}/short-notice', () => {
+  it('offers a free slot to the list at once, and refuses it while it is under offer, booked or past', async () => {
+    await onTheList('Ava', { imdDecile: 1 });
+    // Thursday 26 November, 15:00: a slot made for ordinary booking, never freed.
+    const slot = aSlotFor(clinic, { startsAt: '2026-11-26T15:00:00.000Z' });
+    const booked = aSlotFor(clinic, { startsAt: '2026-11-26T16:00:00.000Z' });
+    const past = aSlotFor(clinic, { startsAt: '2026-11-23T09:00:00.000Z' });
+    const holder = aClient({ dateOfBirth: BORN });
+    await seed(deps.store, { clients: [holder], slots: [slot, booked, past] });
+    await bookSlot(deps, { slotId: booked.id, clientId: holder.id, by: 'staff', source: 'staff' });
+
+    const res = await callApi<{
+      status: string;
+      freedBy: string;
+      backfill: { state: string; offersMade: number };
+    }>(deps, 'POST', `/slots/${slot.id}/short-notice`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'OFFERING',
+      freedBy: 'short-notice',
+      backfill: { state: 'OFFERING', offersMade: 1 },
+    });
+    const runs = await callApi<{ items: { slot: { id: string }; offers: { firstName?: string }[] }[] }>(
+      deps,
+      'GET',
+      '/short-notice/runs',
+    );
+    expect(runs.body.items.map((r) => [r.slot.id, r.offers.map((o) => o.firstName)])).toEqual([
+      [slot.id, ['Ava']],
+    ]);
+
+    const again = await callApi<{ error: { code: string } }>(deps, 'POST', `/slots/${slot.id}/short-notice`);
+    expect([again.status, again.body.error.code]).toEqual([409, 'SLOT_NOT_FREE']);
+    const onBooked = await callApi<{ error: { code: string } }>(
+      deps,
+      'POST',
+      `/slots/${booked.id}/short-notice`,
+    );
+    expect([onBooked.status, onBooked.body.error.code]).toEqual([409, 'SLOT_NOT_FREE']);
+    const onPast = await callApi<{ error: { code: string } }>(deps, 'POST', `/slots/${past.id}/short-notice`);
+    expect([onPast.status, onPast.body.error.code]).toEqual([409, 'ALREADY_STARTED']);
+    const missing = await callApi(deps, 'POST', '/slots/no-such-slot/short-notice');
+    expect(missing.status).toBe(404);
+  });
+
+  it('offers again a slot whose last run ended unfilled', async () => {
+    const slot = aSlotFor(clinic, { startsAt: '2026-11-26T15:00:00.000Z' });
+    await seed(deps.store, { slots: [slot] });
+    // Nobody is on the list: the run ends at once, unfilled, and the slot is free again.
+    const first = await callApi<{ status: string; backfill: { state: string; runId: string } }>(
+      deps,
+      'POST',
+      `/slots/${slot.id}/short-notice`,
+    );
+    expect(first.body).toMatchObject({ status: 'FREE', backfill: { state: 'UNFILLED' } });
+
+    await onTheList('Ben');
+    deps.clock.set('2026-11-23T10:05:00.000Z');
+    const second = await callApi<{ status: string; backfill: { state: string; runId: string } }>(
+      deps,
+      'POST',
+      `/slots/${slot.id}/short-notice`,
+    );
+
+    expect(second.body).toMatchObject({ status: 'OFFERING', backfill: { state: 'OFFERING' } });
+    expect(second.body.backfill.runId).not.toBe(first.body.backfill.runId);
+  });
+
+  it('is not for health visitors', async () => {
+    const slot = aSlotFor(clinic, { startsAt: '2026-11-26T15:00:00.000Z' });
+    await seed(deps.store, { slots: [slot] });
+    const res = await callApi(
+      deps,
+      'POST',
+      `/slots/${slot.id}/short-notice`,
+      undefined,
+      IAM_CALLER_ARNS['health-visitor'],
+    );
+    expect(res.status).toBe(403);
+  });
+});

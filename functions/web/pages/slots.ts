@@ -83,6 +83,11 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
           run: `Short-notice run: ${slot.backfill.state.toLowerCase().replaceAll('_', ' ')}`,
         }),
         mayWithdraw: slot.status === 'FREE' || slot.status === 'OFFERING',
+        // Free, not waiting for a run already, and still to come: POST /slots/{id}/short-notice takes it.
+        mayOffer:
+          slot.status === 'FREE' &&
+          (!slot.freedAt || slot.backfill?.runId === slot.freedAt) &&
+          Date.parse(slot.startsAt) > deps.now().getTime(),
       }));
     }
     const values = input.values ?? {};
@@ -108,6 +113,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
         errorById: errors?.byId ?? {},
         created: page.url.searchParams.get('created') ?? undefined,
         withdrawn: page.url.searchParams.get('withdrawn') ? true : undefined,
+        offered: page.url.searchParams.get('offered') ? true : undefined,
       },
       errors ? { status: 400 } : undefined,
     );
@@ -204,6 +210,26 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
         );
       }
       return back(clinicId, date, 'created=1');
+    },
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/slots/:id/short-notice',
+    summary: 'Offers a free slot to the short-notice list now (POST /slots/{id}/short-notice)',
+    access: CHANGERS,
+    handler: async (page) => {
+      const id = page.params.id!;
+      const result = await page.invoke('offerSlotAtShortNotice', { params: { id } });
+      if (result.ok) return back(result.body.clinicId, result.body.localDay, 'offered=1');
+      if (result.status !== 409) return errorStatus(result.status === 400 ? 404 : result.status);
+      const slot = await page.invoke('getSlot', { params: { id } });
+      if (!slot.ok) return errorStatus(slot.status);
+      return renderDay(
+        page,
+        { clinicId: slot.body.clinicId, date: slot.body.localDay },
+        { list: [{ text: result.error.message, href: '#slots' }], byId: {} },
+      );
     },
   });
 
