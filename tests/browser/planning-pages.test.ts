@@ -98,7 +98,7 @@ describe('Metrics', { timeout: 90_000 }, () => {
     await page.goto(`${runtime.url}/staff/metrics?from=${day}&to=${day}`);
     expect(await page.locator('h1').textContent()).toBe('Metrics');
     const notice = () => chartTable(page, 'cancellations-by-notice');
-    const head = ['Week', 'Under 24 hours', '1 to 2 days', '2 to 7 days', 'Over 7 days'];
+    const head = ['Week beginning', 'Under 24 hours', '1 to 2 days', '2 to 7 days', 'Over 7 days'];
     expect((await notice())[0]).toEqual(head);
     expect((await notice())[1]?.slice(1)).toEqual(['0', '0', '0', '0']);
 

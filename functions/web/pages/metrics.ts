@@ -60,8 +60,9 @@ const percent = (value: number) => `${(value * 100).toFixed(1).replace(/\.0$/, '
 export function metricsCharts(report: MetricsReport, baseline: number, names: Names): ChartPlan[] {
   const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const label = (start: string) =>
-    report.groupBy === 'week' ? `w/c ${day.format(new Date(`${start}T00:00:00Z`))}` : start.slice(0, 7);
+    report.groupBy === 'week' ? day.format(new Date(`${start}T00:00:00Z`)) : start.slice(0, 7);
   const periodTitle = report.groupBy === 'week' ? 'Week' : 'Month';
+  const periodAxis = report.groupBy === 'week' ? 'Week beginning' : 'Month';
   const periods = report.periods.map((p) => ({ x: label(p.start), p }));
   const rateBars = (
     by: Record<string, Summary>,
@@ -89,7 +90,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           title: `DNA and was-not-brought rate by ${periodTitle.toLowerCase()}`,
           description: `The share of appointments with an outcome that were missed (did not attend or was not brought), each ${periodTitle.toLowerCase()}, against the trust's baseline of ${percent(baseline)}.`,
           format: 'percent',
-          xTitle: periodTitle,
+          xTitle: periodAxis,
           yTitle: 'DNA+WNB rate',
           points: periods.map(({ x, p }) => ({ x, y: p.summary.appointments.dnaWnbRate })),
           baseline: { value: baseline, label: `Baseline ${percent(baseline)}` },
@@ -146,7 +147,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           title: `Cancellations by notice given, by ${periodTitle.toLowerCase()}`,
           description: `How many appointments were cancelled each ${periodTitle.toLowerCase()} (counted on the appointment's day), split by how long before the appointment the cancellation came.`,
           format: 'count',
-          categoryTitle: periodTitle,
+          categoryTitle: periodAxis,
           groupTitle: 'Notice',
           valueTitle: 'Cancellations',
           data: periods.flatMap(({ x, p }) =>
@@ -166,7 +167,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           title: `Short-notice fill rate by ${periodTitle.toLowerCase()}`,
           description: `Of the freed slots whose short-notice offers ended, the share that were filled, each ${periodTitle.toLowerCase()}.`,
           format: 'percent',
-          xTitle: periodTitle,
+          xTitle: periodAxis,
           yTitle: 'Fill rate',
           points: periods.map(({ x, p }) => ({ x, y: p.summary.shortNotice?.fillRate ?? null })),
         }),
@@ -200,7 +201,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           title: `Texts sent by ${periodTitle.toLowerCase()}`,
           description: `How many texts Attend sent each ${periodTitle.toLowerCase()}, counted on the day they were sent.`,
           format: 'count',
-          categoryTitle: periodTitle,
+          categoryTitle: periodAxis,
           groupTitle: 'Measure',
           valueTitle: 'Texts sent',
           data: periods.map(({ x, p }) => ({
@@ -218,7 +219,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           title: `Cost of texts by ${periodTitle.toLowerCase()}`,
           description: `What the texts sent each ${periodTitle.toLowerCase()} cost, at £${report.pricePerSegmentGbp} a segment.`,
           format: 'gbp',
-          xTitle: periodTitle,
+          xTitle: periodAxis,
           yTitle: 'Cost',
           points: periods.map(({ x, p }) => ({ x, y: p.summary.texts?.costGbp ?? 0 })),
         }),
