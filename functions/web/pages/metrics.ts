@@ -35,6 +35,26 @@ const QUINTILE_LABELS: Readonly<Record<string, string>> = {
   unknown: 'Not known',
 };
 
+/**
+ * Charts already drawn, by their input: drawing is most of a metrics page's time (Vega-Lite compiles,
+ * Vega renders), and the same period is looked at again and again. Only aggregate numbers and clinic
+ * names are in them; the oldest go first.
+ */
+const drawn = new Map<string, Promise<Chart>>();
+const DRAWN_MAX = 64;
+
+function cached<I extends { id: string }>(draw: (input: I) => Promise<Chart>, input: I): Promise<Chart> {
+  const key = `${draw.name}:${JSON.stringify(input)}`;
+  let chart = drawn.get(key);
+  if (!chart) {
+    chart = draw(input);
+    drawn.set(key, chart);
+    chart.catch(() => drawn.delete(key));
+    if (drawn.size > DRAWN_MAX) drawn.delete(drawn.keys().next().value as string);
+  }
+  return chart;
+}
+
 /** A chart not yet drawn: drawing is the slow part, so the CSV download draws only the one it needs. */
 interface ChartPlan {
   readonly id: string;
@@ -85,7 +105,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'dna-wnb-by-week',
       draw: () =>
-        lineChart({
+        cached(lineChart, {
           id: 'dna-wnb-by-week',
           title: `DNA and was-not-brought rate by ${periodTitle.toLowerCase()}`,
           description: `The share of appointments with an outcome that were missed (did not attend or was not brought), each ${periodTitle.toLowerCase()}, against the trust's baseline of ${percent(baseline)}.`,
@@ -99,7 +119,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'dna-wnb-by-imd',
       draw: () =>
-        groupedBarChart({
+        cached(groupedBarChart, {
           id: 'dna-wnb-by-imd',
           title: 'DNA and was-not-brought rate by IMD quintile',
           description:
@@ -114,7 +134,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'dna-wnb-by-type',
       draw: () =>
-        groupedBarChart({
+        cached(groupedBarChart, {
           id: 'dna-wnb-by-type',
           title: 'DNA and was-not-brought rate by appointment type',
           description: 'The missed-appointment rate over the whole period for each appointment type.',
@@ -128,7 +148,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'dna-wnb-by-clinic',
       draw: () =>
-        groupedBarChart({
+        cached(groupedBarChart, {
           id: 'dna-wnb-by-clinic',
           title: 'DNA and was-not-brought rate by clinic',
           description: 'The missed-appointment rate over the whole period at each clinic.',
@@ -142,7 +162,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'cancellations-by-notice',
       draw: () =>
-        stackedBarChart({
+        cached(stackedBarChart, {
           id: 'cancellations-by-notice',
           title: `Cancellations by notice given, by ${periodTitle.toLowerCase()}`,
           description: `How many appointments were cancelled each ${periodTitle.toLowerCase()} (counted on the appointment's day), split by how long before the appointment the cancellation came.`,
@@ -162,7 +182,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'short-notice-fill-rate',
       draw: () =>
-        lineChart({
+        cached(lineChart, {
           id: 'short-notice-fill-rate',
           title: `Short-notice fill rate by ${periodTitle.toLowerCase()}`,
           description: `Of the freed slots whose short-notice offers ended, the share that were filled, each ${periodTitle.toLowerCase()}.`,
@@ -175,7 +195,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'time-to-fill',
       draw: () =>
-        groupedBarChart({
+        cached(groupedBarChart, {
           id: 'time-to-fill',
           title: 'Time to fill a freed slot',
           description: `How long freed slots took to fill over the whole period, from the first offer to the booking. Median ${sn?.medianMinutesToFill != null ? `${Math.round(sn.medianMinutesToFill)} minutes` : 'not known'}.`,
@@ -196,7 +216,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'texts-sent',
       draw: () =>
-        groupedBarChart({
+        cached(groupedBarChart, {
           id: 'texts-sent',
           title: `Texts sent by ${periodTitle.toLowerCase()}`,
           description: `How many texts Attend sent each ${periodTitle.toLowerCase()}, counted on the day they were sent.`,
@@ -214,7 +234,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
     {
       id: 'text-cost',
       draw: () =>
-        lineChart({
+        cached(lineChart, {
           id: 'text-cost',
           title: `Cost of texts by ${periodTitle.toLowerCase()}`,
           description: `What the texts sent each ${periodTitle.toLowerCase()} cost, at £${report.pricePerSegmentGbp} a segment.`,
