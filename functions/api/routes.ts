@@ -14,6 +14,7 @@ import { bookingRoutes } from './bookings.ts';
 import { clientRoutes } from './clients.ts';
 import { clinicRoutes } from './clinics.ts';
 import { erasureRoutes } from './erasure.ts';
+import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
 import { inboxRoutes } from './inbox.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -88,6 +89,7 @@ export const ROUTES = [
   ...metricsRoutes,
   ...auditRoutes,
   ...staffSessionRoutes,
+  ...familyRoutes,
 ] as const;
 
 export type Route = (typeof ROUTES)[number];
