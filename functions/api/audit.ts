@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { auditByDay, auditEntrySchema } from '#store/audit.ts';
 import { MANAGERS } from './access.ts';
 import { defineRoute, page, pageCursor, pageLimit } from './route.ts';
 
 export const auditQuery = z.object({
-  date: z.iso.date().optional(),
+  date: calendarDate.optional(),
   limit: pageLimit(500).optional(),
   cursor: pageCursor.optional(),
 });
 
-const auditPageSchema = page(auditEntrySchema).extend({ date: z.iso.date() });
+const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
 
 /**
  * The day travels inside the (sealed) cursor, so a next page asked for without `?date=` after midnight

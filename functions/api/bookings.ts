@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { BOOKING_OUTCOMES, bookingSchema } from '#core/model.ts';
 import { bookSlot, type CancelResult, cancelByStaff } from '#services/bookings.ts';
@@ -34,7 +35,7 @@ export const cancelBookingBody = z.object({
 /** A clinic's records on one local day, a page at a time (slots and bookings). */
 export const clinicDayQuery = z.object({
   clinicId: recordId,
-  date: z.iso.date(),
+  date: calendarDate,
   limit: pageLimit(500).optional(),
   cursor: pageCursor.optional(),
 });

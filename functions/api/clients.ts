@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { newClient } from '#core/client.ts';
+import { consentViewSchema } from '#core/consent.ts';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { clientSchema, equityFlagsSchema } from '#core/model.ts';
+import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
+import { noPictographs } from '#core/sms-sanitise.ts';
+import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { erasedClientView } from '#services/erasure.ts';
-import { clientsByPhone, createClient, getClient } from '#store/clients.ts';
+import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { clientTombstoneSchema, getTombstone } from '#store/erasure.ts';
 import { forStaff } from './access.ts';
 import { defineRoute, idParams, list } from './route.ts';
@@ -15,15 +20,17 @@ export const createClientBody = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{2,64}$/)
     .optional(),
-  firstName: z.string().trim().min(1).max(40),
-  familyName: z.string().trim().max(60).default(''),
+  firstName: z.string().trim().min(1).max(40).superRefine(noPictographs),
+  familyName: z.string().trim().max(60).superRefine(noPictographs).default(''),
   phone: z.string().trim().min(1, 'a mobile number is required').max(64),
+  /** 10 digits with a modulus 11 check digit; spaces allowed; stored as 10 digits. */
+  nhsNumber: nhsNumberInput.optional(),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, 'expected a language code such as "en" or "cy"')
     .optional(),
-  dateOfBirth: z.iso.date().optional(),
-  dueDate: z.iso.date().optional(),
+  dateOfBirth: calendarDate.optional(),
+  dueDate: calendarDate.optional(),
   flags: equityFlagsSchema.default({
     needsCarer: false,
     parentalMentalHealth: false,
@@ -33,9 +40,24 @@ export const createClientBody = z.object({
   namedHealthVisitor: z.string().trim().max(120).optional(),
 });
 
-export const findClientsQuery = z.object({
-  phone: z.string().min(1, 'give ?phone= to find clients by phone').max(64),
-});
+/** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
+export const findClientsQuery = z
+  .object({
+    phone: z.string().min(1).max(64).optional(),
+    nhsNumber: nhsNumberInput.optional(),
+  })
+  .refine((q) => (q.phone === undefined) !== (q.nhsNumber === undefined), {
+    message: 'give ?phone= or ?nhsNumber= to find clients',
+    path: ['phone'],
+  });
+
+/** A client as the API answers it: the record, and its number's consent (clientView in services/consent.ts). */
+export const clientViewSchema = clientSchema.extend({
+  /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
+  optedOut: z.boolean(),
+  /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
+  consent: consentViewSchema,
+}) satisfies z.ZodType<ClientView>;
 
 /** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
 const erasedClientSchema = clientTombstoneSchema
@@ -58,17 +80,24 @@ export const clientRoutes = [
     description: 'The phone must be a mobile from an allowed country; it is stored as E.164.',
     roles: forStaff('health-visitor'),
     body: { name: 'CreateClientRequest', schema: createClientBody },
-    response: { status: 201, name: 'Client', schema: clientSchema, description: 'The client' },
+    response: {
+      status: 201,
+      name: 'Client',
+      schema: clientViewSchema,
+      description: 'The client, with its number’s consent',
+    },
     errors: [400, 409, 413],
     handler: async ({ deps, body }) => {
       const { id, ...fields } = body;
-      return createClient(
+      const client = await createClient(
         deps.store,
         newClient(
           { ...fields, phone: phoneOrFail(deps, body.phone, 'phone') },
           { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
         ),
       );
+      // A number that texted STOP (or that staff opted out) stays opted out for a new child on it too.
+      return clientView(client, await consentOf(deps, client.phone));
     },
   }),
   defineRoute({
@@ -76,20 +105,27 @@ export const clientRoutes = [
     method: 'GET',
     path: '/clients',
     tag: 'clients',
-    summary: 'Find the clients who share a mobile number',
+    summary: 'Find the clients who share a mobile number, or the client with an NHS number',
+    description:
+      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).',
     // Schedulers find the family they are booking.
     roles: forStaff('scheduler', 'health-visitor'),
     query: findClientsQuery,
     response: {
       status: 200,
       name: 'ClientList',
-      schema: list(clientSchema),
-      description: 'The clients on that phone',
+      schema: list(clientViewSchema),
+      description: 'The clients on that phone, or the one client with that NHS number',
     },
     errors: [400],
-    handler: async ({ deps, query }) => ({
-      items: await clientsByPhone(deps.store, phoneOrFail(deps, query.phone, 'query.phone')),
-    }),
+    handler: async ({ deps, query }) => {
+      if (query.nhsNumber !== undefined) {
+        const client = await clientByNhsNumber(deps.store, query.nhsNumber);
+        return { items: client ? await clientViews(deps, [client]) : [] };
+      }
+      const clients = await clientsByPhone(deps.store, phoneOrFail(deps, query.phone!, 'query.phone'));
+      return { items: await clientViews(deps, clients) };
+    },
   }),
   defineRoute({
     id: 'getClient',
@@ -102,13 +138,13 @@ export const clientRoutes = [
     response: {
       status: 200,
       name: 'ClientOrErased',
-      schema: z.union([clientSchema, erasedClientSchema]),
+      schema: z.union([clientViewSchema, erasedClientSchema]),
       description: 'The client, or what is left of an erased one',
     },
     errors: [400, 404],
     handler: async ({ deps, params }) => {
       const client = await getClient(deps.store, params.id);
-      if (client) return client;
+      if (client) return clientView(client, await consentOf(deps, client.phone));
       const tombstone = await getTombstone(deps.store, params.id);
       if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
       return { ...erasedClientView(tombstone), erased: true as const };

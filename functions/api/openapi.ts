@@ -33,12 +33,17 @@ export const ERROR_RESPONSES = {
   413: { name: 'PayloadTooLarge', description: 'The request body is over 1 MB' },
   422: { name: 'Unprocessable', description: 'The request was understood but could not be carried out' },
   500: { name: 'InternalError', description: 'Something went wrong; the detail is logged, not returned' },
+  503: {
+    name: 'DatabaseUnavailable',
+    description:
+      '`DATABASE_UNAVAILABLE`: the database is not answering; a change asked for may or may not have been made, so check before repeating it',
+  },
 } as const;
 
 export type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** Statuses every operation can answer, besides those its route lists. */
-export const EVERY_ROUTE_ERRORS = [403, 500] as const satisfies readonly DocumentedErrorStatus[];
+export const EVERY_ROUTE_ERRORS = [403, 500, 503] as const satisfies readonly DocumentedErrorStatus[];
 
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   cursor: 'Opaque cursor from the previous page, valid only with the same query',

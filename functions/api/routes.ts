@@ -8,11 +8,14 @@
  * `npx tsx bin/attend.ts routes` prints it as the README's table of routes and roles.
  */
 import { z } from 'zod';
+import { DatabaseUnavailableError } from '#core/errors.ts';
+import { checkHealth } from '#services/health.ts';
 import { EVERYONE } from './access.ts';
 import { auditRoutes } from './audit.ts';
 import { bookingRoutes } from './bookings.ts';
 import { clientRoutes } from './clients.ts';
 import { clinicRoutes } from './clinics.ts';
+import { consentRoutes } from './consent.ts';
 import { erasureRoutes } from './erasure.ts';
 import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
@@ -43,14 +46,23 @@ const metaRoutes = [
     path: '/health',
     tag: 'health',
     summary: 'Liveness, the trust id and the current time',
+    description: 'A 503 `DATABASE_UNAVAILABLE` when the table does not answer within 2 seconds.',
     roles: EVERYONE,
-    response: { status: 200, name: 'Health', schema: healthSchema, description: 'The API is up' },
+    response: {
+      status: 200,
+      name: 'Health',
+      schema: healthSchema,
+      description: 'The API is up and its table answers',
+    },
     errors: [],
-    handler: async ({ deps }) => ({
-      status: 'ok' as const,
-      trust: deps.config.trustId,
-      time: deps.now().toISOString(),
-    }),
+    handler: async ({ deps }) => {
+      const table = await checkHealth(deps);
+      if (!table.answers) {
+        deps.log.warn('health: the table is not answering', { reason: table.reason });
+        throw new DatabaseUnavailableError(table.reason);
+      }
+      return { status: 'ok' as const, trust: deps.config.trustId, time: deps.now().toISOString() };
+    },
   }),
   defineRoute({
     id: 'getOpenApiDocument',
@@ -77,6 +89,7 @@ export const ROUTES = [
   ...metaRoutes,
   ...clinicRoutes,
   ...clientRoutes,
+  ...consentRoutes,
   ...erasureRoutes,
   ...slotRoutes,
   ...bookingRoutes,

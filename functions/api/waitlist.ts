@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { slotSchema } from '#core/model.ts';
 import { availabilityWindowSchema, offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
@@ -18,8 +19,8 @@ export const addToWaitlistBody = z
       .min(1, 'name at least one clinic the family can get to')
       .max(50, 'at most 50 clinics'),
     availability: z.array(availabilityWindowSchema).max(50, 'at most 50 windows').default([]),
-    earliestDate: z.iso.date().optional(),
-    latestDate: z.iso.date().optional(),
+    earliestDate: calendarDate.optional(),
+    latestDate: calendarDate.optional(),
     consentToShortNotice: z.boolean({ error: 'record whether the family agreed to short-notice texts' }),
     currentBookingId: recordId.optional(),
   })

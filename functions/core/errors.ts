@@ -18,7 +18,7 @@ export abstract class AttendError extends Error {
 
 /** Input that fails validation; names each bad field. */
 export class ValidationError extends AttendError {
-  readonly code = 'VALIDATION_FAILED';
+  readonly code: string = 'VALIDATION_FAILED';
   constructor(
     message: string,
     readonly fields: FieldIssue[] = [],
@@ -55,6 +55,17 @@ export class SmsSendError extends AttendError {
 }
 
 /**
+ * A text to a number that is opted out (STOP, staff, unreachable) was refused before it reached the
+ * provider. Not sent, and never to be retried: the caller records it as not sent. Names no number.
+ */
+export class RecipientSuppressedError extends AttendError {
+  readonly code = 'RECIPIENT_SUPPRESSED';
+  constructor(message = 'The number is opted out of texts; the text was not sent') {
+    super(message);
+  }
+}
+
+/**
  * A conditional write refused because one named condition did not hold: `record` says which item
  * ("slot", "offer", …), `condition` names the piece of its condition that failed, judged on the item as
  * it was (DynamoDB's ALL_OLD), and `current` is that item (undefined when it did not exist). Callers
@@ -84,10 +95,29 @@ export class WriteConflictError extends ConflictError {
 }
 
 /**
+ * A text longer than Attend sends: over 6 segments (918 GSM-7 characters, or 402 counted as UCS-2).
+ * A 400 at `POST /templates/preview`; a config whose templates can render one fails to load.
+ */
+export class TextTooLongError extends ValidationError {
+  override readonly code = 'TEXT_TOO_LONG';
+}
+
+/**
  * True for a send refused because the number has opted out or is unreachable (the consent wrapper's
  * `RecipientSuppressedError`): the text is not sent, and trying again never helps. Told by name so the
  * send paths need no import of the wrapper.
  */
 export function isRecipientSuppressed(err: unknown): boolean {
-  return (err as { name?: unknown } | undefined)?.name === 'RecipientSuppressedError';
+  return err instanceof RecipientSuppressedError;
+}
+
+/**
+ * The table did not answer (GET /health's probe, say): a 503 `DATABASE_UNAVAILABLE`. Not an AttendError:
+ * nothing about the request is at fault.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super('The database is not answering');
+    this.name = 'DatabaseUnavailableError';
+  }
 }

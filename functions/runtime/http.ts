@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import {
   AttendError,
   ConflictError,
+  DatabaseUnavailableError,
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
@@ -64,8 +65,53 @@ export function errorAnswer(err: unknown, log: Log): ErrorAnswer {
       err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
     return answer(err.statusCode, code, err.message);
   }
+  if (err instanceof DatabaseUnavailableError) return { status: 503, body: DATABASE_UNAVAILABLE };
+  if (isDatabaseUnreachable(err)) {
+    log.error('the database did not answer', { error: err as Error });
+    return { status: 503, body: DATABASE_UNAVAILABLE };
+  }
   log.error('unhandled error in admin API', { error: err as Error });
   return answer(500, 'INTERNAL', 'Something went wrong; the error has been logged.');
+}
+
+/** Node's and the SDK's names for "the database did not answer": refused, reset, timed out, aborted. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'AbortError',
+]);
+
+/**
+ * Whether an error means the database could not be reached (as opposed to answering with an error).
+ * The outcome of a write that failed this way is unknown: it may have been applied before the
+ * connection broke. So the caller is told to check before repeating it, not that nothing happened.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (UNREACHABLE.has(String(e.code)) || UNREACHABLE.has(String(e.name))) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnreachable(e.cause);
+}
+
+export const DATABASE_UNAVAILABLE: ErrorBody = {
+  error: {
+    code: 'DATABASE_UNAVAILABLE',
+    message:
+      'The database is not answering. A change asked for now may or may not have been made: check before trying again.',
+  },
+};
+
+/** 503 in the API's error shape: the database is not answering. */
+export function databaseUnavailable(): Response {
+  return json(503, DATABASE_UNAVAILABLE);
 }
 
 /** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
