@@ -4,6 +4,7 @@
  * conversation, and a text reply from staff (with a preview that only counts and prices it).
  */
 import { z } from 'zod';
+import { consentViewSchema } from '#core/consent.ts';
 import { bookingSchema, clientSchema, clinicSchema, messageSchema } from '#core/model.ts';
 import { STAFF_REPLY_KEYS } from '#core/staff-replies.ts';
 import {
@@ -28,6 +29,7 @@ const familyRecordSchema = z.object({
   children: z.array(clientSchema),
   bookings: z.array(bookingSchema),
   messages: z.array(messageSchema),
+  consent: consentViewSchema,
 });
 
 const clinicDayQuery = z.object({ date: z.iso.date() });
@@ -183,14 +185,20 @@ export const familyRoutes = [
     method: 'POST',
     path: '/inbox/{id}/reply',
     tag: 'inbox',
-    summary: 'Text the family who sent an inbox item (a fixed reply or free text), or preview its segments and cost',
+    summary:
+      'Text the family who sent an inbox item (a fixed reply or free text), or preview its segments and cost',
     description:
       'Refused with 409 OPTED_OUT or DO_NOT_TEXT as every text is; 400 when over 6 segments. `preview: true` sends nothing.',
     roles: forStaff('scheduler', 'health-visitor'),
     params: z.object({ id: recordId }),
     body: { name: 'InboxReplyRequest', schema: inboxReplyBody },
-    response: { status: 200, name: 'InboxReply', schema: inboxReplySchema, description: 'What was (or would be) sent' },
-    errors: [400, 404, 409, 413],
+    response: {
+      status: 200,
+      name: 'InboxReply',
+      schema: inboxReplySchema,
+      description: 'What was (or would be) sent',
+    },
+    errors: [400, 404, 409, 413, 422],
     handler: async ({ deps, params, body }) =>
       replyToInboxItem(deps, {
         itemId: params.id,

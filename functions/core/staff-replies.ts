@@ -1,9 +1,11 @@
 /**
  * What staff may text a family from the inbox: one of a few fixed replies, or their own words. Either
- * way the text is straightened as every text is (look-alike quotes and dashes would triple the cost),
+ * way the text is sanitised as every text's values are (core/sms-sanitise.ts: a look-alike quote would
+ * triple the cost),
  * counted in segments, priced, and refused over 6 segments, before anything is sent.
  */
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { sanitiseSmsValue } from '#core/sms-sanitise.ts';
 import { analyseSms, type SmsAnalysis } from '#core/sms-segments.ts';
 import { renderTemplate } from '#core/templates.ts';
 
@@ -26,23 +28,10 @@ export interface StaffReplyText extends SmsAnalysis {
   readonly tooLong: boolean;
 }
 
-/** Straightens the characters word processors and phones put in that GSM-7 lacks. */
-export function straighten(value: string): string {
-  return value
-    .replace(/[\u2018\u2019\u201A\u201B]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/\u2026/g, '...')
-    .replace(/[\u00A0\u2000-\u200A\u202F]/g, ' ')
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .trim();
-}
-
 /** The text a staff reply would send, with its encoding, segments and cost. */
 export function staffReplyText(
   config: Pick<TrustConfig, 'shortName' | 'servicePhone' | 'costs'>,
-  input: { template?: StaffReplyKey | undefined; text?: string | undefined },
+  input: { template?: StaffReplyKey | undefined; text?: string | undefined; language: string },
 ): StaffReplyText {
   const raw =
     input.text !== undefined && input.text.trim() !== ''
@@ -51,7 +40,9 @@ export function staffReplyText(
           trust: config.shortName,
           servicePhone: config.servicePhone,
         });
-  const body = straighten(raw);
+  // As every value in a text is: look-alikes straightened, invisible characters and emoji removed,
+  // accents outside GSM-7 to their base letter unless the family's language is written with them.
+  const body = sanitiseSmsValue(raw.replace(/\r\n?/g, '\n'), input.language).trim();
   const analysis = analyseSms(body);
   return {
     body,

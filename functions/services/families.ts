@@ -5,6 +5,7 @@
  * staff to a family, sent through the same send path (and refusals) as every other text.
  */
 import { randomUUID } from 'node:crypto';
+import { type ConsentView, consentView } from '#core/consent.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
@@ -16,6 +17,7 @@ import { getClinic, listClinics } from '#store/clinics.ts';
 import { bookingsByRef, bookingsOfClients, clientsByName } from '#store/family-search.ts';
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
+import { consentOf } from './consent.ts';
 import type { Deps } from './deps.ts';
 
 /** How a search reads its query: a booking reference, a mobile number, or a name. */
@@ -29,10 +31,7 @@ export function searchKindOf(q: string): SearchKind {
 }
 
 /** Families by booking reference, mobile number or name; each client at most once. */
-export async function searchFamilies(
-  deps: Deps,
-  q: string,
-): Promise<{ kind: SearchKind; items: Client[] }> {
+export async function searchFamilies(deps: Deps, q: string): Promise<{ kind: SearchKind; items: Client[] }> {
   const kind = searchKindOf(q);
   if (kind === 'ref') {
     const bookings = await bookingsByRef(deps.store, q.replace(/\s/g, ''));
@@ -40,7 +39,10 @@ export async function searchFamilies(
       deps.store,
       bookings.map((b) => b.clientId),
     );
-    return { kind, items: [...new Set(bookings.map((b) => b.clientId))].flatMap((id) => found.get(id) ?? []) };
+    return {
+      kind,
+      items: [...new Set(bookings.map((b) => b.clientId))].flatMap((id) => found.get(id) ?? []),
+    };
   }
   if (kind === 'phone') {
     const phone = normaliseMobile(q, deps.config.allowedCountries);
@@ -59,6 +61,8 @@ export interface FamilyRecord {
   bookings: Booking[];
   /** The number's texts, both ways, oldest first (the most recent 200). */
   messages: Message[];
+  /** The number's consent: opted in, or opted out with why and since when. */
+  consent: ConsentView;
 }
 
 export async function familyRecord(deps: Deps, clientId: string): Promise<FamilyRecord> {
@@ -75,7 +79,8 @@ export async function familyRecord(deps: Deps, clientId: string): Promise<Family
     ),
     messagesByPhone(deps.store, client.phone, { limit: 200 }),
   ]);
-  return { client, children, bookings, messages: messages.items.slice().reverse() };
+  const consent = consentView(await consentOf(deps, client.phone));
+  return { client, children, bookings, messages: messages.items.slice().reverse(), consent };
 }
 
 export interface ClinicDayBooking {
@@ -83,7 +88,14 @@ export interface ClinicDayBooking {
   /** The child's first name ('' once erased). */
   firstName: string;
   /** Each reminder tier: its kind, when it is due, and whether it was sent or skipped (and why). */
-  reminders: { tier: string; kind: string; dueAt: string; status: string; sentAt?: string; skipReason?: string }[];
+  reminders: {
+    tier: string;
+    kind: string;
+    dueAt: string;
+    status: string;
+    sentAt?: string;
+    skipReason?: string;
+  }[];
   /** Texts the family sent since the booking was made, oldest first. */
   replies: { at: string; body: string }[];
 }
@@ -240,7 +252,9 @@ export async function replyToInboxItem(
 ): Promise<StaffReplyResult> {
   const item = await getInboxItem(deps.store, input.itemId);
   if (!item) throw new NotFoundError(`Inbox item ${input.itemId} does not exist`);
-  const text = staffReplyText(deps.config, input);
+  const clients = await clientsByPhone(deps.store, item.phone);
+  const language = clients[0]?.language ?? deps.config.defaultLanguage;
+  const text = staffReplyText(deps.config, { ...input, language });
   if (text.body === '')
     throw new ValidationError('Request body is invalid', [{ field: 'text', message: 'write a reply' }]);
   if (text.tooLong) {
@@ -252,12 +266,12 @@ export async function replyToInboxItem(
     ]);
   }
   if (input.preview) return { text, sent: false };
-  const clients = await clientsByPhone(deps.store, item.phone);
-  if (clients.length > 0 && clients.every((c) => c.optedOut))
-    throw new ConflictError('This number has opted out of texts', 'OPTED_OUT');
+  if (await consentOf(deps, item.phone))
+    throw new ConflictError('This number has opted out of texts: call the family instead', 'OPTED_OUT');
   if (clients.some((c) => c.flags.doNotText))
     throw new ConflictError('A child on this number is marked do not text: call instead', 'DO_NOT_TEXT');
-  // deps.sms is the one sender every text goes through; the message is recorded as staff-written.
+  // deps.sms is the consent guard every text goes through (a STOP landing meanwhile is refused there,
+  // 422 RECIPIENT_SUPPRESSED); the message is recorded as staff-written.
   const { providerMessageId } = await deps.sms.send({ to: item.phone, body: text.body });
   const message: Message = {
     id: randomUUID(),

@@ -13,6 +13,12 @@ const ERASE_ERRORS: Readonly<Record<string, string>> = {
   'follow-ups': 'This child has an open Was-Not-Brought follow-up: close it before erasing.',
 };
 
+const OPT_OUT_REASONS = {
+  'stop-text': 'The family texted STOP. Texts start again only when they text START.',
+  staff: 'Staff recorded that the family does not want texts.',
+  unreachable: 'Texts to this number kept failing.',
+} as const;
+
 const KIND_LABELS = { ref: 'booking reference', phone: 'mobile number', name: 'name' } as const;
 
 /**
@@ -65,15 +71,24 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const found = await page.invoke('getFamily', { params: { id: page.params.id ?? '' } });
       if (!found.ok) return errorStatus(found.status === 400 ? 404 : found.status);
-      const { client, children, bookings, messages } = found.body;
-      const sensitive = page.staff?.roles.some((r) => (SEES_SENSITIVE_FLAGS as readonly string[]).includes(r));
+      const { client, children, bookings, messages, consent } = found.body;
+      const sensitive = page.staff?.roles.some((r) =>
+        (SEES_SENSITIVE_FLAGS as readonly string[]).includes(r),
+      );
       const names = new Map(children.map((c) => [c.id, c.firstName]));
-      const optedOut = children.length > 0 && children.every((c) => c.optedOut);
+      const optedOut = consent.state === 'opted-out';
       return page.render('pages/family.njk', {
         eraseError: ERASE_ERRORS[page.url.searchParams.get('eraseError') ?? ''],
-        client: { id: client.id, name: `${client.firstName} ${client.familyName}`.trim(), phone: client.phone },
+        client: {
+          id: client.id,
+          name: `${client.firstName} ${client.familyName}`.trim(),
+          phone: client.phone,
+        },
         optedOut,
-        optOutWhy: optedOut ? 'The family texted STOP. Texts start again only if they text START.' : undefined,
+        optOutWhy:
+          consent.state === 'opted-out'
+            ? `${OPT_OUT_REASONS[consent.reason]} Since ${f.dayTime(consent.since)}.`
+            : undefined,
         children: children.map((c) => {
           const flags = [
             ...(c.flags.imdDecile ? [`IMD decile ${c.flags.imdDecile}`] : []),

@@ -27,7 +27,14 @@ const TIER_STATUS: Readonly<Record<string, string>> = {
   SKIPPED: 'not sent',
 };
 
-function back(clinic: string | undefined, date: string | undefined, extra: Record<string, string> = {}): string {
+/** Tiers skipped for reasons nobody need see: booked too late for them, or not for this booking. */
+const QUIET_SKIPS = new Set(['past-at-booking', 'not-applicable']);
+
+function back(
+  clinic: string | undefined,
+  date: string | undefined,
+  extra: Record<string, string> = {},
+): string {
   const query = new URLSearchParams();
   if (clinic) query.set('clinic', clinic);
   if (date) query.set('date', date);
@@ -79,11 +86,13 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
           type: typeName(deps, b.type),
           status: STATUS_LABELS[b.status] ?? { text: b.status, colour: 'grey' },
           note: b.cancelReason ?? b.outcomeNote,
-          reminders: item.reminders.map((r) => ({
-            text: `${r.kind === 'confirmation' ? 'Confirmation' : 'Reminder'} ${TIER_STATUS[r.status] ?? r.status} ${
-              r.sentAt ? f.dayTime(r.sentAt) : f.dayTime(r.dueAt)
-            }${r.skipReason ? ` (${r.skipReason})` : ''}`,
-          })),
+          reminders: item.reminders
+            .filter((r) => !QUIET_SKIPS.has(r.skipReason ?? ''))
+            .map((r) => ({
+              text: `${r.kind === 'confirmation' ? 'Confirmation' : 'Reminder'} ${TIER_STATUS[r.status] ?? r.status} ${
+                r.sentAt ? f.dayTime(r.sentAt) : f.dayTime(r.dueAt)
+              }${r.skipReason ? ` (${r.skipReason})` : ''}`,
+            })),
           replies: item.replies.map((r) => ({ at: f.dayTime(r.at), body: r.body })),
           outcome: live && started && canOutcome,
           cancel: live && !started && canCancel,
@@ -122,7 +131,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         done: done && /^[a-z]+$/.test(done) ? done : undefined,
         doneOutcome: OUTCOME_LABELS[q.get('outcome') ?? ''],
         followUpOpened: q.get('followUp') === '1',
-        error: error ? (OUTCOME_ERRORS[error] ?? 'That could not be done. Refresh the page and try again.') : undefined,
+        error: error
+          ? (OUTCOME_ERRORS[error] ?? 'That could not be done. Refresh the page and try again.')
+          : undefined,
       });
     },
   });
@@ -155,7 +166,11 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
   });
 
   // Cancel: a page asking why, then the route.
-  const cancelPage = async (page: PageContext, errors?: Record<string, string>, values?: Record<string, string>) => {
+  const cancelPage = async (
+    page: PageContext,
+    errors?: Record<string, string>,
+    values?: Record<string, string>,
+  ) => {
     const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
     if (!booking.ok) return errorStatus(booking.status);
     const b = booking.body;
@@ -195,7 +210,11 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       });
       if (!result.ok) {
         if (result.status === 400) {
-          return cancelPage(page, { reason: 'Enter why the booking is cancelled' }, { reason, notify: notify ? 'yes' : '' });
+          return cancelPage(
+            page,
+            { reason: 'Enter why the booking is cancelled' },
+            { reason, notify: notify ? 'yes' : '' },
+          );
         }
         if (result.status === 409) return cancelPage(page, { reason: result.error.message }, { reason });
         return errorStatus(result.status);
@@ -261,7 +280,10 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
           reason,
         );
       }
-      const result = await page.invoke('moveBooking', { params: { id: page.params.id ?? '' }, body: { slotId, reason } });
+      const result = await page.invoke('moveBooking', {
+        params: { id: page.params.id ?? '' },
+        body: { slotId, reason },
+      });
       if (!result.ok) {
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
