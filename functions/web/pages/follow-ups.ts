@@ -5,7 +5,7 @@
  */
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
-import { formats, may, typeName } from './staff-kit.ts';
+import { formats, may, rolesOf, typeName } from './staff-kit.ts';
 
 const REASONS = {
   'repeated-wnb': 'Not brought again',
@@ -62,7 +62,7 @@ export const registerFollowUpPages: RegisterPages = (router, deps) => {
     method: 'GET',
     path: '/staff/follow-ups',
     summary: 'Open Was-Not-Brought follow-ups, your own first; close one with a note',
-    access: ROLES,
+    access: rolesOf('listFollowUps'),
     nav: { label: 'Follow-ups', order: 50 },
     handler: async (page) =>
       may(page, 'listFollowUps')

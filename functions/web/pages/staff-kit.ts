@@ -6,6 +6,7 @@
 import { mayUse } from '#api/access.ts';
 import { type RouteId, routeById } from '#api/routes.ts';
 import { localDay } from '#core/local-time.ts';
+import type { Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
 import type { PageContext } from '#web/router.ts';
 
@@ -13,6 +14,11 @@ import type { PageContext } from '#web/router.ts';
 export function may(page: PageContext, routeId: RouteId): boolean {
   const route = routeById(routeId);
   return route !== undefined && page.staff !== undefined && mayUse(page.staff.roles, route.roles);
+}
+
+/** The roles a route allows: a page that only shows that route opens to them (and is in their navigation). */
+export function rolesOf(routeId: RouteId): readonly Role[] {
+  return routeById(routeId)?.roles ?? [];
 }
 
 export interface Formats {
