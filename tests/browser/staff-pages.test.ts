@@ -109,7 +109,11 @@ describe('the inbox loop', () => {
     await expect.poll(() => itemOf(page).count()).toBe(1);
     expect(await itemOf(page).textContent()).toContain('Oliver Smith');
     await checked(page, 'staff-inbox');
+    // With JavaScript, the length and cost show as the scheduler types (the server's own counting).
     await itemOf(page).locator('textarea[name="text"]').fill(reply);
+    await expect
+      .poll(() => itemOf(page).locator('.attend-sms-count').textContent())
+      .toBe('59 characters, 1 segment (GSM-7), costs £0.0364.');
     await itemOf(page).getByRole('button', { name: 'Check length and cost' }).click();
     await expect.poll(() => itemOf(page).locator('.attend-sms-count').textContent()).toContain('segment');
     await checked(page, 'staff-inbox-check');

@@ -53,6 +53,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
           reason: REASONS[item.reason] ?? item.reason,
           body: item.body,
           phone: item.phone,
+          language: clients[0]?.language ?? deps.config.defaultLanguage,
           family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
           messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
             in: m.direction === 'IN',
@@ -76,6 +77,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       {
         items,
         canReply,
+        price: String(deps.config.costs.pricePerSegmentGbp),
         canHandle: may(page, 'markInboxHandled'),
         next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
         done: ({ sent: 'Your text is sent.', handled: 'Marked handled.' } as Record<string, string>)[
