@@ -179,6 +179,41 @@ describe('a Was-Not-Brought, recorded on Today', () => {
     await context.close();
   });
 
+  it('the scheduler moves a booking to a free time, and cancels another with a reason', async () => {
+    await api('POST', '/slots', { clinicId: 'riverside', type: 'clinic', date: '2026-11-23', time: '15:00' });
+    const { context, page } = await signIn('scheduler@example.nhs.uk');
+    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-23`);
+
+    // Move Oliver's 11:00 to 15:00.
+    await page.getByRole('link', { name: "Move Oliver's booking at 11:00" }).click();
+    expect(await page.locator('h1').textContent()).toContain('Move this booking');
+    await checked(page, 'staff-booking-move');
+    await page.getByRole('button', { name: 'Move the booking' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Choose a new time');
+    await page.getByLabel('15:00').check();
+    await page.fill('#reason', 'Family asked for the afternoon');
+    await page.getByRole('button', { name: 'Move the booking' }).click();
+    await page.waitForURL((url) => url.searchParams.get('done') === 'moved');
+    const day = (await page.locator('main').textContent()) ?? '';
+    expect(day).toContain('The booking is moved.');
+    expect(day).toMatch(/15:00\s*Child\s*Oliver/);
+
+    // Cancel Noah's booking tomorrow: a reason is required.
+    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-24`);
+    await page.getByRole('link', { name: "Cancel Noah's booking at 09:30" }).click();
+    await page.getByRole('button', { name: 'Cancel the booking' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'Enter why the booking is cancelled',
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.fill('#reason', 'Family moving away');
+    await page.getByRole('button', { name: 'Cancel the booking' }).click();
+    await page.waitForURL((url) => url.searchParams.get('done') === 'cancelled');
+    expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Cancelled');
+    expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Family moving away');
+    await context.close();
+  });
+
   it('the named health visitor sees it first as theirs, and closes it with a note', async () => {
     const { context, page } = await signIn('health-visitor@example.nhs.uk');
     // A health visitor may record outcomes but not move or cancel: no such links on Today.
