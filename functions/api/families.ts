@@ -21,7 +21,7 @@ import { forStaff } from './access.ts';
 import { defineRoute, idParams, list, recordId } from './route.ts';
 
 export const searchFamiliesQuery = z.object({
-  q: z.string().trim().min(2, 'give a name, mobile number or booking reference').max(100),
+  q: z.string().trim().min(2, 'give a name, mobile number, NHS number or booking reference').max(100),
 });
 
 const familyRecordSchema = z.object({
@@ -109,14 +109,15 @@ export const familyRoutes = [
     method: 'GET',
     path: '/families',
     tag: 'families',
-    summary: 'Find families by name, mobile number or booking reference',
-    description: 'Four digits are a booking reference, a number a mobile, anything else a name.',
+    summary: 'Find families by name, mobile number, NHS number or booking reference',
+    description:
+      'Four digits are a booking reference, ten with a valid check digit an NHS number, another number a mobile, anything else a name.',
     roles: forStaff('scheduler', 'health-visitor'),
     query: searchFamiliesQuery,
     response: {
       status: 200,
       name: 'FamilySearch',
-      schema: list(clientSchema).extend({ kind: z.enum(['ref', 'phone', 'name']) }),
+      schema: list(clientSchema).extend({ kind: z.enum(['ref', 'nhs-number', 'phone', 'name']) }),
       description: 'The clients found, and how the query was read',
     },
     errors: [400],

@@ -9,6 +9,7 @@ import { type ConsentView, consentView } from '#core/consent.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
+import { parseNhsNumber } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { type StaffReplyKey, type StaffReplyText, staffReplyText } from '#core/staff-replies.ts';
 import { bookingsByClinicDay } from '#store/bookings.ts';
@@ -17,20 +18,24 @@ import { getClinic, listClinics } from '#store/clinics.ts';
 import { bookingsByRef, bookingsOfClients, clientsByName } from '#store/family-search.ts';
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
+import { clientIdByNhsNumber } from '#store/nhs-numbers.ts';
 import { consentOf } from './consent.ts';
 import type { Deps } from './deps.ts';
 
-/** How a search reads its query: a booking reference, a mobile number, or a name. */
-export type SearchKind = 'ref' | 'phone' | 'name';
+/** How a search reads its query: a booking reference, an NHS number, a mobile number, or a name. */
+export type SearchKind = 'ref' | 'nhs-number' | 'phone' | 'name';
 
 export function searchKindOf(q: string): SearchKind {
   const compact = q.replace(/[\s()-]/g, '');
   if (/^\d{4}$/.test(compact)) return 'ref';
+  // Ten digits with a valid check digit; a mobile written without its 0 is ten digits too, but one in
+  // eleven passes the check, so a number that is not an NHS number is still tried as a mobile.
+  if (/^\d{10}$/.test(compact) && parseNhsNumber(compact).ok) return 'nhs-number';
   if (/^\+?\d{7,15}$/.test(compact)) return 'phone';
   return 'name';
 }
 
-/** Families by booking reference, mobile number or name; each client at most once. */
+/** Families by booking reference, NHS number, mobile number or name; each client at most once. */
 export async function searchFamilies(deps: Deps, q: string): Promise<{ kind: SearchKind; items: Client[] }> {
   const kind = searchKindOf(q);
   if (kind === 'ref') {
@@ -43,6 +48,14 @@ export async function searchFamilies(deps: Deps, q: string): Promise<{ kind: Sea
       kind,
       items: [...new Set(bookings.map((b) => b.clientId))].flatMap((id) => found.get(id) ?? []),
     };
+  }
+  if (kind === 'nhs-number') {
+    const id = await clientIdByNhsNumber(deps.store, q.replace(/[\s()-]/g, ''));
+    const client = id ? await getClient(deps.store, id) : undefined;
+    if (client) return { kind, items: [client] };
+    // Not anyone's NHS number: it may be a mobile written without its leading 0.
+    const phone = normaliseMobile(q, deps.config.allowedCountries);
+    return { kind, items: phone.ok ? await clientsByPhone(deps.store, phone.e164) : [] };
   }
   if (kind === 'phone') {
     const phone = normaliseMobile(q, deps.config.allowedCountries);

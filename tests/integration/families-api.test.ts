@@ -73,6 +73,27 @@ describe('GET /families', () => {
     expect(byRef.body).toMatchObject({ kind: 'ref', items: [{ id: other.id }] });
   });
 
+  it('finds by NHS number, written with spaces', async () => {
+    // Prepare: a client registered with an NHS number (the pointer that keeps it unique is the index).
+    const created = await callApi<Client>(
+      deps,
+      'POST',
+      '/clients',
+      { firstName: 'Ava', phone: '07700 900341', nhsNumber: '943 476 5919' },
+      IAM_CALLER_ARNS['health-visitor'],
+    );
+    expect(created.status).toBe(201);
+
+    // Act
+    const res = await get<{ items: Client[]; kind: string }>('/families?q=943%20476%205919');
+
+    // Assess
+    expect(res.body).toMatchObject({
+      kind: 'nhs-number',
+      items: [{ id: created.body.id, firstName: 'Ava' }],
+    });
+  });
+
   it('refuses a one-character query with a 400 on query.q', async () => {
     const res = await get('/families?q=a');
     expect(res.status).toBe(400);

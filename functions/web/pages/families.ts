@@ -19,7 +19,12 @@ const OPT_OUT_REASONS = {
   unreachable: 'Texts to this number kept failing.',
 } as const;
 
-const KIND_LABELS = { ref: 'booking reference', phone: 'mobile number', name: 'name' } as const;
+const KIND_LABELS = {
+  ref: 'booking reference',
+  'nhs-number': 'NHS number',
+  phone: 'mobile number',
+  name: 'name',
+} as const;
 
 /**
  * Health visitors, managers and admins see what the sensitive flags say; a scheduler sees that a family
@@ -33,7 +38,7 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
   router.page({
     method: 'GET',
     path: '/staff/families',
-    summary: 'Find a family by name, mobile number or booking reference',
+    summary: 'Find a family by name, mobile number, NHS number or booking reference',
     access: ROLES,
     nav: { label: 'Families', order: 20 },
     handler: async (page) => {
