@@ -5,6 +5,7 @@
  * staff to a family, sent through the same send path (and refusals) as every other text.
  */
 import { randomUUID } from 'node:crypto';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import { type ConsentView, consentView } from '#core/consent.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
@@ -15,7 +16,7 @@ import { type StaffReplyKey, type StaffReplyText, staffReplyText } from '#core/s
 import { bookingsByClinicDay } from '#store/bookings.ts';
 import { clientsByPhone, getClient, getClients } from '#store/clients.ts';
 import { getClinic, listClinics } from '#store/clinics.ts';
-import { bookingsByRef, bookingsOfClients, clientsByName } from '#store/family-search.ts';
+import { bookingsByRef, bookingsOfClients, clientsByName, missesOfClients } from '#store/family-search.ts';
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
 import { clientIdByNhsNumber } from '#store/nhs-numbers.ts';
@@ -204,20 +205,24 @@ export async function familiesToCall(deps: Deps, date: string): Promise<FamilyTo
   const yearBefore = new Date(`${date}T12:00:00Z`);
   yearBefore.setUTCDate(yearBefore.getUTCDate() - 365);
   const from = yearBefore.toISOString().slice(0, 10);
-  const past = await bookingsOfClients(deps.store, [...clients.keys()]);
-  const misses = new Map<string, number>();
-  for (const b of past) {
-    if ((b.status === 'DNA' || b.status === 'WNB') && b.localDay >= from && b.localDay < date)
-      misses.set(b.clientId, (misses.get(b.clientId) ?? 0) + 1);
-  }
+  // Families who replied since booking have confirmed: they are not called, so their misses are not read.
+  const replied = await mapWithConcurrency(live, 8, async (booking) => {
+    const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
+    return since.items.some((m) => m.direction === 'IN');
+  });
+  const unconfirmed = live.filter((_, i) => !replied[i]);
+  const misses = await missesOfClients(
+    deps.store,
+    unconfirmed.map((b) => b.clientId),
+    from,
+    date,
+  );
   const out: FamilyToCall[] = [];
-  for (const booking of live) {
+  for (const booking of unconfirmed) {
     const client = clients.get(booking.clientId);
     if (!client) continue;
     const missed = misses.get(client.id) ?? 0;
     if (missed < 2 && !client.flags.vulnerable) continue;
-    const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
-    if (since.items.some((m) => m.direction === 'IN')) continue;
     out.push({
       booking,
       clinicName: names.get(booking.clinicId) ?? booking.clinicId,

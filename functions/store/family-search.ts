@@ -94,3 +94,46 @@ export async function bookingsOfClients(ctx: StoreContext, clientIds: readonly s
   );
   return items.map(toBooking).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
+
+/**
+ * Pattern (Scan): how many DNA and WNB outcomes each of these children had on local days `from` to
+ * `before` (exclusive). One Scan however many children: filtered and projected in DynamoDB, so only the
+ * year's misses come back (their client ids), and counted here for the children asked about.
+ */
+export async function missesOfClients(
+  ctx: StoreContext,
+  clientIds: readonly string[],
+  from: string,
+  before: string,
+): Promise<Map<string, number>> {
+  const ids = new Set(clientIds);
+  const counts = new Map<string, number>();
+  if (ids.size === 0) return counts;
+  const values: Record<string, unknown> = {
+    ':booking': 'Booking',
+    ':dna': 'DNA',
+    ':wnb': 'WNB',
+    ':from': from,
+    ':before': before,
+  };
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.db.send(
+      new ScanCommand({
+        TableName: ctx.table,
+        FilterExpression:
+          '#entity = :booking AND #status IN (:dna, :wnb) AND localDay >= :from AND localDay < :before',
+        ProjectionExpression: 'clientId',
+        ExpressionAttributeNames: { '#entity': 'entity', '#status': 'status' },
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const id = String(item.clientId);
+      if (ids.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return counts;
+}
