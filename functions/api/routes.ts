@@ -17,6 +17,7 @@ import { clientRoutes } from './clients.ts';
 import { clinicRoutes } from './clinics.ts';
 import { consentRoutes } from './consent.ts';
 import { erasureRoutes } from './erasure.ts';
+import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
 import { inboxRoutes } from './inbox.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -103,6 +104,7 @@ export const ROUTES = [
   ...metricsRoutes,
   ...auditRoutes,
   ...staffSessionRoutes,
+  ...familyRoutes,
 ] as const;
 
 export type Route = (typeof ROUTES)[number];

@@ -7,13 +7,17 @@ import type { RouteContext } from '#api/dispatch.ts';
 import type { Deps } from '#services/deps.ts';
 import { browserApiDoor, STAFF_API_PREFIX } from './api-door.ts';
 import { AssetCatalogue } from './assets.ts';
+import { registerFamilyPages } from './pages/families.ts';
+import { registerFollowUpPages } from './pages/follow-ups.ts';
 import { registerHomePages } from './pages/home.ts';
 import { registerImportPages } from './pages/import.ts';
+import { registerInboxPages } from './pages/inbox.ts';
 import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
 import { registerShortNoticePages } from './pages/short-notice.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { registerSlotPages } from './pages/slots.ts';
+import { registerTodayPages } from './pages/today.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
 import { Renderer } from './render.ts';
@@ -30,6 +34,10 @@ const PAGES: readonly RegisterPages[] = [
   registerShortNoticePages,
   registerImportPages,
   registerSlotPages,
+  registerTodayPages,
+  registerFamilyPages,
+  registerInboxPages,
+  registerFollowUpPages,
 ];
 
 export interface WebAppOptions {

@@ -129,7 +129,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
     path: '/staff/slots',
     summary: "A clinic's slots on a day, with forms to create a session or a slot and to withdraw one",
     access: READERS,
-    nav: { label: 'Slots', order: 50 },
+    nav: { label: 'Slots', order: 80 },
     handler: (page) =>
       renderDay(page, {
         clinicId: page.url.searchParams.get('clinicId') ?? undefined,
