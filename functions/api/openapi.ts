@@ -140,6 +140,18 @@ const templatePreviewSchema = z.object({
   segments: z.number().int(),
   characters: z.number().int(),
   costGbp: z.number(),
+  /** The same text with the parent link added (confirmation, reminders, offer): what links on costs. */
+  withLink: z
+    .object({
+      text: z.string(),
+      encoding: z.enum(['GSM-7', 'UCS-2']),
+      segments: z.number().int(),
+      characters: z.number().int(),
+      costGbp: z.number(),
+      /** Whether this trust's texts carry it now (parentLinks set). */
+      linksOn: z.boolean(),
+    })
+    .optional(),
 });
 
 const offersForSlotSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
 import { ValidationError } from '#core/errors.ts';
+import { carriesLink, parentLinkUrl, withLink } from '#core/parent-links.ts';
 import { renderText } from '#core/templates.ts';
 import { json, readJson } from '#runtime/http.ts';
 import type { RegisterRoutes } from './context.ts';
@@ -26,6 +27,10 @@ const SAMPLE = {
   holdMinutes: '60',
 };
 
+const SAMPLE_BASE_URL = 'https://attend.example-trust.nhs.uk';
+/** 22 characters, as every token is. */
+const SAMPLE_TOKEN = 'Xq3vR8kT1mN6pL0aZ4bC7d';
+
 export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
   router.post('/templates/preview', async ({ req }) => {
     const body = await readJson(req, previewBody);
@@ -42,7 +47,28 @@ export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
       // Sanitised by renderText as every real text is, so the preview shows what a family would get.
       vars: { ...SAMPLE, ...body.vars },
     });
+    const cost = (segments: number) =>
+      Math.round(segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000;
+    // The texts that carry the parent link show their cost with it too (a sample token on the trust's
+    // own address, or the example domain while links are off), so a trust sees what turning links on costs.
+    const linkedText = carriesLink(body.key)
+      ? withLink(
+          deps.config,
+          text,
+          parentLinkUrl(deps.config.parentLinks?.baseUrl ?? SAMPLE_BASE_URL, SAMPLE_TOKEN),
+        )
+      : undefined;
     return json(200, {
+      ...(linkedText && {
+        withLink: {
+          text: linkedText.body,
+          encoding: linkedText.encoding,
+          segments: linkedText.segments,
+          characters: linkedText.characters,
+          costGbp: cost(linkedText.segments),
+          linksOn: deps.config.parentLinks !== undefined,
+        },
+      }),
       text: text.body,
       language: text.language,
       encoding: text.encoding,

@@ -221,3 +221,12 @@ export const staffSessions = {
   /** A sign-in under way, keyed by its `state`: one use, removed when the callback takes it. */
   signIn: (state: string) => ({ pk: `SIGNIN#${state}`, sk: 'SIGNIN' }),
 } as const;
+
+/**
+ * Parent links and their sessions. A link item is keyed by the SHA-256 of its token and points to the
+ * booking or offer (core/parent-links.ts); a parent session by the SHA-256 of its cookie token.
+ */
+export const parentLinkKeys = {
+  link: (tokenHash: string) => ({ pk: `PARENTLINK#${tokenHash}`, sk: 'LINK' }),
+  session: (sessionHash: string) => ({ pk: `PARENTSESSION#${sessionHash}`, sk: 'SESSION' }),
+} as const;
