@@ -17,6 +17,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { z } from 'zod';
+import { PARENT_LINK_WORDING_DEFAULTS } from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
@@ -200,6 +201,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const config: TrustConfig = {
     ...options.config,
     staffAccess: { ...options.config.staffAccess, oidc: idp.oidcConfig },
+    // The demo turns parent links on (the example config leaves them off): texts link to this server.
+    ...(!options.config.parentLinks &&
+      (options.seed ?? true) && {
+        parentLinks: { baseUrl: origin, wording: { ...PARENT_LINK_WORDING_DEFAULTS } },
+      }),
   };
   let ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined

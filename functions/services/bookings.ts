@@ -182,6 +182,8 @@ export interface MoveInput {
   reason: string;
   by: string;
   overrideHorizon?: boolean;
+  /** Who moved it, for AppointmentCancelled: staff (the default), or the family on the parent page. */
+  movedBy?: 'staff' | 'parent-page';
 }
 
 export interface MoveResult {
@@ -284,7 +286,12 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     throw new ConflictError('The booking could not be moved; please try again', 'TRANSACTION_CONFLICT');
   }
   await deps.events.publish([
-    appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
+    appointmentCancelled(booking, {
+      by: input.movedBy ?? 'staff',
+      noticeMinutes: notice.minutes,
+      late: notice.late,
+      at: now,
+    }),
     appointmentBooked(moved),
   ]);
   await settleRunAfterChange(deps, slot);

@@ -9,7 +9,7 @@ import { isoInstant } from '#core/model.ts';
 import { MAX_WRONG_TRIES } from '#core/parent-links.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
-import { parentLinkKeys, withoutStorageAttributes } from './keys.ts';
+import { keys, parentLinkKeys, withoutStorageAttributes } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 const epochSeconds = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
@@ -202,4 +202,24 @@ export async function getParentSession(ctx: StoreContext, sessionHash: string): 
 
 export async function deleteParentSession(ctx: StoreContext, sessionHash: string): Promise<void> {
   await ctx.db.send(new DeleteCommand({ TableName: ctx.table, Key: parentLinkKeys.session(sessionHash) }));
+}
+
+/** "We'll be there", on the booking itself (where staff see it), while it is still booked. */
+export async function recordParentConfirmation(ctx: StoreContext, bookingId: string, now: string): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: keys.booking(bookingId),
+        UpdateExpression: 'SET parentConfirmedAt = :now, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':now': now, ':booked': 'BOOKED' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }

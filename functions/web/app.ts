@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Deps } from '#services/deps.ts';
 import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
+import { registerParentPages } from './pages/parent.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
@@ -16,7 +17,7 @@ import type { StaffSessionPort } from './staff-session.ts';
 export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
-const PAGES: readonly RegisterPages[] = [registerHomePages];
+const PAGES: readonly RegisterPages[] = [registerHomePages, registerParentPages];
 
 export interface WebAppOptions {
   /** Who is signed in (the staff sign-in service, or a test's port). */
