@@ -3,8 +3,9 @@
  * before use, so a malformed item fails loudly where it is read rather than somewhere downstream.
  * All instants are UTC ISO-8601 strings.
  */
-import { CANCEL_REASONS } from './cancel-reason.ts';
+
 import { z } from 'zod';
+import { CANCEL_REASONS } from './cancel-reason.ts';
 import { calendarDate } from './dates.ts';
 import { storedNhsNumber } from './nhs-number.ts';
 

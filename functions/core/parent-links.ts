@@ -31,13 +31,19 @@ const DOMAIN = 'attend-parent-link-v1';
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 function targetName(target: LinkTarget): string {
-  return target.kind === 'booking' ? `booking:${target.bookingId}` : `offer:${target.slotId}:${target.offerId}`;
+  return target.kind === 'booking'
+    ? `booking:${target.bookingId}`
+    : `offer:${target.slotId}:${target.offerId}`;
 }
 
 export function linkToken(secret: string, target: LinkTarget): string {
   if (secret.length < 16) throw new Error('The link key is too short to be a secret');
   const key = createHmac('sha256', secret).update(DOMAIN).digest();
-  return createHmac('sha256', key).update(targetName(target)).digest().subarray(0, TOKEN_BYTES).toString('base64url');
+  return createHmac('sha256', key)
+    .update(targetName(target))
+    .digest()
+    .subarray(0, TOKEN_BYTES)
+    .toString('base64url');
 }
 
 /** A maker over a secret already in hand (the local runtime's dev key, tests). */

@@ -3,6 +3,9 @@
  * core/parent-links.ts), its item in the table (made the first time the link is made, never reset), and
  * the address written into the confirmation, the reminders and the offers when the trust turns links on.
  */
+
+import type { TemplateKey } from '#core/config/templates.ts';
+import type { Booking } from '#core/model.ts';
 import {
   carriesLink,
   type LinkTarget,
@@ -11,8 +14,6 @@ import {
   tokenHash,
   withLink,
 } from '#core/parent-links.ts';
-import type { TemplateKey } from '#core/config/templates.ts';
-import type { Booking } from '#core/model.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { ensureParentLink } from '#store/parent-links.ts';
 import type { Deps } from './deps.ts';
@@ -47,12 +48,18 @@ export async function parentLink(
 }
 
 /** The booking's link (until the appointment starts); made when the booking is made. */
-export function bookingLink(deps: Deps, booking: Pick<Booking, 'id' | 'startsAt'>): Promise<string | undefined> {
+export function bookingLink(
+  deps: Deps,
+  booking: Pick<Booking, 'id' | 'startsAt'>,
+): Promise<string | undefined> {
   return parentLink(deps, { kind: 'booking', bookingId: booking.id }, booking.startsAt);
 }
 
 /** The offer's link (7 days); made when the offer is made. */
-export function offerLink(deps: Deps, offer: Pick<Offer, 'id' | 'slotId' | 'offeredAt'>): Promise<string | undefined> {
+export function offerLink(
+  deps: Deps,
+  offer: Pick<Offer, 'id' | 'slotId' | 'offeredAt'>,
+): Promise<string | undefined> {
   return parentLink(deps, { kind: 'offer', slotId: offer.slotId, offerId: offer.id }, offerLinkExpiry(offer));
 }
 

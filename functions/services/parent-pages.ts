@@ -170,7 +170,10 @@ const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const sessionHash = (token: string) => tokenHash(`session:${token}`);
 
 /** The session a cookie names, if it is live; any link's (the caller checks it is this link's). */
-export async function readParentSession(deps: Deps, token: string | undefined): Promise<ParentSession | undefined> {
+export async function readParentSession(
+  deps: Deps,
+  token: string | undefined,
+): Promise<ParentSession | undefined> {
   if (!token || !SESSION_TOKEN.test(token)) return undefined;
   const session = await getParentSession(deps.store, sessionHash(token));
   if (!session || session.expiresAt <= deps.now().toISOString()) return undefined;
@@ -353,10 +356,7 @@ export async function rebookFromPage(
 }
 
 /** Nothing fits: the family joins the short-notice list for this type, keeping their booking meanwhile. */
-export async function joinListFromPage(
-  deps: Deps,
-  subject: LinkSubject,
-): Promise<'joined' | 'not-booked'> {
+export async function joinListFromPage(deps: Deps, subject: LinkSubject): Promise<'joined' | 'not-booked'> {
   const booking = liveBooking(deps, subject);
   if (!booking) return 'not-booked';
   const existing = await getEntry(deps.store, entryIdFor(booking.clientId, booking.type));

@@ -82,7 +82,8 @@ export async function recordWrongTry(
         TableName: ctx.table,
         Key: parentLinkKeys.link(hash),
         UpdateExpression: 'ADD wrongTries :one',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
         ExpressionAttributeValues: { ':one': 1, ':now': now },
         ReturnValues: 'ALL_NEW',
       }),
@@ -119,7 +120,8 @@ export async function clearWrongTries(ctx: StoreContext, hash: string, now: stri
         TableName: ctx.table,
         Key: parentLinkKeys.link(hash),
         UpdateExpression: 'SET wrongTries = :zero',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
         ExpressionAttributeValues: { ':zero': 0, ':now': now },
       }),
     );
@@ -177,7 +179,11 @@ export const parentSessionSchema = z.object({
 });
 export type ParentSession = z.infer<typeof parentSessionSchema>;
 
-export async function putParentSession(ctx: StoreContext, sessionHash: string, session: ParentSession): Promise<void> {
+export async function putParentSession(
+  ctx: StoreContext,
+  sessionHash: string,
+  session: ParentSession,
+): Promise<void> {
   const parsed = parentSessionSchema.parse(session);
   await ctx.db.send(
     new PutCommand({
@@ -193,7 +199,10 @@ export async function putParentSession(ctx: StoreContext, sessionHash: string, s
   );
 }
 
-export async function getParentSession(ctx: StoreContext, sessionHash: string): Promise<ParentSession | undefined> {
+export async function getParentSession(
+  ctx: StoreContext,
+  sessionHash: string,
+): Promise<ParentSession | undefined> {
   const { Item } = await ctx.db.send(
     new GetCommand({ TableName: ctx.table, Key: parentLinkKeys.session(sessionHash), ConsistentRead: true }),
   );
@@ -205,7 +214,11 @@ export async function deleteParentSession(ctx: StoreContext, sessionHash: string
 }
 
 /** "We'll be there", on the booking itself (where staff see it), while it is still booked. */
-export async function recordParentConfirmation(ctx: StoreContext, bookingId: string, now: string): Promise<boolean> {
+export async function recordParentConfirmation(
+  ctx: StoreContext,
+  bookingId: string,
+  now: string,
+): Promise<boolean> {
   try {
     await ctx.db.send(
       new UpdateCommand({

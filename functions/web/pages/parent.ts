@@ -13,8 +13,6 @@ import { formatTime, inZone } from '#core/local-time.ts';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { PARENT_SESSION_MINUTES } from '#core/parent-links.ts';
 import { appointmentTypeName } from '#core/templates.ts';
-import { getBooking } from '#store/bookings.ts';
-import { getClinic } from '#store/clinics.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   cancelFromPage,
@@ -33,6 +31,8 @@ import {
   startParentSession,
   takeOfferFromPage,
 } from '#services/parent-pages.ts';
+import { getBooking } from '#store/bookings.ts';
+import { getClinic } from '#store/clinics.ts';
 import { csrfToken } from '../csrf.ts';
 import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '../parent-texts/index.ts';
 import { type PageContext, redirect, type WebRouter, withCookies } from '../router.ts';
@@ -92,7 +92,8 @@ function context(page: PageContext, deps: Deps): Ctx {
   const asked = page.url.searchParams.get('lang') ?? undefined;
   const queryLanguage = asked && PAGE_LANGUAGES.includes(asked) ? asked : undefined;
   const cookieLanguage = page.cookies[LANGUAGE_COOKIE];
-  const chosen = queryLanguage ?? (cookieLanguage && PAGE_LANGUAGES.includes(cookieLanguage) ? cookieLanguage : undefined);
+  const chosen =
+    queryLanguage ?? (cookieLanguage && PAGE_LANGUAGES.includes(cookieLanguage) ? cookieLanguage : undefined);
   const { language, texts } = parentTexts(chosen);
   const cookies = queryLanguage ? [languageCookie(page.url, queryLanguage)] : [];
   return { page, deps, token, base: `/p/${encodeURIComponent(token)}`, language, texts, chosen, cookies };
@@ -110,7 +111,8 @@ function render(ctx: Ctx, template: string, data: Record<string, unknown>, statu
   const switchTo = PAGE_LANGUAGES.filter((l) => l !== ctx.language).map((l) => ({
     code: l,
     name: parentTexts(l).texts.languageName,
-    href: `${ctx.page.url.pathname}?lang=${l}`,
+    // Relative, so the page names no token: a guessed link's page and an ended one's are the same.
+    href: `?lang=${l}`,
   }));
   const t = ctx.texts;
   const phone = ctx.deps.config.servicePhone;
@@ -130,7 +132,13 @@ function render(ctx: Ctx, template: string, data: Record<string, unknown>, statu
   return withCookies(response, ctx.cookies);
 }
 
-function message(ctx: Ctx, title: string, body: string, extra: Record<string, unknown> = {}, status = 200): Response {
+function message(
+  ctx: Ctx,
+  title: string,
+  body: string,
+  extra: Record<string, unknown> = {},
+  status = 200,
+): Response {
   const phone = ctx.deps.config.servicePhone;
   return render(ctx, 'pages/parent/message.njk', { title, body: fill(body, { phone }), ...extra }, status);
 }
@@ -143,21 +151,27 @@ const locked = (ctx: Ctx) => message(ctx, ctx.texts.lockedTitle, ctx.texts.locke
 function summary(ctx: Ctx, input: { type: string; startsAt: string; clinic: Clinic | undefined }) {
   const { config } = ctx.deps;
   const locale = ctx.language === 'ne' ? 'en-GB' : ctx.language;
-  const day = inZone(input.startsAt, config.timeZone).setLocale(locale).toLocaleString({
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  });
+  const day = inZone(input.startsAt, config.timeZone).setLocale(locale).toFormat('cccc d LLLL yyyy');
   const clinic = input.clinic;
   const address = clinic?.address ?? '';
   const where = [clinic?.name, address].filter(Boolean).join(', ');
+  const type = appointmentTypeName(config, input.type, ctx.language);
+  const time = formatTime(input.startsAt, config.timeZone);
+  const t = ctx.texts;
+  const row = (key: string, value: string) => ({ key: { text: key }, value: { text: value } });
   return {
-    type: appointmentTypeName(config, input.type, ctx.language),
+    type,
     day,
-    time: formatTime(input.startsAt, config.timeZone),
+    time,
     venue: clinic?.venue ?? '',
     address,
+    rows: [
+      row(t.whatLabel, type),
+      row(t.dayLabel, day),
+      row(t.timeLabel, time),
+      row(t.placeLabel, clinic?.venue ?? ''),
+      ...(address ? [row(t.addressLabel, address)] : []),
+    ],
     mapHref: where
       ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(address || where)}`
       : undefined,
@@ -187,7 +201,9 @@ async function gate(ctx: Ctx, allowUnverified = false): Promise<Gate> {
   const ours = session?.linkHash === opened.hash;
   if (ctx.page.request.method === 'POST' && !ours) {
     // A session from another family's link (or none) cannot act on this one.
-    ctx.deps.log.warn('parent page post refused: the session is not this link’s', { route: ctx.base.slice(0, 3) });
+    ctx.deps.log.warn('parent page post refused: the session is not this link’s', {
+      route: ctx.base.slice(0, 3),
+    });
     return { response: message(ctx, ctx.texts.endedTitle, ctx.texts.endedBody, {}, 403) };
   }
   if (!ours || !session?.verified) {
@@ -220,7 +236,8 @@ async function showCheck(
     {
       title: ctx.texts.checkTitle,
       question: question.kind === 'due' ? ctx.texts.checkDue : ctx.texts.checkDob,
-      error: error === 'wrong' ? ctx.texts.checkWrong : error === 'invalid' ? ctx.texts.checkInvalid : undefined,
+      error:
+        error === 'wrong' ? ctx.texts.checkWrong : error === 'invalid' ? ctx.texts.checkInvalid : undefined,
       hasErrors: error !== undefined,
       values,
       csrfToken: csrfToken(session.csrfSecret),
@@ -279,7 +296,11 @@ async function appointmentPage(ctx: Ctx, subject: LinkSubject, done?: string): P
 async function offerPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise<Response> {
   const t = ctx.texts;
   const offer = subject.offer!;
-  const appointment = summary(ctx, { type: subject.type, startsAt: subject.startsAt, clinic: subject.clinic });
+  const appointment = summary(ctx, {
+    type: subject.type,
+    startsAt: subject.startsAt,
+    clinic: subject.clinic,
+  });
   if (offer.status === 'ACCEPTED')
     return render(ctx, 'pages/parent/appointment.njk', {
       title: t.offerTakenTitle,
@@ -318,6 +339,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     path: '/p/:token',
     summary: 'Parent page: the date check, then the appointment or the offer',
     access: 'public',
+    csrfSecret,
     handler: async (page) => {
       const ctx = context(page, deps);
       const g = await gate(ctx, true);
@@ -389,6 +411,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     path: '/p/:token/cancel',
     summary: 'Parent page: cancel, with an optional reason',
     access: 'public',
+    csrfSecret,
     handler: async (page) => {
       const ctx = context(page, deps);
       const g = await gate(ctx);
@@ -399,7 +422,11 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const t = ctx.texts;
       return render(ctx, 'pages/parent/cancel.njk', {
         title: t.cancelTitle,
-        appointment: summary(ctx, { type: booking.type, startsAt: booking.startsAt, clinic: g.subject.clinic }),
+        appointment: summary(ctx, {
+          type: booking.type,
+          startsAt: booking.startsAt,
+          clinic: g.subject.clinic,
+        }),
         reasons: CANCEL_REASONS.map((r) => ({ value: r, text: t[`reason_${r}`] })),
       });
     },
@@ -408,7 +435,9 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
   action('cancel', 'Parent page: cancel the appointment', async (ctx, g) => {
     const fields = ctx.page.form!.fields;
     const reason = fields.get('reason') ?? '';
-    const category = (CANCEL_REASONS as readonly string[]).includes(reason) ? (reason as CancelReason) : undefined;
+    const category = (CANCEL_REASONS as readonly string[]).includes(reason)
+      ? (reason as CancelReason)
+      : undefined;
     const result = await cancelFromPage(deps, g.subject, {
       ...(category && { reason: category }),
       otherText: (fields.get('other') ?? '').slice(0, 500),
@@ -421,6 +450,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     path: '/p/:token/rebook',
     summary: 'Parent page: choose a new time',
     access: 'public',
+    csrfSecret,
     handler: async (page) => {
       const ctx = context(page, deps);
       const g = await gate(ctx);
@@ -432,7 +462,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       if (g.opened.link.rebookedAt) return message(ctx, t.usedTitle, t.usedBody);
       const slots = (await rebookChoices(deps, g.subject)).slice(0, 30);
       const clinics = new Map<string, Clinic | undefined>();
-      for (const id of new Set(slots.map((s) => s.clinicId))) clinics.set(id, await getClinic(deps.store, id));
+      for (const id of new Set(slots.map((s) => s.clinicId)))
+        clinics.set(id, await getClinic(deps.store, id));
       const error = page.url.searchParams.get('error');
       return render(ctx, 'pages/parent/rebook.njk', {
         title: t.rebookTitle,
@@ -469,7 +500,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
 
   action('take', 'Parent page: take a short-notice offer', async (ctx, g) => {
     const result = await takeOfferFromPage(deps, g.subject);
-    const done = result.outcome === 'accepted' || result.outcome === 'already-accepted' ? 'accepted' : result.outcome;
+    const done =
+      result.outcome === 'accepted' || result.outcome === 'already-accepted' ? 'accepted' : result.outcome;
     return redirect(`${ctx.base}?done=${done}`);
   });
 }

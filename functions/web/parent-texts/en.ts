@@ -52,7 +52,8 @@ export const en = {
   cancelButton: 'Cancel the appointment',
   back: 'Go back',
   cancelledTitle: 'Your appointment is cancelled',
-  cancelledBody: 'Thank you for telling us. The time can now go to another family. To book again, call {phone}.',
+  cancelledBody:
+    'Thank you for telling us. The time can now go to another family. To book again, call {phone}.',
   notBookedTitle: 'This appointment is no longer booked',
   notBookedBody: 'It may have been cancelled or changed. If you are not sure, call {phone}.',
   passedTitle: 'This appointment has passed',

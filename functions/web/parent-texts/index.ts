@@ -2,8 +2,9 @@
  * The parent pages' words, one file per language (the languages of the texts, LANGUAGES). A language
  * added to the reply parser gets a file here and one line below; until then its families read English.
  */
-import type { ParentTextKey, ParentTexts } from './en.ts';
+
 import { cy } from './cy.ts';
+import type { ParentTextKey, ParentTexts } from './en.ts';
 import { en } from './en.ts';
 import { ne } from './ne.ts';
 import { pl } from './pl.ts';

@@ -54,7 +54,8 @@ export const ne: ParentTexts = {
   cancelButton: 'Appointment radda garnuhos',
   back: 'Pachhadi',
   cancelledTitle: 'Tapaiko appointment radda bhayo',
-  cancelledBody: 'Bhannubhaekoma dhanyabad. Aba yo samaya arko pariwarle paunchha. Pheri milauna {phone} ma phone garnuhos.',
+  cancelledBody:
+    'Bhannubhaekoma dhanyabad. Aba yo samaya arko pariwarle paunchha. Pheri milauna {phone} ma phone garnuhos.',
   notBookedTitle: 'Yo appointment aba book chhaina',
   notBookedBody: 'Yo radda wa pariwartan bhaeko huna sakchha. Thaha chhaina bhane {phone} ma phone garnuhos.',
   passedTitle: 'Yo appointment sakiyo',
@@ -70,9 +71,11 @@ export const ne: ParentTexts = {
     'Chhito samaya khali bhaema hami message pathauna sakchhaun. Naya nalie samma tapaiko appointment rahanchha.',
   joinListButton: 'Samaya khali bhaema message pathaunuhos',
   joinedTitle: 'Tapai list ma hunuhunchha',
-  joinedBody: 'Samaya khali bhaema hami message pathaunchhaun. Tyatibela samma tapaiko appointment rahanchha.',
+  joinedBody:
+    'Samaya khali bhaema hami message pathaunchhaun. Tyatibela samma tapaiko appointment rahanchha.',
   usedTitle: 'Yo linkle samaya pahilai badalisakyo',
-  usedBody: 'Ek linkle ek patak matra samaya badalna sakchha. Naya message ko link prayog garnuhos, wa {phone} ma phone garnuhos.',
+  usedBody:
+    'Ek linkle ek patak matra samaya badalna sakchha. Naya message ko link prayog garnuhos, wa {phone} ma phone garnuhos.',
   slotTakenTitle: 'Maaf garnuhos, tyo samaya bharkhar liyo',
   slotTakenBody: 'Arko pariwarle bharkhar book garyo. Arko samaya channuhos.',
   offerTitle: 'Ek samaya khali bhayo',
@@ -81,7 +84,8 @@ export const ne: ParentTexts = {
   offerTakenTitle: 'Yo samaya tapaiko lagi book bhayo',
   offerTakenBody: 'Hami samjhauna message pathaunchhaun.',
   offerGoneTitle: 'Maaf garnuhos, tyo samaya gaisakyo',
-  offerGoneBody: 'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
+  offerGoneBody:
+    'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
   offerEndedTitle: 'Maaf garnuhos, yo offer sakiyo',
   offerEndedBody: 'Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
 };

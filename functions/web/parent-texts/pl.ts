@@ -51,7 +51,8 @@ export const pl: ParentTexts = {
   cancelButton: 'Odwołaj wizytę',
   back: 'Wróć',
   cancelledTitle: 'Wizyta została odwołana',
-  cancelledBody: 'Dziękujemy za informację. Termin może teraz otrzymać inna rodzina. Aby umówić się ponownie, zadzwoń pod numer {phone}.',
+  cancelledBody:
+    'Dziękujemy za informację. Termin może teraz otrzymać inna rodzina. Aby umówić się ponownie, zadzwoń pod numer {phone}.',
   notBookedTitle: 'Ta wizyta nie jest już umówiona',
   notBookedBody: 'Mogła zostać odwołana lub zmieniona. W razie wątpliwości zadzwoń pod numer {phone}.',
   passedTitle: 'Ta wizyta już się odbyła',
@@ -69,7 +70,8 @@ export const pl: ParentTexts = {
   joinedTitle: 'Jesteś na liście',
   joinedBody: 'Wyślemy SMS, gdy zwolni się termin. Do tego czasu zachowujesz obecną wizytę.',
   usedTitle: 'Ten link już zmienił termin',
-  usedBody: 'Link może zmienić termin tylko raz. Użyj linku z najnowszego SMS-a lub zadzwoń pod numer {phone}.',
+  usedBody:
+    'Link może zmienić termin tylko raz. Użyj linku z najnowszego SMS-a lub zadzwoń pod numer {phone}.',
   slotTakenTitle: 'Przepraszamy, ten termin został właśnie zajęty',
   slotTakenBody: 'Inna rodzina zarezerwowała go przed chwilą. Wybierz inny termin.',
   offerTitle: 'Zwolnił się termin',
@@ -78,7 +80,8 @@ export const pl: ParentTexts = {
   offerTakenTitle: 'Ten termin jest zarezerwowany dla Ciebie',
   offerTakenBody: 'Wyślemy SMS z przypomnieniem.',
   offerGoneTitle: 'Przepraszamy, ten termin jest już zajęty',
-  offerGoneBody: 'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
+  offerGoneBody:
+    'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
   offerEndedTitle: 'Przepraszamy, ta oferta wygasła',
   offerEndedBody: 'Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
 };

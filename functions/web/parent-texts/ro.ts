@@ -12,7 +12,8 @@ export const ro: ParentTexts = {
   lockedBody:
     'Data a fost introdusă greșit de prea multe ori. Pentru siguranța datelor dumneavoastră, linkul este blocat pentru o oră. Sunați la {phone}.',
   checkTitle: 'Verificăm că sunteți dumneavoastră',
-  checkIntro: 'Pentru siguranța datelor dumneavoastră, trebuie să verificăm o dată înainte de a arăta programarea.',
+  checkIntro:
+    'Pentru siguranța datelor dumneavoastră, trebuie să verificăm o dată înainte de a arăta programarea.',
   checkDob: 'Care este data nașterii copilului?',
   checkDue: 'Care este data estimată a nașterii bebelușului?',
   checkHint: 'De exemplu, 27 3 2025',
@@ -51,7 +52,8 @@ export const ro: ParentTexts = {
   cancelButton: 'Anulați programarea',
   back: 'Înapoi',
   cancelledTitle: 'Programarea a fost anulată',
-  cancelledBody: 'Vă mulțumim că ne-ați anunțat. Ora poate fi dată acum altei familii. Pentru o nouă programare, sunați la {phone}.',
+  cancelledBody:
+    'Vă mulțumim că ne-ați anunțat. Ora poate fi dată acum altei familii. Pentru o nouă programare, sunați la {phone}.',
   notBookedTitle: 'Această programare nu mai este rezervată',
   notBookedBody: 'Este posibil să fi fost anulată sau schimbată. Dacă nu sunteți sigur, sunați la {phone}.',
   passedTitle: 'Această programare a trecut',
@@ -69,7 +71,8 @@ export const ro: ParentTexts = {
   joinedTitle: 'Sunteți pe listă',
   joinedBody: 'Vă vom trimite un mesaj dacă se eliberează o oră. Până atunci vă păstrați programarea.',
   usedTitle: 'Acest link a schimbat deja ora',
-  usedBody: 'Un link poate schimba ora o singură dată. Folosiți linkul din cel mai nou mesaj sau sunați la {phone}.',
+  usedBody:
+    'Un link poate schimba ora o singură dată. Folosiți linkul din cel mai nou mesaj sau sunați la {phone}.',
   slotTakenTitle: 'Ne pare rău, acea oră tocmai a fost ocupată',
   slotTakenBody: 'O altă familie a rezervat-o acum o clipă. Alegeți altă oră.',
   offerTitle: 'S-a eliberat o oră',
@@ -78,7 +81,8 @@ export const ro: ParentTexts = {
   offerTakenTitle: 'Această oră este rezervată pentru dumneavoastră',
   offerTakenBody: 'Vă vom trimite un mesaj de reamintire.',
   offerGoneTitle: 'Ne pare rău, acea oră a fost ocupată',
-  offerGoneBody: 'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
+  offerGoneBody:
+    'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
   offerEndedTitle: 'Ne pare rău, această ofertă a expirat',
   offerEndedBody: 'Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
 };
