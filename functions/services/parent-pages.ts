@@ -48,11 +48,13 @@ export type OpenedLink =
   | { readonly state: 'open'; readonly hash: string; readonly link: ParentLink };
 
 /**
- * The link for a token. A token of the wrong shape, one that was never made, and one whose link has
- * ended all answer `ended` after the same single read, so a guess learns nothing.
+ * The link for a token. A token that was never made and one whose link has ended both answer `ended`
+ * after the same single read, so a guess learns nothing. One that cannot be a token (its shape is public)
+ * is answered the same without reading anything.
  */
 export async function openLink(deps: Deps, token: string): Promise<OpenedLink> {
-  const hash = tokenHash(TOKEN_PATTERN.test(token) ? token : `invalid:${token.slice(0, 64)}`);
+  if (!TOKEN_PATTERN.test(token)) return { state: 'ended' };
+  const hash = tokenHash(token);
   const link = await getParentLink(deps.store, hash);
   const now = deps.now().toISOString();
   if (!link || link.expiresAt <= now) return { state: 'ended' };

@@ -242,7 +242,7 @@ async function showCheck(
       values,
       csrfToken: csrfToken(session.csrfSecret),
     },
-    error ? 400 : 200,
+    200,
   );
 }
 
@@ -279,7 +279,7 @@ async function appointmentPage(ctx: Ctx, subject: LinkSubject, done?: string): P
   }
   if (booking.status === 'CANCELLED') {
     return done === 'cancelled'
-      ? message(ctx, t.cancelledTitle, t.cancelledBody, { panel: true })
+      ? message(ctx, t.cancelledTitle, t.cancelledBody, { asPanel: true })
       : message(ctx, t.notBookedTitle, t.notBookedBody);
   }
   if (booking.status !== 'BOOKED' || booking.startsAt <= now) return message(ctx, t.passedTitle, t.help);
@@ -307,7 +307,7 @@ async function offerPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise
       lead: t.offerTakenBody,
       appointment,
       actions: false,
-      panel: done === 'accepted',
+      asPanel: done === 'accepted',
     });
   if (done === 'gone' || offer.status === 'TAKEN' || offer.status === 'WITHDRAWN')
     return message(ctx, t.offerGoneTitle, t.offerGoneBody);
