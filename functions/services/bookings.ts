@@ -1,4 +1,5 @@
 import { newBooking, pickRef } from '#core/booking.ts';
+import type { CancelReason } from '#core/cancel-reason.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
@@ -345,7 +346,7 @@ export function cancellationNotice(
  */
 export async function cancelByStaff(
   deps: Deps,
-  input: { bookingId: string; by: string; reason: string; notify: boolean },
+  input: { bookingId: string; by: string; reason: string; notify: boolean; category?: CancelReason },
 ): Promise<CancelResult> {
   const { store } = deps;
   const booking = await getBooking(store, input.bookingId);
@@ -361,6 +362,7 @@ export async function cancelByStaff(
       now: now.toISOString(),
       noticeMinutes: notice.minutes,
       late: notice.late,
+      ...(input.category && { category: input.category }),
     },
     booking,
   );

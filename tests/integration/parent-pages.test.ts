@@ -188,7 +188,7 @@ describe('what a parent can do', () => {
     const done = await browser.submit(link, `${link}/confirm`);
     expect(done.location).toBe(`${link}?done=confirmed`);
     expect((await getBooking(store, booking.id))?.parentConfirmedAt).toBe(NOW);
-    expect((await browser.get(link)).html).toContain('You said you will be there');
+    expect((await browser.get(link)).html).toContain('Confirmed');
   });
 
   it('cancels with the reason "transport": the slot is freed as a CANCEL text frees it', async () => {

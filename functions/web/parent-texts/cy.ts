@@ -31,7 +31,7 @@ export const cy: ParentTexts = {
   placeLabel: 'Lle',
   addressLabel: 'Cyfeiriad',
   mapLink: 'Dangos y lle ar fap',
-  confirmedTag: 'Rydych wedi dweud y byddwch yno',
+  confirmedTag: 'Wedi cadarnhau',
   confirmButton: 'Byddwn ni yno',
   confirmedPanel: 'Diolch. Rydym wedi nodi y byddwch yno.',
   changeHeading: 'Methu dod?',

@@ -32,7 +32,7 @@ export const en = {
   placeLabel: 'Place',
   addressLabel: 'Address',
   mapLink: 'Show the place on a map',
-  confirmedTag: 'You said you will be there',
+  confirmedTag: 'Confirmed',
   confirmButton: "We'll be there",
   confirmedPanel: 'Thank you. We have noted that you will be there.',
   changeHeading: 'Cannot come?',

@@ -34,7 +34,7 @@ export const ne: ParentTexts = {
   placeLabel: 'Thau',
   addressLabel: 'Thegana',
   mapLink: 'Naksama thau herna',
-  confirmedTag: 'Tapai aaunuhunchha bhannubhayo',
+  confirmedTag: 'Confirm bhayo',
   confirmButton: 'Hami aaunchhaun',
   confirmedPanel: 'Dhanyabad. Tapai aaunuhunchha bhanera lekhiyo.',
   changeHeading: 'Aauna sakinna?',

@@ -31,7 +31,7 @@ export const pl: ParentTexts = {
   placeLabel: 'Miejsce',
   addressLabel: 'Adres',
   mapLink: 'Pokaż miejsce na mapie',
-  confirmedTag: 'Potwierdzono przybycie',
+  confirmedTag: 'Potwierdzono',
   confirmButton: 'Będziemy',
   confirmedPanel: 'Dziękujemy. Zapisaliśmy, że przyjdziecie.',
   changeHeading: 'Nie możesz przyjść?',

@@ -32,7 +32,7 @@ export const ro: ParentTexts = {
   placeLabel: 'Locul',
   addressLabel: 'Adresa',
   mapLink: 'Arată locul pe hartă',
-  confirmedTag: 'Ați confirmat că veniți',
+  confirmedTag: 'Confirmat',
   confirmButton: 'Vom fi acolo',
   confirmedPanel: 'Vă mulțumim. Am notat că veți veni.',
   changeHeading: 'Nu puteți veni?',
