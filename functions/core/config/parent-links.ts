@@ -5,7 +5,10 @@
  * address goes; a language without its own falls back to English.
  */
 import { z } from 'zod';
+import { analyseSms, MAX_SEGMENTS } from '../sms-segments.ts';
+import { renderText, type TextConfig } from '../templates.ts';
 import { languageSchema } from './primitives.ts';
+import { longSampleValues } from './text-lengths.ts';
 
 export const PARENT_LINK_WORDING_DEFAULTS = {
   en: 'Confirm, change or cancel: {link}',
@@ -33,3 +36,43 @@ export const parentLinksSection = z
   })
   .optional();
 export type ParentLinksConfig = NonNullable<z.infer<typeof parentLinksSection>>;
+
+/** The texts that carry the link (core/parent-links.ts LINKED_TEMPLATES, repeated to avoid a cycle). */
+const LINKED = ['confirmation', 'reminder', 'reminderToday', 'reminderTomorrow', 'offer'] as const;
+
+/**
+ * With links on, every text that carries the link must still fit 6 segments with it, rendered with the
+ * same long sample values as checkTextLengths and the link at its longest (the base URL and a token).
+ */
+export function checkParentLinkLengths(
+  cfg: TextConfig & { readonly parentLinks?: ParentLinksConfig | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const links = cfg.parentLinks;
+  if (!links || !LINKED.every((key) => cfg.templates.en?.[key])) return;
+  const url = `${links.baseUrl.replace(/\/+$/, '')}/p/${'x'.repeat(22)}`;
+  const languages = new Set(['en', ...Object.keys(cfg.templates)]);
+  for (const language of languages) {
+    for (const key of LINKED) {
+      for (const typeId of Object.keys(cfg.appointmentTypes)) {
+        let text: { body: string; language: string };
+        try {
+          text = renderText(cfg, { key, language, typeId, vars: longSampleValues() });
+        } catch {
+          continue; // checkTextLengths reports a text too long without the link.
+        }
+        const wording = links.wording[text.language as keyof typeof links.wording] ?? links.wording.en;
+        const sentence = (wording ?? PARENT_LINK_WORDING_DEFAULTS.en).replace('{link}', () => url);
+        const analysis = analyseSms(`${text.body} ${sentence}`);
+        if (analysis.segments > MAX_SEGMENTS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parentLinks', 'wording', text.language],
+            message: `the "${key}" text (${typeId}, ${text.language}) with the link is ${analysis.segments} segments: Attend sends at most ${MAX_SEGMENTS}`,
+          });
+          return;
+        }
+      }
+    }
+  }
+}

@@ -16,7 +16,7 @@ import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
-import { parentLinksSection } from './parent-links.ts';
+import { checkParentLinkLengths, parentLinksSection } from './parent-links.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
@@ -55,6 +55,7 @@ const checks: readonly ((cfg: z.infer<typeof shape>, ctx: z.RefinementCtx) => vo
   checkPhoneNumber,
   checkTextLengths,
   checkFrontDoor,
+  checkParentLinkLengths,
 ];
 
 export const trustConfigSchema = shape.superRefine((cfg, ctx) => {
