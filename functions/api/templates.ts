@@ -3,8 +3,8 @@ import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts'
 import { ValidationError } from '#core/errors.ts';
 import { carriesLink, parentLinkUrl, withLink } from '#core/parent-links.ts';
 import { renderText } from '#core/templates.ts';
-import { json, readJson } from '#runtime/http.ts';
-import type { RegisterRoutes } from './context.ts';
+import { forStaff } from './access.ts';
+import { appointmentTypeId, defineRoute } from './route.ts';
 
 export const previewBody = z.object({
   key: z.enum(TEMPLATE_KEYS),
@@ -12,7 +12,7 @@ export const previewBody = z.object({
     .string()
     .regex(/^[a-z]{2,3}$/)
     .optional(),
-  type: z.string().optional(),
+  type: appointmentTypeId.optional(),
   /** Sample values; sensible examples are used for any left out. Sanitised as every text's values are. */
   vars: z.partialRecord(z.enum(TEMPLATE_PLACEHOLDERS), z.string().max(918)).default({}),
 });
@@ -27,54 +27,90 @@ const SAMPLE = {
   holdMinutes: '60',
 };
 
+const templatePreviewSchema = z.object({
+  text: z.string(),
+  language: z.string(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  segments: z.number().int(),
+  characters: z.number().int(),
+  costGbp: z.number(),
+  /** The same text with the parent link added (confirmation, reminders, offer): what links on costs. */
+  withLink: z
+    .object({
+      text: z.string(),
+      encoding: z.enum(['GSM-7', 'UCS-2']),
+      segments: z.number().int(),
+      characters: z.number().int(),
+      costGbp: z.number(),
+      /** Whether this trust's texts carry it now (parentLinks set). */
+      linksOn: z.boolean(),
+    })
+    .optional(),
+});
+
 const SAMPLE_BASE_URL = 'https://attend.example-trust.nhs.uk';
 /** 22 characters, as every token is. */
 const SAMPLE_TOKEN = 'Xq3vR8kT1mN6pL0aZ4bC7d';
 
-export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
-  router.post('/templates/preview', async ({ req }) => {
-    const body = await readJson(req, previewBody);
-    const type = body.type ?? Object.keys(deps.config.appointmentTypes)[0];
-    if (type && !deps.config.appointmentTypes[type]) {
-      throw new ValidationError('Request body is invalid', [
-        { field: 'type', message: 'unknown appointment type' },
-      ]);
-    }
-    const text = renderText(deps.config, {
-      key: body.key,
-      language: body.language ?? deps.config.defaultLanguage,
-      typeId: type,
-      // Sanitised by renderText as every real text is, so the preview shows what a family would get.
-      vars: { ...SAMPLE, ...body.vars },
-    });
-    const cost = (segments: number) =>
-      Math.round(segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000;
-    // The texts that carry the parent link show their cost with it too (a sample token on the trust's
-    // own address, or the example domain while links are off), so a trust sees what turning links on costs.
-    const linkedText = carriesLink(body.key)
-      ? withLink(
-          deps.config,
-          text,
-          parentLinkUrl(deps.config.parentLinks?.baseUrl ?? SAMPLE_BASE_URL, SAMPLE_TOKEN),
-        )
-      : undefined;
-    return json(200, {
-      ...(linkedText && {
-        withLink: {
-          text: linkedText.body,
-          encoding: linkedText.encoding,
-          segments: linkedText.segments,
-          characters: linkedText.characters,
-          costGbp: cost(linkedText.segments),
-          linksOn: deps.config.parentLinks !== undefined,
-        },
-      }),
-      text: text.body,
-      language: text.language,
-      encoding: text.encoding,
-      segments: text.segments,
-      characters: text.characters,
-      costGbp: Math.round(text.segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000,
-    });
-  });
-};
+export const templateRoutes = [
+  defineRoute({
+    id: 'previewTemplate',
+    method: 'POST',
+    path: '/templates/preview',
+    tag: 'templates',
+    summary: 'Render a text with sample values: encoding, segments and cost',
+    roles: forStaff('scheduler'),
+    body: { name: 'PreviewTemplateRequest', schema: previewBody },
+    response: {
+      status: 200,
+      name: 'TemplatePreview',
+      schema: templatePreviewSchema,
+      description: 'The rendered text',
+    },
+    errors: [400, 413],
+    handler: async ({ deps, body }) => {
+      const type = body.type ?? Object.keys(deps.config.appointmentTypes)[0];
+      if (type && !deps.config.appointmentTypes[type]) {
+        throw new ValidationError('Request body is invalid', [
+          { field: 'type', message: 'unknown appointment type' },
+        ]);
+      }
+      const text = renderText(deps.config, {
+        key: body.key,
+        language: body.language ?? deps.config.defaultLanguage,
+        typeId: type,
+        // Sanitised by renderText as every real text is, so the preview shows what a family would get.
+        vars: { ...SAMPLE, ...body.vars },
+      });
+      const cost = (segments: number) =>
+        Math.round(segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000;
+      // The texts that carry the parent link show their cost with it too (a sample token on the trust's
+      // own address, or the example domain while links are off), so a trust sees what links on cost.
+      const linked = carriesLink(body.key)
+        ? withLink(
+            deps.config,
+            text,
+            parentLinkUrl(deps.config.parentLinks?.baseUrl ?? SAMPLE_BASE_URL, SAMPLE_TOKEN),
+          )
+        : undefined;
+      return {
+        ...(linked && {
+          withLink: {
+            text: linked.body,
+            encoding: linked.encoding,
+            segments: linked.segments,
+            characters: linked.characters,
+            costGbp: cost(linked.segments),
+            linksOn: deps.config.parentLinks !== undefined,
+          },
+        }),
+        text: text.body,
+        language: text.language,
+        encoding: text.encoding,
+        segments: text.segments,
+        characters: text.characters,
+        costGbp: Math.round(text.segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000,
+      };
+    },
+  }),
+] as const;
