@@ -33,9 +33,9 @@ import {
 } from '#services/parent-pages.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClinic } from '#store/clinics.ts';
-import { csrfToken } from '../csrf.ts';
-import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '../parent-texts/index.ts';
-import { type PageContext, redirect, type WebRouter, withCookies } from '../router.ts';
+import { csrfToken } from '#web/csrf.ts';
+import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '#web/parent-texts/index.ts';
+import { type PageContext, redirect, type WebRouter, withCookies } from '#web/router.ts';
 
 const LANGUAGE_COOKIE = 'attend-lang';
 
