@@ -91,6 +91,7 @@ export const templateRoutes = [
             deps.config,
             text,
             parentLinkUrl(deps.config.parentLinks?.baseUrl ?? SAMPLE_BASE_URL, SAMPLE_TOKEN),
+            body.key,
           )
         : undefined;
       return {

@@ -10,7 +10,7 @@
  * carries the link's own state (wrong tries, lock, use).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { PARENT_LINK_WORDING_DEFAULTS } from './config/parent-links.ts';
+import { PARENT_LINK_OFFER_WORDING_DEFAULTS, PARENT_LINK_WORDING_DEFAULTS } from './config/parent-links.ts';
 import type { Language } from './config/primitives.ts';
 import type { TemplateKey } from './config/templates.ts';
 import type { TrustConfig } from './config/trust-config.ts';
@@ -83,14 +83,18 @@ export function carriesLink(key: TemplateKey): boolean {
 }
 
 /** The link sentence in `language` (the language of the text it joins), else English. */
-export function linkWording(config: Pick<TrustConfig, 'parentLinks'>, language: string): string {
-  const wording = config.parentLinks?.wording ?? {};
+export function linkWording(
+  config: Pick<TrustConfig, 'parentLinks'>,
+  language: string,
+  key: TemplateKey = 'confirmation',
+): string {
+  const wording = (key === 'offer' ? config.parentLinks?.offerWording : config.parentLinks?.wording) ?? {};
   const base = language.split('-')[0] ?? language;
   return (
     wording[language as Language] ??
     wording[base as Language] ??
     wording.en ??
-    PARENT_LINK_WORDING_DEFAULTS.en
+    (key === 'offer' ? PARENT_LINK_OFFER_WORDING_DEFAULTS.en : PARENT_LINK_WORDING_DEFAULTS.en)
   );
 }
 
@@ -102,8 +106,9 @@ export function withLink<T extends { body: string; language: string }>(
   config: Pick<TrustConfig, 'parentLinks'>,
   text: T,
   url: string,
+  key: TemplateKey = 'confirmation',
 ): T & SmsAnalysis {
-  const sentence = linkWording(config, text.language).replace('{link}', () => url);
+  const sentence = linkWording(config, text.language, key).replace('{link}', () => url);
   const body = `${text.body} ${sentence}`;
   const analysis = analyseSms(body);
   if (analysis.segments > MAX_SEGMENTS) {

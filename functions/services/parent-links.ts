@@ -72,6 +72,11 @@ export async function linked(
   if (!deps.config.parentLinks || !carriesLink(text.key as TemplateKey)) return text;
   const url = await link();
   if (!url) return text;
-  const out = withLink(deps.config, { ...text, language: text.language ?? 'en' }, url);
+  const out = withLink(
+    deps.config,
+    { ...text, language: text.language ?? 'en' },
+    url,
+    text.key as TemplateKey,
+  );
   return { ...text, body: out.body, segments: out.segments, encoding: out.encoding };
 }

@@ -7,7 +7,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PARENT_LINK_WORDING_DEFAULTS } from '#core/config/parent-links.ts';
+import {
+  PARENT_LINK_OFFER_WORDING_DEFAULTS,
+  PARENT_LINK_WORDING_DEFAULTS,
+} from '#core/config/parent-links.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
@@ -50,6 +53,7 @@ beforeAll(async () => {
         parentLinks: {
           baseUrl: 'https://attend.example-trust.nhs.uk',
           wording: { ...PARENT_LINK_WORDING_DEFAULTS },
+          offerWording: { ...PARENT_LINK_OFFER_WORDING_DEFAULTS },
         },
       },
       port: 0,

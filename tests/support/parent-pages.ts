@@ -1,6 +1,9 @@
 /** Parent-page test support: a browser with a cookie jar that talks to the web app in-process. */
 import { CookieJar } from 'tough-cookie';
-import { PARENT_LINK_WORDING_DEFAULTS } from '#core/config/parent-links.ts';
+import {
+  PARENT_LINK_OFFER_WORDING_DEFAULTS,
+  PARENT_LINK_WORDING_DEFAULTS,
+} from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { WebApp } from '#web/app.ts';
 import { exampleConfig } from './dynamo.ts';
@@ -10,7 +13,11 @@ export const PARENT_ORIGIN = 'https://attend.example-trust.nhs.uk';
 /** The example trust with parent links on, on the test origin. */
 export const linksOnConfig: TrustConfig = {
   ...exampleConfig,
-  parentLinks: { baseUrl: PARENT_ORIGIN, wording: { ...PARENT_LINK_WORDING_DEFAULTS } },
+  parentLinks: {
+    baseUrl: PARENT_ORIGIN,
+    wording: { ...PARENT_LINK_WORDING_DEFAULTS },
+    offerWording: { ...PARENT_LINK_OFFER_WORDING_DEFAULTS },
+  },
 };
 
 export class ParentBrowser {

@@ -18,6 +18,15 @@ export const PARENT_LINK_WORDING_DEFAULTS = {
   ne: 'Confirm, change or cancel: {link}',
 } as const;
 
+/** The sentence on a short-notice offer, whose link takes the time. */
+export const PARENT_LINK_OFFER_WORDING_DEFAULTS = {
+  en: 'Or take it online: {link}',
+  cy: 'Neu ei gymryd ar-lein: {link}',
+  pl: 'Lub przyjmij online: {link}',
+  ro: 'Sau acceptați online: {link}',
+  ne: 'Wa online lina: {link}',
+} as const;
+
 const wordingText = z
   .string()
   .min(1)
@@ -33,6 +42,8 @@ export const parentLinksSection = z
       .url({ protocol: /^https?$/ })
       .refine((u) => !/[?#]/.test(u), { message: 'a plain origin or path, no query or fragment' }),
     wording: z.record(languageSchema, wordingText).default(PARENT_LINK_WORDING_DEFAULTS),
+    /** The same for the short-notice offer, whose link takes the time. */
+    offerWording: z.record(languageSchema, wordingText).default(PARENT_LINK_OFFER_WORDING_DEFAULTS),
   })
   .optional();
 export type ParentLinksConfig = NonNullable<z.infer<typeof parentLinksSection>>;
@@ -61,13 +72,14 @@ export function checkParentLinkLengths(
         } catch {
           continue; // checkTextLengths reports a text too long without the link.
         }
-        const wording = links.wording[text.language as keyof typeof links.wording] ?? links.wording.en;
+        const set = key === 'offer' ? links.offerWording : links.wording;
+        const wording = set[text.language as keyof typeof set] ?? set.en;
         const sentence = (wording ?? PARENT_LINK_WORDING_DEFAULTS.en).replace('{link}', () => url);
         const analysis = analyseSms(`${text.body} ${sentence}`);
         if (analysis.segments > MAX_SEGMENTS) {
           ctx.addIssue({
             code: 'custom',
-            path: ['parentLinks', 'wording', text.language],
+            path: ['parentLinks', key === 'offer' ? 'offerWording' : 'wording', text.language],
             message: `the "${key}" text (${typeId}, ${text.language}) with the link is ${analysis.segments} segments: Attend sends at most ${MAX_SEGMENTS}`,
           });
           return;

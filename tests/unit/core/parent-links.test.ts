@@ -69,8 +69,9 @@ describe('links in texts', () => {
           },
         });
         expect(text.segments, `${key} ${typeId} without the link`).toBe(1);
-        const linked = withLink(config, text, url);
-        expect(linked.body).toContain(`Confirm, change or cancel: ${url}`);
+        const linked = withLink(config, text, url, key);
+        const sentence = key === 'offer' ? 'Or take it online' : 'Confirm, change or cancel';
+        expect(linked.body).toContain(`${sentence}: ${url}`);
         expect(analyseSms(linked.body).segments, `${key} ${typeId}: ${linked.body}`).toBeLessThanOrEqual(2);
       }
     }
