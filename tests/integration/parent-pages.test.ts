@@ -18,6 +18,7 @@ import { getSlot } from '#store/slots.ts';
 import { getEntry } from '#store/waitlist.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi } from '#tests/support/function-url.ts';
 import { comparable, linkIn, linksOnConfig, ParentBrowser } from '#tests/support/parent-pages.ts';
 import { createWebApp, type WebApp } from '#web/app.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
@@ -96,6 +97,24 @@ describe('links in texts', () => {
     expect(JSON.stringify(item)).not.toContain(token);
     const { analyseSms } = await import('#core/sms-segments.ts');
     expect(analyseSms(text.body).segments).toBeLessThanOrEqual(2);
+  });
+
+  it('POST /templates/preview shows the cost with and without the link', async () => {
+    type Preview = {
+      segments: number;
+      costGbp: number;
+      withLink?: { text: string; segments: number; costGbp: number; linksOn: boolean };
+    };
+    const confirmation = await callApi<Preview>(deps, 'POST', '/templates/preview', { key: 'confirmation' });
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.body.segments).toBe(1);
+    expect(confirmation.body.withLink).toMatchObject({ segments: 2, linksOn: true });
+    expect(confirmation.body.withLink!.text).toContain(
+      'Confirm, change or cancel: https://attend.example-trust.nhs.uk/p/',
+    );
+    expect(confirmation.body.withLink!.costGbp).toBe(confirmation.body.costGbp * 2);
+    const help = await callApi<Preview>(deps, 'POST', '/templates/preview', { key: 'help' });
+    expect(help.body.withLink).toBeUndefined();
   });
 
   it('each booking gets its own unguessable token', async () => {
