@@ -25,6 +25,7 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { outcomeRoutes } from './outcomes.ts';
 import type { AnyRoute } from './route.ts';
 import { defineRoute } from './route.ts';
+import { shortNoticeRoutes } from './short-notice.ts';
 import { slotRoutes } from './slots.ts';
 import { staffSessionRoutes } from './staff-sessions.ts';
 import { templateRoutes } from './templates.ts';
@@ -97,6 +98,7 @@ export const ROUTES = [
   ...templateRoutes,
   ...inboxRoutes,
   ...waitlistRoutes,
+  ...shortNoticeRoutes,
   ...importRoutes,
   ...metricsRoutes,
   ...auditRoutes,

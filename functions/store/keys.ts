@@ -230,3 +230,13 @@ export const parentLinkKeys = {
   link: (tokenHash: string) => ({ pk: `PARENTLINK#${tokenHash}`, sk: 'LINK' }),
   session: (sessionHash: string) => ({ pk: `PARENTSESSION#${sessionHash}`, sk: 'SESSION' }),
 } as const;
+
+/**
+ * A file uploaded on the staff Import page, kept between its dry run and the person's confirm: a head
+ * item and the gzipped bytes in parts (an item holds at most 400 KB), all under one partition.
+ */
+export const importUploads = {
+  head: (id: string) => ({ pk: `IMPORTUPLOAD#${id}`, sk: 'UPLOAD' }),
+  part: (id: string, n: number) => ({ pk: `IMPORTUPLOAD#${id}`, sk: `PART#${String(n).padStart(3, '0')}` }),
+  partition: (id: string) => `IMPORTUPLOAD#${id}`,
+} as const;

@@ -16,6 +16,7 @@ import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
+import { metricsSection } from './metrics.ts';
 import { checkParentLinkLengths, parentLinksSection } from './parent-links.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
@@ -44,6 +45,8 @@ const sections = {
   letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
   /** The personal link to the parent pages in texts; off when left out. */
   parentLinks: parentLinksSection,
+  /** What the metrics page compares the service with (the DNA+WNB baseline). */
+  metrics: metricsSection,
 };
 
 const shape = z.object({ ...trustSettings, ...sections });

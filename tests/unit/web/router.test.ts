@@ -98,9 +98,22 @@ describe('the layout', () => {
   });
 
   it.each([
-    [scheduler, ['/staff/notes']],
-    [manager, ['/staff/metrics-example', '/staff/notes']],
-    [admin, ['/staff/upload', '/staff/sessions']],
+    [scheduler, ['/staff/notes', '/staff/short-notice', '/staff/slots']],
+    [
+      manager,
+      ['/staff/metrics-example', '/staff/notes', '/staff/short-notice', '/staff/slots', '/staff/metrics'],
+    ],
+    [
+      admin,
+      [
+        '/staff/upload',
+        '/staff/short-notice',
+        '/staff/slots',
+        '/staff/metrics',
+        '/staff/import',
+        '/staff/sessions',
+      ],
+    ],
   ])('shows $name only the pages their roles allow, in order', async (who, hrefs) => {
     app.signIn(who);
     const doc = await page(await app.get('/'));
