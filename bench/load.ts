@@ -3,6 +3,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { phoneHasher } from '#core/consent.ts';
 import type { Client, Clinic } from '#core/model.ts';
+import { linkTokenMaker } from '#core/parent-links.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { ensureTables } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
@@ -78,6 +79,7 @@ export function benchDeps(input: {
     // The consent guard reads each number's consent before every send, as it does in Lambda.
     sms: guardSms(input.sms, { store, phoneHash }),
     phoneHash,
+    linkToken: linkTokenMaker(BENCH_CONSENT_KEY),
     events: new LocalEventBus(() => input.now),
     now: () => input.now,
     log: { info() {}, warn() {}, error() {} } as unknown as Deps['log'],

@@ -18,6 +18,10 @@ import type {
 } from 'aws-lambda';
 import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
+import {
+  PARENT_LINK_OFFER_WORDING_DEFAULTS,
+  PARENT_LINK_WORDING_DEFAULTS,
+} from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
@@ -209,6 +213,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const config: TrustConfig = {
     ...options.config,
     staffAccess: { ...options.config.staffAccess, oidc: idp.oidcConfig },
+    // The demo turns parent links on (the example config leaves them off): texts link to this server.
+    ...(!options.config.parentLinks &&
+      (options.seed ?? true) && {
+        parentLinks: {
+          baseUrl: origin,
+          wording: { ...PARENT_LINK_WORDING_DEFAULTS },
+          offerWording: { ...PARENT_LINK_OFFER_WORDING_DEFAULTS },
+        },
+      }),
   };
   let ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined

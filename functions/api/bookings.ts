@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { BOOKING_OUTCOMES, bookingSchema } from '#core/model.ts';
@@ -24,12 +25,16 @@ export const moveBookingBody = z.object({
 export const outcomeBody = z.object({
   outcome: z.enum(BOOKING_OUTCOMES, { error: 'expected ATTENDED, DNA or WNB (was not brought)' }),
   note: z.string().trim().max(1000).optional(),
+  /** For DNA or WNB: why the family missed it, when staff know (counted in /metrics). */
+  category: z.enum(CANCEL_REASONS).optional(),
 });
 
 export const cancelBookingBody = z.object({
   reason: z.string().trim().min(1, 'say why the booking is cancelled').max(500),
   /** Text the family (default true). */
   notify: z.boolean().default(true),
+  /** Why the family cancelled, as one of the reasons /metrics counts. */
+  category: z.enum(CANCEL_REASONS).optional(),
 });
 
 /** A clinic's records on one local day, a page at a time (slots and bookings). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
 import { metricsReport } from '#services/metrics.ts';
@@ -32,6 +33,8 @@ const summarySchema = z.object({
     moved: count,
     averageNoticeHours: rate,
     notice: counts(NOTICE_BUCKETS.map((b) => b.label)),
+    /** Why families cancelled or missed, where known (parent page, CANCEL text, staff outcome). */
+    reasons: counts(CANCEL_REASONS),
   }),
   shortNotice: z
     .object({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { formatDay, localToUtc } from '#core/local-time.ts';
+import { carriesLink, parentLinkUrl, withLink } from '#core/parent-links.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import { forStaff } from './access.ts';
 import { appointmentTypeId, defineRoute } from './route.ts';
@@ -46,7 +47,23 @@ const templatePreviewSchema = z.object({
   segments: z.number().int(),
   characters: z.number().int(),
   costGbp: z.number(),
+  /** The same text with the parent link added (confirmation, reminders, offer): what links on costs. */
+  withLink: z
+    .object({
+      text: z.string(),
+      encoding: z.enum(['GSM-7', 'UCS-2']),
+      segments: z.number().int(),
+      characters: z.number().int(),
+      costGbp: z.number(),
+      /** Whether this trust's texts carry it now (parentLinks set). */
+      linksOn: z.boolean(),
+    })
+    .optional(),
 });
+
+const SAMPLE_BASE_URL = 'https://attend.example-trust.nhs.uk';
+/** 22 characters, as every token is. */
+const SAMPLE_TOKEN = 'Xq3vR8kT1mN6pL0aZ4bC7d';
 
 export const templateRoutes = [
   defineRoute({
@@ -80,7 +97,29 @@ export const templateRoutes = [
         // Sanitised by renderText as every real text is, so the preview shows what a family would get.
         vars: { ...sampleValues(deps.now(), deps.config.timeZone, written), ...body.vars },
       });
+      const cost = (segments: number) =>
+        Math.round(segments * deps.config.costs.pricePerSegmentGbp * 10_000) / 10_000;
+      // The texts that carry the parent link show their cost with it too (a sample token on the trust's
+      // own address, or the example domain while links are off), so a trust sees what links on cost.
+      const linked = carriesLink(body.key)
+        ? withLink(
+            deps.config,
+            text,
+            parentLinkUrl(deps.config.parentLinks?.baseUrl ?? SAMPLE_BASE_URL, SAMPLE_TOKEN),
+            body.key,
+          )
+        : undefined;
       return {
+        ...(linked && {
+          withLink: {
+            text: linked.body,
+            encoding: linked.encoding,
+            segments: linked.segments,
+            characters: linked.characters,
+            costGbp: cost(linked.segments),
+            linksOn: deps.config.parentLinks !== undefined,
+          },
+        }),
         text: text.body,
         language: text.language,
         encoding: text.encoding,

@@ -25,7 +25,7 @@ export const eventDetailSchemas = {
     clinicId: id,
     appointmentType: z.string(),
     startsAt: isoInstant,
-    cancelledBy: z.enum(['staff', 'sms', 'swap']),
+    cancelledBy: z.enum(['staff', 'sms', 'swap', 'parent-page']),
     noticeMinutes: z.number().int(),
     late: z.boolean(),
     cancelledAt: isoInstant,

@@ -10,8 +10,10 @@
  *   means the appointments of that week, whenever they were booked, cancelled or recorded;
  * - texts: the local day the text was sent.
  */
+
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
+import { CANCEL_REASONS, type CancelReason } from './cancel-reason.ts';
 import { localDay } from './local-time.ts';
 import { bookingSchema, messageSchema, slotSchema } from './model.ts';
 
@@ -58,6 +60,8 @@ export const COUNTERS = [
   'offersMade',
   'textsOut',
   'segmentsOut',
+  /** Why families cancelled or missed (page, CANCEL text, staff outcome notes): one counter per reason. */
+  ...CANCEL_REASONS.map((r) => `reason-${r}` as const),
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Partial<Record<Counter, number>>;
@@ -98,6 +102,7 @@ export const bookingFacts = bookingSchema.pick({
   cancelNoticeMinutes: true,
   lateCancellation: true,
   movedTo: true,
+  cancelCategory: true,
 });
 export type BookingFacts = z.infer<typeof bookingFacts>;
 export const slotFacts = slotSchema.pick({
@@ -145,6 +150,8 @@ function bookingState(b: BookingFacts): Counters {
     c.cancelNoticeMinutesSum = notice;
     c[noticeBucket(notice)] = 1;
   }
+  if (b.cancelCategory && b.status !== 'BOOKED' && b.status !== 'ATTENDED')
+    c[`reason-${b.cancelCategory}`] = 1;
   return c;
 }
 
@@ -294,6 +301,8 @@ export interface CancellationSummary {
   moved: number;
   averageNoticeHours: number | null;
   notice: Record<(typeof NOTICE_BUCKETS)[number]['label'], number>;
+  /** Why families cancelled or missed, where it is known (parent page, CANCEL text, staff outcome). */
+  reasons: Record<CancelReason, number>;
 }
 
 export interface ShortNoticeSummary {
@@ -402,6 +411,10 @@ export function summarise(
         n('cancelled') === 0 ? null : round(n('cancelNoticeMinutesSum') / n('cancelled') / 60, 1),
       notice: Object.fromEntries(NOTICE_BUCKETS.map((b) => [b.label, n(b.counter)])) as Record<
         (typeof NOTICE_BUCKETS)[number]['label'],
+        number
+      >,
+      reasons: Object.fromEntries(CANCEL_REASONS.map((r) => [r, n(`reason-${r}`)])) as Record<
+        CancelReason,
         number
       >,
     },

@@ -3,7 +3,9 @@
  * before use, so a malformed item fails loudly where it is read rather than somewhere downstream.
  * All instants are UTC ISO-8601 strings.
  */
+
 import { z } from 'zod';
+import { CANCEL_REASONS } from './cancel-reason.ts';
 import { calendarDate } from './dates.ts';
 import { storedNhsNumber } from './nhs-number.ts';
 
@@ -170,6 +172,10 @@ export const bookingSchema = z.object({
   cancelReason: z.string().optional(),
   cancelNoticeMinutes: z.number().int().optional(),
   lateCancellation: z.boolean().optional(),
+  /** Why the family cancelled, as one of the reasons metrics count (page, CANCEL text, staff). */
+  cancelCategory: z.enum(CANCEL_REASONS).optional(),
+  /** The family said "we'll be there" on the parent page. */
+  parentConfirmedAt: isoInstant.optional(),
   sourceRecord: sourceRecordSchema.optional(),
   /** Booked further ahead than the trust's booking horizon, because staff asked to override it. */
   horizonOverridden: z.boolean().optional(),

@@ -6,6 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type PhoneHasher, phoneHash, phoneHasher } from '#core/consent.ts';
+import { type LinkTokenMaker, linkToken, linkTokenMaker } from '#core/parent-links.ts';
 import type { Env } from './env.ts';
 
 export function secretsManagerPhoneHasher(
@@ -40,4 +41,36 @@ export function phoneHasherFromEnv(
   throw new Error(
     'Invalid environment:\n  CONSENT_KEY_SECRET_ARN: required (the consent key secret; locally ATTEND_LOCAL_CONSENT_KEY)',
   );
+}
+
+/**
+ * The parent links' tokens, keyed by the same trust secret (with its own derived key, see
+ * core/parent-links.ts), read once per cold start like the consent key.
+ */
+export function linkTokenMakerFromEnv(
+  env: Pick<Env, 'CONSENT_KEY_SECRET_ARN' | 'ATTEND_LOCAL_CONSENT_KEY'>,
+  secrets?: Pick<SecretsManagerClient, 'send'>,
+): LinkTokenMaker {
+  if (env.ATTEND_LOCAL_CONSENT_KEY && !env.CONSENT_KEY_SECRET_ARN)
+    return linkTokenMaker(env.ATTEND_LOCAL_CONSENT_KEY);
+  if (!env.CONSENT_KEY_SECRET_ARN) {
+    throw new Error(
+      'Invalid environment:\n  CONSENT_KEY_SECRET_ARN: required (the consent key secret; locally ATTEND_LOCAL_CONSENT_KEY)',
+    );
+  }
+  const arn = env.CONSENT_KEY_SECRET_ARN;
+  const client = secrets ?? new SecretsManagerClient({});
+  let secret: Promise<string> | undefined;
+  return async (target) => {
+    if (!secret) {
+      secret = client.send(new GetSecretValueCommand({ SecretId: arn })).then((out) => {
+        if (!out.SecretString) throw new Error('The consent key secret has no SecretString');
+        return out.SecretString;
+      });
+      secret.catch(() => {
+        secret = undefined;
+      });
+    }
+    return linkToken(await secret, target);
+  };
 }

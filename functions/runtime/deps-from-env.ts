@@ -11,7 +11,7 @@ import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { clock } from './clock.ts';
-import { phoneHasherFromEnv } from './consent-key.ts';
+import { linkTokenMakerFromEnv, phoneHasherFromEnv } from './consent-key.ts';
 import { docClientFromEnv } from './dynamodb.ts';
 import { type Env, parseEnv } from './env.ts';
 import { logger, tracer } from './powertools.ts';
@@ -40,6 +40,10 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     env,
     env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
   );
+  const linkToken = linkTokenMakerFromEnv(
+    env,
+    env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
+  );
   const provider: SmsSender =
     env.SMS_ADAPTER === 'sns'
       ? new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender)
@@ -63,6 +67,7 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     // The consent guard goes round whichever provider was chosen, in Lambda and locally alike.
     sms: guardSms(provider, { store, phoneHash }),
     phoneHash,
+    linkToken,
     events,
     now: clock.now,
     log: logger,

@@ -1,4 +1,5 @@
 import { newBooking, pickRef } from '#core/booking.ts';
+import type { CancelReason } from '#core/cancel-reason.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
@@ -182,6 +183,8 @@ export interface MoveInput {
   reason: string;
   by: string;
   overrideHorizon?: boolean;
+  /** Who moved it, for AppointmentCancelled: staff (the default), or the family on the parent page. */
+  movedBy?: 'staff' | 'parent-page';
 }
 
 export interface MoveResult {
@@ -284,7 +287,12 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     throw new ConflictError('The booking could not be moved; please try again', 'TRANSACTION_CONFLICT');
   }
   await deps.events.publish([
-    appointmentCancelled(booking, { by: 'staff', noticeMinutes: notice.minutes, late: notice.late, at: now }),
+    appointmentCancelled(booking, {
+      by: input.movedBy ?? 'staff',
+      noticeMinutes: notice.minutes,
+      late: notice.late,
+      at: now,
+    }),
     appointmentBooked(moved),
   ]);
   await settleRunAfterChange(deps, slot);
@@ -338,7 +346,7 @@ export function cancellationNotice(
  */
 export async function cancelByStaff(
   deps: Deps,
-  input: { bookingId: string; by: string; reason: string; notify: boolean },
+  input: { bookingId: string; by: string; reason: string; notify: boolean; category?: CancelReason },
 ): Promise<CancelResult> {
   const { store } = deps;
   const booking = await getBooking(store, input.bookingId);
@@ -354,6 +362,7 @@ export async function cancelByStaff(
       now: now.toISOString(),
       noticeMinutes: notice.minutes,
       late: notice.late,
+      ...(input.category && { category: input.category }),
     },
     booking,
   );

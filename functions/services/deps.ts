@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { PhoneHasher } from '#core/consent.ts';
+import type { LinkTokenMaker } from '#core/parent-links.ts';
 import type { EventPublisher } from '#messaging/event-publisher.ts';
 import type { StoreContext } from '#store/context.ts';
 import type { GuardedSmsSender } from './consent.ts';
@@ -16,6 +17,8 @@ export interface Deps {
   readonly sms: GuardedSmsSender;
   /** A phone number's consent key: HMAC-SHA-256 with the trust's secret (core/consent.ts). */
   readonly phoneHash: PhoneHasher;
+  /** A booking's or offer's parent-link token (core/parent-links.ts), keyed with the trust's secret. */
+  readonly linkToken: LinkTokenMaker;
   readonly events: EventPublisher;
   readonly now: () => Date;
   readonly log: Log;

@@ -24,6 +24,7 @@ import {
 } from '#store/offer-texts.ts';
 import { isSuppressed } from './consent.ts';
 import type { Deps } from './deps.ts';
+import { linked, offerLink } from './parent-links.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
 const TEXT_LEASE_MINUTES = 10;
@@ -62,7 +63,7 @@ function offerText(
       holdMinutes: String(offer.holdMinutes),
     },
   });
-  return { key: 'offer', body: text.body, segments: text.segments, encoding: text.encoding };
+  return { key: 'offer', body: text.body, segments: text.segments, encoding: text.encoding, language };
 }
 
 /**
@@ -77,7 +78,8 @@ export async function sendOfferText(
   const now = deps.now().toISOString();
   const leaseCutoff = minutesAfter(now, -TEXT_LEASE_MINUTES);
   if (!(await claimOfferText(deps.store, offer, now, leaseCutoff))) return false;
-  const text = offerText(deps, offer, input);
+  // With parentLinks on, the offer carries its own link (7 days), where the family can take it.
+  const text = await linked(deps, offerText(deps, offer, input), () => offerLink(deps, offer));
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await deps.sms.send({ to: offer.phone, body: text.body }));

@@ -1,3 +1,4 @@
+import type { CancelReason } from '#core/cancel-reason.ts';
 /**
  * Outcomes (ATTENDED, DNA, WNB) and the Was-Not-Brought follow-ups they can open. A follow-up is for
  * the child's named health visitor to act on; nothing here discharges a child or closes a follow-up.
@@ -25,6 +26,8 @@ export interface OutcomeInput {
   bookingId: string;
   outcome: BookingOutcome;
   note?: string;
+  /** For DNA or WNB: why the family missed it (staff's outcome note, as a reason metrics count). */
+  category?: CancelReason;
   by: string;
 }
 
@@ -122,6 +125,7 @@ async function attemptOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeR
     by: input.by,
     now,
     note: input.note,
+    ...(input.category && input.outcome !== 'ATTENDED' && { category: input.category }),
     client,
     followUp,
   });

@@ -19,6 +19,7 @@ import {
 } from '#store/reminder-tiers.ts';
 import { isSuppressed, suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
+import { bookingLink, linked } from './parent-links.ts';
 import { bookingText, outboundMessage } from './texts.ts';
 
 export interface SweepReport {
@@ -173,11 +174,10 @@ async function handleDueBooking(
     tier.kind === 'confirmation'
       ? 'confirmation'
       : reminderTemplateKey(claimed.startsAt, now, config.timeZone);
-  const text = bookingText(deps, key, {
-    booking: claimed,
-    client,
-    clinic,
-  });
+  // With parentLinks on, the confirmation and reminders carry the booking's personal link.
+  const text = await linked(deps, bookingText(deps, key, { booking: claimed, client, clinic }), () =>
+    bookingLink(deps, claimed),
+  );
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await deps.sms.send({ to: claimed.phone, body: text.body }));

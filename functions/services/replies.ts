@@ -4,6 +4,7 @@
  * goes to the staff inbox, so nothing a family sends is lost.
  */
 import { createHash } from 'node:crypto';
+import type { CancelReason } from '#core/cancel-reason.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
@@ -103,7 +104,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
       return { outcome: 'help', intent: 'HELP', replied: await reply(ctx, plainText(ctx, 'help')) };
     case 'CANCEL':
     case 'REBOOK':
-      return cancelOrRebook(ctx, parsed.intent, parsed.ref);
+      return cancelOrRebook(ctx, parsed.intent, parsed.ref, parsed.reason);
     case 'YES':
     case 'NO':
       return answerOffer(ctx, parsed.intent, parsed.ref);
@@ -291,6 +292,8 @@ async function cancelOrRebook(
   ctx: ReplyContext,
   intent: 'CANCEL' | 'REBOOK',
   ref: string | undefined,
+  /** Why, when the parser could tell ("cant get there no bus": transport); recorded on the booking. */
+  category?: CancelReason,
 ): Promise<ReplyResult> {
   const { deps } = ctx;
   const live = await liveBookingsByPhone(deps.store, ctx.sms.from);
@@ -338,6 +341,7 @@ async function cancelOrRebook(
           now: now.toISOString(),
           noticeMinutes: notice.minutes,
           late: notice.late,
+          ...(category && { category }),
         },
         booking,
       );

@@ -12,6 +12,8 @@ export interface RenderedText {
   body: string;
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
+  /** The language of the template used (the parent link's sentence is written in it). */
+  language?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function bookingText(
       ...extra,
     },
   });
-  return { key, body: text.body, segments: text.segments, encoding: text.encoding };
+  return { key, body: text.body, segments: text.segments, encoding: text.encoding, language };
 }
 
 /** The one builder of an outbound Message: what was sent, to whom, about what. */

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CancelReason } from '#core/cancel-reason.ts';
 import { ConditionFailedError, ConflictError, NotFoundError } from '#core/errors.ts';
 import { type Booking, bookingSchema, type Slot } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
@@ -154,6 +155,8 @@ export function cancelItems(
     freedBy?: string;
     /** For a move: the booking that replaces this one, which must not have started yet. */
     movedTo?: string;
+    /** Why, as a reason metrics count (functions/core/cancel-reason.ts). */
+    category?: CancelReason;
   },
 ): [Write, Write] {
   const { booking } = input;
@@ -168,6 +171,7 @@ export function cancelItems(
         cancelNoticeMinutes: input.noticeMinutes,
         lateCancellation: input.late,
         ...(moved ? { movedTo: input.movedTo } : {}),
+        ...(input.category ? { cancelCategory: input.category } : {}),
         updatedAt: input.now,
       },
       remove: ['dueShard', 'nextDueAt', 'phonePk', 'phoneSk'],
@@ -193,6 +197,7 @@ export interface CancelInput {
   now: string;
   noticeMinutes: number;
   late: boolean;
+  category?: CancelReason;
 }
 
 /**
@@ -216,6 +221,7 @@ export async function cancelBooking(
         now: input.now,
         noticeMinutes: input.noticeMinutes,
         late: input.late,
+        ...(input.category && { category: input.category }),
       }),
     );
   } catch (err) {
@@ -236,6 +242,7 @@ export async function cancelBooking(
     cancelReason: input.reason,
     cancelNoticeMinutes: input.noticeMinutes,
     lateCancellation: input.late,
+    ...(input.category && { cancelCategory: input.category }),
     updatedAt: input.now,
   };
 }

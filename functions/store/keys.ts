@@ -223,6 +223,15 @@ export const staffSessions = {
 } as const;
 
 /**
+ * Parent links and their sessions. A link item is keyed by the SHA-256 of its token and points to the
+ * booking or offer (core/parent-links.ts); a parent session by the SHA-256 of its cookie token.
+ */
+export const parentLinkKeys = {
+  link: (tokenHash: string) => ({ pk: `PARENTLINK#${tokenHash}`, sk: 'LINK' }),
+  session: (sessionHash: string) => ({ pk: `PARENTSESSION#${sessionHash}`, sk: 'SESSION' }),
+} as const;
+
+/**
  * A file uploaded on the staff Import page, kept between its dry run and the person's confirm: a head
  * item and the gzipped bytes in parts (an item holds at most 400 KB), all under one partition.
  */

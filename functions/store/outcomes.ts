@@ -1,4 +1,5 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CancelReason } from '#core/cancel-reason.ts';
 import type { BookingOutcome, Client } from '#core/model.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
@@ -13,6 +14,8 @@ export interface OutcomeWrite {
   by: string;
   now: string;
   note?: string;
+  /** Why the family missed it, as a reason metrics count (DNA or WNB). */
+  category?: CancelReason;
   /** The client as read: the write only lands if their history is still exactly this. */
   client: Pick<Client, 'id' | 'history' | 'flags'>;
   /** Opened in the same transaction when this WNB escalates. */
@@ -49,6 +52,7 @@ export async function writeOutcome(ctx: StoreContext, input: OutcomeWrite): Prom
         UpdateExpression: [
           'SET #status = :outcome, outcomeAt = :now, outcomeBy = :by, updatedAt = :now',
           input.note ? ', outcomeNote = :note' : '',
+          input.category ? ', cancelCategory = :category' : '',
           ' REMOVE dueShard, nextDueAt, phonePk, phoneSk',
         ].join(''),
         ConditionExpression: '#status = :booked AND startsAt <= :now',
@@ -59,6 +63,7 @@ export async function writeOutcome(ctx: StoreContext, input: OutcomeWrite): Prom
           ':now': input.now,
           ':by': input.by,
           ...(input.note ? { ':note': input.note } : {}),
+          ...(input.category ? { ':category': input.category } : {}),
         },
       },
     },

@@ -13,6 +13,7 @@ import { registerHomePages } from './pages/home.ts';
 import { registerImportPages } from './pages/import.ts';
 import { registerInboxPages } from './pages/inbox.ts';
 import { registerMetricsPages } from './pages/metrics.ts';
+import { registerParentPages } from './pages/parent.ts';
 import { registerSessionPages } from './pages/sessions.ts';
 import { registerShortNoticePages } from './pages/short-notice.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
@@ -38,6 +39,7 @@ const PAGES: readonly RegisterPages[] = [
   registerFamilyPages,
   registerInboxPages,
   registerFollowUpPages,
+  registerParentPages,
 ];
 
 export interface WebAppOptions {

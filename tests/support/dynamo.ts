@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { phoneHasher } from '#core/consent.ts';
+import { linkTokenMaker } from '#core/parent-links.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { ensureTables } from '#local/tables.ts';
@@ -60,6 +61,7 @@ export function testDeps(store: StoreContext, start: string, config: TrustConfig
     // As depsFromEnv does: every text goes through the consent guard to the outbox.
     sms: guardSms(outbox, { store, phoneHash }),
     phoneHash,
+    linkToken: linkTokenMaker(TEST_CONSENT_KEY),
     events: bus,
     now: clock.now,
     log: silentLog,

@@ -17,6 +17,7 @@ import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
 import { metricsSection } from './metrics.ts';
+import { checkParentLinkLengths, parentLinksSection } from './parent-links.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
@@ -42,6 +43,8 @@ const sections = {
   staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
   letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
+  /** The personal link to the parent pages in texts; off when left out. */
+  parentLinks: parentLinksSection,
   /** What the metrics page compares the service with (the DNA+WNB baseline). */
   metrics: metricsSection,
 };
@@ -55,6 +58,7 @@ const checks: readonly ((cfg: z.infer<typeof shape>, ctx: z.RefinementCtx) => vo
   checkPhoneNumber,
   checkTextLengths,
   checkFrontDoor,
+  checkParentLinkLengths,
 ];
 
 export const trustConfigSchema = shape.superRefine((cfg, ctx) => {

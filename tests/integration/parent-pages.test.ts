@@ -1,0 +1,399 @@
+/**
+ * The parent pages against DynamoDB Local (issue 13): links in texts, the date check and its lock, the
+ * session bound to one link, and each action through the same transactions as texts and staff.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
+import { tokenHash } from '#core/parent-links.ts';
+import { startBackfill } from '#services/backfill.ts';
+import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { handleInboundSms } from '#services/replies.ts';
+import { addToWaitlist } from '#services/waitlist.ts';
+import { getBooking } from '#store/bookings.ts';
+import type { StoreContext } from '#store/context.ts';
+import { openInbox } from '#store/inbox.ts';
+import { parentLinkKeys } from '#store/keys.ts';
+import { offersBySlot } from '#store/offers.ts';
+import { getSlot } from '#store/slots.ts';
+import { getEntry } from '#store/waitlist.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi } from '#tests/support/function-url.ts';
+import { comparable, linkIn, linksOnConfig, ParentBrowser } from '#tests/support/parent-pages.ts';
+import { createWebApp, type WebApp } from '#web/app.ts';
+import { signInNotConfigured } from '#web/staff-session.ts';
+import { plusMinutes, rawItem, seed } from './helpers.ts';
+
+/** Monday 23 November 2026, 10:00 in London (GMT). */
+const NOW = '2026-11-23T10:00:00.000Z';
+/** Thursday 26 November 2026, 14:00. */
+const THURSDAY = '2026-11-26T14:00:00.000Z';
+/** Inside a 6-8 week review window from BORN (16–30 November). */
+const FRIDAY = '2026-11-27T10:00:00.000Z';
+const NEXT_MONDAY = '2026-11-30T11:00:00.000Z';
+/** Outside the window. */
+const DECEMBER = '2026-12-03T10:00:00.000Z';
+const BORN = '2026-10-05';
+
+let store: StoreContext;
+let clinic: Clinic;
+let deps: TestDeps;
+let app: WebApp;
+
+beforeEach(async () => {
+  store = await freshTable();
+  clinic = aClinic({
+    id: 'riverside',
+    venue: "Riverside Children's Centre",
+    address: '1 River Street, Maidstone ME14 1AA',
+  });
+  await seed(store, { clinic });
+  deps = testDeps(store, NOW, linksOnConfig);
+  app = createWebApp(deps, { staffSessions: signInNotConfigured });
+});
+
+async function aSlot(startsAt: string): Promise<Slot> {
+  const slot = aSlotFor(clinic, { startsAt });
+  await seed(store, { slots: [slot] });
+  return slot;
+}
+
+async function aFamily(name: string, born = BORN): Promise<Client> {
+  const child = aClient({ firstName: name, dateOfBirth: born });
+  await seed(store, { clients: [child] });
+  return child;
+}
+
+/** A booking made by staff; its confirmation goes at once and carries the link. */
+async function booked(child: Client, startsAt = THURSDAY): Promise<{ booking: Booking; link: string }> {
+  const slot = await aSlot(startsAt);
+  const booking = await bookSlot(deps, { slotId: slot.id, clientId: child.id, by: 'hv', source: 'staff' });
+  const text = deps.outbox.entries.filter((e) => e.to === child.phone).at(-1)!;
+  return { booking, link: linkIn(text.body) };
+}
+
+async function signedIn(link: string, born = BORN): Promise<ParentBrowser> {
+  const browser = new ParentBrowser(app);
+  const checked = await browser.check(link, born);
+  expect(checked.status).toBe(303);
+  return browser;
+}
+
+describe('links in texts', () => {
+  it('the confirmation carries the link, stored only as the hash of its token, and fits two segments', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const text = deps.outbox.entries.find((e) => e.to === child.phone)!;
+    expect(text.body).toContain(`Confirm, change or cancel: https://attend.example-trust.nhs.uk${link}`);
+    const token = link.slice(3);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const item = await rawItem(store, parentLinkKeys.link(tokenHash(token)));
+    expect(item).toMatchObject({
+      kind: 'booking',
+      bookingId: booking.id,
+      expiresAt: THURSDAY,
+      wrongTries: 0,
+    });
+    expect(JSON.stringify(item)).not.toContain(token);
+    const { analyseSms } = await import('#core/sms-segments.ts');
+    expect(analyseSms(text.body).segments).toBeLessThanOrEqual(2);
+  });
+
+  it('POST /templates/preview shows the cost with and without the link', async () => {
+    type Preview = {
+      segments: number;
+      costGbp: number;
+      withLink?: { text: string; segments: number; costGbp: number; linksOn: boolean };
+    };
+    const confirmation = await callApi<Preview>(deps, 'POST', '/templates/preview', { key: 'confirmation' });
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.body.segments).toBe(1);
+    expect(confirmation.body.withLink).toMatchObject({ segments: 2, linksOn: true });
+    expect(confirmation.body.withLink!.text).toContain(
+      'Confirm, change or cancel: https://attend.example-trust.nhs.uk/p/',
+    );
+    expect(confirmation.body.withLink!.costGbp).toBe(confirmation.body.costGbp * 2);
+    const help = await callApi<Preview>(deps, 'POST', '/templates/preview', { key: 'help' });
+    expect(help.body.withLink).toBeUndefined();
+  });
+
+  it('each booking gets its own unguessable token', async () => {
+    const [a, b] = [await aFamily('Amelia'), await aFamily('Bea')];
+    const first = await booked(a, THURSDAY);
+    const second = await booked(b, FRIDAY);
+    expect(first.link).not.toBe(second.link);
+  });
+});
+
+describe('the date check', () => {
+  it('shows nothing personal before the check, and the appointment after it', async () => {
+    const child = await aFamily('Amelia');
+    const { link } = await booked(child);
+    const browser = new ParentBrowser(app);
+    const before = await browser.get(link);
+    expect(before.status).toBe(200);
+    expect(before.html).toContain('date of birth');
+    for (const secret of ['Amelia', 'Riverside', '14:00', 'River Street', '26 November'])
+      expect(before.html).not.toContain(secret);
+    expect((await browser.check(link, BORN)).location).toBe(link);
+    const after = await browser.get(link);
+    expect(after.html).toContain('14:00');
+    expect(after.html).toContain('Riverside Children&#39;s Centre');
+    expect(after.html).toContain('1 River Street, Maidstone ME14 1AA');
+    expect(after.html).toContain('Thursday 26 November 2026');
+    expect(after.html).toContain('openstreetmap.org/search?query=');
+  });
+
+  it('five wrong answers lock the link for an hour, even against the right answer, then it opens again', async () => {
+    const child = await aFamily('Amelia');
+    const { link } = await booked(child);
+    const browser = new ParentBrowser(app);
+    for (let i = 1; i <= 4; i++) {
+      const wrong = await browser.check(link, '2026-10-06');
+      expect(wrong.status, `try ${i}`).toBe(200);
+      expect(wrong.html).toContain('does not match');
+    }
+    const fifth = await browser.check(link, '2026-10-06');
+    expect(fifth.status).toBe(423);
+    expect(fifth.html).toContain('0300 123 4024');
+    // Locked: the page itself and the right date get the locked page, from any browser.
+    expect((await new ParentBrowser(app).get(link)).status).toBe(423);
+    const stranger = new ParentBrowser(app);
+    expect(
+      (await stranger.request(`${link}/check`, { _csrf: 'x', day: '5', month: '10', year: '2026' })).status,
+    ).toBe(403);
+    const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
+    expect(item?.lockedUntil).toBe(plusMinutes(NOW, 60));
+    deps.clock.set(plusMinutes(NOW, 59));
+    expect((await new ParentBrowser(app).get(link)).status).toBe(423);
+    deps.clock.set(plusMinutes(NOW, 61));
+    const later = new ParentBrowser(app);
+    expect((await later.check(link, BORN)).status).toBe(303);
+  });
+
+  it('a guessed token gets exactly the page an ended link gets', async () => {
+    const child = await aFamily('Amelia');
+    const { link } = await booked(child);
+    const guessed = await new ParentBrowser(app).get('/p/AAAAAAAAAAAAAAAAAAAAAA');
+    const malformed = await new ParentBrowser(app).get('/p/not-a-token');
+    deps.clock.set(THURSDAY);
+    const expired = await new ParentBrowser(app).get(link);
+    expect(expired.status).toBe(404);
+    expect(guessed.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    expect(comparable(guessed.html)).toBe(comparable(expired.html));
+    expect(comparable(malformed.html)).toBe(comparable(expired.html));
+    expect(expired.html).toContain('call 0300 123 4024');
+  });
+
+  it('an antenatal booking asks for the due date', async () => {
+    const mother = aClient({ firstName: 'Kate', dueDate: '2027-01-20' });
+    await seed(store, { clients: [mother] });
+    const slot = aSlotFor(clinic, { startsAt: THURSDAY, type: 'antenatal' });
+    await seed(store, { slots: [slot] });
+    await bookSlot(deps, { slotId: slot.id, clientId: mother.id, by: 'hv', source: 'staff' });
+    const link = linkIn(deps.outbox.entries.at(-1)!.body);
+    const browser = new ParentBrowser(app);
+    expect((await browser.get(link)).html).toContain('due date');
+    expect((await browser.check(link, '2027-01-20')).status).toBe(303);
+  });
+});
+
+describe('what a parent can do', () => {
+  it('confirms: recorded on the booking, where staff see it', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const done = await browser.submit(link, `${link}/confirm`);
+    expect(done.location).toBe(`${link}?done=confirmed`);
+    expect((await getBooking(store, booking.id))?.parentConfirmedAt).toBe(NOW);
+    expect((await browser.get(link)).html).toContain('Confirmed');
+  });
+
+  it('cancels with the reason "transport": the slot is freed as a CANCEL text frees it', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const done = await browser.submit(`${link}/cancel`, `${link}/cancel`, { reason: 'transport' });
+    expect(done.location).toBe(`${link}?done=cancelled`);
+    const after = await getBooking(store, booking.id);
+    expect(after).toMatchObject({
+      status: 'CANCELLED',
+      cancelCategory: 'transport',
+      cancelledBy: 'parent-page',
+    });
+    expect(await getSlot(store, booking.slotId)).toMatchObject({ status: 'FREE', freedBy: 'parent-page' });
+    expect(deps.bus.events.filter((e) => e.type === 'AppointmentCancelled').at(-1)?.detail).toMatchObject({
+      cancelledBy: 'parent-page',
+    });
+    expect((await browser.get(`${link}?done=cancelled`)).html).toContain('Your appointment is cancelled');
+  });
+
+  it('an "other" reason goes to the staff inbox', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    await browser.submit(`${link}/cancel`, `${link}/cancel`, {
+      reason: 'other',
+      other: 'we are moving house',
+    });
+    expect((await getBooking(store, booking.id))?.cancelCategory).toBe('other');
+    const inbox = await openInbox(store, {});
+    expect(inbox.items.map((i) => [i.reason, i.body, i.bookingIds])).toEqual([
+      ['parent-page', 'we are moving house', [booking.id]],
+    ]);
+  });
+
+  it('rebooks inside the Healthy Child Programme window, once per link', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const inWindow = await aSlot(FRIDAY);
+    const alsoInWindow = await aSlot(NEXT_MONDAY);
+    const outside = await aSlot(DECEMBER);
+    const browser = await signedIn(link);
+    const page = await browser.get(`${link}/rebook`);
+    expect(page.html).toContain(`value="${inWindow.id}"`);
+    expect(page.html).toContain(`value="${alsoInWindow.id}"`);
+    expect(page.html).not.toContain(`value="${outside.id}"`);
+    // A slot the page did not offer is refused, even posted by hand.
+    const sneaky = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: outside.id });
+    expect(sneaky.location).toBe(`${link}/rebook?error=taken`);
+    expect((await getSlot(store, outside.id))?.status).toBe('FREE');
+
+    const csrf = await browser.get(`${link}/rebook`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(csrf.html)![1]!;
+    const moved = await browser.request(`${link}/rebook`, { _csrf: token, slotId: inWindow.id });
+    expect(moved.location).toBe(link);
+    const old = await getBooking(store, booking.id);
+    expect(old).toMatchObject({ status: 'CANCELLED' });
+    const fresh = await getBooking(store, old!.movedTo!);
+    expect(fresh).toMatchObject({ status: 'BOOKED', slotId: inWindow.id });
+    expect((await getSlot(store, booking.slotId))?.status).toBe('FREE');
+    expect((await browser.get(link)).html).toContain('Your appointment has moved');
+
+    // The same link cannot rebook again (the used claim stays on the link).
+    const again = await browser.request(`${link}/rebook`, { _csrf: token, slotId: alsoInWindow.id });
+    expect(again.status).not.toBe(200);
+    expect((await getSlot(store, alsoInWindow.id))?.status).toBe('FREE');
+    expect((await getBooking(store, fresh!.id))?.slotId).toBe(inWindow.id);
+    const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
+    expect(item).toMatchObject({ rebookedAt: NOW, rebookedTo: fresh!.id });
+  });
+
+  it('with nothing that fits, joins the short-notice list and keeps the booking', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    expect((await browser.get(`${link}/rebook`)).html).toContain('There are no free times that fit');
+    const joined = await browser.submit(`${link}/rebook`, `${link}/waitlist`);
+    expect(joined.location).toBe(`${link}?done=joined`);
+    const entry = await getEntry(store, `${child.id}.${booking.type}`);
+    expect(entry).toMatchObject({
+      status: 'WAITING',
+      currentBookingId: booking.id,
+      consentToShortNotice: true,
+    });
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('a session from one booking cannot act on another', async () => {
+    const [a, b] = [await aFamily('Amelia'), await aFamily('Bea')];
+    const first = await booked(a, THURSDAY);
+    const second = await booked(b, FRIDAY);
+    const browser = await signedIn(first.link);
+    const page = await browser.get(first.link);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
+    const refused = await browser.request(`${second.link}/cancel`, { _csrf: token, reason: 'work' });
+    expect(refused.status).toBe(403);
+    expect((await getBooking(store, second.booking.id))?.status).toBe('BOOKED');
+    // Nor see it: the other link asks for its own check.
+    const other = await browser.get(second.link);
+    expect(other.html).not.toContain('Bea');
+    expect(other.html).toContain('date of birth');
+    expect(other.html).not.toContain('27 November');
+  });
+
+  it('a link ends when the appointment starts', async () => {
+    const child = await aFamily('Amelia');
+    const { link } = await booked(child);
+    const browser = await signedIn(link);
+    deps.clock.set(THURSDAY);
+    const page = await browser.get(link);
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('This link no longer works');
+  });
+});
+
+describe('short-notice offers', () => {
+  async function aSlotUnderOffer(): Promise<{ slot: Slot; families: Client[] }> {
+    const families: Client[] = [];
+    deps.clock.set(plusMinutes(NOW, -4 * 24 * 60));
+    for (const name of ['Olly', 'Pip', 'Quinn']) {
+      const child = await aFamily(name);
+      await addToWaitlist(deps, aWaitlistRequestFor(child, clinic));
+      families.push(child);
+    }
+    deps.clock.set(NOW);
+    const holder = await aFamily('Holder');
+    const slot = await aSlot(FRIDAY);
+    const booking = await bookSlot(deps, { slotId: slot.id, clientId: holder.id, by: 'hv', source: 'staff' });
+    await cancelByStaff(deps, { bookingId: booking.id, by: 'hv', reason: 'moved away', notify: false });
+    expect(await startBackfill(deps, slot.id)).toBe('offered');
+    return { slot, families };
+  }
+
+  const offerLinkOf = (child: Client) =>
+    linkIn(deps.outbox.entries.filter((e) => e.to === child.phone).at(-1)!.body);
+
+  it('takes an offer from its link; the second family is told kindly that it has gone', async () => {
+    const { slot, families } = await aSlotUnderOffer();
+    const [first, second] = families as [Client, Client];
+    const [firstLink, secondLink] = [offerLinkOf(first), offerLinkOf(second)];
+    const winner = await signedIn(firstLink);
+    const loser = await signedIn(secondLink);
+    expect((await winner.get(firstLink)).html).toContain('Take this time');
+    const took = await winner.submit(firstLink, `${firstLink}/take`);
+    expect(took.location).toBe(`${firstLink}?done=accepted`);
+    expect((await winner.get(took.location!)).html).toContain('This time is booked for you');
+    expect((await getSlot(store, slot.id))?.status).toBe('BOOKED');
+    const lost = await loser.get(secondLink);
+    expect(lost.html).toContain('Sorry, that time has gone');
+    expect(lost.html).not.toContain('Take this time');
+  });
+
+  it('a race: a parent rebooks on the page into a slot while another family texts YES for it; exactly one wins', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { slot, families } = await aSlotUnderOffer();
+      const yesFamily = families[0]!;
+      const mover = await aFamily(`Mover${round}`);
+      const { booking, link } = await booked(mover, THURSDAY);
+      const browser = await signedIn(link);
+      const page = await browser.get(`${link}/rebook`);
+      expect(page.html).toContain(`value="${slot.id}"`);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
+      const [web] = await Promise.all([
+        browser.request(`${link}/rebook`, { _csrf: token, slotId: slot.id }),
+        handleInboundSms(deps, anInboundSms(yesFamily.phone, 'YES')),
+      ]);
+      const after = await getSlot(store, slot.id);
+      const moved = (await getBooking(store, booking.id))!;
+      const offers = await offersBySlot(store, slot.id);
+      const accepted = offers.filter((o) => o.status === 'ACCEPTED');
+      const pageWon = moved.status === 'CANCELLED';
+      expect(after?.status).toBe('BOOKED');
+      expect(Number(pageWon) + accepted.length, `round ${round}`).toBe(1);
+      if (pageWon) {
+        expect((await getBooking(store, moved.movedTo!))?.slotId).toBe(slot.id);
+      } else {
+        // The parent is told kindly and can choose again; their booking is as it was.
+        expect(web.location).toBe(`${link}/rebook?error=taken`);
+        expect((await browser.get(web.location!)).html).toContain('Sorry, that time has just been taken');
+        expect(moved.status).toBe('BOOKED');
+      }
+      store = await freshTable();
+      await seed(store, { clinic });
+      deps = testDeps(store, NOW, linksOnConfig);
+      app = createWebApp(deps, { staffSessions: signInNotConfigured });
+    }
+  });
+});
