@@ -217,7 +217,7 @@ describe('AWS WAF', () => {
 });
 
 describe('the web function', () => {
-  it('may read the OIDC client secret and the consent key, and no other secret', () => {
+  it('may read the OIDC client secret, the consent key and the page cursor key, and no other secret', () => {
     const oidc = config.staffAccess.oidc;
     const secretArn =
       oidc?.clientAuth.method === 'client_secret_basic' ? oidc.clientAuth.secretArn : undefined;
@@ -229,10 +229,14 @@ describe('the web function', () => {
           p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[],
       );
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'))).toEqual([
-      // It texts and may create clients, so it hashes numbers for their consent (bindConsentKey).
+      // It texts and may create clients, so it hashes numbers for their consent (bindConsentKey); its
+      // pages list through the route table, whose page cursors are signed with the cursor key.
       expect.objectContaining({
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-        Resource: { Ref: logicalId(stack.consentKey) },
+        Resource: [
+          { Ref: logicalId(stack.consentKey) },
+          { Ref: logicalId(stack.node.findChild('CursorKey').node.findChild('Secret')) },
+        ],
       }),
       expect.objectContaining({
         Sid: 'ReadOidcClientSecret',
@@ -288,6 +292,9 @@ describe('the web function', () => {
       // Read from Secrets Manager only when a number is first hashed, which no page here does.
       CONSENT_KEY_SECRET_ARN:
         'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/example/consent-key-AbCdEf',
+      // Likewise read only when a page first signs or checks a cursor.
+      CURSOR_KEY_SECRET_ARN:
+        'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/example/cursor-key-AbCdEf',
     });
     const { handler } = (await import(pathToFileURL(join(bundle, 'index.mjs')).href)) as {
       handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
