@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { calendarDate } from './dates.ts';
+import { deliverySchema } from './delivery-status.ts';
 import { storedNhsNumber } from './nhs-number.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
@@ -200,5 +201,7 @@ export const messageSchema = z.object({
   /** With offerId: offers are stored under their slot. */
   slotId: id.optional(),
   clientId: id.optional(),
+  /** For outbound texts: the latest delivery status End User Messaging reported (core/delivery-status.ts). */
+  delivery: deliverySchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;

@@ -17,6 +17,8 @@ export const INBOX_REASONS = [
   'unknown-reference',
   /** Sent to a number that is not the trust's (functions/core/trust-numbers.ts): kept, not answered. */
   'wrong-number',
+  /** Texts to the number fail (core/delivery-status.ts): staff check the number with the family. */
+  'number-unreachable',
 ] as const;
 
 /** A reply staff need to read: kept open (in the openByKind index) until someone marks it handled. */
