@@ -11,6 +11,7 @@ import { clientView, clientViews, consentOf } from '#services/consent.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { getTombstone } from '#store/erasure.ts';
+import { messagesByPhone } from '#store/messages.ts';
 import type { RegisterRoutes } from './context.ts';
 
 export const createClientBody = z.object({
@@ -36,6 +37,12 @@ export const createClientBody = z.object({
     doNotText: false,
   }),
   namedHealthVisitor: z.string().trim().max(120).optional(),
+});
+
+/** GET /clients/{id}/messages: one page at a time. */
+export const clientMessagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(2000).optional(),
 });
 
 /** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
@@ -78,6 +85,21 @@ export const registerClientRoutes: RegisterRoutes = (router, deps) => {
     }
     const clients = await clientsByPhone(deps.store, phoneOrFail(query.phone!, 'query.phone'));
     return json(200, { items: await clientViews(deps, clients) });
+  });
+
+  /**
+   * The texts to and from the client's number, newest first, each outbound one with its delivery status
+   * (`delivery`: sent, delivered, failed-temporary or failed-permanent, the carrier's reason and when).
+   */
+  router.get('/clients/:id/messages', async ({ params, req }) => {
+    const client = await getClient(deps.store, params.id!);
+    if (!client) throw new NotFoundError(`Client ${params.id} does not exist`);
+    const query = readQuery(req, clientMessagesQuery);
+    const page = await messagesByPhone(deps.store, client.phone, {
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return json(200, page);
   });
 
   /**

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
 import { calendarDate } from '#core/dates.ts';
-import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';
+import { bookingSchema, clientSchema, clinicSchema, messageSchema, slotSchema } from '#core/model.ts';
 import { offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { json } from '#runtime/http.ts';
 import type { CancelResult, MoveResult } from '#services/bookings.ts';
@@ -27,7 +27,7 @@ import { followUpSchema } from '#store/follow-ups.ts';
 import { inboxItemSchema } from '#store/inbox.ts';
 import { auditQuery } from './audit.ts';
 import { cancelBookingBody, createBookingBody, moveBookingBody, outcomeBody } from './bookings.ts';
-import { createClientBody, findClientsQuery } from './clients.ts';
+import { clientMessagesQuery, createClientBody, findClientsQuery } from './clients.ts';
 import { createClinicBody } from './clinics.ts';
 import type { RegisterRoutes } from './context.ts';
 import { importQuery } from './import.ts';
@@ -289,6 +289,19 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       'Consent belongs to the number: every child on it, now and later, gets no texts until the number ' +
       'texts START or staff opt it back in. A number already opted out stays as it is (a STOP stays a STOP).',
     ok: ok200('Client', clientViewSchema, 'The client, with its number’s consent'),
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/clients/{id}/messages',
+    operationId: 'listClientMessages',
+    tag: 'clients',
+    summary: 'Texts to and from the client’s number, newest first, with each text’s delivery status',
+    description:
+      'Each outbound text carries `delivery` once End User Messaging has reported on it: `status` (sent, ' +
+      'delivered, failed-temporary, failed-permanent), the carrier’s `reason` and `changedAt`.',
+    query: clientMessagesQuery,
+    ok: ok200('MessagePage', page(messageSchema), 'One page of messages'),
     errors: [404],
   },
   {
