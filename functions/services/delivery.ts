@@ -15,6 +15,7 @@ import {
   TEMPORARY_FAILURES_FOR_UNREACHABLE,
 } from '#core/delivery-status.ts';
 import { domainEvent } from '#core/events.ts';
+import { unreachableIncrements } from '#core/metrics.ts';
 import type { Message } from '#core/model.ts';
 import { clientsByPhone } from '#store/clients.ts';
 import {
@@ -25,6 +26,7 @@ import {
 } from '#store/delivery.ts';
 import { addInboxItem } from '#store/inbox.ts';
 import { messageByProviderId } from '#store/messages.ts';
+import { applyIncrements } from '#store/metrics.ts';
 import { optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
 
@@ -124,6 +126,14 @@ async function markUnreachable(
       bookingIds: message.bookingId ? [message.bookingId] : [],
     },
     deps.config.messages.retentionDays,
+  );
+  // Counted once per mark (the id names the mark), in the quintile of the families on the number.
+  const decile = clients.find((c) => c.flags.imdDecile !== undefined)?.flags.imdDecile;
+  await applyIncrements(
+    deps.store,
+    `unreachable-${hash.slice(0, 24)}-${consent.since}`,
+    unreachableIncrements(consent.since, deps.config.timeZone, decile),
+    deps.now(),
   );
   if (wasOptedIn) {
     await deps.events.publish([

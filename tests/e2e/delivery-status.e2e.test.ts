@@ -76,6 +76,20 @@ describe('delivery status in the local runtime', () => {
       expect.arrayContaining(['TextDeliveryFailed', 'NumberUnreachable']),
     );
 
+    // The day's metrics: one text delivered, one failed, one number unreachable (no IMD decile on record)
+    const metrics = await http.get<{
+      totals: {
+        summary: {
+          texts: { delivered: number; failed: number; deliveryRate: number };
+          reach: { numbersUnreachable: number };
+        };
+        byImdQuintile: Record<string, { reach: { numbersUnreachable: number } }>;
+      };
+    }>('/metrics?from=2026-11-23&to=2026-11-23');
+    expect(metrics.body.totals.summary.texts).toMatchObject({ delivered: 1, failed: 1, deliveryRate: 0.5 });
+    expect(metrics.body.totals.summary.reach).toEqual({ numbersUnreachable: 1 });
+    expect(metrics.body.totals.byImdQuintile.unknown?.reach).toEqual({ numbersUnreachable: 1 });
+
     // And time passing over the reminders texts only the reachable family
     const before = (await textsTo('+447700900991')).length;
     await http.post('/dev/clock', { now: '2026-12-04T15:00:00Z' });
