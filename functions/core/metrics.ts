@@ -238,7 +238,7 @@ function messageIncrements(
   const message = change.new;
   // Only a text's creation counts it as sent; its expiry (TTL) or erasure removes the text, not the fact
   // it was sent. Its delivery status counts as the new state's counters minus the old state's.
-  if (!message || message.direction !== 'OUT') return [];
+  if (message?.direction !== 'OUT') return [];
   const delivery = subtractCounters(deliveryState(message), deliveryState(change.old));
   const counters = change.old ? delivery : { textsOut: 1, segmentsOut: message.segments ?? 1, ...delivery };
   return [{ day: localDay(message.at, timeZone), dimension: ALL, counters }];

@@ -39,7 +39,7 @@ export type DeliveryOutcome =
 export async function applyDeliveryReport(deps: Deps, report: DeliveryReport): Promise<DeliveryOutcome> {
   const found = await messageByProviderId(deps.store, report.providerMessageId);
   // A text older than the retention period, or not Attend's (another app on the same configuration set).
-  if (!found || found.direction !== 'OUT') return { outcome: 'unknown-message' };
+  if (found?.direction !== 'OUT') return { outcome: 'unknown-message' };
   const result = await applyDelivery(deps.store, found.id, {
     status: report.status,
     reason: report.reason,
