@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { newClient } from '#core/client.ts';
+import { contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { equityFlagsSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
+import { postalAddressSchema } from '#core/postal-address.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { clientView, clientViews, consentOf } from '#services/consent.ts';
@@ -37,6 +39,10 @@ export const createClientBody = z.object({
     doNotText: false,
   }),
   namedHealthVisitor: z.string().trim().max(120).optional(),
+  /** `{lines: [..1-3], town, postcode}`: a UK address, the postcode checked and written the Royal Mail way. */
+  address: postalAddressSchema.optional(),
+  /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel defaults to on. */
+  contact: contactChannelsSchema.optional(),
 });
 
 /** GET /clients/{id}/messages: one page at a time. */

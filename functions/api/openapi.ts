@@ -29,6 +29,7 @@ import { auditQuery } from './audit.ts';
 import { cancelBookingBody, createBookingBody, moveBookingBody, outcomeBody } from './bookings.ts';
 import { clientMessagesQuery, createClientBody, findClientsQuery } from './clients.ts';
 import { createClinicBody } from './clinics.ts';
+import { callListQuery } from './contact.ts';
 import type { RegisterRoutes } from './context.ts';
 import { importQuery } from './import.ts';
 import { handledBody, listInboxQuery } from './inbox.ts';
@@ -176,6 +177,20 @@ const importReportSchema = z.object({
   warnings: z.array(z.string()),
 }) satisfies z.ZodType<ImportReport>;
 
+const callListSchema = z.object({
+  date: calendarDate,
+  items: z.array(
+    z.object({
+      bookingId: z.string(),
+      clientId: z.string(),
+      clinicId: z.string(),
+      type: z.string(),
+      startsAt: z.string(),
+      noSms: z.enum(['no-phone', 'sms-off', 'opted-out', 'unreachable']),
+      noLetter: z.enum(['letters-disabled', 'letter-off', 'no-address']),
+    }),
+  ),
+});
 const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
 
 // The query schema below is declared inline in waitlist.ts (not exported), so it is restated here for the
@@ -303,6 +318,19 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     query: clientMessagesQuery,
     ok: ok200('MessagePage', page(messageSchema), 'One page of messages'),
     errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/call-list',
+    operationId: 'getCallList',
+    tag: 'clients',
+    summary: 'Families to call: the day’s bookings that neither a text nor a letter can reach',
+    description:
+      'Each entry names the booking and why neither channel can go: `noSms` (no-phone, sms-off, opted-out, ' +
+      'unreachable) and `noLetter` (letters-disabled, letter-off, no-address).',
+    query: callListQuery,
+    ok: ok200('CallList', callListSchema, 'The families to call, in start order'),
+    errors: [400],
   },
   {
     method: 'post',

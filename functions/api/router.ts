@@ -8,6 +8,7 @@ import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
 import { registerConsentRoutes } from './consent.ts';
+import { registerContactRoutes } from './contact.ts';
 import type { RegisterRoutes } from './context.ts';
 import { registerErasureRoutes } from './erasure.ts';
 import { registerImportRoutes } from './import.ts';
@@ -35,6 +36,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerImportRoutes,
   registerMetricsRoutes,
   registerConsentRoutes,
+  registerContactRoutes,
 ];
 
 export function createAdminRouter(

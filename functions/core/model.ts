@@ -4,9 +4,11 @@
  * All instants are UTC ISO-8601 strings.
  */
 import { z } from 'zod';
+import { contactChannelsSchema } from './contact-channels.ts';
 import { calendarDate } from './dates.ts';
 import { deliverySchema } from './delivery-status.ts';
 import { storedNhsNumber } from './nhs-number.ts';
+import { postalAddressSchema } from './postal-address.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
@@ -56,6 +58,10 @@ export const clientSchema = z.object({
   // No opt-out here: consent belongs to the phone number (core/consent.ts), so a STOP covers every
   // child on the number, including any added later. A client's view reads it from the Consent record.
   namedHealthVisitor: z.string().max(120).optional(),
+  /** The family's postal address, for letters (core/postal-address.ts); never logged. */
+  address: postalAddressSchema.optional(),
+  /** Texts and letters on or off, with staff's reasons (core/contact-channels.ts); absent means both on. */
+  contact: contactChannelsSchema.optional(),
   sourceRecord: sourceRecordSchema.optional(),
   /** Was-Not-Brought follow-ups still open; while any is open the client cannot be erased. */
   openFollowUps: z.number().int().min(0).optional(),
