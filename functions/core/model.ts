@@ -8,7 +8,7 @@ import { contactChannelsSchema } from './contact-channels.ts';
 import { calendarDate } from './dates.ts';
 import { deliverySchema } from './delivery-status.ts';
 import { storedNhsNumber } from './nhs-number.ts';
-import { postalAddressSchema } from './postal-address.ts';
+import { MAX_ADDRESS_LINES } from './postal-address.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
@@ -58,8 +58,17 @@ export const clientSchema = z.object({
   // No opt-out here: consent belongs to the phone number (core/consent.ts), so a STOP covers every
   // child on the number, including any added later. A client's view reads it from the Consent record.
   namedHealthVisitor: z.string().max(120).optional(),
-  /** The family's postal address, for letters (core/postal-address.ts); never logged. */
-  address: postalAddressSchema.optional(),
+  /**
+   * The family's postal address, for letters, as postalAddressSchema (core/postal-address.ts) wrote it
+   * when it came in (tidied, the postcode in Royal Mail form); never logged.
+   */
+  address: z
+    .object({
+      lines: z.array(z.string().min(1)).min(1).max(MAX_ADDRESS_LINES),
+      town: z.string().min(1),
+      postcode: z.string().min(5).max(8),
+    })
+    .optional(),
   /** Texts and letters on or off, with staff's reasons (core/contact-channels.ts); absent means both on. */
   contact: contactChannelsSchema.optional(),
   sourceRecord: sourceRecordSchema.optional(),
