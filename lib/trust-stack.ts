@@ -35,6 +35,7 @@ import { addFunctionSchedule, pascal } from './constructs/function-schedule.ts';
 import { createOrImportInboundTopic, createTwoWayNumber } from './constructs/inbound-sms.ts';
 import { LettersBucket } from './constructs/letters-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
+import { SmsDeliveryStatus } from './constructs/sms-delivery-status.ts';
 import { TrustKey } from './constructs/trust-key.ts';
 import type { TwoWayNumber } from './constructs/two-way-number.ts';
 import { type AttendFunctionFactory, createWebFunction } from './constructs/web-function.ts';
@@ -84,11 +85,14 @@ export class TrustStack extends Stack {
   readonly letters?: LettersBucket;
   /** The functions that act for the trust: each may text families and publish domain events. */
   readonly functions: Readonly<
-    Record<Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app'>, AttendFunction>
+    Record<Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app' | 'delivery-status'>, AttendFunction>
   >;
   /** The browser front door and the web function behind it, when the config has `frontDoor`. */
   readonly frontDoor?: FrontDoor;
   readonly web?: AttendFunction;
+  /** Applies each text's delivery status (End User Messaging configuration set → SNS); never texts. */
+  readonly deliveryStatus: AttendFunction;
+  readonly smsStatus: SmsDeliveryStatus;
   /** Keeps the metrics counters from the table stream; it may use the table and nothing else. */
   readonly metricsStream: AttendFunction;
 
@@ -239,7 +243,6 @@ export class TrustStack extends Stack {
       f.bindTable({ table: this.table, access: 'readWrite' })
         .bindEventBus(this.bus)
         .bindConsentKey(this.consentKey);
-      if (canText) f.allowSmsPublish();
     }
     if (!canText) {
       Annotations.of(this).addWarningV2(
@@ -321,6 +324,32 @@ export class TrustStack extends Stack {
     );
     this.twoWayNumber = this.createTwoWayNumber();
 
+    // ---- Sending, and each text's delivery status ----------------------------------------------------
+    // End User Messaging SendTextMessage with a configuration set whose event destination is an SNS topic
+    // (lib/constructs/sms-delivery-status.ts says why, rather than SNS's delivery-status logs).
+    this.deliveryStatus = fn('delivery-status', {
+      description:
+        'Records each text’s delivery status and marks dead numbers unreachable (End User Messaging → SNS)',
+      reservedConcurrency: 5,
+      timeout: Duration.seconds(30),
+      // A status is worth recording hours late; every write is idempotent and ordered by rank.
+      asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+    });
+    this.deliveryStatus
+      .bindTable({ table: this.table, access: 'readWrite' })
+      .bindEventBus(this.bus)
+      .bindConsentKey(this.consentKey);
+    this.smsStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', {
+      trustId,
+      encryptionKey,
+      handler: this.deliveryStatus.fn,
+    });
+    if (canText) {
+      const sender = this.smsSender();
+      for (const f of [...Object.values(this.functions), ...(this.web ? [this.web] : [])])
+        f.allowSmsSend(sender);
+    }
+
     // ---- Backfill (table stream) ------------------------------------------------------------------
     const streamDlq = new DeadLetterQueue(this, 'BackfillStreamDlq', {
       encryptionKey,
@@ -388,6 +417,10 @@ export class TrustStack extends Stack {
       if (f.deadLetterQueue) this.alarms.alarmOnDeadLetters(`${f.entry}-async`, f.deadLetterQueue);
     }
     this.alarms.alarmOnDeadLetters('inbound-sms-subscription', inboundDlq);
+    this.alarms.alarmOnFunction(this.deliveryStatus);
+    if (this.deliveryStatus.deadLetterQueue)
+      this.alarms.alarmOnDeadLetters('delivery-status-async', this.deliveryStatus.deadLetterQueue);
+    this.alarms.alarmOnDeadLetters('delivery-status-subscription', this.smsStatus.deadLetterQueue);
     this.alarms.alarmOnDeadLetters('backfill-stream', streamDlq);
     this.alarms.alarmOnFunction(metricsStream);
     this.alarms.alarmOnDeadLetters('metrics-stream', metricsDlq);
@@ -440,7 +473,9 @@ export class TrustStack extends Stack {
       table: this.table,
       bus: this.bus,
       consentKey: this.consentKey,
-      smsPublish: originationNumberKnown(this.config),
+      // The web function texts through End User Messaging like the others (allowSmsSend, once the
+      // configuration set exists), never through SNS.
+      smsPublish: false,
     });
   }
 
@@ -459,6 +494,21 @@ export class TrustStack extends Stack {
   /** Requests the trust's two-way number when the config asks for one (sender.phoneNumber.create). */
   private createTwoWayNumber(): TwoWayNumber | undefined {
     return createTwoWayNumber(this, this.config, this.inboundTopic);
+  }
+
+  /** What the texting functions send from, and with: the trust's number or pool, and the configuration set. */
+  private smsSender() {
+    const { sender } = this.config;
+    const anyNumber = this.formatArn({ service: 'sms-voice', resource: 'phone-number', resourceName: '*' });
+    const identityArn = this.twoWayNumber?.arn ?? sender.phoneNumber?.arn;
+    return {
+      // A number this stack created or the trust named by ARN is sent from by ARN; a number given only
+      // in E.164 (set up by hand) is one of this account's numbers.
+      originationIdentity: identityArn ?? sender.originationNumber ?? '',
+      identityArns: identityArn ? [identityArn] : [anyNumber],
+      configurationSetName: this.smsStatus.configurationSetName,
+      configurationSetArn: this.smsStatus.configurationSetArn,
+    };
   }
 
   private createOrImportInboundTopic(): sns.ITopic {

@@ -13,6 +13,7 @@ import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { newSlot } from '#core/slot.ts';
+import { bookSlot } from '#services/bookings.ts';
 import type { Deps } from '#services/deps.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { createBooking } from '#store/bookings.ts';
@@ -301,6 +302,35 @@ export async function seedDemoData(
     waitlisted++;
   }
 
+  // A family whose number no longer works: Ofcom's drama-range block 07700 900990–900999, which the local
+  // outbox's simulated carrier fails for good (INVALID). Booked through the service as staff would, so its
+  // confirmation goes now, fails a few virtual seconds later, the number is marked unreachable and staff
+  // find a task in the inbox to check it with the family (README, "Delivery status and unreachable numbers").
+  const deadNumber = newClient(
+    {
+      firstName: 'Poppy',
+      familyName: 'Walsh',
+      phone: '+447700900990',
+      language: 'en',
+      dateOfBirth: addDays(localDay(now, config.timeZone), -200),
+      flags: {
+        imdDecile: 1,
+        needsCarer: false,
+        parentalMentalHealth: false,
+        vulnerable: false,
+        doNotText: false,
+      },
+      namedHealthVisitor: 'HV Sarah Collins',
+    },
+    { id: 'demo-client-dead-number', now: nowIso, defaultLanguage: config.defaultLanguage },
+  );
+  await createClient(store, deadNumber);
+  const taken = new Set(chosen.map((s) => s.id));
+  const open = slots.find((s) => !taken.has(s.id) && s.type !== 'antenatal');
+  if (open) {
+    await bookSlot(deps, { slotId: open.id, clientId: deadNumber.id, by: 'demo-seed', source: 'staff' });
+  }
+
   // Its own random sequence, so the upcoming bookings and the waitlist above are as they were before.
   const history = await seedDemoHistory(deps, {
     clinicIds: CLINICS.map((c) => c.id),
@@ -312,9 +342,9 @@ export async function seedDemoData(
   return {
     history,
     clinics: CLINICS.length,
-    clients: clients.length,
+    clients: clients.length + 1,
     slots: slots.length,
-    bookings: booked,
+    bookings: booked + (open ? 1 : 0),
     waitlisted,
   };
 }

@@ -41,7 +41,7 @@ import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-lo
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
-import { inboundSnsEvent } from './sns-event.ts';
+import { inboundSnsEvent, snsEventOf } from './sns-event.ts';
 import { type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -286,6 +286,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     unknown
   >;
   const { nextOfferWork } = await import('#services/backfill.ts');
+  const deliveryStatus = (await import('#entries/delivery-status.ts')).handler as unknown as Handler<
+    unknown,
+    unknown
+  >;
   // The web function reads its built stylesheets and scripts at cold start (the CDK bundling hook builds
   // them for Lambda).
   await buildWebAssets();
@@ -341,6 +345,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         everyMinutes: config.reminders.sweepIntervalMinutes,
         run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
         nextWorkAt: () => nextReminderDue(deps),
+      },
+      {
+        // The simulated carrier's delivery receipts (LocalOutbox), a few virtual seconds after each send,
+        // through the same handler End User Messaging's SNS event destination invokes in AWS.
+        name: 'delivery-receipts',
+        everyMinutes: 0.1,
+        run: async () => {
+          for (const receipt of outbox.takeDueReceipts(clock.now())) {
+            await deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status'));
+          }
+        },
+        nextWorkAt: async () => outbox.nextReceiptAt(),
       },
       {
         name: 'offer-expiry',

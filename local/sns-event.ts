@@ -51,3 +51,33 @@ export function inboundSnsEvent(reply: InboundReply): SNSEvent {
     ],
   };
 }
+
+/** Wraps any message in the SNS event a topic's Lambda subscription receives (delivery status, locally). */
+export function snsEventOf(
+  message: unknown,
+  at: Date,
+  topicArn = 'arn:aws:sns:eu-west-2:000000000000:attend-sms-status',
+): SNSEvent {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: topicArn,
+          Subject: '',
+          Message: JSON.stringify(message),
+          Timestamp: at.toISOString(),
+          SignatureVersion: '1',
+          Signature: 'local',
+          SigningCertUrl: 'https://sns.eu-west-2.amazonaws.com/local.pem',
+          UnsubscribeUrl: 'https://sns.eu-west-2.amazonaws.com/?Action=Unsubscribe',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { newClient } from '#core/client.ts';
 import { consentViewSchema } from '#core/consent.ts';
+import { contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
-import { clientSchema, equityFlagsSchema } from '#core/model.ts';
+import { clientSchema, equityFlagsSchema, messageSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
+import { postalAddressSchema } from '#core/postal-address.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
 import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { clientTombstoneSchema, getTombstone } from '#store/erasure.ts';
+import { messagesByPhone } from '#store/messages.ts';
 import { forStaff } from './access.ts';
-import { defineRoute, idParams, list } from './route.ts';
+import { defineRoute, idParams, list, page, pageCursor, pageLimit } from './route.ts';
 
 export const createClientBody = z.object({
   id: z
@@ -38,6 +41,16 @@ export const createClientBody = z.object({
     doNotText: false,
   }),
   namedHealthVisitor: z.string().trim().max(120).optional(),
+  /** `{lines: [..1-3], town, postcode}`: a UK address, the postcode checked and written the Royal Mail way. */
+  address: postalAddressSchema.optional(),
+  /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel defaults to on. */
+  contact: contactChannelsSchema.optional(),
+});
+
+/** GET /clients/{id}/messages: one page at a time. */
+export const clientMessagesQuery = z.object({
+  limit: pageLimit(200).optional(),
+  cursor: pageCursor.optional(),
 });
 
 /** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
@@ -148,6 +161,31 @@ export const clientRoutes = [
       const tombstone = await getTombstone(deps.store, params.id);
       if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
       return { ...erasedClientView(tombstone), erased: true as const };
+    },
+  }),
+  defineRoute({
+    id: 'listClientMessages',
+    method: 'GET',
+    path: '/clients/{id}/messages',
+    tag: 'clients',
+    summary: 'Texts to and from the client’s number, newest first, with each text’s delivery status',
+    description:
+      'Each outbound text carries `delivery` once End User Messaging has reported on it: `status` (sent, ' +
+      'delivered, failed-temporary, failed-permanent), the carrier’s `reason` and `changedAt`.',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    query: clientMessagesQuery,
+    response: {
+      status: 200,
+      name: 'MessagePage',
+      schema: page(messageSchema),
+      description: 'One page of messages',
+    },
+    errors: [400, 404],
+    handler: async ({ deps, params, query }) => {
+      const client = await getClient(deps.store, params.id);
+      if (!client) throw new NotFoundError(`Client ${params.id} does not exist`);
+      return messagesByPhone(deps.store, client.phone, { limit: query.limit ?? 50, cursor: query.cursor });
     },
   }),
 ] as const;

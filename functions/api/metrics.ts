@@ -51,7 +51,17 @@ const summarySchema = z.object({
       offersPerFill: rate,
     })
     .optional(),
-  texts: z.object({ sent: count, segments: count, costGbp: z.number().min(0) }).optional(),
+  texts: z
+    .object({
+      sent: count,
+      segments: count,
+      costGbp: z.number().min(0),
+      delivered: count,
+      failed: count,
+      deliveryRate: z.number().min(0).max(1).nullable(),
+    })
+    .optional(),
+  reach: z.object({ numbersUnreachable: count }).optional(),
 });
 
 const periodSchema = z.object({

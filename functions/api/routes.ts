@@ -16,6 +16,7 @@ import { bookingRoutes } from './bookings.ts';
 import { clientRoutes } from './clients.ts';
 import { clinicRoutes } from './clinics.ts';
 import { consentRoutes } from './consent.ts';
+import { contactRoutes } from './contact.ts';
 import { erasureRoutes } from './erasure.ts';
 import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
@@ -91,6 +92,7 @@ export const ROUTES = [
   ...clinicRoutes,
   ...clientRoutes,
   ...consentRoutes,
+  ...contactRoutes,
   ...erasureRoutes,
   ...slotRoutes,
   ...bookingRoutes,

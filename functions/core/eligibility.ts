@@ -3,6 +3,7 @@
  * entries, their clients and their other bookings, and passes `now`.
  */
 import { DateTime } from 'luxon';
+import { textsSwitchedOff } from '#core/client.ts';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { addDays } from '#core/dates.ts';
@@ -152,7 +153,7 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
 
   if (!entry.consentToShortNotice) reasons.push('no-consent');
   if (suppressed) reasons.push('opted-out');
-  if (client.flags.doNotText) reasons.push('do-not-text');
+  if (textsSwitchedOff(client)) reasons.push('do-not-text');
   if (entry.status !== 'WAITING') reasons.push('not-waiting');
   if (startMs <= instantMs(now)) reasons.push('slot-started');
 

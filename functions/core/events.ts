@@ -53,6 +53,30 @@ export const eventDetailSchemas = {
     reason: z.string(),
     at: isoInstant,
   }),
+  /** A text failed to arrive (End User Messaging's delivery status). No number, no words. */
+  TextDeliveryFailed: z.object({
+    messageId: id,
+    clientId: id.optional(),
+    bookingId: id.optional(),
+    permanent: z.boolean(),
+    carrierStatus: z.string().max(60),
+    at: isoInstant,
+  }),
+  /** A number was marked unreachable: its families' appointments fall back to letters. */
+  NumberUnreachable: z.object({
+    clientIds: z.array(id),
+    messageId: id,
+    reason: z.enum(['permanent-failure', 'temporary-failures']),
+    at: isoInstant,
+  }),
+  /** A clinic's letters for a day are ready to print (or were handed to GOV.UK Notify). */
+  LetterBatchReady: z.object({
+    batchId: id,
+    clinicId: id,
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    letters: z.number().int().min(0),
+    at: isoInstant,
+  }),
 } as const;
 
 export type EventType = keyof typeof eventDetailSchemas;

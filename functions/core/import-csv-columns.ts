@@ -28,6 +28,15 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'vulnerable', required: false, meaning: 'yes/no (vulnerable or safeguarding)' },
   { name: 'do_not_text', required: false, meaning: 'yes/no' },
   { name: 'named_health_visitor', required: false, meaning: 'who follows up a child not brought' },
+  { name: 'address_line_1', required: false, meaning: 'the postal address for letters: first line' },
+  { name: 'address_line_2', required: false, meaning: 'second line (optional)' },
+  { name: 'address_line_3', required: false, meaning: 'third line (optional)' },
+  { name: 'town', required: false, meaning: 'post town' },
+  {
+    name: 'postcode',
+    required: false,
+    meaning: 'UK postcode; all five address columns blank means no address',
+  },
   { name: 'appointment_id', required: true, meaning: "the appointment's id in the EPR" },
   {
     name: 'appointment_type',
@@ -54,6 +63,7 @@ export const CSV_LABELS: Record<string, string> = {
   parentalMentalHealth: 'parental_mental_health',
   vulnerable: 'vulnerable',
   doNotText: 'do_not_text',
+  address: 'address_line_1/town/postcode',
   patient: 'patient_id',
   clinicId: 'clinic_id',
   type: 'appointment_type',

@@ -33,6 +33,7 @@ import {
 import { localToUtc } from './local-time.ts';
 import { parseNhsNumber } from './nhs-number.ts';
 import { normaliseMobile } from './phone.ts';
+import { postalAddressFromParts } from './postal-address.ts';
 
 export { CSV_COLUMNS, CSV_LABELS, type CsvColumn } from './import-csv-columns.ts';
 
@@ -264,6 +265,24 @@ function mapRow(
   if (has('named_health_visitor')) {
     const v = text('named_health_visitor', 120);
     if (v !== undefined) patient.namedHealthVisitor = v === '' ? null : v;
+  }
+  const addressColumns = ['address_line_1', 'address_line_2', 'address_line_3', 'town', 'postcode'] as const;
+  if (addressColumns.some(has)) {
+    const part = (c: (typeof addressColumns)[number]) => (has(c) ? cell(c) : undefined);
+    const address = postalAddressFromParts({
+      line1: part('address_line_1'),
+      line2: part('address_line_2'),
+      line3: part('address_line_3'),
+      town: part('town'),
+      postcode: part('postcode'),
+    });
+    if (address === undefined) patient.address = null;
+    else if (address.success) patient.address = address.data;
+    else {
+      const issue = address.error.issues[0]!;
+      const column = issue.path[0] === 'lines' ? 'address_line_1' : String(issue.path[0]);
+      fail(column, issue.message);
+    }
   }
 
   const appointmentId = sourcePart('appointment_id', 128);

@@ -11,6 +11,7 @@ import {
 } from './import-model.ts';
 import { NHS_NUMBER_SYSTEM, parseNhsNumber } from './nhs-number.ts';
 import { normaliseMobile } from './phone.ts';
+import { postalAddressFromParts } from './postal-address.ts';
 
 export function mapPatient(
   resource: Record<string, unknown>,
@@ -80,6 +81,24 @@ export function mapPatient(
     const language = parseLanguage(languageCode);
     if (language) fields.language = language;
     else errors.push({ field: 'communication', message: 'expected a language code such as "en" or "cy"' });
+  }
+
+  // The home address (or the first that is not an old one), for letters: Patient.address line, city, postalCode.
+  const addresses = (p.address ?? []).filter((a) => a.use !== 'old');
+  const home = addresses.find((a) => a.use === 'home') ?? addresses[0];
+  if (home) {
+    const [line1, line2, line3, ...more] = home.line ?? [];
+    const address = postalAddressFromParts({
+      line1,
+      line2,
+      line3,
+      town: home.city,
+      postcode: home.postalCode,
+    });
+    if (more.length > 0)
+      errors.push({ field: 'address', message: 'at most 3 address lines, before the town' });
+    else if (address?.success) fields.address = address.data;
+    else if (address) errors.push({ field: 'address', message: address.error.issues[0]!.message });
   }
 
   for (const ext of p.extension ?? []) {

@@ -62,6 +62,16 @@ export const patientSchema = z.looseObject({
   communication: z.array(z.looseObject({ language: concept, preferred: z.boolean().optional() })).optional(),
   contact: z.array(z.looseObject({ telecom: z.array(contactPoint).optional() })).optional(),
   extension: z.array(extension).optional(),
+  address: z
+    .array(
+      z.looseObject({
+        use: z.string().optional(),
+        line: z.array(z.string()).optional(),
+        city: z.string().optional(),
+        postalCode: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const slotSchema = z.looseObject({

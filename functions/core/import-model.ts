@@ -7,8 +7,10 @@
  * given empty (`null`) clears the value. So a file without an `imd_decile` column leaves each family's
  * decile as it is, while a blank cell in that column removes it.
  */
+
 import { createHash } from 'node:crypto';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
+import type { PostalAddress } from './postal-address.ts';
 
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -43,6 +45,8 @@ export interface PatientFields {
   parentalMentalHealth?: boolean;
   vulnerable?: boolean;
   doNotText?: boolean;
+  /** The postal address for letters; null when the source says there is none. */
+  address?: PostalAddress | null;
 }
 export type PatientField = keyof PatientFields;
 

@@ -32,6 +32,7 @@ export function planPatient(
         dateOfBirth: f.dateOfBirth ?? undefined,
         dueDate: f.dueDate ?? undefined,
         namedHealthVisitor: f.namedHealthVisitor ?? undefined,
+        ...(f.address ? { address: f.address } : {}),
         flags: {
           imdDecile: f.imdDecile ?? undefined,
           needsCarer: f.needsCarer ?? false,
@@ -114,5 +115,7 @@ export function clientChanges(client: Client, f: PatientFields): ClientChanges {
     changes['flags.parentalMentalHealth'] = f.parentalMentalHealth;
   if (differs(f.vulnerable, client.flags.vulnerable)) changes['flags.vulnerable'] = f.vulnerable;
   if (differs(f.doNotText, client.flags.doNotText)) changes['flags.doNotText'] = f.doNotText;
+  if (f.address !== undefined && JSON.stringify(f.address ?? undefined) !== JSON.stringify(client.address))
+    changes.address = f.address;
   return changes;
 }

@@ -6,9 +6,11 @@
  *
  * Every type here is JSON: a plan can be logged by shape, stored or compared in a test.
  */
+
 import { z } from 'zod';
 import type { Issue, SourceKey, SourceKind } from './import-model.ts';
 import { type Booking, type Client, type Clinic, id, isoInstant, type Slot } from './model.ts';
+import type { PostalAddress } from './postal-address.ts';
 
 /** A pointer from a source record (kind, system, id) to the Attend record made from it. */
 export const sourceRefSchema = z.object({
@@ -52,6 +54,7 @@ export interface ClientChanges {
   'flags.parentalMentalHealth'?: boolean;
   'flags.vulnerable'?: boolean;
   'flags.doNotText'?: boolean;
+  address?: PostalAddress | null;
 }
 
 /**

@@ -62,6 +62,11 @@ export const COUNTERS = [
   'segmentsOut',
   /** Why families cancelled or missed (page, CANCEL text, staff outcome notes): one counter per reason. */
   ...CANCEL_REASONS.map((r) => `reason-${r}` as const),
+  /** Texts whose latest delivery status is delivered, or failed (temporary or permanent), by send day. */
+  'textsDelivered',
+  'textsFailed',
+  /** Numbers marked unreachable (services/delivery.ts), on the day marked, by their families' IMD quintile. */
+  'numbersUnreachable',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Partial<Record<Counter, number>>;
@@ -114,7 +119,13 @@ export const slotFacts = slotSchema.pick({
   backfill: true,
 });
 export type SlotFacts = z.infer<typeof slotFacts>;
-export const messageFacts = messageSchema.pick({ id: true, direction: true, at: true, segments: true });
+export const messageFacts = messageSchema.pick({
+  id: true,
+  direction: true,
+  at: true,
+  segments: true,
+  delivery: true,
+});
 export type MessageFacts = z.infer<typeof messageFacts>;
 
 /** An item as it was and as it is (either may be absent: INSERT has no old image). */
@@ -219,19 +230,43 @@ function slotIncrements(change: Extract<ItemChange, { entity: 'Slot' }>): Increm
 /** The run outcomes the short-notice counters record (NOT_OFFERED is no outcome of offering). */
 const COUNTED_RUN_ENDS: ReadonlySet<string> = new Set(['FILLED', 'FILLED_BY_STAFF', 'UNFILLED', 'WITHDRAWN']);
 
+/** What one text adds while its delivery status is what it is: a failure can still become a delivery. */
+function deliveryState(m: MessageFacts | undefined): Counters {
+  const status = m?.delivery?.status;
+  if (status === 'delivered') return { textsDelivered: 1 };
+  if (status === 'failed-permanent' || status === 'failed-temporary') return { textsFailed: 1 };
+  return {};
+}
+
 function messageIncrements(
   change: Extract<ItemChange, { entity: 'Message' }>,
   timeZone: string,
 ): Increment[] {
   const message = change.new;
-  // Only a text's creation counts; its expiry (TTL) or erasure removes the text, not the fact it was sent.
-  if (!message || change.old || message.direction !== 'OUT') return [];
+  // Only a text's creation counts it as sent; its expiry (TTL) or erasure removes the text, not the fact
+  // it was sent. Its delivery status counts as the new state's counters minus the old state's.
+  if (message?.direction !== 'OUT') return [];
+  const delivery = subtractCounters(deliveryState(message), deliveryState(change.old));
+  const counters = change.old ? delivery : { textsOut: 1, segmentsOut: message.segments ?? 1, ...delivery };
+  return [{ day: localDay(message.at, timeZone), dimension: ALL, counters }];
+}
+
+function subtractCounters(a: Counters, b: Counters): Counters {
+  const out: Counters = { ...a };
+  for (const [k, v] of Object.entries(b) as [Counter, number][]) out[k] = (out[k] ?? 0) - v;
+  return out;
+}
+
+/** The increments of one number marked unreachable: one number, in its families' IMD quintile. */
+export function unreachableIncrements(
+  at: string,
+  timeZone: string,
+  imdDecile: number | undefined,
+): Increment[] {
+  const day = localDay(at, timeZone);
   return [
-    {
-      day: localDay(message.at, timeZone),
-      dimension: ALL,
-      counters: { textsOut: 1, segmentsOut: message.segments ?? 1 },
-    },
+    { day, dimension: ALL, counters: { numbersUnreachable: 1 } },
+    { day, dimension: dimension.imd(quintileOf(imdDecile)), counters: { numbersUnreachable: 1 } },
   ];
 }
 
@@ -329,6 +364,11 @@ export interface ShortNoticeSummary {
 export interface TextSummary {
   sent: number;
   segments: number;
+  /** Of the texts sent in the period, those whose latest status is delivered, and failed. */
+  delivered: number;
+  failed: number;
+  /** delivered / (delivered + failed): texts with no final status yet are left out. */
+  deliveryRate: number | null;
   /** segments × the trust's price per segment (costs.pricePerSegmentGbp), to the penny. */
   costGbp: number;
 }
@@ -338,6 +378,8 @@ export interface Summary {
   cancellations: CancellationSummary;
   shortNotice?: ShortNoticeSummary;
   texts?: TextSummary;
+  /** Numbers marked unreachable (texts to them failed for good); by IMD quintile in byImdQuintile. */
+  reach?: { numbersUnreachable: number };
 }
 
 export interface PeriodReport {
@@ -442,8 +484,12 @@ export function summarise(
       sent: n('textsOut'),
       segments: n('segmentsOut'),
       costGbp: round(n('segmentsOut') * pricePerSegmentGbp, 2),
+      delivered: n('textsDelivered'),
+      failed: n('textsFailed'),
+      deliveryRate: ratio(n('textsDelivered'), n('textsDelivered') + n('textsFailed')),
     };
   }
+  summary.reach = { numbersUnreachable: n('numbersUnreachable') };
   return summary;
 }
 

@@ -6,8 +6,11 @@
 
 import { z } from 'zod';
 import { CANCEL_REASONS } from './cancel-reason.ts';
+import { contactChannelsSchema } from './contact-channels.ts';
 import { calendarDate } from './dates.ts';
+import { deliverySchema } from './delivery-status.ts';
 import { storedNhsNumber } from './nhs-number.ts';
+import { MAX_ADDRESS_LINES } from './postal-address.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
@@ -57,6 +60,19 @@ export const clientSchema = z.object({
   // No opt-out here: consent belongs to the phone number (core/consent.ts), so a STOP covers every
   // child on the number, including any added later. A client's view reads it from the Consent record.
   namedHealthVisitor: z.string().max(120).optional(),
+  /**
+   * The family's postal address, for letters, as postalAddressSchema (core/postal-address.ts) wrote it
+   * when it came in (tidied, the postcode in Royal Mail form); never logged.
+   */
+  address: z
+    .object({
+      lines: z.array(z.string().min(1)).min(1).max(MAX_ADDRESS_LINES),
+      town: z.string().min(1),
+      postcode: z.string().min(5).max(8),
+    })
+    .optional(),
+  /** Texts and letters on or off, with staff's reasons (core/contact-channels.ts); absent means both on. */
+  contact: contactChannelsSchema.optional(),
   sourceRecord: sourceRecordSchema.optional(),
   /** Was-Not-Brought follow-ups still open; while any is open the client cannot be erased. */
   openFollowUps: z.number().int().min(0).optional(),
@@ -206,5 +222,7 @@ export const messageSchema = z.object({
   /** With offerId: offers are stored under their slot. */
   slotId: id.optional(),
   clientId: id.optional(),
+  /** For outbound texts: the latest delivery status End User Messaging reported (core/delivery-status.ts). */
+  delivery: deliverySchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;

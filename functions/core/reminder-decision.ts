@@ -3,6 +3,7 @@
  * makes the decision stick with a conditional write, so two sweeps deciding the same thing at once
  * still send a tier only once.
  */
+import { textsSwitchedOff } from './client.ts';
 import type { Booking, Client, TierState } from './model.ts';
 import { isQuiet, type QuietHours } from './quiet-hours.ts';
 
@@ -55,7 +56,7 @@ export function decideReminder(input: {
   if (!client || input.suppressed) {
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'opted-out' };
   }
-  if (client.flags.doNotText)
+  if (textsSwitchedOff(client))
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'do-not-text' };
   if (isQuiet(now, input.quietHours, input.timeZone)) return { action: 'wait', reason: 'quiet-hours' };
 

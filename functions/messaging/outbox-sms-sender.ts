@@ -11,6 +11,36 @@ export interface OutboxEntry {
   encoding: 'GSM-7' | 'UCS-2';
 }
 
+/** A delivery-status event the outbox will report, as End User Messaging would (core/delivery-status.ts). */
+export interface SimulatedReceipt {
+  dueAt: string;
+  event: {
+    eventType: string;
+    eventVersion: '1.0';
+    eventTimestamp: number;
+    isFinal: boolean;
+    originationPhoneNumber: string;
+    destinationPhoneNumber: string;
+    messageId: string;
+    messageStatus: string;
+    messageStatusDescription: string;
+  };
+}
+
+/** How long after a send the simulated carrier reports on it, in virtual time. */
+export const SIMULATED_RECEIPT_DELAY_MS = 5_000;
+
+/**
+ * The local outbox's simulated carrier. Numbers in the drama-range block 07700 900990–900999 fail
+ * permanently (INVALID, as a dead number does); every other number is delivered. A test may set what a
+ * number's next texts do (a temporary CARRIER_UNREACHABLE, say).
+ */
+export function simulatedStatus(phone: string): { status: string; description: string } {
+  return /^\+44770090099\d$/.test(phone)
+    ? { status: 'INVALID', description: 'Destination phone number is not valid (local simulation)' }
+    : { status: 'DELIVERED', description: 'Message has been accepted by phone (local simulation)' };
+}
+
 /**
  * The local runtime's SMS provider: keeps every text in memory for GET /dev/sms/outbox and prints it.
  * A test can make the next sends fail to exercise the retry path.
@@ -18,6 +48,9 @@ export interface OutboxEntry {
 export class LocalOutbox implements SmsSender {
   readonly entries: OutboxEntry[] = [];
   private failuresToInject = 0;
+  /** Delivery-status events still to come, earliest first (the local scheduler hands them over). */
+  private receipts: SimulatedReceipt[] = [];
+  private readonly outcomes = new Map<string, string[]>();
 
   constructor(
     private readonly now: () => Date,
@@ -26,6 +59,46 @@ export class LocalOutbox implements SmsSender {
 
   failNext(count = 1): void {
     this.failuresToInject += count;
+  }
+
+  /** The next texts to `phone` get these End User Messaging statuses, in turn (then the usual one). */
+  setDeliveryOutcomes(phone: string, statuses: string[]): void {
+    this.outcomes.set(phone, [...statuses]);
+  }
+
+  /** When the next simulated delivery status is due, or undefined. */
+  nextReceiptAt(): string | undefined {
+    return this.receipts[0]?.dueAt;
+  }
+
+  /** Takes the simulated delivery-status events due by `now`. */
+  takeDueReceipts(now: Date): SimulatedReceipt['event'][] {
+    const due = this.receipts.filter((r) => r.dueAt <= now.toISOString());
+    this.receipts = this.receipts.filter((r) => r.dueAt > now.toISOString());
+    return due.map((r) => r.event);
+  }
+
+  private simulateReceipt(entry: OutboxEntry): void {
+    const queued = this.outcomes.get(entry.to);
+    const forced = queued?.shift();
+    const usual = simulatedStatus(entry.to);
+    const status = forced ?? usual.status;
+    const dueAt = new Date(new Date(entry.at).getTime() + SIMULATED_RECEIPT_DELAY_MS).toISOString();
+    this.receipts.push({
+      dueAt,
+      event: {
+        eventType: `TEXT_${status}`,
+        eventVersion: '1.0',
+        eventTimestamp: new Date(dueAt).getTime(),
+        isFinal: true,
+        originationPhoneNumber: '+447700900000',
+        destinationPhoneNumber: entry.to,
+        messageId: entry.id,
+        messageStatus: status,
+        messageStatusDescription: forced ? 'Simulated by a test (local)' : usual.description,
+      },
+    });
+    this.receipts.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
   async send(sms: OutboundSms): Promise<{ providerMessageId: string }> {
@@ -43,6 +116,7 @@ export class LocalOutbox implements SmsSender {
       encoding,
     };
     this.entries.push(entry);
+    this.simulateReceipt(entry);
     this.print(consoleLine(entry));
     return { providerMessageId: entry.id };
   }

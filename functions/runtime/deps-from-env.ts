@@ -3,8 +3,10 @@
  * here: SNS and EventBridge in AWS; the local runtime registers its outbox and in-process bus first.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
@@ -33,6 +35,25 @@ function local(name: string): LocalAdapters {
   return localAdapters;
 }
 
+function smsProvider(env: Env): SmsSender {
+  if (env.SMS_ADAPTER === 'sns') {
+    return new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender);
+  }
+  if (env.SMS_ADAPTER === 'eum') {
+    if (!env.SMS_ORIGINATION_IDENTITY || !env.SMS_CONFIGURATION_SET) {
+      throw new Error(
+        'Invalid environment:\n  SMS_ORIGINATION_IDENTITY, SMS_CONFIGURATION_SET: required with SMS_ADAPTER eum',
+      );
+    }
+    return new EumSmsSender(tracer.captureAWSv3Client(new PinpointSMSVoiceV2Client({})), {
+      originationIdentity: env.SMS_ORIGINATION_IDENTITY,
+      configurationSetName: env.SMS_CONFIGURATION_SET,
+      messageType: env.trust.sender.smsType === 'Promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
+    });
+  }
+  return local('SMS_ADAPTER').sms;
+}
+
 export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   const db = docClientFromEnv(env);
   const store = { db, table: env.TABLE_NAME };
@@ -44,10 +65,7 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     env,
     env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
   );
-  const provider: SmsSender =
-    env.SMS_ADAPTER === 'sns'
-      ? new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender)
-      : local('SMS_ADAPTER').sms;
+  const provider: SmsSender = smsProvider(env);
   let events: EventPublisher;
   if (env.EVENTS_ADAPTER === 'eventbridge') {
     if (!env.EVENT_BUS_NAME)

@@ -11,7 +11,10 @@ const envSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Set only by the local runtime and tests, to point the SDK at DynamoDB Local. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  SMS_ADAPTER: z.enum(['sns', 'outbox']).default('sns'),
+  SMS_ADAPTER: z.enum(['sns', 'eum', 'outbox']).default('sns'),
+  /** With SMS_ADAPTER eum: the number or pool texts go from (ARN or E.164), and the configuration set. */
+  SMS_ORIGINATION_IDENTITY: z.string().min(3).optional(),
+  SMS_CONFIGURATION_SET: z.string().min(1).optional(),
   EVENTS_ADAPTER: z.enum(['eventbridge', 'local']).default('eventbridge'),
   /** The validated trust config; inlined into each bundle by CDK at synth, set directly when local. */
   ATTEND_TRUST_CONFIG: z.string().min(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON'),

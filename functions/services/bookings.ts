@@ -1,5 +1,6 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { CancelReason } from '#core/cancel-reason.ts';
+import { textsSwitchedOff } from '#core/client.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
@@ -405,7 +406,7 @@ async function whyNotText(
   now: Date,
 ): Promise<CancelResult['notNotifiedReason']> {
   if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
-  if (client.flags.doNotText) return 'do-not-text';
+  if (textsSwitchedOff(client)) return 'do-not-text';
   if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';
   return undefined;
 }

@@ -19,6 +19,8 @@ export const INBOX_REASONS = [
   'wrong-number',
   /** A reason for cancelling the family wrote on the parent page ("other"). */
   'parent-page',
+  /** Texts to the number fail (core/delivery-status.ts): staff check the number with the family. */
+  'number-unreachable',
 ] as const;
 
 /** A reply staff need to read: kept open (in the openByKind index) until someone marks it handled. */

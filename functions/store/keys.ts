@@ -54,6 +54,13 @@ export const keys = {
   /** A phone number's consent, keyed by the keyed hash of the number (core/consent.ts), never the number. */
   consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),
   /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
+  /** A number's delivery record (the newest delivered text), keyed by the number's consent hash. */
+  numberDelivery: (phoneHash: string) => ({ pk: `NUMBERDELIVERY#${phoneHash}`, sk: 'CLEARED' }),
+  /** One text to the number that failed, ordered by when it was sent: "three in a row" is read from these. */
+  numberFailure: (phoneHash: string, messageAt: string, messageId: string) => ({
+    pk: `NUMBERDELIVERY#${phoneHash}`,
+    sk: `FAIL#${messageAt}#${messageId}`,
+  }),
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
   /** Read by GET /health to prove the table answers; never written. */
   healthProbe: { pk: 'HEALTH', sk: 'HEALTH' },

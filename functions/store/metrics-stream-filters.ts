@@ -6,8 +6,8 @@
  * the many updates of a booking that is still BOOKED (reminder tiers being claimed and sent):
  * - a booking created, or changed while its status is anything but BOOKED (cancelled, outcome recorded);
  * - a slot that has been freed at some point (a freeing, and the end of its short-notice run);
- * - an outbound text recorded.
- * Lambda allows five patterns per mapping by default; these are four.
+ * - an outbound text recorded, and a change of its delivery status.
+ * Lambda allows five patterns per mapping by default; these are five.
  */
 export const METRICS_FILTER_PATTERNS: readonly Record<string, unknown>[] = [
   {
@@ -25,5 +25,9 @@ export const METRICS_FILTER_PATTERNS: readonly Record<string, unknown>[] = [
   {
     eventName: ['INSERT'],
     dynamodb: { NewImage: { entity: { S: ['Message'] }, direction: { S: ['OUT'] } } },
+  },
+  {
+    eventName: ['MODIFY'],
+    dynamodb: { NewImage: { entity: { S: ['Message'] }, deliveryRank: { N: [{ exists: true }] } } },
   },
 ];

@@ -29,7 +29,8 @@ export type FunctionEntry =
   | 'inbound-sms'
   | 'backfill'
   | 'metrics-stream'
-  | 'web-app';
+  | 'web-app'
+  | 'delivery-status';
 
 export interface AsyncInvocationProps {
   /**
@@ -251,6 +252,39 @@ export class AttendFunction extends Construct {
   bindConsentKey(secret: secretsmanager.ISecret): this {
     this.fn.addEnvironment('CONSENT_KEY_SECRET_ARN', secret.secretArn);
     secret.grantRead(this.fn);
+    return this;
+  }
+
+  /**
+   * Sends texts with End User Messaging's SendTextMessage (SMS_ADAPTER eum): from the trust's number or
+   * pool, and only with the trust's configuration set, whose event destination reports each text's
+   * delivery status. Both are named resources, so nothing is granted on '*'.
+   */
+  allowSmsSend(sender: {
+    /** What SendTextMessage is given as OriginationIdentity: the number or pool ARN, or the E.164 number. */
+    readonly originationIdentity: string;
+    /** The ARN(s) IAM authorises that identity as (a number given as E.164 is one of the account's numbers). */
+    readonly identityArns: readonly string[];
+    readonly configurationSetName: string;
+    readonly configurationSetArn: string;
+  }): this {
+    this.fn.addEnvironment('SMS_ADAPTER', 'eum');
+    this.fn.addEnvironment('SMS_ORIGINATION_IDENTITY', sender.originationIdentity);
+    this.fn.addEnvironment('SMS_CONFIGURATION_SET', sender.configurationSetName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendSmsFromTheTrustNumberWithItsConfigurationSet',
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [...sender.identityArns, sender.configurationSetArn],
+      }),
+    );
+    if (sender.identityArns.some((arn) => arn.endsWith('phone-number/*'))) {
+      this.acknowledge(
+        this.role,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:${Stack.of(this).region}:<AWS::AccountId>:phone-number/*]`,
+        'The trust named its number only in E.164 (sender.originationNumber, set up by hand), so it is sent from by number, which IAM authorises as one of this account’s phone numbers in this region; the function reads the number from its bundled config and sends only with the trust’s configuration set (a named ARN). Set sender.phoneNumber.arn to narrow this to the one number.',
+      );
+    }
     return this;
   }
 

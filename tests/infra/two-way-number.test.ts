@@ -50,11 +50,11 @@ function synth(raw: Raw): Synthesised {
 const ref = (stack: TrustStack, construct: { node: { defaultChild?: unknown } }): string =>
   stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
 
-/** Every Allow statement in the stack's IAM policies that grants sns:Publish. */
+/** Every Allow statement in the stack's IAM policies that sends SMS (End User Messaging SendTextMessage). */
 function snsPublishStatements(template: Template): unknown[] {
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[] }[])
-    .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sns:Publish'));
+    .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sms-voice:SendTextMessage'));
 }
 
 describe('sender.phoneNumber.create', () => {

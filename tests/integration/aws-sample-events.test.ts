@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sendAndRecord } from '#services/texts.ts';
 import { openInbox } from '#store/inbox.ts';
+import { getMessage } from '#store/messages.ts';
 import {
   exampleConfig,
   freshTable,
@@ -83,6 +85,7 @@ beforeAll(async () => {
     'metrics-stream',
     'reminder-sweep',
     'offer-expiry',
+    'delivery-status',
   ]) {
     handlers[entry] = (await import(`#entries/${entry}.ts`)).handler as Handler;
   }
@@ -227,5 +230,46 @@ describe('an EventBridge Scheduler invocation, to the sweeps', () => {
     const report = await invoke('offer-expiry', fixture('scheduler-lambda-invoke'));
 
     expect(report).toMatchObject({ textsSent: 0, expired: 0, wavesSent: 0, unfilled: 0 });
+  });
+});
+
+describe('End User Messaging SMS events as AWS documents them, to delivery-status', () => {
+  /** The documented event, as its configuration set's SNS destination publishes it, with changes named. */
+  const smsEvent = (changes: Record<string, unknown> = {}) => {
+    const event = fixture('sns-end-user-messaging-sms-event') as {
+      Records: { Sns: { Message: string } }[];
+    };
+    const record = event.Records[0]!;
+    record.Sns.Message = JSON.stringify({ ...JSON.parse(record.Sns.Message), ...changes });
+    return event;
+  };
+
+  it('acknowledges the documented event for a text Attend never sent, changing nothing', async () => {
+    const result = await invoke('delivery-status', fixture('sns-end-user-messaging-sms-event'));
+
+    expect(result).toEqual({ applied: 0, ignored: 1 });
+  });
+
+  it('acknowledges the documented SNS notification, whose Message is no SMS event, as malformed', async () => {
+    const result = await invoke('delivery-status', fixture('sns-notification'));
+
+    expect(result).toEqual({ applied: 0, ignored: 1 });
+  });
+
+  it('records the documented final SUCCESSFUL as delivered on the text it names (messageId changed to that text)', async () => {
+    const sent = await sendAndRecord(
+      deps,
+      { key: 'confirmation', body: 'Hello', segments: 1, encoding: 'GSM-7' },
+      { to: '+447700900123' },
+    );
+
+    const result = await invoke('delivery-status', smsEvent({ messageId: sent.providerMessageId }));
+
+    expect(result).toEqual({ applied: 1, ignored: 0 });
+    expect((await getMessage(deps.store, sent.id))?.delivery).toEqual({
+      status: 'delivered',
+      reason: 'SUCCESSFUL: Message has been accepted by phone carrier',
+      changedAt: new Date(1686975103470).toISOString(),
+    });
   });
 });

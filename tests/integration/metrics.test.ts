@@ -106,6 +106,10 @@ describe('metrics from the table stream', () => {
       sent: texts.length,
       segments: texts.reduce((n, t) => n + t.segments, 0),
       costGbp: Math.round(texts.reduce((n, t) => n + t.segments, 0) * 0.0364 * 100) / 100,
+      // No delivery receipt was fed in here (tests/integration/delivery-status.test.ts does that).
+      delivered: 0,
+      failed: 0,
+      deliveryRate: null,
     });
     expect(week.byImdQuintile['1']?.appointments).toMatchObject({ booked: 1, wnb: 1, dnaWnbRate: 1 });
     expect(week.byImdQuintile['5']?.appointments).toMatchObject({ booked: 2, attended: 1, dnaWnbRate: 0 });

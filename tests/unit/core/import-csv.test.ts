@@ -439,3 +439,36 @@ describe('the README sample file', () => {
     ]);
   });
 });
+
+describe('mapCsv reads the address columns', () => {
+  const WITH_ADDRESS = `${HEADER},address_line_1,address_line_2,address_line_3,town,postcode`;
+
+  it('reads a UK address, blank lines dropped and the postcode written the Royal Mail way', () => {
+    const entry = oneRow(
+      {
+        address_line_1: 'Flat 2',
+        address_line_2: '12 Mill Lane',
+        address_line_3: '',
+        town: 'Maidstone',
+        postcode: 'me141xx',
+      },
+      WITH_ADDRESS,
+    );
+
+    expect(entry.errors).toEqual([]);
+    expect(entry.patient?.fields.address).toEqual({
+      lines: ['Flat 2', '12 Mill Lane'],
+      town: 'Maidstone',
+      postcode: 'ME14 1XX',
+    });
+  });
+
+  it('reads all five blank as no address, and names the column of a bad postcode', () => {
+    expect(oneRow({}, WITH_ADDRESS).patient?.fields.address).toBeNull();
+    const bad = oneRow(
+      { address_line_1: '12 Mill Lane', town: 'Maidstone', postcode: 'ZZ99 3VZ' },
+      WITH_ADDRESS,
+    );
+    expect(bad.errors).toEqual([expect.objectContaining({ field: 'postcode' })]);
+  });
+});

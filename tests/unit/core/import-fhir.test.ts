@@ -356,3 +356,32 @@ describe('mapFhir refuses what is not a Bundle it can import', () => {
     expect(result).toMatchObject({ ok: false, tooMany: 5001 });
   });
 });
+
+describe('mapFhir reads Patient.address', () => {
+  const read = (address: unknown[]) => mapFhir(bundle(patient({ address }), slot(), appointment()), ctx);
+
+  it('takes the home address (not an old one), with its lines, city and postcode', () => {
+    const result = read([
+      { use: 'old', line: ['1 Old Road'], city: 'Dover', postalCode: 'CT16 1AA' },
+      { use: 'home', line: ['12 Mill Lane'], city: 'Maidstone', postalCode: 'me14 1xx' },
+    ]);
+
+    if (!result.ok) throw new Error(result.message);
+    expect(result.batch.entries.find((e) => e.patient)?.patient?.fields.address).toEqual({
+      lines: ['12 Mill Lane'],
+      town: 'Maidstone',
+      postcode: 'ME14 1XX',
+    });
+  });
+
+  it('reports an address it cannot post to against Patient.address', () => {
+    const result = read([
+      { use: 'home', line: ['12 Mill Lane'], city: 'Maidstone', postalCode: 'not a postcode' },
+    ]);
+
+    if (!result.ok) throw new Error(result.message);
+    expect(result.batch.entries.flatMap((e) => e.errors)).toContainEqual(
+      expect.objectContaining({ field: 'address' }),
+    );
+  });
+});

@@ -10,6 +10,7 @@ import {
   periodOf,
   quintileOf,
   type SlotFacts,
+  unreachableIncrements,
 } from '#core/metrics.ts';
 
 const TZ = 'Europe/London';
@@ -238,6 +239,37 @@ describe('message changes', () => {
     expect(incrementsFor({ entity: 'Message', new: { ...text, direction: 'IN' } }, TZ)).toEqual([]);
     expect(incrementsFor({ entity: 'Message', old: text, new: text }, TZ)).toEqual([]);
   });
+
+  it('counts a text’s delivery status as the new state minus the old, on its send day', () => {
+    const at = '2026-06-02T09:00:00.000Z';
+    const failed = {
+      ...text,
+      delivery: { status: 'failed-temporary' as const, reason: 'TTL_EXPIRED', changedAt: at },
+    };
+    const delivered = {
+      ...text,
+      delivery: { status: 'delivered' as const, reason: 'DELIVERED', changedAt: at },
+    };
+    const sent = { ...text, delivery: { status: 'sent' as const, reason: 'SUCCESSFUL', changedAt: at } };
+
+    expect(incrementsFor({ entity: 'Message', old: text, new: sent }, TZ)).toEqual([]);
+    expect(incrementsFor({ entity: 'Message', old: sent, new: failed }, TZ)).toEqual([
+      { day: '2026-06-02', dimension: 'ALL', counters: { textsFailed: 1 } },
+    ]);
+    expect(incrementsFor({ entity: 'Message', old: failed, new: delivered }, TZ)).toEqual([
+      { day: '2026-06-02', dimension: 'ALL', counters: { textsFailed: -1, textsDelivered: 1 } },
+    ]);
+  });
+
+  it('counts a number marked unreachable once, in ALL and in its families’ IMD quintile', () => {
+    expect(unreachableIncrements('2026-06-01T23:30:00.000Z', TZ, 3)).toEqual([
+      { day: '2026-06-02', dimension: 'ALL', counters: { numbersUnreachable: 1 } },
+      { day: '2026-06-02', dimension: 'IMD#2', counters: { numbersUnreachable: 1 } },
+    ]);
+    expect(unreachableIncrements('2026-06-01T10:00:00.000Z', TZ, undefined)[1]!.dimension).toBe(
+      'IMD#unknown',
+    );
+  });
 });
 
 describe('mergeIncrements', () => {
@@ -321,7 +353,14 @@ describe('buildReport', () => {
     ]);
     const week = report.periods[0]!;
     expect(week.summary.appointments).toEqual({ booked: 4, attended: 2, dna: 1, wnb: 1, dnaWnbRate: 0.5 });
-    expect(week.summary.texts).toEqual({ sent: 10, segments: 12, costGbp: 0.44 });
+    expect(week.summary.texts).toEqual({
+      sent: 10,
+      segments: 12,
+      costGbp: 0.44,
+      delivered: 0,
+      failed: 0,
+      deliveryRate: null,
+    });
     expect(week.summary.shortNotice).toMatchObject({
       slotsFreed: 3,
       slotsFilled: 2,

@@ -1,0 +1,197 @@
+/**
+ * Delivery status against a real table: statuses applied by rank whatever order and however often they
+ * come; a dead number (one permanent failure, or three temporary ones in a row) marked unreachable, so
+ * the guard stops texting it, staff get one inbox task and the bus one NumberUnreachable; and a new
+ * number, or staff confirming the old one, lets texts go again.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decideContactRoute } from '#core/contact-channels.ts';
+import type { DeliveryReport, DeliveryStatus } from '#core/delivery-status.ts';
+import { RecipientSuppressedError } from '#core/errors.ts';
+import type { Client, Message } from '#core/model.ts';
+import { consentOf } from '#services/consent.ts';
+import { applyDeliveryReport } from '#services/delivery.ts';
+import { optInByStaff } from '#services/staff-consent.ts';
+import { sendAndRecord } from '#services/texts.ts';
+import type { StoreContext } from '#store/context.ts';
+import { openInbox } from '#store/inbox.ts';
+import { getMessage } from '#store/messages.ts';
+import { aClient } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { seed } from './helpers.ts';
+
+const NOW = '2026-11-23T10:00:00.000Z';
+const TEXT = {
+  key: 'confirmation',
+  body: 'Your appointment is booked',
+  segments: 1,
+  encoding: 'GSM-7',
+} as const;
+
+let store: StoreContext;
+let deps: TestDeps;
+let client: Client;
+
+beforeEach(async () => {
+  store = await freshTable();
+  deps = testDeps(store, NOW);
+  client = aClient({ phone: '+447700900321' });
+  await seed(store, { clients: [client] });
+});
+
+/** Sends one text to the client (a minute after the last), as every path does. */
+let minute = 0;
+async function sendOne(to = client.phone): Promise<Message> {
+  deps.clock.set(new Date(new Date(NOW).getTime() + ++minute * 60_000).toISOString());
+  return sendAndRecord(deps, TEXT, { to, clientId: client.id });
+}
+
+function report(message: Message, status: DeliveryStatus, at: string, numberFault = true): DeliveryReport {
+  return {
+    providerMessageId: message.providerMessageId!,
+    status,
+    reason: status === 'delivered' ? 'DELIVERED' : status === 'sent' ? 'SUCCESSFUL' : 'CARRIER_UNREACHABLE',
+    changedAt: at,
+    numberFault,
+  };
+}
+
+const statusOf = async (m: Message) => (await getMessage(store, m.id))?.delivery?.status;
+const unreachableTasks = async () =>
+  (await openInbox(store)).items.filter((i) => i.reason === 'number-unreachable');
+const unreachableEvents = () => deps.bus.events.filter((e) => e.type === 'NumberUnreachable');
+
+describe('status events out of order and twice', () => {
+  it('keeps delivered when a late sent arrives, and changes nothing on the same event again', async () => {
+    const m = await sendOne();
+
+    const delivered = await applyDeliveryReport(deps, report(m, 'delivered', '2026-11-23T10:01:05.000Z'));
+    const lateSent = await applyDeliveryReport(deps, report(m, 'sent', '2026-11-23T10:01:01.000Z'));
+    const again = await applyDeliveryReport(deps, report(m, 'delivered', '2026-11-23T10:01:05.000Z'));
+
+    expect(delivered).toEqual({ outcome: 'applied', status: 'delivered', unreachable: false });
+    expect(lateSent).toEqual({ outcome: 'unchanged' });
+    expect(again).toEqual({ outcome: 'unchanged' });
+    expect((await getMessage(store, m.id))?.delivery).toEqual({
+      status: 'delivered',
+      reason: 'DELIVERED',
+      changedAt: '2026-11-23T10:01:05.000Z',
+    });
+  });
+
+  it('moves sent → failed-temporary → delivered in order, and a repeated failure is announced once', async () => {
+    const m = await sendOne();
+
+    await applyDeliveryReport(deps, report(m, 'sent', '2026-11-23T10:01:01.000Z'));
+    await applyDeliveryReport(deps, report(m, 'failed-temporary', '2026-11-23T10:05:00.000Z'));
+    await applyDeliveryReport(deps, report(m, 'failed-temporary', '2026-11-23T10:05:00.000Z'));
+    expect(await statusOf(m)).toBe('failed-temporary');
+    await applyDeliveryReport(deps, report(m, 'delivered', '2026-11-23T10:20:00.000Z'));
+
+    expect(await statusOf(m)).toBe('delivered');
+    expect(deps.bus.events.filter((e) => e.type === 'TextDeliveryFailed')).toHaveLength(1);
+  });
+
+  it('ignores a status for a text it never sent', async () => {
+    const result = await applyDeliveryReport(deps, {
+      providerMessageId: 'not-ours',
+      status: 'delivered',
+      reason: 'DELIVERED',
+      changedAt: NOW,
+      numberFault: false,
+    });
+
+    expect(result).toEqual({ outcome: 'unknown-message' });
+  });
+});
+
+describe('unreachable numbers', () => {
+  it('three temporary failures in a row mark the number unreachable: no more texts, one task, one event, letters', async () => {
+    const texts = [await sendOne(), await sendOne(), await sendOne()];
+
+    // Out of order and each twice: the third failure to arrive is what marks it, whichever it is.
+    for (const m of [texts[2]!, texts[0]!, texts[2]!, texts[1]!, texts[0]!]) {
+      await applyDeliveryReport(deps, report(m, 'failed-temporary', '2026-11-23T11:00:00.000Z'));
+    }
+
+    expect((await consentOf(deps, client.phone))?.reason).toBe('unreachable');
+    await expect(deps.sms.send({ to: client.phone, body: 'x' })).rejects.toBeInstanceOf(
+      RecipientSuppressedError,
+    );
+    const tasks = await unreachableTasks();
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ phone: client.phone, clientIds: [client.id] });
+    expect(unreachableEvents()).toHaveLength(1);
+    expect(unreachableEvents()[0]!.detail).toMatchObject({
+      clientIds: [client.id],
+      reason: 'temporary-failures',
+    });
+    // What the contact decision makes of it: with an address and post on, the family gets letters.
+    expect(
+      decideContactRoute({
+        hasPhone: true,
+        smsOn: true,
+        optedOut: false,
+        unreachable: true,
+        letterOn: true,
+        hasAddress: true,
+        lettersEnabled: true,
+      }),
+    ).toEqual({ route: 'letter', noSms: 'unreachable' });
+  });
+
+  it('two failures, a delivery, then two more do not make three in a row; a third after them does', async () => {
+    const texts = [await sendOne(), await sendOne(), await sendOne(), await sendOne(), await sendOne()];
+
+    await applyDeliveryReport(deps, report(texts[0]!, 'failed-temporary', '2026-11-23T11:00:00.000Z'));
+    await applyDeliveryReport(deps, report(texts[1]!, 'failed-temporary', '2026-11-23T11:00:00.000Z'));
+    await applyDeliveryReport(deps, report(texts[2]!, 'delivered', '2026-11-23T11:00:00.000Z'));
+    await applyDeliveryReport(deps, report(texts[4]!, 'failed-temporary', '2026-11-23T11:00:00.000Z'));
+    await applyDeliveryReport(deps, report(texts[3]!, 'failed-temporary', '2026-11-23T11:00:00.000Z'));
+    // A late receipt for an older text never hides the newer failures: still two in a row, not reset.
+    await applyDeliveryReport(deps, report(texts[0]!, 'delivered', '2026-11-23T11:30:00.000Z'));
+    expect(await consentOf(deps, client.phone)).toBeUndefined();
+    const sixth = await sendOne();
+    await applyDeliveryReport(deps, report(sixth, 'failed-temporary', '2026-11-23T11:40:00.000Z'));
+    expect((await consentOf(deps, client.phone))?.reason).toBe('unreachable');
+  });
+
+  it('one permanent failure about the number marks it at once; one about the text does not', async () => {
+    const aboutText = await sendOne();
+    await applyDeliveryReport(deps, report(aboutText, 'failed-permanent', '2026-11-23T11:00:00.000Z', false));
+    expect(await consentOf(deps, client.phone)).toBeUndefined();
+
+    const dead = await sendOne();
+    await applyDeliveryReport(deps, report(dead, 'failed-permanent', '2026-11-23T11:00:00.000Z'));
+
+    expect((await consentOf(deps, client.phone))?.reason).toBe('unreachable');
+    expect(unreachableEvents()[0]!.detail).toMatchObject({ reason: 'permanent-failure' });
+  });
+
+  it('a STOP stays a STOP: a dead number that opted out is not re-marked, and no task is made', async () => {
+    const m = await sendOne();
+    await (await import('#services/consent.ts')).optOutNumber(deps, client.phone, {
+      reason: 'stop-text',
+      at: NOW,
+    });
+
+    await applyDeliveryReport(deps, report(m, 'failed-permanent', '2026-11-23T11:00:00.000Z'));
+
+    expect((await consentOf(deps, client.phone))?.reason).toBe('stop-text');
+    expect(await unreachableTasks()).toHaveLength(0);
+  });
+
+  it('a new number is texted at once, and staff confirming the old number lift the mark', async () => {
+    const m = await sendOne();
+    await applyDeliveryReport(deps, report(m, 'failed-permanent', '2026-11-23T11:00:00.000Z'));
+
+    // A new number has its own consent: nothing stops it.
+    const fresh = await sendOne('+447700900654');
+    expect(fresh.providerMessageId).toBeDefined();
+    // Staff checked the old number with the family: they lift the mark, and texts go again.
+    const view = await optInByStaff(deps, client.id);
+
+    expect(view.optedOut).toBe(false);
+    await expect(sendOne()).resolves.toMatchObject({ phone: client.phone });
+  });
+});
