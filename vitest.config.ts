@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
+    // Fails any test that leaves a promise rejection unhandled (the local runtime must survive anything).
+    setupFiles: ['tests/support/process-guard.ts'],
     // Integration and e2e files share one DynamoDB Local; each uses its own tables, so files run in parallel.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -44,7 +44,6 @@ function client(i: number): Client {
       vulnerable: i % 13 === 0,
       doNotText: false,
     },
-    optedOut: false,
     history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { phoneHasher } from '#core/consent.ts';
 import type { Client, Clinic } from '#core/model.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { ensureTables } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
+import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
 import { clientItem } from '#store/clients.ts';
@@ -58,6 +60,8 @@ export async function benchTable(
   return db;
 }
 
+const BENCH_CONSENT_KEY = 'attend-bench-consent-key-not-a-secret';
+
 /** The services' dependencies for a bench run: a fixed clock, events kept in memory, nothing logged. */
 export function benchDeps(input: {
   db: DocClient;
@@ -66,10 +70,14 @@ export function benchDeps(input: {
   sms: SmsSender;
   now: Date;
 }): Deps {
+  const store = { db: input.db, table: input.table };
+  const phoneHash = phoneHasher(BENCH_CONSENT_KEY);
   return {
-    store: { db: input.db, table: input.table },
+    store,
     config: input.config,
-    sms: input.sms,
+    // The consent guard reads each number's consent before every send, as it does in Lambda.
+    sms: guardSms(input.sms, { store, phoneHash }),
+    phoneHash,
     events: new LocalEventBus(() => input.now),
     now: () => input.now,
     log: { info() {}, warn() {}, error() {} } as unknown as Deps['log'],

@@ -51,7 +51,6 @@ function client(i: number): Client {
     phone: `+447700900${String(i % 1000).padStart(3, '0')}`,
     language: 'en',
     flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false },
-    optedOut: false,
     history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',

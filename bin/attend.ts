@@ -57,10 +57,14 @@ async function local(args: string[]): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = async () => {
-    await runtime.stop();
-    process.exit(0);
-  };
+  const stop = () =>
+    runtime.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`Stopping did not finish cleanly: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

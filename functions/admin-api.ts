@@ -2,9 +2,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createAdminRouter } from '#api/router.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
+import { errorResponse } from '#runtime/http.ts';
 import { logger, tracer } from '#runtime/powertools.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 
@@ -15,8 +17,29 @@ const router = createAdminRouter(deps, [], {
   callerOf: (event) => callerFromIam(event, deps.config, { unsignedLocalAdmin }),
 });
 
-export const handler = middy((event: APIGatewayProxyEventV2, context: Context) =>
-  router.resolve(event, context),
-)
+/** A function URL turns a throw into a bare 502; the caller gets the API's error shape instead. */
+async function asProxyResult(response: Response): Promise<APIGatewayProxyStructuredResultV2> {
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers.entries()),
+    body: await response.text(),
+    isBase64Encoded: false,
+  };
+}
+
+export const processEvent = async (
+  event: unknown,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const edge = normaliseFunctionUrlEvent(event);
+  if (!edge.ok) return edge.response;
+  try {
+    return await router.resolve(edge.event, context);
+  } catch (err) {
+    return asProxyResult(errorResponse(err, logger));
+  }
+};
+
+export const handler = middy(processEvent)
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger));

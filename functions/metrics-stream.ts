@@ -10,46 +10,66 @@
  * `ADD` is not idempotent, so the marker has to land in the same transaction as the counts.
  *
  * Records are handled one after another: they often touch the same day's cells, and transactions on the
- * same item at once would only conflict. Powertools Batch reports each failed record, so the mapping
- * retries (bisects, then dead-letters) it without holding back the rest of the shard.
+ * same item at once would only conflict. A record that is not a booking, slot or text is skipped and
+ * counted; one that is but cannot be read, or fails to count, is reported as a batch item failure, so the
+ * mapping retries (bisects, then dead-letters) it without holding back the rest of the shard
+ * (functions/runtime/stream-batch.ts).
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
-import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { clock } from '#runtime/clock.ts';
 import { parseEnv } from '#runtime/env.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';
 import { storeFromEnv } from '#runtime/store-from-env.ts';
-import { type CountOutcome, countStreamRecord, type MetricsDeps } from '#services/metrics.ts';
+import { streamBatchHandler } from '#runtime/stream-batch.ts';
+import {
+  type CountOutcome,
+  countStreamRecord,
+  type ItemRecord,
+  type MetricsDeps,
+} from '#services/metrics.ts';
 
 const env = parseEnv();
 const deps: MetricsDeps = { store: storeFromEnv(env), config: env.trust, now: clock.now };
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
+/** The entities whose changes move a counter (the mapping's filters pass only these). */
+const COUNTED = new Set(['Booking', 'Slot', 'Message']);
+const image = z.record(z.string(), z.unknown()).optional();
 
-const image = (value: Record<string, AttributeValue> | undefined) =>
-  value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
+/** Without its eventID a record cannot be counted exactly once: it is unreadable, and ends in the DLQ. */
+const countedRecord = z
+  .object({
+    eventID: z.string().min(1),
+    eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
+    dynamodb: z.object({ NewImage: image, OldImage: image }),
+  })
+  .transform(
+    (record): ItemRecord => ({
+      eventId: record.eventID,
+      eventName: record.eventName,
+      oldImage: record.dynamodb.OldImage,
+      newImage: record.dynamodb.NewImage,
+    }),
+  );
 
-const recordHandler = async (record: DynamoDBRecord): Promise<CountOutcome> => {
-  // Without its eventID a record cannot be counted exactly once: it fails, and ends in the DLQ.
-  if (!record.eventID) throw new Error('stream record has no eventID');
-  const outcome = await countStreamRecord(deps, {
-    eventId: record.eventID,
-    eventName: record.eventName,
-    oldImage: image(record.dynamodb?.OldImage),
-    newImage: image(record.dynamodb?.NewImage),
-  });
-  metrics.addMetric(`MetricsRecord_${outcome}`, MetricUnit.Count, 1);
-  if (outcome === 'duplicate') logger.info('stream record already counted', { eventID: record.eventID });
-  return outcome;
-};
-
-export const processEvent = async (event: DynamoDBStreamEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+export const processEvent = streamBatchHandler({
+  isOurs: (record) => {
+    const entity = record.dynamodb.NewImage?.entity ?? record.dynamodb.OldImage?.entity;
+    return typeof entity === 'string' && COUNTED.has(entity);
+  },
+  schema: countedRecord,
+  async handle(record): Promise<CountOutcome> {
+    const outcome = await countStreamRecord(deps, record);
+    metrics.addMetric(`MetricsRecord_${outcome}`, MetricUnit.Count, 1);
+    if (outcome === 'duplicate') logger.info('stream record already counted', { eventID: record.eventId });
+    return outcome;
+  },
+  log: logger,
+  processInParallel: false,
+});
 
 export const handler = middy(processEvent)
   .use(captureLambdaHandler(tracer))

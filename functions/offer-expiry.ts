@@ -9,18 +9,19 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { scheduledRun } from '#runtime/scheduled-run.ts';
 import { type OfferSweepReport, runOfferSweep } from '#services/backfill.ts';
 
 const deps = depsFromEnv();
 
-export const sweep = async (): Promise<OfferSweepReport> => {
+export const sweep = async (event?: unknown): Promise<OfferSweepReport> => {
   const report = await runOfferSweep(deps);
   metrics.addMetric('OfferTextsSent', MetricUnit.Count, report.textsSent);
   metrics.addMetric('OffersExpired', MetricUnit.Count, report.expired);
   metrics.addMetric('OfferWavesSent', MetricUnit.Count, report.wavesSent);
   metrics.addMetric('SlotsUnfilled', MetricUnit.Count, report.unfilled);
   if (report.textsSent + report.expired + report.wavesSent + report.unfilled > 0)
-    logger.info('offer sweep', { ...report });
+    logger.info('offer sweep', { ...report, ...scheduledRun(event) });
   return report;
 };
 

@@ -6,18 +6,19 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { scheduledRun } from '#runtime/scheduled-run.ts';
 import { runReminderSweep, type SweepReport } from '#services/reminders.ts';
 
 const deps = depsFromEnv();
 
-export const sweep = async (): Promise<SweepReport> => {
+export const sweep = async (event?: unknown): Promise<SweepReport> => {
   const report = await runReminderSweep(deps);
   metrics.addMetric('RemindersSent', MetricUnit.Count, report.sent);
   metrics.addMetric('RemindersFailed', MetricUnit.Count, report.failed);
   metrics.addMetric('RemindersSkipped', MetricUnit.Count, report.skipped);
   metrics.addMetric('RemindersDeferred', MetricUnit.Count, report.deferred);
   metrics.addMetric('SweepItemsRead', MetricUnit.Count, report.itemsRead);
-  logger.info('reminder sweep finished', { ...report });
+  logger.info('reminder sweep finished', { ...report, ...scheduledRun(event) });
   return report;
 };
 

@@ -22,6 +22,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -80,6 +81,8 @@ export class TrustStack extends Stack {
   /** The two-way number this stack requested (sender.phoneNumber.create); absent when the trust brings its own. */
   readonly twoWayNumber?: TwoWayNumber;
   readonly alarms: OpsAlarms;
+  /** The HMAC key of the phone numbers in consent records: read by every function that texts or creates clients. */
+  readonly consentKey: secretsmanager.Secret;
   /** Letter batches for staff to print (letters.enabled); a future `letters` function binds to it. */
   readonly letters?: LettersBucket;
   /** The functions that act for the trust: each may text families and publish domain events. */
@@ -145,6 +148,22 @@ export class TrustStack extends Stack {
         'Point-in-time recovery (35 days, continuous) is on and the table is retained with deletion protection; an AWS Backup plan is the trust cloud team’s account-level choice (e.g. an organisation backup policy by tag attend:trust).',
       );
     }
+
+    // ---- Consent key ------------------------------------------------------------------------------
+    // Keys the hash under which each phone number's opt-out is stored (functions/core/consent.ts), so
+    // the table never holds an opted-out number itself, even after erasure. Retained and never rotated:
+    // a new key would make every opt-out unfindable, and a family who texted STOP would be texted again.
+    this.consentKey = new secretsmanager.Secret(this, 'ConsentKey', {
+      secretName: `attend/${trustId}/consent-key`,
+      description: `Attend ${trustId}: HMAC key of the phone numbers in consent (opt-out) records. Never rotate or delete.`,
+      encryptionKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const noRotation =
+      'This secret is an HMAC key, not a credential: it keys the hash of each opted-out phone number. Rotating it would orphan every opt-out record (a family who texted STOP would be texted again), so it is generated once, retained, and readable only by the functions that text or create clients.';
+    acknowledge(this.consentKey, 'AwsSolutions-SMG4', noRotation);
+    acknowledge(this.consentKey, 'HIPAA.Security-SecretsManagerRotationEnabled', noRotation);
 
     // ---- Domain events ----------------------------------------------------------------------------
     this.bus = new events.EventBus(this, 'Bus', {
@@ -220,7 +239,9 @@ export class TrustStack extends Stack {
 
     const canText = originationNumberKnown(config);
     for (const f of Object.values(this.functions)) {
-      f.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus);
+      f.bindTable({ table: this.table, access: 'readWrite' })
+        .bindEventBus(this.bus)
+        .bindConsentKey(this.consentKey);
       if (canText) f.allowSmsPublish();
     }
     if (!canText) {
@@ -432,7 +453,10 @@ export class TrustStack extends Stack {
     });
     // Pages act through the same services as the API: they read and write the table, text families and
     // publish domain events.
-    web.bindTable({ table: this.table, access: 'readWrite' }).bindEventBus(this.bus);
+    web
+      .bindTable({ table: this.table, access: 'readWrite' })
+      .bindEventBus(this.bus)
+      .bindConsentKey(this.consentKey);
     if (originationNumberKnown(this.config)) web.allowSmsPublish();
     // Staff sign-in (functions/runtime/staff-auth-from-env.ts): the origin the provider redirects back
     // to, and the client's secret or signing key.
@@ -510,6 +534,14 @@ export class TrustStack extends Stack {
         retryAttempts: 2,
         // A run that could not be delivered within one interval is superseded by the next one.
         maxEventAge: Duration.minutes(Math.max(1, minutes)),
+        // Scheduler's context attributes, so each run's logs say which run it was and which attempt
+        // (tests/fixtures/aws/scheduler-lambda-invoke.json is this shape, with AWS's example values).
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduleArn: scheduler.ContextAttribute.scheduleArn,
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          executionId: scheduler.ContextAttribute.executionId,
+          attemptNumber: scheduler.ContextAttribute.attemptNumber,
+        }),
       }),
     });
   }

@@ -8,6 +8,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newBooking } from '#core/booking.ts';
 import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
+import { addDays, daysBetween, plusLocalDays } from '#core/dates.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
@@ -169,7 +170,7 @@ export async function seedDemoData(
         familyName: pick(FAMILY_NAMES),
         phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
         language,
-        dateOfBirth: new Date(now.getTime() - ageDays * 86_400_000).toISOString().slice(0, 10),
+        dateOfBirth: addDays(localDay(now, config.timeZone), -ageDays),
         flags: {
           imdDecile: imd,
           needsCarer: random() < 0.08,
@@ -193,7 +194,7 @@ export async function seedDemoData(
   const types = Object.keys(config.appointmentTypes);
   const slots: Slot[] = [];
   for (let d = 1; d <= 21; d++) {
-    const day = localDay(new Date(now.getTime() + d * 86_400_000), config.timeZone);
+    const day = localDay(plusLocalDays(now, d, config.timeZone), config.timeZone);
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
     for (const clinic of CLINICS) {
@@ -234,7 +235,7 @@ export async function seedDemoData(
   const bookings: Booking[] = [];
   for (const [i, slot] of chosen.entries()) {
     const client = clients[i % clients.length]!;
-    const bookedAt = new Date(now.getTime() - (1 + Math.floor(random() * 14)) * 86_400_000).toISOString();
+    const bookedAt = plusLocalDays(now, -(1 + Math.floor(random() * 14)), config.timeZone).toISOString();
     const plan = planReminders(
       reminderPlanInput(config, {
         startsAt: slot.startsAt,
@@ -269,10 +270,10 @@ export async function seedDemoData(
   // About a third of families are on the short-notice list, for a contact their child is due for
   // (or a child health clinic visit), so a cancellation in the demo is offered to someone at once.
   const waiting = clients.filter((_, i) => i % 3 === 0);
-  const soon = now.getTime() + 7 * 86_400_000;
+  const soon = addDays(localDay(now, config.timeZone), 7);
   let waitlisted = 0;
   for (const client of waiting) {
-    const ageDays = Math.floor((soon - new Date(`${client.dateOfBirth}T00:00:00Z`).getTime()) / 86_400_000);
+    const ageDays = daysBetween(client.dateOfBirth!, soon);
     const due = Object.entries(config.appointmentTypes).find(
       ([, t]) =>
         t.ageWindowDays &&

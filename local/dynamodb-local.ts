@@ -43,6 +43,10 @@ export async function freePort(): Promise<number> {
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The Java process's id. */
+  readonly pid: number | undefined;
+  /** Settles when the process ends, by stop() or otherwise (killed, crashed), with how it ended. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -69,9 +73,12 @@ export async function startDynamoDbLocal(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.on('exit', () => {
-    exited = true;
-  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => {
+      exited = true;
+      done({ code, signal });
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
@@ -92,6 +99,8 @@ export async function startDynamoDbLocal(
   return {
     endpoint,
     port,
+    pid: child.pid,
+    exited: exit,
     stop: () =>
       new Promise<void>((done) => {
         if (exited) return done();

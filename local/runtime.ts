@@ -22,12 +22,14 @@ import { normaliseMobile } from '#core/phone.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { useClock } from '#runtime/clock.ts';
+import { DATABASE_UNAVAILABLE, isDatabaseUnreachable } from '#runtime/http.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
 import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
+import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
@@ -70,6 +72,10 @@ export interface LocalRuntime {
   metricsPoller: StreamPoller;
   /** The local OpenID Connect provider at /oidc (demo staff accounts; local only). */
   idp: LocalIdp;
+  /** Whether the table answers, as the runtime last saw it (see local/database-watch.ts). */
+  database: DatabaseWatch;
+  /** The DynamoDB Local this runtime started and supervises (restarted if it stops); none with dynamoEndpoint. */
+  dynamoDbLocal(): DynamoDbLocal | undefined;
   stop(): Promise<void>;
 }
 
@@ -85,6 +91,9 @@ async function freePort(): Promise<number> {
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 const CLOCK_KEY = keys.localState('CLOCK');
+
+/** Not a secret: it keys the consent hashes of the local demo only, and is in the source. */
+export const LOCAL_CONSENT_KEY = 'attend-local-consent-key-not-a-secret';
 
 function lambdaContext(functionName: string): Context {
   return {
@@ -153,6 +162,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
+const RESTART_ATTEMPTS = 5;
+
 const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
 const inboundBody = z.object({
   from: z.string().min(1),
@@ -161,6 +173,8 @@ const inboundBody = z.object({
   inReplyTo: z.string().optional(),
   /** Deliver the same message again, as SNS may. */
   inboundMessageId: z.string().optional(),
+  /** The number the family texted; default the trust's origination number. Any other goes to staff. */
+  to: z.string().min(3).optional(),
 });
 
 function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined {
@@ -187,10 +201,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     ...options.config,
     staffAccess: { ...options.config.staffAccess, oidc: idp.oidcConfig },
   };
-  const ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
+  let ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
   const endpoint = options.dynamoEndpoint ?? ddb!.endpoint;
+  let stopping = false;
   const tableName = options.tableName ?? `attend-${config.trustId}`;
   const idempotencyTable = `${tableName}-idempotency`;
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
@@ -220,6 +235,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
     ATTEND_LOCAL_CALLER: 'admin',
     ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    // Local only: a fixed, public key for the consent hashes (in AWS, the trust's ConsentKey secret).
+    ATTEND_LOCAL_CONSENT_KEY: LOCAL_CONSENT_KEY,
     WEB_ORIGIN: origin,
   });
 
@@ -313,6 +330,61 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const persistClock = () =>
     db.send(new PutCommand({ TableName: tableName, Item: { ...CLOCK_KEY, now: clock.now().toISOString() } }));
 
+  // ---- Losing the database, and getting it back -----------------------------------------------------
+  const seedOn = options.seed ?? true;
+  const database = new DatabaseWatch({
+    endpoint,
+    table: tableName,
+    print,
+    whileDown: ddb
+      ? options.dataDir
+        ? `Attend is restarting it on the same port; the data in ${options.dataDir} is kept.`
+        : 'Attend is restarting it; it ran in memory, so its data is gone: the tables are made again' +
+          (seedOn ? ' and the demo data seeded again.' : '.')
+      : `Start it again at ${endpoint}; Attend carries on by itself when it answers.`,
+    async onBack() {
+      await ensureTables(raw, { table: tableName, idempotencyTable });
+      if (seedOn) await seedDemoData(deps);
+      poller.reconnect();
+      metricsPoller.reconnect();
+    },
+  });
+  /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
+  const reportFailure = (where: string, err: unknown) => {
+    if (isDatabaseUnreachable(err)) database.lost(reasonOf(err));
+    else print(`[${where}] ${(err as Error).message}`);
+  };
+
+  /** Restarts a DynamoDB Local the runtime started, on the same port and data folder, if it stops. */
+  const supervise = (current: DynamoDbLocal) => {
+    current.exited
+      .then(async ({ code, signal }) => {
+        if (stopping) return;
+        database.lost(signal ? `its process ended on ${signal}` : `its process exited with code ${code}`);
+        for (let attempt = 1; attempt <= RESTART_ATTEMPTS && !stopping; attempt++) {
+          try {
+            ddb = await startDynamoDbLocal({ dataDir: options.dataDir, port: current.port });
+            if (stopping) return void (await ddb.stop());
+            print(`[database] DynamoDB Local restarted on port ${current.port}.`);
+            supervise(ddb);
+            return void (await database.check());
+          } catch (err) {
+            print(
+              `[database] restarting DynamoDB Local failed (try ${attempt} of ${RESTART_ATTEMPTS}): ${reasonOf(err)}`,
+            );
+            await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempt - 1)).unref());
+          }
+        }
+        if (!stopping)
+          print(
+            '[database] DynamoDB Local could not be restarted. Stop Attend (Ctrl+C) and run `npm start` again; ' +
+              'if it still fails, check that Java runs (`java -version`).',
+          );
+      })
+      .catch((err: unknown) => print(`[database] ${(err as Error).message}`));
+  };
+  if (ddb) supervise(ddb);
+
   /** Development endpoints: present only in the local runtime, never in the Lambda. */
   const dev = async (path: string, method: string, body: string, res: ServerResponse): Promise<void> => {
     if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
@@ -339,7 +411,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       const inboundMessageId = parsed.inboundMessageId ?? randomUUID();
       const event = inboundSnsEvent({
         from,
-        to: config.sender.originationNumber ?? '+447700900000',
+        to: parsed.to ?? config.sender.originationNumber ?? '+447700900000',
         body: parsed.body,
         inboundMessageId,
         // As End User Messaging does: the last text sent to this number, unless the caller names one.
@@ -347,7 +419,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         at: clock.now(),
       });
       const result = await inbound(event, lambdaContext('attend-inbound-sms'));
-      await settle();
+      await settle().catch((err: unknown) => reportFailure('stream', err));
       // `replies` are the texts back to the sender; `sent` is every text the reply caused (offers taken, …).
       const sent = outbox.entries.slice(before);
       return send(res, 200, { inboundMessageId, result, replies: sent.filter((e) => e.to === from), sent });
@@ -366,16 +438,24 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       if (isWebPath(path)) {
         const result = await web(restApiEvent(req, raw, port), lambdaContext('attend-web-app'));
-        if (req.method !== 'GET' && req.method !== 'HEAD') await settle();
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          await settle().catch((err: unknown) => reportFailure('stream', err));
         return writeRestResult(res, result);
       }
       const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
       // A change made through the API (a cancellation, say) is followed through the stream before the
-      // answer goes back, so what the caller reads next already shows its effects.
-      if (req.method !== 'GET') await settle();
+      // answer goes back, so what the caller reads next already shows its effects. The change is made
+      // by then: if following it fails (the database went away), the answer is still the handler's, and
+      // the stream picks the change up when the database is back.
+      if (req.method !== 'GET') await settle().catch((err: unknown) => reportFailure('stream', err));
       res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
       res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
     })().catch((err: unknown) => {
+      if (isDatabaseUnreachable(err)) {
+        database.lost(reasonOf(err));
+        if (!res.headersSent) send(res, 503, DATABASE_UNAVAILABLE);
+        return;
+      }
       print(`[http] ${(err as Error).message}`);
       if (!res.headersSent) send(res, 500, { error: { code: 'INTERNAL', message: 'local runtime error' } });
     });
@@ -383,16 +463,22 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   await new Promise<void>((done) => server.listen(listenPort, '127.0.0.1', done));
   port = (server.address() as AddressInfo).port;
 
-  // With a flowing clock, schedules run as real time passes, just as they would in AWS.
+  // With a flowing clock, schedules run as real time passes, just as they would in AWS. While the
+  // database is not answering they pause: every run would fail, and the watch has said why.
   const timer = options.frozenClock
     ? undefined
     : setInterval(() => {
-        void scheduler.advanceTo(() => clock.now()).then(persistClock);
+        if (!database.up) return;
+        scheduler
+          .advanceTo(() => clock.now())
+          .then(persistClock)
+          .catch((err: unknown) => reportFailure('scheduler', err));
       }, 1000);
   if (!options.frozenClock) {
-    poller.start(500);
-    metricsPoller.start(1000);
+    poller.start(500).catch((err: unknown) => reportFailure('stream', err));
+    metricsPoller.start(1000).catch((err: unknown) => reportFailure('metrics-stream', err));
   }
+  database.start();
 
   return {
     url: `http://localhost:${port}`,
@@ -404,8 +490,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     poller,
     metricsPoller,
     idp,
+    database,
+    dynamoDbLocal: () => ddb,
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
+      await database.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await poller.close();
       await metricsPoller.close();

@@ -109,6 +109,8 @@ export class StreamPoller {
   private readonly maxPasses: number;
   private readonly log: StreamPollerLog;
   private ready: Promise<string> | undefined;
+  /** Set by reconnect(): the next drain checks the stream is still the table's before reading on. */
+  private reconnecting = false;
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -168,6 +170,16 @@ export class StreamPoller {
     this.timer.unref();
   }
 
+  /**
+   * After the database stopped and came back: iterators taken before are not trusted, so each shard is
+   * read on from its last sequence number with a fresh one (records of a shard read from LATEST before
+   * anything arrived are not replayed). If the table's stream is a new one (an in-memory database
+   * started afresh), the poller starts on it from LATEST, as on first start.
+   */
+  reconnect(): void {
+    this.reconnecting = true;
+  }
+
   /** Stops background polling and waits for a drain in progress. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
@@ -182,14 +194,7 @@ export class StreamPoller {
   }
 
   private async position(): Promise<string> {
-    const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: this.options.endpoint });
-    let streamArn: string | undefined;
-    try {
-      const { Table } = await ddb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
-      streamArn = Table?.LatestStreamArn;
-    } finally {
-      ddb.destroy();
-    }
+    const streamArn = await this.latestStreamArn();
     if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream to poll`);
     for (const shard of await this.describeShards(streamArn)) {
       const state = this.track(shard, 'LATEST');
@@ -202,6 +207,7 @@ export class StreamPoller {
   }
 
   private async drainNow(): Promise<number> {
+    if (this.reconnecting) await this.resume();
     const streamArn = await this.init();
     let delivered = 0;
     for (let pass = 0; pass < this.maxPasses; pass++) {
@@ -221,6 +227,28 @@ export class StreamPoller {
       passes: this.maxPasses,
     });
     return delivered;
+  }
+
+  private async resume(): Promise<void> {
+    const current = await this.latestStreamArn();
+    const known = this.ready ? await this.ready.catch(() => undefined) : undefined;
+    if (current !== known) {
+      this.shards.clear();
+      this.ready = undefined;
+    } else {
+      for (const shard of this.shards.values()) shard.iterator = undefined;
+    }
+    this.reconnecting = false;
+  }
+
+  private async latestStreamArn(): Promise<string | undefined> {
+    const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: this.options.endpoint });
+    try {
+      const { Table } = await ddb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+      return Table?.LatestStreamArn;
+    } finally {
+      ddb.destroy();
+    }
   }
 
   private async refreshShards(streamArn: string): Promise<void> {

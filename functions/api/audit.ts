@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import type { Caller } from '#core/roles.ts';
 import { json, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
@@ -64,7 +65,7 @@ async function bodyFieldNames(req: Request): Promise<string[]> {
 }
 
 export const auditQuery = z.object({
-  date: z.iso.date().optional(),
+  date: calendarDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().optional(),
 });

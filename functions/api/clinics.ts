@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError } from '#core/errors.ts';
+import { noPictographs } from '#core/sms-sanitise.ts';
 import { json, readJson } from '#runtime/http.ts';
 import { createClinic, getClinic, listClinics } from '#store/clinics.ts';
 import type { RegisterRoutes } from './context.ts';
@@ -10,12 +11,13 @@ export const createClinicBody = z.object({
     .string()
     .regex(/^[a-z0-9-]{2,40}$/, 'expected lower-case letters, digits and dashes')
     .optional(),
-  name: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1).max(120).superRefine(noPictographs),
   venue: z
     .string()
     .trim()
     .min(1)
-    .max(40, 'keep the venue short (at most 40 characters) so texts fit one segment'),
+    .max(40, 'keep the venue short (at most 40 characters) so texts fit one segment')
+    .superRefine(noPictographs),
   address: z.string().trim().max(300).default(''),
   area: z.string().trim().max(80).default(''),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
 import { json, readQuery } from '#runtime/http.ts';
 import { metricsReport } from '#services/metrics.ts';
@@ -6,9 +7,9 @@ import type { RegisterRoutes } from './context.ts';
 
 export const metricsQuery = z.object({
   /** First local day, yyyy-mm-dd; default twelve weeks before `to`. */
-  from: z.iso.date().optional(),
+  from: calendarDate.optional(),
   /** Last local day, yyyy-mm-dd, inclusive; default today. At most 366 days from `from`. */
-  to: z.iso.date().optional(),
+  to: calendarDate.optional(),
   groupBy: z.enum(GROUP_BY).default('week'),
 });
 
@@ -52,8 +53,8 @@ const summarySchema = z.object({
 
 const periodSchema = z.object({
   period: z.string().describe('ISO week (2026-W47) or month (2026-11)'),
-  start: z.iso.date(),
-  end: z.iso.date(),
+  start: calendarDate,
+  end: calendarDate,
   summary: summarySchema,
   byType: z.record(z.string(), summarySchema),
   byClinic: z.record(z.string(), summarySchema),
@@ -62,8 +63,8 @@ const periodSchema = z.object({
 
 /** The response of GET /metrics, for the OpenAPI document; `satisfies` keeps it in step with the type. */
 export const metricsReportSchema = z.object({
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: calendarDate,
+  to: calendarDate,
   groupBy: z.enum(GROUP_BY),
   pricePerSegmentGbp: z.number(),
   totals: periodSchema.extend({ period: z.literal('total') }),

@@ -11,10 +11,13 @@
  * a route without an entry here fails that test.
  */
 import { z } from 'zod';
+import { consentViewSchema } from '#core/consent.ts';
+import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';
 import { offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { json } from '#runtime/http.ts';
 import type { CancelResult, MoveResult } from '#services/bookings.ts';
+import type { ClientView } from '#services/consent.ts';
 import type { ErasureSummary } from '#services/erasure.ts';
 import type { ImportReport } from '#services/import.ts';
 import type { OutcomeResult } from '#services/outcomes.ts';
@@ -24,7 +27,7 @@ import { followUpSchema } from '#store/follow-ups.ts';
 import { inboxItemSchema } from '#store/inbox.ts';
 import { auditQuery } from './audit.ts';
 import { cancelBookingBody, createBookingBody, moveBookingBody, outcomeBody } from './bookings.ts';
-import { createClientBody } from './clients.ts';
+import { createClientBody, findClientsQuery } from './clients.ts';
 import { createClinicBody } from './clinics.ts';
 import type { RegisterRoutes } from './context.ts';
 import { importQuery } from './import.ts';
@@ -38,7 +41,7 @@ import { addToWaitlistBody, listWaitlistQuery } from './waitlist.ts';
 /** Kept in step with package.json's version by the unit test. */
 export const API_VERSION = '0.1.0';
 
-export const ERROR_STATUSES = [400, 404, 409, 413, 422, 500] as const;
+export const ERROR_STATUSES = [400, 404, 409, 413, 422, 500, 503] as const;
 export type ErrorStatus = (typeof ERROR_STATUSES)[number];
 
 export interface RouteDoc {
@@ -56,8 +59,8 @@ export interface RouteDoc {
   /** The query string, read with readQuery(req, schema). */
   query?: z.ZodObject;
   ok: { status: 200 | 201; name: string; schema: z.ZodType; description: string };
-  /** Besides 500, which every route can answer. */
-  errors: readonly Exclude<ErrorStatus, 500>[];
+  /** Besides 500 and 503, which every route can answer. */
+  errors: readonly Exclude<ErrorStatus, 500 | 503>[];
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -87,6 +90,14 @@ const healthSchema = z.object({ status: z.literal('ok'), trust: z.string(), time
 
 /** This document; described loosely so the document does not have to describe itself. */
 const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({}) });
+
+/** A client as the API answers it: the record, and its number's consent (clientView). */
+const clientViewSchema = clientSchema.extend({
+  /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
+  optedOut: z.boolean(),
+  /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
+  consent: consentViewSchema,
+}) satisfies z.ZodType<ClientView>;
 
 /** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
 const erasedClientSchema = clientTombstoneSchema
@@ -165,11 +176,10 @@ const importReportSchema = z.object({
   warnings: z.array(z.string()),
 }) satisfies z.ZodType<ImportReport>;
 
-const auditPageSchema = page(auditEntrySchema).extend({ date: z.iso.date() });
+const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
 
-// The two query schemas below are declared inline in clients.ts and waitlist.ts (not exported), so they
-// are restated here for the document only; keep them in step with the routes.
-const findClientsQuery = z.object({ phone: z.string().min(1) });
+// The query schema below is declared inline in waitlist.ts (not exported), so it is restated here for the
+// document only; keep it in step with the route.
 const offersQuery = z.object({ slot: z.string().min(1) });
 
 // ---------------------------------------------------------------------------------------------------
@@ -187,7 +197,8 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     operationId: 'getHealth',
     tag: 'health',
     summary: 'Liveness, the trust id and the current time',
-    ok: ok200('Health', healthSchema, 'The API is up'),
+    description: 'A 503 `DATABASE_UNAVAILABLE` when the table does not answer within 2 seconds.',
+    ok: ok200('Health', healthSchema, 'The API is up and its table answers'),
     errors: [],
   },
   {
@@ -236,7 +247,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     summary: 'Register a client (a child, or an expectant parent)',
     description: 'The phone must be a mobile from an allowed country; it is stored as E.164.',
     body: { name: 'CreateClientRequest', schema: createClientBody },
-    ok: ok201('Client', clientSchema, 'The client'),
+    ok: ok201('Client', clientViewSchema, 'The client, with its number’s consent'),
     errors: [400, 409, 413],
   },
   {
@@ -244,9 +255,15 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     path: '/clients',
     operationId: 'findClientsByPhone',
     tag: 'clients',
-    summary: 'Find the clients who share a mobile number',
+    summary: 'Find the clients who share a mobile number, or the client with an NHS number',
+    description:
+      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).',
     query: findClientsQuery,
-    ok: ok200('ClientList', list(clientSchema), 'The clients on that phone'),
+    ok: ok200(
+      'ClientList',
+      list(clientViewSchema),
+      'The clients on that phone, or the one client with that NHS number',
+    ),
     errors: [400],
   },
   {
@@ -257,10 +274,33 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     summary: 'Read a client; an erased client reads as `{id, erased: true, erasedAt, counts}`',
     ok: ok200(
       'ClientOrErased',
-      z.union([clientSchema, erasedClientSchema]),
+      z.union([clientViewSchema, erasedClientSchema]),
       'The client, or what is left of an erased one',
     ),
     errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/clients/{id}/opt-out',
+    operationId: 'optOutClientNumber',
+    tag: 'clients',
+    summary: "Opt the client's number out of texts (staff-recorded)",
+    description:
+      'Consent belongs to the number: every child on it, now and later, gets no texts until the number ' +
+      'texts START or staff opt it back in. A number already opted out stays as it is (a STOP stays a STOP).',
+    ok: ok200('Client', clientViewSchema, 'The client, with its number’s consent'),
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/clients/{id}/opt-in',
+    operationId: 'optInClientNumber',
+    tag: 'clients',
+    summary: 'Lift a staff-recorded opt-out of the client’s number',
+    description:
+      '409 OPTED_OUT_BY_TEXT when the number texted STOP: only a START from the number lifts that.',
+    ok: ok200('Client', clientViewSchema, 'The client, with its number’s consent'),
+    errors: [404, 409],
   },
   {
     method: 'delete',
@@ -558,6 +598,11 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string }
   413: { name: 'PayloadTooLarge', description: 'The request body is over 1 MB' },
   422: { name: 'Unprocessable', description: 'The request was understood but could not be carried out' },
   500: { name: 'InternalError', description: 'Something went wrong; the detail is logged, not returned' },
+  503: {
+    name: 'DatabaseUnavailable',
+    description:
+      '`DATABASE_UNAVAILABLE`: the database is not answering; a change asked for may or may not have been made, so check before repeating it',
+  },
 };
 
 const FHIR_BUNDLE: JsonSchema = {
@@ -648,7 +693,7 @@ function operation(route: RouteDoc, requestSchemas: Record<string, JsonSchema>):
   } else if (route.rawBody) {
     requestBody = { required: true, ...route.rawBody };
   }
-  const errors = [...route.errors, 500 as const].map((status) => [
+  const errors = [...route.errors, 500 as const, 503 as const].map((status) => [
     String(status),
     { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` },
   ]);

@@ -1,11 +1,13 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
-import { errorResponse, json } from '#runtime/http.ts';
+import { databaseUnavailable, errorResponse, json } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
+import { checkHealth } from '#services/health.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 import { auditMiddleware, type CallerOf, registerAuditRoutes } from './audit.ts';
 import { registerBookingRoutes } from './bookings.ts';
 import { registerClientRoutes } from './clients.ts';
 import { registerClinicRoutes } from './clinics.ts';
+import { registerConsentRoutes } from './consent.ts';
 import type { RegisterRoutes } from './context.ts';
 import { registerErasureRoutes } from './erasure.ts';
 import { registerImportRoutes } from './import.ts';
@@ -32,6 +34,7 @@ const RESOURCES: RegisterRoutes[] = [
   registerErasureRoutes,
   registerImportRoutes,
   registerMetricsRoutes,
+  registerConsentRoutes,
 ];
 
 export function createAdminRouter(
@@ -41,9 +44,14 @@ export function createAdminRouter(
 ): Router {
   const callerOf = options.callerOf ?? ((event: unknown) => callerFromIam(event, deps.config));
   const router = new Router({ logger: deps.log as never });
-  router.get('/health', async () =>
-    json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() }),
-  );
+  router.get('/health', async () => {
+    const table = await checkHealth(deps);
+    if (!table.answers) {
+      deps.log.warn('health: the table is not answering', { reason: table.reason });
+      return databaseUnavailable();
+    }
+    return json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() });
+  });
   registerOpenApiRoutes(router, deps);
   router.use(auditMiddleware(deps, callerOf));
   for (const register of [...RESOURCES, registerAuditRoutes, ...extra]) register(router, deps);

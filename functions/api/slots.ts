@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
@@ -19,7 +20,7 @@ export const createSlotBody = z
     /** Either a UTC instant… */
     startsAt: z.iso.datetime({ offset: true }).optional(),
     /** …or the clinic's local date and time (Europe/London). */
-    date: z.iso.date().optional(),
+    date: calendarDate.optional(),
     time: hhmm.optional(),
     durationMinutes: z.number().int().min(5).max(480).optional(),
     /** Offer it straight away to the short-notice list (a slot that came up at short notice). */
@@ -34,7 +35,7 @@ export const createSessionBody = z
   .object({
     clinicId: z.string().min(1),
     type: z.string().min(1),
-    date: z.iso.date(),
+    date: calendarDate,
     from: hhmm,
     to: hhmm,
     everyMinutes: z.number().int().min(5).max(240),
@@ -44,7 +45,7 @@ export const createSessionBody = z
 
 export const listSlotsQuery = z.object({
   clinicId: z.string().min(1),
-  date: z.iso.date(),
+  date: calendarDate,
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().optional(),
 });

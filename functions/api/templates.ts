@@ -3,7 +3,6 @@ import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts'
 import { ValidationError } from '#core/errors.ts';
 import { renderText } from '#core/templates.ts';
 import { json, readJson } from '#runtime/http.ts';
-import { gsmFriendly } from '#services/texts.ts';
 import type { RegisterRoutes } from './context.ts';
 
 export const previewBody = z.object({
@@ -13,8 +12,8 @@ export const previewBody = z.object({
     .regex(/^[a-z]{2,3}$/)
     .optional(),
   type: z.string().optional(),
-  /** Sample values; sensible examples are used for any left out. */
-  vars: z.partialRecord(z.enum(TEMPLATE_PLACEHOLDERS), z.string().max(200)).default({}),
+  /** Sample values; sensible examples are used for any left out. Sanitised as every text's values are. */
+  vars: z.partialRecord(z.enum(TEMPLATE_PLACEHOLDERS), z.string().max(918)).default({}),
 });
 
 const SAMPLE = {
@@ -40,9 +39,8 @@ export const registerTemplateRoutes: RegisterRoutes = (router, deps) => {
       key: body.key,
       language: body.language ?? deps.config.defaultLanguage,
       typeId: type,
-      vars: Object.fromEntries(
-        Object.entries({ ...SAMPLE, ...body.vars }).map(([k, v]) => [k, gsmFriendly(v)]),
-      ),
+      // Sanitised by renderText as every real text is, so the preview shows what a family would get.
+      vars: { ...SAMPLE, ...body.vars },
     });
     return json(200, {
       text: text.body,

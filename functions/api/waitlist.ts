@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { availabilityWindowSchema } from '#core/waitlist.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';
@@ -14,8 +15,8 @@ export const addToWaitlistBody = z
     type: z.string().min(1),
     acceptableClinicIds: z.array(z.string().min(1)).min(1, 'name at least one clinic the family can get to'),
     availability: z.array(availabilityWindowSchema).default([]),
-    earliestDate: z.iso.date().optional(),
-    latestDate: z.iso.date().optional(),
+    earliestDate: calendarDate.optional(),
+    latestDate: calendarDate.optional(),
     consentToShortNotice: z.boolean({ error: 'record whether the family agreed to short-notice texts' }),
     currentBookingId: z.string().min(1).optional(),
   })

@@ -3,10 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from './model.ts';
 
 /** What is known about a new family; the rest starts empty. */
-export type NewClientFields = Omit<
-  Client,
-  'id' | 'language' | 'optedOut' | 'history' | 'createdAt' | 'updatedAt'
-> & {
+export type NewClientFields = Omit<Client, 'id' | 'language' | 'history' | 'createdAt' | 'updatedAt'> & {
   /** The trust's default language unless given. */
   language?: string;
 };
@@ -19,7 +16,6 @@ export function newClient(
     ...fields,
     id: input.id ?? randomUUID(),
     language: fields.language ?? input.defaultLanguage,
-    optedOut: false,
     history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
     createdAt: input.now,
     updatedAt: input.now,

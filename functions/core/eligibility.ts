@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { addDays } from '#core/dates.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { compareByPriority, type PriorityScore, scorePriority } from '#core/priority.ts';
 import { type AvailabilityWindow, DAYS_OF_WEEK, type WaitlistEntry } from '#core/waitlist.ts';
@@ -55,9 +56,7 @@ export function ageWindow(
   if (days === undefined) return undefined;
   const anchor = days.from < 0 ? client.dueDate : client.dateOfBirth;
   if (anchor === undefined) return undefined;
-  // Plain calendar arithmetic on dates: UTC avoids a clock change shifting a day.
-  const base = DateTime.fromISO(anchor, { zone: 'utc' });
-  return { earliest: isoDate(base.plus({ days: days.from })), latest: isoDate(base.plus({ days: days.to })) };
+  return { earliest: addDays(anchor, days.from), latest: addDays(anchor, days.to) };
 }
 
 /**
@@ -110,6 +109,8 @@ export interface EligibilityInput {
   slot: Slot;
   entry: WaitlistEntry;
   client: Client;
+  /** The client's number is opted out of texts (its Consent record; consent belongs to the number). */
+  suppressed: boolean;
   typeConfig: AppointmentTypeConfig;
   timeZone: string;
   otherBookings: OtherBooking[];
@@ -118,7 +119,7 @@ export interface EligibilityInput {
 
 /** Every reason that applies is returned, not just the first, so staff can see all that needs fixing. */
 export function checkEligibility(input: EligibilityInput): Eligibility {
-  const { slot, entry, client, typeConfig, timeZone, otherBookings, now } = input;
+  const { slot, entry, client, suppressed, typeConfig, timeZone, otherBookings, now } = input;
   if (entry.clientId !== client.id) {
     throw new Error(`entry ${entry.id} belongs to another client than the one passed`);
   }
@@ -150,7 +151,7 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
   }
 
   if (!entry.consentToShortNotice) reasons.push('no-consent');
-  if (client.optedOut) reasons.push('opted-out');
+  if (suppressed) reasons.push('opted-out');
   if (client.flags.doNotText) reasons.push('do-not-text');
   if (entry.status !== 'WAITING') reasons.push('not-waiting');
   if (startMs <= instantMs(now)) reasons.push('slot-started');
@@ -205,6 +206,8 @@ export function scoreEntry(
 export interface Candidate {
   entry: WaitlistEntry;
   client: Client;
+  /** The client's number is opted out of texts: required, so no caller can forget to look. */
+  suppressed: boolean;
   otherBookings: OtherBooking[];
 }
 
@@ -222,7 +225,7 @@ export function rankCandidates(
   k: number,
 ): RankedCandidate[] {
   const ranked: RankedCandidate[] = [];
-  for (const { entry, client, otherBookings } of candidates) {
+  for (const { entry, client, suppressed, otherBookings } of candidates) {
     const typeConfig = config.appointmentTypes[entry.type];
     // An entry for a type the trust no longer runs cannot be offered anything.
     if (typeConfig === undefined) continue;
@@ -230,6 +233,7 @@ export function rankCandidates(
       slot,
       entry,
       client,
+      suppressed,
       typeConfig,
       timeZone: config.timeZone,
       otherBookings,

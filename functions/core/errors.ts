@@ -18,7 +18,7 @@ export abstract class AttendError extends Error {
 
 /** Input that fails validation; names each bad field. */
 export class ValidationError extends AttendError {
-  readonly code = 'VALIDATION_FAILED';
+  readonly code: string = 'VALIDATION_FAILED';
   constructor(
     message: string,
     readonly fields: FieldIssue[] = [],
@@ -47,6 +47,17 @@ export class PayloadTooLargeError extends AttendError {
 /** A text could not be handed to the SMS provider; the caller decides whether to retry. */
 export class SmsSendError extends AttendError {
   readonly code = 'SMS_SEND_FAILED';
+}
+
+/**
+ * A text to a number that is opted out (STOP, staff, unreachable) was refused before it reached the
+ * provider. Not sent, and never to be retried: the caller records it as not sent. Names no number.
+ */
+export class RecipientSuppressedError extends AttendError {
+  readonly code = 'RECIPIENT_SUPPRESSED';
+  constructor(message = 'The number is opted out of texts; the text was not sent') {
+    super(message);
+  }
 }
 
 /**
@@ -79,10 +90,18 @@ export class WriteConflictError extends ConflictError {
 }
 
 /**
+ * A text longer than Attend sends: over 6 segments (918 GSM-7 characters, or 402 counted as UCS-2).
+ * A 400 at `POST /templates/preview`; a config whose templates can render one fails to load.
+ */
+export class TextTooLongError extends ValidationError {
+  override readonly code = 'TEXT_TOO_LONG';
+}
+
+/**
  * True for a send refused because the number has opted out or is unreachable (the consent wrapper's
  * `RecipientSuppressedError`): the text is not sent, and trying again never helps. Told by name so the
  * send paths need no import of the wrapper.
  */
 export function isRecipientSuppressed(err: unknown): boolean {
-  return (err as { name?: unknown } | undefined)?.name === 'RecipientSuppressedError';
+  return err instanceof RecipientSuppressedError;
 }

@@ -3,7 +3,16 @@
  * on the same row. Every bad cell becomes an issue naming its column, so a scheduler can fix the row in
  * the spreadsheet; the other rows are unaffected.
  */
-import { CsvSyntaxError, isBlankRecord, parseCsv } from './csv.ts';
+import {
+  CsvSyntaxError,
+  detectSeparator,
+  isBlankRecord,
+  parseCsv,
+  type Separator,
+  separatorName,
+} from './csv.ts';
+import { parseDate } from './dates.ts';
+import { CSV_LABELS, KNOWN, normaliseHeader, REQUIRED, whatWasRead } from './import-csv-columns.ts';
 import {
   type AppointmentInput,
   badCharacters,
@@ -16,90 +25,25 @@ import {
   MAX_IMPORT_ROWS,
   type MapResult,
   type PatientFields,
-  parseDate,
   parseFlag,
   parseLanguage,
   resolveAppointmentType,
   unknownTypeMessage,
 } from './import-model.ts';
 import { localToUtc } from './local-time.ts';
+import { parseNhsNumber } from './nhs-number.ts';
 import { normaliseMobile } from './phone.ts';
 
-export interface CsvColumn {
-  name: string;
-  required: boolean;
-  meaning: string;
-}
-
-/** The columns, in the order the README documents them. Header names ignore case, spaces and dashes. */
-export const CSV_COLUMNS: readonly CsvColumn[] = [
-  { name: 'source_system', required: true, meaning: 'the EPR the ids come from, e.g. `systmone`' },
-  { name: 'clinic_id', required: true, meaning: "the clinic's id in Attend" },
-  { name: 'clinic_name', required: false, meaning: 'with `venue`: creates the clinic if Attend has none' },
-  { name: 'venue', required: false, meaning: 'the venue as texts name it (≤ 40 characters)' },
-  { name: 'patient_id', required: true, meaning: "the patient's id in the EPR" },
-  { name: 'first_name', required: true, meaning: "the child's (or expectant parent's) first name" },
-  { name: 'family_name', required: false, meaning: 'family name' },
-  { name: 'mobile', required: true, meaning: 'the mobile texts go to' },
-  { name: 'language', required: false, meaning: 'language code, e.g. `en`, `cy`, `pl`, `ro`' },
-  { name: 'date_of_birth', required: false, meaning: 'yyyy-mm-dd' },
-  { name: 'due_date', required: false, meaning: 'expected date of delivery, yyyy-mm-dd' },
-  { name: 'imd_decile', required: false, meaning: '1 (most deprived) to 10' },
-  { name: 'needs_carer', required: false, meaning: 'yes/no' },
-  { name: 'parental_mental_health', required: false, meaning: 'yes/no' },
-  { name: 'vulnerable', required: false, meaning: 'yes/no (vulnerable or safeguarding)' },
-  { name: 'do_not_text', required: false, meaning: 'yes/no' },
-  { name: 'named_health_visitor', required: false, meaning: 'who follows up a child not brought' },
-  { name: 'appointment_id', required: true, meaning: "the appointment's id in the EPR" },
-  {
-    name: 'appointment_type',
-    required: true,
-    meaning: "a type id from the trust's config, or its English name",
-  },
-  { name: 'date', required: true, meaning: 'local date, yyyy-mm-dd' },
-  { name: 'time', required: true, meaning: 'local start time, HH:MM (24-hour)' },
-  { name: 'duration_minutes', required: false, meaning: "5–480; default: the type's duration" },
-  { name: 'status', required: false, meaning: '`booked` (default) or `cancelled`' },
-];
-
-export const CSV_LABELS: Record<string, string> = {
-  firstName: 'first_name',
-  familyName: 'family_name',
-  phone: 'mobile',
-  language: 'language',
-  dateOfBirth: 'date_of_birth',
-  dueDate: 'due_date',
-  namedHealthVisitor: 'named_health_visitor',
-  imdDecile: 'imd_decile',
-  needsCarer: 'needs_carer',
-  parentalMentalHealth: 'parental_mental_health',
-  vulnerable: 'vulnerable',
-  doNotText: 'do_not_text',
-  patient: 'patient_id',
-  clinicId: 'clinic_id',
-  type: 'appointment_type',
-  startsAt: 'date/time',
-  durationMinutes: 'duration_minutes',
-  status: 'status',
-  slot: 'date/time',
-};
-
-const KNOWN = new Set(CSV_COLUMNS.map((c) => c.name));
-const REQUIRED = CSV_COLUMNS.filter((c) => c.required).map((c) => c.name);
-
-const normaliseHeader = (h: string) =>
-  h
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+export { CSV_COLUMNS, CSV_LABELS, type CsvColumn } from './import-csv-columns.ts';
 
 const CLINIC_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const TIME = /^(\d{1,2}):(\d{2})(?::00)?$/;
 
 export function mapCsv(text: string, ctx: ImportContext): MapResult {
+  const separator = detectSeparator(text, (c) => KNOWN.has(normaliseHeader(c)));
   let records: ReturnType<typeof parseCsv>;
   try {
-    records = parseCsv(text);
+    records = parseCsv(text, { separator });
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
       return {
@@ -131,6 +75,7 @@ export function mapCsv(text: string, ctx: ImportContext): MapResult {
     if (!seen.has(required)) fileErrors.push({ field: required, message: 'this required column is missing' });
   }
   if (fileErrors.length > 0) {
+    fileErrors.push(whatWasRead(header.fields, separator));
     return { ok: false, message: 'The CSV header is not as documented', errors: fileErrors };
   }
 
@@ -174,7 +119,7 @@ export function mapCsv(text: string, ctx: ImportContext): MapResult {
     }
   };
   for (const { record, row } of rows) {
-    const entry = mapRow(record.fields, columns, ctx, toUtc);
+    const entry = mapRow(record.fields, columns, ctx, toUtc, separator);
     entries.push({ origin: { row }, kind: 'appointment', ...entry });
     if (entry.errors.length === 0 && entry.appointment && 'fields' in entry.appointment.slot) {
       const id = entry.appointment.slot.fields.clinicId;
@@ -207,6 +152,7 @@ function mapRow(
   columns: string[],
   ctx: ImportContext,
   toUtc: (date: string, time: string) => { startsAt: string } | { error: string },
+  separator: Separator,
 ): RowResult {
   const errors: Issue[] = [];
   if (fields.length !== columns.length) {
@@ -214,7 +160,7 @@ function mapRow(
       errors: [
         {
           field: '(row)',
-          message: `has ${fields.length} fields but the header has ${columns.length}; check for an unquoted comma`,
+          message: `has ${fields.length} fields but the header has ${columns.length}; check for an unquoted ${separatorName(separator, true)}`,
         },
       ],
     };
@@ -262,6 +208,13 @@ function mapRow(
   if (firstName && firstName.length > 40) fail('first_name', 'is longer than 40 characters');
   const patient: Partial<PatientFields> = {};
   if (has('family_name')) patient.familyName = text('family_name', 60);
+  if (has('nhs_number')) {
+    const v = cell('nhs_number');
+    const nhs = v === '' ? undefined : parseNhsNumber(v);
+    if (!nhs) patient.nhsNumber = null;
+    else if (nhs.ok) patient.nhsNumber = nhs.nhsNumber;
+    else fail('nhs_number', nhs.message);
+  }
 
   const mobile = required('mobile');
   if (mobile !== undefined) {
@@ -287,7 +240,7 @@ function mapRow(
       patient[field] = null;
       continue;
     }
-    const date = parseDate(v);
+    const date = parseDate(v, { uk: true });
     if (date.ok) patient[field] = date.date;
     else fail(column, date.message);
   }
@@ -321,7 +274,7 @@ function mapRow(
     if (!type) fail('appointment_type', unknownTypeMessage(typeText, ctx.appointmentTypes));
   }
   const dateText = required('date');
-  const date = dateText === undefined ? undefined : parseDate(dateText);
+  const date = dateText === undefined ? undefined : parseDate(dateText, { uk: true });
   if (date && !date.ok) fail('date', date.message);
   const timeText = required('time');
   const timeMatch = timeText === undefined ? null : TIME.exec(timeText);

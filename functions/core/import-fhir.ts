@@ -18,185 +18,41 @@
  * - Appointment: `identifier`; `status` booked or cancelled (entered-in-error counts as cancelled); one
  *   `slot` and a `participant` whose actor is a Patient, both in the Bundle.
  */
-import { z } from 'zod';
+import { mapPatient } from './import-fhir-patient.ts';
+import {
+  appointmentSchema,
+  type BundleEntry,
+  BundleIndex,
+  bundleSchema,
+  entryLabel,
+  FHIR_LABELS,
+  keyOf,
+  locationSchema,
+  scheduleSchema,
+  slotSchema,
+  zodIssues,
+} from './import-fhir-resources.ts';
 import {
   type AppointmentInput,
   type ClinicInput,
-  checkSourcePart,
   type ImportContext,
   type ImportEntry,
   type Issue,
   MAX_IMPORT_ROWS,
   type MapResult,
-  type PatientFields,
-  parseLanguage,
   resolveAppointmentType,
   type SlotInput,
   type SourceKey,
   unknownTypeMessage,
 } from './import-model.ts';
-import { normaliseMobile } from './phone.ts';
 
-/** Attend's Patient extensions; `url` is this base followed by the name, e.g. `…/due-date`. */
-export const ATTEND_EXTENSION_BASE = 'https://attend.example/fhir/StructureDefinition/';
+export { ATTEND_EXTENSION_BASE, entryLabel, FHIR_LABELS } from './import-fhir-resources.ts';
 
-export const FHIR_LABELS: Record<string, string> = {
-  firstName: 'name.given',
-  familyName: 'name.family',
-  phone: 'telecom',
-  language: 'communication',
-  dateOfBirth: 'birthDate',
-  dueDate: 'extension:due-date',
-  namedHealthVisitor: 'extension:named-health-visitor',
-  imdDecile: 'extension:imd-decile',
-  needsCarer: 'extension:needs-carer',
-  parentalMentalHealth: 'extension:parental-mental-health',
-  vulnerable: 'extension:vulnerable',
-  doNotText: 'extension:do-not-text',
-  patient: 'participant',
-  clinicId: 'schedule',
-  type: 'appointmentType',
-  startsAt: 'start',
-  durationMinutes: 'end',
-  status: 'status',
-  slot: 'slot',
-};
-
-const identifier = z.looseObject({ system: z.string().optional(), value: z.string().optional() });
-const coding = z.looseObject({ code: z.string().optional(), display: z.string().optional() });
-const concept = z.looseObject({ coding: z.array(coding).optional(), text: z.string().optional() });
-const contactPoint = z.looseObject({
-  system: z.string().optional(),
-  value: z.string().optional(),
-  use: z.string().optional(),
-});
-const extension = z.looseObject({
-  url: z.string(),
-  valueBoolean: z.boolean().optional(),
-  valueInteger: z.number().optional(),
-  valueDate: z.string().optional(),
-  valueString: z.string().optional(),
-});
-const reference = z.looseObject({ reference: z.string().optional() });
-
-const patientSchema = z.looseObject({
-  id: z.string().optional(),
-  identifier: z.array(identifier).optional(),
-  name: z
-    .array(
-      z.looseObject({
-        use: z.string().optional(),
-        family: z.string().optional(),
-        given: z.array(z.string()).optional(),
-      }),
-    )
-    .optional(),
-  telecom: z.array(contactPoint).optional(),
-  birthDate: z.string().optional(),
-  communication: z.array(z.looseObject({ language: concept, preferred: z.boolean().optional() })).optional(),
-  contact: z.array(z.looseObject({ telecom: z.array(contactPoint).optional() })).optional(),
-  extension: z.array(extension).optional(),
-});
-
-const slotSchema = z.looseObject({
-  identifier: z.array(identifier).optional(),
-  schedule: reference,
-  status: z.string(),
-  start: z.string(),
-  end: z.string(),
-  serviceType: z.array(concept).optional(),
-  appointmentType: concept.optional(),
-});
-
-const appointmentSchema = z.looseObject({
-  identifier: z.array(identifier).optional(),
-  status: z.string(),
-  slot: z.array(reference).optional(),
-  participant: z.array(z.looseObject({ actor: reference.optional() })).optional(),
-});
-
-const scheduleSchema = z.looseObject({ id: z.string().optional(), actor: z.array(reference).optional() });
-const locationSchema = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  alias: z.array(z.string()).optional(),
-});
-
-const bundleSchema = z.looseObject({
-  resourceType: z.literal('Bundle', { error: 'expected resourceType "Bundle"' }),
-  type: z.enum(['transaction', 'batch', 'collection', 'searchset'], {
-    error: 'expected a transaction, batch, collection or searchset Bundle',
-  }),
-  entry: z
-    .array(
-      z.looseObject({
-        fullUrl: z.string().optional(),
-        resource: z.looseObject({ resourceType: z.string(), id: z.string().optional() }).optional(),
-        request: z.looseObject({ method: z.string().optional() }).optional(),
-      }),
-    )
-    .default([]),
-});
-
-type BundleEntry = z.infer<typeof bundleSchema>['entry'][number];
 const IMPORTED = new Set(['Patient', 'Slot', 'Appointment']);
 const SUPPORTING = new Set(['Schedule', 'Location']);
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const SLOT_STATUSES = new Set(['free', 'busy', 'busy-tentative', 'busy-unavailable', 'entered-in-error']);
 const BOOKABLE = new Set(['free', 'busy', 'busy-tentative']);
-
-function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({
-    field: i.path.map(String).join('.') || '(resource)',
-    message: i.message,
-  }));
-}
-
-/** The entries of a Bundle, with the lookups a reference needs (by fullUrl, and by Type/id). */
-class BundleIndex {
-  private readonly byUrl = new Map<string, BundleEntry>();
-  private readonly byTypeId = new Map<string, BundleEntry>();
-  constructor(entries: readonly BundleEntry[]) {
-    for (const e of entries) {
-      if (e.fullUrl) this.byUrl.set(e.fullUrl, e);
-      if (e.resource?.id) this.byTypeId.set(`${e.resource.resourceType}/${e.resource.id}`, e);
-    }
-  }
-  resolve(ref: string | undefined): BundleEntry | undefined {
-    if (!ref) return undefined;
-    const exact = this.byUrl.get(ref);
-    if (exact) return exact;
-    const local = /([A-Za-z]+\/[A-Za-z0-9.-]{1,64})(\/_history\/[^/]+)?$/.exec(ref)?.[1];
-    return local ? this.byTypeId.get(local) : undefined;
-  }
-}
-
-export function entryLabel(entry: BundleEntry, index: number): string {
-  if (entry.fullUrl) return entry.fullUrl;
-  if (entry.resource?.id) return `${entry.resource.resourceType}/${entry.resource.id}`;
-  return `entry[${index}]`;
-}
-
-function keyOf(
-  identifiers: z.infer<typeof identifier>[] | undefined,
-  errors: Issue[],
-): SourceKey | undefined {
-  const chosen = (identifiers ?? []).find((i) => i.system?.trim() && i.value?.trim());
-  if (!chosen) {
-    errors.push({
-      field: 'identifier',
-      message: 'needs an identifier with a system and a value: Attend keys each record on it',
-    });
-    return undefined;
-  }
-  const system = chosen.system!.trim();
-  const id = chosen.value!.trim();
-  const systemProblem = checkSourcePart(system, 200);
-  const idProblem = checkSourcePart(id, 128);
-  if (systemProblem) errors.push({ field: 'identifier.system', message: systemProblem });
-  if (idProblem) errors.push({ field: 'identifier.value', message: idProblem });
-  return systemProblem || idProblem ? undefined : { system, id };
-}
 
 export function mapFhir(raw: unknown, ctx: ImportContext): MapResult {
   const parsed = bundleSchema.safeParse(raw);
@@ -279,118 +135,6 @@ export function mapFhir(raw: unknown, ctx: ImportContext): MapResult {
       labels: FHIR_LABELS,
       ignored: [...ignored].filter((t) => !IMPORTED.has(t)),
     },
-  };
-}
-
-function mapPatient(
-  resource: Record<string, unknown>,
-  ctx: ImportContext,
-): { entry: Omit<ImportEntry, 'origin'>; key?: SourceKey } {
-  const parsed = patientSchema.safeParse(resource);
-  if (!parsed.success) return { entry: { kind: 'Patient', errors: zodIssues(parsed.error) } };
-  const p = parsed.data;
-  const errors: Issue[] = [];
-  const key = keyOf(p.identifier, errors);
-  const fields: Partial<PatientFields> = {};
-
-  const names = p.name ?? [];
-  const name = names.find((n) => n.use === 'official') ?? names.find((n) => n.use === 'usual') ?? names[0];
-  const given = name?.given?.map((g) => g.trim()).find((g) => g !== '');
-  if (!given) errors.push({ field: 'name.given', message: 'needs a given name (texts use it)' });
-  else if (given.length > 40) errors.push({ field: 'name.given', message: 'is longer than 40 characters' });
-  else fields.firstName = given;
-  if (name?.family !== undefined) {
-    if (name.family.trim().length > 60)
-      errors.push({ field: 'name.family', message: 'is longer than 60 characters' });
-    else fields.familyName = name.family.trim();
-  }
-
-  const phones = [...(p.telecom ?? []), ...(p.contact ?? []).flatMap((c) => c.telecom ?? [])].filter(
-    (t) => (t.system === 'phone' || t.system === 'sms') && t.use !== 'old' && t.value?.trim(),
-  );
-  const ordered = [...phones.filter((t) => t.use === 'mobile'), ...phones.filter((t) => t.use !== 'mobile')];
-  let firstProblem: string | undefined;
-  for (const t of ordered) {
-    const result = normaliseMobile(t.value!, ctx.allowedCountries);
-    if (result.ok) {
-      fields.phone = result.e164;
-      break;
-    }
-    firstProblem ??= result.reason;
-  }
-  if (!fields.phone) {
-    errors.push({
-      field: 'telecom',
-      message:
-        firstProblem ??
-        'needs a mobile number (telecom with system phone and use mobile, on the Patient or a contact)',
-    });
-  }
-
-  if (p.birthDate !== undefined) {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(p.birthDate) && !Number.isNaN(Date.parse(p.birthDate)))
-      fields.dateOfBirth = p.birthDate;
-    else errors.push({ field: 'birthDate', message: 'expected a full date, yyyy-mm-dd' });
-  }
-
-  const communications = [...(p.communication ?? [])].sort(
-    (a, b) => Number(b.preferred ?? false) - Number(a.preferred ?? false),
-  );
-  const languageCode = communications[0]?.language.coding?.find((c) => c.code)?.code;
-  if (languageCode !== undefined) {
-    const language = parseLanguage(languageCode);
-    if (language) fields.language = language;
-    else errors.push({ field: 'communication', message: 'expected a language code such as "en" or "cy"' });
-  }
-
-  for (const ext of p.extension ?? []) {
-    if (!ext.url.startsWith(ATTEND_EXTENSION_BASE)) continue;
-    const name = ext.url.slice(ATTEND_EXTENSION_BASE.length);
-    const field = `extension:${name}`;
-    switch (name) {
-      case 'due-date':
-        if (ext.valueDate && /^\d{4}-\d{2}-\d{2}$/.test(ext.valueDate)) fields.dueDate = ext.valueDate;
-        else errors.push({ field, message: 'expected valueDate as yyyy-mm-dd' });
-        break;
-      case 'imd-decile':
-        if (Number.isInteger(ext.valueInteger) && ext.valueInteger! >= 1 && ext.valueInteger! <= 10)
-          fields.imdDecile = ext.valueInteger!;
-        else errors.push({ field, message: 'expected valueInteger from 1 (most deprived) to 10' });
-        break;
-      case 'needs-carer':
-      case 'parental-mental-health':
-      case 'vulnerable':
-      case 'do-not-text': {
-        const flag = (
-          {
-            'needs-carer': 'needsCarer',
-            'parental-mental-health': 'parentalMentalHealth',
-            vulnerable: 'vulnerable',
-            'do-not-text': 'doNotText',
-          } as const
-        )[name];
-        if (typeof ext.valueBoolean === 'boolean') fields[flag] = ext.valueBoolean;
-        else errors.push({ field, message: 'expected valueBoolean' });
-        break;
-      }
-      case 'named-health-visitor':
-        if (ext.valueString?.trim() && ext.valueString.trim().length <= 120)
-          fields.namedHealthVisitor = ext.valueString.trim();
-        else errors.push({ field, message: 'expected valueString of at most 120 characters' });
-        break;
-      default:
-        errors.push({ field, message: 'is not one of Attend’s extensions' });
-    }
-  }
-
-  if (errors.length > 0 || !key) return { entry: { kind: 'Patient', errors }, key };
-  return {
-    entry: {
-      kind: 'Patient',
-      errors,
-      patient: { key, fields: { ...fields, firstName: fields.firstName!, phone: fields.phone! } },
-    },
-    key,
   };
 }
 

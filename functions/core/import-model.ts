@@ -31,6 +31,8 @@ export function sourceKeyString(kind: SourceKind, key: SourceKey): string {
 export interface PatientFields {
   firstName: string;
   phone: string;
+  /** 10 digits, checked (nhs-number.ts). */
+  nhsNumber?: string | null;
   familyName?: string;
   language?: string;
   dateOfBirth?: string | null;
@@ -158,28 +160,6 @@ const squash = (s: string) =>
 
 export function unknownTypeMessage(value: string, types: ImportContext['appointmentTypes']): string {
   return `unknown appointment type "${value.slice(0, 60)}"; use one of: ${Object.keys(types).join(', ')}`;
-}
-
-/** A real calendar date written yyyy-mm-dd; also dd/mm/yyyy, as UK spreadsheets save dates. */
-export function parseDate(value: string): { ok: true; date: string } | { ok: false; message: string } {
-  const text = value.trim();
-  let y: number;
-  let m: number;
-  let d: number;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  if (iso) {
-    [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  } else if (uk) {
-    [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
-  } else {
-    return { ok: false, message: 'expected a date as yyyy-mm-dd (or dd/mm/yyyy)' };
-  }
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
-    return { ok: false, message: 'is not a real calendar date' };
-  }
-  return { ok: true, date: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);

@@ -4,6 +4,8 @@
  * All instants are UTC ISO-8601 strings.
  */
 import { z } from 'zod';
+import { calendarDate } from './dates.ts';
+import { storedNhsNumber } from './nhs-number.ts';
 
 export const isoInstant = z.iso.datetime({ offset: false });
 export const e164Phone = z.string().regex(/^\+[1-9]\d{7,14}$/);
@@ -43,12 +45,15 @@ export const clientSchema = z.object({
   firstName: z.string().min(1).max(40),
   familyName: z.string().max(60).default(''),
   phone: e164Phone,
+  /** 10 digits (core/nhs-number.ts); never in a text, a letter or a log. Unique: see store/nhs-numbers.ts. */
+  nhsNumber: storedNhsNumber.optional(),
   language: z.string().default('en'),
-  dateOfBirth: z.iso.date().optional(),
+  dateOfBirth: calendarDate.optional(),
   /** For antenatal contacts: the expected date of delivery. */
-  dueDate: z.iso.date().optional(),
+  dueDate: calendarDate.optional(),
   flags: equityFlagsSchema,
-  optedOut: z.boolean().default(false),
+  // No opt-out here: consent belongs to the phone number (core/consent.ts), so a STOP covers every
+  // child on the number, including any added later. A client's view reads it from the Consent record.
   namedHealthVisitor: z.string().max(120).optional(),
   sourceRecord: sourceRecordSchema.optional(),
   /** Was-Not-Brought follow-ups still open; while any is open the client cannot be erased. */
@@ -84,7 +89,7 @@ export const slotSchema = z.object({
   startsAt: isoInstant,
   durationMinutes: z.number().int().positive(),
   /** The clinic's local calendar day of the start, yyyy-mm-dd. */
-  localDay: z.iso.date(),
+  localDay: calendarDate,
   status: z.enum(SLOT_STATUSES),
   bookingId: id.optional(),
   /** Set when a slot becomes FREE after having been booked, to tell the backfill why. */
@@ -152,7 +157,7 @@ export const bookingSchema = z.object({
   type: z.string(),
   startsAt: isoInstant,
   durationMinutes: z.number().int().positive(),
-  localDay: z.iso.date(),
+  localDay: calendarDate,
   phone: e164Phone.or(z.literal(ERASED_PHONE)),
   status: z.enum(BOOKING_STATUSES),
   source: z.enum(['staff', 'import', 'offer']),

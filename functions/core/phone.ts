@@ -4,9 +4,14 @@
  */
 import {
   type CountryCode,
+  getCountries,
+  getCountryCallingCode,
+  getExampleNumber,
+  type PhoneNumber,
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
+import mobileExamples from 'libphonenumber-js/mobile/examples';
 
 export type PhoneResult = { ok: true; e164: string; country: string } | { ok: false; reason: string };
 
@@ -46,9 +51,20 @@ export function countryName(code: string): string {
   return NEEDS_THE.test(name) ? `the ${name}` : name;
 }
 
-// Letters and stray symbols mean the field holds something other than a number (a name, a note);
-// libphonenumber would otherwise read "07700 900123 (mum)" as the number and drop the rest.
-const PHONE_CHARACTERS = /^[+\d\s().\-/]+$/;
+// Read as GOV.UK Notify reads numbers: what is invisible goes (zero-width characters, byte-order marks,
+// tabs, line breaks), any space is a space, dash look-alikes are dashes; then a number may hold only
+// digits, spaces, + , brackets and dashes. Anything else (a slash, dots, a name, "ext") is refused
+// rather than guessed at: libphonenumber would read "07700 900123 (mum)" as the number and drop the rest.
+// The zero-width joiner is outside the class: in a class it could join its neighbours (lint rule).
+const INVISIBLE = /[\u200b\u200c\u2060\ufeff\u180e\u00ad\t\n\v\f\r\u2028\u2029]|\u200d/g;
+const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]/g;
+const PHONE_CHARACTERS = /^[\d +()-]+$/;
+
+/** The text as a number is read: invisible characters gone, look-alike spaces and dashes made plain. */
+export function readPhoneText(input: string): string {
+  return input.replace(INVISIBLE, '').replace(SPACES, ' ').replace(DASHES, '-').trim();
+}
 
 function notAllowed(country: string, allowed: readonly string[]): PhoneResult {
   const all = allowed.map(countryName);
@@ -59,27 +75,78 @@ function notAllowed(country: string, allowed: readonly string[]): PhoneResult {
   };
 }
 
+/** What a bad character is, in words: "letters", or the characters themselves in quotes. */
+function describeStrayCharacters(text: string): string {
+  if (/\p{L}/u.test(text)) return 'letters';
+  const stray = [...new Set([...text].filter((ch) => !PHONE_CHARACTERS.test(ch)))].map((ch) => `“${ch}”`);
+  return stray.length > 1 ? `${stray.slice(0, -1).join(', ')} and ${stray.at(-1)}` : (stray[0] ?? 'symbols');
+}
+
+/** A mobile number of the country as people write it, e.g. '07xxx xxxxxx' (from libphonenumber's examples). */
+function mobileShape(country: CountryCode): string | undefined {
+  const example = getExampleNumber(country, mobileExamples)?.formatNational();
+  if (!example) return undefined;
+  let seen = 0;
+  // The leading digits say what kind of number it is (07 in the UK); the rest could be anything.
+  const lead = example.replace(/\D/g, '').startsWith('0') ? 2 : 1;
+  return example.replace(/\d/g, (d) => (++seen <= lead ? d : 'x'));
+}
+
+function lengthReason(which: 'short' | 'long', country: CountryCode): PhoneResult {
+  const shape = mobileShape(country);
+  return {
+    ok: false,
+    reason: `This number is too ${which} for a mobile number from ${countryName(country)}${shape ? ` (${shape})` : ''}.`,
+  };
+}
+
+/** The country a calling code belongs to when the number itself does not say (it is too short, say). */
+function countryOfCallingCode(callingCode: string, defaultCountry: CountryCode): CountryCode | undefined {
+  if (getCountryCallingCode(defaultCountry) === callingCode) return defaultCountry;
+  const countries = getCountries().filter((c) => getCountryCallingCode(c) === callingCode);
+  return countries.length === 1 ? countries[0] : undefined;
+}
+
+/**
+ * Parses as the person wrote it, and, as Notify does, a number with neither + nor a leading 0 that
+ * cannot be a national number is tried as international: spreadsheets drop the +, and
+ * "1-202-555-0104" is a US number, not a UK one that is too long.
+ */
+function parse(text: string, defaultCountry: CountryCode): PhoneNumber | undefined {
+  const options = { defaultCountry };
+  const national = parsePhoneNumberFromString(text, options);
+  if (/^[\s(]*[+0]/.test(text) || national?.isPossible()) return national;
+  const international = parsePhoneNumberFromString(`+${text.replace(/\D/g, '')}`);
+  return international?.isPossible() ? international : national;
+}
+
 export function normaliseMobile(
   input: string,
   allowedCountries: readonly string[],
   defaultCountry = 'GB',
 ): PhoneResult {
-  const text = input.trim();
-  if (text === '') return { ok: false, reason: 'No phone number was given.' };
+  const home = defaultCountry as CountryCode;
+  const text = readPhoneText(input);
+  if (text.replace(/[\s()+-]/g, '') === '') return { ok: false, reason: 'No phone number was given.' };
   if (!PHONE_CHARACTERS.test(text)) {
     return {
       ok: false,
-      reason: 'This is not a phone number: only digits, spaces, +, brackets and dashes are allowed.',
+      reason: `This is not a phone number: it has ${describeStrayCharacters(text)}. Use only digits, spaces, +, brackets and dashes.`,
     };
   }
-  const digits = text.replace(/\D/g, '');
-  if (digits.length < 7) {
-    return { ok: false, reason: `This number is too short (${digits.length} digits) to be a mobile number.` };
-  }
 
-  const options = { defaultCountry: defaultCountry as CountryCode };
-  const parsed = parsePhoneNumberFromString(text, options);
-  if (!parsed) return { ok: false, reason: 'This is not a recognisable phone number.' };
+  const parsed = parse(text, home);
+  if (!parsed) {
+    const code = /^\s*(?:\+|00)(\d{1,3})/.exec(text)?.[1];
+    if (code && validatePhoneNumberLength(text, { defaultCountry: home }) === 'INVALID_COUNTRY') {
+      return {
+        ok: false,
+        reason: `This is not a phone number in any country: +${code} is not an international dialling code.`,
+      };
+    }
+    // Too few digits for libphonenumber to read at all ("12").
+    return lengthReason('short', home);
+  }
 
   if (parsed.countryCallingCode === '44' && OFCOM_DRAMA_MOBILE.test(parsed.nationalNumber)) {
     return allowedCountries.includes('GB')
@@ -87,21 +154,34 @@ export function normaliseMobile(
       : notAllowed('GB', allowedCountries);
   }
 
+  // Whose number it is comes first: a French number that is too short is still not one to text.
+  // Jersey, Guernsey and the Isle of Man share +44 but are separate countries to SMS carriers and their
+  // prices, so they must be allowed by name like any other country.
+  const country = parsed.country ?? countryOfCallingCode(parsed.countryCallingCode, home);
+  if (!country) {
+    return {
+      ok: false,
+      reason: `This is an international number (+${parsed.countryCallingCode}) that belongs to no one country; texts need a mobile number.`,
+    };
+  }
+  if (!allowedCountries.includes(country)) return notAllowed(country, allowedCountries);
+
   if (!parsed.isValid()) {
-    const length = validatePhoneNumberLength(text, options);
-    if (length === 'TOO_SHORT')
-      return { ok: false, reason: 'This number is too short to be a phone number.' };
-    if (length === 'TOO_LONG') return { ok: false, reason: 'This number is too long to be a phone number.' };
+    const length = validatePhoneNumberLength(parsed.number);
+    if (length === 'TOO_SHORT') return lengthReason('short', country);
+    if (length === 'TOO_LONG') return lengthReason('long', country);
+    // A possible length for some number in the country, but not for a mobile: compare with one.
+    const example = getExampleNumber(country, mobileExamples)?.nationalNumber;
+    if (
+      example &&
+      parsed.nationalNumber[0] === example[0] &&
+      parsed.nationalNumber.length !== example.length
+    ) {
+      return lengthReason(parsed.nationalNumber.length < example.length ? 'short' : 'long', country);
+    }
     return { ok: false, reason: 'This is not a valid phone number: please check the digits.' };
   }
 
-  const country = parsed.country;
-  if (!country) {
-    return { ok: false, reason: 'This is an international service number, not a mobile in any one country.' };
-  }
-  // Jersey, Guernsey and the Isle of Man share +44 but are separate countries to SMS carriers and their
-  // prices, so they must be allowed by name like any other country.
-  if (!allowedCountries.includes(country)) return notAllowed(country, allowedCountries);
   const type = parsed.getType();
   if (!type || !MOBILE_TYPES.has(type)) {
     const what = (type && TYPE_WORDS[type]) ?? 'not a mobile number';

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { wholeLocalDaysBetween } from '#core/dates.ts';
 import type { PriorityInputs, ScorePart } from '#core/waitlist.ts';
 
 export type PriorityWeights = TrustConfig['shortNotice']['priorityWeights'];
@@ -34,8 +35,6 @@ export interface PriorityScore {
   score: number;
   breakdown: (ScorePart & { factor: PriorityFactor })[];
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
@@ -100,10 +99,9 @@ export function scorePriority(
     }
   }
 
-  const daysWaiting = Math.max(
-    0,
-    Math.floor((instantMs(now, 'now') - instantMs(inputs.addedAt, 'addedAt')) / DAY_MS),
-  );
+  // Whole days on the trust's clock, so a family added at 10:00 has waited a day at 10:00 the next
+  // day, even when the clocks changed overnight.
+  const daysWaiting = Math.max(0, wholeLocalDaysBetween(inputs.addedAt, now, timeZone));
   const daysCounted = Math.min(daysWaiting, weights.maxDaysWaiting);
   add(
     'days-waiting',

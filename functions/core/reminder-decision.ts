@@ -29,7 +29,9 @@ export type ReminderDecision =
 
 export function decideReminder(input: {
   booking: Booking;
-  client: Pick<Client, 'optedOut' | 'flags'> | undefined;
+  client: Pick<Client, 'flags'> | undefined;
+  /** The booking's number is opted out of texts (its Consent record). */
+  suppressed: boolean;
   now: Date;
   quietHours: QuietHours;
   timeZone: string;
@@ -50,7 +52,7 @@ export function decideReminder(input: {
   }
   const claimable = due.filter(([, t]) => t.status === 'PENDING' || (t.claimedAt ?? '') < leaseCutoff);
   if (claimable.length === 0) return { action: 'wait', reason: 'claimed-elsewhere' };
-  if (!client || client.optedOut) {
+  if (!client || input.suppressed) {
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'opted-out' };
   }
   if (client.flags.doNotText)

@@ -5,8 +5,24 @@
  */
 
 import { TEMPLATE_PLACEHOLDERS, type TemplateKey } from '#core/config/templates.ts';
-import type { TrustConfig } from '#core/config/trust-config.ts';
-import { analyseSms, type SmsAnalysis } from '#core/sms-segments.ts';
+import { TextTooLongError } from '#core/errors.ts';
+import { sanitiseSmsValue } from '#core/sms-sanitise.ts';
+import { analyseSms, MAX_SEGMENTS, maxUnits, type SmsAnalysis } from '#core/sms-segments.ts';
+
+type TemplateSets = Readonly<Record<string, Partial<Record<TemplateKey, string>> | undefined>>;
+
+/**
+ * What rendering needs of a trust's config. Structural rather than TrustConfig itself, so the config
+ * schema can render every template when it loads (config/text-lengths.ts) without an import cycle.
+ */
+export interface TextConfig {
+  readonly shortName: string;
+  readonly servicePhone: string;
+  readonly templates: TemplateSets;
+  readonly appointmentTypes: Readonly<
+    Record<string, { readonly names: Readonly<Record<string, string>>; readonly templates?: TemplateSets }>
+  >;
+}
 
 export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 export type TemplateVars = Partial<Record<Placeholder, string>>;
@@ -37,7 +53,7 @@ function languageChain(language: string): string[] {
   return base === language ? [language] : [language, base];
 }
 
-function appointmentType(config: TrustConfig, typeId: string) {
+function appointmentType(config: TextConfig, typeId: string) {
   const type = config.appointmentTypes[typeId];
   if (!type) throw new Error(`Unknown appointment type "${typeId}"`);
   return type;
@@ -49,7 +65,7 @@ function appointmentType(config: TrustConfig, typeId: string) {
  * the type name and day can be written in the same language as the rest of the text.
  */
 export function templateFor(
-  config: TrustConfig,
+  config: TextConfig,
   key: TemplateKey,
   language: string,
   typeId?: string,
@@ -64,7 +80,7 @@ export function templateFor(
 }
 
 /** The plain-words name of an appointment type in `language`, falling back to English. */
-export function appointmentTypeName(config: TrustConfig, typeId: string, language: string): string {
+export function appointmentTypeName(config: TextConfig, typeId: string, language: string): string {
   const names = appointmentType(config, typeId).names;
   for (const lang of [...languageChain(language), 'en']) {
     const name = names[lang];
@@ -75,9 +91,14 @@ export function appointmentTypeName(config: TrustConfig, typeId: string, languag
 
 export type RenderedText = { body: string; language: string } & SmsAnalysis;
 
-/** Renders a text, filling {trust}, {servicePhone} and {type} from config unless the caller gives them. */
+/**
+ * Renders a text, filling {trust}, {servicePhone} and {type} from config unless the caller gives them.
+ * Every value is sanitised for the language of the template used (core/sms-sanitise.ts), so a
+ * look-alike character in a name cannot triple the cost; a text over 6 segments is refused with
+ * TextTooLongError rather than sent.
+ */
 export function renderText(
-  config: TrustConfig,
+  config: TextConfig,
   input: { key: TemplateKey; language: string; typeId?: string; vars: TemplateVars },
 ): RenderedText {
   const template = templateFor(config, input.key, input.language, input.typeId);
@@ -85,7 +106,25 @@ export function renderText(
   if (input.typeId !== undefined) {
     defaults.type = appointmentTypeName(config, input.typeId, template.language);
   }
-  const given = Object.fromEntries(Object.entries(input.vars).filter(([, v]) => v !== undefined));
-  const body = renderTemplate(template.text, { ...defaults, ...given });
-  return { body, language: template.language, ...analyseSms(body) };
+  const vars: TemplateVars = {};
+  for (const [key, value] of Object.entries({ ...defaults, ...input.vars })) {
+    if (value !== undefined && isPlaceholder(key)) vars[key] = sanitiseSmsValue(value, template.language);
+  }
+  const body = renderTemplate(template.text, vars);
+  const analysis = analyseSms(body);
+  if (analysis.segments > MAX_SEGMENTS) throw textTooLong(input.key, analysis);
+  return { body, language: template.language, ...analysis };
+}
+
+function textTooLong(key: TemplateKey, analysis: SmsAnalysis): TextTooLongError {
+  const limit = maxUnits(analysis.encoding);
+  const unit = `${analysis.encoding} characters`;
+  const why =
+    analysis.encoding === 'UCS-2'
+      ? ' (it has a character outside GSM-7, so every character counts as UCS-2)'
+      : '';
+  const message =
+    `The "${key}" text is ${analysis.units} ${unit}${why}, ${analysis.segments} segments: ` +
+    `Attend sends at most ${limit} ${unit} (${MAX_SEGMENTS} segments). Shorten the template or the values in it.`;
+  return new TextTooLongError(message, [{ field: 'text', message }]);
 }

@@ -3,6 +3,7 @@
  * back from DynamoDB is parsed through one of these, and every instant is a UTC ISO-8601 string.
  */
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
 
 export const DAYS_OF_WEEK = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -56,8 +57,8 @@ export const waitlistEntrySchema = z.object({
   /** Empty means the family can come at any time. */
   availability: z.array(availabilityWindowSchema).default([]),
   /** Local dates; when absent, the child's Healthy Child Programme window for the type applies. */
-  earliestDate: z.iso.date().optional(),
-  latestDate: z.iso.date().optional(),
+  earliestDate: calendarDate.optional(),
+  latestDate: calendarDate.optional(),
   /** Without explicit consent to short-notice texts the family is never offered a slot. */
   consentToShortNotice: z.boolean(),
   priorityInputs: priorityInputsSchema,

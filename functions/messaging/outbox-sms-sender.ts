@@ -43,14 +43,25 @@ export class LocalOutbox implements SmsSender {
       encoding,
     };
     this.entries.push(entry);
-    this.print(
-      `[sms ${entry.at}] → ${displayNumber(entry.to)} (${segments} ${encoding} segment${segments === 1 ? '' : 's'}): ${sms.body}`,
-    );
+    this.print(consoleLine(entry));
     return { providerMessageId: entry.id };
   }
 }
 
-/** Ofcom's drama range is fictional, so the local console may show it; any other number is masked. */
-function displayNumber(phone: string): string {
-  return /^\+447700900\d{3}$/.test(phone) ? phone : `${phone.slice(0, 3)}******${phone.slice(-3)}`;
+/** Ofcom's drama range (07700 900000–900999): numbers set aside for fiction, which no one holds. */
+export function isDramaNumber(phone: string): boolean {
+  return /^\+447700900\d{3}$/.test(phone);
+}
+
+/**
+ * What the local console shows of a text. A trust may try Attend on real data, so only a text to a
+ * fictional number (Ofcom's drama range) is printed in full; for any other, the console shows the
+ * message id, segments and encoding, never the number or the words (GET /dev/sms/outbox has them, on
+ * the developer's own machine).
+ */
+export function consoleLine(entry: OutboxEntry): string {
+  const size = `${entry.segments} ${entry.encoding} segment${entry.segments === 1 ? '' : 's'}`;
+  return isDramaNumber(entry.to)
+    ? `[sms ${entry.at}] → ${entry.to} (${size}): ${entry.body}`
+    : `[sms ${entry.at}] message ${entry.id} (${size}) to a number outside the drama range: not shown`;
 }

@@ -3,12 +3,15 @@
  * here: SNS and EventBridge in AWS; the local runtime registers its outbox and in-process bus first.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
+import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { clock } from './clock.ts';
+import { phoneHasherFromEnv } from './consent-key.ts';
 import { docClientFromEnv } from './dynamodb.ts';
 import { type Env, parseEnv } from './env.ts';
 import { logger, tracer } from './powertools.ts';
@@ -32,7 +35,12 @@ function local(name: string): LocalAdapters {
 
 export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   const db = docClientFromEnv(env);
-  const sms: SmsSender =
+  const store = { db, table: env.TABLE_NAME };
+  const phoneHash = phoneHasherFromEnv(
+    env,
+    env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
+  );
+  const provider: SmsSender =
     env.SMS_ADAPTER === 'sns'
       ? new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender)
       : local('SMS_ADAPTER').sms;
@@ -50,9 +58,11 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   }
   return {
     env,
-    store: { db, table: env.TABLE_NAME },
+    store,
     config: env.trust,
-    sms,
+    // The consent guard goes round whichever provider was chosen, in Lambda and locally alike.
+    sms: guardSms(provider, { store, phoneHash }),
+    phoneHash,
     events,
     now: clock.now,
     log: logger,

@@ -7,12 +7,19 @@ import { createDocClient, type DocClient } from '#store/client.ts';
 import type { Env } from './env.ts';
 import { tracer } from './powertools.ts';
 
+/**
+ * Against DynamoDB Local a request that gets no answer (the process stopped or hung) fails within these
+ * limits, so the caller gets an error rather than waiting for ever; the SDK's retries still apply.
+ */
+export const LOCAL_REQUEST_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000 } as const;
+
 export function dynamoDbConfig(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DynamoDBClientConfig {
   return env.DYNAMODB_ENDPOINT
     ? {
         endpoint: env.DYNAMODB_ENDPOINT,
         region: process.env.AWS_REGION ?? 'eu-west-2',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        requestHandler: LOCAL_REQUEST_TIMEOUTS,
       }
     : {};
 }

@@ -17,6 +17,13 @@ const envSchema = z.object({
   ATTEND_TRUST_CONFIG: z.string().min(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON'),
   /** Set only by the local runtime: unsigned API calls act as the local admin. Never set in AWS. */
   ATTEND_LOCAL_CALLER: z.enum(['admin']).optional(),
+  /**
+   * The Secrets Manager secret whose value keys the hash of each phone number's consent record
+   * (CDK: ConsentKey). Required in AWS by every function that texts or creates clients.
+   */
+  CONSENT_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Set only by the local runtime and tests: a fixed, non-secret consent key (never in AWS). */
+  ATTEND_LOCAL_CONSENT_KEY: z.string().min(16).optional(),
   /** The staff web app's public origin (https://…; http://localhost:<port> locally), for sign-in. */
   WEB_ORIGIN: z.url().optional(),
 });

@@ -66,6 +66,46 @@ export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer
   return result.data;
 }
 
+/** Node's and the SDK's names for "the database did not answer": refused, reset, timed out, aborted. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'AbortError',
+]);
+
+/**
+ * Whether an error means the database could not be reached (as opposed to answering with an error).
+ * The outcome of a write that failed this way is unknown: it may have been applied before the
+ * connection broke. So the caller is told to check before repeating it, not that nothing happened.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (UNREACHABLE.has(String(e.code)) || UNREACHABLE.has(String(e.name))) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnreachable(e.cause);
+}
+
+export const DATABASE_UNAVAILABLE: ErrorBody = {
+  error: {
+    code: 'DATABASE_UNAVAILABLE',
+    message:
+      'The database is not answering. A change asked for now may or may not have been made: check before trying again.',
+  },
+};
+
+/** 503 in the API's error shape: the database is not answering. */
+export function databaseUnavailable(): Response {
+  return json(503, DATABASE_UNAVAILABLE);
+}
+
 /** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
 export function errorResponse(err: unknown, log: Log): Response {
   if (err instanceof ValidationError) {
@@ -82,6 +122,10 @@ export function errorResponse(err: unknown, log: Log): Response {
     const code =
       err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
     return json(err.statusCode, { error: { code, message: err.message } });
+  }
+  if (isDatabaseUnreachable(err)) {
+    log.error('the database did not answer', { error: err as Error });
+    return databaseUnavailable();
   }
   log.error('unhandled error in admin API', { error: err as Error });
   return json(500, {

@@ -1,6 +1,7 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
+import { plusLocalDays } from '#core/dates.ts';
+import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
 import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
 import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
@@ -11,6 +12,7 @@ import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { type MoveWriteResult, moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
+import { isSuppressed } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { sendDueForBooking } from './reminders.ts';
 import { settleRunAfterChange } from './slot-changes.ts';
@@ -36,7 +38,8 @@ export function checkHorizon(
   override = false,
 ): boolean {
   const days = deps.config.booking.horizonDays;
-  if (Date.parse(slot.startsAt) <= now.getTime() + days * 86_400_000) return false;
+  // Calendar days on the trust's clock: 42 days after 10:00 is 10:00, even across a clock change.
+  if (Date.parse(slot.startsAt) <= plusLocalDays(now, days, deps.config.timeZone).getTime()) return false;
   if (override) return true;
   throw new ValidationError(`That slot is beyond the trust's ${days}-day booking horizon`, [
     {
@@ -102,6 +105,23 @@ function refuseStarted(slot: Slot, now: string): void {
   }
 }
 
+/**
+ * The booking as stored after its follow-ups (the confirmation's tier claimed), or as written if it
+ * cannot be read back. The write already stands, so a failed read must not tell the caller it failed:
+ * they would book again, or think the family has no appointment.
+ */
+async function readBack(deps: Deps, written: Booking): Promise<Booking> {
+  try {
+    return (await getBooking(deps.store, written.id)) ?? written;
+  } catch (err) {
+    deps.log.warn('booking made, but reading it back failed; answering with it as written', {
+      bookingId: written.id,
+      error: (err as Error).name,
+    });
+    return written;
+  }
+}
+
 /** Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
 async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
   try {
@@ -153,7 +173,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
   // A slot under offer: its run ended FILLED_BY_STAFF in the booking's own write; its offers end now.
   await settleRunAfterChange(deps, slot);
   await confirm(deps, booking, client);
-  return (await getBooking(store, booking.id)) ?? booking;
+  return readBack(deps, booking);
 }
 
 export interface MoveInput {
@@ -347,7 +367,7 @@ export async function cancelByStaff(
   ]);
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };
   const client = await getClient(store, booking.clientId);
-  const reason = whyNotText(deps, client, now);
+  const reason = await whyNotText(deps, booking, client, now);
   if (reason || !client)
     return { booking: cancelled, notified: false, notNotifiedReason: reason ?? 'opted-out' };
   const clinic = await getClinic(store, booking.clinicId);
@@ -363,13 +383,19 @@ export async function cancelByStaff(
     );
   } catch (err) {
     deps.log.warn('cancellation text not sent', { bookingId: booking.id, error: (err as Error).name });
-    return { booking: cancelled, notified: false, notNotifiedReason: 'send-failed' };
+    const reason = err instanceof RecipientSuppressedError ? 'opted-out' : 'send-failed';
+    return { booking: cancelled, notified: false, notNotifiedReason: reason };
   }
   return { booking: cancelled, notified: true };
 }
 
-function whyNotText(deps: Deps, client: Client | undefined, now: Date): CancelResult['notNotifiedReason'] {
-  if (!client || client.optedOut) return 'opted-out';
+async function whyNotText(
+  deps: Deps,
+  booking: Booking,
+  client: Client | undefined,
+  now: Date,
+): Promise<CancelResult['notNotifiedReason']> {
+  if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
   if (client.flags.doNotText) return 'do-not-text';
   if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';
   return undefined;

@@ -1,8 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { PhoneHasher } from '#core/consent.ts';
 import type { EventPublisher } from '#messaging/event-publisher.ts';
-import type { SmsSender } from '#messaging/sms-sender.ts';
 import type { StoreContext } from '#store/context.ts';
+import type { GuardedSmsSender } from './consent.ts';
 
 /** The slice of a logger the services use, so tests and the local runtime can pass their own. */
 export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -11,7 +12,10 @@ export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface Deps {
   readonly store: StoreContext;
   readonly config: TrustConfig;
-  readonly sms: SmsSender;
+  /** Every text goes through the consent guard (guardSms): a plain adapter does not fit here. */
+  readonly sms: GuardedSmsSender;
+  /** A phone number's consent key: HMAC-SHA-256 with the trust's secret (core/consent.ts). */
+  readonly phoneHash: PhoneHasher;
   readonly events: EventPublisher;
   readonly now: () => Date;
   readonly log: Log;

@@ -2,6 +2,7 @@
  * Metrics: counting changes as they happen (from the table stream) and reporting the counters.
  */
 
+import { addDays, daysBetween } from '#core/dates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import {
@@ -108,8 +109,4 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery): Pro
   });
 }
 
-const DAY_MS = 86_400_000;
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const dayCount = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+const dayCount = (from: string, to: string) => daysBetween(from, to) + 1;

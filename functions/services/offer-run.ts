@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pickRef } from '#core/booking.ts';
+import { plusLocalDays } from '#core/dates.ts';
 import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, Slot } from '#core/model.ts';
@@ -35,6 +36,7 @@ import {
 } from '#store/slot-runs.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, waitingByType } from '#store/waitlist.ts';
+import { suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { minutesAfter, type NoticeOutcome, sendDueNotice, sendOfferText } from './offer-texts.ts';
 
@@ -63,11 +65,14 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
   if (slot.backfill?.runId === runId) return 'duplicate';
   const now = deps.now().toISOString();
 
-  const leadDays = (new Date(slot.startsAt).getTime() - deps.now().getTime()) / 86_400_000;
+  // Calendar days on the trust's clock: 14 days after 10:00 is 10:00, even across a clock change.
+  const tooFarAhead =
+    Date.parse(slot.startsAt) >
+    plusLocalDays(deps.now(), config.shortNotice.maxLeadDays, config.timeZone).getTime();
   const window = offerWindowOpen(now, slot.startsAt, config.shortNotice, config.quietHours, config.timeZone);
   let state: Run['state'];
   let reason: string | undefined;
-  if (leadDays > config.shortNotice.maxLeadDays) {
+  if (tooFarAhead) {
     state = 'NOT_OFFERED';
     reason = 'too-far-ahead';
   } else if (!window.open && window.reason === 'past-cutoff') {
@@ -130,6 +135,10 @@ export async function selectCandidates(
       entries.map((e) => e.clientId),
     );
     itemsRead += clients.size;
+    const suppressed = await suppressedAmong(
+      deps,
+      [...clients.values()].map((c) => c.phone),
+    );
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
@@ -139,7 +148,12 @@ export async function selectCandidates(
         itemsRead += live.length;
         bookingsByPhone.set(client.phone, live);
       }
-      pool.push({ entry, client, otherBookings: live.filter((b) => b.clientId === client.id) });
+      pool.push({
+        entry,
+        client,
+        suppressed: suppressed.has(client.phone),
+        otherBookings: live.filter((b) => b.clientId === client.id),
+      });
     }
     ranked = rankCandidates(pool, slot, deps.config, now, k);
     startKey = out.next;

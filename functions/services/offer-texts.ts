@@ -22,6 +22,7 @@ import {
   releaseNotice,
   releaseOfferText,
 } from '#store/offer-texts.ts';
+import { isSuppressed } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
 
@@ -185,7 +186,7 @@ export async function sendDueNotice(
       slotStartsAt: context.slot?.startsAt,
       now,
       supersededByNewer: context.supersededByNewer ?? false,
-    }) ?? (!context.client ? 'no-client' : context.client.optedOut ? 'opted-out' : undefined);
+    }) ?? (!context.client ? 'no-client' : (await isSuppressed(deps, offer.phone)) ? 'opted-out' : undefined);
   if (drop) return (await dropNotice(deps.store, offer, drop)) ? 'dropped' : 'not-ours';
   if (isQuiet(now, config.quietHours, config.timeZone)) return 'held';
   const claimed = await claimNotice(deps.store, offer, {
@@ -221,7 +222,7 @@ export async function answerWithNotice(
     typeId?: string;
   },
 ): Promise<boolean> {
-  if (!input.client || input.client.optedOut) return false;
+  if (!input.client || (await isSuppressed(deps, offer.phone))) return false;
   const now = deps.now().toISOString();
   const claimed = await claimNotice(deps.store, offer, {
     mode: 'answer',

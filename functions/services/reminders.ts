@@ -1,6 +1,8 @@
 import { mapWithConcurrency } from '#core/concurrency.ts';
-import type { Booking, Client, Clinic } from '#core/model.ts';
+import { RecipientSuppressedError } from '#core/errors.ts';
+import { type Booking, type Client, type Clinic, ERASED_PHONE } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
+import { reminderTemplateKey } from '#core/reminder-wording.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -15,6 +17,7 @@ import {
   releaseTier,
   skipTiers,
 } from '#store/reminder-tiers.ts';
+import { isSuppressed, suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { bookingText, outboundMessage } from './texts.ts';
 
@@ -74,10 +77,24 @@ export async function runReminderSweep(deps: Deps): Promise<SweepReport> {
         page.items.map((b) => b.clientId),
       );
       report.itemsRead += clients.size;
+      // Consent belongs to the number: one batch read of the page's numbers, before anything is claimed.
+      const suppressed = await suppressedAmong(
+        deps,
+        page.items.filter(isLive).map((b) => b.phone),
+      );
+      report.itemsRead += suppressed.size;
       const outcomes = await mapWithConcurrency(
         page.items,
         deps.config.reminders.sendConcurrency,
-        async (booking) => handleDueBooking(deps, booking, clients.get(booking.clientId), clinics, now),
+        async (booking) =>
+          handleDueBooking(
+            deps,
+            booking,
+            clients.get(booking.clientId),
+            suppressed.has(booking.phone),
+            clinics,
+            now,
+          ),
       );
       for (const outcome of outcomes) if (outcome !== 'none') report[outcome]++;
     } while (cursor);
@@ -91,13 +108,18 @@ export async function sendDueForBooking(
   booking: Booking,
   client: Client,
 ): Promise<BookingOutcome> {
-  return handleDueBooking(deps, booking, client, clinicCache(deps), deps.now());
+  const suppressed = isLive(booking) && (await isSuppressed(deps, booking.phone));
+  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), deps.now());
 }
+
+/** A booking still BOOKED has its family's number; an erased one says ERASED_PHONE and is not sent to. */
+const isLive = (booking: Booking): boolean => booking.status === 'BOOKED' && booking.phone !== ERASED_PHONE;
 
 async function handleDueBooking(
   deps: Deps,
   booking: Booking,
   client: Client | undefined,
+  suppressed: boolean,
   clinics: (id: string) => Promise<Clinic | undefined>,
   now: Date,
 ): Promise<BookingOutcome> {
@@ -106,6 +128,7 @@ async function handleDueBooking(
   const decision = decideReminder({
     booking,
     client,
+    suppressed,
     now,
     quietHours: config.quietHours,
     timeZone: config.timeZone,
@@ -145,7 +168,12 @@ async function handleDueBooking(
   if (!claimed) return 'none';
   const tier = claimed.tiers[decision.tierId]!;
 
-  const text = bookingText(deps, tier.kind === 'confirmation' ? 'confirmation' : 'reminder', {
+  // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too).
+  const key =
+    tier.kind === 'confirmation'
+      ? 'confirmation'
+      : reminderTemplateKey(claimed.startsAt, now, config.timeZone);
+  const text = bookingText(deps, key, {
     booking: claimed,
     client,
     clinic,
@@ -154,14 +182,26 @@ async function handleDueBooking(
   try {
     ({ providerMessageId } = await deps.sms.send({ to: claimed.phone, body: text.body }));
   } catch (err) {
-    const giveUp = tier.attempts >= MAX_SEND_ATTEMPTS;
+    // A number opted out since the check above (a STOP in between) is refused by the guard: not sent,
+    // and never retried.
+    const refused = err instanceof RecipientSuppressedError;
+    const giveUp = refused || tier.attempts >= MAX_SEND_ATTEMPTS;
     await releaseTier(store, {
       booking: claimed,
       tierId: decision.tierId,
       claimedAt,
       error: String((err as Error).message),
       giveUp,
+      ...(refused ? { skipReason: 'opted-out' } : {}),
     });
+    if (refused) {
+      log.info('reminder tiers skipped', {
+        bookingId: booking.id,
+        tiers: [decision.tierId],
+        reason: 'opted-out',
+      });
+      return 'skipped';
+    }
     log.warn('reminder send failed', {
       bookingId: booking.id,
       tier: decision.tierId,

@@ -11,9 +11,10 @@ import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
+import { isTrustNumber } from '#core/trust-numbers.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
-import { clientsByPhone, setOptOut } from '#store/clients.ts';
+import { clientsByPhone } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { addInboxItem, type InboxItem } from '#store/inbox.ts';
 import { countInboundSince, messageByProviderId, messagesByPhone, recordMessage } from '#store/messages.ts';
@@ -21,8 +22,9 @@ import { liveOffersByPhone, offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { acceptOffer, declineOffer } from './backfill.ts';
 import { cancellationNotice } from './bookings.ts';
+import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
-import { bookingText, gsmFriendly, type RenderedText, sendAndRecord } from './texts.ts';
+import { bookingText, type RenderedText, sendAndRecord } from './texts.ts';
 import { addRebookRequest } from './waitlist.ts';
 
 export interface InboundSms {
@@ -46,7 +48,8 @@ export type ReplyOutcome =
   | 'offer-accepted'
   | 'offer-taken'
   | 'offer-expired'
-  | 'offer-declined';
+  | 'offer-declined'
+  | 'wrong-number';
 
 export interface ReplyResult {
   outcome: ReplyOutcome;
@@ -79,6 +82,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   const inboundLastHour = await countInboundSince(store, sms.from, hourAgo, config.replies.maxInboundPerHour);
   await recordMessage(store, inbound, config.messages.retentionDays);
+  if (!isTrustNumber(config.sender, sms.to)) return toStaffUnanswered(deps, sms, inbound, parsed.intent);
   if (inboundLastHour >= config.replies.maxInboundPerHour) {
     deps.log.warn('inbound loop guard: no automatic reply', { messageId: inbound.id, inboundLastHour });
     return { outcome: 'loop-guarded', intent: parsed.intent, replied: false };
@@ -86,7 +90,8 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
 
   const clients = await clientsByPhone(store, sms.from);
   const language = clients[0]?.language ?? parsed.language ?? config.defaultLanguage;
-  const optedOut = clients.length > 0 && clients.every((c) => c.optedOut);
+  // Consent belongs to the number, whoever (if anyone) is on it.
+  const optedOut = await isSuppressed(deps, sms.from);
   const ctx: ReplyContext = { deps, sms, inbound, clients, language, optedOut, intent: parsed.intent };
 
   switch (parsed.intent) {
@@ -95,8 +100,7 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
     case 'START':
       return setTexts(ctx, false);
     case 'HELP':
-      await reply(ctx, plainText(ctx, 'help'));
-      return { outcome: 'help', intent: 'HELP', replied: true };
+      return { outcome: 'help', intent: 'HELP', replied: await reply(ctx, plainText(ctx, 'help')) };
     case 'CANCEL':
     case 'REBOOK':
       return cancelOrRebook(ctx, parsed.intent, parsed.ref);
@@ -123,19 +127,20 @@ function plainText(ctx: ReplyContext, key: TemplateKey, vars: Record<string, str
   return { key, body: text.body, segments: text.segments, encoding: text.encoding };
 }
 
-/** Answers the family, unless they have opted out of texts (then only START and STOP are confirmed). */
+/** Answers the family, unless their number is opted out of texts (then only START and STOP are confirmed). */
 async function reply(
   ctx: ReplyContext,
   text: RenderedText,
-  ids: { bookingId?: string; force?: boolean } = {},
+  ids: { bookingId?: string; force?: boolean; stopConfirmation?: boolean } = {},
 ): Promise<boolean> {
   if (ctx.optedOut && !ids.force) return false;
   try {
-    await sendAndRecord(ctx.deps, text, {
-      to: ctx.sms.from,
-      bookingId: ids.bookingId,
-      clientId: ctx.clients[0]?.id,
-    });
+    await sendAndRecord(
+      ctx.deps,
+      text,
+      { to: ctx.sms.from, bookingId: ids.bookingId, clientId: ctx.clients[0]?.id },
+      { stopConfirmation: ids.stopConfirmation ?? false },
+    );
     return true;
   } catch (err) {
     // The action stands; the parent can still call. Staff see the failure in the logs and metrics.
@@ -184,18 +189,42 @@ async function toInbox(
   return { outcome: extra.answer ? 'asked-to-choose' : 'to-inbox', intent: ctx.intent, replied };
 }
 
-/** STOP and START: every child on the phone changes together, with one event and one confirmation. */
+/**
+ * A reply to a number that is not the trust's: staff see it (with the phone's clients, if any), and no
+ * text goes back, since it would come from a number the family did not write to. Nothing is acted on.
+ */
+async function toStaffUnanswered(
+  deps: Deps,
+  sms: InboundSms,
+  inbound: Message,
+  intent: Intent,
+): Promise<ReplyResult> {
+  const clients = await clientsByPhone(deps.store, sms.from);
+  const ctx: ReplyContext = { deps, sms, inbound, clients, language: '', optedOut: true, intent };
+  await addReplyToInbox(ctx, { reason: 'wrong-number', intent, bookings: [] });
+  deps.log.warn('reply to a number that is not the trust’s: kept for staff, not answered', {
+    messageId: inbound.id,
+  });
+  return { outcome: 'wrong-number', intent, replied: false };
+}
+
+/**
+ * STOP and START change the number's Consent record: every child on the number, now and later, with
+ * one event and one confirmation. A number with no client yet is opted out all the same, so a family
+ * registered on it later starts opted out.
+ */
 async function setTexts(ctx: ReplyContext, optedOut: boolean): Promise<ReplyResult> {
-  const now = ctx.deps.now().toISOString();
-  const changed: string[] = [];
-  for (const client of ctx.clients) {
-    if (await setOptOut(ctx.deps.store, client.id, optedOut, now)) changed.push(client.id);
-  }
-  if (changed.length > 0) {
-    await ctx.deps.events.publish([domainEvent('ClientOptedOut', { clientIds: changed, optedOut, at: now })]);
+  const { deps } = ctx;
+  const now = deps.now().toISOString();
+  const changed = optedOut
+    ? (await optOutNumber(deps, ctx.sms.from, { reason: 'stop-text', at: now })).wasOptedIn
+    : (await optInNumber(deps, ctx.sms.from, 'start-text')) === 'lifted';
+  if (changed && ctx.clients.length > 0) {
+    const clientIds = ctx.clients.map((c) => c.id);
+    await deps.events.publish([domainEvent('ClientOptedOut', { clientIds, optedOut, at: now })]);
   }
   const text = plainText(ctx, optedOut ? 'stopConfirmed' : 'startConfirmed');
-  const replied = await reply(ctx, text, { force: true });
+  const replied = await reply(ctx, text, { force: true, stopConfirmation: optedOut });
   return optedOut
     ? { outcome: 'opted-out', intent: 'STOP', replied }
     : { outcome: 'opted-in', intent: 'START', replied };
@@ -250,7 +279,7 @@ async function choicesText(
       templateFor(config, 'chooseBooking', ctx.language).language,
     );
     const time = formatTime(b.startsAt, config.timeZone);
-    return `${keyword} ${b.ref} for ${gsmFriendly(names.get(b.clientId) ?? '')} on ${day} ${time}`.replace(
+    return `${keyword} ${b.ref} for ${names.get(b.clientId) ?? ''} on ${day} ${time}`.replace(
       ' for  on ',
       ' for ',
     );
@@ -362,7 +391,7 @@ async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
   const text = renderText(ctx.deps.config, {
     key: 'rebookRequested',
     language: ctx.language,
-    vars: { name: gsmFriendly(client.firstName), type: 'appointment' },
+    vars: { name: client.firstName, type: 'appointment' },
   });
   const replied = await reply(ctx, {
     key: 'rebookRequested',

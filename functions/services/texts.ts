@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TemplateKey } from '#core/config/templates.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
+import { replaceLookalikes } from '#core/sms-sanitise.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
@@ -14,16 +15,10 @@ export interface RenderedText {
 }
 
 /**
- * Venue and names are often typed in word processors; their curly quotes and dashes would push a text
- * from GSM-7 (160 characters) to UCS-2 (70), doubling or tripling its cost, so they are straightened.
+ * @deprecated renderText sanitises every value for the language of the template it uses
+ * (core/sms-sanitise.ts); this thin alias only straightens look-alikes, which is safe before that.
  */
-export function gsmFriendly(value: string): string {
-  return value
-    .replace(/[‘’‚‛]/g, "'")
-    .replace(/[“”„‟]/g, '"')
-    .replace(/[–—]/g, '-')
-    .replace(/…/g, '...');
-}
+export const gsmFriendly = replaceLookalikes;
 
 /** Renders a text about one booking in the family's language: type in plain words, day, time, venue. */
 export function bookingText(
@@ -50,10 +45,10 @@ export function bookingText(
     language,
     typeId: input.booking.type,
     vars: {
-      name: gsmFriendly(input.client.firstName),
+      name: input.client.firstName,
       day: formatDay(input.booking.startsAt, config.timeZone, language),
       time: formatTime(input.booking.startsAt, config.timeZone),
-      venue: gsmFriendly(input.clinic.venue),
+      venue: input.clinic.venue,
       ref: input.booking.ref,
       ...extra,
     },
@@ -94,13 +89,23 @@ export function outboundMessage(
   };
 }
 
-/** Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it. */
+/**
+ * Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it, and
+ * RecipientSuppressedError when the number is opted out (not sent; never retry).
+ */
 export async function sendAndRecord(
   deps: Deps,
   text: RenderedText,
   input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
+  options: { stopConfirmation?: boolean } = {},
 ): Promise<Message> {
-  const { providerMessageId } = await deps.sms.send({ to: input.to, body: text.body });
+  const sms = { to: input.to, body: text.body };
+  if (options.stopConfirmation && text.key !== 'stopConfirmed') {
+    throw new Error('Only the stopConfirmed text may go to a number that has just opted out');
+  }
+  const { providerMessageId } = options.stopConfirmation
+    ? await deps.sms.sendStopConfirmation(sms)
+    : await deps.sms.send(sms);
   const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;

@@ -5,6 +5,7 @@
  * loudly rather than loop for ever, or return fewer items than asked for without a word.
  */
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import { withRetry } from '#core/retry.ts';
 import type { StoreContext } from './context.ts';
 
@@ -63,4 +64,22 @@ export async function batchDelete(
     },
     { attempts: BATCH_ATTEMPTS, retryIf: (err) => err instanceof UnprocessedBatchError },
   );
+}
+
+/**
+ * Reads any number of keys, 100 to a round trip and a few round trips at a time (the import reads the
+ * slots, bookings and NHS numbers its records touch); strongly consistent. Duplicate keys are read once.
+ */
+export async function batchGetMany(
+  ctx: StoreContext,
+  itemKeys: readonly Key[],
+): Promise<Record<string, unknown>[]> {
+  const unique = [...new Map(itemKeys.map((k) => [`${String(k.pk)}|${String(k.sk)}`, k])).values()];
+  const chunks = Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) =>
+    unique.slice(i * 100, i * 100 + 100),
+  );
+  const found = await mapWithConcurrency(chunks, 8, (chunk) =>
+    batchGet(ctx, chunk, { consistentRead: true }),
+  );
+  return found.flat();
 }

@@ -3,6 +3,7 @@ import { ConditionFailedError, ConflictError, NotFoundError } from '#core/errors
 import { type Booking, bookingSchema, type Slot } from '#core/model.ts';
 import { nextDueAt } from '#core/reminder-decision.ts';
 import { withRetry } from '#core/retry.ts';
+import { batchGetMany } from './batch.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import {
   check,
@@ -237,4 +238,14 @@ export async function cancelBooking(
     lateCancellation: input.late,
     updatedAt: input.now,
   };
+}
+
+/** Pattern: bookings by id, 100 to a round trip (the import reads the bookings it made before). */
+export async function getBookings(ctx: StoreContext, ids: readonly string[]): Promise<Booking[]> {
+  return (
+    await batchGetMany(
+      ctx,
+      ids.map((id) => keys.booking(id)),
+    )
+  ).map(toBooking);
 }

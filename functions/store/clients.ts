@@ -1,10 +1,18 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import { type Client, clientSchema } from '#core/model.ts';
 import { batchGet } from './batch.ts';
-import { isConditionFailure } from './client.ts';
+import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
+import { claimNhsNumberItem, clientIdByNhsNumber } from './nhs-numbers.ts';
+import type { TransactItem } from './transaction-grouper.ts';
 
 const toClient = (item: Record<string, unknown>): Client =>
   clientSchema.parse(withoutStorageAttributes(item));
@@ -18,19 +26,39 @@ export function clientItem(client: Client): Record<string, unknown> {
   };
 }
 
-export async function createClient(ctx: StoreContext, client: Client): Promise<Client> {
-  try {
-    await ctx.db.send(
-      new PutCommand({
+/**
+ * The items that create a client: the client, only if new, and with an NHS number the pointer that
+ * claims it (store/nhs-numbers.ts). Staff adding a family and the import both create clients with these.
+ */
+export function newClientItems(ctx: StoreContext, client: Client): TransactItem[] {
+  return [
+    {
+      Put: {
         TableName: ctx.table,
         Item: clientItem(client),
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+      },
+    },
+    ...(client.nhsNumber ? [claimNhsNumberItem(ctx, client.nhsNumber, client.id)] : []),
+  ];
+}
+
+/** The error for a write whose NHS number pointer was already there; the number itself is never in it. */
+export const nhsNumberInUse = (options?: { cause?: unknown }) =>
+  new ConflictError('Another client in Attend already has this NHS number', 'NHS_NUMBER_IN_USE', options);
+
+export async function createClient(ctx: StoreContext, client: Client): Promise<Client> {
+  const items = newClientItems(ctx, client);
+  try {
+    // One item is a conditional Put; with an NHS number to claim, the two go in one transaction.
+    if (items.length === 1) await ctx.db.send(new PutCommand(items[0]!.Put as PutCommandInput));
+    else await ctx.db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
-    if (isConditionFailure(err))
-      throw new ConflictError(`Client ${client.id} already exists`, 'ALREADY_EXISTS');
-    throw err;
+    if (!isConditionFailure(err)) throw err;
+    const [put, nhs] = cancellationReasons(err);
+    if (nhs === 'ConditionalCheckFailed' && put !== 'ConditionalCheckFailed')
+      throw nhsNumberInUse({ cause: err });
+    throw new ConflictError(`Client ${client.id} already exists`, 'ALREADY_EXISTS');
   }
   return client;
 }
@@ -60,6 +88,12 @@ export async function getClients(ctx: StoreContext, ids: readonly string[]): Pro
   return found;
 }
 
+/** Pattern: the client with this NHS number (10 digits), if any. */
+export async function clientByNhsNumber(ctx: StoreContext, nhsNumber: string): Promise<Client | undefined> {
+  const id = await clientIdByNhsNumber(ctx, nhsNumber);
+  return id ? getClient(ctx, id) : undefined;
+}
+
 /** Pattern: clients by phone (siblings share a parent's phone). */
 export async function clientsByPhone(ctx: StoreContext, phone: string): Promise<Client[]> {
   const out = await ctx.db.send(
@@ -71,28 +105,4 @@ export async function clientsByPhone(ctx: StoreContext, phone: string): Promise<
     }),
   );
   return (out.Items ?? []).map(toClient);
-}
-
-/** Sets the opt-out flag on one client; idempotent. Returns whether it changed anything. */
-export async function setOptOut(
-  ctx: StoreContext,
-  clientId: string,
-  optedOut: boolean,
-  now: string,
-): Promise<boolean> {
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.client(clientId),
-        UpdateExpression: 'SET optedOut = :v, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND optedOut <> :v',
-        ExpressionAttributeValues: { ':v': optedOut, ':now': now },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
 }

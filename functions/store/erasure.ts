@@ -19,6 +19,7 @@ import { batchDelete } from './batch.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { keys, withoutStorageAttributes } from './keys.ts';
+import { releaseNhsNumberItem } from './nhs-numbers.ts';
 
 /** What an erasure removed, counted as it goes (a resumed erasure adds to the same counts). */
 export const ERASURE_REMOVED = [
@@ -91,7 +92,7 @@ export type BeginErasureResult =
  */
 export async function beginErasure(
   ctx: StoreContext,
-  client: Pick<Client, 'id' | 'phone' | 'history'>,
+  client: Pick<Client, 'id' | 'phone' | 'history' | 'nhsNumber'>,
   input: { by: string; now: string },
 ): Promise<BeginErasureResult> {
   const tombstone: ClientTombstone = {
@@ -141,6 +142,8 @@ export async function beginErasure(
               ExpressionAttributeValues: { ':erased': 'ERASED' },
             },
           },
+          // The NHS number goes with the client: nothing is left to find them by.
+          ...(client.nhsNumber ? [releaseNhsNumberItem(ctx, client.nhsNumber, client.id)] : []),
         ],
       }),
     );

@@ -15,6 +15,8 @@ export const INBOX_REASONS = [
   'no-offer-to-answer',
   'rebook-request',
   'unknown-reference',
+  /** Sent to a number that is not the trust's (functions/core/trust-numbers.ts): kept, not answered. */
+  'wrong-number',
 ] as const;
 
 /** A reply staff need to read: kept open (in the openByKind index) until someone marks it handled. */

@@ -34,6 +34,11 @@ export const keys = {
     pk: `SOURCE#${kind}#${encodeURIComponent(system)}#${encodeURIComponent(id)}`,
     sk: 'SOURCE',
   }),
+  /**
+   * Pointer from an NHS number to the one client that has it: created with the client (or the change)
+   * on the condition that none exists, so two clients cannot share an NHS number.
+   */
+  nhsNumber: (nhsNumber: string) => ({ pk: `NHSNUMBER#${nhsNumber}`, sk: 'NHSNUMBER' }),
   /** Pointer from a provider's message id to our message, for "what does this reply answer". */
   providerMessage: (providerMessageId: string) => ({ pk: `PROVIDERMSG#${providerMessageId}`, sk: 'MESSAGE' }),
   /** Offers live in their slot's item collection (see slotCollection), so "offers by slot" needs no index. */
@@ -46,8 +51,12 @@ export const keys = {
   /** The audit trail has one partition per UTC day: it is read by time. */
   audit: (at: string, id: string) => ({ pk: auditPk(at.slice(0, 10)), sk: `${at}#${id}` }),
   auditPartition: auditPk,
+  /** A phone number's consent, keyed by the keyed hash of the number (core/consent.ts), never the number. */
+  consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),
   /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
+  /** Read by GET /health to prove the table answers; never written. */
+  healthProbe: { pk: 'HEALTH', sk: 'HEALTH' },
 } as const;
 
 const phonePk = (phone: string) => `PHONE#${phone}`;

@@ -11,6 +11,7 @@
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
@@ -103,7 +104,7 @@ export async function applyIncrements(
 
 const cellItem = z
   .object({
-    day: z.iso.date(),
+    day: calendarDate,
     dimension: z.string().min(1),
   })
   .extend(

@@ -186,7 +186,15 @@ export async function completeTier(
  */
 export async function releaseTier(
   ctx: StoreContext,
-  input: { booking: Booking; tierId: string; claimedAt: string; error: string; giveUp: boolean },
+  input: {
+    booking: Booking;
+    tierId: string;
+    claimedAt: string;
+    error: string;
+    giveUp: boolean;
+    /** Why a given-up tier was skipped. @default 'send-failed' */
+    skipReason?: string;
+  },
 ): Promise<void> {
   const tiers = { ...input.booking.tiers };
   const tier = tiers[input.tierId];
@@ -212,7 +220,7 @@ export async function releaseTier(
           ':sending': 'SENDING',
           ':claimedAt': input.claimedAt,
           ':error': input.error.slice(0, 500),
-          ...(input.giveUp ? { ':reason': 'send-failed' } : {}),
+          ...(input.giveUp ? { ':reason': input.skipReason ?? 'send-failed' } : {}),
           ...due.values,
         },
       }),

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import { type Slot, slotSchema } from '#core/model.ts';
+import { batchGetMany } from './batch.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import { isConditionFailure } from './client.ts';
 import type { Page, StoreContext } from './context.ts';
@@ -58,4 +59,14 @@ export async function slotsByClinicDay(
   page: { limit?: number; cursor?: string } = {},
 ): Promise<Page<Slot>> {
   return clinicDayPage(ctx, 'slot', { clinicId, localDay, ...page }, toSlot);
+}
+
+/** Pattern: slots by id, 100 to a round trip (the import reads the slots its records touch). */
+export async function getSlots(ctx: StoreContext, ids: readonly string[]): Promise<Slot[]> {
+  return (
+    await batchGetMany(
+      ctx,
+      ids.map((id) => keys.slot(id)),
+    )
+  ).map(toSlot);
 }

@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { acknowledge } from '../nag.ts';
@@ -243,7 +244,23 @@ export class AttendFunction extends Construct {
     return this;
   }
 
-  /** Allows sns:Publish to phone numbers (SMS). Publishing to a phone number has no resource ARN. */
+  /**
+   * Sets CONSENT_KEY_SECRET_ARN and allows reading that one secret (and decrypting it with its key): the
+   * key of every phone number's consent record, needed by each function that texts or creates clients.
+   */
+  bindConsentKey(secret: secretsmanager.ISecret): this {
+    this.fn.addEnvironment('CONSENT_KEY_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this.fn);
+    return this;
+  }
+
+  /**
+   * Allows sns:Publish to phone numbers (SMS) and nothing else. Publishing to a phone number has no
+   * resource ARN, so the Allow must name '*'; the explicit Deny on every SNS ARN (topics and mobile push
+   * endpoints, the stack's own inbound topic among them) leaves that '*' meaning phone numbers only. A
+   * phone-number publish is authorised against '*', which no ARN pattern matches, so the Deny never
+   * touches SMS.
+   */
   allowSmsPublish(): this {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -251,6 +268,14 @@ export class AttendFunction extends Construct {
         actions: ['sns:Publish'],
         // SNS authorises Publish with a PhoneNumber parameter against '*': there is no ARN to name.
         resources: ['*'],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishToNoTopicOrEndpoint',
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
       }),
     );
     return this;

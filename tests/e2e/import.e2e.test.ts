@@ -224,3 +224,24 @@ describe('POST /import refuses what it cannot read', () => {
     expect(res.body.error.fields?.map((f) => f.field)).toContain(field);
   });
 });
+
+describe('POST /import with the sample saved by Excel in another locale', () => {
+  it('reads a semicolon-separated file with CRLF and a byte-order mark as the same file', async () => {
+    // Prepare: the README sample (imported above) as Excel saves "CSV" where the list separator is ";"
+    // (the sample's quoted fields hold commas, never semicolons, so they stay as they are).
+    const fields = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]);
+    const lines = readmeSampleCsv().trimEnd().split('\n');
+    const width = lines[0]!.split(',').length;
+    const semicolons = `\uFEFF${lines.map((l) => fields(l).slice(0, width).join(';')).join('\r\n')}\r\n`;
+
+    // Act
+    const res = await importCsv(semicolons, '?dryRun=true');
+
+    // Assess: every row is the record already imported, and the landline row is refused as before
+    expect(res.status).toBe(200);
+    expect(res.body.summary).toEqual({ created: 0, changed: 0, unchanged: 5, rejected: 1 });
+    expect(res.body.rows[5]?.errors).toEqual([
+      { field: 'mobile', message: 'This is a landline; texts need a mobile number.' },
+    ]);
+  });
+});

@@ -217,7 +217,7 @@ describe('AWS WAF', () => {
 });
 
 describe('the web function', () => {
-  it('may read the OIDC client secret, and only that secret', () => {
+  it('may read the OIDC client secret and the consent key, and no other secret', () => {
     const oidc = config.staffAccess.oidc;
     const secretArn =
       oidc?.clientAuth.method === 'client_secret_basic' ? oidc.clientAuth.secretArn : undefined;
@@ -229,6 +229,11 @@ describe('the web function', () => {
           p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[],
       );
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'))).toEqual([
+      // It texts and may create clients, so it hashes numbers for their consent (bindConsentKey).
+      expect.objectContaining({
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: { Ref: logicalId(stack.consentKey) },
+      }),
       expect.objectContaining({
         Sid: 'ReadOidcClientSecret',
         Action: 'secretsmanager:GetSecretValue',
@@ -280,6 +285,9 @@ describe('the web function', () => {
       EVENT_BUS_NAME: 'attend-example',
       AWS_REGION: 'eu-west-2',
       WEB_ORIGIN: environment.WEB_ORIGIN,
+      // Read from Secrets Manager only when a number is first hashed, which no page here does.
+      CONSENT_KEY_SECRET_ARN:
+        'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/example/consent-key-AbCdEf',
     });
     const { handler } = (await import(pathToFileURL(join(bundle, 'index.mjs')).href)) as {
       handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

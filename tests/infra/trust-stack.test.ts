@@ -236,6 +236,20 @@ describe('the schedules', () => {
     }
   });
 
+  it("send EventBridge Scheduler's context attributes, the shape of tests/fixtures/aws/scheduler-lambda-invoke.json", () => {
+    const fixture = JSON.parse(readFileSync('tests/fixtures/aws/scheduler-lambda-invoke.json', 'utf8'));
+    for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+      const input = JSON.parse(schedule.Properties.Target.Input as string);
+      expect(input).toEqual({
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attemptNumber: '<aws.scheduler.attempt-number>',
+      });
+      expect(Object.keys(input).sort()).toEqual(Object.keys(fixture).sort());
+    }
+  });
+
   it('run the offer expiry every minute in Europe/London', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(* * * * ? *)',
@@ -326,6 +340,52 @@ describe('the backfill stream mapping', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillStreamDlq'), 'Arn'] } },
       },
     });
+  });
+});
+
+describe('the consent key', () => {
+  const statementsOf = (role: { node: { defaultChild?: unknown } }) => {
+    const roleRef = JSON.stringify({ Ref: ref(role) });
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+  };
+
+  it('is a generated secret, encrypted with the trust key, retained when the stack goes', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Name: 'attend/example/consent-key',
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+        KmsKeyId: { 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    // Rotating it would orphan every opt-out record.
+    expect(template.findResources('AWS::SecretsManager::RotationSchedule')).toEqual({});
+  });
+
+  it.each(ENTRIES)('%s, which texts or creates clients, is told the secret and may read it', (entry) => {
+    const f = stack.functions[entry];
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-example-${entry}`,
+      Environment: {
+        Variables: Match.objectLike({ CONSENT_KEY_SECRET_ARN: { Ref: ref(stack.consentKey) } }),
+      },
+    });
+    expect(statementsOf(f.role)).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        Resource: { Ref: ref(stack.consentKey) },
+      }),
+    );
+  });
+
+  it('is not readable by the metrics stream consumer, which texts nobody', () => {
+    const actions = statementsOf(stack.metricsStream.role).flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
 });
 
@@ -538,6 +598,24 @@ describe('IAM', () => {
     // The web function (with the front door) may text too: replies from the staff inbox.
     expect(snsOnStar.length).toBe(ENTRIES.length + (stack.web ? 1 : 0));
     for (const s of snsOnStar) expect(s.Action).toBe('sns:Publish');
+  });
+
+  it('limits that sns:Publish to SMS: every function that may text is denied publishing to any SNS ARN', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) =>
+        p.Properties.PolicyDocument.Statement as { Effect: string; Action: unknown; Resource: unknown }[],
+    );
+    const texting = policies.filter((statements) =>
+      statements.some((s) => s.Effect === 'Allow' && s.Action === 'sns:Publish' && s.Resource === '*'),
+    );
+    expect(texting.length).toBe(ENTRIES.length + (stack.web ? 1 : 0));
+    // Topics (the inbound topic, the alarm topic, any other) and push endpoints all have ARNs under sns.
+    const everySnsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
+    for (const statements of texting) {
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Resource: everySnsArn }),
+      );
+    }
   });
 });
 

@@ -26,6 +26,7 @@ import {
   startBackfill,
 } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
+import { optOutNumber } from '#services/consent.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { type AddToWaitlist, addToWaitlist } from '#services/waitlist.ts';
 import { getBooking, liveBookingsByPhone } from '#store/bookings.ts';
@@ -83,11 +84,13 @@ const flags = (set: Partial<EquityFlags> = {}): EquityFlags => ({
 
 /** Seeds a baby born on BORN and puts the family on the list as staff would, on JOINED. */
 async function onTheList(
-  client: Partial<Client> = {},
+  client: Partial<Client> & { textedStop?: boolean } = {},
   request: Partial<AddToWaitlist> = {},
 ): Promise<Family> {
-  const child = aClient({ dateOfBirth: BORN, ...client });
+  const { textedStop, ...fields } = client;
+  const child = aClient({ dateOfBirth: BORN, ...fields });
   await seed(store, { clients: [child] });
+  if (textedStop) await optOutNumber(deps, child.phone, { reason: 'stop-text', at: JOINED });
   const resumeAt = deps.now().toISOString();
   deps.clock.set(JOINED);
   const entry = await addToWaitlist(deps, aWaitlistRequestFor(child, clinic, request));
@@ -111,7 +114,7 @@ async function aMixedList() {
   const ineligible = {
     wrongClinic: await onTheList({ flags: HIGH_NEED }, { acceptableClinicIds: [otherClinic.id] }),
     noConsent: await onTheList({ flags: HIGH_NEED }, { consentToShortNotice: false }),
-    optedOut: await onTheList({ flags: HIGH_NEED, optedOut: true }),
+    optedOut: await onTheList({ flags: HIGH_NEED, textedStop: true }),
     outsideAvailability: await onTheList(
       { flags: HIGH_NEED },
       { availability: [{ days: ['MON', 'TUE'], from: '09:00', to: '12:00' }] },

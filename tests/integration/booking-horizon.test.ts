@@ -146,4 +146,55 @@ describe('the booking horizon', () => {
     expect(booking).toMatchObject({ source: 'offer', status: 'BOOKED' });
     expect(booking?.horizonOverridden).toBeUndefined();
   });
+
+  it.each([
+    {
+      change: 'the clocks going forward',
+      // 10:00 GMT on Monday 1 March 2027; 42 days on is 10:00 BST on Monday 12 April (09:00 UTC)
+      now: '2027-03-01T10:00:00.000Z',
+      lastIn: '2027-04-12T09:00:00.000Z',
+      firstOut: '2027-04-12T09:30:00.000Z',
+    },
+    {
+      change: 'the clocks going back',
+      // 10:00 BST on Friday 1 October 2027; 42 days on is 10:00 GMT on Friday 12 November (10:00 UTC)
+      now: '2027-10-01T09:00:00.000Z',
+      lastIn: '2027-11-12T10:00:00.000Z',
+      firstOut: '2027-11-12T10:30:00.000Z',
+    },
+  ])('counts its days on the clinic clock across $change', async ({ now, lastIn, firstOut }) => {
+    // Prepare
+    const atNow = testDeps(store, now);
+    const inside = await aSlot(lastIn);
+    const outside = await aSlot(firstOut);
+    const bookAt = (slot: Slot) =>
+      bookSlot(atNow, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+
+    // Act
+    const booked = await bookAt(inside);
+    const refused = bookAt(outside);
+
+    // Assess
+    expect(booked.horizonOverridden).toBeUndefined();
+    await expect(refused).rejects.toThrow("beyond the trust's 42-day booking horizon");
+  });
+});
+
+describe('the short-notice lead time (shortNotice.maxLeadDays)', () => {
+  it('counts its days on the clinic clock across the clocks going forward', async () => {
+    // Prepare: 10:00 GMT on Saturday 20 March 2027; 14 days on is 10:00 BST on 3 April (09:00 UTC)
+    const atNow = testDeps(store, '2027-03-20T10:00:00.000Z');
+    const freed = { freedAt: '2027-03-20T09:00:00.000Z', freedBy: 'short-notice' };
+    const inside = await aSlot('2027-04-03T08:30:00.000Z', freed);
+    const outside = await aSlot('2027-04-03T09:30:00.000Z', freed);
+
+    // Act
+    const near = await startBackfill(atNow, inside.id);
+    const far = await startBackfill(atNow, outside.id);
+
+    // Assess
+    expect(near).not.toBe('not-offered');
+    expect(far).toBe('not-offered');
+    expect((await getSlot(store, outside.id))?.backfill).toMatchObject({ reason: 'too-far-ahead' });
+  });
 });

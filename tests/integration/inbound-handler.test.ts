@@ -15,7 +15,13 @@ import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import {
+  exampleConfig,
+  freshTable,
+  TEST_CONSENT_KEY,
+  type TestDeps,
+  testDeps,
+} from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
 type InboundHandler = (event: unknown, context: Context) => Promise<{ handled: number; malformed: number }>;
@@ -53,6 +59,7 @@ const env = {
   AWS_REGION: 'eu-west-2',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
+  ATTEND_LOCAL_CONSENT_KEY: TEST_CONSENT_KEY,
 };
 const previousEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
 

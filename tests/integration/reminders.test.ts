@@ -8,9 +8,9 @@ import type { Client, Clinic, Slot } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
 import { bookSlot } from '#services/bookings.ts';
+import { optOutNumber } from '#services/consent.ts';
 import type { SweepReport } from '#services/reminders.ts';
 import { getBooking } from '#store/bookings.ts';
-import { setOptOut } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
@@ -54,7 +54,8 @@ async function booked(
   return { bookingId: booking.id, client, slot };
 }
 
-const reminders = (deps: TestDeps) => deps.outbox.entries.filter((e) => e.body.includes('reminder of'));
+/** Every text but the confirmation ("… is booked for …"). */
+const reminders = (deps: TestDeps) => deps.outbox.entries.filter((e) => !e.body.includes('is booked for'));
 const total = (reports: SweepReport[], field: keyof SweepReport) =>
   reports.reduce((sum, r) => sum + r[field], 0);
 
@@ -130,7 +131,7 @@ describe('sweeping through a booking’s plan', () => {
     // Assess
     const { items: messages } = await messagesByPhone(store, client.phone);
     expect(messages.map((m) => [m.kind, m.at])).toEqual([
-      ['reminder', MORNING_OF_DUE],
+      ['reminderToday', MORNING_OF_DUE],
       ['reminder', TWO_DAY_DUE],
       ['reminder', SEVEN_DAY_DUE],
       ['confirmation', BOOKED_AT],
@@ -142,6 +143,42 @@ describe('sweeping through a booking’s plan', () => {
       expect(raw).toMatchObject({ bookingId, direction: 'OUT', at: tier?.sentAt });
       expect(raw?.expiresAtEpoch).toBe(Date.parse(tier?.sentAt ?? '') / 1000 + RETENTION_SECONDS);
     }
+  });
+
+  it('words each reminder for when it goes: the day named, then "today" on the day', async () => {
+    // Prepare
+    const deps = testDeps(store, BOOKED_AT);
+    await booked(deps);
+
+    // Act
+    for (const due of [SEVEN_DAY_DUE, TWO_DAY_DUE, MORNING_OF_DUE]) await sweepAt(deps, due);
+
+    // Assess
+    expect(reminders(deps).map((e) => e.body)).toEqual([
+      `${REMINDER_TEXT}, Riverside Children's Centre. Ref ${reminders(deps)[0]?.body.match(/Ref (\d{4})/)?.[1]}. Reply CANCEL if you can't come.`,
+      reminders(deps)[0]?.body,
+      expect.stringMatching(
+        /^ECHT: Amelia's 6-8 week baby review is today at 14:00, Riverside Children's Centre\. Ref \d{4}\./,
+      ),
+    ]);
+  });
+
+  it('says "tomorrow" in a 2-day reminder a sweep catches up with the day before', async () => {
+    // Prepare: nothing swept from before the 2-day tier until the next morning (an outage)
+    const deps = testDeps(store, BOOKED_AT);
+    const { bookingId } = await booked(deps);
+    await sweepAt(deps, SEVEN_DAY_DUE);
+
+    // Act: Wednesday 9 December, 09:00
+    const report = await sweepAt(deps, '2026-12-09T09:00:00.000Z');
+
+    // Assess
+    expect(report.sent).toBe(1);
+    expect(reminders(deps).at(-1)?.body).toMatch(
+      /^ECHT: Amelia's 6-8 week baby review is tomorrow at 14:00, Riverside Children's Centre\. /,
+    );
+    const message = (await messagesByPhone(store, reminders(deps).at(-1)!.to)).items[0];
+    expect(message).toMatchObject({ kind: 'reminderTomorrow', bookingId });
   });
 
   it('holds a tier missed before quiet hours until they end', async () => {
@@ -259,7 +296,7 @@ describe('families who must not be texted', () => {
     // Prepare
     const deps = testDeps(store, BOOKED_AT);
     const { bookingId, client } = await booked(deps);
-    await setOptOut(store, client.id, true, '2026-11-25T12:00:00.000Z');
+    await optOutNumber(deps, client.phone, { reason: 'stop-text', at: '2026-11-25T12:00:00.000Z' });
 
     // Act
     const sevenDay = await sweepAt(deps, SEVEN_DAY_DUE);

@@ -7,9 +7,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { eventDetailSchemas } from '#core/events.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { bookSlot } from '#services/bookings.ts';
+import { consentOf, isSuppressed } from '#services/consent.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { getBooking } from '#store/bookings.ts';
-import { getClient } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { keys } from '#store/keys.ts';
@@ -65,8 +65,12 @@ describe('STOP and START for a phone two children share', () => {
 
     // Assess
     expect(result).toMatchObject({ outcome: 'opted-out', intent: 'STOP', replied: true });
-    expect((await getClient(store, amelia.id))?.optedOut).toBe(true);
-    expect((await getClient(store, oliver.id))?.optedOut).toBe(true);
+    expect(await isSuppressed(deps, amelia.phone)).toBe(true);
+    expect(await consentOf(deps, oliver.phone)).toEqual({
+      state: 'opted-out',
+      reason: 'stop-text',
+      since: NOW,
+    });
     const texts = textsTo(amelia.phone);
     expect(texts).toHaveLength(sent + 1);
     expect(texts.at(-1)?.body).toBe(
@@ -111,8 +115,7 @@ describe('STOP and START for a phone two children share', () => {
 
     // Assess 3
     expect(start).toMatchObject({ outcome: 'opted-in', intent: 'START', replied: true });
-    expect((await getClient(store, amelia.id))?.optedOut).toBe(false);
-    expect((await getClient(store, oliver.id))?.optedOut).toBe(false);
+    expect(await isSuppressed(deps, amelia.phone)).toBe(false);
     expect(
       textsTo(amelia.phone)
         .slice(afterStop)

@@ -7,7 +7,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import type { OtherBooking } from '#core/eligibility.ts';
+import { plusLocalDays } from '#core/dates.ts';
+import type { Candidate, OtherBooking } from '#core/eligibility.ts';
 import { type Client, clientSchema, type EquityFlags, type Slot, slotSchema } from '#core/model.ts';
 import { type WaitlistEntry, waitlistEntrySchema } from '#core/waitlist.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
@@ -16,11 +17,9 @@ export const NOW = '2026-11-16T10:00:00.000Z';
 export const TYPE = 'six-to-eight-week-review';
 export const CLINIC = 'clinic-riverside';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** `days` whole days before `from` (default NOW), as an ISO instant. */
+/** `days` calendar days before `from` (default NOW) at the same London wall-clock time, as an ISO instant. */
 export function daysBefore(days: number, from = NOW): string {
-  return new Date(Date.parse(from) - days * DAY_MS).toISOString();
+  return plusLocalDays(from, -days, 'Europe/London').toISOString();
 }
 
 export function minutesAfter(minutes: number, from = NOW): string {
@@ -39,7 +38,6 @@ export function aClient(overrides: ClientOverrides = {}): Client {
     language: 'en',
     dateOfBirth: '2026-10-01',
     flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false, ...flags },
-    optedOut: false,
     createdAt: '2026-10-02T09:00:00.000Z',
     updatedAt: '2026-10-02T09:00:00.000Z',
     ...rest,
@@ -106,10 +104,12 @@ export function aCandidate(
     id?: string;
     flags?: Partial<EquityFlags>;
     client?: ClientOverrides;
+    /** The client's number is opted out of texts (its Consent record). */
+    suppressed?: boolean;
     entry?: EntryOverrides;
     otherBookings?: OtherBooking[];
   } = {},
-): { entry: WaitlistEntry; client: Client; otherBookings: OtherBooking[] } {
+): Candidate {
   const key = overrides.id ?? '1';
   const client = aClient({
     id: `client-${key}`,
@@ -123,7 +123,12 @@ export function aCandidate(
     priorityInputs,
     ...overrides.entry,
   });
-  return { entry, client, otherBookings: overrides.otherBookings ?? [] };
+  return {
+    entry,
+    client,
+    suppressed: overrides.suppressed ?? false,
+    otherBookings: overrides.otherBookings ?? [],
+  };
 }
 
 const CONFIG_DIR = fileURLToPath(new URL('../../config/trusts', import.meta.url));

@@ -28,7 +28,6 @@ export function aClient(overrides: Partial<Client> = {}): Client {
     phone: `+447700900${i.slice(-3)}`,
     language: 'en',
     flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false },
-    optedOut: false,
     history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
     createdAt: '2026-11-01T09:00:00.000Z',
     updatedAt: '2026-11-01T09:00:00.000Z',

@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { phoneHasher } from '#core/consent.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { ensureTables } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { createDocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
@@ -44,9 +46,25 @@ export interface TestDeps extends Deps {
   clock: TestClock;
 }
 
+/** The consent key of every test (the local runtime's is in local/runtime.ts); not a secret. */
+export const TEST_CONSENT_KEY = 'attend-test-consent-key-not-a-secret';
+
 export function testDeps(store: StoreContext, start: string, config: TrustConfig = exampleConfig): TestDeps {
   const clock = new TestClock(new Date(start));
   const outbox = new LocalOutbox(clock.now);
   const bus = new LocalEventBus(clock.now);
-  return { store, config, sms: outbox, events: bus, now: clock.now, log: silentLog, outbox, bus, clock };
+  const phoneHash = phoneHasher(TEST_CONSENT_KEY);
+  return {
+    store,
+    config,
+    // As depsFromEnv does: every text goes through the consent guard to the outbox.
+    sms: guardSms(outbox, { store, phoneHash }),
+    phoneHash,
+    events: bus,
+    now: clock.now,
+    log: silentLog,
+    outbox,
+    bus,
+    clock,
+  };
 }

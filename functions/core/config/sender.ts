@@ -48,6 +48,13 @@ export const KEYWORD_REPLY_TEMPLATES = { HELP: 'help', STOP: 'stopConfirmed' } a
 export const senderSection = z.object({
   /** The two-way origination number (E.164); required for replies to reach Attend. */
   originationNumber: e164.optional(),
+  /**
+   * With a pool (sender.phoneNumber.arn naming `pool/…`): the pool's other numbers (E.164), which
+   * replies may also come to. A reply to any number that is neither this nor originationNumber goes to
+   * staff, unanswered (see trustNumbers in functions/core/trust-numbers.ts).
+   * @default []
+   */
+  poolNumbers: z.array(e164).default([]),
   /** Alphanumeric sender ID (not two-way; used only where the trust chooses one-way texts). */
   senderId: z
     .string()

@@ -5,7 +5,12 @@ import { languageSchema } from './primitives.ts';
 /** Every text Attend sends. Placeholders are written {name}; unknown placeholders fail validation. */
 export const TEMPLATE_KEYS = [
   'confirmation',
+  /** A reminder two or more days ahead: it names the day. */
   'reminder',
+  /** A reminder sent on the day of the appointment: "today at {time}". */
+  'reminderToday',
+  /** A reminder sent the day before: "tomorrow at {time}". */
+  'reminderTomorrow',
   'cancelledByStaff',
   'cancelConfirmed',
   'cancelConfirmedLate',

@@ -22,6 +22,7 @@ import { checkPhoneNumber, senderSection } from './sender.ts';
 import { shortNoticeSection } from './short-notice.ts';
 import { staffAccessSection } from './staff-access.ts';
 import { checkEnglishTemplates, templatesSection } from './templates.ts';
+import { checkTextLengths } from './text-lengths.ts';
 import { trustSettings } from './trust.ts';
 
 const sections = {
@@ -49,6 +50,7 @@ const checks: readonly ((cfg: z.infer<typeof shape>, ctx: z.RefinementCtx) => vo
   checkTierIds,
   checkEnglishTemplates,
   checkPhoneNumber,
+  checkTextLengths,
   checkFrontDoor,
 ];
 

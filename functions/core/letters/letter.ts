@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { calendarDate } from '#core/dates.ts';
 import { inZone } from '#core/local-time.ts';
 import { addressLines, type PostalAddress, postalAddressSchema } from '#core/postal-address.ts';
 import { appointmentTypeName } from '#core/templates.ts';
@@ -20,7 +21,7 @@ export const letterDataSchema = z.object({
   /** The family's language, as on the client ("en", "cy", "pl", "ro", …); others fall back to English. */
   language: z.string().min(2).max(16),
   /** The local day the letter is dated (the day its batch is made), yyyy-mm-dd. */
-  dated: z.iso.date(),
+  dated: calendarDate,
   recipient: z.object({
     /** The child's full name (or the expectant parent's). */
     name: z.string().trim().min(1).max(100),

@@ -4,7 +4,7 @@ import { newClient } from '#core/client.ts';
 const flags = { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: false };
 
 describe('newClient', () => {
-  it('starts a family opted in, with no history, in the trust language unless given one', () => {
+  it('starts a family with no history (consent is the number’s, not the client’s), in the trust language unless given one', () => {
     const client = newClient(
       { firstName: 'Amelia', familyName: '', phone: '+447700900123', flags },
       { id: 'c1', now: '2026-11-23T10:00:00.000Z', defaultLanguage: 'cy' },
@@ -16,7 +16,6 @@ describe('newClient', () => {
       phone: '+447700900123',
       flags,
       language: 'cy',
-      optedOut: false,
       history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
       createdAt: '2026-11-23T10:00:00.000Z',
       updatedAt: '2026-11-23T10:00:00.000Z',

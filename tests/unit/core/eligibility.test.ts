@@ -34,6 +34,7 @@ function check(
     slot?: Slot;
     entry?: WaitlistEntry;
     client?: Client;
+    suppressed?: boolean;
     otherBookings?: OtherBooking[];
     now?: string;
   } = {},
@@ -42,6 +43,7 @@ function check(
     slot: parts.slot ?? aSlot(),
     entry: parts.entry ?? anEntry(),
     client: parts.client ?? aClient(),
+    suppressed: parts.suppressed ?? false,
     typeConfig: typeConfig(TYPE),
     timeZone: 'Europe/London',
     otherBookings: parts.otherBookings ?? [],
@@ -137,8 +139,8 @@ describe('checkEligibility', () => {
       reason: 'no-consent',
     },
     {
-      name: 'a family who replied STOP',
-      parts: { client: aClient({ optedOut: true }) },
+      name: 'a family whose number is opted out (STOP)',
+      parts: { suppressed: true },
       reason: 'opted-out',
     },
     {
@@ -183,7 +185,8 @@ describe('checkEligibility', () => {
     // Act
     const result = check({
       entry: anEntry({ consentToShortNotice: false, status: 'REMOVED' }),
-      client: aClient({ optedOut: true, flags: { doNotText: true } }),
+      client: aClient({ flags: { doNotText: true } }),
+      suppressed: true,
     });
 
     // Assess
@@ -234,6 +237,7 @@ describe('checkEligibility', () => {
         slot,
         entry,
         client: aClient({ dateOfBirth: undefined }),
+        suppressed: false,
         typeConfig: typeConfig('clinic'),
         timeZone: 'Europe/London',
         otherBookings: [],
@@ -451,7 +455,7 @@ describe('rankCandidates', () => {
     const candidates = [
       aCandidate({ id: 'a', flags: { imdDecile: 3 } }),
       aCandidate({ id: 'b', flags: { vulnerable: true } }),
-      aCandidate({ id: 'c', flags: { vulnerable: true, imdDecile: 1 }, client: { optedOut: true } }),
+      aCandidate({ id: 'c', flags: { vulnerable: true, imdDecile: 1 }, suppressed: true }),
       aCandidate({ id: 'd', flags: { needsCarer: true, parentalMentalHealth: true } }),
       aCandidate({ id: 'e' }),
     ];

@@ -128,15 +128,15 @@ describe('mapCsv reads a good row', () => {
   it('matches header names without regard to case, spaces or dashes, and lists unknown columns', () => {
     // Prepare
     const header =
-      'Source System,Clinic-ID,PATIENT_ID,First Name,Mobile,Appointment ID,Appointment Type,Date,Time,NHS Number';
-    const text = `${header}\n${GOOD},9990001001\n`;
+      'Source System,Clinic-ID,PATIENT_ID,First Name,Mobile,Appointment ID,Appointment Type,Date,Time,GP Practice';
+    const text = `${header}\n${GOOD},Riverside Surgery\n`;
 
     // Act
     const batch = ok(mapCsv(text, ctx));
 
     // Assess
     expect(batch.entries[0]?.errors).toEqual([]);
-    expect(batch.ignored).toEqual(['nhs_number']);
+    expect(batch.ignored).toEqual(['gp_practice']);
   });
 
   it('skips blank rows but numbers rows as a spreadsheet does', () => {
@@ -166,6 +166,32 @@ describe('mapCsv reads a good row', () => {
     // Assess
     expect(batch.clinics).toEqual([
       { id: 'riverside', name: "Riverside Children's Centre, Maidstone", venue: 'Riverside Centre' },
+    ]);
+  });
+});
+
+describe('mapCsv reads the NHS number', () => {
+  it.each([
+    { value: '943 476 5919', nhsNumber: '9434765919' },
+    { value: '9434765919', nhsNumber: '9434765919' },
+    // A blank cell clears it, as for every optional column.
+    { value: '', nhsNumber: null },
+  ])('"$value" → $nhsNumber', ({ value, nhsNumber }) => {
+    // Act
+    const entry = oneRow({ nhs_number: value }, `${HEADER},nhs_number`);
+
+    // Assess
+    expect(entry.errors).toEqual([]);
+    expect(entry.patient?.fields.nhsNumber).toBe(nhsNumber);
+  });
+
+  it('refuses one whose check digit does not match, without repeating it', () => {
+    // Act
+    const entry = oneRow({ nhs_number: '943 476 5918' }, `${HEADER},nhs_number`);
+
+    // Assess
+    expect(entry.errors).toEqual([
+      { field: 'nhs_number', message: 'is not a valid NHS number: its check digit does not match' },
     ]);
   });
 });
@@ -259,6 +285,11 @@ describe('mapCsv refuses a file it cannot read at all', () => {
           field,
           message: 'this required column is missing',
         })),
+        {
+          field: '(header)',
+          message:
+            'read 4 columns separated by commas: "source_system", "clinic_id", "clinic_id", "first_name"',
+        },
       ],
     });
   });
@@ -295,6 +326,94 @@ describe('mapCsv refuses a file it cannot read at all', () => {
       ok: false,
       tooMany: 5001,
       message: 'The file has 5,001 rows; one import takes at most 5,000. Split it and import each part.',
+    });
+  });
+});
+
+describe('mapCsv reads files Excel saves in other locales', () => {
+  const SAMPLE = readFileSync(new URL('../../fixtures/import/sample.csv', import.meta.url), 'utf8');
+  const commaBatch = ok(mapCsv(SAMPLE, ctx));
+  /** The sample as Excel saves it with another list separator: every field quoted where it must be. */
+  const resave = (separator: string, lineEnd = '\n', bom = '') => {
+    const rows = SAMPLE.trimEnd()
+      .split('\n')
+      .map((line) =>
+        // The sample quotes only fields with commas; re-split it on commas outside quotes.
+        (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
+          .map((f) => f.replace(/,$/, ''))
+          .slice(0, SAMPLE.split('\n')[0]!.split(',').length)
+          .map((f) => (f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f))
+          .map((f) => (f.includes(separator) || f.includes('"') ? `"${f.replace(/"/g, '""')}"` : f))
+          .join(separator),
+      );
+    return bom + rows.join(lineEnd) + lineEnd;
+  };
+
+  it.each([
+    { name: 'semicolons (most of Europe)', text: () => resave(';') },
+    { name: 'tabs ("Text (Tab delimited)")', text: () => resave('\t') },
+    {
+      name: 'semicolons, CRLF and a byte-order mark ("CSV UTF-8" on Windows)',
+      text: () => resave(';', '\r\n', '\uFEFF'),
+    },
+  ])('reads the sample saved with $name exactly as the comma file', ({ text }) => {
+    // Act
+    const batch = ok(mapCsv(text(), ctx));
+
+    // Assess
+    expect(batch).toEqual(commaBatch);
+    expect(batch.entries).toHaveLength(6);
+  });
+
+  it('keeps a comma inside a field of a semicolon file', () => {
+    // Prepare
+    const header = `${HEADER},clinic_name,venue`.replace(/,/g, ';');
+    const text = `${header}\n${GOOD.replace(/,/g, ';')};Oakwood Health Centre, Ashford;Oakwood\n`;
+
+    // Act
+    const batch = ok(mapCsv(text, ctx));
+
+    // Assess
+    expect(batch.entries[0]?.errors).toEqual([]);
+    expect(batch.clinics).toEqual([
+      { id: 'riverside', name: 'Oakwood Health Centre, Ashford', venue: 'Oakwood' },
+    ]);
+  });
+
+  it('names the separator in a row with too many fields', () => {
+    // Prepare
+    const text = `${HEADER.replace(/,/g, ';')}\n${GOOD.replace(/,/g, ';')};extra\n`;
+
+    // Act
+    const batch = ok(mapCsv(text, ctx));
+
+    // Assess
+    expect(batch.entries[0]?.errors).toEqual([
+      { field: '(row)', message: 'has 10 fields but the header has 9; check for an unquoted semicolon' },
+    ]);
+  });
+
+  it('says what it read when the header still does not match', () => {
+    // Prepare: a semicolon file whose header has a misspelt column and lacks another
+    const text =
+      'source_system;clinic_id;patient_id;first_name;mobile;appointmentid;appointment_type;date\nx\n';
+
+    // Act
+    const result = mapCsv(text, ctx);
+
+    // Assess
+    expect(result).toEqual({
+      ok: false,
+      message: 'The CSV header is not as documented',
+      errors: [
+        { field: 'appointment_id', message: 'this required column is missing' },
+        { field: 'time', message: 'this required column is missing' },
+        {
+          field: '(header)',
+          message:
+            'read 8 columns separated by semicolons: "source_system", "clinic_id", "patient_id", "first_name", "mobile", "appointmentid", "appointment_type", "date"',
+        },
+      ],
     });
   });
 });

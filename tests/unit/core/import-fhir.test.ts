@@ -31,7 +31,7 @@ const patient = (overrides: Record<string, unknown> = {}) => ({
   fullUrl: 'urn:uuid:p1',
   resource: {
     resourceType: 'Patient',
-    identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990001001' }],
+    identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990001030' }],
     name: [{ given: ['Amelia'], family: 'Smith' }],
     telecom: [{ system: 'phone', value: '07700 900123', use: 'mobile' }],
     ...overrides,
@@ -86,10 +86,12 @@ describe('mapFhir reads the fixture Bundle', () => {
     const [cerys, yusuf, s1, s2, s3, a1] = batch.entries;
     expect(cerys?.origin).toEqual({ resource: 'urn:uuid:5f0c6a2e-1b7d-4a59-9d0e-7a1c1f000010' });
     expect(cerys?.patient).toEqual({
-      key: { system: 'https://fhir.nhs.uk/Id/nhs-number', id: '9990001010' },
+      key: { system: 'https://fhir.nhs.uk/Id/nhs-number', id: '9990001073' },
       fields: {
         firstName: 'Cerys',
         familyName: 'Evans',
+        // The NHS number identifier is the key, and also the client's NHS number.
+        nhsNumber: '9990001073',
         // A child's mobile is its parent's, found on the Patient's contact.
         phone: '+447700900210',
         dateOfBirth: '2026-10-14',
@@ -115,7 +117,7 @@ describe('mapFhir reads the fixture Bundle', () => {
     expect(s3?.slot?.sourceStatus).toBe('free');
     expect(a1?.appointment).toEqual({
       key: { system: 'https://epr.example.org/fhir/appointment-id', id: 'AP-7701' },
-      patient: { system: 'https://fhir.nhs.uk/Id/nhs-number', id: '9990001010' },
+      patient: { system: 'https://fhir.nhs.uk/Id/nhs-number', id: '9990001073' },
       status: 'booked',
       slot: { key: { system: 'https://epr.example.org/fhir/slot-id', id: 'S-8801' } },
     });
@@ -142,7 +144,7 @@ describe('mapFhir resolves references', () => {
 
     // Assess
     expect(batch.entries[2]?.errors).toEqual([]);
-    expect(batch.entries[2]?.appointment?.patient.id).toBe('9990001001');
+    expect(batch.entries[2]?.appointment?.patient.id).toBe('9990001030');
   });
 
   it('takes the clinic id from the Schedule when its actor is no Location', () => {
@@ -187,6 +189,24 @@ describe('mapFhir reports each bad resource with the element at fault', () => {
       overrides: { birthDate: '2026-10' },
       field: 'birthDate',
       message: /full date/,
+    },
+    {
+      what: 'a birth date that is not in the calendar',
+      overrides: { birthDate: '2023-02-31' },
+      field: 'birthDate',
+      message: /^is not a real calendar date$/,
+    },
+    {
+      what: 'a due date that is not in the calendar',
+      overrides: { extension: [{ url: `${ATTEND_EXTENSION_BASE}due-date`, valueDate: '2027-02-29' }] },
+      field: 'extension:due-date',
+      message: /not a real calendar date/,
+    },
+    {
+      what: 'an NHS number whose check digit does not match',
+      overrides: { identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990001001' }] },
+      field: 'identifier:nhs-number',
+      message: /check digit/,
     },
     {
       what: 'an unknown Attend extension',

@@ -291,3 +291,27 @@ describe('compareByPriority', () => {
     expect(ordered.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('scorePriority counts days waiting on the trust’s clock', () => {
+  it.each([
+    {
+      change: 'the clocks going forward',
+      addedAt: '2027-03-27T10:00:00.000Z', // 10:00 GMT
+      now: '2027-03-28T09:30:00.000Z', // 10:30 BST the next day: 23.5 hours later
+      days: 1,
+    },
+    {
+      change: 'the clocks going back',
+      addedAt: '2027-10-30T09:00:00.000Z', // 10:00 BST
+      now: '2027-10-31T09:30:00.000Z', // 09:30 GMT the next day: 24.5 hours later
+      days: 0,
+    },
+  ])('across $change', ({ addedAt, now, days }) => {
+    // Act
+    const result = scorePriority(inputs({ addedAt }), weights, now);
+
+    // Assess
+    const waiting = result.breakdown.find((p) => p.factor === 'days-waiting');
+    expect(waiting?.points ?? 0).toBe(days * weights.perDayWaiting);
+  });
+});

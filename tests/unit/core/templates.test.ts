@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_KEYS } from '#core/config/templates.ts';
 import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
+import { TextTooLongError } from '#core/errors.ts';
 import { formatDay } from '#core/local-time.ts';
 import { appointmentTypeName, renderTemplate, renderText, templateFor } from '#core/templates.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
@@ -250,6 +251,122 @@ describe('renderText', () => {
   });
 });
 
+describe('renderText sanitises every value (issue 9, item 8)', () => {
+  const vars = { day: 'Thu 3 Dec', time: '10:30', venue: 'Riverside Centre', ref: '4821' };
+
+  it.each([
+    { what: 'a no-break space (U+00A0)', name: 'Anne\u00a0Marie', written: 'Anne Marie' },
+    { what: 'a non-breaking hyphen (U+2011)', name: 'Anne\u2011Marie', written: 'Anne-Marie' },
+    { what: 'a modifier-letter apostrophe (U+02BC)', name: 'O\u02bcBrien', written: "O'Brien" },
+    { what: 'a zero-width space (U+200B)', name: 'Ava\u200b', written: 'Ava' },
+    { what: 'an emoji', name: 'Ava 😊', written: 'Ava ' },
+  ])('keeps a reminder with $what in the name to one GSM-7 segment', ({ name, written }) => {
+    // Act
+    const text = renderText(example, {
+      key: 'reminder',
+      language: 'en',
+      typeId: 'clinic',
+      vars: { ...vars, name },
+    });
+
+    // Assess
+    expect(text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(text.body).toContain(`${written}'s child health clinic`);
+  });
+
+  it('sanitises the venue and the values config fills in too', () => {
+    // Act
+    const text = renderText(example, {
+      key: 'reminder',
+      language: 'en',
+      typeId: 'clinic',
+      vars: { ...vars, name: 'Ava', venue: 'St\u00a0Mary\u2019s \u2013 Hall' },
+    });
+
+    // Assess
+    expect(text.body).toContain("St Mary's - Hall");
+    expect(text.encoding).toBe('GSM-7');
+  });
+
+  it('keeps a Welsh name’s letters in a Welsh text, and writes them plainly in an English one', () => {
+    // Act
+    const welsh = renderText(example, {
+      key: 'reminder',
+      language: 'cy',
+      typeId: 'clinic',
+      vars: { ...vars, name: 'Siân' },
+    });
+    const english = renderText(example, {
+      key: 'reminder',
+      language: 'en',
+      typeId: 'clinic',
+      vars: { ...vars, name: 'Siân' },
+    });
+
+    // Assess
+    expect(welsh.body).toContain('Siân');
+    expect(welsh.encoding).toBe('UCS-2');
+    expect(english.body).toContain("Sian's");
+    expect(english.encoding).toBe('GSM-7');
+  });
+
+  it('refuses a text over 918 GSM-7 characters (6 segments), saying how long it is', () => {
+    // Prepare
+    const choices = 'x'.repeat(900);
+
+    // Act
+    const render = () => renderText(example, { key: 'chooseBooking', language: 'en', vars: { choices } });
+
+    // Assess
+    expect(render).toThrow(TextTooLongError);
+    expect(render).toThrow(
+      'The "chooseBooking" text is 942 GSM-7 characters, 7 segments: Attend sends at most 918 GSM-7 characters (6 segments).',
+    );
+  });
+
+  it('counts a UCS-2 text by its own limit: 402 characters is six segments', () => {
+    // Prepare: the template's own words are 42 characters; a Cyrillic value makes it UCS-2
+    const fits = 'Д'.repeat(402 - 42);
+    const over = 'Д'.repeat(403 - 42);
+
+    // Act
+    const ok = renderText(example, { key: 'chooseBooking', language: 'en', vars: { choices: fits } });
+    const refused = () =>
+      renderText(example, { key: 'chooseBooking', language: 'en', vars: { choices: over } });
+
+    // Assess
+    expect(ok).toMatchObject({ encoding: 'UCS-2', units: 402, segments: 6 });
+    expect(refused).toThrow(/403 UCS-2 characters .*, 7 segments: Attend sends at most 402 UCS-2 characters/);
+  });
+});
+
+describe('the reminders read differently, in every language (issue 9, item 15)', () => {
+  const vars = { name: 'Ava', day: 'Thu 3 Dec', time: '14:30', venue: 'Riverside Centre', ref: '4821' };
+
+  it.each([
+    {
+      language: 'en',
+      today: 'today at 14:30',
+      tomorrow: 'tomorrow at 14:30',
+      other: 'on Thu 3 Dec at 14:30',
+    },
+    { language: 'cy', today: 'heddiw am 14:30', tomorrow: 'yfory am 14:30', other: 'ar Thu 3 Dec am 14:30' },
+    { language: 'pl', today: 'dziś o 14:30', tomorrow: 'jutro o 14:30', other: 'Thu 3 Dec o 14:30' },
+    { language: 'ro', today: 'astăzi la', tomorrow: 'mâine la', other: 'Thu 3 Dec, ora 14:30' },
+  ])('$language: "$today", "$tomorrow", and the day named', ({ language, today, tomorrow, other }) => {
+    // Act
+    const [onTheDay, dayBefore, earlier] = (['reminderToday', 'reminderTomorrow', 'reminder'] as const).map(
+      (key) => renderText(example, { key, language, typeId: 'clinic', vars }),
+    );
+
+    // Assess
+    expect(onTheDay).toMatchObject({ language, body: expect.stringContaining(today) });
+    expect(dayBefore).toMatchObject({ language, body: expect.stringContaining(tomorrow) });
+    expect(earlier).toMatchObject({ language, body: expect.stringContaining(other) });
+    expect(new Set([onTheDay?.body, dayBefore?.body, earlier?.body]).size).toBe(3);
+  });
+});
+
 describe('the English templates in config/trusts/example.json', () => {
   const englishName = (typeId: string) => appointmentTypeName(example, typeId, 'en');
   const [longestTypeId = ''] = Object.keys(example.appointmentTypes).sort(
@@ -287,4 +404,22 @@ describe('the English templates in config/trusts/example.json', () => {
     expect(text).toMatchObject({ language: 'en', encoding: 'GSM-7', segments: 1 });
     expect(text.units).toBeLessThanOrEqual(160);
   });
+
+  it.each(TEMPLATE_KEYS)(
+    '"%s" still fits one GSM-7 segment when the name and venue carry look-alikes',
+    (key) => {
+      // Prepare: as word processors and EPRs write them
+      const lookalikes = {
+        ...longVars,
+        name: 'Anastasia\u2011Rose',
+        venue: 'St\u00a0Mary\u02bcs Church Hall, Maidstone',
+      };
+
+      // Act
+      const text = renderText(example, { key, language: 'en', typeId: longestTypeId, vars: lookalikes });
+
+      // Assess
+      expect(text).toMatchObject({ language: 'en', encoding: 'GSM-7', segments: 1 });
+    },
+  );
 });

@@ -26,6 +26,8 @@ describe('keys', () => {
     });
     expect(keys.auditPartition('2026-11-16')).toBe('AUDIT#2026-11-16');
     expect(keys.localState('CLOCK')).toEqual({ pk: 'LOCAL#CLOCK', sk: 'LOCAL#CLOCK' });
+    expect(keys.nhsNumber('9434765919')).toEqual({ pk: 'NHSNUMBER#9434765919', sk: 'NHSNUMBER' });
+    expect(keys.healthProbe).toEqual({ pk: 'HEALTH', sk: 'HEALTH' });
   });
 
   it('puts a slot and its offers in one item collection', () => {

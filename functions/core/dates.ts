@@ -1,0 +1,104 @@
+/**
+ * Calendar dates and calendar-day arithmetic, in one place.
+ *
+ * - A date that comes in from outside (an API body or query, a CSV cell, FHIR `Patient.birthDate`) is
+ *   checked by `calendarDate` / `parseDate` here and nowhere else, so `2023-02-31` is refused on every
+ *   path alike.
+ * - A rule that talks about days ("42 days ahead", "within 7 days of birth", "from 1 to 31 March")
+ *   counts calendar days, in the trust's time zone when it starts from an instant. Adding 24 hours is
+ *   not a day: across a clock change it is an hour out.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Instant } from './local-time.ts';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+export type DateResult =
+  | { ok: true; date: string }
+  | { ok: false; reason: 'format' | 'not-a-date'; message: string };
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function realDate(y: number, m: number, d: number): DateResult {
+  const probe = DateTime.utc(y, m, d);
+  if (!probe.isValid || probe.year !== y || probe.month !== m || probe.day !== d) {
+    return { ok: false, reason: 'not-a-date', message: 'is not a real calendar date' };
+  }
+  return { ok: true, date: `${pad(y, 4)}-${pad(m)}-${pad(d)}` };
+}
+
+/**
+ * A real calendar date written yyyy-mm-dd. With `{ uk: true }` (spreadsheet cells), dd/mm/yyyy as UK
+ * spreadsheets save dates is read too; the result is always yyyy-mm-dd.
+ */
+export function parseDate(value: string, options: { uk?: boolean } = {}): DateResult {
+  const text = value.trim();
+  const iso = ISO_DATE.exec(text);
+  if (iso) return realDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  const uk = options.uk ? UK_DATE.exec(text) : null;
+  if (uk) return realDate(Number(uk[3]), Number(uk[2]), Number(uk[1]));
+  return {
+    ok: false,
+    reason: 'format',
+    message: options.uk ? 'expected a date as yyyy-mm-dd (or dd/mm/yyyy)' : 'expected a date as yyyy-mm-dd',
+  };
+}
+
+/** The zod form of parseDate, for API bodies, query strings and stored records: yyyy-mm-dd, a real date. */
+export const calendarDate = z
+  .string()
+  .superRefine((value, ctx) => {
+    const result = parseDate(value);
+    // Only the exact form is accepted here (no surrounding spaces): what is stored is what was sent.
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.message });
+    else if (result.date !== value)
+      ctx.addIssue({ code: 'custom', message: 'expected a date as yyyy-mm-dd' });
+  })
+  .meta({ format: 'date' });
+
+const dateTime = (date: string): DateTime => {
+  const dt = DateTime.fromISO(date, { zone: 'utc' });
+  if (!dt.isValid || !ISO_DATE.test(date)) throw new RangeError(`not a yyyy-mm-dd date: ${date}`);
+  return dt;
+};
+
+/** `date` moved by `days` calendar days (negative goes back). */
+export function addDays(date: string, days: number): string {
+  return dateTime(date).plus({ days }).toISODate() as string;
+}
+
+/** Calendar days from `from` to `to`: 0 for the same date, negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  // Both are midnights in UTC, which has no clock changes, so the difference is whole days.
+  return Math.round(dateTime(to).diff(dateTime(from), 'days').days);
+}
+
+/**
+ * The instant `days` calendar days after `instant` at the same wall-clock time in `timeZone`: 42 days
+ * after 10:00 on 1 March is 10:00 on 12 April, although the clocks went forward in between. A wall time
+ * the clocks skip moves forward by the gap.
+ */
+export function plusLocalDays(instant: Instant, days: number, timeZone: string): Date {
+  const start =
+    typeof instant === 'string'
+      ? DateTime.fromISO(instant, { zone: timeZone })
+      : DateTime.fromJSDate(instant, { zone: timeZone });
+  if (!start.isValid) throw new RangeError(`not an instant: ${String(instant)}`);
+  return start.plus({ days }).toJSDate();
+}
+
+/**
+ * Whole days from `from` to `to` as the wall clock in `timeZone` counts them: from 10:00 one day to
+ * 09:59 seven days later is 6 days, whether or not the clocks changed in between.
+ */
+export function wholeLocalDaysBetween(from: Instant, to: Instant, timeZone: string): number {
+  const at = (i: Instant) =>
+    typeof i === 'string'
+      ? DateTime.fromISO(i, { zone: timeZone })
+      : DateTime.fromJSDate(i, { zone: timeZone });
+  const [a, b] = [at(from), at(to)];
+  if (!a.isValid || !b.isValid) throw new RangeError('not an instant');
+  return Math.trunc(b.diff(a, 'days').days);
+}

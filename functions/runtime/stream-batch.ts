@@ -1,0 +1,100 @@
+/**
+ * The table-stream consumers' edge: every record of a batch is accounted for, one of three ways.
+ *
+ * - **Not ours** (another table's record, or an item of a kind this consumer does not handle, which the
+ *   mapping's filter should have kept away): skipped, and counted in one log line per batch. Retrying
+ *   it could never succeed, so it must not fail the batch (Powertools would throw FullBatchFailureError
+ *   for a batch of them, and the mapping would retry the whole batch until it reached the DLQ).
+ * - **Ours but unreadable** (the image is the consumer's kind but fails its schema): reported in
+ *   `batchItemFailures`, so the mapping retries it, bisects, and dead-letters it where someone looks.
+ * - **Ours**: handed to the consumer, parsed.
+ *
+ * Records are parsed by Powertools Batch's parser option, with Powertools Parser's DynamoDB stream record
+ * schema (which unmarshalls the images) refined by the consumer's own. Logs carry counts, event ids and
+ * schema paths only, never an image: images hold names and phone numbers.
+ */
+import {
+  BatchProcessor,
+  EventType,
+  type ParsedRecord,
+  processPartialResponse,
+} from '@aws-lambda-powertools/batch';
+import { parser } from '@aws-lambda-powertools/batch/parser';
+import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { Log } from '#services/deps.ts';
+
+/** A stream record as Powertools Parser reads it: images and keys unmarshalled. */
+export type TableRecord = z.output<typeof DynamoDBStreamRecord>;
+
+/** What a consumer is handed for each record. */
+export type Classified<T> = { ours: false } | { ours: true; record: T };
+
+export interface StreamConsumer<T> {
+  /** Whether the record is of the kind this consumer handles (decides skipped vs. unreadable). */
+  isOurs(record: TableRecord): boolean;
+  /** How one of ours must read; a record that fails it is unreadable. */
+  schema: z.ZodType<T>;
+  handle(record: T): Promise<unknown>;
+  log: Pick<Log, 'info' | 'warn'>;
+  /** Counts are handled one after another when the consumer's writes would conflict. @default true */
+  processInParallel?: boolean;
+}
+
+/** The record schema the Batch parser applies: ours and readable, not ours, or a parse failure. */
+function recordSchema<T>(consumer: Pick<StreamConsumer<T>, 'isOurs' | 'schema'>) {
+  return DynamoDBStreamRecord.transform((record, ctx): Classified<T> => {
+    if (!consumer.isOurs(record)) return { ours: false };
+    const read = consumer.schema.safeParse(record);
+    if (read.success) return { ours: true, record: read.data };
+    for (const issue of read.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
+    return z.NEVER;
+  });
+}
+
+/** A consumer's Lambda handler body: one batch in, a partial batch response out, never a throw for a bad record. */
+export function streamBatchHandler<T>(consumer: StreamConsumer<T>) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams, {
+    parser,
+    schema: recordSchema(consumer),
+    logger: {
+      debug() {},
+      warn: (m: string) => consumer.log.warn(m),
+      error: (m: string) => consumer.log.warn(m),
+    },
+  });
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    let skipped = 0;
+    const handler = async (parsed: ParsedRecord<DynamoDBRecord, Classified<T>>): Promise<unknown> => {
+      const classified = parsed as unknown as Classified<T>;
+      if (!classified.ours) {
+        skipped++;
+        return 'skipped';
+      }
+      return consumer.handle(classified.record);
+    };
+    const response = (await processPartialResponse(event, handler as never, processor, {
+      context,
+      processInParallel: consumer.processInParallel ?? true,
+      // A batch whose every record failed is answered like any other: each record is named, and the
+      // mapping retries and bisects them. Throwing would say no more and hide which ones failed.
+      throwOnFullBatchFailure: false,
+    })) as DynamoDBBatchResponse;
+    const records = event.Records.length;
+    if (skipped > 0) consumer.log.info('stream records skipped: not ours', { skipped, records });
+    const failed = processor.failureMessages as DynamoDBRecord[];
+    if (failed.length > 0) {
+      consumer.log.warn('stream records failed; the mapping retries them, then dead-letters them', {
+        failed: failed.length,
+        records,
+        eventIDs: failed.map((r) => r.eventID),
+        // Schema paths and error names only: a parse message names the field, never its value.
+        reasons: processor.errors.map((e) => (e.name === 'ParsingError' ? e.message : e.name)),
+      });
+    }
+    return { batchItemFailures: response.batchItemFailures ?? [] };
+  };
+}

@@ -1,0 +1,361 @@
+/**
+ * Consent per phone number against a real table: every path that texts checks the number's consent
+ * itself and stops before the guard (so it can say why nothing went), the guard refuses whatever gets
+ * past, and the opt-out outlives the erasure of every family on the number.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { phoneHash, phoneHasher } from '#core/consent.ts';
+import { RecipientSuppressedError } from '#core/errors.ts';
+import type { Client, Clinic, EquityFlags, Slot } from '#core/model.ts';
+import { acceptOffer, startBackfill } from '#services/backfill.ts';
+import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { clientView, consentOf, guardSms, isSuppressed, optOutNumber } from '#services/consent.ts';
+import { eraseClient } from '#services/erasure.ts';
+import { handleInboundSms } from '#services/replies.ts';
+import { optInByStaff, optOutByStaff } from '#services/staff-consent.ts';
+import { addToWaitlist } from '#services/waitlist.ts';
+import { getBooking } from '#store/bookings.ts';
+import { getClient } from '#store/clients.ts';
+import { consentItem } from '#store/consent.ts';
+import type { StoreContext } from '#store/context.ts';
+import { keys } from '#store/keys.ts';
+import { offersBySlot } from '#store/offers.ts';
+import { getSlot } from '#store/slots.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
+import { freshTable, TEST_CONSENT_KEY, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { plusMinutes, rawItem, scanEntity, seed, sweepAt } from './helpers.ts';
+
+/** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */
+const NOW = '2026-11-23T10:00:00.000Z';
+/** Thursday 3 December 2026, 14:00: ten days away, with a 7-day, a 2-day and a morning-of reminder. */
+const LATER = '2026-12-03T14:00:00.000Z';
+const SEVEN_DAY_DUE = '2026-11-26T10:00:00.000Z';
+/** Thursday 26 November, 14:00: three days ahead, a slot the short-notice list may be offered. */
+const THURSDAY = '2026-11-26T14:00:00.000Z';
+const BORN = '2026-10-05';
+
+let store: StoreContext;
+let clinic: Clinic;
+let deps: TestDeps;
+
+beforeEach(async () => {
+  store = await freshTable();
+  clinic = aClinic({ venue: 'Oakwood Health Centre' });
+  await seed(store, { clinic });
+  deps = testDeps(store, NOW);
+});
+
+/** Every call to the guarded sender, allowed or refused: a path that checks first never makes one. */
+const guardCalls = () => vi.spyOn(deps.sms, 'send');
+const callsTo = (spy: ReturnType<typeof guardCalls>, phone: string) =>
+  spy.mock.calls.filter(([sms]) => sms.to === phone);
+const textsTo = (phone: string) => deps.outbox.entries.filter((e) => e.to === phone);
+
+async function booked(client: Client, startsAt = LATER) {
+  const slot = aSlotFor(clinic, { startsAt });
+  await seed(store, { slots: [slot] });
+  return bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+}
+
+const flags = (set: Partial<EquityFlags> = {}): EquityFlags => ({
+  needsCarer: false,
+  parentalMentalHealth: false,
+  vulnerable: false,
+  doNotText: false,
+  ...set,
+});
+
+async function onTheList(name: string, set: Partial<EquityFlags> = {}): Promise<Client> {
+  const child = aClient({ firstName: name, dateOfBirth: BORN, flags: flags(set) });
+  await seed(store, { clients: [child] });
+  await addToWaitlist(deps, aWaitlistRequestFor(child, clinic));
+  return child;
+}
+
+async function aFreedSlot(): Promise<Slot> {
+  const holder = aClient({ dateOfBirth: BORN });
+  const slot = aSlotFor(clinic, { startsAt: THURSDAY });
+  await seed(store, { clients: [holder], slots: [slot] });
+  const booking = await bookSlot(deps, { slotId: slot.id, clientId: holder.id, by: 'hv', source: 'staff' });
+  await cancelByStaff(deps, { bookingId: booking.id, by: 'hv', reason: 'off sick', notify: false });
+  return (await getSlot(store, slot.id))!;
+}
+
+describe('every path that texts checks the number first, and stops before the guard', () => {
+  it('reminders: the sweep skips the tier as opted-out', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    const booking = await booked(amelia);
+    await optOutNumber(deps, amelia.phone, { reason: 'staff', at: NOW });
+    const calls = guardCalls();
+
+    // Act
+    const report = await sweepAt(deps, SEVEN_DAY_DUE);
+
+    // Assess
+    expect(report).toMatchObject({ due: 1, skipped: 1, sent: 0 });
+    expect(calls).not.toHaveBeenCalled();
+    expect((await getBooking(store, booking.id))?.tiers['7d']).toMatchObject({
+      status: 'SKIPPED',
+      skipReason: 'opted-out',
+    });
+  });
+
+  it('confirmations: a booking on an opted-out number is made, its confirmation skipped', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    await optOutNumber(deps, amelia.phone, { reason: 'stop-text', at: NOW });
+    const calls = guardCalls();
+
+    // Act
+    const booking = await booked(amelia);
+
+    // Assess
+    expect(booking.status).toBe('BOOKED');
+    expect(booking.tiers.confirmation).toMatchObject({ status: 'SKIPPED', skipReason: 'opted-out' });
+    expect(calls).not.toHaveBeenCalled();
+  });
+
+  it('staff cancelling: the family is not texted, and staff are told why', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    const booking = await booked(amelia);
+    await optOutNumber(deps, amelia.phone, { reason: 'staff', at: NOW });
+    const calls = guardCalls();
+
+    // Act
+    const result = await cancelByStaff(deps, {
+      bookingId: booking.id,
+      by: 'hv',
+      reason: 'ill',
+      notify: true,
+    });
+
+    // Assess
+    expect(result).toMatchObject({ notified: false, notNotifiedReason: 'opted-out' });
+    expect(calls).not.toHaveBeenCalled();
+  });
+
+  it('replies: a CANCEL from an opted-out number is acted on and not answered, and so is HELP', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    const booking = await booked(amelia);
+    await optOutNumber(deps, amelia.phone, { reason: 'stop-text', at: NOW });
+    const calls = guardCalls();
+
+    // Act
+    const cancel = await handleInboundSms(deps, anInboundSms(amelia.phone, `CANCEL ${booking.ref}`));
+    const help = await handleInboundSms(deps, anInboundSms(amelia.phone, 'HELP'));
+
+    // Assess
+    expect(cancel).toMatchObject({ outcome: 'cancelled', replied: false });
+    expect(help).toMatchObject({ outcome: 'help', replied: false });
+    expect(calls).not.toHaveBeenCalled();
+  });
+
+  it('offers: a family whose number is opted out is never offered a slot', async () => {
+    // Prepare: the opted-out family would top the list
+    const ava = await onTheList('Ava', { vulnerable: true, imdDecile: 1 });
+    const ben = await onTheList('Ben');
+    await optOutNumber(deps, ava.phone, { reason: 'stop-text', at: NOW });
+    const slot = await aFreedSlot();
+    const calls = guardCalls();
+
+    // Act
+    await startBackfill(deps, slot.id);
+
+    // Assess
+    const offers = await offersBySlot(store, slot.id);
+    expect(offers.map((o) => o.clientId)).toEqual([ben.id]);
+    expect(callsTo(calls, ava.phone)).toEqual([]);
+    expect(textsTo(ben.phone)).toHaveLength(1);
+  });
+
+  it('notices: a family who opted out after being offered is not told the slot has gone', async () => {
+    // Prepare: both offered; Ben's number texts STOP; Ava takes the slot
+    const ava = await onTheList('Ava', { vulnerable: true });
+    const ben = await onTheList('Ben');
+    const slot = await aFreedSlot();
+    await startBackfill(deps, slot.id);
+    const offers = await offersBySlot(store, slot.id);
+    await handleInboundSms(deps, anInboundSms(ben.phone, 'STOP'));
+    deps.clock.set(plusMinutes(NOW, 10));
+    const calls = guardCalls();
+
+    // Act
+    const result = await acceptOffer(deps, offers.find((o) => o.clientId === ava.id)!);
+
+    // Assess
+    expect(result.outcome).toBe('accepted');
+    expect(callsTo(calls, ben.phone)).toEqual([]);
+    expect(textsTo(ben.phone).filter((t) => t.body.includes('just been taken'))).toEqual([]);
+  });
+});
+
+describe('the guard', () => {
+  it('refuses a text to an opted-out number before the provider sees it', async () => {
+    // Prepare
+    await optOutNumber(deps, '+447700900626', { reason: 'stop-text', at: NOW });
+
+    // Act
+    const sent = deps.sms.send({ to: '+447700900626', body: 'ECHT: hello' });
+
+    // Assess
+    await expect(sent).rejects.toBeInstanceOf(RecipientSuppressedError);
+    await expect(sent).rejects.toMatchObject({ code: 'RECIPIENT_SUPPRESSED' });
+    expect(deps.outbox.entries).toEqual([]);
+  });
+
+  it('lets every other number through, and the STOP confirmation to the number that sent it', async () => {
+    // Prepare
+    await optOutNumber(deps, '+447700900626', { reason: 'stop-text', at: NOW });
+
+    // Act
+    await deps.sms.send({ to: '+447700900627', body: 'ECHT: hello' });
+    await deps.sms.sendStopConfirmation({ to: '+447700900626', body: 'ECHT: no more texts' });
+
+    // Assess
+    expect(deps.outbox.entries.map((e) => e.to)).toEqual(['+447700900627', '+447700900626']);
+  });
+
+  it('turns a reminder opted out between the check and the send into a skip, never retried', async () => {
+    // Prepare: the sweep's own look-up finds nothing (another key), the guard finds the opt-out, as
+    // when a STOP lands between the two.
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    const booking = await booked(amelia);
+    const record = consentItem(phoneHash(TEST_CONSENT_KEY, amelia.phone), {
+      state: 'opted-out',
+      reason: 'stop-text',
+      since: NOW,
+    });
+    await store.db.send(new PutCommand({ TableName: store.table, Item: record }));
+    const before = textsTo(amelia.phone).length;
+    const racing: TestDeps = {
+      ...deps,
+      phoneHash: phoneHasher('a-different-key-so-the-check-misses'),
+      sms: guardSms(deps.outbox, { store, phoneHash: deps.phoneHash }),
+    };
+
+    // Act
+    const first = await sweepAt(racing, SEVEN_DAY_DUE);
+    const again = await sweepAt(racing, plusMinutes(SEVEN_DAY_DUE, 5));
+
+    // Assess
+    expect(first).toMatchObject({ skipped: 1, sent: 0, failed: 0 });
+    expect(again).toMatchObject({ due: 0 });
+    expect((await getBooking(store, booking.id))?.tiers['7d']).toMatchObject({
+      status: 'SKIPPED',
+      skipReason: 'opted-out',
+    });
+    expect(textsTo(amelia.phone)).toHaveLength(before);
+  });
+});
+
+describe('an opt-out belongs to the number', () => {
+  it('covers a child added to the number after the STOP, and one added to a number no one was on', async () => {
+    // Prepare: a number with no client yet texts STOP
+    await handleInboundSms(deps, anInboundSms('+447700900555', 'STOP'));
+    const later = aClient({ firstName: 'Zoe', phone: '+447700900555' });
+    await seed(store, { clients: [later] });
+
+    // Act
+    const view = clientView(later, await consentOf(deps, later.phone));
+
+    // Assess
+    expect(view).toMatchObject({
+      optedOut: true,
+      consent: { state: 'opted-out', reason: 'stop-text', since: NOW },
+    });
+  });
+
+  it('outlives the erasure of the only family on the number, holding no number, name or id', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    await handleInboundSms(deps, anInboundSms(amelia.phone, 'STOP'));
+
+    // Act
+    await eraseClient(deps, { clientId: amelia.id, by: 'dpo' });
+
+    // Assess: the child is gone, the number's opt-out is not
+    expect(await getClient(store, amelia.id)).toBeUndefined();
+    expect(await isSuppressed(deps, amelia.phone)).toBe(true);
+    const [record, ...others] = await scanEntity(store, 'Consent');
+    expect(others).toEqual([]);
+    expect(Object.keys(record!).toSorted()).toEqual(['entity', 'pk', 'reason', 'since', 'sk', 'state']);
+    expect(JSON.stringify(record)).not.toContain(amelia.phone.slice(-6));
+    expect(record).toEqual(await rawItem(store, keys.consent(await deps.phoneHash(amelia.phone))));
+
+    // And a new family registered on the number later starts opted out
+    const newcomer = aClient({ firstName: 'Ben', phone: amelia.phone });
+    await seed(store, { clients: [newcomer] });
+    const booking = await booked(newcomer);
+    expect(booking.tiers.confirmation).toMatchObject({ status: 'SKIPPED', skipReason: 'opted-out' });
+    expect(textsTo(amelia.phone).filter((t) => t.body.includes('Ben'))).toEqual([]);
+  });
+});
+
+describe('staff opt-outs', () => {
+  it('opts the number out for every child on it, announced once, and lifts it again', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    const oliver = aClient({ firstName: 'Oliver', phone: amelia.phone });
+    await seed(store, { clients: [amelia, oliver] });
+
+    // Act
+    const out = await optOutByStaff(deps, amelia.id);
+    const twice = await optOutByStaff(deps, oliver.id);
+    deps.clock.set(plusMinutes(NOW, 60));
+    const back = await optInByStaff(deps, oliver.id);
+
+    // Assess
+    expect(out).toMatchObject({
+      optedOut: true,
+      consent: { state: 'opted-out', reason: 'staff', since: NOW },
+    });
+    expect(twice).toMatchObject({ optedOut: true, consent: { reason: 'staff', since: NOW } });
+    expect(back).toMatchObject({ optedOut: false, consent: { state: 'opted-in' } });
+    const events = deps.bus.events.filter((e) => e.type === 'ClientOptedOut').map((e) => e.detail);
+    expect(events).toEqual([
+      { clientIds: expect.arrayContaining([amelia.id, oliver.id]), optedOut: true, at: NOW },
+      {
+        clientIds: expect.arrayContaining([amelia.id, oliver.id]),
+        optedOut: false,
+        at: plusMinutes(NOW, 60),
+      },
+    ]);
+  });
+
+  it('cannot lift a STOP: only the number texting START can', async () => {
+    // Prepare: staff had opted the number out, then the family texted STOP
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    await optOutByStaff(deps, amelia.id);
+    deps.clock.set(plusMinutes(NOW, 5));
+    await handleInboundSms(deps, anInboundSms(amelia.phone, 'STOP'));
+
+    // Act
+    const refused = optInByStaff(deps, amelia.id);
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ code: 'OPTED_OUT_BY_TEXT' });
+    expect(await consentOf(deps, amelia.phone)).toEqual({
+      state: 'opted-out',
+      reason: 'stop-text',
+      since: plusMinutes(NOW, 5),
+    });
+    await handleInboundSms(deps, anInboundSms(amelia.phone, 'START'));
+    expect(await consentOf(deps, amelia.phone)).toBeUndefined();
+  });
+
+  it('answers 404 for a client that does not exist', async () => {
+    // Act / Assess
+    await expect(optOutByStaff(deps, 'nobody')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
