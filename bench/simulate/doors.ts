@@ -7,7 +7,12 @@
  * (`settle`), which is what lets a month run in minutes.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SNSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SNSEvent,
+} from 'aws-lambda';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { inboundSnsEvent } from '#local/sns-event.ts';
 
@@ -70,13 +75,21 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
         rawPath: url.pathname,
         rawQueryString: url.searchParams.toString(),
         headers: { host, 'content-type': 'application/json', 'user-agent': 'attend-simulation' },
-        queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams.entries()) : undefined,
+        queryStringParameters: url.searchParams.size
+          ? Object.fromEntries(url.searchParams.entries())
+          : undefined,
         requestContext: {
           accountId: 'local',
           apiId: 'local',
           domainName: host,
           domainPrefix: 'localhost',
-          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'attend-simulation' },
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: '127.0.0.1',
+            userAgent: 'attend-simulation',
+          },
           requestId: randomUUID(),
           routeKey: '$default',
           stage: '$default',

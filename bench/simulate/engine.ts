@@ -59,7 +59,8 @@ export interface RunResult {
 /** The next step: five minutes on in the day; at night, 08:00 (nothing is sent in quiet hours unless asked). */
 function nextStep(now: number): number {
   const local = DateTime.fromMillis(now, { zone: ZONE });
-  if (local.hour >= 20) return local.plus({ days: 1 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  if (local.hour >= 20)
+    return local.plus({ days: 1 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
   if (local.hour < 8) return local.set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
   return Math.floor(now / STEP) * STEP + STEP;
 }
@@ -79,7 +80,9 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   const db = createDocClient({ ...LOCAL_AWS, endpoint });
   const { summary: setUp, bookings: setUpBookings } = await writeSetUp(db, tableName, config, population);
   db.destroy();
-  progress(`set up ${setUp.items} items (${setUp.bookings} bookings, ${setUp.waiting} on the list) in ${(setUp.ms / 1000).toFixed(1)} s`);
+  progress(
+    `set up ${setUp.items} items (${setUp.bookings} bookings, ${setUp.waiting} on the list) in ${(setUp.ms / 1000).toFixed(1)} s`,
+  );
 
   const printed: string[] = [];
   const startAt = performance.now();
@@ -115,15 +118,30 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   const staff = new Staff(doors, families, agenda, population);
 
   for (const b of setUpBookings) {
-    families.register({ id: b.id, phone: b.phone, ref: b.ref, clientId: b.clientId, slotId: b.slotId, type: b.type, startsAt: b.startsAt, bookedAt: b.bookedAt, source: 'staff' }).textsSeen =
-      b.tiers.confirmation?.status === 'SENT' ? 1 : 0;
+    families.register({
+      id: b.id,
+      phone: b.phone,
+      ref: b.ref,
+      clientId: b.clientId,
+      slotId: b.slotId,
+      type: b.type,
+      startsAt: b.startsAt,
+      bookedAt: b.bookedAt,
+      source: 'staff',
+    }).textsSeen = b.tiers.confirmation?.status === 'SENT' ? 1 : 0;
   }
-  for (const plan of population.bookings) if (!plan.setUp) agenda.add(Date.parse(plan.bookedAt), { kind: 'book', planId: plan.id });
+  for (const plan of population.bookings)
+    if (!plan.setUp) agenda.add(Date.parse(plan.bookedAt), { kind: 'book', planId: plan.id });
   const at = (day: string, hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE }).toMillis();
   for (const day of calendar.days) {
-    for (const clinic of population.clinics) agenda.add(at(day, PARAMETERS.staff.outcomesAt.value), { kind: 'outcomes', clinicId: clinic.id, day });
+    for (const clinic of population.clinics)
+      agenda.add(at(day, PARAMETERS.staff.outcomesAt.value), { kind: 'outcomes', clinicId: clinic.id, day });
   }
-  for (let d = DateTime.fromJSDate(calendar.simStart, { zone: ZONE }); d.toMillis() < calendar.end.getTime(); d = d.plus({ days: 1 })) {
+  for (
+    let d = DateTime.fromJSDate(calendar.simStart, { zone: ZONE });
+    d.toMillis() < calendar.end.getTime();
+    d = d.plus({ days: 1 })
+  ) {
     if (d.weekday <= 5) agenda.add(at(d.toISODate()!, PARAMETERS.staff.inboxAt.value), { kind: 'inbox' });
   }
 
@@ -145,7 +163,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
           if (state && (state.cancelled || Date.parse(state.startsAt) <= now)) break;
           const optOutFrom = runtime.outbox.entries.length;
           const { inboundMessageId, sent } = await doors.text(action.phone, action.body);
-          for (const i of sent) if (runtime.outbox.entries[i]!.to === action.phone) answers.set(i, inboundMessageId);
+          for (const i of sent)
+            if (runtime.outbox.entries[i]!.to === action.phone) answers.set(i, inboundMessageId);
           families.log.texts[action.purpose] = (families.log.texts[action.purpose] ?? 0) + 1;
           if (action.purpose === 'stop') families.noteOptOut(action.phone, optOutFrom, true);
           if (action.purpose === 'start') families.noteOptOut(action.phone, optOutFrom, false);
@@ -154,9 +173,11 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
         }
         case 'phone-cancel': {
           const state = families.stateByKey(action.stateKey);
-          if (!state || state.cancelled || state.cancelSent || Date.parse(state.startsAt) <= now + 60 * MIN) break;
+          if (!state || state.cancelled || state.cancelSent || Date.parse(state.startsAt) <= now + 60 * MIN)
+            break;
           // A family with Attend's texts who means to cancel anyway does it by reply, not by phone.
-          if (state.fate.cancelAnyway && families.canText(state)) families.reply(state, action.rebook ? 'rebook' : 'cancel', now, 0.5);
+          if (state.fate.cancelAnyway && families.canText(state))
+            families.reply(state, action.rebook ? 'rebook' : 'cancel', now, 0.5);
           else await staff.phoneCancel(state, action.rebook, now);
           break;
         }
@@ -196,7 +217,9 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     const day = DateTime.fromMillis(now, { zone: ZONE }).toISODate()!;
     if (day !== lastDay) {
       lastDay = day;
-      progress(`${day}: ${runtime.outbox.entries.length} texts, ${staff.log.booked} booked, ${((performance.now() - loopStart) / 1000).toFixed(0)} s`);
+      progress(
+        `${day}: ${runtime.outbox.entries.length} texts, ${staff.log.booked} booked, ${((performance.now() - loopStart) / 1000).toFixed(0)} s`,
+      );
     }
   }
   await doors.settle();

@@ -90,7 +90,9 @@ export function relativeRisk(child: Child, type: string, leadDays: number, extra
 export function calibrate(population: Population): number {
   const forgot = A.missReasons.value.forgot / Object.values(A.missReasons.value).reduce((s, w) => s + w, 0);
   const phoned = (1 - forgot) * A.phoneCancel.value;
-  const risks = population.bookings.map((b) => relativeRisk(population.children.get(b.clientId)!, b.slot.type, b.leadDays));
+  const risks = population.bookings.map((b) =>
+    relativeRisk(population.children.get(b.clientId)!, b.slot.type, b.leadDays),
+  );
   const rate = (k: number) => {
     let missed = 0;
     let kept = 0;
@@ -122,7 +124,14 @@ function officeHours(at: number): number {
 }
 
 export class Families {
-  readonly log: FamilyLog = { texts: {}, phoneCancels: 0, offersSeen: 0, textsSeen: 0, unread: 0, remembered: 0 };
+  readonly log: FamilyLog = {
+    texts: {},
+    phoneCancels: 0,
+    offersSeen: 0,
+    textsSeen: 0,
+    unread: 0,
+    remembered: 0,
+  };
   /**
    * Phone → [from, to) spans of outbox positions in which the family had opted out (to = Infinity while
    * it lasts): positions rather than times, because a STOP and a reminder can share a virtual minute.
@@ -201,14 +210,20 @@ export class Families {
     };
     this.byRef.set(`${view.phone}|${view.ref}`, state);
     if ((fate.cancelAnyway || fate.phones) && fate.decideAt < start - HOUR) {
-      this.input.agenda.add(fate.decideAt, { kind: 'phone-cancel', stateKey: `${view.phone}|${view.ref}`, rebook: draw(key, 'rebook') < T.rebookShare.value });
+      this.input.agenda.add(fate.decideAt, {
+        kind: 'phone-cancel',
+        stateKey: `${view.phone}|${view.ref}`,
+        rebook: draw(key, 'rebook') < T.rebookShare.value,
+      });
     }
     return state;
   }
 
   /** Whether the family can text the trust about this booking (they have had a text from it). */
   canText(state: BookingState): boolean {
-    return this.input.texting && state.textsSeen > 0 && !this.isOptedOut(state.phone, Number.POSITIVE_INFINITY);
+    return (
+      this.input.texting && state.textsSeen > 0 && !this.isOptedOut(state.phone, Number.POSITIVE_INFINITY)
+    );
   }
 
   isOptedOut(phone: string, at: number): boolean {
@@ -261,7 +276,8 @@ export class Families {
           }
         }
         if (u('stop') < T.stopPerText.value) this.replyPlain(entry.to, 'stop', at, u('delay'));
-        else if (u('free') < T.freeTextPerText.value) this.replyPlain(entry.to, 'free', at, u('delay'), u('which'));
+        else if (u('free') < T.freeTextPerText.value)
+          this.replyPlain(entry.to, 'free', at, u('delay'), u('which'));
         else if (u('help') < T.helpPerText.value) this.replyPlain(entry.to, 'help', at, u('delay'));
         return;
       }
@@ -271,7 +287,8 @@ export class Families {
         const q = quintile(child.client.flags.imdDecile);
         const accept = O.accept.value * O.acceptRelative.value[q - 1]!;
         const v = u('answer');
-        const answer: Purpose | undefined = v < accept ? 'yes' : v < accept + O.decline.value ? 'no' : undefined;
+        const answer: Purpose | undefined =
+          v < accept ? 'yes' : v < accept + O.decline.value ? 'no' : undefined;
         if (answer) this.replyPlain(entry.to, answer, at, u('delay'), u('which'), O.replyMedianMinutes.value);
         return;
       }
@@ -279,14 +296,32 @@ export class Families {
         const slot = this.slotFromText(read.vars);
         const child = family.find((c) => slot && this.waitingType.get(c.client.id) === slot.type);
         if (slot && child && read.vars.ref) {
-          this.register({ phone: entry.to, ref: read.vars.ref, clientId: child.client.id, slotId: slot.id, type: slot.type, startsAt: slot.startsAt, bookedAt: entry.at, source: 'offer' }).textsSeen = 1;
+          this.register({
+            phone: entry.to,
+            ref: read.vars.ref,
+            clientId: child.client.id,
+            slotId: slot.id,
+            type: slot.type,
+            startsAt: slot.startsAt,
+            bookedAt: entry.at,
+            source: 'offer',
+          }).textsSeen = 1;
         }
         return;
       }
       case 'chooseBooking': {
         // They did not say which child: they answer again with the reference.
-        const pending = [...this.byRef.values()].find((s) => s.phone === entry.to && s.cancelSent && !s.cancelled);
-        if (pending) this.input.agenda.add(at + 3 * MIN, { kind: 'text', phone: entry.to, purpose: 'cancel', body: phrase('cancel', { language: 'en', inWords: false, u: 0, ref: pending.ref }), stateKey: `${pending.phone}|${pending.ref}` });
+        const pending = [...this.byRef.values()].find(
+          (s) => s.phone === entry.to && s.cancelSent && !s.cancelled,
+        );
+        if (pending)
+          this.input.agenda.add(at + 3 * MIN, {
+            kind: 'text',
+            phone: entry.to,
+            purpose: 'cancel',
+            body: phrase('cancel', { language: 'en', inWords: false, u: 0, ref: pending.ref }),
+            stateKey: `${pending.phone}|${pending.ref}`,
+          });
         return;
       }
       case 'cancelConfirmed':
@@ -294,7 +329,9 @@ export class Families {
       case 'alreadyCancelled':
       case 'rebookRequested':
       case 'cancelledByStaff': {
-        const state = read.vars.ref ? this.state(entry.to, read.vars.ref) : [...this.byRef.values()].find((s) => s.phone === entry.to && s.cancelSent && !s.cancelled);
+        const state = read.vars.ref
+          ? this.state(entry.to, read.vars.ref)
+          : [...this.byRef.values()].find((s) => s.phone === entry.to && s.cancelSent && !s.cancelled);
         if (state) state.cancelled = true;
         return;
       }
@@ -325,7 +362,9 @@ export class Families {
     if (when > Date.parse(state.startsAt) - 30 * MIN) return;
     state.cancelSent = true;
     const language = this.languageOf(state.phone);
-    const several = [...this.byRef.values()].filter((s) => s.phone === state.phone && !s.cancelled && s !== state).length > 0;
+    const several =
+      [...this.byRef.values()].filter((s) => s.phone === state.phone && !s.cancelled && s !== state).length >
+      0;
     const quote = several && draw(state.key, 'quote') < T.quotesReferenceWhenSeveral.value;
     const body = phrase(purpose, {
       language,
@@ -334,10 +373,23 @@ export class Families {
       reason: state.fate.cancelAnyway ? undefined : state.fate.reason,
       ...(quote ? { ref: state.ref } : {}),
     });
-    this.input.agenda.add(when, { kind: 'text', phone: state.phone, purpose, body, stateKey: `${state.phone}|${state.ref}` });
+    this.input.agenda.add(when, {
+      kind: 'text',
+      phone: state.phone,
+      purpose,
+      body,
+      stateKey: `${state.phone}|${state.ref}`,
+    });
   }
 
-  private replyPlain(phone: string, purpose: Purpose, at: number, u: number, which = 0, median = T.replyMedianMinutes.value): void {
+  private replyPlain(
+    phone: string,
+    purpose: Purpose,
+    at: number,
+    u: number,
+    which = 0,
+    median = T.replyMedianMinutes.value,
+  ): void {
     const language = this.languageOf(phone);
     const body = phrase(purpose, { language, inWords: which < T.naturalLanguageShare.value, u: which });
     this.input.agenda.add(this.replyTime(at, u, median), { kind: 'text', phone, purpose, body });

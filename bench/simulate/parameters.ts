@@ -33,7 +33,7 @@ export const SOURCES = {
   scotland:
     'Campbell K, Millard A, McCartney G, McCullough S. Who is least likely to attend? An analysis of outpatient appointment "Did Not Attend" (DNA) data in Scotland. NHS Health Scotland, 2015',
   french:
-    'French LRM, Turner KM, Morley H, Goldsworthy L, Sharp DJ, Hamilton-Shield J. Characteristics of children who do not attend their hospital appointments, and GPs\' response. Br J Gen Pract 2017;67(660):e483-e489. doi:10.3399/bjgp17X691373',
+    "French LRM, Turner KM, Morley H, Goldsworthy L, Sharp DJ, Hamilton-Shield J. Characteristics of children who do not attend their hospital appointments, and GPs' response. Br J Gen Pract 2017;67(660):e483-e489. doi:10.3399/bjgp17X691373",
   philpottMorgan:
     'Philpott-Morgan S, Thakrar DB, Symons J, Ray D, Ashrafian H, Darzi A. Characterising the nationwide burden and predictors of unkept outpatient appointments in the NHS in England. PLoS Med 2021;18(10):e1003783. doi:10.1371/journal.pmed.1003783',
   holdship:
@@ -43,20 +43,32 @@ export const SOURCES = {
 export const PARAMETERS = {
   population: {
     contactsPerMonth: sourced(24_000, `${SOURCES.kentQi}: "about 24,000 contacts each month"`),
-    clinics: assumed(25, 'Kent health visiting runs from about two dozen hubs and clinics; 25 sites across the districts'),
+    clinics: assumed(
+      25,
+      'Kent health visiting runs from about two dozen hubs and clinics; 25 sites across the districts',
+    ),
     /** Slots a trust sets up per contact it expects to book: some stay free for rebooking and new needs. */
     slotsPerContact: assumed(1.12, 'Clinics keep about one slot in nine free for new needs and rebooking'),
-    shortNoticeFamilies: assumed(6_000, 'Issue 15: about 6,000 families on the short-notice list at Kent scale'),
+    shortNoticeFamilies: assumed(
+      6_000,
+      'Issue 15: about 6,000 families on the short-notice list at Kent scale',
+    ),
     /** Of the families on the list, those who also hold a later booking they would give up for an earlier slot. */
     shortNoticeWithLaterBooking: assumed(0.3, 'Assumption'),
-    siblingSharesPhone: assumed(0.15, 'About one child in seven shares a parent\'s phone with a sibling seen the same month'),
+    siblingSharesPhone: assumed(
+      0.15,
+      "About one child in seven shares a parent's phone with a sibling seen the same month",
+    ),
     /** IMD decile shares of the families, decile 1 = most deprived tenth of England. */
     imdDecileShares: assumed(
       [0.057, 0.075, 0.085, 0.095, 0.1, 0.11, 0.115, 0.12, 0.123, 0.12],
       `Decile 1 from ${SOURCES.kentImd} (51 of Kent's 901 LSOAs are in England's most deprived 10%); the other deciles are an assumption for a county a little less deprived than England`,
     ),
     needsCarer: assumed(0.05, 'Assumption: families who need a carer or an interpreter to attend'),
-    parentalMentalHealth: assumed(0.12, 'Assumption: perinatal mental health conditions affect about one mother in eight'),
+    parentalMentalHealth: assumed(
+      0.12,
+      'Assumption: perinatal mental health conditions affect about one mother in eight',
+    ),
     vulnerable: assumed(0.06, 'Assumption: children with a safeguarding or vulnerability flag'),
     doNotText: assumed(0.02, 'Assumption: records marked do-not-text (for example a domestic-abuse risk)'),
     languages: assumed(
@@ -100,7 +112,10 @@ export const PARAMETERS = {
       `${SOURCES.kentMagazine}: DNA and WNB in health visiting "from 11.5 per cent to 7.7 per cent"`,
     ),
     /** What Kent reached with reminders, easy cancelling and short-notice lists; the model is calibrated towards it. */
-    kentAfterRate: sourced(0.077, `${SOURCES.kentMagazine}; used only to calibrate the reminder parameters below`),
+    kentAfterRate: sourced(
+      0.077,
+      `${SOURCES.kentMagazine}; used only to calibrate the reminder parameters below`,
+    ),
     imdQuintileRelativeRisk: assumed(
       [1.6, 1.3, 1.0, 0.85, 0.75],
       `Direction from ${SOURCES.scotland}, ${SOURCES.french} and ${SOURCES.kentQi} ("patients from the most deprived backgrounds are most likely to miss"); the size is an assumption (about 2x between the most and least deprived fifths)`,
@@ -184,7 +199,10 @@ export const PARAMETERS = {
 
   staff: {
     /** Local times booking clerks book the day's appointments, outcomes are recorded, the inbox is read. */
-    bookingTimes: assumed(['09:30', '11:00', '14:00', '15:30'], 'Assumption: a clerk works through the requests in batches'),
+    bookingTimes: assumed(
+      ['09:30', '11:00', '14:00', '15:30'],
+      'Assumption: a clerk works through the requests in batches',
+    ),
     outcomesAt: assumed('17:15', 'Assumption: outcomes recorded at the end of each clinic day'),
     inboxAt: assumed('09:15', 'Assumption: the inbox is read every weekday morning'),
     /** Working days until staff phone a family who asked to rebook and book them into a free slot. */
@@ -200,7 +218,12 @@ export function parameterRows(): { name: string; value: string; assumption: bool
   const rows: { name: string; value: string; assumption: boolean; source: string }[] = [];
   for (const [group, entries] of Object.entries(PARAMETERS)) {
     for (const [name, p] of Object.entries(entries as Record<string, Parameter<unknown>>)) {
-      rows.push({ name: `${group}.${name}`, value: JSON.stringify(p.value), assumption: p.assumption, source: p.source });
+      rows.push({
+        name: `${group}.${name}`,
+        value: JSON.stringify(p.value),
+        assumption: p.assumption,
+        source: p.source,
+      });
     }
   }
   return rows;

@@ -20,11 +20,27 @@ const WORDS: Record<string, Partial<Record<Purpose, readonly string[]>>> = {
     rebook: ['Can we rearrange please?', 'Could we have a new date please?'],
     yes: ['Yes please', 'Yes we can come'],
     no: ['No thanks'],
-    free: ['Thank you', 'Thanks see you then', 'Is there parking?', 'Can I bring his sister?', 'What do I need to bring?'],
+    free: [
+      'Thank you',
+      'Thanks see you then',
+      'Is there parking?',
+      'Can I bring his sister?',
+      'What do I need to bring?',
+    ],
   },
-  pl: { cancel: ['Nie mogę przyjść'], rebook: ['Czy mogę przełożyć wizytę?'], yes: ['Tak, poproszę'], no: ['Nie, dziękuję'] },
+  pl: {
+    cancel: ['Nie mogę przyjść'],
+    rebook: ['Czy mogę przełożyć wizytę?'],
+    yes: ['Tak, poproszę'],
+    no: ['Nie, dziękuję'],
+  },
   ro: { cancel: ['Nu pot veni'], rebook: ['Aș dori altă dată'], yes: ['Da, vă rog'], no: ['Nu, mulțumesc'] },
-  cy: { cancel: ['Methu dod'], rebook: ['Amser arall os gwelwch yn dda'], yes: ['Ie os gwelwch yn dda'], no: ['Dim diolch'] },
+  cy: {
+    cancel: ['Methu dod'],
+    rebook: ['Amser arall os gwelwch yn dda'],
+    yes: ['Ie os gwelwch yn dda'],
+    no: ['Dim diolch'],
+  },
   ne: { cancel: ['aaja aauna sakdina'], rebook: ['arko din milcha?'], yes: ['hunchha'], no: ['hudaina'] },
 };
 

@@ -20,7 +20,7 @@ const CONTACTS_PER_CLINIC_WEEK = P.contactsPerMonth.value / (P.clinics.value * 4
 /** [town, venue, deprivation tilt]: positive leans to the more deprived deciles (Thanet, Swale, Dover). */
 const SITES: readonly [string, string, number][] = [
   ['Maidstone', 'Maidstone Family Hub', 0],
-  ['Margate', 'Margate Children\'s Centre', 1.2],
+  ['Margate', "Margate Children's Centre", 1.2],
   ['Ashford', 'Ashford Health Centre', 0.1],
   ['Folkestone', 'Folkestone Family Hub', 0.6],
   ['Canterbury', 'Canterbury Clinic', -0.1],
@@ -28,16 +28,16 @@ const SITES: readonly [string, string, number][] = [
   ['Tunbridge Wells', 'Tunbridge Wells Clinic', -1],
   ['Sevenoaks', 'Sevenoaks Health Centre', -1],
   ['Dartford', 'Dartford Family Hub', 0.3],
-  ['Gravesend', 'Gravesend Children\'s Centre', 0.5],
+  ['Gravesend', "Gravesend Children's Centre", 0.5],
   ['Sittingbourne', 'Sittingbourne Clinic', 0.5],
   ['Sheerness', 'Sheerness Family Hub', 1.1],
-  ['Ramsgate', 'Ramsgate Children\'s Centre', 1],
+  ['Ramsgate', "Ramsgate Children's Centre", 1],
   ['Herne Bay', 'Herne Bay Clinic', 0.2],
   ['Whitstable', 'Whitstable Health Centre', -0.3],
   ['Faversham', 'Faversham Clinic', -0.2],
   ['Deal', 'Deal Family Hub', 0],
   ['Tonbridge', 'Tonbridge Clinic', -0.6],
-  ['Swanley', 'Swanley Children\'s Centre', 0.2],
+  ['Swanley', "Swanley Children's Centre", 0.2],
   ['Hythe', 'Hythe Clinic', -0.4],
   ['Broadstairs', 'Broadstairs Clinic', -0.2],
   ['Tenterden', 'Tenterden Health Centre', -0.8],
@@ -46,8 +46,64 @@ const SITES: readonly [string, string, number][] = [
   ['New Romney', 'New Romney Family Hub', 0.3],
 ];
 
-const FIRST_NAMES = ['Amelia', 'Oliver', 'Isla', 'Noah', 'Ava', 'Muhammad', 'Freya', 'Leo', 'Ivy', 'George', 'Maja', 'Jakub', 'Zofia', 'Andrei', 'Ioana', 'Elena', 'Cerys', 'Osian', 'Aarav', 'Sita', 'Grace', 'Harry', 'Lily', 'Jack', 'Poppy', 'Alfie', 'Mia', 'Theo', 'Sofia', 'Oscar', 'Evie', 'Archie'];
-const FAMILY_NAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Nowak', 'Kowalski', 'Popescu', 'Ionescu', 'Evans', 'Gurung', 'Rai', 'Khan', 'Patel', 'Begum', 'Wilson', 'Thomas', 'Roberts', 'Walker', 'Wright', 'Hughes', 'Green'];
+const FIRST_NAMES = [
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'Noah',
+  'Ava',
+  'Muhammad',
+  'Freya',
+  'Leo',
+  'Ivy',
+  'George',
+  'Maja',
+  'Jakub',
+  'Zofia',
+  'Andrei',
+  'Ioana',
+  'Elena',
+  'Cerys',
+  'Osian',
+  'Aarav',
+  'Sita',
+  'Grace',
+  'Harry',
+  'Lily',
+  'Jack',
+  'Poppy',
+  'Alfie',
+  'Mia',
+  'Theo',
+  'Sofia',
+  'Oscar',
+  'Evie',
+  'Archie',
+];
+const FAMILY_NAMES = [
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Nowak',
+  'Kowalski',
+  'Popescu',
+  'Ionescu',
+  'Evans',
+  'Gurung',
+  'Rai',
+  'Khan',
+  'Patel',
+  'Begum',
+  'Wilson',
+  'Thomas',
+  'Roberts',
+  'Walker',
+  'Wright',
+  'Hughes',
+  'Green',
+];
 
 /** Child's age in days at the appointment, by type (antenatal: days before the due date, negative). */
 const AGE_AT: Record<AppointmentTypeId, [number, number]> = {
@@ -124,7 +180,8 @@ export interface Population {
 /** 100 clinic-weeks at scale 1 (25 clinics, four weeks); a small scale keeps whole weeks and whole clinics. */
 export function shapeOf(scale: number): { clinics: number; weeks: number } {
   const clinicWeeks = P.clinics.value * 4 * scale;
-  if (clinicWeeks >= 4) return { weeks: 4, clinics: Math.max(1, Math.min(SITES.length, Math.round(clinicWeeks / 4))) };
+  if (clinicWeeks >= 4)
+    return { weeks: 4, clinics: Math.max(1, Math.min(SITES.length, Math.round(clinicWeeks / 4))) };
   return { weeks: Math.max(1, Math.round(clinicWeeks)), clinics: 1 };
 }
 
@@ -174,7 +231,8 @@ export function buildPopulation(config: TrustConfig, scale: number, seed = 20261
     const flags = {
       imdDecile: sibling?.client.flags.imdDecile ?? decileFor(tilt),
       needsCarer: rng.chance(P.needsCarer.value),
-      parentalMentalHealth: sibling?.client.flags.parentalMentalHealth ?? rng.chance(P.parentalMentalHealth.value),
+      parentalMentalHealth:
+        sibling?.client.flags.parentalMentalHealth ?? rng.chance(P.parentalMentalHealth.value),
       vulnerable: rng.chance(P.vulnerable.value),
       doNotText: sibling?.client.flags.doNotText ?? rng.chance(P.doNotText.value),
     };
@@ -186,7 +244,6 @@ export function buildPopulation(config: TrustConfig, scale: number, seed = 20261
       phone: sibling?.client.phone ?? `+447700${String(900_000 + childCount).slice(-6)}`,
       language,
       flags,
-      optedOut: false,
       history: { attended: 0, dna: 0, wnb: 0, consecutiveWnb: 0 },
       createdAt: nowIso,
       updatedAt: nowIso,
@@ -269,7 +326,10 @@ export function buildPopulation(config: TrustConfig, scale: number, seed = 20261
           const lead = P.leadDays.value[type];
           // At most 41 days: inside the 42-day horizon whatever the time of day.
           const leadDays = rng.int(lead[0]!, Math.min(lead[1]!, 41));
-          const bookedAt = staffTime(DateTime.fromISO(slot.localDay, { zone: ZONE }).minus({ days: leadDays }), rng);
+          const bookedAt = staffTime(
+            DateTime.fromISO(slot.localDay, { zone: ZONE }).minus({ days: leadDays }),
+            rng,
+          );
           bookings.push({
             id: `booking-${slot.id.slice(5)}`,
             slot,
@@ -313,7 +373,10 @@ function buildWaitlist(
   const neighbours = (i: number) => [...new Set([clinics[i]!.id, clinics[(i + 1) % clinics.length]!.id])];
   // Families with a set-up booking in the second half of the month who would take an earlier time.
   const later = bookings.filter(
-    (b) => b.setUp && b.slot.localDay >= midMonth && WAITLIST_TYPES[b.slot.type as AppointmentTypeId] !== undefined,
+    (b) =>
+      b.setUp &&
+      b.slot.localDay >= midMonth &&
+      WAITLIST_TYPES[b.slot.type as AppointmentTypeId] !== undefined,
   );
   const withBooking = Math.min(later.length, Math.round(total * P.shortNoticeWithLaterBooking.value));
   const chosen = new Set<string>();

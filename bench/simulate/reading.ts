@@ -46,7 +46,11 @@ export class TextReader {
           })
           .join('');
         // The more literal text a template has, the sooner it is tried: "offerAccepted" before "confirmation".
-        this.patterns.push({ key, pattern: new RegExp(`^${source}$`, 's'), fixed: template.replace(/\{[a-zA-Z]+\}/g, '').length });
+        this.patterns.push({
+          key,
+          pattern: new RegExp(`^${source}$`, 's'),
+          fixed: template.replace(/\{[a-zA-Z]+\}/g, '').length,
+        });
       }
     }
     this.patterns.sort((a, b) => b.fixed - a.fixed);

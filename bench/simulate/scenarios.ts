@@ -40,7 +40,12 @@ function appointmentTypes(example: TrustConfig): Record<string, AppointmentTypeC
     'new-birth-visit': from('new-birth-visit', 30),
     'six-to-eight-week-review': from('six-to-eight-week-review', 30),
     'three-to-four-month-contact': {
-      names: { en: '3-4 month contact', cy: 'cyswllt 3-4 mis', pl: 'wizyta 3-4 miesiące', ro: 'control 3-4 luni' },
+      names: {
+        en: '3-4 month contact',
+        cy: 'cyswllt 3-4 mis',
+        pl: 'wizyta 3-4 miesiące',
+        ro: 'control 3-4 luni',
+      },
       durationMinutes: 30,
       ageWindowDays: { from: 84, to: 140 },
       tiers: threeTiers(example),
@@ -50,7 +55,12 @@ function appointmentTypes(example: TrustConfig): Record<string, AppointmentTypeC
     'two-year-review': from('two-year-review', 30),
     clinic: from('clinic', 20),
     'follow-up': {
-      names: { en: 'health visitor follow-up', cy: 'ymweliad dilynol', pl: 'wizyta kontrolna', ro: 'vizită de control' },
+      names: {
+        en: 'health visitor follow-up',
+        cy: 'ymweliad dilynol',
+        pl: 'wizyta kontrolna',
+        ro: 'vizită de control',
+      },
       durationMinutes: 30,
       tiers: example.appointmentTypes.clinic!.tiers,
       templates: {},
@@ -79,7 +89,14 @@ export function scenarioConfig(example: TrustConfig, scenario: Scenario): TrustC
           : example.shortNotice.cutoffMinutes,
       priorityWeights:
         scenario === 'backfill-no-equity'
-          ? { ...weights, imdDecile1to2: 0, imdDecile3to4: 0, needsCarer: 0, parentalMentalHealth: 0, vulnerable: 0 }
+          ? {
+              ...weights,
+              imdDecile1to2: 0,
+              imdDecile3to4: 0,
+              needsCarer: 0,
+              parentalMentalHealth: 0,
+              vulnerable: 0,
+            }
           : weights,
     },
   };

@@ -8,19 +8,14 @@
  * totals are what the live flow would have counted. From the clock's start everything goes through
  * the system's own doors.
  */
+
+import { batchWrite } from '#bench/load.ts';
 import { newBooking } from '#core/booking.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { scoreEntry } from '#core/eligibility.ts';
-import {
-  bookingFacts,
-  type Increment,
-  incrementsFor,
-  mergeIncrements,
-  messageFacts,
-} from '#core/metrics.ts';
+import { bookingFacts, type Increment, incrementsFor, mergeIncrements, messageFacts } from '#core/metrics.ts';
 import type { Booking, Clinic, TierState } from '#core/model.ts';
 import type { WaitlistEntry } from '#core/waitlist.ts';
-import { batchWrite } from '#bench/load.ts';
 import { reminderTiers } from '#services/bookings.ts';
 import { bookingText, outboundMessage } from '#services/texts.ts';
 import { bookingItem } from '#store/bookings.ts';
@@ -105,7 +100,11 @@ export async function writeSetUp(
     // Texts due before the clock starts went out then: recorded as sent, with their message.
     for (const [tierId, tier] of Object.entries(tiers)) {
       if (tier.status !== 'PENDING' || tier.dueAt >= simStart) continue;
-      const text = bookingText({ config }, tier.kind, { booking, client, clinic: clinics.get(booking.clinicId)! });
+      const text = bookingText({ config }, tier.kind, {
+        booking,
+        client,
+        clinic: clinics.get(booking.clinicId)!,
+      });
       const message = outboundMessage(text, {
         id: `earlier-${booking.id}-${tierId}`,
         to: client.phone,
@@ -116,7 +115,9 @@ export async function writeSetUp(
       });
       tiers[tierId] = { ...tier, status: 'SENT', sentAt: tier.dueAt, messageId: message.id };
       items.push(...messageItems(store, message, config.messages.retentionDays));
-      increments.push(...incrementsFor({ entity: 'Message', new: messageFacts.parse(message) }, config.timeZone));
+      increments.push(
+        ...incrementsFor({ entity: 'Message', new: messageFacts.parse(message) }, config.timeZone),
+      );
       earlierTexts++;
     }
     bookings.push(booking);
@@ -164,7 +165,12 @@ export async function writeSetUp(
   await batchWrite(db, table, items);
   const cells = mergeIncrements(increments);
   for (let i = 0; i < cells.length; i += CELLS_PER_WRITE) {
-    await applyIncrements(store, `simulation-set-up#${i / CELLS_PER_WRITE}`, cells.slice(i, i + CELLS_PER_WRITE), population.calendar.simStart);
+    await applyIncrements(
+      store,
+      `simulation-set-up#${i / CELLS_PER_WRITE}`,
+      cells.slice(i, i + CELLS_PER_WRITE),
+      population.calendar.simStart,
+    );
   }
   return {
     bookings,

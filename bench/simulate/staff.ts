@@ -78,7 +78,17 @@ export class Staff {
       return undefined;
     }
     const b = res.body;
-    this.families.register({ id: b.id, phone: b.phone, ref: b.ref, clientId: b.clientId, slotId: b.slotId, type: b.type, startsAt: b.startsAt, bookedAt: b.bookedAt, source: 'staff' });
+    this.families.register({
+      id: b.id,
+      phone: b.phone,
+      ref: b.ref,
+      clientId: b.clientId,
+      slotId: b.slotId,
+      type: b.type,
+      startsAt: b.startsAt,
+      bookedAt: b.bookedAt,
+      source: 'staff',
+    });
     this.log.booked++;
     return b;
   }
@@ -87,7 +97,10 @@ export class Staff {
   async phoneCancel(state: BookingState, rebook: boolean, now: number): Promise<void> {
     const id = state.id ?? (await this.findBooking(state))?.id;
     if (!id) return;
-    const res = await this.doors.api('POST', `/bookings/${id}/cancel`, { reason: `family phoned: ${state.fate.reason}`, notify: false });
+    const res = await this.doors.api('POST', `/bookings/${id}/cancel`, {
+      reason: `family phoned: ${state.fate.reason}`,
+      notify: false,
+    });
     if (res.status === 409) return;
     if (res.status !== 200) return this.fail(`POST /bookings/${id}/cancel`, res.status, res.body);
     state.cancelled = true;
@@ -98,7 +111,9 @@ export class Staff {
 
   private async findBooking(state: BookingState): Promise<Booking | undefined> {
     const slot = this.slots.get(state.slotId)!;
-    return (await this.clinicDay(slot.clinicId, slot.localDay)).find((b) => b.phone === state.phone && b.ref === state.ref);
+    return (await this.clinicDay(slot.clinicId, slot.localDay)).find(
+      (b) => b.phone === state.phone && b.ref === state.ref,
+    );
   }
 
   private async clinicDay(clinicId: string, day: string): Promise<Booking[]> {
@@ -122,7 +137,15 @@ export class Staff {
     const booked = (await this.clinicDay(clinicId, day)).filter((b) => b.status === 'BOOKED');
     await mapWithConcurrency(booked, CONCURRENCY, async (b) => {
       const outcome = this.families.outcomeFor(this.families.state(b.phone, b.ref), {
-        id: b.id, phone: b.phone, ref: b.ref, clientId: b.clientId, slotId: b.slotId, type: b.type, startsAt: b.startsAt, bookedAt: b.bookedAt, source: b.source,
+        id: b.id,
+        phone: b.phone,
+        ref: b.ref,
+        clientId: b.clientId,
+        slotId: b.slotId,
+        type: b.type,
+        startsAt: b.startsAt,
+        bookedAt: b.bookedAt,
+        source: b.source,
       });
       const res = await this.doors.api('POST', `/bookings/${b.id}/outcome`, { outcome });
       if (res.status !== 200) return this.fail(`POST /bookings/${b.id}/outcome`, res.status, res.body);
@@ -137,13 +160,16 @@ export class Staff {
       if (res.status !== 200) return this.fail('GET /inbox', res.status, res.body);
       if (res.body.items.length === 0) return;
       await mapWithConcurrency(res.body.items, CONCURRENCY, async (item) => {
-        const done = await this.doors.api('POST', `/inbox/${item.id}/handled`, { note: 'read by the simulation' });
+        const done = await this.doors.api('POST', `/inbox/${item.id}/handled`, {
+          note: 'read by the simulation',
+        });
         if (done.status !== 200) return this.fail(`POST /inbox/${item.id}/handled`, done.status, done.body);
         this.log.inboxHandled++;
         const bookingId = item.reason === 'rebook-request' ? item.bookingIds[0] : undefined;
         if (!bookingId) return;
         const booking = await this.doors.api<Booking>('GET', `/bookings/${bookingId}`);
-        if (booking.status === 200) this.scheduleRebook(booking.body.clientId, booking.body.type, booking.body.clinicId, now);
+        if (booking.status === 200)
+          this.scheduleRebook(booking.body.clientId, booking.body.type, booking.body.clinicId, now);
       });
     }
   }
@@ -167,7 +193,10 @@ export class Staff {
     for (let d = 1; d <= 14; d++) {
       const day = today.plus({ days: d }).toISODate()!;
       if (!this.population.calendar.days.includes(day)) continue;
-      const res = await this.doors.api<{ items: Slot[] }>('GET', `/slots?clinicId=${clinicId}&date=${day}&limit=500`);
+      const res = await this.doors.api<{ items: Slot[] }>(
+        'GET',
+        `/slots?clinicId=${clinicId}&date=${day}&limit=500`,
+      );
       if (res.status !== 200) return this.fail('GET /slots', res.status, res.body);
       for (const slot of res.body.items) {
         if (slot.type !== type || slot.status !== 'FREE' || this.reserved.has(slot.id)) continue;
