@@ -12,6 +12,7 @@ import type { SmsSender } from '#messaging/sms-sender.ts';
 import { runReminderSweep } from '#services/reminders.ts';
 import { bookingItem } from '#store/bookings.ts';
 import { type BackfillRow, measureBackfill } from './backfill.ts';
+import { measureLambdas, printLambdas } from './lambdas.ts';
 import { batchWrite, benchDeps, benchTable } from './load.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z'); // a Tuesday morning, outside quiet hours
@@ -128,10 +129,18 @@ export async function runBench(args: string[]): Promise<void> {
     options: {
       sizes: { type: 'string', default: '10000,100000' },
       waitlist: { type: 'string', default: '100000' },
+      /** Which tables: any of lambdas, sweep, backfill. */
+      only: { type: 'string', default: 'lambdas,sweep,backfill' },
     },
   });
-  const sizes = values.sizes.split(',').map(Number);
-  const waitlistSize = Number(values.waitlist);
+  const only = new Set(values.only.split(','));
+  if (only.has('lambdas')) {
+    console.log('Bundling each function as the stack does, and timing its cold import…');
+    printLambdas(await measureLambdas());
+  }
+  if (!only.has('sweep') && !only.has('backfill')) return;
+  const sizes = only.has('sweep') ? values.sizes.split(',').map(Number) : [];
+  const waitlistSize = only.has('backfill') ? Number(values.waitlist) : 0;
   let backfill: BackfillRow | undefined;
   console.log('Starting DynamoDB Local (in memory)…');
   const ddb = await startDynamoDbLocal();
@@ -156,23 +165,25 @@ export async function runBench(args: string[]): Promise<void> {
     }
   }
   const perSent = (read: number, sent: number) => (sent ? (read / sent).toFixed(2) : 'n/a');
-  console.log(
-    '\nReminder sweep: items read per reminder sent (goal: ours ≤ 2 and flat; Scan/ours ≥ 50 at 100,000)\n',
-  );
-  console.table(
-    rows.map((r) => ({
-      bookings: r.size,
-      'due (1%)': r.due,
-      sent: r.sent,
-      'ours: items read': r.oursRead,
-      'ours: read/sent': perSent(r.oursRead, r.sent),
-      'scan: items read': r.scanRead,
-      'scan: read/sent': perSent(r.scanRead, r.sent),
-      'scan/ours': (r.scanRead / Math.max(1, r.oursRead)).toFixed(1),
-      'sweep ms': Math.round(r.sweepMs),
-      'scan ms': Math.round(r.scanMs),
-    })),
-  );
+  if (rows.length > 0)
+    console.log(
+      '\nReminder sweep: items read per reminder sent (goal: ours ≤ 2 and flat; Scan/ours ≥ 50 at 100,000)\n',
+    );
+  if (rows.length > 0)
+    console.table(
+      rows.map((r) => ({
+        bookings: r.size,
+        'due (1%)': r.due,
+        sent: r.sent,
+        'ours: items read': r.oursRead,
+        'ours: read/sent': perSent(r.oursRead, r.sent),
+        'scan: items read': r.scanRead,
+        'scan: read/sent': perSent(r.scanRead, r.sent),
+        'scan/ours': (r.scanRead / Math.max(1, r.oursRead)).toFixed(1),
+        'sweep ms': Math.round(r.sweepMs),
+        'scan ms': Math.round(r.scanMs),
+      })),
+    );
   if (backfill) {
     console.log(
       `\nShort-notice list: candidate selection and time to first offer (goal: items read a small multiple of K=${backfill.waveSize}, never a scan)\n`,

@@ -18,7 +18,7 @@ const CAPTURE: Record<string, string> = {
   holdMinutes: '(?<holdMinutes>\\d+)',
 };
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -37,9 +37,9 @@ export class TextReader {
           .split(/(\{[a-zA-Z]+\})/)
           .map((part) => {
             const name = /^\{([a-zA-Z]+)\}$/.exec(part)?.[1];
-            if (!name) return escape(part);
-            if (name === 'trust') return escape(config.shortName);
-            if (name === 'servicePhone') return escape(config.servicePhone);
+            if (!name) return escapeRegExp(part);
+            if (name === 'trust') return escapeRegExp(config.shortName);
+            if (name === 'servicePhone') return escapeRegExp(config.servicePhone);
             if (used.has(name)) return '.+?';
             used.add(name);
             return CAPTURE[name] ?? `(?<${name}>.+?)`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import type { Caller } from '#core/roles.ts';
 import { json, readQuery } from '#runtime/http.ts';

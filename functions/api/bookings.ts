@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '#core/errors.ts';
 import { BOOKING_OUTCOMES } from '#core/model.ts';
 import { json, readJson, readQuery } from '#runtime/http.ts';

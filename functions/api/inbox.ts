@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { json, readJson, readQuery } from '#runtime/http.ts';
 import { markInboxHandled, openInbox } from '#store/inbox.ts';
 import { callerOf, type RegisterRoutes } from './context.ts';

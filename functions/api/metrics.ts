@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
 import { json, readQuery } from '#runtime/http.ts';

@@ -10,7 +10,7 @@
  * tests/unit/api/openapi.test.ts compares this catalogue with the routes createAdminRouter registers:
  * a route without an entry here fails that test.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
 import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clientSchema, clinicSchema, slotSchema } from '#core/model.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { renderText } from '#core/templates.ts';

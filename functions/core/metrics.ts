@@ -11,7 +11,7 @@
  * - texts: the local day the text was sent.
  */
 import { DateTime } from 'luxon';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { localDay } from './local-time.ts';
 import { bookingSchema, messageSchema, slotSchema } from './model.ts';
 

@@ -3,7 +3,7 @@
  * before use, so a malformed item fails loudly where it is read rather than somewhere downstream.
  * All instants are UTC ISO-8601 strings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from './dates.ts';
 import { storedNhsNumber } from './nhs-number.ts';
 

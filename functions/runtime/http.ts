@@ -4,7 +4,7 @@
  * that mapping lives).
  */
 import { HttpError } from '@aws-lambda-powertools/event-handler/http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   AttendError,
   ConflictError,

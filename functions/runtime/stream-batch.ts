@@ -22,7 +22,7 @@ import {
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import { DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Log } from '#services/deps.ts';
 
 /** A stream record as Powertools Parser reads it: images and keys unmarshalled. */

@@ -1,5 +1,5 @@
 /** `reminders` (the sweep) and the reminder tiers each appointment type lists. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hhmm } from './primitives.ts';
 
 /**

@@ -1,5 +1,5 @@
 /** `sender`: how texts go out (SNS) and the two-way number replies come back to. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, e164 } from './primitives.ts';
 import type { TemplateKey } from './templates.ts';
 
