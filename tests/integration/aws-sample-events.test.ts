@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openInbox } from '#store/inbox.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import {
+  exampleConfig,
+  freshTable,
+  TEST_CONSENT_KEY,
+  type TestDeps,
+  testDeps,
+} from '#tests/support/dynamo.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -46,6 +52,7 @@ const env = {
   AWS_REGION: 'eu-west-2',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
+  ATTEND_LOCAL_CONSENT_KEY: TEST_CONSENT_KEY,
 };
 const previousEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
 
