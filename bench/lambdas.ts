@@ -60,7 +60,8 @@ async function bundle(
   entry: string,
   config: string,
 ): Promise<{ file: string; meta: Metafile }> {
-  const outfile = resolve(OUT, `${name}.mjs`);
+  // One folder per function, as in Lambda: the web function reads its templates and assets beside it.
+  const outfile = resolve(OUT, name, 'index.mjs');
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -77,6 +78,10 @@ async function bundle(
     metafile: true,
     logLevel: 'silent',
   });
+  if (name === 'web-app') {
+    const { layOutBundle } = await import('#web/asset-build.ts');
+    await layOutBundle(resolve(OUT, name));
+  }
   return { file: outfile, meta: result.metafile };
 }
 
