@@ -102,6 +102,11 @@ export const ROUTES: Record<string, Record<string, Route>> = {
   },
   /** Nested JSON (periods with breakdowns): printed as JSON. */
   metrics: { get: { method: 'GET', path: () => '/metrics', query: ['from', 'to', 'groupBy'] } },
+  /** Who is signed in to the staff app; end a person's sessions (--json '{"subject":"…"}') or everyone's. */
+  'staff-sessions': {
+    list: { method: 'GET', path: () => '/sessions' },
+    end: { method: 'POST', path: () => '/sessions/end' },
+  },
   /** A FHIR Bundle as --json (the CLI sends JSON); a CSV file goes to POST /import with curl. */
   import: { fhir: { method: 'POST', path: () => '/import', query: ['dryRun', 'confirm'] } },
 };

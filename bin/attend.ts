@@ -4,6 +4,7 @@
  *   attend local [--in-memory] [--port 3000] [--trust example] [--frozen-clock]   the whole system, locally
  *   attend admin <resource> <action> …                                           the admin API (SigV4 when deployed)
  *   attend bench                                                                   benchmarks (prints a table)
+ *   attend routes                                                                  the route table and roles (Markdown)
  */
 import { parseArgs } from 'node:util';
 import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
@@ -15,7 +16,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = `Usage:
   attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
   attend admin <resource> <action> [id] [--json BODY] [--url URL] [--output json]   (attend admin --help)
-  attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill]`;
+  attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill]
+  attend routes                                                                  the route table and its roles (Markdown)`;
 
 async function local(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -83,6 +85,11 @@ async function main(): Promise<void> {
         console.error(err.message);
         process.exitCode = 2;
       }
+      return;
+    }
+    case 'routes': {
+      const { routesMarkdown } = await import('./routes.ts');
+      console.log(routesMarkdown());
       return;
     }
     case 'bench': {

@@ -1,9 +1,10 @@
-/** The staff admin API, on a Lambda function URL (AWS_IAM auth). */
+/** The staff admin API, on a Lambda function URL (AWS_IAM auth): the IAM door to the route table. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createAdminRouter } from '#api/router.ts';
+import { createAdminApi } from '#api/router.ts';
+import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
 import { errorResponse } from '#runtime/http.ts';
@@ -13,9 +14,10 @@ import { callerFromIam } from '#services/iam-door.ts';
 const deps = depsFromEnv();
 // The IAM door; only the local runtime sets ATTEND_LOCAL_CALLER, making unsigned calls the local admin.
 const unsignedLocalAdmin = deps.env.ATTEND_LOCAL_CALLER === 'admin';
-const router = createAdminRouter(deps, [], {
-  callerOf: (event) => callerFromIam(event, deps.config, { unsignedLocalAdmin }),
-});
+const api = createAdminApi(
+  { deps, cursors: cursorCodecFromEnv(deps.env) },
+  { callerOf: (event) => callerFromIam(event, deps.config, { unsignedLocalAdmin }) },
+);
 
 /** A function URL turns a throw into a bare 502; the caller gets the API's error shape instead. */
 async function asProxyResult(response: Response): Promise<APIGatewayProxyStructuredResultV2> {
@@ -34,7 +36,7 @@ export const processEvent = async (
   const edge = normaliseFunctionUrlEvent(event);
   if (!edge.ok) return edge.response;
   try {
-    return await router.resolve(edge.event, context);
+    return await api.resolve(edge.event, context);
   } catch (err) {
     return asProxyResult(errorResponse(err, logger));
   }

@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { logger, tracer } from '#runtime/powertools.ts';
 import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
@@ -26,6 +27,8 @@ const app = createWebApp(deps, {
   ...(oidc && { formActionOrigins: [new URL(oidc.issuer).origin] }),
   ...(adapters.pages && { pages: adapters.pages }),
   ...(adapters.extraTemplates && { extraTemplates: adapters.extraTemplates }),
+  // The route table, for pages (page.invoke) and the browser door's JSON API under /staff/api.
+  routes: { deps, cursors: cursorCodecFromEnv(deps.env) },
 });
 
 export const handler = middy((event: APIGatewayProxyEvent, _context: Context) => app.handleEvent(event))

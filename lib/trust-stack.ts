@@ -35,6 +35,7 @@ import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
+import { CursorKey } from './constructs/cursor-key.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FrontDoor } from './constructs/front-door.ts';
 import { LettersBucket } from './constructs/letters-bucket.ts';
@@ -307,6 +308,10 @@ export class TrustStack extends Stack {
         logRetentionDays: config.infrastructure.logRetentionDays,
       });
     }
+
+    // ---- Page cursor key (admin API and browser door) ------------------------------------------------
+    const cursorKey = new CursorKey(this, 'CursorKey', { trustId, encryptionKey });
+    for (const f of [adminApi, ...(this.web ? [this.web] : [])]) cursorKey.bind(f);
 
     // ---- Inbound SMS ------------------------------------------------------------------------------
     this.inboundTopic = this.createOrImportInboundTopic();

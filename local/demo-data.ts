@@ -178,7 +178,8 @@ export async function seedDemoData(
           vulnerable: random() < 0.07,
           doNotText: random() < 0.02,
         },
-        namedHealthVisitor: pick(['HV Sarah Collins', 'HV Dafydd Rees', 'HV Anita Shah', 'HV Tom Barker']),
+        // Grace Adeyemi is the local demo health visitor (health-visitor@example.nhs.uk): her follow-ups list first for her.
+        namedHealthVisitor: pick(['Sarah Collins', 'Dafydd Rees', 'Anita Shah', 'Grace Adeyemi']),
       },
       {
         id: `demo-client-${String(i + 1).padStart(3, '0')}`,

@@ -16,6 +16,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { normaliseMobile } from '#core/phone.ts';
@@ -29,6 +30,7 @@ import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
+import { localCursorKey } from './cursor-key.ts';
 import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -165,7 +167,14 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 /** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
 const RESTART_ATTEMPTS = 5;
 
-const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
+/**
+ * `POST /dev/clock`: `{now}` (an ISO date-time) moves the virtual clock to that instant; `{advance}` (an ISO
+ * duration such as `P2D` or `PT90M`) moves it on from where it is, so examples need no fixed dates.
+ */
+const clockBody = z.union([
+  z.object({ now: z.iso.datetime({ offset: true }) }),
+  z.object({ advance: z.iso.duration() }),
+]);
 const inboundBody = z.object({
   from: z.string().min(1),
   body: z.string().max(1600),
@@ -235,6 +244,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     // Local only: unsigned API calls are the local admin; the OIDC client secret comes from this map.
     ATTEND_LOCAL_CALLER: 'admin',
     ATTEND_LOCAL_SECRETS: JSON.stringify(idp.secrets),
+    // Local only: the page cursor key, generated and kept in the data folder (in AWS, the CursorKey secret).
+    ATTEND_LOCAL_CURSOR_KEY: localCursorKey(options.dataDir),
     // Local only: a fixed, public key for the consent hashes (in AWS, the trust's ConsentKey secret).
     ATTEND_LOCAL_CONSENT_KEY: LOCAL_CONSENT_KEY,
     WEB_ORIGIN: origin,
@@ -392,10 +403,25 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       const parsed = parseJson(clockBody, body);
       if (!parsed) {
         return validationFailure(res, [
-          { field: 'now', message: 'expected an ISO date-time, e.g. 2026-12-01T09:00:00Z' },
+          {
+            field: 'now',
+            message:
+              'expected {now}, an ISO date-time such as 2026-12-01T09:00:00Z, or {advance}, an ISO duration such as P2D',
+          },
         ]);
       }
-      const result = await scheduler.advanceTo(new Date(parsed.now));
+      const duration = 'advance' in parsed ? Duration.fromISO(parsed.advance) : undefined;
+      if (duration && !(duration.isValid && duration.toMillis() > 0)) {
+        return validationFailure(res, [
+          { field: 'advance', message: 'expected a positive ISO duration such as P2D or PT90M' },
+        ]);
+      }
+      // A duration is added when this move's turn comes, after any move queued before it.
+      const target =
+        'now' in parsed
+          ? new Date(parsed.now)
+          : () => DateTime.fromJSDate(clock.now()).plus(duration!).toJSDate();
+      const result = await scheduler.advanceTo(target);
       await persistClock();
       return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
     }

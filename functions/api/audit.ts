@@ -1,80 +1,66 @@
-import { randomUUID } from 'node:crypto';
-import type { Middleware } from '@aws-lambda-powertools/event-handler/types';
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
-import type { Caller } from '#core/roles.ts';
-import { json, readQuery } from '#runtime/http.ts';
-import type { Deps } from '#services/deps.ts';
-import { auditActor, auditByDay, recordAudit } from '#store/audit.ts';
-import type { RegisterRoutes } from './context.ts';
-
-/** Who made a request, from its event: the IAM door, or (in the web app) the signed-in session. */
-export type CallerOf = (event: unknown) => Caller | undefined;
-
-/**
- * Records every successful change made through the API: who (the caller's subject and name: the IAM
- * principal, the signed-in person, or locally "local-dev"), the action, the record and when. Reads are
- * not audited. A failure to audit is logged, not hidden, and does not undo the change already made.
- */
-export function auditMiddleware(deps: Deps, callerOf: CallerOf): Middleware {
-  return async ({ reqCtx, next }) => {
-    const method = reqCtx.req.method;
-    const fields = method === 'GET' ? [] : await bodyFieldNames(reqCtx.req.clone());
-    await next();
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
-    const status = reqCtx.res.status;
-    if (status < 200 || status >= 300) return;
-    const path = new URL(reqCtx.req.url).pathname;
-    let recordId = reqCtx.params.id;
-    if (!recordId) {
-      try {
-        const body = (await reqCtx.res.clone().json()) as { id?: unknown };
-        if (typeof body?.id === 'string') recordId = body.id;
-      } catch {
-        // not JSON, or no id: the path says enough
-      }
-    }
-    try {
-      await recordAudit(deps.store, {
-        id: randomUUID(),
-        at: deps.now().toISOString(),
-        ...actorOf(callerOf(reqCtx.event)),
-        action: reqCtx.route ?? `${method} ${path}`,
-        path,
-        recordId,
-        status,
-        fields,
-      });
-    } catch (err) {
-      deps.log.error('audit record not written', { action: `${method} ${path}`, error: err as Error });
-    }
-  };
-}
-
-function actorOf(caller: Caller | undefined) {
-  return caller ? auditActor(caller) : { actor: 'anonymous' };
-}
-
-async function bodyFieldNames(req: Request): Promise<string[]> {
-  try {
-    const body: unknown = JSON.parse(await req.text());
-    return body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).sort() : [];
-  } catch {
-    return [];
-  }
-}
+import { ValidationError } from '#core/errors.ts';
+import { auditByDay, auditEntrySchema } from '#store/audit.ts';
+import { MANAGERS } from './access.ts';
+import { defineRoute, page, pageCursor, pageLimit } from './route.ts';
 
 export const auditQuery = z.object({
   date: calendarDate.optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().optional(),
+  limit: pageLimit(500).optional(),
+  cursor: pageCursor.optional(),
 });
 
-export const registerAuditRoutes: RegisterRoutes = (router, deps) => {
-  /** One UTC day's changes, newest first (default today). */
-  router.get('/audit', async ({ req }) => {
-    const q = readQuery(req, auditQuery);
-    const day = q.date ?? deps.now().toISOString().slice(0, 10);
-    return json(200, { date: day, ...(await auditByDay(deps.store, day, q)) });
-  });
-};
+const auditPageSchema = page(auditEntrySchema).extend({ date: calendarDate });
+
+/**
+ * The day travels inside the (sealed) cursor, so a next page asked for without `?date=` after midnight
+ * still reads the day its first page came from.
+ */
+function dayAndKey(cursor: string | undefined): { day?: string; key?: string } {
+  if (cursor === undefined) return {};
+  const match = /^(\d{4}-\d{2}-\d{2})\.(.+)$/.exec(cursor);
+  if (!match)
+    throw new ValidationError('Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor this API returned' },
+    ]);
+  return { day: match[1], key: match[2] };
+}
+
+export const auditRoutes = [
+  defineRoute({
+    id: 'listAudit',
+    method: 'GET',
+    path: '/audit',
+    tag: 'audit',
+    summary: "One UTC day's changes and refused calls, newest first (default today)",
+    description:
+      'Every change made through either door (and every call refused with 403) names who made it: `actor` ' +
+      '(the OpenID Connect subject or the IAM principal), `actorName` and `actorKind`; sign-in, sign-out and ' +
+      'ended sessions are here too. Field names only, never values.',
+    roles: MANAGERS,
+    query: auditQuery,
+    response: {
+      status: 200,
+      name: 'AuditPage',
+      schema: auditPageSchema,
+      description: 'One page of audit entries',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) => {
+      const from = dayAndKey(query.cursor);
+      if (query.date && from.day && query.date !== from.day) {
+        throw new ValidationError('Invalid cursor', [
+          { field: 'query.cursor', message: 'this cursor is for another day' },
+        ]);
+      }
+      const day = query.date ?? from.day ?? deps.now().toISOString().slice(0, 10);
+      const found = await auditByDay(deps.store, day, { limit: query.limit, cursor: from.key });
+      return {
+        date: day,
+        items: found.items,
+        ...(found.cursor ? { cursor: `${day}.${found.cursor}` } : {}),
+      };
+    },
+  }),
+] as const;

@@ -1,22 +1,22 @@
 import * as z from 'zod';
+import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
-import { BOOKING_OUTCOMES } from '#core/model.ts';
-import { json, readJson, readQuery } from '#runtime/http.ts';
-import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { BOOKING_OUTCOMES, bookingSchema } from '#core/model.ts';
+import { bookSlot, type CancelResult, cancelByStaff } from '#services/bookings.ts';
 import { bookingsByClinicDay, getBooking } from '#store/bookings.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
-import { listSlotsQuery } from './slots.ts';
+import { forStaff } from './access.ts';
+import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit, recordId } from './route.ts';
 
 export const createBookingBody = z.object({
-  slotId: z.string().min(1),
-  clientId: z.string().min(1),
+  slotId: recordId,
+  clientId: recordId,
   /** Book a slot beyond the trust's booking horizon anyway; recorded on the booking. */
   overrideHorizon: z.boolean().default(false),
 });
 
 export const moveBookingBody = z.object({
   /** A free slot of the same appointment type. */
-  slotId: z.string().min(1),
+  slotId: recordId,
   reason: z.string().trim().min(1, 'say why the booking is moved').max(500),
   overrideHorizon: z.boolean().default(false),
 });
@@ -32,30 +32,92 @@ export const cancelBookingBody = z.object({
   notify: z.boolean().default(true),
 });
 
-export const registerBookingRoutes: RegisterRoutes = (router, deps) => {
-  router.post('/bookings', async ({ req, event }) => {
-    const body = await readJson(req, createBookingBody);
-    const booking = await bookSlot(deps, { ...body, by: callerOf(event), source: 'staff' });
-    return json(201, booking);
-  });
+/** A clinic's records on one local day, a page at a time (slots and bookings). */
+export const clinicDayQuery = z.object({
+  clinicId: recordId,
+  date: calendarDate,
+  limit: pageLimit(500).optional(),
+  cursor: pageCursor.optional(),
+});
 
-  router.get('/bookings', async ({ req }) => {
-    const q = readQuery(req, listSlotsQuery);
-    return json(
-      200,
-      await bookingsByClinicDay(deps.store, q.clinicId, q.date, { limit: q.limit, cursor: q.cursor }),
-    );
-  });
+const cancelResultSchema = z.object({
+  booking: bookingSchema,
+  notified: z.boolean(),
+  notNotifiedReason: z
+    .enum(['not-requested', 'opted-out', 'do-not-text', 'quiet-hours', 'send-failed'])
+    .optional(),
+}) satisfies z.ZodType<CancelResult>;
 
-  router.get('/bookings/:id', async ({ params }) => {
-    const booking = await getBooking(deps.store, params.id!);
-    if (!booking) throw new NotFoundError(`Booking ${params.id} does not exist`);
-    return json(200, booking);
-  });
-
-  router.post('/bookings/:id/cancel', async ({ req, params, event }) => {
-    const body = await readJson(req, cancelBookingBody);
-    const result = await cancelByStaff(deps, { bookingId: params.id!, by: callerOf(event), ...body });
-    return json(200, result);
-  });
-};
+export const bookingRoutes = [
+  defineRoute({
+    id: 'createBooking',
+    method: 'POST',
+    path: '/bookings',
+    tag: 'bookings',
+    summary: 'Book a slot for a client: plans the reminders and sends the confirmation',
+    description:
+      "A slot beyond the trust's booking horizon is a 400 on `slotId` unless `overrideHorizon` is true.",
+    roles: forStaff('scheduler', 'health-visitor'),
+    body: { name: 'CreateBookingRequest', schema: createBookingBody },
+    response: { status: 201, name: 'Booking', schema: bookingSchema, description: 'The booking' },
+    errors: [400, 404, 409, 413, 422],
+    handler: async ({ deps, body, caller }) =>
+      bookSlot(deps, { ...body, by: actedBy(caller), source: 'staff' }),
+  }),
+  defineRoute({
+    id: 'listBookings',
+    method: 'GET',
+    path: '/bookings',
+    tag: 'bookings',
+    summary: "A clinic's bookings on a local day, with each reminder tier's state",
+    roles: forStaff('scheduler', 'health-visitor'),
+    query: clinicDayQuery,
+    response: {
+      status: 200,
+      name: 'BookingPage',
+      schema: page(bookingSchema),
+      description: 'One page of bookings',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) =>
+      bookingsByClinicDay(deps.store, query.clinicId, query.date, {
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
+  }),
+  defineRoute({
+    id: 'getBooking',
+    method: 'GET',
+    path: '/bookings/{id}',
+    tag: 'bookings',
+    summary: 'Read a booking',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    response: { status: 200, name: 'Booking', schema: bookingSchema, description: 'The booking' },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const booking = await getBooking(deps.store, params.id);
+      if (!booking) throw new NotFoundError(`Booking ${params.id} does not exist`);
+      return booking;
+    },
+  }),
+  defineRoute({
+    id: 'cancelBooking',
+    method: 'POST',
+    path: '/bookings/{id}/cancel',
+    tag: 'bookings',
+    summary: 'Cancel a booking (staff, with a reason); frees the slot and stops later reminders',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    body: { name: 'CancelBookingRequest', schema: cancelBookingBody },
+    response: {
+      status: 200,
+      name: 'CancelResult',
+      schema: cancelResultSchema,
+      description: 'The cancelled booking, and whether the family was texted',
+    },
+    errors: [400, 404, 409, 413, 422],
+    handler: async ({ deps, params, body, caller }) =>
+      cancelByStaff(deps, { bookingId: params.id, by: actedBy(caller), ...body }),
+  }),
+] as const;

@@ -1,17 +1,19 @@
 import * as z from 'zod';
 import { newClient } from '#core/client.ts';
+import { consentViewSchema } from '#core/consent.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
-import { equityFlagsSchema } from '#core/model.ts';
+import { clientSchema, equityFlagsSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
-import { json, readJson, readQuery } from '#runtime/http.ts';
-import { clientView, clientViews, consentOf } from '#services/consent.ts';
+import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
+import type { Deps } from '#services/deps.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
-import { getTombstone } from '#store/erasure.ts';
-import type { RegisterRoutes } from './context.ts';
+import { clientTombstoneSchema, getTombstone } from '#store/erasure.ts';
+import { forStaff } from './access.ts';
+import { defineRoute, idParams, list } from './route.ts';
 
 export const createClientBody = z.object({
   id: z
@@ -20,7 +22,7 @@ export const createClientBody = z.object({
     .optional(),
   firstName: z.string().trim().min(1).max(40).superRefine(noPictographs),
   familyName: z.string().trim().max(60).superRefine(noPictographs).default(''),
-  phone: z.string().trim().min(1, 'a mobile number is required'),
+  phone: z.string().trim().min(1, 'a mobile number is required').max(64),
   /** 10 digits with a modulus 11 check digit; spaces allowed; stored as 10 digits. */
   nhsNumber: nhsNumberInput.optional(),
   language: z
@@ -41,7 +43,7 @@ export const createClientBody = z.object({
 /** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
 export const findClientsQuery = z
   .object({
-    phone: z.string().min(1).optional(),
+    phone: z.string().min(1).max(64).optional(),
     nhsNumber: nhsNumberInput.optional(),
   })
   .refine((q) => (q.phone === undefined) !== (q.nhsNumber === undefined), {
@@ -49,46 +51,103 @@ export const findClientsQuery = z
     path: ['phone'],
   });
 
-export const registerClientRoutes: RegisterRoutes = (router, deps) => {
-  const phoneOrFail = (input: string, field: string): string => {
-    const result = normaliseMobile(input, deps.config.allowedCountries);
-    if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
-    return result.e164;
-  };
+/** A client as the API answers it: the record, and its number's consent (clientView in services/consent.ts). */
+export const clientViewSchema = clientSchema.extend({
+  /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
+  optedOut: z.boolean(),
+  /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
+  consent: consentViewSchema,
+}) satisfies z.ZodType<ClientView>;
 
-  router.post('/clients', async ({ req }) => {
-    const body = await readJson(req, createClientBody);
-    const { id, ...fields } = body;
-    const client = await createClient(
-      deps.store,
-      newClient(
-        { ...fields, phone: phoneOrFail(body.phone, 'phone') },
-        { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
-      ),
-    );
-    // A number that texted STOP (or that staff opted out) stays opted out for a new child on it too.
-    return json(201, clientView(client, await consentOf(deps, client.phone)));
-  });
+/** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
+const erasedClientSchema = clientTombstoneSchema
+  .pick({ id: true, erasedAt: true, completedAt: true, counts: true })
+  .extend({ erased: z.literal(true) });
 
-  router.get('/clients', async ({ req }) => {
-    const query = readQuery(req, findClientsQuery);
-    if (query.nhsNumber !== undefined) {
-      const client = await clientByNhsNumber(deps.store, query.nhsNumber);
-      return json(200, { items: client ? await clientViews(deps, [client]) : [] });
-    }
-    const clients = await clientsByPhone(deps.store, phoneOrFail(query.phone!, 'query.phone'));
-    return json(200, { items: await clientViews(deps, clients) });
-  });
+function phoneOrFail(deps: Deps, input: string, field: string): string {
+  const result = normaliseMobile(input, deps.config.allowedCountries);
+  if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
+  return result.e164;
+}
 
-  /**
-   * A client with its number's consent (`optedOut`, and `consent`: the state, why and since when), or
-   * for an erased one what is left: `{id, erased: true, erasedAt, counts}`.
-   */
-  router.get('/clients/:id', async ({ params }) => {
-    const client = await getClient(deps.store, params.id!);
-    if (client) return json(200, clientView(client, await consentOf(deps, client.phone)));
-    const tombstone = await getTombstone(deps.store, params.id!);
-    if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
-    return json(200, erasedClientView(tombstone));
-  });
-};
+export const clientRoutes = [
+  defineRoute({
+    id: 'createClient',
+    method: 'POST',
+    path: '/clients',
+    tag: 'clients',
+    summary: 'Register a client (a child, or an expectant parent)',
+    description: 'The phone must be a mobile from an allowed country; it is stored as E.164.',
+    roles: forStaff('health-visitor'),
+    body: { name: 'CreateClientRequest', schema: createClientBody },
+    response: {
+      status: 201,
+      name: 'Client',
+      schema: clientViewSchema,
+      description: 'The client, with its number’s consent',
+    },
+    errors: [400, 409, 413],
+    handler: async ({ deps, body }) => {
+      const { id, ...fields } = body;
+      const client = await createClient(
+        deps.store,
+        newClient(
+          { ...fields, phone: phoneOrFail(deps, body.phone, 'phone') },
+          { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
+        ),
+      );
+      // A number that texted STOP (or that staff opted out) stays opted out for a new child on it too.
+      return clientView(client, await consentOf(deps, client.phone));
+    },
+  }),
+  defineRoute({
+    id: 'findClientsByPhone',
+    method: 'GET',
+    path: '/clients',
+    tag: 'clients',
+    summary: 'Find the clients who share a mobile number, or the client with an NHS number',
+    description:
+      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).',
+    // Schedulers find the family they are booking.
+    roles: forStaff('scheduler', 'health-visitor'),
+    query: findClientsQuery,
+    response: {
+      status: 200,
+      name: 'ClientList',
+      schema: list(clientViewSchema),
+      description: 'The clients on that phone, or the one client with that NHS number',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) => {
+      if (query.nhsNumber !== undefined) {
+        const client = await clientByNhsNumber(deps.store, query.nhsNumber);
+        return { items: client ? await clientViews(deps, [client]) : [] };
+      }
+      const clients = await clientsByPhone(deps.store, phoneOrFail(deps, query.phone!, 'query.phone'));
+      return { items: await clientViews(deps, clients) };
+    },
+  }),
+  defineRoute({
+    id: 'getClient',
+    method: 'GET',
+    path: '/clients/{id}',
+    tag: 'clients',
+    summary: 'Read a client; an erased client reads as `{id, erased: true, erasedAt, counts}`',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    response: {
+      status: 200,
+      name: 'ClientOrErased',
+      schema: z.union([clientViewSchema, erasedClientSchema]),
+      description: 'The client, or what is left of an erased one',
+    },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const client = await getClient(deps.store, params.id);
+      if (client) return clientView(client, await consentOf(deps, client.phone));
+      const tombstone = await getTombstone(deps.store, params.id);
+      if (!tombstone) throw new NotFoundError(`Client ${params.id} does not exist`);
+      return { ...erasedClientView(tombstone), erased: true as const };
+    },
+  }),
+] as const;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError } from '#core/errors.ts';
+import { clinicSchema } from '#core/model.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
-import { json, readJson } from '#runtime/http.ts';
 import { createClinic, getClinic, listClinics } from '#store/clinics.ts';
-import type { RegisterRoutes } from './context.ts';
+import { forStaff } from './access.ts';
+import { defineRoute, idParams, list } from './route.ts';
 
 export const createClinicBody = z.object({
   id: z
@@ -22,22 +23,47 @@ export const createClinicBody = z.object({
   area: z.string().trim().max(80).default(''),
 });
 
-export const registerClinicRoutes: RegisterRoutes = (router, deps) => {
-  router.post('/clinics', async ({ req }) => {
-    const body = await readJson(req, createClinicBody);
-    const clinic = await createClinic(deps.store, {
-      ...body,
-      id: body.id ?? randomUUID(),
-      createdAt: deps.now().toISOString(),
-    });
-    return json(201, clinic);
-  });
-
-  router.get('/clinics', async () => json(200, { items: await listClinics(deps.store) }));
-
-  router.get('/clinics/:id', async ({ params }) => {
-    const clinic = await getClinic(deps.store, params.id!);
-    if (!clinic) throw new NotFoundError(`Clinic ${params.id} does not exist`);
-    return json(200, clinic);
-  });
-};
+export const clinicRoutes = [
+  defineRoute({
+    id: 'createClinic',
+    method: 'POST',
+    path: '/clinics',
+    tag: 'clinics',
+    summary: 'Create a clinic',
+    description: '`venue` is what texts say, at most 40 characters so a text fits one segment.',
+    roles: forStaff('scheduler'),
+    body: { name: 'CreateClinicRequest', schema: createClinicBody },
+    response: { status: 201, name: 'Clinic', schema: clinicSchema, description: 'The clinic' },
+    errors: [400, 409, 413],
+    handler: async ({ deps, body }) =>
+      createClinic(deps.store, { ...body, id: body.id ?? randomUUID(), createdAt: deps.now().toISOString() }),
+  }),
+  defineRoute({
+    id: 'listClinics',
+    method: 'GET',
+    path: '/clinics',
+    tag: 'clinics',
+    summary: 'Every clinic',
+    // Health visitors read clinics to find a clinic's bookings (a booking names its clinic).
+    roles: forStaff('scheduler', 'health-visitor'),
+    response: { status: 200, name: 'ClinicList', schema: list(clinicSchema), description: 'The clinics' },
+    errors: [],
+    handler: async ({ deps }) => ({ items: await listClinics(deps.store) }),
+  }),
+  defineRoute({
+    id: 'getClinic',
+    method: 'GET',
+    path: '/clinics/{id}',
+    tag: 'clinics',
+    summary: 'Read a clinic',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    response: { status: 200, name: 'Clinic', schema: clinicSchema, description: 'The clinic' },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const clinic = await getClinic(deps.store, params.id);
+      if (!clinic) throw new NotFoundError(`Clinic ${params.id} does not exist`);
+      return clinic;
+    },
+  }),
+] as const;

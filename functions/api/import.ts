@@ -3,9 +3,9 @@ import { PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import { mapCsv } from '#core/import-csv.ts';
 import { mapFhir } from '#core/import-fhir.ts';
 import type { ImportContext } from '#core/import-model.ts';
-import { json, MAX_BODY_BYTES, readQuery } from '#runtime/http.ts';
-import { runImport } from '#services/import.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
+import { type ImportReport, runImport } from '#services/import.ts';
+import { ADMINS } from './access.ts';
+import { actedBy, defineRoute } from './route.ts';
 
 const flag = z
   .enum(['true', 'false'], { error: 'expected true or false' })
@@ -37,49 +37,109 @@ export function importFormat(contentType: string | null, body: string): 'csv' | 
   return body.trimStart().startsWith('{') ? 'fhir' : 'csv';
 }
 
-export const registerImportRoutes: RegisterRoutes = (router, deps) => {
-  const context: ImportContext = {
-    appointmentTypes: deps.config.appointmentTypes,
-    allowedCountries: deps.config.allowedCountries,
-    timeZone: deps.config.timeZone,
-  };
+const importRowSchema = z.object({
+  row: z.number().int().optional(),
+  resource: z.string().optional(),
+  kind: z.enum(['appointment', 'Patient', 'Slot', 'Appointment']),
+  action: z.enum(['created', 'changed', 'unchanged', 'rejected']),
+  id: z.string().optional(),
+  clientId: z.string().optional(),
+  slotId: z.string().optional(),
+  changes: z.array(z.string()).optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  notes: z.array(z.string()).optional(),
+});
 
-  /** Imports an EPR export: CSV in Attend's layout, or a FHIR R4 Bundle. See the README, "Import from the EPR". */
-  router.post('/import', async ({ req, event }) => {
-    const query = readQuery(req, importQuery);
-    const text = await req.text();
-    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError('Request body is larger than 1 MB; split the file and import each part');
-    }
-    if (text.trim() === '') {
-      throw new ValidationError('The request body is empty', [
-        { field: '(body)', message: 'send a CSV file (text/csv) or a FHIR Bundle (application/fhir+json)' },
-      ]);
-    }
-    const format = query.format ?? importFormat(req.headers.get('content-type'), text);
-    let mapped: ReturnType<typeof mapCsv>;
-    if (format === 'csv') {
-      mapped = mapCsv(text, context);
-    } else {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        throw new ValidationError('Request body is not valid JSON', [
-          { field: '(body)', message: 'expected a FHIR Bundle' },
+const importReportSchema = z.object({
+  dryRun: z.boolean(),
+  format: z.enum(['csv', 'fhir']),
+  confirm: z.boolean(),
+  summary: z.object({
+    created: z.number().int(),
+    changed: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+  }),
+  rows: z.array(importRowSchema),
+  clinicsCreated: z.array(z.string()),
+  ignored: z.array(z.string()),
+  warnings: z.array(z.string()),
+}) satisfies z.ZodType<ImportReport>;
+
+const FHIR_BUNDLE = {
+  type: 'object',
+  description: 'A FHIR R4 Bundle; Patient, Slot and Appointment entries are imported, others are ignored',
+  properties: {
+    resourceType: { const: 'Bundle' },
+    entry: { type: 'array', items: { type: 'object', properties: { resource: { type: 'object' } } } },
+  },
+  required: ['resourceType'],
+};
+
+export const importRoutes = [
+  defineRoute({
+    id: 'importFromEpr',
+    method: 'POST',
+    path: '/import',
+    tag: 'import',
+    summary: 'Import clinics, families and appointments from an EPR export (CSV or a FHIR R4 Bundle)',
+    description:
+      'Idempotent: records are keyed by source system and source id. Bad rows are reported one by one and ' +
+      'the good rows still import. Up to 5,000 rows a call. See the README, "Import from the EPR".',
+    roles: ADMINS,
+    query: importQuery,
+    rawBody: {
+      description: "CSV in Attend's layout, or a FHIR R4 Bundle of Patient, Slot and Appointment resources",
+      content: {
+        'text/csv': { schema: { type: 'string' } },
+        'application/fhir+json': { schema: FHIR_BUNDLE },
+        'application/json': { schema: FHIR_BUNDLE },
+      },
+    },
+    response: {
+      status: 200,
+      name: 'ImportReport',
+      schema: importReportSchema,
+      description: 'What was (or on a dry run, would be) created, changed or rejected',
+    },
+    errors: [400, 413],
+    /** Imports an EPR export: CSV in Attend's layout, or a FHIR R4 Bundle. See the README, "Import from the EPR". */
+    handler: async ({ deps, query, raw, caller }) => {
+      const context: ImportContext = {
+        appointmentTypes: deps.config.appointmentTypes,
+        allowedCountries: deps.config.allowedCountries,
+        timeZone: deps.config.timeZone,
+      };
+      const text = raw?.text ?? '';
+      if (text.trim() === '') {
+        throw new ValidationError('The request body is empty', [
+          { field: '(body)', message: 'send a CSV file (text/csv) or a FHIR Bundle (application/fhir+json)' },
         ]);
       }
-      mapped = mapFhir(raw, context);
-    }
-    if (!mapped.ok) {
-      if (mapped.tooMany) throw new PayloadTooLargeError(mapped.message);
-      throw new ValidationError(mapped.message, mapped.errors);
-    }
-    const report = await runImport(deps, mapped.batch, {
-      dryRun: query.dryRun,
-      confirm: query.confirm,
-      by: callerOf(event),
-    });
-    return json(200, report);
-  });
-};
+      const format = query.format ?? importFormat(raw?.contentType ?? null, text);
+      let mapped: ReturnType<typeof mapCsv>;
+      if (format === 'csv') {
+        mapped = mapCsv(text, context);
+      } else {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new ValidationError('Request body is not valid JSON', [
+            { field: '(body)', message: 'expected a FHIR Bundle' },
+          ]);
+        }
+        mapped = mapFhir(parsed, context);
+      }
+      if (!mapped.ok) {
+        if (mapped.tooMany) throw new PayloadTooLargeError(mapped.message);
+        throw new ValidationError(mapped.message, mapped.errors);
+      }
+      return runImport(deps, mapped.batch, {
+        dryRun: query.dryRun,
+        confirm: query.confirm,
+        by: actedBy(caller),
+      });
+    },
+  }),
+] as const;

@@ -1,30 +1,51 @@
 import * as z from 'zod';
-import { json, readJson, readQuery } from '#runtime/http.ts';
-import { markInboxHandled, openInbox } from '#store/inbox.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
+import { inboxItemSchema, markInboxHandled, openInbox } from '#store/inbox.ts';
+import { forStaff } from './access.ts';
+import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit } from './route.ts';
 
 export const listInboxQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
+  limit: pageLimit(200).optional(),
+  cursor: pageCursor.optional(),
 });
 
 export const handledBody = z.object({ note: z.string().trim().max(1000).optional() });
 
-export const registerInboxRoutes: RegisterRoutes = (router, deps) => {
-  /** Replies staff need to read (free text, unknown numbers, ambiguous replies, rebook requests), newest first. */
-  router.get('/inbox', async ({ req }) => {
-    const q = readQuery(req, listInboxQuery);
-    return json(200, await openInbox(deps.store, q));
-  });
-
-  router.post('/inbox/:id/handled', async ({ req, params, event }) => {
-    const body = await readJson(req, handledBody);
-    const item = await markInboxHandled(deps.store, {
-      id: params.id!,
-      by: callerOf(event),
-      at: deps.now().toISOString(),
-      note: body.note,
-    });
-    return json(200, item);
-  });
-};
+export const inboxRoutes = [
+  defineRoute({
+    id: 'listInbox',
+    method: 'GET',
+    path: '/inbox',
+    tag: 'inbox',
+    summary: 'Replies staff need to read, newest first',
+    description: 'Free text, unknown numbers, ambiguous replies, rebook requests.',
+    roles: forStaff('scheduler', 'health-visitor'),
+    query: listInboxQuery,
+    response: {
+      status: 200,
+      name: 'InboxPage',
+      schema: page(inboxItemSchema),
+      description: 'One page of open inbox items',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) => openInbox(deps.store, query),
+  }),
+  defineRoute({
+    id: 'markInboxHandled',
+    method: 'POST',
+    path: '/inbox/{id}/handled',
+    tag: 'inbox',
+    summary: 'Mark a reply handled',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    body: { name: 'HandledRequest', schema: handledBody },
+    response: { status: 200, name: 'InboxItem', schema: inboxItemSchema, description: 'The handled item' },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, params, body, caller }) =>
+      markInboxHandled(deps.store, {
+        id: params.id,
+        by: actedBy(caller),
+        at: deps.now().toISOString(),
+        note: body.note,
+      }),
+  }),
+] as const;

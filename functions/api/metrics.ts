@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
-import { json, readQuery } from '#runtime/http.ts';
 import { metricsReport } from '#services/metrics.ts';
-import type { RegisterRoutes } from './context.ts';
+import { MANAGERS } from './access.ts';
+import { defineRoute } from './route.ts';
 
 export const metricsQuery = z.object({
   /** First local day, yyyy-mm-dd; default twelve weeks before `to`. */
@@ -71,9 +71,24 @@ export const metricsReportSchema = z.object({
   periods: z.array(periodSchema),
 }) satisfies z.ZodType<MetricsReport>;
 
-export const registerMetricsRoutes: RegisterRoutes = (router, deps) => {
-  /** DNA/WNB, cancellations, short-notice fills and texts, by week or month, from the day counters. */
-  router.get('/metrics', async ({ req }) =>
-    json(200, await metricsReport(deps, readQuery(req, metricsQuery))),
-  );
-};
+export const metricsRoutes = [
+  defineRoute({
+    id: 'getMetrics',
+    method: 'GET',
+    path: '/metrics',
+    tag: 'metrics',
+    summary: 'Attendance, cancellation, short-notice fill and text metrics for a range of local days',
+    description:
+      'Computed from per-day counters kept up to date as things happen, not from a scan of bookings.',
+    roles: MANAGERS,
+    query: metricsQuery,
+    response: {
+      status: 200,
+      name: 'MetricsReport',
+      schema: metricsReportSchema,
+      description: 'The metrics, grouped by week or month',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) => metricsReport(deps, query),
+  }),
+] as const;

@@ -1,47 +1,128 @@
 import * as z from 'zod';
-import { NotFoundError } from '#core/errors.ts';
-import { json, readJson, readQuery } from '#runtime/http.ts';
-import { recordOutcome } from '#services/outcomes.ts';
-import { closeFollowUp, getFollowUp, openFollowUps } from '#store/follow-ups.ts';
+import { NotFoundError, ValidationError } from '#core/errors.ts';
+import { bookingSchema, clientSchema } from '#core/model.ts';
+import { followUpsFor, type ListedFollowUp } from '#services/follow-ups.ts';
+import { type OutcomeResult, recordOutcome } from '#services/outcomes.ts';
+import { closeFollowUp, followUpSchema, getFollowUp } from '#store/follow-ups.ts';
+import { forStaff } from './access.ts';
 import { outcomeBody } from './bookings.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
+import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit } from './route.ts';
 
 export const listFollowUpsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
+  limit: pageLimit(200).optional(),
+  cursor: pageCursor.optional(),
 });
 
 export const closeFollowUpBody = z.object({
   note: z.string().trim().min(1, 'say what was done (who was contacted, what was agreed)').max(1000),
 });
 
-export const registerOutcomeRoutes: RegisterRoutes = (router, deps) => {
-  /** ATTENDED, DNA or WNB for a booking whose start has passed; a WNB may open a follow-up. */
-  router.post('/bookings/:id/outcome', async ({ req, params, event }) => {
-    const body = await readJson(req, outcomeBody);
-    return json(200, await recordOutcome(deps, { bookingId: params.id!, by: callerOf(event), ...body }));
-  });
+const outcomeResultSchema = z.object({
+  booking: bookingSchema,
+  history: clientSchema.shape.history,
+  followUp: followUpSchema.optional(),
+}) satisfies z.ZodType<OutcomeResult>;
 
-  /** Open Was-Not-Brought follow-ups, newest first. */
-  router.get('/follow-ups', async ({ req }) => {
-    const q = readQuery(req, listFollowUpsQuery);
-    return json(200, await openFollowUps(deps.store, q));
-  });
+const listedFollowUpSchema = followUpSchema.extend({
+  /** The follow-up names the caller as the child's health visitor; these come first. */
+  yours: z.boolean(),
+}) satisfies z.ZodType<ListedFollowUp>;
 
-  router.get('/follow-ups/:id', async ({ params }) => {
-    const followUp = await getFollowUp(deps.store, params.id!);
-    if (!followUp) throw new NotFoundError(`Follow-up ${params.id} does not exist`);
-    return json(200, followUp);
-  });
+/** The offset a follow-ups cursor carries (sealed by the route layer, so it is the one we handed out). */
+function offsetOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(cursor);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ValidationError('Invalid cursor', [
+      { field: 'query.cursor', message: 'not a cursor this API returned' },
+    ]);
+  return offset;
+}
 
-  router.post('/follow-ups/:id/close', async ({ req, params, event }) => {
-    const body = await readJson(req, closeFollowUpBody);
-    const followUp = await closeFollowUp(deps.store, {
-      id: params.id!,
-      by: callerOf(event),
-      at: deps.now().toISOString(),
-      note: body.note,
-    });
-    return json(200, followUp);
-  });
-};
+export const outcomeRoutes = [
+  defineRoute({
+    id: 'recordOutcome',
+    method: 'POST',
+    path: '/bookings/{id}/outcome',
+    tag: 'outcomes',
+    summary: 'Record ATTENDED, DNA or WNB (was not brought) once the appointment has started',
+    description:
+      'A WNB that makes the escalation threshold in a row, or any WNB for a child flagged vulnerable, opens ' +
+      'a follow-up for the named health visitor.',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    body: { name: 'OutcomeRequest', schema: outcomeBody },
+    response: {
+      status: 200,
+      name: 'OutcomeResult',
+      schema: outcomeResultSchema,
+      description: "The booking, the child's history, any follow-up opened",
+    },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, params, body, caller }) =>
+      recordOutcome(deps, { bookingId: params.id, by: actedBy(caller), ...body }),
+  }),
+  defineRoute({
+    id: 'listFollowUps',
+    method: 'GET',
+    path: '/follow-ups',
+    tag: 'outcomes',
+    summary: "Open Was-Not-Brought follow-ups: the caller's own first, then the rest, each newest first",
+    description:
+      "A follow-up is the caller's own (`yours: true`) when its `namedHealthVisitor` is the signed-in person's " +
+      "display name (the identity provider's `name` claim), compared ignoring case and spacing.",
+    roles: forStaff('health-visitor'),
+    query: listFollowUpsQuery,
+    response: {
+      status: 200,
+      name: 'FollowUpPage',
+      schema: page(listedFollowUpSchema),
+      description: 'One page of open follow-ups',
+    },
+    errors: [400],
+    handler: async ({ deps, query, caller }) => {
+      const found = await followUpsFor(deps, caller, {
+        limit: query.limit ?? 50,
+        offset: offsetOf(query.cursor),
+      });
+      return found.nextOffset === undefined
+        ? { items: found.items }
+        : { items: found.items, cursor: String(found.nextOffset) };
+    },
+  }),
+  defineRoute({
+    id: 'getFollowUp',
+    method: 'GET',
+    path: '/follow-ups/{id}',
+    tag: 'outcomes',
+    summary: 'Read a follow-up',
+    roles: forStaff('health-visitor'),
+    params: idParams,
+    response: { status: 200, name: 'FollowUp', schema: followUpSchema, description: 'The follow-up' },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const followUp = await getFollowUp(deps.store, params.id);
+      if (!followUp) throw new NotFoundError(`Follow-up ${params.id} does not exist`);
+      return followUp;
+    },
+  }),
+  defineRoute({
+    id: 'closeFollowUp',
+    method: 'POST',
+    path: '/follow-ups/{id}/close',
+    tag: 'outcomes',
+    summary: 'Close a follow-up with a note of what was done',
+    roles: forStaff('health-visitor'),
+    params: idParams,
+    body: { name: 'CloseFollowUpRequest', schema: closeFollowUpBody },
+    response: { status: 200, name: 'FollowUp', schema: followUpSchema, description: 'The closed follow-up' },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, params, body, caller }) =>
+      closeFollowUp(deps.store, {
+        id: params.id,
+        by: actedBy(caller),
+        at: deps.now().toISOString(),
+        note: body.note,
+      }),
+  }),
+] as const;

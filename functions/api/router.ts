@@ -1,62 +1,85 @@
+/**
+ * The IAM door: the admin API on its AWS_IAM function URL, a Powertools router whose routes are
+ * registered from the route table. The caller comes from the request context (`callerFromIam`: the
+ * principal mapped through `staffAccess.iamRoles`, no mapping → 403); the permission check, input,
+ * cursors and audit are the table's (dispatch.ts).
+ *
+ * Before the router sees a request, the edge answers what the router would not answer in the API's error
+ * shape: a method a path does not serve (405 with `Allow`; Powertools answers an unknown method with a
+ * bare 405 and a known one on the wrong path with 404) and a path whose percent-escapes do not decode
+ * (400; Powertools' decoding throws).
+ */
 import { Router } from '@aws-lambda-powertools/event-handler/http';
-import { databaseUnavailable, errorResponse, json } from '#runtime/http.ts';
-import type { Deps } from '#services/deps.ts';
-import { checkHealth } from '#services/health.ts';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Caller } from '#core/roles.ts';
+import { errorResponse, json } from '#runtime/http.ts';
+import type { Log } from '#services/deps.ts';
 import { callerFromIam } from '#services/iam-door.ts';
-import { auditMiddleware, type CallerOf, registerAuditRoutes } from './audit.ts';
-import { registerBookingRoutes } from './bookings.ts';
-import { registerClientRoutes } from './clients.ts';
-import { registerClinicRoutes } from './clinics.ts';
-import { registerConsentRoutes } from './consent.ts';
-import type { RegisterRoutes } from './context.ts';
-import { registerErasureRoutes } from './erasure.ts';
-import { registerImportRoutes } from './import.ts';
-import { registerInboxRoutes } from './inbox.ts';
-import { registerMetricsRoutes } from './metrics.ts';
-import { registerMoveRoutes } from './moves.ts';
-import { registerOpenApiRoutes } from './openapi.ts';
-import { registerOutcomeRoutes } from './outcomes.ts';
-import { registerSlotRoutes } from './slots.ts';
-import { registerTemplateRoutes } from './templates.ts';
-import { registerWaitlistRoutes } from './waitlist.ts';
+import { answerRequest, notServed, type RouteContext } from './dispatch.ts';
+import { matchRoute } from './match.ts';
+import { ROUTES } from './routes.ts';
 
-/** Every resource module; a later resource is one more entry here. */
-const RESOURCES: RegisterRoutes[] = [
-  registerClinicRoutes,
-  registerClientRoutes,
-  registerSlotRoutes,
-  registerBookingRoutes,
-  registerTemplateRoutes,
-  registerInboxRoutes,
-  registerWaitlistRoutes,
-  registerOutcomeRoutes,
-  registerMoveRoutes,
-  registerErasureRoutes,
-  registerImportRoutes,
-  registerMetricsRoutes,
-  registerConsentRoutes,
-];
+/** Who made a request, from its event: the IAM door (or, in the local runtime, the unsigned local admin). */
+export type CallerOf = (event: unknown) => Caller | undefined;
 
-export function createAdminRouter(
-  deps: Deps,
-  extra: RegisterRoutes[] = [],
-  options: { callerOf?: CallerOf } = {},
-): Router {
+/** `/bookings/{id}/cancel` → `/bookings/:id/cancel`, as Powertools writes path parameters. */
+export const powertoolsPath = (path: string): `/${string}` =>
+  path.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+
+export interface AdminApi {
+  /** The Powertools router, with every route of the table registered. */
+  readonly router: Router;
+  /** Answers a function URL event (payload 2.0): the edge, then the router. */
+  resolve(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+async function proxyResult(response: Response): Promise<APIGatewayProxyStructuredResultV2> {
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers.entries()),
+    body: await response.text(),
+    isBase64Encoded: false,
+  };
+}
+
+/** The edge's answer, or undefined when the router should answer. */
+function edge(event: APIGatewayProxyEventV2, log: Log): Response | undefined {
+  const method = String(event.requestContext?.http?.method ?? '').toUpperCase();
+  let path: string;
+  try {
+    // As the router reads it: the raw path after a host, so `//x` stays a path, dot segments resolved.
+    path = new URL(`https://edge.invalid${event.rawPath || '/'}`).pathname;
+  } catch {
+    return json(400, { error: { code: 'VALIDATION_FAILED', message: 'The request path is not valid' } });
+  }
+  try {
+    const found = matchRoute(method, path);
+    if (found.kind === 'route') return undefined;
+    return notServed(method, path, found.kind === 'method-not-allowed' ? found.allow : undefined);
+  } catch (err) {
+    return errorResponse(err, log);
+  }
+}
+
+export function createAdminApi(ctx: RouteContext, options: { callerOf?: CallerOf } = {}): AdminApi {
+  const { deps } = ctx;
   const callerOf = options.callerOf ?? ((event: unknown) => callerFromIam(event, deps.config));
   const router = new Router({ logger: deps.log as never });
-  router.get('/health', async () => {
-    const table = await checkHealth(deps);
-    if (!table.answers) {
-      deps.log.warn('health: the table is not answering', { reason: table.reason });
-      return databaseUnavailable();
-    }
-    return json(200, { status: 'ok', trust: deps.config.trustId, time: deps.now().toISOString() });
-  });
-  registerOpenApiRoutes(router, deps);
-  router.use(auditMiddleware(deps, callerOf));
-  for (const register of [...RESOURCES, registerAuditRoutes, ...extra]) register(router, deps);
+  for (const route of ROUTES) {
+    router.route(
+      async ({ req, event, params }) => answerRequest(ctx, route, callerOf(event), req, params, 'iam'),
+      { method: route.method, path: powertoolsPath(route.path) },
+    );
+  }
   router.errorHandler(Error, async (err) => errorResponse(err, deps.log));
   router.notFound(async (err) => errorResponse(err, deps.log));
   router.methodNotAllowed(async (err) => errorResponse(err, deps.log));
-  return router;
+  return {
+    router,
+    async resolve(event, context) {
+      const early = edge(event, deps.log);
+      if (early) return proxyResult(early);
+      return router.resolve(event, context) as Promise<APIGatewayProxyStructuredResultV2>;
+    },
+  };
 }

@@ -3,20 +3,22 @@ import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
+import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
-import { json, readJson, readQuery } from '#runtime/http.ts';
 import type { Deps } from '#services/deps.ts';
 import { withdrawSlot } from '#services/slot-changes.ts';
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
-import { callerOf, type RegisterRoutes } from './context.ts';
+import { forStaff } from './access.ts';
+import { clinicDayQuery } from './bookings.ts';
+import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected local time as HH:MM');
 
 export const createSlotBody = z
   .object({
-    clinicId: z.string().min(1),
-    type: z.string().min(1),
+    clinicId: recordId,
+    type: appointmentTypeId,
     /** Either a UTC instant… */
     startsAt: z.iso.datetime({ offset: true }).optional(),
     /** …or the clinic's local date and time (Europe/London). */
@@ -33,8 +35,8 @@ export const createSlotBody = z
 
 export const createSessionBody = z
   .object({
-    clinicId: z.string().min(1),
-    type: z.string().min(1),
+    clinicId: recordId,
+    type: appointmentTypeId,
     date: calendarDate,
     from: hhmm,
     to: hhmm,
@@ -42,13 +44,6 @@ export const createSessionBody = z
     durationMinutes: z.number().int().min(5).max(480).optional(),
   })
   .refine((b) => b.from < b.to, { message: 'must be after from', path: ['to'] });
-
-export const listSlotsQuery = z.object({
-  clinicId: z.string().min(1),
-  date: calendarDate,
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().optional(),
-});
 
 async function checkClinicAndType(deps: Deps, clinicId: string, type: string): Promise<number> {
   const typeConfig = deps.config.appointmentTypes[type];
@@ -74,70 +69,124 @@ function toUtc(deps: Deps, date: string, time: string, field: string): string {
   }
 }
 
-export const registerSlotRoutes: RegisterRoutes = (router, deps) => {
-  router.post('/slots', async ({ req }) => {
-    const body = await readJson(req, createSlotBody);
-    const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
-    const startsAt = body.startsAt
-      ? new Date(body.startsAt).toISOString()
-      : toUtc(deps, body.date!, body.time!, 'time');
-    const [slot] = await createSlots(deps.store, [
+async function createSlot(deps: Deps, body: z.output<typeof createSlotBody>): Promise<Slot> {
+  const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
+  const startsAt = body.startsAt
+    ? new Date(body.startsAt).toISOString()
+    : toUtc(deps, body.date!, body.time!, 'time');
+  const [slot] = await createSlots(deps.store, [
+    newSlot({
+      clinicId: body.clinicId,
+      type: body.type,
+      startsAt,
+      durationMinutes: body.durationMinutes ?? defaultDuration,
+      shortNotice: body.shortNotice,
+      timeZone: deps.config.timeZone,
+      now: deps.now().toISOString(),
+    }),
+  ]);
+  return slot!;
+}
+
+async function createSession(deps: Deps, body: z.output<typeof createSessionBody>): Promise<Slot[]> {
+  const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
+  const duration = body.durationMinutes ?? body.everyMinutes ?? defaultDuration;
+  const [fh, fm] = body.from.split(':').map(Number) as [number, number];
+  const [th, tm] = body.to.split(':').map(Number) as [number, number];
+  const slots: Slot[] = [];
+  for (let m = fh * 60 + fm; m + duration <= th * 60 + tm; m += body.everyMinutes) {
+    const time = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    slots.push(
       newSlot({
         clinicId: body.clinicId,
         type: body.type,
-        startsAt,
-        durationMinutes: body.durationMinutes ?? defaultDuration,
-        shortNotice: body.shortNotice,
+        startsAt: toUtc(deps, body.date, time, 'from'),
+        durationMinutes: duration,
         timeZone: deps.config.timeZone,
         now: deps.now().toISOString(),
       }),
-    ]);
-    return json(201, slot);
-  });
-
-  router.post('/slots/session', async ({ req }) => {
-    const body = await readJson(req, createSessionBody);
-    const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
-    const duration = body.durationMinutes ?? body.everyMinutes ?? defaultDuration;
-    const [fh, fm] = body.from.split(':').map(Number) as [number, number];
-    const [th, tm] = body.to.split(':').map(Number) as [number, number];
-    const slots: Slot[] = [];
-    for (let m = fh * 60 + fm; m + duration <= th * 60 + tm; m += body.everyMinutes) {
-      const time = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-      slots.push(
-        newSlot({
-          clinicId: body.clinicId,
-          type: body.type,
-          startsAt: toUtc(deps, body.date, time, 'from'),
-          durationMinutes: duration,
-          timeZone: deps.config.timeZone,
-          now: deps.now().toISOString(),
-        }),
-      );
-    }
-    if (slots.length === 0) {
-      throw new ValidationError('Request body is invalid', [
-        { field: 'to', message: 'the session is too short for one appointment' },
-      ]);
-    }
-    return json(201, { items: await createSlots(deps.store, slots) });
-  });
-
-  router.get('/slots', async ({ req }) => {
-    const q = readQuery(req, listSlotsQuery);
-    return json(
-      200,
-      await slotsByClinicDay(deps.store, q.clinicId, q.date, { limit: q.limit, cursor: q.cursor }),
     );
-  });
+  }
+  if (slots.length === 0) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'to', message: 'the session is too short for one appointment' },
+    ]);
+  }
+  return createSlots(deps.store, slots);
+}
 
-  router.post('/slots/:id/withdraw', async ({ params, event }) => {
-    return json(200, await withdrawSlot(deps, { slotId: params.id!, by: callerOf(event) }));
-  });
-
-  router.get('/slots/:id', async ({ params }) => {
-    const slot = await getSlot(deps.store, params.id!);
-    if (!slot) throw new NotFoundError(`Slot ${params.id} does not exist`);
-    return json(200, slot);
-  });
-};
+export const slotRoutes = [
+  defineRoute({
+    id: 'createSlot',
+    method: 'POST',
+    path: '/slots',
+    tag: 'slots',
+    summary: 'Create one slot, at a local date and time or a UTC instant',
+    roles: forStaff('scheduler'),
+    body: { name: 'CreateSlotRequest', schema: createSlotBody },
+    response: { status: 201, name: 'Slot', schema: slotSchema, description: 'The slot' },
+    errors: [400, 409, 413],
+    handler: async ({ deps, body }) => createSlot(deps, body),
+  }),
+  defineRoute({
+    id: 'createSession',
+    method: 'POST',
+    path: '/slots/session',
+    tag: 'slots',
+    summary: 'Create a clinic session: slots from `from` to `to` every `everyMinutes`',
+    roles: forStaff('scheduler'),
+    body: { name: 'CreateSessionRequest', schema: createSessionBody },
+    response: { status: 201, name: 'SlotList', schema: list(slotSchema), description: 'The slots created' },
+    errors: [400, 409, 413],
+    handler: async ({ deps, body }) => ({ items: await createSession(deps, body) }),
+  }),
+  defineRoute({
+    id: 'listSlots',
+    method: 'GET',
+    path: '/slots',
+    tag: 'slots',
+    summary: "A clinic's slots on a local day",
+    // Health visitors book too (POST /bookings), so they read the slots they book.
+    roles: forStaff('scheduler', 'health-visitor'),
+    query: clinicDayQuery,
+    response: { status: 200, name: 'SlotPage', schema: page(slotSchema), description: 'One page of slots' },
+    errors: [400],
+    handler: async ({ deps, query }) =>
+      slotsByClinicDay(deps.store, query.clinicId, query.date, { limit: query.limit, cursor: query.cursor }),
+  }),
+  defineRoute({
+    id: 'withdrawSlot',
+    method: 'POST',
+    path: '/slots/{id}/withdraw',
+    tag: 'slots',
+    summary: 'Withdraw a slot (the clinic is cancelled): it can no longer be booked or offered',
+    description:
+      'FREE or OFFERING → WITHDRAWN. A slot under short-notice offer ends its run as WITHDRAWN in the same ' +
+      'write, and each family with a pending offer is told once that the time has gone (outside quiet ' +
+      'hours). Withdrawing a withdrawn slot changes nothing. 409 `SLOT_BOOKED` for a booked slot (cancel ' +
+      'or move its booking first). Slots are never deleted.',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    response: { status: 200, name: 'Slot', schema: slotSchema, description: 'The withdrawn slot' },
+    errors: [400, 404, 409],
+    handler: async ({ deps, params, caller }) =>
+      withdrawSlot(deps, { slotId: params.id, by: actedBy(caller) }),
+  }),
+  defineRoute({
+    id: 'getSlot',
+    method: 'GET',
+    path: '/slots/{id}',
+    tag: 'slots',
+    summary: 'Read a slot',
+    // Health visitors book too (POST /bookings), so they read the slots they book.
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    response: { status: 200, name: 'Slot', schema: slotSchema, description: 'The slot' },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const slot = await getSlot(deps.store, params.id);
+      if (!slot) throw new NotFoundError(`Slot ${params.id} does not exist`);
+      return slot;
+    },
+  }),
+] as const;

@@ -1,24 +1,28 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
-import { availabilityWindowSchema } from '#core/waitlist.ts';
-import { json, readJson, readQuery } from '#runtime/http.ts';
+import { slotSchema } from '#core/model.ts';
+import { availabilityWindowSchema, offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
-import type { RegisterRoutes } from './context.ts';
+import { forStaff } from './access.ts';
+import { appointmentTypeId, defineRoute, idParams, page, pageCursor, pageLimit, recordId } from './route.ts';
 
 export const addToWaitlistBody = z
   .object({
-    clientId: z.string().min(1),
-    type: z.string().min(1),
-    acceptableClinicIds: z.array(z.string().min(1)).min(1, 'name at least one clinic the family can get to'),
-    availability: z.array(availabilityWindowSchema).default([]),
+    clientId: recordId,
+    type: appointmentTypeId,
+    acceptableClinicIds: z
+      .array(recordId)
+      .min(1, 'name at least one clinic the family can get to')
+      .max(50, 'at most 50 clinics'),
+    availability: z.array(availabilityWindowSchema).max(50, 'at most 50 windows').default([]),
     earliestDate: calendarDate.optional(),
     latestDate: calendarDate.optional(),
     consentToShortNotice: z.boolean({ error: 'record whether the family agreed to short-notice texts' }),
-    currentBookingId: z.string().min(1).optional(),
+    currentBookingId: recordId.optional(),
   })
   .refine((b) => !b.earliestDate || !b.latestDate || b.earliestDate <= b.latestDate, {
     message: 'must not be before earliestDate',
@@ -26,41 +30,112 @@ export const addToWaitlistBody = z
   });
 
 export const listWaitlistQuery = z.object({
-  type: z.string().min(1, 'give ?type= (an appointment type)'),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
+  type: appointmentTypeId,
+  limit: pageLimit(200).optional(),
+  cursor: pageCursor.optional(),
 });
 
-export const registerWaitlistRoutes: RegisterRoutes = (router, deps) => {
-  router.post('/waitlist', async ({ req }) =>
-    json(201, await addToWaitlist(deps, await readJson(req, addToWaitlistBody))),
-  );
+export const offersQuery = z.object({ slot: recordId });
 
-  /** Families waiting for one type, highest priority first (the order offers go out in). */
-  router.get('/waitlist', async ({ req }) => {
-    const q = readQuery(req, listWaitlistQuery);
-    const page = await waitingByType(deps.store, q.type, { limit: q.limit, cursor: q.cursor });
-    return json(200, { items: page.items, cursor: page.cursor });
-  });
+const offersForSlotSchema = z.object({
+  slot: slotSchema.pick({ id: true, status: true, backfill: true }),
+  items: z.array(offerSchema),
+});
 
-  router.get('/waitlist/:id', async ({ params }) => {
-    const entry = await getEntry(deps.store, params.id!);
-    if (!entry) throw new NotFoundError(`Waitlist entry ${params.id} does not exist`);
-    return json(200, entry);
-  });
-
-  router.delete('/waitlist/:id', async ({ params }) =>
-    json(200, await removeEntry(deps.store, params.id!, deps.now().toISOString())),
-  );
-
-  /** Every offer made for a slot, with each family's score and its breakdown: who was offered what, and why. */
-  router.get('/offers', async ({ req }) => {
-    const q = readQuery(req, z.object({ slot: z.string().min(1, 'give ?slot= (a slot id)') }));
-    const slot = await getSlot(deps.store, q.slot);
-    if (!slot) throw new NotFoundError(`Slot ${q.slot} does not exist`);
-    return json(200, {
-      slot: { id: slot.id, status: slot.status, backfill: slot.backfill },
-      items: await offersBySlot(deps.store, q.slot),
-    });
-  });
-};
+export const waitlistRoutes = [
+  defineRoute({
+    id: 'addToWaitlist',
+    method: 'POST',
+    path: '/waitlist',
+    tag: 'waitlist',
+    summary: 'Put a family on the short-notice list',
+    roles: forStaff('scheduler'),
+    body: { name: 'AddToWaitlistRequest', schema: addToWaitlistBody },
+    response: {
+      status: 201,
+      name: 'WaitlistEntry',
+      schema: waitlistEntrySchema,
+      description: 'The entry, with its priority score',
+    },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, body }) => addToWaitlist(deps, body),
+  }),
+  defineRoute({
+    id: 'listWaitlist',
+    method: 'GET',
+    path: '/waitlist',
+    tag: 'waitlist',
+    summary: 'The list for an appointment type, highest priority first (the order offers go out in)',
+    roles: forStaff('scheduler'),
+    query: listWaitlistQuery,
+    response: {
+      status: 200,
+      name: 'WaitlistPage',
+      schema: page(waitlistEntrySchema),
+      description: 'One page of entries',
+    },
+    errors: [400],
+    handler: async ({ deps, query }) => {
+      const found = await waitingByType(deps.store, query.type, { limit: query.limit, cursor: query.cursor });
+      return found.cursor ? { items: found.items, cursor: found.cursor } : { items: found.items };
+    },
+  }),
+  defineRoute({
+    id: 'getWaitlistEntry',
+    method: 'GET',
+    path: '/waitlist/{id}',
+    tag: 'waitlist',
+    summary: 'Read a waitlist entry',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    response: { status: 200, name: 'WaitlistEntry', schema: waitlistEntrySchema, description: 'The entry' },
+    errors: [400, 404],
+    handler: async ({ deps, params }) => {
+      const entry = await getEntry(deps.store, params.id);
+      if (!entry) throw new NotFoundError(`Waitlist entry ${params.id} does not exist`);
+      return entry;
+    },
+  }),
+  defineRoute({
+    id: 'removeWaitlistEntry',
+    method: 'DELETE',
+    path: '/waitlist/{id}',
+    tag: 'waitlist',
+    summary: 'Take a family off the list',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    response: {
+      status: 200,
+      name: 'WaitlistEntry',
+      schema: waitlistEntrySchema,
+      description: 'The removed entry',
+    },
+    errors: [400, 404, 409],
+    handler: async ({ deps, params }) => removeEntry(deps.store, params.id, deps.now().toISOString()),
+  }),
+  defineRoute({
+    id: 'listOffersForSlot',
+    method: 'GET',
+    path: '/offers',
+    tag: 'waitlist',
+    summary:
+      "Every offer made for a slot, with each family's score and its breakdown: who was offered what, and why",
+    roles: forStaff('scheduler'),
+    query: offersQuery,
+    response: {
+      status: 200,
+      name: 'OffersForSlot',
+      schema: offersForSlotSchema,
+      description: "The slot's short-notice run and its offers",
+    },
+    errors: [400, 404],
+    handler: async ({ deps, query }) => {
+      const slot = await getSlot(deps.store, query.slot);
+      if (!slot) throw new NotFoundError(`Slot ${query.slot} does not exist`);
+      return {
+        slot: { id: slot.id, status: slot.status, backfill: slot.backfill },
+        items: await offersBySlot(deps.store, query.slot),
+      };
+    },
+  }),
+] as const;

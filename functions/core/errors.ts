@@ -27,6 +27,11 @@ export class ValidationError extends AttendError {
   }
 }
 
+/** A caller whose roles do not allow what they asked for (every route says who may use it). */
+export class ForbiddenError extends AttendError {
+  readonly code = 'FORBIDDEN';
+}
+
 export class NotFoundError extends AttendError {
   readonly code = 'NOT_FOUND';
 }
@@ -104,4 +109,15 @@ export class TextTooLongError extends ValidationError {
  */
 export function isRecipientSuppressed(err: unknown): boolean {
   return err instanceof RecipientSuppressedError;
+}
+
+/**
+ * The table did not answer (GET /health's probe, say): a 503 `DATABASE_UNAVAILABLE`. Not an AttendError:
+ * nothing about the request is at fault.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super('The database is not answering');
+    this.name = 'DatabaseUnavailableError';
+  }
 }

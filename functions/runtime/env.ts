@@ -18,6 +18,13 @@ const envSchema = z.object({
   /** Set only by the local runtime: unsigned API calls act as the local admin. Never set in AWS. */
   ATTEND_LOCAL_CALLER: z.enum(['admin']).optional(),
   /**
+   * The Secrets Manager secret whose value keys the page cursors the API hands out (CDK: CursorKey); read
+   * by the admin API and the web function.
+   */
+  CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Set only by the local runtime: the cursor key it generated and keeps in its data folder (never in AWS). */
+  ATTEND_LOCAL_CURSOR_KEY: z.string().min(16).optional(),
+  /**
    * The Secrets Manager secret whose value keys the hash of each phone number's consent record
    * (CDK: ConsentKey). Required in AWS by every function that texts or creates clients.
    */

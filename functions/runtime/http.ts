@@ -1,14 +1,16 @@
 /**
- * HTTP plumbing for the admin API: body and query parsing with zod, the one error shape
- * `{ error: { code, message, fields? } }`, and the mapping from errors to status codes (the only place
- * that mapping lives).
+ * HTTP plumbing for the admin API: the one error shape `{ error: { code, message, fields? } }`, zod
+ * issues as its `fields`, and the mapping from errors to status codes (the only place that mapping
+ * lives). Bodies and queries are read by the route table's dispatcher (functions/api/dispatch.ts).
  */
 import { HttpError } from '@aws-lambda-powertools/event-handler/http';
 import type * as z from 'zod';
 import {
   AttendError,
   ConflictError,
+  DatabaseUnavailableError,
   type FieldIssue,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   ValidationError,
@@ -35,35 +37,41 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldIssue[] {
   }));
 }
 
-/** Reads a JSON body and validates it; a 400 names every bad field, a body over 1 MB is a 413. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const text = await req.text();
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError('Request body is larger than 1 MB');
-  }
-  let raw: unknown;
-  if (text.trim() === '') {
-    raw = {};
-  } else {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new ValidationError('Request body is not valid JSON', [
-        { field: '(body)', message: 'expected a JSON object' },
-      ]);
-    }
-  }
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new ValidationError('Request body is invalid', zodFields(result.error));
-  return result.data;
+/** An error as the API answers it: a status and the one error shape. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: ErrorBody;
 }
 
-/** Validates the query string (each parameter's first value). */
-export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
-  const result = schema.safeParse(params);
-  if (!result.success) throw new ValidationError('Query string is invalid', zodFields(result.error, 'query'));
-  return result.data;
+/** Maps any error to a status and the API's one error shape; 5xx details go to the log, never to the caller. */
+export function errorAnswer(err: unknown, log: Log): ErrorAnswer {
+  const answer = (status: number, code: string, message: string): ErrorAnswer => ({
+    status,
+    body: { error: { code, message } },
+  });
+  if (err instanceof ValidationError) {
+    return { status: 400, body: { error: { code: err.code, message: err.message, fields: err.fields } } };
+  }
+  if (err instanceof ForbiddenError) return answer(403, err.code, err.message);
+  if (err instanceof NotFoundError) return answer(404, err.code, err.message);
+  if (err instanceof ConflictError) return answer(409, err.code, err.message);
+  if (err instanceof PayloadTooLargeError) return answer(413, err.code, err.message);
+  if (err instanceof AttendError) return answer(422, err.code, err.message);
+  // A percent-escape that does not decode, wherever the decoding happened: the input is at fault.
+  if (err instanceof URIError)
+    return answer(400, 'VALIDATION_FAILED', 'The request has malformed percent-encoding');
+  if (err instanceof HttpError) {
+    const code =
+      err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
+    return answer(err.statusCode, code, err.message);
+  }
+  if (err instanceof DatabaseUnavailableError) return { status: 503, body: DATABASE_UNAVAILABLE };
+  if (isDatabaseUnreachable(err)) {
+    log.error('the database did not answer', { error: err as Error });
+    return { status: 503, body: DATABASE_UNAVAILABLE };
+  }
+  log.error('unhandled error in admin API', { error: err as Error });
+  return answer(500, 'INTERNAL', 'Something went wrong; the error has been logged.');
 }
 
 /** Node's and the SDK's names for "the database did not answer": refused, reset, timed out, aborted. */
@@ -108,27 +116,6 @@ export function databaseUnavailable(): Response {
 
 /** Maps any error to the API's one error shape; 5xx details go to the log, never to the caller. */
 export function errorResponse(err: unknown, log: Log): Response {
-  if (err instanceof ValidationError) {
-    return json(400, {
-      error: { code: err.code, message: err.message, fields: err.fields },
-    } satisfies ErrorBody);
-  }
-  if (err instanceof NotFoundError) return json(404, { error: { code: err.code, message: err.message } });
-  if (err instanceof ConflictError) return json(409, { error: { code: err.code, message: err.message } });
-  if (err instanceof PayloadTooLargeError)
-    return json(413, { error: { code: err.code, message: err.message } });
-  if (err instanceof AttendError) return json(422, { error: { code: err.code, message: err.message } });
-  if (err instanceof HttpError) {
-    const code =
-      err.statusCode === 404 ? 'NOT_FOUND' : err.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
-    return json(err.statusCode, { error: { code, message: err.message } });
-  }
-  if (isDatabaseUnreachable(err)) {
-    log.error('the database did not answer', { error: err as Error });
-    return databaseUnavailable();
-  }
-  log.error('unhandled error in admin API', { error: err as Error });
-  return json(500, {
-    error: { code: 'INTERNAL', message: 'Something went wrong; the error has been logged.' },
-  });
+  const { status, body } = errorAnswer(err, log);
+  return json(status, body);
 }

@@ -14,14 +14,12 @@ import type { OidcConfig } from '#core/config/staff-access.ts';
 import { type Caller, type Role, rolesFromClaims } from '#core/roles.ts';
 import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import {
-  allSessions,
   createSession,
   deleteSession,
   getSession,
   putSignIn,
   type StaffSessionEntry,
   type StaffSessionRecord,
-  sessionsOfPerson,
   takeSignIn,
   touchSession,
 } from '#store/sessions.ts';
@@ -41,6 +39,7 @@ import {
   signInCookie,
   tokenHash,
 } from './staff-cookies.ts';
+import { endSessions } from './staff-sessions.ts';
 
 /** What the web layer sees of a signed-in person's session. */
 export interface StaffSession {
@@ -346,21 +345,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return { ended };
   };
 
-  const endAllSessions: StaffAuth['endAllSessions'] = async (actor, scope) => {
-    const entries =
-      scope === 'everyone'
-        ? await allSessions(deps.store)
-        : await sessionsOfPerson(deps.store, scope.subject);
-    let ended = 0;
-    for (const entry of entries) if (await endStored(entry)) ended += 1;
-    await audit({
-      ...auditActor(actor),
-      action: 'SESSIONS_ENDED',
-      ...(scope === 'everyone' ? {} : { recordId: scope.subject }),
-      detail: scope === 'everyone' ? `every session (${ended})` : `all sessions of the person (${ended})`,
-    });
-    return { ended };
-  };
+  const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) => endSessions(deps, actor, scope);
 
   return {
     beginSignIn,

@@ -3,9 +3,12 @@
  * once per cold start by functions/web-app.ts (and by tests, with their own session port).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { RouteContext } from '#api/dispatch.ts';
 import type { Deps } from '#services/deps.ts';
+import { browserApiDoor, STAFF_API_PREFIX } from './api-door.ts';
 import { AssetCatalogue } from './assets.ts';
 import { registerHomePages } from './pages/home.ts';
+import { registerSessionPages } from './pages/sessions.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
@@ -16,7 +19,7 @@ import type { StaffSessionPort } from './staff-session.ts';
 export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
-const PAGES: readonly RegisterPages[] = [registerHomePages];
+const PAGES: readonly RegisterPages[] = [registerHomePages, registerSessionPages];
 
 export interface WebAppOptions {
   /** Who is signed in (the staff sign-in service, or a test's port). */
@@ -31,6 +34,11 @@ export interface WebAppOptions {
   readonly extraTemplates?: readonly string[];
   /** Origins forms may post or be redirected to after posting, besides this one (the identity provider's). */
   readonly formActionOrigins?: readonly string[];
+  /**
+   * The admin API's route table context (the cursor key): pages call routes with `page.invoke`, and the
+   * browser door serves the table as JSON under /staff/api. Without it, neither is there.
+   */
+  readonly routes?: RouteContext;
 }
 
 export interface WebApp {
@@ -57,7 +65,9 @@ export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
     staffSessions: options.staffSessions,
     log: deps.log,
     ...(options.formActionOrigins && { formActionOrigins: options.formActionOrigins }),
+    ...(options.routes && { routes: options.routes }),
   });
+  if (options.routes) router.mount(STAFF_API_PREFIX, browserApiDoor(options.routes, options.staffSessions));
   const signIn = options.signIn ? [signInPages(options.signIn)] : [];
   for (const register of [...PAGES, ...signIn, ...(options.pages ?? [])]) register(router, deps);
   return {

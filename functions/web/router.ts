@@ -11,6 +11,8 @@
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { parse as parseCookies } from 'cookie';
+import { invokeRoute, type RouteContext, type RouteInput, type RouteResult } from '#api/dispatch.ts';
+import type { RouteId } from '#api/routes.ts';
 import type { Deps, Log } from '#services/deps.ts';
 import type { AssetCatalogue } from './assets.ts';
 import { acceptedEncoding } from './assets.ts';
@@ -18,7 +20,13 @@ import { FormTooLargeError, FormUnreadableError, type ParsedForm, readForm } fro
 import { csrfToken, presentedCsrfToken, verifyCsrfToken } from './csrf.ts';
 import type { LayoutContext, NavItem, Renderer } from './render.ts';
 import { newNonce, type ResponseKind, securityHeaders } from './security-headers.ts';
-import { ROLE_LABELS, type Role, type StaffMember, type StaffSessionPort } from './staff-session.ts';
+import {
+  callerOfStaff,
+  ROLE_LABELS,
+  type Role,
+  type StaffMember,
+  type StaffSessionPort,
+} from './staff-session.ts';
 
 /**
  * Who may open a page: anyone (`public`; parent pages check their own link and session), any signed-in
@@ -39,6 +47,13 @@ export interface PageContext {
   readonly nonce: string;
   /** A POST's form, already checked for its CSRF token. */
   readonly form: ParsedForm | undefined;
+  /**
+   * Calls a route of the admin API's route table in-process as the signed-in person (functions/api,
+   * `invokeRoute`): the route's own schemas, permission check (a role that may not gets `ok: false`,
+   * status 403), cursors and audit, exactly as through either door. Never throws for a refusal or bad
+   * input: the result says `ok` or carries the status and the error shape.
+   */
+  invoke<Id extends RouteId>(routeId: Id, input: RouteInput<Id>): Promise<RouteResult<Id>>;
   /** Renders a template in its layout, with the navigation, nonce and CSRF token filled in. */
   render(
     template: string,
@@ -79,7 +94,12 @@ export interface WebRouterOptions {
   readonly log: Log;
   /** Origins forms may post or be redirected to after posting, besides this one (the identity provider's). */
   readonly formActionOrigins?: readonly string[];
+  /** The route table's context, for `page.invoke` (without it, invoking a route throws). */
+  readonly routes?: RouteContext;
 }
+
+/** A part of the origin answered by its own handler (the browser door's JSON API), headers still set here. */
+type MountHandler = (request: Request, url: URL) => Promise<Response>;
 
 /** A 303 See Other: the answer to every successful POST, and how pages send people on. */
 export function redirect(location: string, status: 301 | 302 | 303 | 307 = 303): Response {
@@ -145,8 +165,20 @@ function allows(access: Access, staff: StaffMember | undefined): boolean {
 
 export class WebRouter {
   private readonly pages: CompiledPage[] = [];
+  private readonly mounts: { readonly prefix: string; readonly handle: MountHandler }[] = [];
 
   constructor(private readonly options: WebRouterOptions) {}
+
+  /**
+   * Hands every request under `prefix` (any method) to `handle`, which answers it whole (JSON, say); the
+   * response still gets the security headers and `no-store` here. Nothing under it can be a page.
+   */
+  mount(prefix: string, handle: MountHandler): this {
+    if (!prefix.startsWith('/') || prefix.endsWith('/'))
+      throw new Error(`Mount ${prefix}: /a/path, no trailing /`);
+    this.mounts.push({ prefix, handle });
+    return this;
+  }
 
   /** Declares a page. Fails at start-up on a duplicate, or on a POST with no CSRF secret to check. */
   page(definition: PageDefinition): this {
@@ -197,6 +229,12 @@ export class WebRouter {
     let response: Response;
     let kind: ResponseKind = 'personal';
     try {
+      const mount = this.mounts.find(
+        (m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`),
+      );
+      if (mount) {
+        return this.finish(request, await mount.handle(request, url), 'personal', state);
+      }
       if (url.pathname.startsWith('/assets/')) {
         const asset = this.asset(request, url);
         if (asset) return this.finish(request, asset, 'asset', state);
@@ -289,6 +327,11 @@ export class WebRouter {
       staff: state.staff,
       nonce: state.nonce,
       form,
+      invoke: (routeId, input) => {
+        if (!this.options.routes)
+          throw new Error('This web app has no route table context (WebRouterOptions.routes)');
+        return invokeRoute(this.options.routes, routeId, state.staff && callerOfStaff(state.staff), input);
+      },
       render: (template, data = {}, init = {}) =>
         this.html(
           template,

@@ -4,7 +4,7 @@
  * or the local runtime may register their own. Nothing here signs anyone in.
  */
 
-import type { Role } from '#core/roles.ts';
+import type { Caller, Role } from '#core/roles.ts';
 
 export { ROLES, type Role } from '#core/roles.ts';
 
@@ -28,6 +28,11 @@ export interface StaffMember {
   readonly roles: readonly Role[];
   /** The session's CSRF secret (functions/web/csrf.ts `newCsrfSecret`); tokens are derived from it. */
   readonly csrfSecret: string;
+}
+
+/** The caller a signed-in member of staff is, for the route table's permission check and audit. */
+export function callerOfStaff(staff: StaffMember): Caller {
+  return { kind: 'oidc', subject: staff.subject, name: staff.name, roles: staff.roles, sessionId: staff.id };
 }
 
 export interface StaffSessionPort {

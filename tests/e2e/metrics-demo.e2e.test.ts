@@ -16,7 +16,9 @@ beforeAll(async () => {
   // The demo, seeded on Monday 23 November 2026; its history is the two weeks before.
   runtime = await startTestRuntime('2026-11-23T09:00:00Z', { seed: true });
   http = api(runtime.url);
-});
+  // Seeding the whole demo writes thousands of items; on a loaded 2-core CI machine that can take
+  // longer than the default hook timeout. A limit, not a speed assertion: the bench times the seed.
+}, 240_000);
 
 afterAll(async () => {
   await runtime?.stop();

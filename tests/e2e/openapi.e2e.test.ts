@@ -1,9 +1,10 @@
 /** The OpenAPI document is served by the running API, unsigned locally, and is not an audited change. */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '#api/openapi.ts';
+import { ROUTES } from '#api/routes.ts';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';
-import { openApiProblems } from '#tests/support/openapi-check.ts';
 
 let runtime: LocalRuntime;
 let http: Api;
@@ -25,8 +26,8 @@ it('GET /openapi.json answers the OpenAPI 3.1 document', async () => {
   // Assess
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('application/json');
-  expect(body).toEqual(buildOpenApiDocument());
-  expect(openApiProblems(body)).toEqual([]);
+  expect(body).toEqual(buildOpenApiDocument(ROUTES));
+  expect((await new Validator().validate(body as never)).valid).toBe(true);
   const trail = await http.get<{ items: unknown[] }>('/audit?date=2026-11-23');
   expect(trail.body.items).toEqual([]);
 });

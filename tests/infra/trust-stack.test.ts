@@ -287,6 +287,50 @@ describe('the admin API', () => {
   });
 });
 
+describe('the page cursor key', () => {
+  const secretId = () =>
+    Object.keys(
+      template.findResources('AWS::SecretsManager::Secret', {
+        Properties: { Name: 'attend/example/cursor-key' },
+      }),
+    )[0]!;
+
+  it('is a generated secret encrypted with the trust key', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'attend/example/cursor-key',
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
+
+  it('is named to the admin API and the web function, and only they may read it', () => {
+    const secret = { Ref: secretId() };
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes(JSON.stringify(secret)),
+    );
+    expect(readers).toHaveLength(2);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const cursorEnv = (f: { fn: { node: { defaultChild?: unknown } } }) =>
+      (functions[ref(f.fn)]?.Properties as { Environment?: { Variables?: Record<string, unknown> } })
+        ?.Environment?.Variables?.CURSOR_KEY_SECRET_ARN;
+    for (const f of [stack.functions['admin-api'], stack.web!]) {
+      expect(cursorEnv(f)).toEqual(secret);
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: {
+          Roles: [
+            { Ref: stack.resolve((f.role.node.defaultChild as unknown as { logicalId: string }).logicalId) },
+          ],
+        },
+      });
+      expect(JSON.stringify(policies)).toContain('secretsmanager:GetSecretValue');
+      expect(JSON.stringify(policies)).toContain(JSON.stringify(secret));
+    }
+    for (const entry of ENTRIES.filter((e) => e !== 'admin-api')) {
+      expect(cursorEnv(stack.functions[entry])).toBeUndefined();
+    }
+  });
+});
+
 describe('inbound SMS', () => {
   it('creates a KMS-encrypted topic that End User Messaging may publish to over TLS only', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {

@@ -46,13 +46,15 @@ const env = {
   SMS_ADAPTER: 'outbox',
   EVENTS_ADAPTER: 'local',
   ATTEND_TRUST_CONFIG: JSON.stringify(exampleConfig),
+  // The keys the local runtime sets (in AWS, the ConsentKey and CursorKey secrets).
+  ATTEND_LOCAL_CONSENT_KEY: TEST_CONSENT_KEY,
+  ATTEND_LOCAL_CURSOR_KEY: 'attend-test-cursor-key-not-a-secret',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'eu-west-2',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
-  ATTEND_LOCAL_CONSENT_KEY: TEST_CONSENT_KEY,
 };
 const previousEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
 
@@ -112,11 +114,13 @@ describe('function URL requests as AWS documents them, to admin-api', () => {
     expect(JSON.parse(answer.body)).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
   });
 
-  it('answers the documented request as a GET of /health with a null body: 200', async () => {
+  it('routes the documented request as a GET of /health with a null body, and refuses its unmapped IAM user: 403', async () => {
     const answer = (await invoke('admin-api', fixture('function-url-get'))) as HttpAnswer;
 
-    expect(answer.statusCode).toBe(200);
-    expect(JSON.parse(answer.body)).toMatchObject({ status: 'ok', trust: exampleConfig.trustId });
+    // The sample is signed by an IAM user no trust config maps to an Attend role (issue 11: 403). It
+    // reached the route: an unrouted request would be a 404 or a 400.
+    expect(answer.statusCode).toBe(403);
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) } });
   });
 
   it('answers the documented browser GET (a Host header that is no host name) with a 4xx, not a TypeError', async () => {

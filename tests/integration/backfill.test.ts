@@ -8,11 +8,8 @@
  * handler would.
  */
 
-import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAdminRouter } from '#api/router.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { EventDetail, EventType } from '#core/events.ts';
 import type { Client, Clinic, EquityFlags, Slot } from '#core/model.ts';
@@ -40,6 +37,7 @@ import { createSlots, getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi } from '#tests/support/function-url.ts';
 import { dueIndex, plusMinutes, rawItem, scanEntity, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */
@@ -1079,40 +1077,10 @@ describe('REBOOK by text', () => {
 // ---------------------------------------------------------------------------------------------------
 // The admin API, called as its function URL would call it
 
-const lambdaContext = { functionName: 'attend-admin-api', awsRequestId: 'test' } as unknown as Context;
-
 async function postSlot(body: Record<string, unknown>): Promise<Slot> {
-  const now = deps.now();
-  const event: APIGatewayProxyEventV2 = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slots',
-    rawQueryString: '',
-    headers: { host: 'abc123.lambda-url.eu-west-2.on.aws', 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: 'abc123.lambda-url.eu-west-2.on.aws',
-      domainPrefix: 'abc123',
-      http: {
-        method: 'POST',
-        path: '/slots',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'test',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-  const res = await createAdminRouter(deps).resolve(event, lambdaContext);
-  expect(res.statusCode).toBe(201);
-  return slotSchema.parse(JSON.parse(String(res.body)));
+  const res = await callApi(deps, 'POST', '/slots', body);
+  expect(res.status).toBe(201);
+  return slotSchema.parse(res.body);
 }
 
 // ---------------------------------------------------------------------------------------------------

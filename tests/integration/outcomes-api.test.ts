@@ -164,7 +164,7 @@ describe('follow-ups', () => {
     expect([noNote.status, fieldsOf(noNote.body)]).toEqual([400, ['note']]);
     expect([blankNote.status, fieldsOf(blankNote.body)]).toEqual([400, ['note']]);
     expect([badLimit.status, fieldsOf(badLimit.body)]).toEqual([400, ['query.limit']]);
-    expect([badCursor.status, fieldsOf(badCursor.body)]).toEqual([400, ['cursor']]);
+    expect([badCursor.status, fieldsOf(badCursor.body)]).toEqual([400, ['query.cursor']]);
     expect(unknownRead.status).toBe(404);
     expect(unknownClose.status).toBe(404);
     expect((await callApi<FollowUp>(deps, 'GET', `/follow-ups/${followUp.id}`)).body.status).toBe('OPEN');

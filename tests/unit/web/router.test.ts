@@ -100,7 +100,7 @@ describe('the layout', () => {
   it.each([
     [scheduler, ['/staff/notes']],
     [manager, ['/staff/metrics-example', '/staff/notes']],
-    [admin, ['/staff/upload']],
+    [admin, ['/staff/upload', '/staff/sessions']],
   ])('shows $name only the pages their roles allow, in order', async (who, hrefs) => {
     app.signIn(who);
     const doc = await page(await app.get('/'));

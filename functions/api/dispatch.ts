@@ -1,0 +1,262 @@
+/**
+ * One way into a route, whichever door the call came through: the permission check (deny by default),
+ * the input parsed by the route's schemas, page cursors sealed and opened, the handler, and the audit
+ * record. The IAM door (router.ts), the browser door (functions/web/api-door.ts) and the staff pages
+ * (`invokeRoute`, in-process) all end here, so a route cannot be reached without its check and audit.
+ */
+import { randomUUID } from 'node:crypto';
+import type * as z from 'zod';
+import { ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
+import type { Caller } from '#core/roles.ts';
+import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';
+import { type ErrorBody, errorAnswer, json, MAX_BODY_BYTES, zodFields } from '#runtime/http.ts';
+import type { Deps } from '#services/deps.ts';
+import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
+import { mayUse } from './access.ts';
+import { type AnyRoute, type RawBody, type RouteSpec, recordId } from './route.ts';
+import { type Route, type RouteId, routeById } from './routes.ts';
+
+/** What every call into the route table needs: the services' dependencies and the cursor key. */
+export interface RouteContext {
+  readonly deps: Deps;
+  readonly cursors: CursorCodec;
+  /** Check each success against the route's response schema (tests): a handler that drifts fails loudly. */
+  readonly checkResponses?: boolean;
+}
+
+/** Which door a call came through (for logs). */
+export type Door = 'iam' | 'browser' | 'in-process';
+
+/** A call's query and body before the route's schemas have read them. */
+export interface UncheckedInput {
+  readonly query?: Readonly<Record<string, unknown>>;
+  /** The JSON body (already parsed from text, or given in-process). */
+  readonly body?: unknown;
+  /** The body as text, for a route with a raw body. */
+  readonly raw?: RawBody;
+}
+
+/** A route's answer: the status and the JSON body (the route's response, or the error shape). */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const forbidden = (route: AnyRoute, caller: Caller | undefined): ForbiddenError =>
+  new ForbiddenError(
+    caller
+      ? `${route.method} ${route.path} is for ${route.roles.join(', ')}; your roles: ${caller.roles.join(', ') || 'none'}`
+      : `${route.method} ${route.path} needs a signed request from a member of staff`,
+  );
+
+function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, prefix: string, message: string) {
+  if (!schema) return {};
+  const result = schema.safeParse(value === undefined ? {} : value);
+  if (!result.success) throw new ValidationError(message, zodFields(result.error, prefix));
+  return result.data as Record<string, unknown>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The path parameters of a refused or failed call, kept for the audit only when they look like ids. */
+function auditableId(params: Readonly<Record<string, string>> | undefined): string | undefined {
+  const id = params?.id;
+  return id !== undefined && recordId.safeParse(id).success ? id : undefined;
+}
+
+async function audit(deps: Deps, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+  try {
+    await recordAudit(deps.store, { id: randomUUID(), at: deps.now().toISOString(), ...entry });
+  } catch (err) {
+    // A failure to audit is logged, not hidden, and does not undo a change already made.
+    deps.log.error('audit record not written', { action: entry.action, error: err as Error });
+  }
+}
+
+/**
+ * Runs one route for one caller. `read` is asked for the query and body only once the caller may use
+ * the route, so a refused caller learns nothing from validation errors and never has a body parsed.
+ * Never throws: every failure is an answer in the error shape.
+ */
+export async function runRoute(
+  ctx: RouteContext,
+  route: AnyRoute,
+  caller: Caller | undefined,
+  rawParams: Readonly<Record<string, string>>,
+  read: () => Promise<UncheckedInput>,
+  meta: { readonly door: Door; readonly path: string },
+): Promise<RouteAnswer> {
+  const { deps } = ctx;
+  const action = `${route.method} ${route.path}`;
+  try {
+    if (!caller || !mayUse(caller.roles, route.roles)) {
+      await audit(deps, {
+        ...(caller ? auditActor(caller) : { actor: 'anonymous' }),
+        action,
+        path: meta.path,
+        recordId: auditableId(rawParams),
+        status: 403,
+        fields: [],
+        detail: `refused: needs ${route.roles.join(' or ')}`,
+      });
+      throw forbidden(route, caller);
+    }
+    const input = await read();
+    const params = parse(route.params, rawParams, 'path', 'The request path is invalid');
+    const query = parse(route.query, input.query, 'query', 'Query string is invalid');
+    const paged = route.query !== undefined && 'cursor' in route.query.shape;
+    const scope = paged ? cursorScope(route.id, { ...query, ...params }) : '';
+    if (paged && typeof query.cursor === 'string') {
+      const position = await ctx.cursors.open(query.cursor, scope);
+      if (position === undefined) {
+        throw new ValidationError('Invalid cursor', [
+          { field: 'query.cursor', message: 'not a cursor this API returned for this query' },
+        ]);
+      }
+      query.cursor = position;
+    }
+    const body = route.body ? parse(route.body.schema, input.body, '', 'Request body is invalid') : undefined;
+    let output = (await route.handler({ deps, caller, params, query, body, raw: input.raw })) as unknown;
+    if (ctx.checkResponses) route.response.schema.parse(output);
+    if (paged && isRecord(output) && typeof output.cursor === 'string') {
+      output = { ...output, cursor: await ctx.cursors.seal(output.cursor, scope) };
+    }
+    if (route.method !== 'GET') {
+      await audit(deps, {
+        ...auditActor(caller),
+        action,
+        path: meta.path,
+        recordId:
+          (params.id as string | undefined) ??
+          (isRecord(output) && typeof output.id === 'string' ? output.id : undefined),
+        status: route.response.status,
+        fields: isRecord(input.body) ? Object.keys(input.body).sort() : [],
+      });
+    }
+    return { status: route.response.status, body: output };
+  } catch (err) {
+    const answer = errorAnswer(err, deps.log);
+    if (answer.status >= 500) deps.log.warn('route failed', { route: route.id, door: meta.door });
+    return answer;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// In-process calls: the staff pages (issue 12) call routes this way, as the signed-in person.
+
+type Given<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+type RouteOf<Id extends RouteId> = Extract<Route, { id: Id }>;
+
+/** What `invokeRoute` takes for a route: its path parameters, query and body, as the schemas accept them. */
+export type RouteInput<Id extends RouteId> =
+  // biome-ignore lint/suspicious/noExplicitAny: only the schema types are read here
+  RouteOf<Id> extends RouteSpec<any, infer P, infer Q, infer B, any>
+    ? {
+        readonly params?: Given<P>;
+        readonly query?: Given<Q>;
+        readonly body?: Given<B>;
+        readonly raw?: RawBody;
+      }
+    : never;
+
+/** What a route answers on success, as its response schema says. */
+export type RouteOutput<Id extends RouteId> = z.output<RouteOf<Id>['response']['schema']>;
+
+export type RouteResult<Id extends RouteId> =
+  | { readonly ok: true; readonly status: number; readonly body: RouteOutput<Id> }
+  | { readonly ok: false; readonly status: number; readonly error: ErrorBody['error'] };
+
+const asStrings = (record: Readonly<Record<string, unknown>> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, String(v)]));
+
+/**
+ * Calls a route of the table in-process, as `caller`: the same permission check, schemas, cursors and
+ * audit as a call through either door. A refusal or a bad input is a result (`ok: false`, the status and
+ * the error shape), never a throw, so a page can show it. Query values may be given as the types the
+ * schema accepts (numbers, booleans) or as strings.
+ */
+export async function invokeRoute<Id extends RouteId>(
+  ctx: RouteContext,
+  routeId: Id,
+  caller: Caller | undefined,
+  input: RouteInput<Id>,
+): Promise<RouteResult<Id>> {
+  const route = routeById(routeId);
+  if (!route) throw new Error(`No route ${routeId} in the route table`);
+  const given = input as UncheckedInput & { readonly params?: Readonly<Record<string, unknown>> };
+  const params = asStrings(given.params);
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const answer = await runRoute(ctx, route, caller, params, async () => given, { door: 'in-process', path });
+  if (answer.status < 300) return { ok: true, status: answer.status, body: answer.body as RouteOutput<Id> };
+  return { ok: false, status: answer.status, error: (answer.body as ErrorBody).error };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP: both doors read a web Request the same way.
+
+/** The query string's parameters, each its first value. */
+function queryOf(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) if (!(name in query)) query[name] = value;
+  return query;
+}
+
+async function readHttpInput(route: AnyRoute, request: Request): Promise<UncheckedInput> {
+  const base = { query: queryOf(new URL(request.url)) };
+  if (!route.body && !route.rawBody) return base;
+  const text = await request.text();
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(
+      route.rawBody
+        ? 'Request body is larger than 1 MB; split the file and send each part'
+        : 'Request body is larger than 1 MB',
+    );
+  }
+  if (route.rawBody) return { ...base, raw: { text, contentType: request.headers.get('content-type') } };
+  // An empty body reads as {}, so a body whose fields are all optional may be left out. The Content-Type
+  // is not insisted on: `curl -d` sends form-urlencoded, and the body is JSON whatever it says.
+  if (text.trim() === '') return { ...base, body: {} };
+  try {
+    return { ...base, body: JSON.parse(text) as unknown };
+  } catch {
+    throw new ValidationError('Request body is not valid JSON', [
+      { field: '(body)', message: 'expected a JSON object' },
+    ]);
+  }
+}
+
+/** Answers one HTTP request for a route already matched, as `caller`, in the error shape on failure. */
+export async function answerRequest(
+  ctx: RouteContext,
+  route: AnyRoute,
+  caller: Caller | undefined,
+  request: Request,
+  params: Readonly<Record<string, string>>,
+  door: Door,
+): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  const answer = await runRoute(ctx, route, caller, params, () => readHttpInput(route, request), {
+    door,
+    path,
+  });
+  return json(answer.status, answer.body);
+}
+
+/** 404, or 405 with `Allow`, in the error shape: for a path or method the API does not serve. */
+export function notServed(method: string, path: string, allow?: readonly string[]): Response {
+  if (!allow || allow.length === 0) {
+    return json(404, { error: { code: 'NOT_FOUND', message: `No route ${path}` } } satisfies ErrorBody);
+  }
+  return json(
+    405,
+    {
+      error: {
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not served on ${path}; use ${allow.join(', ')}`,
+      },
+    } satisfies ErrorBody,
+    { allow: allow.join(', ') },
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Who is signed in, and ending their sessions: an administrator's view of the browser door's
+ * server-side sessions. Used by the sign-in service (sign-out everywhere) and by the admin route and page
+ * (`GET /sessions`, `POST /sessions/end`, `/staff/sessions`). Needs only the table, so the
+ * admin API (the IAM door) can end sessions too.
+ */
+import { randomUUID } from 'node:crypto';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import type { Caller, Role } from '#core/roles.ts';
+import { auditActor, recordAudit } from '#store/audit.ts';
+import {
+  allSessions,
+  deleteSession,
+  getSession,
+  type StaffSessionEntry,
+  sessionsOfPerson,
+} from '#store/sessions.ts';
+import type { Deps } from './deps.ts';
+
+/** One live session, as an administrator sees it: its public handle (never the cookie) and its times. */
+export interface LiveSession {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly idleExpiresAt: string;
+  readonly absoluteExpiresAt: string;
+}
+
+/** A signed-in person: who, with which roles (as at their latest sign-in), and each live session. */
+export interface SignedInPerson {
+  readonly subject: string;
+  readonly name: string;
+  readonly roles: Role[];
+  readonly sessions: LiveSession[];
+}
+
+export type SessionScope = { readonly subject: string } | 'everyone';
+
+/** Everyone with a live session (not ended, not idle, not past its absolute limit), by name. */
+export async function signedInPeople(deps: Pick<Deps, 'store' | 'now'>): Promise<SignedInPerson[]> {
+  const entries = await allSessions(deps.store);
+  const records = await mapWithConcurrency(entries, 8, (entry) => getSession(deps.store, entry.sessionId));
+  const now = deps.now().toISOString();
+  const people = new Map<
+    string,
+    { subject: string; name: string; roles: Role[]; latest: string; sessions: LiveSession[] }
+  >();
+  for (const record of records) {
+    if (!record || now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) continue;
+    const person = people.get(record.subject) ?? {
+      subject: record.subject,
+      name: record.name,
+      roles: record.roles,
+      latest: record.createdAt,
+      sessions: [],
+    };
+    if (record.createdAt >= person.latest) {
+      person.name = record.name;
+      person.roles = record.roles;
+      person.latest = record.createdAt;
+    }
+    person.sessions.push({
+      id: record.id,
+      createdAt: record.createdAt,
+      lastSeenAt: record.lastSeenAt,
+      idleExpiresAt: record.idleExpiresAt,
+      absoluteExpiresAt: record.absoluteExpiresAt,
+    });
+    people.set(record.subject, person);
+  }
+  return [...people.values()]
+    .map(({ latest: _latest, ...person }) => ({
+      ...person,
+      sessions: person.sessions.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt)),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.subject.localeCompare(b.subject));
+}
+
+/**
+ * Ends every session of one person, or of everyone (the actor's own included), and audits it as
+ * SESSIONS_ENDED with the count. A session that had already ended is not counted.
+ */
+export async function endSessions(
+  deps: Pick<Deps, 'store' | 'now' | 'log'>,
+  actor: Caller,
+  scope: SessionScope,
+): Promise<{ ended: number }> {
+  const entries: StaffSessionEntry[] =
+    scope === 'everyone' ? await allSessions(deps.store) : await sessionsOfPerson(deps.store, scope.subject);
+  let ended = 0;
+  for (const entry of entries) if (await deleteSession(deps.store, entry)) ended += 1;
+  try {
+    await recordAudit(deps.store, {
+      id: randomUUID(),
+      at: deps.now().toISOString(),
+      fields: [],
+      ...auditActor(actor),
+      action: 'SESSIONS_ENDED',
+      ...(scope === 'everyone' ? {} : { recordId: scope.subject }),
+      detail: scope === 'everyone' ? `every session (${ended})` : `all sessions of the person (${ended})`,
+    });
+  } catch (err) {
+    // As for every audit write: logged, never hidden, and it does not undo what already happened.
+    deps.log.error('audit record not written', { action: 'SESSIONS_ENDED', error: err as Error });
+  }
+  return { ended };
+}

@@ -1,0 +1,91 @@
+/**
+ * Issue 9 item 7, the cases as reported: forged page cursors, over-long path ids and malformed
+ * percent-encoding each got a 500 from the admin API. Each must be a 4xx in the error shape. The fuzz
+ * test (tests/integration/api-fuzz.test.ts) covers the kinds over every route; these are the repros.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StoreContext } from '#store/context.ts';
+import { aClinic } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
+import { seed } from './helpers.ts';
+
+let store: StoreContext;
+let deps: TestDeps;
+
+beforeAll(async () => {
+  store = await freshTable();
+  deps = testDeps(store, '2026-11-23T10:00:00Z');
+  await seed(store, { clinic: aClinic({ id: 'riverside' }) });
+});
+
+const forged = (key: unknown) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64');
+
+/** The paged routes the report names, with the query each needs besides the cursor. */
+const PAGED = [
+  '/audit?',
+  '/slots?clinicId=riverside&date=2026-11-24&',
+  '/bookings?clinicId=riverside&date=2026-11-24&',
+  '/waitlist?type=six-to-eight-week-review&',
+  '/inbox?',
+  '/follow-ups?',
+];
+const FORGERIES = [
+  forged({ pk: 'CLIENT#1' }),
+  forged({ pk: 'CLIENT#1', sk: 'CLIENT' }),
+  forged({ pk: { S: 'x' } }),
+  forged({}),
+  forged([1, 2]),
+  'not-base64-%%%',
+];
+
+/** Routes with an id in the path: the id goes where `{id}` is. */
+const ID_ROUTES: ['GET' | 'POST' | 'DELETE', string][] = [
+  ['GET', '/clients/{id}'],
+  ['DELETE', '/clients/{id}'],
+  ['GET', '/clinics/{id}'],
+  ['GET', '/slots/{id}'],
+  ['GET', '/bookings/{id}'],
+  ['POST', '/bookings/{id}/cancel'],
+  ['GET', '/follow-ups/{id}'],
+  ['GET', '/waitlist/{id}'],
+  ['DELETE', '/waitlist/{id}'],
+];
+
+function expectErrorShape(status: number, body: unknown): void {
+  expect(status).toBeGreaterThanOrEqual(400);
+  expect(status).toBeLessThan(500);
+  expect(Object.keys(body as object)).toEqual(['error']);
+  expect((body as ErrorResult).error).toEqual(
+    expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+  );
+}
+
+describe('forged page cursors', () => {
+  it.each(PAGED.flatMap((path) => FORGERIES.map((cursor) => [path, cursor] as const)))(
+    'GET %scursor=%s is a 400',
+    async (path, cursor) => {
+      const res = await callApi(deps, 'GET', `${path}cursor=${encodeURIComponent(cursor)}`);
+      expectErrorShape(res.status, res.body);
+      expect(res.status).toBe(400);
+    },
+  );
+});
+
+describe('path ids over DynamoDB’s key size', () => {
+  it.each(ID_ROUTES)('%s %s with a 3,000-character id is a 400', async (method, path) => {
+    const body = method === 'POST' ? { reason: 'x' } : undefined;
+    const res = await callApi(deps, method, path.replace('{id}', 'x'.repeat(3000)), body);
+    expectErrorShape(res.status, res.body);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('malformed percent-encoding', () => {
+  it.each(ID_ROUTES)('%s %s with a malformed UTF-8 escape as the id is a 400', async (method, path) => {
+    const body = method === 'POST' ? { reason: 'x' } : undefined;
+    const res = await callApi(deps, method, path.replace('{id}', '%F0%28%8C%28'), body);
+    expectErrorShape(res.status, res.body);
+    expect(res.status).toBe(400);
+  });
+});

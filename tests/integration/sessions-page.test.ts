@@ -1,0 +1,104 @@
+/**
+ * `/staff/sessions`: an administrator sees who is signed in and ends a person's sessions, or everyone's,
+ * with POST forms (CSRF-checked); the page calls the route table in-process, so others get 403 and each
+ * ending is audited. Real web app and sessions on DynamoDB Local.
+ */
+import { parse } from 'node-html-parser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { auditByDay } from '#store/audit.ts';
+import {
+  type BrowserDoor,
+  type BrowserSession,
+  browserDoor,
+  WEB_ORIGIN,
+} from '#tests/support/browser-door.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { pageProblems } from '#tests/support/page-check.ts';
+
+let deps: TestDeps;
+let door: BrowserDoor;
+let admin: BrowserSession;
+let scheduler: BrowserSession;
+
+beforeEach(async () => {
+  deps = testDeps(await freshTable(), '2026-11-30T10:00:00Z');
+  door = browserDoor(deps);
+  admin = await door.signIn({ name: 'Alex Morgan', roles: ['admin'], subject: 'sub-alex' });
+  scheduler = await door.signIn({ name: 'Sam Patel', roles: ['scheduler'], subject: 'sub-sam' });
+  await door.signIn({ name: 'Sam Patel', roles: ['scheduler'], subject: 'sub-sam' });
+});
+
+const page = (session: BrowserSession, path = '/staff/sessions') =>
+  door.app.handle(new Request(`${WEB_ORIGIN}${path}`, { headers: { cookie: session.cookie } }));
+
+const post = (session: BrowserSession, fields: Record<string, string>, csrf = session.csrf) =>
+  door.app.handle(
+    new Request(`${WEB_ORIGIN}/staff/sessions/end`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, origin: WEB_ORIGIN },
+      body: new URLSearchParams({ ...fields, _csrf: csrf }),
+    }),
+  );
+
+describe('the sessions page', () => {
+  it('lists each signed-in person once, with their sessions and an end button, and passes the page checks', async () => {
+    // Act
+    const res = await page(admin);
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(pageProblems(html)).toEqual([]);
+    expect(html).toContain('Alex Morgan (you)');
+    const rows = parse(html)
+      .querySelectorAll('tbody tr')
+      .map((tr) => tr.querySelectorAll('td').map((td) => td.text.replace(/\s+/g, ' ').trim()));
+    expect(rows.map((cells) => [cells[0], cells[1], cells[4]])).toEqual([
+      ['Name Alex Morgan (you)', 'Role Administrator', 'Sessions 1'],
+      ['Name Sam Patel', 'Role Scheduler', 'Sessions 2'],
+    ]);
+    expect(html).toContain('name="subject" value="sub-sam"');
+    expect(html).toContain('End every session');
+    expect(html).toContain('<meta name="csrf-token"');
+    expect(res.headers.get('cache-control')).toContain('no-store');
+  });
+
+  it('is for administrators only', async () => {
+    expect((await page(scheduler)).status).toBe(403);
+    expect((await post(scheduler, { subject: 'sub-alex' })).status).toBe(403);
+    expect((await door.call(admin, 'GET', '/clinics')).status).toBe(200);
+  });
+
+  it("ends a person's sessions: they are signed out everywhere, and it is audited", async () => {
+    // Act
+    const res = await post(admin, { subject: 'sub-sam' });
+
+    // Assess
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff/sessions?ended=2');
+    expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(401);
+    const shown = await (await page(admin, '/staff/sessions?ended=2')).text();
+    expect(shown).toContain('Ended 2 sessions.');
+    expect(shown).not.toContain('sub-sam');
+    const { items } = await auditByDay(deps.store, '2026-11-30');
+    expect(items.find((e) => e.action === 'SESSIONS_ENDED')).toMatchObject({
+      actorName: 'Alex Morgan',
+      recordId: 'sub-sam',
+    });
+  });
+
+  it("ends everyone's, the administrator's own included", async () => {
+    // Act
+    const res = await post(admin, { everyone: 'true' });
+
+    // Assess
+    expect(res.headers.get('location')).toBe('/staff/sessions?ended=3');
+    expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(401);
+    expect((await door.call(admin, 'GET', '/clinics')).status).toBe(401);
+  });
+
+  it('refuses a form without its CSRF token', async () => {
+    expect((await post(admin, { subject: 'sub-sam' }, 'forged')).status).toBe(403);
+    expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(200);
+  });
+});
