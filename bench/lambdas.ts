@@ -45,6 +45,7 @@ function lambdaEnv(name: string): NodeJS.ProcessEnv {
     IDEMPOTENCY_TABLE_NAME: 'attend-bench-idempotency',
     EVENT_BUS_NAME: 'attend-bench',
     CONSENT_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/bench/consent-key',
+    CURSOR_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/bench/cursor-key',
     WEB_ORIGIN: 'https://attend.example.nhs.uk',
     POWERTOOLS_SERVICE_NAME: name,
     POWERTOOLS_METRICS_NAMESPACE: 'Attend',
