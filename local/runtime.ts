@@ -304,6 +304,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     filters: SLOT_FREED_FILTER_PATTERNS,
     handler: (event) => backfill(event, lambdaContext('attend-backfill')) as ReturnType<StreamHandler>,
     onDeadLetter: (record, reason) => print(`[stream] record ${record.eventID} dead-lettered: ${reason}`),
+    paused: () => !database.up,
   });
   const metricsPoller = new StreamPoller({
     endpoint,
@@ -313,6 +314,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       metricsStream(event, lambdaContext('attend-metrics-stream')) as ReturnType<StreamHandler>,
     batchSize: 50,
     maxRetries: 5,
+    paused: () => !database.up,
     onDeadLetter: (record, reason) =>
       print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
   });
@@ -362,8 +364,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     async onBack() {
       await ensureTables(raw, { table: tableName, idempotencyTable });
       if (seedOn) await seedDemoData(deps);
-      poller.reconnect();
-      metricsPoller.reconnect();
+      // Positioned before the doors reopen (the watch says "up" only after this), so no change made
+      // through them is missed, and the seed's own writes are not replayed (as at start-up).
+      await poller.reconnect();
+      await metricsPoller.reconnect();
     },
   });
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
@@ -467,6 +471,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       if (path === idp.mountPath || path.startsWith(`${idp.mountPath}/`)) return idp.handle(req, res);
       const raw = await readBody(req);
       const body = raw.toString('utf8');
+      // While the database is away or being brought back (tables made, demo data seeded, streams
+      // repositioned), every call that could read or change it answers 503 rather than half-working.
+      if (!database.up && !(path.startsWith('/dev/') && req.method === 'GET')) {
+        return send(res, 503, DATABASE_UNAVAILABLE);
+      }
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       if (isWebPath(path)) {
         const result = await web(restApiEvent(req, raw, port), lambdaContext('attend-web-app'));

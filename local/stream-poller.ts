@@ -24,24 +24,17 @@
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type _Record,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
-  type AttributeValue as StreamsAttributeValue,
 } from '@aws-sdk/client-dynamodb-streams';
-import type {
-  AttributeValue,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  StreamRecord,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LOCAL_AWS } from './dynamodb-local.ts';
 import { assertValidPattern, type FilterPattern, matchesAny } from './event-filter.ts';
+import { toLambdaRecord } from './stream-record.ts';
 
 /** Lambda's DynamoDBStreamHandler without the context: a batch response, or nothing for "all done". */
 export type StreamHandler = (
@@ -78,6 +71,8 @@ export interface StreamPollerOptions {
    * @default 50
    */
   maxPasses?: number;
+  /** While this answers true (the database is away), background polling skips its ticks. */
+  paused?: () => boolean;
 }
 
 /** GetRecords' own maximum. */
@@ -160,8 +155,9 @@ export class StreamPoller {
     await this.init();
     if (this.timer) return;
     this.timer = setInterval(() => {
-      // A slow drain is not stacked on: the next tick after it finishes picks up what arrived.
-      if (this.queued > 0) return;
+      // A slow drain is not stacked on: the next tick after it finishes picks up what arrived. While the
+      // owner says the database is away, there is nothing to read.
+      if (this.queued > 0 || this.options.paused?.()) return;
       this.drain().catch((err: unknown) => {
         // Nothing is lost: the position only moves past records that were handled or dead-lettered.
         this.log.warn('stream poll failed; retrying on the next tick', { error: errorMessage(err) });
@@ -176,8 +172,16 @@ export class StreamPoller {
    * anything arrived are not replayed). If the table's stream is a new one (an in-memory database
    * started afresh), the poller starts on it from LATEST, as on first start.
    */
-  reconnect(): void {
+  reconnect(): Promise<void> {
     this.reconnecting = true;
+    // Queued behind any drain in progress; positioned before it resolves, so a change made after it
+    // resolves is read, even on a stream that is new.
+    const run = this.queue.then(async () => {
+      if (this.reconnecting) await this.resume();
+      await this.init();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops background polling and waits for a drain in progress. */
@@ -451,52 +455,6 @@ export class StreamPoller {
 
 function isClosed(shard: Shard): boolean {
   return shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-}
-
-/**
- * The record as Lambda delivers it: JSON attribute values (binary as base64), the creation time in
- * epoch seconds, and the region the function runs in. The ARN is the stream's own, as DynamoDB Local
- * names it.
- */
-export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
-  const d = record.dynamodb ?? {};
-  const dynamodb: StreamRecord = {
-    ...(d.ApproximateCreationDateTime && {
-      ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000),
-    }),
-    Keys: toJsonImage(d.Keys ?? {}),
-    ...(d.NewImage && { NewImage: toJsonImage(d.NewImage) }),
-    ...(d.OldImage && { OldImage: toJsonImage(d.OldImage) }),
-    SequenceNumber: d.SequenceNumber,
-    SizeBytes: d.SizeBytes,
-    StreamViewType: d.StreamViewType,
-  };
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: record.eventVersion ?? '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: LOCAL_AWS.region,
-    dynamodb,
-    eventSourceARN: streamArn,
-    // Present on deletes made by TTL: { type: 'Service', principalId: 'dynamodb.amazonaws.com' }.
-    ...(record.userIdentity && {
-      userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId },
-    }),
-  };
-}
-
-function toJsonImage(image: Record<string, StreamsAttributeValue>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toJsonValue(v)]));
-}
-
-function toJsonValue(value: StreamsAttributeValue): AttributeValue {
-  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
-  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
-  if (value.L !== undefined) return { L: value.L.map(toJsonValue) };
-  if (value.M !== undefined) return { M: toJsonImage(value.M) };
-  // S, N, SS, NS, BOOL and NULL are JSON already.
-  return value as AttributeValue;
 }
 
 function errorMessage(err: unknown): string {

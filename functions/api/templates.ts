@@ -1,7 +1,9 @@
+import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
 import { ValidationError } from '#core/errors.ts';
-import { renderText } from '#core/templates.ts';
+import { formatDay, localToUtc } from '#core/local-time.ts';
+import { renderText, templateFor } from '#core/templates.ts';
 import { forStaff } from './access.ts';
 import { appointmentTypeId, defineRoute } from './route.ts';
 
@@ -16,15 +18,26 @@ export const previewBody = z.object({
   vars: z.partialRecord(z.enum(TEMPLATE_PLACEHOLDERS), z.string().max(918)).default({}),
 });
 
-const SAMPLE = {
-  name: 'Amelia',
-  day: 'Tue 3 Dec',
-  time: '10:30',
-  venue: "Riverside Children's Centre",
-  ref: '4821',
-  choices: 'Reply CANCEL 4821 for Tue 3 Dec 10:30, CANCEL 7730 for Thu 5 Dec 14:00',
-  holdMinutes: '60',
-};
+/**
+ * Sample values for a preview. The days are real: three and five days from now, 10:30 and 14:00
+ * Europe/London (the trust's zone), written in the template's own language as a real text writes them.
+ */
+function sampleValues(now: Date, timeZone: string, language: string): Record<string, string> {
+  const day = (days: number, time: string) =>
+    localToUtc(DateTime.fromJSDate(now).setZone(timeZone).plus({ days }).toISODate()!, time, timeZone);
+  const first = day(3, '10:30');
+  const second = day(5, '14:00');
+  const [d1, d2] = [formatDay(first, timeZone, language), formatDay(second, timeZone, language)];
+  return {
+    name: 'Amelia',
+    day: d1,
+    time: '10:30',
+    venue: "Riverside Children's Centre",
+    ref: '4821',
+    choices: `Reply CANCEL 4821 for ${d1} 10:30, CANCEL 7730 for ${d2} 14:00`,
+    holdMinutes: '60',
+  };
+}
 
 const templatePreviewSchema = z.object({
   text: z.string(),
@@ -58,12 +71,14 @@ export const templateRoutes = [
           { field: 'type', message: 'unknown appointment type' },
         ]);
       }
+      const language = body.language ?? deps.config.defaultLanguage;
+      const written = templateFor(deps.config, body.key, language, type).language;
       const text = renderText(deps.config, {
         key: body.key,
-        language: body.language ?? deps.config.defaultLanguage,
+        language,
         typeId: type,
         // Sanitised by renderText as every real text is, so the preview shows what a family would get.
-        vars: { ...SAMPLE, ...body.vars },
+        vars: { ...sampleValues(deps.now(), deps.config.timeZone, written), ...body.vars },
       });
       return {
         text: text.body,

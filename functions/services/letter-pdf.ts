@@ -1,6 +1,6 @@
 /**
- * Letters as PDF, with pdfkit: one letter on its own (what GOV.UK Notify takes, one PDF per letter), or
- * a clinic's day as one batch to print double-sided, behind a cover sheet.
+ * Letters as PDF, with pdfkit: one letter on its own (what GOV.UK Notify takes, one PDF per letter). A
+ * clinic's day as one batch behind a cover sheet is letter-batch-pdf.ts, drawn with these pieces.
  *
  * pdfkit rather than pdfmake or pdf-lib: the address must sit at exact millimetre positions from
  * Notify's letter specification, which pdfkit's absolute placement gives directly (pdfmake's flowing
@@ -12,20 +12,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DateTime } from 'luxon';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { type Box, LETTER_LAYOUT, mm, NOTIFY_LETTER_SPEC } from '#core/letters/layout.ts';
-import {
-  type ComposedLetter,
-  composeLetter,
-  type LetterContext,
-  type LetterDataInput,
-  type LetterSection,
-} from '#core/letters/letter.ts';
-import type { LetterBatch, LetterInBatch } from '#messaging/letter-sink.ts';
+import type { ComposedLetter, LetterSection } from '#core/letters/letter.ts';
 
-type Doc = PDFKit.PDFDocument;
+export type Doc = PDFKit.PDFDocument;
 
 const require = createRequire(import.meta.url);
 /** The font files, from the npm package that ships them (a Lambda bundle must include it as a node module). */
@@ -51,7 +43,7 @@ const { fontSize } = LETTER_LAYOUT;
 const PAGE = NOTIFY_LETTER_SPEC.page;
 
 /** A new A4 document with the letter fonts; no personal data in its metadata. */
-function newDocument(title: string, language: string): Doc {
+export function newDocument(title: string, language: string): Doc {
   const { regular, bold } = fonts();
   const doc = new PDFDocument({
     size: 'A4',
@@ -70,7 +62,7 @@ function newDocument(title: string, language: string): Doc {
   return doc;
 }
 
-function toBytes(doc: Doc): Promise<Uint8Array> {
+export function toBytes(doc: Doc): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -80,7 +72,7 @@ function toBytes(doc: Doc): Promise<Uint8Array> {
   });
 }
 
-function addPage(doc: Doc): void {
+export function addPage(doc: Doc): void {
   // The margins only steer pdfkit's own wrapping; every block is placed explicitly.
   const body = LETTER_LAYOUT.body;
   doc.addPage({
@@ -189,7 +181,7 @@ function drawFirstPageHead(doc: Doc, letter: ComposedLetter): void {
  * A text flow down the body, starting a new page when the next block would not fit. `measure` runs the
  * same steps without drawing, so a block's height is known before deciding where it goes.
  */
-class BodyFlow {
+export class BodyFlow {
   y: number;
   private drawing = true;
   private readonly qrPages = new Set<number>();
@@ -360,7 +352,7 @@ export function drawQrCode(doc: Doc, text: string, x: number, y: number, size: n
 }
 
 /** Draws one letter from a new page on; returns how many pages it took. */
-function drawLetter(doc: Doc, letter: ComposedLetter): number {
+export function drawLetter(doc: Doc, letter: ComposedLetter): number {
   const first = doc.bufferedPageRange().count;
   addPage(doc);
   drawFirstPageHead(doc, letter);
@@ -398,7 +390,7 @@ function drawLetter(doc: Doc, letter: ComposedLetter): number {
 }
 
 /** "Page 1 of 2" at the foot of each of a letter's pages, in every language of the letter. */
-function numberPages(doc: Doc, letter: ComposedLetter, firstPage: number, pages: number): void {
+export function numberPages(doc: Doc, letter: ComposedLetter, firstPage: number, pages: number): void {
   for (let page = 1; page <= pages; page++) {
     doc.switchToPage(firstPage + page - 1);
     // Below the bottom margin pdfkit would start a new page instead of writing the footer.
@@ -428,125 +420,4 @@ export async function renderLetterPdf(letter: ComposedLetter): Promise<RenderedL
   const pages = drawLetter(doc, letter);
   numberPages(doc, letter, 0, pages);
   return { letterId: letter.letterId, pdf: await toBytes(doc), pages };
-}
-
-/** What the cover sheet of a batch says: where and when, and how many, never who. */
-export interface BatchCover {
-  readonly batchId: string;
-  readonly trustName: string;
-  readonly clinicName: string;
-  /** The clinic's local day the batch is for, yyyy-mm-dd. */
-  readonly day: string;
-}
-
-export interface BatchPlacement {
-  readonly letterId: string;
-  /** 1-based page of the batch PDF the letter starts on; always odd, so it starts a new sheet. */
-  readonly firstPage: number;
-  readonly pages: number;
-}
-
-export interface RenderedBatch {
-  readonly pdf: Uint8Array;
-  readonly pages: number;
-  readonly letters: readonly BatchPlacement[];
-}
-
-/** "Thursday 3 December 2026" for the cover sheet (staff read it, in English). */
-function coverDay(day: string): string {
-  return DateTime.fromISO(day, { zone: 'UTC' }).setLocale('en-GB').toFormat('cccc d MMMM yyyy');
-}
-
-function drawCover(doc: Doc, cover: BatchCover, letters: readonly ComposedLetter[]): void {
-  addPage(doc);
-  const flow = new BodyFlow(doc, () => 0);
-  flow.y = mm(30);
-  const count = (kind: ComposedLetter['kind']) => letters.filter((l) => l.kind === kind).length;
-  flow.paragraph(cover.trustName, { bold: true, size: 12, after: 24 });
-  flow.paragraph('Letters to post', { bold: true, size: 24, after: 16 });
-  flow.details([
-    { label: 'Clinic', value: cover.clinicName },
-    { label: 'For', value: coverDay(cover.day) },
-    {
-      label: 'Letters',
-      value: `${letters.length} (booking: ${count('booking')}, reminder: ${count('reminder')})`,
-    },
-    { label: 'Batch', value: cover.batchId },
-  ]);
-  flow.paragraph('How to print and post', { bold: true, size: fontSize.subheading, after: 6 });
-  flow.paragraph(
-    [
-      '1. Print double-sided (flip on the long edge). Each letter starts on a new sheet; a blank back page keeps it so.',
-      '2. Keep each letter’s sheets together: its pages are numbered "Page 1 of 2".',
-      '3. Fold so the address shows in the envelope window: in three for a DL envelope, in half for C5.',
-      '4. Shred spoilt or spare pages: they hold families’ names and addresses.',
-    ].join('\n'),
-  );
-}
-
-/**
- * A clinic's letters for one day as one PDF to print double-sided: a cover sheet, then each letter
- * starting on an odd page (a blank page follows a letter with an odd number of pages), so no family's
- * letter is printed on the back of another's.
- */
-export async function renderLetterBatchPdf(
-  cover: BatchCover,
-  letters: readonly ComposedLetter[],
-): Promise<RenderedBatch> {
-  const doc = newDocument(`Letters for ${cover.clinicName}, ${cover.day}`, 'en-GB');
-  drawCover(doc, cover, letters);
-  addPage(doc); // the cover's back
-  const placements: BatchPlacement[] = [];
-  for (const letter of letters) {
-    const firstIndex = doc.bufferedPageRange().count;
-    const pages = drawLetter(doc, letter);
-    numberPages(doc, letter, firstIndex, pages);
-    if (pages % 2 === 1) addPage(doc);
-    placements.push({ letterId: letter.letterId, firstPage: firstIndex + 1, pages });
-  }
-  const pages = doc.bufferedPageRange().count;
-  return { pdf: await toBytes(doc), pages, letters: placements };
-}
-
-export interface MakeLetterBatchInput {
-  readonly batchId: string;
-  readonly clinicId: string;
-  /** The clinic's name for the cover sheet. */
-  readonly clinicName: string;
-  /** The clinic's local day the batch is for, yyyy-mm-dd. */
-  readonly day: string;
-  readonly letters: readonly LetterDataInput[];
-}
-
-/**
- * Composes and renders a clinic's letters for a day into what a LetterSink stores: the batch PDF and,
- * when the sink posts letters one by one (`sink.needsLetterPdfs`, GOV.UK Notify), each letter's own PDF.
- * `placements` says where each letter is in the batch.
- */
-export async function makeLetterBatch(
-  context: LetterContext,
-  input: MakeLetterBatchInput,
-  options: { readonly letterPdfs: boolean },
-): Promise<LetterBatch & { readonly placements: readonly BatchPlacement[] }> {
-  const composed = input.letters.map((letter) => composeLetter(context, letter));
-  const batch = await renderLetterBatchPdf(
-    { batchId: input.batchId, trustName: context.trustName, clinicName: input.clinicName, day: input.day },
-    composed,
-  );
-  const letters: LetterInBatch[] = [];
-  for (const letter of composed) {
-    letters.push(
-      options.letterPdfs
-        ? { letterId: letter.letterId, pdf: (await renderLetterPdf(letter)).pdf }
-        : { letterId: letter.letterId },
-    );
-  }
-  return {
-    batchId: input.batchId,
-    clinicId: input.clinicId,
-    day: input.day,
-    pdf: batch.pdf,
-    letters,
-    placements: batch.letters,
-  };
 }

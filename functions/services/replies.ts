@@ -468,12 +468,13 @@ async function answerOffer(
   // already told the time has gone (by the winner's notice, say) is not told again.
   const result = await acceptOffer(deps, offer, { answer: !ctx.optedOut });
   const status = result.outcome === 'already-answered' ? result.status : undefined;
-  if (result.outcome === 'accepted' || status === 'ACCEPTED') {
-    const booking =
-      result.outcome === 'accepted'
-        ? result.booking
-        : (await liveBookingsByPhone(deps.store, ctx.sms.from)).find((b) => b.slotId === offer.slotId);
-    if (!booking) return toInbox(ctx, 'free-text');
+  if (status === 'ACCEPTED') {
+    // The family's own YES already booked it (a double tap, two YES texts at once, or one sent again):
+    // the booking was confirmed once, by the YES that won, and one event gets one text.
+    return { outcome: 'offer-accepted', intent, replied: false };
+  }
+  if (result.outcome === 'accepted') {
+    const { booking } = result;
     const client = ctx.clients.find((c) => c.id === booking.clientId) ?? ctx.clients[0];
     const clinic = await getClinic(deps.store, booking.clinicId);
     const text = bookingText(deps, 'offerAccepted', {

@@ -70,6 +70,19 @@ describe('look-alike characters', () => {
     expect(preview.body).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(preview.body.text).toContain("O'Brien - Wyn...'s");
   });
+
+  it('writes its sample day as a real text would: a real date, in the template’s language', async () => {
+    // Act: the clock is Monday 23 November 2026, so the sample day is three days on, Thursday 26th
+    const english = await http.post<{ text: string }>('/templates/preview', { key: 'reminder' });
+    const welsh = await http.post<{ text: string }>('/templates/preview', {
+      key: 'reminder',
+      language: 'cy',
+    });
+
+    // Assess
+    expect(english.body.text).toContain('Thu 26 Nov');
+    expect(welsh.body.text).toContain('Iau 26 Tach');
+  });
 });
 
 describe('emoji where staff type names and venues', () => {

@@ -126,4 +126,31 @@ describe('ten families answering YES at the same moment', () => {
     // Assess: told once, by the notice the booking owed them
     expect(takenTexts(late!.phone)).toHaveLength(1);
   });
+
+  it('confirms the winner once, however often they answer YES', async () => {
+    // Prepare
+    const families = await tenFamilies(0);
+    const [winner] = families;
+    const slot = await aFreedSlot(SLOT_TIMES[1]!);
+    await startBackfill(deps, slot.id);
+    const yes = () =>
+      handleInboundSms(
+        deps,
+        anInboundSms(winner!.phone, 'YES', { previousPublishedMessageId: textsTo(winner!.phone)[0]?.id }),
+      );
+
+    // Act: a double tap (two at once), then one more later
+    const [a, b] = await Promise.all([yes(), yes()]);
+    const later = await yes();
+
+    // Assess: one booking, one confirmation; the others answer as already booked, with no text
+    expect([a.outcome, b.outcome, later.outcome]).toEqual([
+      'offer-accepted',
+      'offer-accepted',
+      'offer-accepted',
+    ]);
+    expect([a, b, later].filter((r) => r.replied)).toHaveLength(1);
+    expect(await getSlot(store, slot.id)).toMatchObject({ status: 'BOOKED' });
+    expect(textsTo(winner!.phone)).toHaveLength(2); // the offer, and one confirmation
+  });
 });

@@ -12,12 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bottom, LETTER_LAYOUT, mm, right } from '#core/letters/layout.ts';
 import { type ComposedLetter, composeLetter, letterContextFrom } from '#core/letters/letter.ts';
 import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
-import {
-  makeLetterBatch,
-  type RenderedBatch,
-  renderLetterBatchPdf,
-  renderLetterPdf,
-} from '#services/letter-pdf.ts';
+import { makeLetterBatch, type RenderedBatch, renderLetterBatchPdf } from '#services/letter-batch-pdf.ts';
+import { renderLetterPdf } from '#services/letter-pdf.ts';
 import { A_PARENT_LINK, aLetter, lettersTrust } from '#tests/support/letters.ts';
 import { type PdfWord, pdfFonts, pdfInfo, pdfPagePng, pdfText, pdfWords } from '#tests/support/poppler.ts';
 
