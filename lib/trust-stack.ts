@@ -6,31 +6,24 @@ import { createHash } from 'node:crypto';
 import {
   Annotations,
   type App,
-  type CfnElement,
   CfnOutput,
   Duration,
   RemovalPolicy,
   Stack,
   type StackProps,
   Tags,
-  TimeZone,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { KEYWORD_REPLY_TEMPLATES } from '#core/config/sender.ts';
-import { oidcCredentialArns, staffInvokerRoleArns } from '#core/config/staff-access.ts';
-import type { TemplateKey } from '#core/config/templates.ts';
+import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { renderText } from '#core/templates.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
@@ -38,10 +31,13 @@ import { AttendFunction, type AttendFunctionProps } from './constructs/attend-fu
 import { CursorKey } from './constructs/cursor-key.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FrontDoor } from './constructs/front-door.ts';
+import { addFunctionSchedule, pascal } from './constructs/function-schedule.ts';
+import { createOrImportInboundTopic, createTwoWayNumber } from './constructs/inbound-sms.ts';
 import { LettersBucket } from './constructs/letters-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { TrustKey } from './constructs/trust-key.ts';
-import { TwoWayNumber } from './constructs/two-way-number.ts';
+import type { TwoWayNumber } from './constructs/two-way-number.ts';
+import { type AttendFunctionFactory, createWebFunction } from './constructs/web-function.ts';
 import { acknowledge } from './nag.ts';
 
 export interface TrustStackProps extends StackProps {
@@ -437,162 +433,36 @@ export class TrustStack extends Stack {
 
   private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];
 
-  /**
-   * The web function: server-rendered pages for staff and parents. Its bundle carries the templates and
-   * built assets it reads at run time (functions/web/asset-build.ts lays them out after esbuild).
-   */
-  private createWeb(
-    fn: (
-      entry: AttendFunction['entry'],
-      options: Omit<AttendFunctionProps, 'entry' | 'config' | 'encryptionKey'>,
-    ) => AttendFunction,
-  ): AttendFunction {
-    const web = fn('web-app', {
-      description: 'Staff app and parent pages (HTML) behind the browser front door',
-      reservedConcurrency: 20,
-      timeout: Duration.seconds(29),
-      memorySize: 1024,
-      afterBundling: (inputDir, outputDir) => [
-        `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/functions/web/asset-build.ts" --bundle "${outputDir}"`,
-      ],
+  /** The web function: server-rendered pages for staff and parents (web-function.ts). */
+  private createWeb(fn: AttendFunctionFactory): AttendFunction {
+    return createWebFunction(fn, {
+      config: this.config,
+      table: this.table,
+      bus: this.bus,
+      consentKey: this.consentKey,
+      smsPublish: originationNumberKnown(this.config),
     });
-    // Pages act through the same services as the API: they read and write the table, text families and
-    // publish domain events.
-    web
-      .bindTable({ table: this.table, access: 'readWrite' })
-      .bindEventBus(this.bus)
-      .bindConsentKey(this.consentKey);
-    if (originationNumberKnown(this.config)) web.allowSmsPublish();
-    // Staff sign-in (functions/runtime/staff-auth-from-env.ts): the origin the provider redirects back
-    // to, and the client's secret or signing key.
-    if (this.config.frontDoor)
-      web.fn.addEnvironment('WEB_ORIGIN', `https://${this.config.frontDoor.domainName}`);
-    const credentials = oidcCredentialArns(this.config.staffAccess.oidc);
-    if (credentials.secrets.length > 0) {
-      web.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadOidcClientSecret',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: credentials.secrets,
-        }),
-      );
-    }
-    if (credentials.kmsKeys.length > 0) {
-      web.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'SignOidcClientAssertion',
-          actions: ['kms:Sign'],
-          resources: credentials.kmsKeys,
-        }),
-      );
-    }
-    acknowledge(
-      web.fn.node.defaultChild!,
-      'HIPAA.Security-LambdaDLQ',
-      'Invoked only synchronously by the front door’s REST API: every error goes back to the browser as an error page, so there is no asynchronous event to dead-letter.',
-    );
-    return web;
   }
 
-  /** Invokes `target` every `minutes` minutes, on the clock in the trust's time zone. */
+  /** Invokes `target` every `minutes` minutes, on the clock in the trust's time zone (function-schedule.ts). */
   private schedule(target: AttendFunction, minutes: number): void {
-    const id = pascal(target.entry);
-    const dlq = new DeadLetterQueue(this, `${id}ScheduleDlq`, {
+    const dlq = addFunctionSchedule(this, {
+      target,
+      minutes,
+      trustId: this.config.trustId,
+      timeZone: this.config.timeZone,
       encryptionKey: this.trustKey.key,
-      feeds: 'scheduler',
-      holds: `scheduled runs of ${target.entry} that EventBridge Scheduler could not deliver`,
     });
     this.scheduleDlqs.push({ id: `${target.entry}-schedule`, dlq });
-    // Our own role rather than the target's shared default, so its acknowledgements name this schedule.
-    const role = new iam.Role(this, `${id}SchedulerRole`, {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-      description: `EventBridge Scheduler invokes ${target.entry}`,
-    });
-    // The target grants sqs:SendMessage on the DLQ but nothing on its key; SQS needs both to accept a
-    // message into a KMS-encrypted queue.
-    this.trustKey.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    const fnRef = this.resolve((target.fn.node.defaultChild as CfnElement).logicalId) as string;
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::<${fnRef}.Arn>:*]`,
-      `CDK's grantInvoke covers ${target.entry} and its versions/aliases (<arn>:*); it names that one function only.`,
-    );
-    acknowledge(
-      role,
-      'HIPAA.Security-IAMNoInlinePolicy',
-      `The only statements are lambda:InvokeFunction on ${target.entry}, sqs:SendMessage to its schedule DLQ and use of that queue's key, attached to this one role by CDK grants.`,
-    );
-    new scheduler.Schedule(this, `${id}Schedule`, {
-      scheduleName: `attend-${this.config.trustId}-${target.entry}`,
-      description: `Runs ${target.entry} every ${minutes} minute(s)`,
-      // cron rather than rate() so the runs land on the clock (:00, :05, …) in the trust's time zone.
-      // An interval that does not divide 60 just makes the last gap of each hour shorter.
-      schedule: scheduler.ScheduleExpression.cron({
-        minute: minutes === 1 ? '*' : `0/${minutes}`,
-        timeZone: TimeZone.of(this.config.timeZone),
-      }),
-      target: new targets.LambdaInvoke(target.fn, {
-        role,
-        deadLetterQueue: dlq.queue,
-        retryAttempts: 2,
-        // A run that could not be delivered within one interval is superseded by the next one.
-        maxEventAge: Duration.minutes(Math.max(1, minutes)),
-        // Scheduler's context attributes, so each run's logs say which run it was and which attempt
-        // (tests/fixtures/aws/scheduler-lambda-invoke.json is this shape, with AWS's example values).
-        input: scheduler.ScheduleTargetInput.fromObject({
-          scheduleArn: scheduler.ContextAttribute.scheduleArn,
-          scheduledTime: scheduler.ContextAttribute.scheduledTime,
-          executionId: scheduler.ContextAttribute.executionId,
-          attemptNumber: scheduler.ContextAttribute.attemptNumber,
-        }),
-      }),
-    });
   }
 
   /** Requests the trust's two-way number when the config asks for one (sender.phoneNumber.create). */
   private createTwoWayNumber(): TwoWayNumber | undefined {
-    const { sender } = this.config;
-    const create = sender.phoneNumber?.create;
-    if (!create) return undefined;
-    // The schema allows only {trust} and {servicePhone} in these two templates when a number is created.
-    const reply = (key: TemplateKey) => renderText(this.config, { key, language: 'en', vars: {} }).body;
-    return new TwoWayNumber(this, 'TwoWayNumber', {
-      trustId: this.config.trustId,
-      isoCountryCode: create.isoCountryCode,
-      numberType: create.numberType,
-      inboundTopic: this.inboundTopic,
-      keywordReplies: {
-        help: reply(KEYWORD_REPLY_TEMPLATES.HELP),
-        stop: reply(KEYWORD_REPLY_TEMPLATES.STOP),
-      },
-      ...(sender.originationNumber && { expectedE164: sender.originationNumber }),
-    });
+    return createTwoWayNumber(this, this.config, this.inboundTopic);
   }
 
   private createOrImportInboundTopic(): sns.ITopic {
-    const { inboundTopicArn } = this.config.infrastructure;
-    if (inboundTopicArn !== 'create') {
-      // The topic End User Messaging already publishes to; it must be in this stack's region.
-      return sns.Topic.fromTopicArn(this, 'InboundSmsTopic', inboundTopicArn);
-    }
-    const topic = new sns.Topic(this, 'InboundSmsTopic', {
-      topicName: `attend-${this.config.trustId}-inbound-sms`,
-      displayName: `Attend ${this.config.trustId} inbound SMS`,
-      masterKey: this.trustKey.key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowEndUserMessagingOfThisAccount',
-        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    return topic;
+    return createOrImportInboundTopic(this, this.config, this.trustKey.key);
   }
 }
 
@@ -605,8 +475,4 @@ export class TrustStack extends Stack {
  */
 function originationNumberKnown(config: TrustConfig): boolean {
   return config.sender.phoneNumber?.create === undefined || config.sender.originationNumber !== undefined;
-}
-
-function pascal(kebab: string): string {
-  return kebab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

@@ -17,6 +17,7 @@ import { clientRoutes } from './clients.ts';
 import { clinicRoutes } from './clinics.ts';
 import { consentRoutes } from './consent.ts';
 import { erasureRoutes } from './erasure.ts';
+import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
 import { inboxRoutes } from './inbox.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -25,6 +26,7 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { outcomeRoutes } from './outcomes.ts';
 import type { AnyRoute } from './route.ts';
 import { defineRoute } from './route.ts';
+import { shortNoticeRoutes } from './short-notice.ts';
 import { slotRoutes } from './slots.ts';
 import { staffSessionRoutes } from './staff-sessions.ts';
 import { templateRoutes } from './templates.ts';
@@ -97,10 +99,12 @@ export const ROUTES = [
   ...templateRoutes,
   ...inboxRoutes,
   ...waitlistRoutes,
+  ...shortNoticeRoutes,
   ...importRoutes,
   ...metricsRoutes,
   ...auditRoutes,
   ...staffSessionRoutes,
+  ...familyRoutes,
 ] as const;
 
 export type Route = (typeof ROUTES)[number];

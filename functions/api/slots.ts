@@ -6,7 +6,7 @@ import type { Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
 import type { Deps } from '#services/deps.ts';
-import { withdrawSlot } from '#services/slot-changes.ts';
+import { offerSlotAtShortNotice, withdrawSlot } from '#services/slot-changes.ts';
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { forStaff } from './access.ts';
@@ -171,6 +171,22 @@ export const slotRoutes = [
     errors: [400, 404, 409],
     handler: async ({ deps, params, caller }) =>
       withdrawSlot(deps, { slotId: params.id, by: actedBy(caller) }),
+  }),
+  defineRoute({
+    id: 'offerSlotAtShortNotice',
+    method: 'POST',
+    path: '/slots/{id}/short-notice',
+    tag: 'slots',
+    summary: 'Offer a free slot to the short-notice list now',
+    description:
+      'A new freeing of a FREE slot that is not under offer; its short-notice run starts at once (offers now, in ' +
+      'the morning after quiet hours, or not at all when the slot is too far ahead or past the cutoff, as for ' +
+      'a cancellation). 409 `SLOT_NOT_FREE` (booked, withdrawn or under offer), `ALREADY_OFFERED`, `ALREADY_STARTED`.',
+    roles: forStaff('scheduler'),
+    params: idParams,
+    response: { status: 200, name: 'Slot', schema: slotSchema, description: 'The slot, with its run' },
+    errors: [400, 404, 409],
+    handler: async ({ deps, params }) => offerSlotAtShortNotice(deps, { slotId: params.id }),
   }),
   defineRoute({
     id: 'getSlot',

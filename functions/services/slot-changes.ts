@@ -6,12 +6,13 @@
  */
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { Slot } from '#core/model.ts';
+import { runPhase } from '#core/offer-run.ts';
 import { withRetry } from '#core/retry.ts';
-import { failedOn, isWriteConflict } from '#store/conditions.ts';
-import { withdrawSlot as withdrawSlotWrite } from '#store/slot-runs.ts';
+import { failedOn, isWriteConflict, writeOne } from '#store/conditions.ts';
+import { offerAtShortNoticeWrite, withdrawSlot as withdrawSlotWrite } from '#store/slot-runs.ts';
 import { getSlot } from '#store/slots.ts';
 import type { Deps } from './deps.ts';
-import { settleEndedRun } from './offer-run.ts';
+import { settleEndedRun, startBackfill } from './offer-run.ts';
 
 /**
  * After a write that may have ended the slot's run (a slot that has ever been freed): its pending
@@ -67,4 +68,43 @@ export async function withdrawSlot(deps: Deps, input: { slotId: string; by: stri
   });
   await settleRunAfterChange(deps, slot);
   return (await getSlot(store, input.slotId)) ?? slot;
+}
+
+/**
+ * Offers a free slot to the short-notice list now (a slot made for ordinary booking that staff want
+ * filled, or one whose last run ended unfilled): a new freeing, and the run starts here at once, as the
+ * stream would start it for a cancellation (a FREE slot staying FREE is not a change the stream passes
+ * on). The run itself decides whether it can offer: too far ahead, in quiet hours or past the cutoff it
+ * records so, as for any freeing. 409 `SLOT_NOT_FREE` for a booked, withdrawn or offered slot,
+ * `ALREADY_OFFERED` while a freeing waits for its run, `ALREADY_STARTED` once the slot has begun.
+ */
+export async function offerSlotAtShortNotice(deps: Deps, input: { slotId: string }): Promise<Slot> {
+  const { store } = deps;
+  const current = await getSlot(store, input.slotId);
+  if (!current) throw new NotFoundError(`Slot ${input.slotId} does not exist`);
+  if (current.status !== 'FREE') {
+    throw new ConflictError(
+      `Slot ${current.id} is ${current.status.toLowerCase()}, not free`,
+      'SLOT_NOT_FREE',
+    );
+  }
+  const now = deps.now();
+  if (Date.parse(current.startsAt) <= now.getTime()) {
+    throw new ConflictError(`Slot ${current.id} has already started`, 'ALREADY_STARTED');
+  }
+  if (runPhase(current) === 'unstarted') {
+    throw new ConflictError(`Slot ${current.id} is about to be offered already`, 'ALREADY_OFFERED');
+  }
+  try {
+    await writeOne(store, offerAtShortNoticeWrite(store, current, { now: now.toISOString() }));
+  } catch (err) {
+    if (failedOn(err, 'slot')) {
+      throw new ConflictError(`Slot ${current.id} changed meanwhile; nothing changed`, 'SLOT_NOT_FREE', {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  await startBackfill(deps, current.id);
+  return (await getSlot(store, current.id)) ?? current;
 }

@@ -221,3 +221,13 @@ export const staffSessions = {
   /** A sign-in under way, keyed by its `state`: one use, removed when the callback takes it. */
   signIn: (state: string) => ({ pk: `SIGNIN#${state}`, sk: 'SIGNIN' }),
 } as const;
+
+/**
+ * A file uploaded on the staff Import page, kept between its dry run and the person's confirm: a head
+ * item and the gzipped bytes in parts (an item holds at most 400 KB), all under one partition.
+ */
+export const importUploads = {
+  head: (id: string) => ({ pk: `IMPORTUPLOAD#${id}`, sk: 'UPLOAD' }),
+  part: (id: string, n: number) => ({ pk: `IMPORTUPLOAD#${id}`, sk: `PART#${String(n).padStart(3, '0')}` }),
+  partition: (id: string) => `IMPORTUPLOAD#${id}`,
+} as const;

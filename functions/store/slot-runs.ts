@@ -329,6 +329,19 @@ export async function withdrawSlot(
 }
 
 /**
+ * offerAtShortNotice: staff offer a FREE slot to the short-notice list. A new freeing (`freedAt`) on a
+ * slot whose last run has ended, or that was never offered, so that a new run can start; the status
+ * stays FREE (no row of the table moves it). Conditional on the slot and its latest freeing being as
+ * read, so a freeing or a run started meanwhile is never overwritten.
+ */
+export function offerAtShortNoticeWrite(ctx: StoreContext, slot: Slot, input: { now: string }): Write {
+  return slotUpdate(ctx, slot.id, {
+    set: { freedAt: input.now, freedBy: 'short-notice', updatedAt: input.now },
+    when: [slotIs.present, slotIs.still('FREE'), slotIs.freedAt(slot.freedAt)],
+  });
+}
+
+/**
  * free: BOOKED → FREE with a new freeing (a cancellation, a move out, a swap), remembering who freed it
  * so the run never offers it back to the same family; the stream then starts the run.
  */

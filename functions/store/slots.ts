@@ -1,11 +1,11 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import { type Slot, slotSchema } from '#core/model.ts';
 import { batchGetMany } from './batch.ts';
 import { clinicDayPage } from './by-clinic-day.ts';
 import { isConditionFailure } from './client.ts';
 import type { Page, StoreContext } from './context.ts';
-import { byClinicDay, keys, withoutStorageAttributes } from './keys.ts';
+import { byClinicDay, keys, offersByExpiry, withoutStorageAttributes } from './keys.ts';
 
 export const toSlot = (item: Record<string, unknown>): Slot =>
   slotSchema.parse(withoutStorageAttributes(item));
@@ -69,4 +69,38 @@ export async function getSlots(ctx: StoreContext, ids: readonly string[]): Promi
       ids.map((id) => keys.slot(id)),
     )
   ).map(toSlot);
+}
+
+/**
+ * Pattern: slots whose short-notice run is open (OFFERING or WAITING_FOR_DAYTIME), soonest first. A slot
+ * with an open run sits in the offersByExpiry index with its next check, so this reads that sparse
+ * index's shards (offers share them and are filtered out) rather than any slots of ordinary bookings.
+ */
+export async function slotsUnderOffer(ctx: StoreContext): Promise<Slot[]> {
+  const found = await Promise.all(
+    offersByExpiry.allShards().map(async (shard) => {
+      const slots: Slot[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await ctx.db.send(
+          new QueryCommand({
+            TableName: ctx.table,
+            IndexName: 'offersByExpiry',
+            KeyConditionExpression: 'expiryShard = :shard',
+            FilterExpression: 'entity = :slot',
+            ExpressionAttributeValues: { ':shard': shard, ':slot': 'Slot' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        slots.push(...(out.Items ?? []).map(toSlot));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return slots;
+    }),
+  );
+  // A run that has just ended stays in the index until its settling is done: only open ones count.
+  return found
+    .flat()
+    .filter((slot) => slot.backfill?.state === 'OFFERING' || slot.backfill?.state === 'WAITING_FOR_DAYTIME')
+    .sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
 }

@@ -7,9 +7,17 @@ import type { RouteContext } from '#api/dispatch.ts';
 import type { Deps } from '#services/deps.ts';
 import { browserApiDoor, STAFF_API_PREFIX } from './api-door.ts';
 import { AssetCatalogue } from './assets.ts';
+import { registerFamilyPages } from './pages/families.ts';
+import { registerFollowUpPages } from './pages/follow-ups.ts';
 import { registerHomePages } from './pages/home.ts';
+import { registerImportPages } from './pages/import.ts';
+import { registerInboxPages } from './pages/inbox.ts';
+import { registerMetricsPages } from './pages/metrics.ts';
 import { registerSessionPages } from './pages/sessions.ts';
+import { registerShortNoticePages } from './pages/short-notice.ts';
 import { type SignInRoutes, signInPages } from './pages/sign-in.ts';
+import { registerSlotPages } from './pages/slots.ts';
+import { registerTodayPages } from './pages/today.ts';
 import { type WebPaths, webPaths } from './paths.ts';
 import { requestFromRestEvent, restResultFromResponse } from './proxy.ts';
 import { Renderer } from './render.ts';
@@ -19,7 +27,18 @@ import type { StaffSessionPort } from './staff-session.ts';
 export type { RegisterPages } from './router.ts';
 
 /** Every page module of the web app. */
-const PAGES: readonly RegisterPages[] = [registerHomePages, registerSessionPages];
+const PAGES: readonly RegisterPages[] = [
+  registerHomePages,
+  registerSessionPages,
+  registerMetricsPages,
+  registerShortNoticePages,
+  registerImportPages,
+  registerSlotPages,
+  registerTodayPages,
+  registerFamilyPages,
+  registerInboxPages,
+  registerFollowUpPages,
+];
 
 export interface WebAppOptions {
   /** Who is signed in (the staff sign-in service, or a test's port). */

@@ -14,6 +14,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
+  // A UK member of staff's browser: date fields read dd/mm/yyyy.
+  '--lang=en-GB',
   '--headless',
   '--disable-gpu',
   '--disable-background-networking',

@@ -125,7 +125,7 @@ export const testPages: RegisterPages = (router) => {
   });
   router.page({
     method: 'GET',
-    path: '/staff/families/:id',
+    path: '/staff/test-families/:id',
     summary: 'A page with a path parameter (test page)',
     access: ['scheduler'],
     handler: (page) => {

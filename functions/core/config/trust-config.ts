@@ -16,6 +16,7 @@ import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
 import { messagesSection } from './messages.ts';
+import { metricsSection } from './metrics.ts';
 import { remindersSection } from './reminders.ts';
 import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
@@ -41,6 +42,8 @@ const sections = {
   staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
   letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
+  /** What the metrics page compares the service with (the DNA+WNB baseline). */
+  metrics: metricsSection,
 };
 
 const shape = z.object({ ...trustSettings, ...sections });

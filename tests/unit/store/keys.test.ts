@@ -3,6 +3,7 @@ import {
   byClinicDay,
   byPhone,
   dueReminders,
+  importUploads,
   keys,
   metricsKeys,
   offersByExpiry,
@@ -112,5 +113,11 @@ describe('keys', () => {
       to: '2026-11-30#~',
     });
     expect(metricsKeys.applied('e1')).toEqual({ pk: 'METRICSAPPLIED#e1', sk: 'APPLIED' });
+  });
+
+  it('keeps a held import upload and its parts in one partition, parts in order', () => {
+    expect(importUploads.head('u1')).toEqual({ pk: 'IMPORTUPLOAD#u1', sk: 'UPLOAD' });
+    expect(importUploads.part('u1', 2)).toEqual({ pk: 'IMPORTUPLOAD#u1', sk: 'PART#002' });
+    expect(importUploads.partition('u1')).toBe('IMPORTUPLOAD#u1');
   });
 });

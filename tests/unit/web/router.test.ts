@@ -98,9 +98,46 @@ describe('the layout', () => {
   });
 
   it.each([
-    [scheduler, ['/staff/notes']],
-    [manager, ['/staff/metrics-example', '/staff/notes']],
-    [admin, ['/staff/upload', '/staff/sessions']],
+    [
+      scheduler,
+      [
+        '/staff/today',
+        '/staff/families',
+        '/staff/notes',
+        '/staff/inbox',
+        '/staff/short-notice',
+        '/staff/slots',
+      ],
+    ],
+    [
+      manager,
+      [
+        '/staff/today',
+        '/staff/metrics-example',
+        '/staff/families',
+        '/staff/notes',
+        '/staff/inbox',
+        '/staff/short-notice',
+        '/staff/follow-ups',
+        '/staff/metrics',
+        '/staff/slots',
+      ],
+    ],
+    [
+      admin,
+      [
+        '/staff/today',
+        '/staff/families',
+        '/staff/inbox',
+        '/staff/upload',
+        '/staff/short-notice',
+        '/staff/follow-ups',
+        '/staff/metrics',
+        '/staff/import',
+        '/staff/slots',
+        '/staff/sessions',
+      ],
+    ],
   ])('shows $name only the pages their roles allow, in order', async (who, hrefs) => {
     app.signIn(who);
     const doc = await page(await app.get('/'));
@@ -162,7 +199,7 @@ describe('access by role', () => {
 
   it('passes path parameters, decoded', async () => {
     app.signIn(scheduler);
-    expect((await app.get('/staff/families/abc%20def')).status).toBe(200);
+    expect((await app.get('/staff/test-families/abc%20def')).status).toBe(200);
   });
 });
 
@@ -330,7 +367,7 @@ describe('error pages', () => {
 
   it('404 from a service’s NOT_FOUND error', async () => {
     app.signIn(scheduler);
-    expect((await app.get('/staff/families/missing')).status).toBe(404);
+    expect((await app.get('/staff/test-families/missing')).status).toBe(404);
   });
 
   it('405 with Allow for a method the path does not take', async () => {

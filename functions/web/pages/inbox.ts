@@ -1,0 +1,160 @@
+/**
+ * `/staff/inbox`: replies that need a person, newest first, each with its conversation; a text reply
+ * (a fixed reply or free text) whose segments and cost show on "Check" without JavaScript; and "mark
+ * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
+ * consent guard as every text.
+ */
+import { STAFF_REPLIES, STAFF_REPLY_KEYS, type StaffReplyKey } from '#core/staff-replies.ts';
+import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
+import { ROLES } from '#web/staff-session.ts';
+import { formats, may } from './staff-kit.ts';
+
+const REASONS: Readonly<Record<string, string>> = {
+  'free-text': 'A message Attend could not act on',
+  'unmatched-number': 'From a number Attend does not know',
+  ambiguous: 'Several bookings: the family was asked to choose',
+  'unknown-reference': 'A reference Attend does not know',
+  'rebook-request': 'Asked to rebook',
+};
+
+const TEMPLATE_LABELS: Readonly<Record<StaffReplyKey, string>> = {
+  'will-call': 'We will call you today',
+  'call-us': 'Please call us',
+  noted: 'We have noted your message',
+};
+
+interface ReplyState {
+  itemId: string;
+  template?: string;
+  text?: string;
+  preview?: { body: string; segments: number; encoding: string; characters: number; cost: string };
+  error?: string;
+}
+
+export const registerInboxPages: RegisterPages = (router, deps) => {
+  const f = formats(deps);
+  const shortName = deps.config.shortName;
+  const servicePhone = deps.config.servicePhone;
+
+  const inboxPage = async (page: PageContext, reply?: ReplyState, status = 200) => {
+    const q = page.url.searchParams;
+    const cursor = q.get('cursor') ?? undefined;
+    const found = await page.invoke('listInbox', { query: { limit: 20, ...(cursor && { cursor }) } });
+    if (!found.ok) return errorStatus(found.status === 400 ? 400 : found.status);
+    const canReply = may(page, 'replyToInboxItem');
+    const items = await Promise.all(
+      found.body.items.map(async (item) => {
+        const conversation = await page.invoke('getInboxConversation', { params: { id: item.id } });
+        const clients = conversation.ok ? conversation.body.clients : [];
+        const mine = reply?.itemId === item.id ? reply : undefined;
+        return {
+          id: item.id,
+          received: f.dayTime(item.receivedAt),
+          reason: REASONS[item.reason] ?? item.reason,
+          body: item.body,
+          phone: item.phone,
+          language: clients[0]?.language ?? deps.config.defaultLanguage,
+          family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
+          messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
+            in: m.direction === 'IN',
+            at: f.dayTime(m.at),
+            body: m.body,
+          })),
+          templates: STAFF_REPLY_KEYS.map((key) => ({
+            value: key,
+            text: TEMPLATE_LABELS[key],
+            hint: {
+              text: STAFF_REPLIES[key].replace('{trust}', shortName).replace('{servicePhone}', servicePhone),
+            },
+            checked: (mine?.template ?? '') === key,
+          })),
+          reply: mine,
+        };
+      }),
+    );
+    return page.render(
+      'pages/inbox.njk',
+      {
+        items,
+        canReply,
+        price: String(deps.config.costs.pricePerSegmentGbp),
+        canHandle: may(page, 'markInboxHandled'),
+        next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
+        done: ({ sent: 'Your text is sent.', handled: 'Marked handled.' } as Record<string, string>)[
+          q.get('done') ?? ''
+        ],
+      },
+      { status },
+    );
+  };
+
+  router.page({
+    method: 'GET',
+    path: '/staff/inbox',
+    summary: 'Replies that need a person: reply by text, mark handled',
+    access: ROLES,
+    nav: { label: 'Inbox', order: 30 },
+    handler: async (page) =>
+      may(page, 'listInbox') ? inboxPage(page) : page.render('pages/inbox.njk', { noAccess: true }),
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/inbox/:id/reply',
+    summary: 'Text the family a reply (or check its length and cost first)',
+    access: ROLES,
+    handler: async (page) => {
+      const itemId = page.params.id ?? '';
+      const fields = page.form?.fields;
+      const templateField = fields?.get('template') ?? '';
+      const template = (STAFF_REPLY_KEYS as readonly string[]).includes(templateField)
+        ? (templateField as StaffReplyKey)
+        : undefined;
+      const text = fields?.get('text') ?? '';
+      const preview = fields?.get('action') === 'check';
+      const result = await page.invoke('replyToInboxItem', {
+        params: { id: itemId },
+        body: { ...(template && { template }), text, preview },
+      });
+      const state: ReplyState = { itemId, ...(template && { template }), text };
+      if (!result.ok) {
+        if (result.status === 403 || result.status === 404) return errorStatus(result.status);
+        return inboxPage(
+          page,
+          { ...state, error: result.error.fields?.[0]?.message ?? result.error.message },
+          result.status === 400 ? 400 : 409,
+        );
+      }
+      if (preview) {
+        const t = result.body.text;
+        return inboxPage(page, {
+          ...state,
+          preview: {
+            body: t.body,
+            segments: t.segments,
+            encoding: t.encoding,
+            characters: t.characters,
+            cost: `£${t.costGbp.toFixed(4)}`,
+          },
+        });
+      }
+      return redirect(`/staff/inbox?done=sent#item-${encodeURIComponent(itemId)}`);
+    },
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/inbox/:id/handled',
+    summary: 'Mark an inbox item handled, with a note',
+    access: ROLES,
+    handler: async (page) => {
+      const note = page.form?.fields.get('note')?.trim() ?? '';
+      const result = await page.invoke('markInboxHandled', {
+        params: { id: page.params.id ?? '' },
+        body: note ? { note } : {},
+      });
+      if (!result.ok && result.status !== 409) return errorStatus(result.status);
+      return redirect('/staff/inbox?done=handled');
+    },
+  });
+};

@@ -1,0 +1,296 @@
+/**
+ * `/staff/today`: a clinic's day (pick the clinic and the day) with each booking's child, type, time,
+ * status, reminders and replies; the outcome in one click; move or cancel with a reason; and the
+ * families to call before tomorrow. Every action is a route of the table called as the signed-in person
+ * (`page.invoke`), so its permission check and audit are the API's own.
+ */
+import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
+import { ROLES } from '#web/staff-session.ts';
+import { addDays, formats, isoDay, may, STATUS_LABELS, typeName } from './staff-kit.ts';
+
+const OUTCOME_ERRORS: Readonly<Record<string, string>> = {
+  NOT_STARTED: 'That appointment has not started yet: record its outcome once it has.',
+  OUTCOME_ALREADY_RECORDED: 'That appointment already has an outcome.',
+  BOOKING_CANCELLED: 'That booking was cancelled, so it has no outcome.',
+};
+
+const OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  ATTENDED: 'attended',
+  DNA: 'did not attend',
+  WNB: 'was not brought',
+};
+
+const TIER_STATUS: Readonly<Record<string, string>> = {
+  PENDING: 'due',
+  SENDING: 'sending',
+  SENT: 'sent',
+  SKIPPED: 'not sent',
+};
+
+/** Tiers skipped for reasons nobody need see: booked too late for them, or not for this booking. */
+const QUIET_SKIPS = new Set(['past-at-booking', 'not-applicable']);
+
+function back(
+  clinic: string | undefined,
+  date: string | undefined,
+  extra: Record<string, string> = {},
+): string {
+  const query = new URLSearchParams();
+  if (clinic) query.set('clinic', clinic);
+  if (date) query.set('date', date);
+  for (const [k, v] of Object.entries(extra)) query.set(k, v);
+  const text = query.toString();
+  return `/staff/today${text ? `?${text}` : ''}`;
+}
+
+function field(page: PageContext, name: string): string {
+  return page.form?.fields.get(name)?.trim() ?? '';
+}
+
+export const registerTodayPages: RegisterPages = (router, deps) => {
+  const f = formats(deps);
+
+  router.page({
+    method: 'GET',
+    path: '/staff/today',
+    summary: "A clinic's day: bookings, reminders, replies, outcomes; and the families to call",
+    access: ROLES,
+    nav: { label: 'Today', order: 10 },
+    handler: async (page) => {
+      if (!may(page, 'getClinicDay')) return page.render('pages/today.njk', { noAccess: true });
+      const clinics = await page.invoke('listClinics', {});
+      if (!clinics.ok) return errorStatus(clinics.status);
+      const q = page.url.searchParams;
+      const today = f.today();
+      const date = isoDay(q.get('date')) ?? today;
+      const clinicId =
+        clinics.body.items.find((c) => c.id === q.get('clinic'))?.id ?? clinics.body.items[0]?.id;
+      const [day, toCall] = await Promise.all([
+        clinicId ? page.invoke('getClinicDay', { params: { id: clinicId }, query: { date } }) : undefined,
+        page.invoke('listFamiliesToCall', {}),
+      ]);
+      if (day && !day.ok) return errorStatus(day.status);
+      const now = deps.now().toISOString();
+      const canCancel = may(page, 'cancelBooking');
+      const canMove = may(page, 'moveBooking');
+      const canOutcome = may(page, 'recordOutcome');
+      const bookings = (day?.ok ? day.body.items : []).map((item) => {
+        const b = item.booking;
+        const live = b.status === 'BOOKED';
+        const started = b.startsAt <= now;
+        return {
+          id: b.id,
+          ref: b.ref,
+          time: f.time(b.startsAt),
+          name: item.firstName || '(erased)',
+          type: typeName(deps, b.type),
+          status: STATUS_LABELS[b.status] ?? { text: b.status, colour: 'grey' },
+          note: b.cancelReason ?? b.outcomeNote,
+          reminders: item.reminders
+            .filter((r) => !QUIET_SKIPS.has(r.skipReason ?? ''))
+            .map((r) => ({
+              text: `${r.kind === 'confirmation' ? 'Confirmation' : 'Reminder'} ${TIER_STATUS[r.status] ?? r.status} ${
+                r.sentAt ? f.dayTime(r.sentAt) : f.dayTime(r.dueAt)
+              }${r.skipReason ? ` (${r.skipReason})` : ''}`,
+            })),
+          replies: item.replies.map((r) => ({ at: f.dayTime(r.at), body: r.body })),
+          outcome: live && started && canOutcome,
+          cancel: live && !started && canCancel,
+          move: live && !started && canMove,
+          clientId: b.clientId,
+        };
+      });
+      const done = q.get('done');
+      const error = q.get('error');
+      return page.render('pages/today.njk', {
+        clinics: clinics.body.items.map((c) => ({ value: c.id, text: c.name, selected: c.id === clinicId })),
+        clinicId,
+        clinicName: day?.ok ? day.body.clinic.name : undefined,
+        date,
+        dateLabel: f.longDate(date),
+        isToday: date === today,
+        previous: back(clinicId, addDays(date, -1)),
+        next: back(clinicId, addDays(date, 1)),
+        bookings,
+        toCall: toCall.ok
+          ? {
+              dateLabel: f.longDate(toCall.body.date),
+              items: toCall.body.items.map((c) => ({
+                clientId: c.booking.clientId,
+                name: `${c.firstName} ${c.familyName}`.trim(),
+                when: f.time(c.booking.startsAt),
+                clinic: c.clinicName,
+                type: typeName(deps, c.booking.type),
+                why: [
+                  ...(c.misses >= 2 ? [`${c.misses} missed in the last year`] : []),
+                  ...(c.vulnerable ? ['flagged vulnerable'] : []),
+                ].join(', '),
+              })),
+            }
+          : undefined,
+        done: done && /^[a-z]+$/.test(done) ? done : undefined,
+        doneOutcome: OUTCOME_LABELS[q.get('outcome') ?? ''],
+        followUpOpened: q.get('followUp') === '1',
+        error: error
+          ? (OUTCOME_ERRORS[error] ?? 'That could not be done. Refresh the page and try again.')
+          : undefined,
+      });
+    },
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/today/bookings/:id/outcome',
+    summary: 'Record an outcome: attended, did not attend or was not brought',
+    access: ROLES,
+    handler: async (page) => {
+      const clinic = field(page, 'clinic') || undefined;
+      const date = isoDay(field(page, 'date'));
+      const outcome = field(page, 'outcome');
+      const result = await page.invoke('recordOutcome', {
+        params: { id: page.params.id ?? '' },
+        body: { outcome: outcome as 'ATTENDED' },
+      });
+      if (!result.ok) {
+        if (result.status === 403 || result.status === 404) return errorStatus(result.status);
+        return redirect(back(clinic, date, { error: result.error.code }));
+      }
+      return redirect(
+        back(clinic, date, {
+          done: 'outcome',
+          outcome,
+          ...(result.body.followUp && { followUp: '1' }),
+        }),
+      );
+    },
+  });
+
+  // Cancel: a page asking why, then the route.
+  const cancelPage = async (
+    page: PageContext,
+    errors?: Record<string, string>,
+    values?: Record<string, string>,
+  ) => {
+    const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
+    if (!booking.ok) return errorStatus(booking.status);
+    const b = booking.body;
+    return page.render(
+      'pages/booking-cancel.njk',
+      {
+        booking: { id: b.id, ref: b.ref, when: f.dayTime(b.startsAt), type: typeName(deps, b.type) },
+        backHref: back(b.clinicId, b.localDay),
+        clinic: b.clinicId,
+        date: b.localDay,
+        errors,
+        values: values ?? { notify: 'yes' },
+      },
+      errors ? { status: 400 } : {},
+    );
+  };
+
+  router.page({
+    method: 'GET',
+    path: '/staff/today/bookings/:id/cancel',
+    summary: 'Cancel a booking: say why',
+    access: ROLES,
+    handler: async (page) => (may(page, 'cancelBooking') ? cancelPage(page) : errorStatus(403)),
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/today/bookings/:id/cancel',
+    summary: 'Cancel a booking with a reason',
+    access: ROLES,
+    handler: async (page) => {
+      const reason = field(page, 'reason');
+      const notify = field(page, 'notify') === 'yes';
+      const result = await page.invoke('cancelBooking', {
+        params: { id: page.params.id ?? '' },
+        body: { reason, notify },
+      });
+      if (!result.ok) {
+        if (result.status === 400) {
+          return cancelPage(
+            page,
+            { reason: 'Enter why the booking is cancelled' },
+            { reason, notify: notify ? 'yes' : '' },
+          );
+        }
+        if (result.status === 409) return cancelPage(page, { reason: result.error.message }, { reason });
+        return errorStatus(result.status);
+      }
+      const b = result.body.booking;
+      return redirect(back(b.clinicId, b.localDay, { done: 'cancelled' }));
+    },
+  });
+
+  // Move: pick a free slot of the same type (at the booking's clinic, on a day chosen), and say why.
+  const movePage = async (page: PageContext, day?: string, errors?: Record<string, string>, reason = '') => {
+    const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
+    if (!booking.ok) return errorStatus(booking.status);
+    const b = booking.body;
+    const date = day ?? isoDay(page.url.searchParams.get('date')) ?? b.localDay;
+    const slots = await page.invoke('listSlots', { query: { clinicId: b.clinicId, date, limit: 500 } });
+    const now = deps.now().toISOString();
+    const free = slots.ok
+      ? slots.body.items.filter(
+          (s) => s.type === b.type && (s.status === 'FREE' || s.status === 'OFFERING') && s.startsAt > now,
+        )
+      : [];
+    return page.render(
+      'pages/booking-move.njk',
+      {
+        booking: { id: b.id, ref: b.ref, when: f.dayTime(b.startsAt), type: typeName(deps, b.type) },
+        backHref: back(b.clinicId, b.localDay),
+        date,
+        dateLabel: f.longDate(date),
+        slots: free.map((s) => ({ value: s.id, text: f.time(s.startsAt) })),
+        errors,
+        reason,
+      },
+      errors ? { status: 400 } : {},
+    );
+  };
+
+  router.page({
+    method: 'GET',
+    path: '/staff/today/bookings/:id/move',
+    summary: 'Move a booking: pick a free slot of the same type',
+    access: ROLES,
+    handler: async (page) => (may(page, 'moveBooking') ? movePage(page) : errorStatus(403)),
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/today/bookings/:id/move',
+    summary: 'Move a booking to another slot, with a reason',
+    access: ROLES,
+    handler: async (page) => {
+      const slotId = field(page, 'slotId');
+      const reason = field(page, 'reason');
+      const date = isoDay(field(page, 'date'));
+      if (!slotId || !reason) {
+        return movePage(
+          page,
+          date,
+          {
+            ...(!slotId && { slotId: 'Choose a new time' }),
+            ...(!reason && { reason: 'Enter why the booking is moved' }),
+          },
+          reason,
+        );
+      }
+      const result = await page.invoke('moveBooking', {
+        params: { id: page.params.id ?? '' },
+        body: { slotId, reason },
+      });
+      if (!result.ok) {
+        if (result.status === 400 || result.status === 409)
+          return movePage(page, date, { slotId: result.error.message }, reason);
+        return errorStatus(result.status);
+      }
+      const to = result.body.to;
+      return redirect(back(to.clinicId, to.localDay, { done: 'moved' }));
+    },
+  });
+};
