@@ -135,6 +135,21 @@ module.exports = {
       from: {},
       to: { couldNotResolve: true },
     },
+    {
+      name: 'event-path-stays-small',
+      comment:
+        'The event-path functions (reminder sweep, inbound SMS, backfill, offer expiry, metrics stream) start cold on every burst: keep the admin API, web, import, FHIR, OpenAPI and letter code and their heavy libraries out of their import graphs (npm run bench shows each bundle against 300 KB).',
+      severity: 'error',
+      from: { path: '^functions/(reminder-sweep|inbound-sms|backfill|offer-expiry|metrics-stream)\\.ts$' },
+      to: {
+        reachable: true,
+        path: [
+          `${API}|${WEB}`,
+          '^functions/core/import-|^functions/services/(import|letter-pdf|staff-|oidc-)',
+          '^node_modules/(pdfkit|nunjucks|nhsuk-frontend|csv-parse|csv-stringify|busboy|qrcode|vega|vega-lite|oidc-provider|openid-client|jose|@smithy/signature-v4)/',
+        ],
+      },
+    },
   ],
   options: {
     // Type-only imports count: `import type` from a higher layer still ties the layers together.

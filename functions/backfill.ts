@@ -12,7 +12,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { idempotencyStore } from '#runtime/idempotency.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';

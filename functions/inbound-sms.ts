@@ -1,6 +1,6 @@
 /**
  * Parents' replies: AWS End User Messaging → SNS topic → this function. Each record is parsed with the
- * Powertools Parser (SNS schema + the End User Messaging payload), handled at most once per
+ * SNS schema in runtime/event-schemas.ts and the End User Messaging payload's, handled at most once per
  * inboundMessageId (Powertools Idempotency), and a malformed record is counted and acknowledged
  * rather than retried for ever.
  */
@@ -9,13 +9,12 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { inboundSmsSchema } from '#messaging/inbound-sms-schema.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { jsonStringified, snsEvent } from '#runtime/event-schemas.ts';
 import { idempotencyStore } from '#runtime/idempotency.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';
 import type { Deps } from '#services/deps.ts';
@@ -41,14 +40,14 @@ const handleOnce = makeIdempotent(
   },
 );
 
-const messageSchema = JSONStringified(inboundSmsSchema);
+const messageSchema = jsonStringified(inboundSmsSchema);
 
 export const processEvent = async (
   event: unknown,
   context: Context,
 ): Promise<{ handled: number; malformed: number }> => {
   idempotency.registerLambdaContext(context);
-  const envelope = SnsSchema.safeParse(event);
+  const envelope = snsEvent.safeParse(event);
   if (!envelope.success) {
     // Not an SNS event at all: nothing to retry that would ever succeed.
     metrics.addMetric('InboundMalformed', MetricUnit.Count, 1);

@@ -20,7 +20,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '#runtime/clock.ts';
 import { parseEnv } from '#runtime/env.ts';
 import { logger, metrics, tracer } from '#runtime/powertools.ts';

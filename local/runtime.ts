@@ -267,7 +267,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
   // module scope.
   const { registerLocalAdapters, depsFromEnv } = await import('#runtime/deps-from-env.ts');
-  registerLocalAdapters({ sms: outbox, events });
+  // The outbox is no carrier: the send-rate bucket keeps the virtual clock's time and never waits, so
+  // a clock moved by days sends its reminders at once (README, "Throughput: the number's rate").
+  registerLocalAdapters({
+    sms: outbox,
+    events,
+    sendTimer: { now: () => clock.now().getTime(), sleep: async () => {} },
+  });
   const admin = (await import('#entries/admin-api.ts')).handler as unknown as Handler<
     APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { auditByDay, auditEntrySchema } from '#store/audit.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { newClient } from '#core/client.ts';
 import { consentViewSchema } from '#core/consent.ts';
 import { contactChannelsSchema } from '#core/contact-channels.ts';

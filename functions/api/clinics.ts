@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '#core/errors.ts';
 import { clinicSchema } from '#core/model.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';

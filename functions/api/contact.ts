@@ -1,5 +1,5 @@
 /** The staff list of families to call: `GET /call-list?date=`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { callList } from '#services/contact.ts';
 import { forStaff } from './access.ts';

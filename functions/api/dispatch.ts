@@ -5,7 +5,7 @@
  * (`invokeRoute`, in-process) all end here, so a route cannot be reached without its check and audit.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import type { Caller } from '#core/roles.ts';
 import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';

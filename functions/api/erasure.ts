@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErasureSummary, eraseClient } from '#services/erasure.ts';
 import { clientTombstoneSchema } from '#store/erasure.ts';
 import { ADMINS } from './access.ts';

@@ -3,7 +3,7 @@
  * clinic's day with reminders and replies, the families to call before tomorrow, an inbox item's
  * conversation, and a text reply from staff (with a preview that only counts and prices it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
 import { bookingSchema, clientSchema, clinicSchema, messageSchema } from '#core/model.ts';
 import { STAFF_REPLY_KEYS } from '#core/staff-replies.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import { mapCsv } from '#core/import-csv.ts';
 import { mapFhir } from '#core/import-fhir.ts';

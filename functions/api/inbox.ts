@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { inboxItemSchema, markInboxHandled, openInbox } from '#store/inbox.ts';
 import { forStaff } from './access.ts';
 import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit } from './route.ts';

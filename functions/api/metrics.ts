@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bookingSchema } from '#core/model.ts';
 import { type MoveResult, moveBooking } from '#services/bookings.ts';
 import { forStaff } from './access.ts';

@@ -7,7 +7,7 @@
  * Results that are TypeScript interfaces in the services get their schema beside the route, checked
  * against the interface with `satisfies`, so the compiler notices when the two drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AnyRoute, errorBodySchema } from './route.ts';
 
 /** Kept in step with package.json's version by the unit test. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { bookingSchema, clientSchema } from '#core/model.ts';
 import { followUpsFor, type ListedFollowUp } from '#services/follow-ups.ts';

@@ -8,7 +8,7 @@
  * same handler answers the IAM door (the function URL), the browser door (`/staff/api/…` on the web
  * function) and the staff pages' in-process calls (`invokeRoute`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller, Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
 

@@ -7,7 +7,7 @@
  *
  * `npx tsx bin/attend.ts routes` prints it as the README's table of routes and roles.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatabaseUnavailableError } from '#core/errors.ts';
 import { checkHealth } from '#services/health.ts';
 import { EVERYONE } from './access.ts';

@@ -2,7 +2,7 @@
  * The short-notice list as staff read it: the waiting families of a type with each score worked out now
  * and explained, and the runs of offers under way. The list itself is changed through /waitlist.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { slotSchema } from '#core/model.ts';
 import { offerSchema, scorePartSchema, waitlistEntrySchema } from '#core/waitlist.ts';
 import { explainedList, liveRuns } from '#services/short-notice.ts';

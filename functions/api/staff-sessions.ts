@@ -3,7 +3,7 @@
  * `/sessions…` (staff sign-in sessions; clinic sessions are `POST /slots/session`), because everything
  * under `/staff…` is the web app's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema } from '#core/roles.ts';
 import { endSessions, type SignedInPerson, signedInPeople } from '#services/staff-sessions.ts';
 import { ADMINS } from './access.ts';

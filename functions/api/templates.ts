@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEMPLATE_KEYS, TEMPLATE_PLACEHOLDERS } from '#core/config/templates.ts';
 import { ValidationError } from '#core/errors.ts';
 import { formatDay, localToUtc } from '#core/local-time.ts';

@@ -3,7 +3,7 @@
  * letter, or a member of staff calls. "Do not post" weighs as much as "do not text": when an abuser
  * shares the address, a letter can put a parent at risk just as a text can.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One channel: on or off, and (when staff turn it off) why, in their words. The reason is never logged. */
 export const contactChannelSchema = z.object({

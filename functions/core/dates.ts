@@ -9,7 +9,7 @@
  *   not a day: across a clock change it is an hour out.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Instant } from './local-time.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

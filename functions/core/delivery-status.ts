@@ -4,7 +4,7 @@
  * rank, and a status is applied only over a lower rank (or the same rank seen earlier): a late "sent"
  * never overwrites "delivered", and the same event twice changes nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DELIVERY_STATUSES = ['sent', 'failed-temporary', 'failed-permanent', 'delivered'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -2,7 +2,7 @@
  * Domain events Attend puts on the trust's EventBridge bus. Each detail has a zod schema; details carry
  * ids and times for the trust's integration engine, never names, phone numbers or clinical detail.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Booking, id, isoInstant } from './model.ts';
 
 export const EVENT_SOURCE = 'attend';

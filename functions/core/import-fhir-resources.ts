@@ -1,5 +1,5 @@
 /** The FHIR R4 resources the import reads, as zod schemas, and how a Bundle's references are followed. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSourcePart, type Issue, type SourceKey } from './import-model.ts';
 
 /** Attend's Patient extensions; `url` is this base followed by the name, e.g. `…/due-date`. */

@@ -6,8 +6,7 @@
  *
  * Every type here is JSON: a plan can be logged by shape, stored or compared in a test.
  */
-
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue, SourceKey, SourceKind } from './import-model.ts';
 import { type Booking, type Client, type Clinic, id, isoInstant, type Slot } from './model.ts';
 import type { PostalAddress } from './postal-address.ts';

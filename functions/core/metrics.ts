@@ -12,7 +12,7 @@
  */
 
 import { DateTime } from 'luxon';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CANCEL_REASONS, type CancelReason } from './cancel-reason.ts';
 import { localDay } from './local-time.ts';
 import { bookingSchema, messageSchema, slotSchema } from './model.ts';

@@ -3,8 +3,7 @@
  * before use, so a malformed item fails loudly where it is read rather than somewhere downstream.
  * All instants are UTC ISO-8601 strings.
  */
-
-import { z } from 'zod';
+import * as z from 'zod';
 import { CANCEL_REASONS } from './cancel-reason.ts';
 import { contactChannelsSchema } from './contact-channels.ts';
 import { calendarDate } from './dates.ts';

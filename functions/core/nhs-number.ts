@@ -5,7 +5,7 @@
  * It identifies a person across the NHS, so it is personal data of the most searchable kind: it is
  * never put in a text, a letter or a log line, and an error message never repeats it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type NhsNumberResult = { ok: true; nhsNumber: string } | { ok: false; message: string };
 

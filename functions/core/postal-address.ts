@@ -4,7 +4,7 @@
  * the lines are tidied but otherwise kept as staff or the EPR wrote them.
  */
 import { fix, isValid, toNormalised } from 'postcode';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** At most three lines before the town: with the addressee, town and postcode that is six lines, within GOV.UK Notify's seven. */
 export const MAX_ADDRESS_LINES = 3;

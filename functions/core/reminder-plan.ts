@@ -32,6 +32,8 @@ export interface ReminderPlanInput {
   quietHours: QuietHours;
   timeZone: string;
   sweepIntervalMinutes: number;
+  /** Plan the booking confirmation (`reminders.confirmation`); omitted means yes. */
+  confirmation?: boolean;
 }
 
 /** A booking's own facts, with the trust's quiet hours, time zone and sweep interval around them. */
@@ -46,6 +48,7 @@ export function reminderPlanInput(
     quietHours: config.quietHours,
     timeZone: config.timeZone,
     sweepIntervalMinutes: config.reminders.sweepIntervalMinutes,
+    confirmation: config.reminders.confirmation,
   };
 }
 
@@ -99,8 +102,11 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
   const planned: PlannedTier[] = [];
   const skipped: SkippedTier[] = [];
 
+  const confirming = input.confirmation ?? true;
   const confirmationDue = nextAllowedAfter(new Date(bookedAt), quietHours, timeZone).getTime();
-  if (confirmationDue >= startsAt) {
+  if (!confirming) {
+    skipped.push({ id: CONFIRMATION_TIER_ID, reason: 'not-applicable' });
+  } else if (confirmationDue >= startsAt) {
     skipped.push({ id: CONFIRMATION_TIER_ID, reason: 'after-start' });
   } else {
     planned.push({
@@ -125,7 +131,7 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
     if (due <= bookedAt) skipped.push({ id: tier.id, reason: 'past-at-booking' });
     else if (due >= startsAt) skipped.push({ id: tier.id, reason: 'after-start' });
     // The confirmation already told the family the day and time; a reminder at or before it adds nothing.
-    else if (due <= confirmationDue) skipped.push({ id: tier.id, reason: 'superseded' });
+    else if (confirming && due <= confirmationDue) skipped.push({ id: tier.id, reason: 'superseded' });
     else candidates.push({ id: tier.id, nominal, due });
   }
 

@@ -3,7 +3,7 @@
  * person to the Attend roles they hold. Nothing here touches the network or the table: the mappings
  * come from the trust config, and every mapping is a table test in tests/unit/core/roles.test.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The four staff roles, in order of reach (a route lists every role that may use it). */
 export const ROLES = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;

@@ -2,7 +2,7 @@
  * The short-notice waitlist and the offers made from it, as zod schemas. Like model.ts, every item read
  * back from DynamoDB is parsed through one of these, and every instant is a UTC ISO-8601 string.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
 

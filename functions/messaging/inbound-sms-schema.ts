@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What AWS End User Messaging publishes to the inbound SNS topic for each reply (a JSON string in

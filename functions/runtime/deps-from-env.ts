@@ -6,8 +6,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { messagesPerSecond } from '#core/config/sender.ts';
+import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
+import { RateLimitedSmsSender } from '#messaging/rate-limited-sms-sender.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
@@ -21,6 +24,8 @@ import { logger, tracer } from './powertools.ts';
 interface LocalAdapters {
   sms: SmsSender;
   events: EventPublisher;
+  /** The time the send rate is kept in (the simulator's virtual time); the wall clock if absent. */
+  sendTimer?: Timer;
 }
 
 let localAdapters: LocalAdapters | undefined;
@@ -54,6 +59,27 @@ function smsProvider(env: Env): SmsSender {
   return local('SMS_ADAPTER').sms;
 }
 
+/**
+ * One bucket per process and rate: every handler and every send in flight in this Lambda instance (or
+ * the whole local runtime) shares it. Across instances nothing is shared: the sweep, which sends the
+ * peaks, runs as one instance at a time (reserved concurrency 1); see README "Throughput".
+ */
+const limiters = new WeakMap<Timer, Map<number, SendRateLimiter>>();
+
+export function sendRateLimiter(perSecond: number, timer: Timer = realTimer): SendRateLimiter {
+  let byRate = limiters.get(timer);
+  if (!byRate) {
+    byRate = new Map();
+    limiters.set(timer, byRate);
+  }
+  let limiter = byRate.get(perSecond);
+  if (!limiter) {
+    limiter = new SendRateLimiter(perSecond, timer);
+    byRate.set(perSecond, limiter);
+  }
+  return limiter;
+}
+
 export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   const db = docClientFromEnv(env);
   const store = { db, table: env.TABLE_NAME };
@@ -65,7 +91,14 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     env,
     env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
   );
-  const provider: SmsSender = smsProvider(env);
+  const adapter: SmsSender = smsProvider(env);
+  const real = env.SMS_ADAPTER === 'sns' || env.SMS_ADAPTER === 'eum';
+  const timer = real ? realTimer : (localAdapters?.sendTimer ?? realTimer);
+  // Every text, from every handler, waits for its segments at the number's rate.
+  const provider = new RateLimitedSmsSender(
+    adapter,
+    sendRateLimiter(messagesPerSecond(env.trust.sender), timer),
+  );
   let events: EventPublisher;
   if (env.EVENTS_ADAPTER === 'eventbridge') {
     if (!env.EVENT_BUS_NAME)

@@ -2,7 +2,7 @@
  * Environment for every handler, parsed once at cold start: a missing or malformed variable fails the
  * init, not a request halfway through.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
 
 const envSchema = z.object({

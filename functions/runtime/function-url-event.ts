@@ -12,7 +12,7 @@
  * method or path, a header the Fetch API refuses) gets a 400 in the API's error shape, never a throw.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Stands in for a Host the URL parser refuses; `.invalid` is reserved (RFC 6761) and never resolves. */
 export const PLACEHOLDER_HOST = 'function-url.invalid';

@@ -4,7 +4,7 @@
  * lives). Bodies and queries are read by the route table's dispatcher (functions/api/dispatch.ts).
  */
 import { HttpError } from '@aws-lambda-powertools/event-handler/http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   AttendError,
   ConflictError,

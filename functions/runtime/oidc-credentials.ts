@@ -5,7 +5,7 @@
  */
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { kmsSigningAlgorithm, type OidcCredentials } from '#services/oidc-client.ts';
 
 /** Secrets are read again after this, so a rotated client secret is picked up without a redeploy. */

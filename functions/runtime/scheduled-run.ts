@@ -3,7 +3,7 @@
  * lib/trust-stack.ts). Only read for the logs: a sweep does the same work whatever it is sent, so an
  * invocation in any other shape (a test, the local scheduler, a manual invoke) runs it just the same.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const scheduledRunSchema = z.object({
   scheduledTime: z.string().optional(),

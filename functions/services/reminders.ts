@@ -30,7 +30,24 @@ export interface SweepReport {
   skipped: number;
   failed: number;
   deferred: number;
+  /** Due bookings this sweep read but left for the next one, because its time was nearly up. */
+  leftForNext: number;
+  /** Whether the sweep stopped for time (shards it did not reach are left for the next one too). */
+  outOfTime: boolean;
 }
+
+export interface SweepOptions {
+  /**
+   * The time this run has left, in ms (Lambda's context.getRemainingTimeInMillis). The sweep claims
+   * nothing new once less than STOP_MARGIN_MS is left: what is still due stays in the index for the next
+   * sweep, so a peak larger than one run can send is delayed, never lost, and a run never times out
+   * holding claims.
+   */
+  remainingMs?: () => number;
+}
+
+/** Enough for the sends already in flight to finish and be recorded (8 in flight at 10 parts a second). */
+export const STOP_MARGIN_MS = 30_000;
 
 export type BookingOutcome = 'sent' | 'skipped' | 'failed' | 'deferred' | 'none';
 
@@ -41,6 +58,8 @@ const emptyReport = (): SweepReport => ({
   skipped: 0,
   failed: 0,
   deferred: 0,
+  leftForNext: 0,
+  outOfTime: false,
 });
 
 /** Clinics change rarely and a sweep touches few of them, so one look-up per clinic per sweep. */
@@ -61,11 +80,13 @@ function clinicCache(deps: Deps): (id: string) => Promise<Clinic | undefined> {
  * each with bounded concurrency. Safe to run twice at once: every send is preceded by a conditional
  * claim.
  */
-export async function runReminderSweep(deps: Deps): Promise<SweepReport> {
+export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
   const report = emptyReport();
   const now = deps.now();
   const clinics = clinicCache(deps);
+  const timeIsUp = (): boolean => options.remainingMs !== undefined && options.remainingMs() < STOP_MARGIN_MS;
   for (const shard of dueReminders.allShards()) {
+    if (timeIsUp()) break;
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await dueRemindersPage(deps.store, shard, now.toISOString(), cursor);
@@ -88,18 +109,24 @@ export async function runReminderSweep(deps: Deps): Promise<SweepReport> {
         page.items,
         deps.config.reminders.sendConcurrency,
         async (booking) =>
-          handleDueBooking(
-            deps,
-            booking,
-            clients.get(booking.clientId),
-            suppressed.has(booking.phone),
-            clinics,
-            now,
-          ),
+          timeIsUp()
+            ? 'left'
+            : handleDueBooking(
+                deps,
+                booking,
+                clients.get(booking.clientId),
+                suppressed.has(booking.phone),
+                clinics,
+                now,
+              ),
       );
-      for (const outcome of outcomes) if (outcome !== 'none') report[outcome]++;
-    } while (cursor);
+      for (const outcome of outcomes) {
+        if (outcome === 'left') report.leftForNext++;
+        else if (outcome !== 'none') report[outcome]++;
+      }
+    } while (cursor && !timeIsUp());
   }
+  report.outOfTime = timeIsUp();
   return report;
 }
 

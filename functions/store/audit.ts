@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, isoInstant } from '#core/model.ts';
 import type { Caller } from '#core/roles.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';

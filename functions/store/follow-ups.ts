@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { id, isoInstant } from '#core/model.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';

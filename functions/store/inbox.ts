@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
 import { isConditionFailure } from './client.ts';

@@ -10,7 +10,7 @@
  * well after the stream's 24-hour retention, so nothing can be delivered again once it has gone.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';

@@ -4,7 +4,7 @@
  * link's state is one conditional write, so the counters hold across Lambda instances.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoInstant } from '#core/model.ts';
 import { MAX_WRONG_TRIES } from '#core/parent-links.ts';
 import { isConditionFailure } from './client.ts';

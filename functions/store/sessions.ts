@@ -10,7 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoInstant } from '#core/model.ts';
 import { roleSchema } from '#core/roles.ts';
 import { isConditionFailure } from './client.ts';

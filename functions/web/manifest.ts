@@ -1,5 +1,5 @@
 /** The asset manifest functions/web/asset-build.ts writes and functions/web/assets.ts reads. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const manifestSchema = z.object({
   /** A hash of the build's inputs: an unchanged tree is not rebuilt. */

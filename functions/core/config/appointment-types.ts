@@ -1,5 +1,5 @@
 /** `appointmentTypes`: what a trust books, in plain words, with its reminder tiers and age window. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { languageSchema } from './primitives.ts';
 import { type ReminderTierConfig, reminderTierSchema } from './reminders.ts';
 import { partialTemplateSetSchema } from './templates.ts';

@@ -1,5 +1,5 @@
 /** `booking`: how far ahead staff may book, and when missed appointments escalate. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const bookingSection = z
   .object({

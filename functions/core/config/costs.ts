@@ -1,5 +1,5 @@
 /** `costs`: the price of one SMS segment, for the cost figures. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const costsSection = z
   .object({ pricePerSegmentGbp: z.number().min(0).default(0.0364) })

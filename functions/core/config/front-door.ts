@@ -6,7 +6,7 @@
  * Pure zod, like the rest of the trust config schema (which may move to functions/core/config/: this
  * part is one file so it moves as one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const hostname = z
   .string()

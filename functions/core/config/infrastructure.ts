@@ -1,5 +1,5 @@
 /** `infrastructure`: settings only CDK reads (who may call the API, alarms, topics, log retention). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const infrastructureSection = z
   .object({

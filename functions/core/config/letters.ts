@@ -3,7 +3,7 @@
  * do-not-text, a number that stopped working), made once a day per clinic as one PDF to print, or sent
  * through GOV.UK Notify. Its own file, so the schema can grow a section at a time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { postalAddressSchema } from '#core/postal-address.ts';
 
 /** A Secrets Manager secret ARN in any partition; the secret holds the GOV.UK Notify API key as plain text. */

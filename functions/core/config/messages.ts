@@ -1,5 +1,5 @@
 /** `messages`: how long texts in and out are kept. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const messagesSection = z
   .object({

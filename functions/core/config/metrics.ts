@@ -1,5 +1,5 @@
 /** `metrics`: what the metrics page compares the service with. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const METRICS_DEFAULTS = { baselineDnaWnbRate: 0.115 } as const;
 

@@ -4,7 +4,7 @@
  * defaults stay). `wording` is the sentence added to a text, per language, with `{link}` where the
  * address goes; a language without its own falls back to English.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { analyseSms, MAX_SEGMENTS } from '../sms-segments.ts';
 import { renderText, type TextConfig } from '../templates.ts';
 import { languageSchema } from './primitives.ts';

@@ -1,5 +1,5 @@
 /** Small value schemas that more than one section of the trust config uses. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const hhmm = z
   .string()

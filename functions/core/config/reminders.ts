@@ -1,5 +1,5 @@
 /** `reminders` (the sweep) and the reminder tiers each appointment type lists. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hhmm } from './primitives.ts';
 
 /**
@@ -32,5 +32,7 @@ export const remindersSection = z
     sweepIntervalMinutes: z.number().int().min(1).max(60).default(5),
     /** Texts in flight at once during a sweep. */
     sendConcurrency: z.number().int().min(1).max(50).default(8),
+    /** Text a confirmation when a booking is made; off where the trust confirms bookings another way. */
+    confirmation: z.boolean().default(true),
   })
-  .default({ sweepIntervalMinutes: 5, sendConcurrency: 8 });
+  .default({ sweepIntervalMinutes: 5, sendConcurrency: 8, confirmation: true });

@@ -1,5 +1,5 @@
 /** `replies`: how parents' texts are handled. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { languageSchema } from './primitives.ts';
 
 export const repliesSection = z

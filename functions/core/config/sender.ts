@@ -1,5 +1,5 @@
 /** `sender`: how texts go out (SNS) and the two-way number replies come back to. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, e164 } from './primitives.ts';
 import type { TemplateKey } from './templates.ts';
 
@@ -63,6 +63,13 @@ export const senderSection = z.object({
   smsType: z.enum(['Transactional', 'Promotional']).default('Transactional'),
   maxSendsPerSecond: z.number().int().min(1).max(100).default(10),
   /**
+   * Message parts (segments, not texts) a second that the number or pool takes: every text waits for
+   * its segments in a bucket of this size (functions/core/send-rate.ts). A UK long code takes about 10;
+   * a pool takes the sum of its numbers'. When absent, the older key maxSendsPerSecond is used.
+   * @default 10
+   */
+  messagesPerSecond: z.number().int().min(1).max(1000).optional(),
+  /**
    * The number's End User Messaging resources: `{"create": {...}}` or `{"arn": "..."}`.
    * @default - none: the trust sets up two-way and self-managed opt-outs by hand
    */
@@ -121,4 +128,12 @@ export function checkPhoneNumber(cfg: PhoneNumberContext, ctx: z.RefinementCtx):
       });
     }
   }
+}
+
+/** The parts a second texts go out at: sender.messagesPerSecond, else the older maxSendsPerSecond (10). */
+export function messagesPerSecond(sender: {
+  readonly messagesPerSecond?: number | undefined;
+  readonly maxSendsPerSecond: number;
+}): number {
+  return sender.messagesPerSecond ?? sender.maxSendsPerSecond;
 }

@@ -1,5 +1,5 @@
 /** `shortNotice`: offering freed slots to the waitlist, and the priority weights that order it. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const priorityWeightsSchema = z.object({
   imdDecile1to2: z.number().min(0).default(30),

@@ -3,7 +3,7 @@
  * (machines and the CLI, `iamRoles`) and the browser (OpenID Connect against the trust's identity
  * provider, `oidc`), plus how long a signed-in session lasts (`sessions`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleSchema } from '../roles.ts';
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;

@@ -1,5 +1,5 @@
 /** `templates`: every text Attend sends, per language. Placeholders are written {name}. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { languageSchema } from './primitives.ts';
 
 /** Every text Attend sends. Placeholders are written {name}; unknown placeholders fail validation. */

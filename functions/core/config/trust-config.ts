@@ -8,7 +8,7 @@
  * function can never run with a config that `cdk synth` did not validate. lib/trust-config.ts reads
  * the files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { appointmentTypesSection, checkTierIds } from './appointment-types.ts';
 import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';

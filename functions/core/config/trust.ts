@@ -1,5 +1,5 @@
 /** Who the trust is and where and when it texts: the top-level settings of the trust config. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hhmm, languageSchema } from './primitives.ts';
 
 export const trustSettings = {

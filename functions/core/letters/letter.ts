@@ -3,7 +3,7 @@
  * into the words each part of the page shows, in the family's language and, where the trust asks,
  * Welsh alongside English. Pure: the PDF renderer only places what this returns.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { calendarDate } from '#core/dates.ts';
 import { inZone } from '#core/local-time.ts';

@@ -442,3 +442,27 @@ describe('planReminders input checks', () => {
     expect(() => planReminders(input)).toThrow(new RegExp(`^${field} "${startsAt}" is not an ISO instant`));
   });
 });
+
+describe('planReminders with confirmations off (reminders.confirmation false)', () => {
+  it('plans no confirmation and keeps the reminders', () => {
+    const plan = planReminders(aPlanInput({ confirmation: false }));
+    expect(plan.planned).toEqual([
+      reminder('7d', '2026-11-26T10:00:00.000Z'),
+      reminder('2d', '2026-12-01T10:00:00.000Z'),
+    ]);
+    expect(plan.skipped).toContainEqual({ id: 'confirmation', reason: 'not-applicable' });
+  });
+
+  it('keeps a reminder due when the confirmation would have gone, which it would otherwise supersede', () => {
+    // Booked at 21:00, in quiet hours: the confirmation would wait for 08:00, the 3-hour tier's time too.
+    const input = aPlanInput({
+      bookedAt: '2026-12-02T21:00:00.000Z',
+      startsAt: '2026-12-03T11:00:00.000Z',
+      tiers: [hoursBefore('3h', 3)],
+    });
+    expect(planReminders(input).skipped).toContainEqual({ id: '3h', reason: 'superseded' });
+    expect(planReminders({ ...input, confirmation: false }).planned).toEqual([
+      reminder('3h', '2026-12-03T08:00:00.000Z'),
+    ]);
+  });
+});

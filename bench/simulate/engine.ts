@@ -1,0 +1,246 @@
+/**
+ * One simulated month through the real local system: DynamoDB Local, the table set up in bulk, then
+ * `startLocal` (frozen clock, no demo seed) with its stream pollers and schedules, and the families and
+ * staff acting through the doors. Time moves in five-minute steps through the day (the sweep's own
+ * interval), jumping the quiet night to the next thing anyone does, and stops exactly where an action
+ * is due; every schedule due on the way runs at its own time.
+ */
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DateTime } from 'luxon';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import { ensureTables } from '#local/tables.ts';
+import { createDocClient } from '#store/client.ts';
+import { type Action, Agenda } from './agenda.ts';
+import { type Doors, openDoors } from './doors.ts';
+import { calibrate, Families } from './families.ts';
+import { PARAMETERS } from './parameters.ts';
+import type { Population } from './population.ts';
+import { TextReader } from './reading.ts';
+import { type Scenario, textsOn } from './scenarios.ts';
+import { type SetUpSummary, writeSetUp } from './setup.ts';
+import { Staff } from './staff.ts';
+
+const ZONE = 'Europe/London';
+const MIN = 60_000;
+const STEP = 5 * MIN;
+
+export interface RunOptions {
+  config: TrustConfig;
+  scenario: Scenario;
+  population: Population;
+  /** A DynamoDB Local to use (tests share one); otherwise one is started in memory for this run. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  progress?: (line: string) => void;
+}
+
+/** Everything a run leaves for the checks and the report. */
+export interface RunResult {
+  scenario: Scenario;
+  runtime: LocalRuntime;
+  doors: Doors;
+  families: Families;
+  staff: Staff;
+  setUp: SetUpSummary;
+  /** Outbox index → the inbound message it answered (sent while the family's own text was handled). */
+  answers: Map<number, string>;
+  /** Outbox index → wall-clock milliseconds (performance.now) when it was sent. */
+  sentWall: number[];
+  /** Virtual tick time → wall-clock time the step that ran it began. */
+  tickWall: Map<number, number>;
+  printed: string[];
+  timings: { setUpMs: number; startMs: number; loopMs: number; steps: number };
+  stop(): Promise<void>;
+}
+
+/** The next step: five minutes on in the day; at night, 08:00 (nothing is sent in quiet hours unless asked). */
+function nextStep(now: number): number {
+  const local = DateTime.fromMillis(now, { zone: ZONE });
+  if (local.hour >= 20)
+    return local.plus({ days: 1 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  if (local.hour < 8) return local.set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  return Math.floor(now / STEP) * STEP + STEP;
+}
+
+export async function runMonth(options: RunOptions): Promise<RunResult> {
+  const { config, scenario, population } = options;
+  const progress = options.progress ?? (() => {});
+  const { calendar } = population;
+  const started = performance.now();
+
+  const ddb = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
+  const endpoint = options.dynamoEndpoint ?? ddb!.endpoint;
+  const tableName = options.tableName ?? `attend-simulation-${scenario}`;
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  await ensureTables(raw, { table: tableName, idempotencyTable: `${tableName}-idempotency` });
+  raw.destroy();
+  const db = createDocClient({ ...LOCAL_AWS, endpoint });
+  const { summary: setUp, bookings: setUpBookings } = await writeSetUp(db, tableName, config, population);
+  db.destroy();
+  progress(
+    `set up ${setUp.items} items (${setUp.bookings} bookings, ${setUp.waiting} on the list) in ${(setUp.ms / 1000).toFixed(1)} s`,
+  );
+
+  const printed: string[] = [];
+  const startAt = performance.now();
+  const runtime = await startLocal({
+    config,
+    port: 0,
+    dynamoEndpoint: endpoint,
+    tableName,
+    seed: false,
+    frozenClock: true,
+    startAt: calendar.simStart,
+    print: (line) => printed.push(line),
+  });
+  const startMs = performance.now() - startAt;
+  // Instrumentation only: when each text left, in wall time, for the peak send delay.
+  const sentWall: number[] = [];
+  const send = runtime.outbox.send.bind(runtime.outbox);
+  runtime.outbox.send = async (sms) => {
+    const result = await send(sms);
+    sentWall[runtime.outbox.entries.length - 1] = performance.now();
+    return result;
+  };
+  const doors = await openDoors(runtime, config.sender.originationNumber ?? '+447700900000');
+  const agenda = new Agenda();
+  const families = new Families({
+    population,
+    config,
+    texting: textsOn(scenario),
+    agenda,
+    reader: new TextReader(config),
+    k: calibrate(population),
+  });
+  const staff = new Staff(doors, families, agenda, population);
+
+  for (const b of setUpBookings) {
+    families.register({
+      id: b.id,
+      phone: b.phone,
+      ref: b.ref,
+      clientId: b.clientId,
+      slotId: b.slotId,
+      type: b.type,
+      startsAt: b.startsAt,
+      bookedAt: b.bookedAt,
+      source: 'staff',
+    }).textsSeen = b.tiers.confirmation?.status === 'SENT' ? 1 : 0;
+  }
+  for (const plan of population.bookings)
+    if (!plan.setUp) agenda.add(Date.parse(plan.bookedAt), { kind: 'book', planId: plan.id });
+  const at = (day: string, hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE }).toMillis();
+  for (const day of calendar.days) {
+    for (const clinic of population.clinics)
+      agenda.add(at(day, PARAMETERS.staff.outcomesAt.value), { kind: 'outcomes', clinicId: clinic.id, day });
+  }
+  for (
+    let d = DateTime.fromJSDate(calendar.simStart, { zone: ZONE });
+    d.toMillis() < calendar.end.getTime();
+    d = d.plus({ days: 1 })
+  ) {
+    if (d.weekday <= 5) agenda.add(at(d.toISODate()!, PARAMETERS.staff.inboxAt.value), { kind: 'inbox' });
+  }
+
+  const answers = new Map<number, string>();
+  const tickWall = new Map<number, number>();
+  let seen = 0;
+  const observe = () => {
+    const entries = runtime.outbox.entries;
+    for (; seen < entries.length; seen++) families.onText(seen, entries[seen]!);
+  };
+
+  const act = async (actions: Action[], now: number) => {
+    const books = actions.filter((a) => a.kind === 'book').map((a) => a.planId);
+    if (books.length) await staff.book(books);
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'text': {
+          const state = action.stateKey ? families.stateByKey(action.stateKey) : undefined;
+          if (state && (state.cancelled || Date.parse(state.startsAt) <= now)) break;
+          const optOutFrom = runtime.outbox.entries.length;
+          const { inboundMessageId, sent } = await doors.text(action.phone, action.body);
+          for (const i of sent)
+            if (runtime.outbox.entries[i]!.to === action.phone) answers.set(i, inboundMessageId);
+          families.log.texts[action.purpose] = (families.log.texts[action.purpose] ?? 0) + 1;
+          if (action.purpose === 'stop') families.noteOptOut(action.phone, optOutFrom, true);
+          if (action.purpose === 'start') families.noteOptOut(action.phone, optOutFrom, false);
+          observe();
+          break;
+        }
+        case 'phone-cancel': {
+          const state = families.stateByKey(action.stateKey);
+          if (!state || state.cancelled || state.cancelSent || Date.parse(state.startsAt) <= now + 60 * MIN)
+            break;
+          // A family with Attend's texts who means to cancel anyway does it by reply, not by phone.
+          if (state.fate.cancelAnyway && families.canText(state))
+            families.reply(state, action.rebook ? 'rebook' : 'cancel', now, 0.5);
+          else await staff.phoneCancel(state, action.rebook, now);
+          break;
+        }
+        case 'outcomes':
+          await staff.outcomes(action.clinicId, action.day);
+          break;
+        case 'inbox':
+          await staff.inbox(now);
+          break;
+        case 'staff-rebook':
+          await staff.rebook(action.clientId, action.type, action.clinicId, now);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+
+  const loopStart = performance.now();
+  let now = calendar.simStart.getTime();
+  let steps = 0;
+  let lastDay = '';
+  const end = calendar.end.getTime();
+  while (now < end) {
+    const next = Math.min(agenda.peek() ?? Number.POSITIVE_INFINITY, nextStep(now), end);
+    tickWall.set(next, performance.now());
+    await runtime.scheduler.advanceTo(new Date(next));
+    now = next;
+    steps++;
+    observe();
+    const due = agenda.takeUntil(now);
+    if (due.length > 0) {
+      await act(due, now);
+      await doors.settle();
+      observe();
+    }
+    const day = DateTime.fromMillis(now, { zone: ZONE }).toISODate()!;
+    if (day !== lastDay) {
+      lastDay = day;
+      progress(
+        `${day}: ${runtime.outbox.entries.length} texts, ${staff.log.booked} booked, ${((performance.now() - loopStart) / 1000).toFixed(0)} s`,
+      );
+    }
+  }
+  await doors.settle();
+  observe();
+
+  return {
+    scenario,
+    runtime,
+    doors,
+    families,
+    staff,
+    setUp,
+    answers,
+    sentWall,
+    tickWall,
+    printed,
+    timings: { setUpMs: setUp.ms, startMs, loopMs: performance.now() - loopStart, steps },
+    async stop() {
+      await runtime.stop();
+      await ddb?.stop();
+      void started;
+    },
+  };
+}
