@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { calendarDate } from '#core/dates.ts';
-import { FILL_BUCKETS, GROUP_BY, type MetricsReport, NOTICE_BUCKETS } from '#core/metrics.ts';
+import { FILL_BUCKETS, NOTICE_BUCKETS } from '#core/metrics.ts';
+import { GROUP_BY, type MetricsReport } from '#core/metrics-report.ts';
 import { metricsReport } from '#services/metrics.ts';
 import { MANAGERS } from './access.ts';
 import { defineRoute } from './route.ts';

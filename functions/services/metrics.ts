@@ -7,16 +7,13 @@ import { ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import {
   bookingFacts,
-  buildReport,
-  type GroupBy,
   type Increment,
   type ItemChange,
   incrementsFor,
-  MAX_RANGE_DAYS,
-  type MetricsReport,
   messageFacts,
   slotFacts,
 } from '#core/metrics.ts';
+import { buildReport, type GroupBy, MAX_RANGE_DAYS, type MetricsReport } from '#core/metrics-report.ts';
 import { getClient } from '#store/clients.ts';
 import { applyIncrements, metricsCells } from '#store/metrics.ts';
 import type { Deps } from './deps.ts';

@@ -4,7 +4,7 @@
  * that week's bookings and slots say when listed one clinic and day at a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsReport } from '#core/metrics.ts';
+import type { MetricsReport } from '#core/metrics-report.ts';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { type Api, api, startTestRuntime } from '#tests/support/local-runtime.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsReportSchema } from '#api/metrics.ts';
-import type { MetricsReport, PeriodReport } from '#core/metrics.ts';
+import type { MetricsReport, PeriodReport } from '#core/metrics-report.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import type { LocalRuntime } from '#local/runtime.ts';
 import type { OutboxEntry } from '#messaging/outbox-sms-sender.ts';

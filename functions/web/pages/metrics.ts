@@ -4,7 +4,7 @@
  * download (`/staff/metrics.csv?chart=…`). The page calls the route in-process (`page.invoke`), so the
  * permission check and the audit are the API's own.
  */
-import type { MetricsReport, Summary } from '#core/metrics.ts';
+import type { MetricsReport, Summary } from '#core/metrics-report.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   type BarDatum,

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BookingFacts,
-  buildReport,
   type Increment,
   incrementsFor,
   type MessageFacts,
-  medianFromBuckets,
   mergeIncrements,
-  periodOf,
   quintileOf,
   type SlotFacts,
   unreachableIncrements,
 } from '#core/metrics.ts';
+import { buildReport, medianFromBuckets, periodOf } from '#core/metrics-report.ts';
 
 const TZ = 'Europe/London';
 
