@@ -1,11 +1,4 @@
-/**
- * The local runtime behind `npm start`: DynamoDB Local, the table from the shared definition, demo data
- * on first run, the schedules on a virtual clock, and the admin API served over HTTP by the same
- * handler code that runs in Lambda. Only the adapters differ (outbox for SMS, in-process event bus).
- */
-
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,14 +9,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { DateTime, Duration } from 'luxon';
-import { z } from 'zod';
 import {
   PARENT_LINK_OFFER_WORDING_DEFAULTS,
   PARENT_LINK_WORDING_DEFAULTS,
 } from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { normaliseMobile } from '#core/phone.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { useClock } from '#runtime/clock.ts';
@@ -37,11 +27,13 @@ import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { localCursorKey } from './cursor-key.ts';
 import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
+import { devEndpoints } from './dev-endpoints.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { functionUrlEvent, lambdaContext, readBody, send } from './lambda-http.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
-import { inboundSnsEvent, snsEventOf } from './sns-event.ts';
+import { snsEventOf } from './sns-event.ts';
 import { type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -101,107 +93,8 @@ const CLOCK_KEY = keys.localState('CLOCK');
 /** Not a secret: it keys the consent hashes of the local demo only, and is in the source. */
 export const LOCAL_CONSENT_KEY = 'attend-local-consent-key-not-a-secret';
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
-/** Wraps an HTTP request as the payload-2.0 event a Lambda function URL delivers. */
-function functionUrlEvent(req: IncomingMessage, body: string, port: number): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', `http://localhost:${port}`);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers))
-    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-  // The router builds the request URL from the Host header, so it must look like a real host.
-  headers.host = headers.host ?? `localhost:${port}`;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.searchParams.toString(),
-    headers,
-    queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams.entries()) : undefined,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host,
-      domainPrefix: 'localhost',
-      http: {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body === '' ? undefined : body,
-    isBase64Encoded: false,
-  };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 /** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
 const RESTART_ATTEMPTS = 5;
-
-/**
- * `POST /dev/clock`: `{now}` (an ISO date-time) moves the virtual clock to that instant; `{advance}` (an ISO
- * duration such as `P2D` or `PT90M`) moves it on from where it is, so examples need no fixed dates.
- */
-const clockBody = z.union([
-  z.object({ now: z.iso.datetime({ offset: true }) }),
-  z.object({ advance: z.iso.duration() }),
-]);
-const inboundBody = z.object({
-  from: z.string().min(1),
-  body: z.string().max(1600),
-  /** The provider id of the text being answered (an outbox entry's id). */
-  inReplyTo: z.string().optional(),
-  /** Deliver the same message again, as SNS may. */
-  inboundMessageId: z.string().optional(),
-  /** The number the family texted; default the trust's origination number. Any other goes to staff. */
-  to: z.string().min(3).optional(),
-});
-
-function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined {
-  try {
-    const result = schema.safeParse(JSON.parse(body || '{}'));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function validationFailure(res: ServerResponse, fields: { field: string; message: string }[]): void {
-  send(res, 400, { error: { code: 'VALIDATION_FAILED', message: 'Request body is invalid', fields } });
-}
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const print = options.print ?? (() => {});
@@ -436,61 +329,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   if (ddb) supervise(ddb);
 
   /** Development endpoints: present only in the local runtime, never in the Lambda. */
-  const dev = async (path: string, method: string, body: string, res: ServerResponse): Promise<void> => {
-    if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
-    if (path === '/dev/clock' && method === 'POST') {
-      const parsed = parseJson(clockBody, body);
-      if (!parsed) {
-        return validationFailure(res, [
-          {
-            field: 'now',
-            message:
-              'expected {now}, an ISO date-time such as 2026-12-01T09:00:00Z, or {advance}, an ISO duration such as P2D',
-          },
-        ]);
-      }
-      const duration = 'advance' in parsed ? Duration.fromISO(parsed.advance) : undefined;
-      if (duration && !(duration.isValid && duration.toMillis() > 0)) {
-        return validationFailure(res, [
-          { field: 'advance', message: 'expected a positive ISO duration such as P2D or PT90M' },
-        ]);
-      }
-      // A duration is added when this move's turn comes, after any move queued before it.
-      const target =
-        'now' in parsed
-          ? new Date(parsed.now)
-          : () => DateTime.fromJSDate(clock.now()).plus(duration!).toJSDate();
-      const result = await scheduler.advanceTo(target);
-      await persistClock();
-      return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
-    }
-    if (path === '/dev/sms/outbox' && method === 'GET') return send(res, 200, { items: outbox.entries });
-    if (path === '/dev/events' && method === 'GET') return send(res, 200, { items: events.events });
-    if (path === '/dev/sms/inbound' && method === 'POST') {
-      const parsed = parseJson(inboundBody, body);
-      if (!parsed)
-        return validationFailure(res, [{ field: '(body)', message: 'expected {from, body, inReplyTo?}' }]);
-      const phone = normaliseMobile(parsed.from, config.allowedCountries);
-      const from = phone.ok ? phone.e164 : parsed.from.replace(/\s+/g, '');
-      const before = outbox.entries.length;
-      const inboundMessageId = parsed.inboundMessageId ?? randomUUID();
-      const event = inboundSnsEvent({
-        from,
-        to: parsed.to ?? config.sender.originationNumber ?? '+447700900000',
-        body: parsed.body,
-        inboundMessageId,
-        // As End User Messaging does: the last text sent to this number, unless the caller names one.
-        previousPublishedMessageId: parsed.inReplyTo ?? outbox.entries.findLast((e) => e.to === from)?.id,
-        at: clock.now(),
-      });
-      const result = await inbound(event, lambdaContext('attend-inbound-sms'));
-      await settle().catch((err: unknown) => reportFailure('stream', err));
-      // `replies` are the texts back to the sender; `sent` is every text the reply caused (offers taken, …).
-      const sent = outbox.entries.slice(before);
-      return send(res, 200, { inboundMessageId, result, replies: sent.filter((e) => e.to === from), sent });
-    }
-    return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${method} ${path}` } });
-  };
+  const dev = devEndpoints({
+    clock,
+    scheduler,
+    persistClock,
+    outbox,
+    events,
+    inbound,
+    settle,
+    reportFailure,
+    config,
+  });
 
   let port = 0;
   const server: Server = createServer((req, res) => {

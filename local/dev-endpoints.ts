@@ -1,0 +1,124 @@
+/**
+ * The local runtime's development endpoints, `/dev/…`: the virtual clock, the outbox, the event bus and
+ * a text "from" a family. Present only locally, never in a Lambda.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { DateTime, Duration } from 'luxon';
+import * as z from 'zod';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { normaliseMobile } from '#core/phone.ts';
+import type { LocalEventBus } from '#messaging/event-publisher.ts';
+import type { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import { lambdaContext, send } from './lambda-http.ts';
+import type { Scheduler } from './scheduler.ts';
+import { inboundSnsEvent } from './sns-event.ts';
+import type { VirtualClock } from './virtual-clock.ts';
+
+/**
+ * `POST /dev/clock`: `{now}` (an ISO date-time) moves the virtual clock to that instant; `{advance}` (an ISO
+ * duration such as `P2D` or `PT90M`) moves it on from where it is, so examples need no fixed dates.
+ */
+const clockBody = z.union([
+  z.object({ now: z.iso.datetime({ offset: true }) }),
+  z.object({ advance: z.iso.duration() }),
+]);
+const inboundBody = z.object({
+  from: z.string().min(1),
+  body: z.string().max(1600),
+  /** The provider id of the text being answered (an outbox entry's id). */
+  inReplyTo: z.string().optional(),
+  /** Deliver the same message again, as SNS may. */
+  inboundMessageId: z.string().optional(),
+  /** The number the family texted; default the trust's origination number. Any other goes to staff. */
+  to: z.string().min(3).optional(),
+});
+
+function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined {
+  try {
+    const result = schema.safeParse(JSON.parse(body || '{}'));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function validationFailure(res: ServerResponse, fields: { field: string; message: string }[]): void {
+  send(res, 400, { error: { code: 'VALIDATION_FAILED', message: 'Request body is invalid', fields } });
+}
+
+export interface DevEndpointsContext {
+  readonly clock: VirtualClock;
+  readonly scheduler: Scheduler;
+  /** Keeps the clock's time in the table, so a restart carries on from it. */
+  readonly persistClock: () => Promise<unknown>;
+  readonly outbox: LocalOutbox;
+  readonly events: LocalEventBus;
+  /** The inbound-SMS Lambda handler. */
+  readonly inbound: (event: SNSEvent, context: Context) => Promise<unknown>;
+  /** Follows every change through the table streams. */
+  readonly settle: () => Promise<unknown>;
+  readonly reportFailure: (where: string, err: unknown) => void;
+  readonly config: TrustConfig;
+}
+
+/** The handler of `/dev/…` requests. */
+export function devEndpoints(ctx: DevEndpointsContext) {
+  const { clock, scheduler, persistClock, outbox, events, inbound, settle, reportFailure, config } = ctx;
+  return async (path: string, method: string, body: string, res: ServerResponse): Promise<void> => {
+    if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
+    if (path === '/dev/clock' && method === 'POST') {
+      const parsed = parseJson(clockBody, body);
+      if (!parsed) {
+        return validationFailure(res, [
+          {
+            field: 'now',
+            message:
+              'expected {now}, an ISO date-time such as 2026-12-01T09:00:00Z, or {advance}, an ISO duration such as P2D',
+          },
+        ]);
+      }
+      const duration = 'advance' in parsed ? Duration.fromISO(parsed.advance) : undefined;
+      if (duration && !(duration.isValid && duration.toMillis() > 0)) {
+        return validationFailure(res, [
+          { field: 'advance', message: 'expected a positive ISO duration such as P2D or PT90M' },
+        ]);
+      }
+      // A duration is added when this move's turn comes, after any move queued before it.
+      const target =
+        'now' in parsed
+          ? new Date(parsed.now)
+          : () => DateTime.fromJSDate(clock.now()).plus(duration!).toJSDate();
+      const result = await scheduler.advanceTo(target);
+      await persistClock();
+      return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
+    }
+    if (path === '/dev/sms/outbox' && method === 'GET') return send(res, 200, { items: outbox.entries });
+    if (path === '/dev/events' && method === 'GET') return send(res, 200, { items: events.events });
+    if (path === '/dev/sms/inbound' && method === 'POST') {
+      const parsed = parseJson(inboundBody, body);
+      if (!parsed)
+        return validationFailure(res, [{ field: '(body)', message: 'expected {from, body, inReplyTo?}' }]);
+      const phone = normaliseMobile(parsed.from, config.allowedCountries);
+      const from = phone.ok ? phone.e164 : parsed.from.replace(/\s+/g, '');
+      const before = outbox.entries.length;
+      const inboundMessageId = parsed.inboundMessageId ?? randomUUID();
+      const event = inboundSnsEvent({
+        from,
+        to: parsed.to ?? config.sender.originationNumber ?? '+447700900000',
+        body: parsed.body,
+        inboundMessageId,
+        // As End User Messaging does: the last text sent to this number, unless the caller names one.
+        previousPublishedMessageId: parsed.inReplyTo ?? outbox.entries.findLast((e) => e.to === from)?.id,
+        at: clock.now(),
+      });
+      const result = await inbound(event, lambdaContext('attend-inbound-sms'));
+      await settle().catch((err: unknown) => reportFailure('stream', err));
+      // `replies` are the texts back to the sender; `sent` is every text the reply caused (offers taken, …).
+      const sent = outbox.entries.slice(before);
+      return send(res, 200, { inboundMessageId, result, replies: sent.filter((e) => e.to === from), sent });
+    }
+    return send(res, 404, { error: { code: 'NOT_FOUND', message: `No dev endpoint ${method} ${path}` } });
+  };
+}
