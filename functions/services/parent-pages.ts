@@ -192,7 +192,7 @@ export type ActionResult<T extends string> = { readonly outcome: T };
 
 function liveBooking(deps: Deps, subject: LinkSubject): Booking | undefined {
   const booking = subject.booking;
-  if (!booking || booking.status !== 'BOOKED') return undefined;
+  if (booking?.status !== 'BOOKED') return undefined;
   return booking.startsAt > deps.now().toISOString() ? booking : undefined;
 }
 

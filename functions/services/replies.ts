@@ -1,68 +1,34 @@
-/**
- * What happens when a parent replies by text: record it, work out what they mean and what it refers
- * to, change the booking for real, and answer kindly in their language. Anything Attend cannot act on
- * goes to the staff inbox, so nothing a family sends is lost.
- */
-import { createHash } from 'node:crypto';
 import type { CancelReason } from '#core/cancel-reason.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
 import { type Intent, parseReply } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
-import type { Booking, Client, Message } from '#core/model.ts';
+import type { Booking, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import { isTrustNumber } from '#core/trust-numbers.ts';
-import type { Offer } from '#core/waitlist.ts';
 import { cancelBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import { clientsByPhone } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
-import { addInboxItem, type InboxItem } from '#store/inbox.ts';
-import { countInboundSince, messageByProviderId, messagesByPhone, recordMessage } from '#store/messages.ts';
-import { liveOffersByPhone, offersBySlot } from '#store/offers.ts';
-import { getSlot } from '#store/slots.ts';
-import { acceptOffer, declineOffer } from './backfill.ts';
+import { countInboundSince, messageByProviderId, recordMessage } from '#store/messages.ts';
 import { cancellationNotice } from './bookings.ts';
 import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
-import { bookingText, type RenderedText, sendAndRecord } from './texts.ts';
+import {
+  addReplyToInbox,
+  derivedId,
+  type InboundSms,
+  plainText,
+  type ReplyContext,
+  type ReplyResult,
+  reply,
+  toInbox,
+} from './reply-context.ts';
+import { answerOffer } from './reply-offers.ts';
+import { bookingText, type RenderedText } from './texts.ts';
 import { addRebookRequest } from './waitlist.ts';
 
-export interface InboundSms {
-  from: string;
-  to: string;
-  body: string;
-  inboundMessageId: string;
-  previousPublishedMessageId?: string;
-}
-
-export type ReplyOutcome =
-  | 'cancelled'
-  | 'already-cancelled'
-  | 'rebook-requested'
-  | 'opted-out'
-  | 'opted-in'
-  | 'help'
-  | 'asked-to-choose'
-  | 'to-inbox'
-  | 'loop-guarded'
-  | 'offer-accepted'
-  | 'offer-taken'
-  | 'offer-expired'
-  | 'offer-declined'
-  | 'wrong-number';
-
-export interface ReplyResult {
-  outcome: ReplyOutcome;
-  intent: Intent;
-  bookingId?: string;
-  replied: boolean;
-}
-
-/** Ids derived from the provider's id, so a redelivered message writes the same items, not new ones. */
-function derivedId(kind: string, inboundMessageId: string): string {
-  return `${kind}-${createHash('sha256').update(inboundMessageId).digest('hex').slice(0, 24)}`;
-}
+export type { InboundSms, ReplyOutcome, ReplyResult } from './reply-context.ts';
 
 export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<ReplyResult> {
   const { config, store } = deps;
@@ -111,83 +77,6 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
     default:
       return toInbox(ctx, clients.length === 0 ? 'unmatched-number' : 'free-text');
   }
-}
-
-interface ReplyContext {
-  deps: Deps;
-  sms: InboundSms;
-  inbound: Message;
-  clients: Client[];
-  language: string;
-  optedOut: boolean;
-  intent: Intent;
-}
-
-function plainText(ctx: ReplyContext, key: TemplateKey, vars: Record<string, string> = {}): RenderedText {
-  const text = renderText(ctx.deps.config, { key, language: ctx.language, vars });
-  return { key, body: text.body, segments: text.segments, encoding: text.encoding };
-}
-
-/** Answers the family, unless their number is opted out of texts (then only START and STOP are confirmed). */
-async function reply(
-  ctx: ReplyContext,
-  text: RenderedText,
-  ids: { bookingId?: string; force?: boolean; stopConfirmation?: boolean } = {},
-): Promise<boolean> {
-  if (ctx.optedOut && !ids.force) return false;
-  try {
-    await sendAndRecord(
-      ctx.deps,
-      text,
-      { to: ctx.sms.from, bookingId: ids.bookingId, clientId: ctx.clients[0]?.id },
-      { stopConfirmation: ids.stopConfirmation ?? false },
-    );
-    return true;
-  } catch (err) {
-    // The action stands; the parent can still call. Staff see the failure in the logs and metrics.
-    ctx.deps.log.warn('reply text not sent', { messageId: ctx.inbound.id, error: (err as Error).name });
-    return false;
-  }
-}
-
-/** Puts the reply in the staff inbox, once per inbound message (its id derives from the provider's). */
-async function addReplyToInbox(
-  ctx: ReplyContext,
-  input: {
-    reason: InboxItem['reason'];
-    intent: string;
-    bookings: readonly Booking[];
-    /** The phone's clients unless given (a reply about one booking names its child only). */
-    clientIds?: readonly string[];
-  },
-): Promise<void> {
-  await addInboxItem(
-    ctx.deps.store,
-    {
-      id: derivedId('inbox', ctx.sms.inboundMessageId),
-      messageId: ctx.inbound.id,
-      phone: ctx.sms.from,
-      body: ctx.sms.body,
-      receivedAt: ctx.inbound.at,
-      reason: input.reason,
-      intent: input.intent,
-      clientIds: [...(input.clientIds ?? ctx.clients.map((c) => c.id))],
-      bookingIds: input.bookings.map((b) => b.id),
-    },
-    ctx.deps.config.messages.retentionDays,
-  );
-}
-
-async function toInbox(
-  ctx: ReplyContext,
-  reason: InboxItem['reason'],
-  extra: { bookings?: Booking[]; answer?: RenderedText } = {},
-): Promise<ReplyResult> {
-  await addReplyToInbox(ctx, { reason, intent: ctx.intent, bookings: extra.bookings ?? [] });
-  const answer =
-    extra.answer ?? plainText(ctx, reason === 'unmatched-number' ? 'nothingToAct' : 'notUnderstood');
-  const replied = await reply(ctx, answer);
-  return { outcome: extra.answer ? 'asked-to-choose' : 'to-inbox', intent: ctx.intent, replied };
 }
 
 /**
@@ -404,94 +293,4 @@ async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {
     encoding: text.encoding,
   });
   return { outcome: 'rebook-requested', intent: 'REBOOK', replied };
-}
-
-/** The offer a YES or NO answers: a quoted code, else the offer text being answered, else the only live one. */
-async function resolveOffer(
-  ctx: ReplyContext,
-  ref: string | undefined,
-  live: Offer[],
-): Promise<Offer | Offer[] | undefined> {
-  if (ref) {
-    const match = live.find((o) => o.ref === ref);
-    if (match) return match;
-  }
-  const previous = ctx.sms.previousPublishedMessageId;
-  if (previous) {
-    const message = await messageByProviderId(ctx.deps.store, previous);
-    if (message?.offerId && message.slotId && message.phone === ctx.sms.from) {
-      const answered = (await offersBySlot(ctx.deps.store, message.slotId)).find(
-        (o) => o.id === message.offerId,
-      );
-      if (answered) return answered;
-    }
-  }
-  if (live.length === 1) return live[0];
-  if (live.length > 1) return live;
-  // No live offer: the family may be answering one that has just been taken or has lapsed. The most
-  // recent offer texted to this phone in the last day is what they mean, and they are told what became of it.
-  const dayAgo = new Date(ctx.deps.now().getTime() - 86_400_000).toISOString();
-  const recent = await messagesByPhone(ctx.deps.store, ctx.sms.from, { since: dayAgo, limit: 20 });
-  const lastOffer = recent.items.find((m) => m.direction === 'OUT' && m.offerId && m.slotId);
-  if (lastOffer?.slotId) {
-    return (await offersBySlot(ctx.deps.store, lastOffer.slotId)).find((o) => o.id === lastOffer.offerId);
-  }
-  return undefined;
-}
-
-async function answerOffer(
-  ctx: ReplyContext,
-  intent: 'YES' | 'NO',
-  ref: string | undefined,
-): Promise<ReplyResult> {
-  const { deps } = ctx;
-  const live = await liveOffersByPhone(deps.store, ctx.sms.from);
-  const target = await resolveOffer(ctx, ref, live);
-  if (!target) return toInbox(ctx, 'no-offer-to-answer');
-  if (Array.isArray(target)) {
-    const choices = await Promise.all(
-      target.map(async (o) => {
-        const slot = await getSlot(deps.store, o.slotId);
-        const when = slot
-          ? ` for ${formatDay(slot.startsAt, deps.config.timeZone, templateFor(deps.config, 'chooseBooking', ctx.language).language)} ${formatTime(slot.startsAt, deps.config.timeZone)}`
-          : '';
-        return `${intent} ${o.ref}${when}`;
-      }),
-    );
-    const answer = plainText(ctx, 'chooseBooking', { choices: `Reply ${choices.join(', or ')}.` });
-    return toInbox(ctx, 'ambiguous', { answer });
-  }
-
-  const offer = target;
-  if (intent === 'NO') {
-    const result = offer.status === 'PENDING' ? await declineOffer(deps, offer) : 'already-answered';
-    const replied = result === 'declined' ? await reply(ctx, plainText(ctx, 'offerDeclined')) : false;
-    return { outcome: 'offer-declined', intent, replied };
-  }
-  // A YES that cannot book is answered by acceptOffer itself, with the offer's one notice: a family
-  // already told the time has gone (by the winner's notice, say) is not told again.
-  const result = await acceptOffer(deps, offer, { answer: !ctx.optedOut });
-  const status = result.outcome === 'already-answered' ? result.status : undefined;
-  if (status === 'ACCEPTED') {
-    // The family's own YES already booked it (a double tap, two YES texts at once, or one sent again):
-    // the booking was confirmed once, by the YES that won, and one event gets one text.
-    return { outcome: 'offer-accepted', intent, replied: false };
-  }
-  if (result.outcome === 'accepted') {
-    const { booking } = result;
-    const client = ctx.clients.find((c) => c.id === booking.clientId) ?? ctx.clients[0];
-    const clinic = await getClinic(deps.store, booking.clinicId);
-    const text = bookingText(deps, 'offerAccepted', {
-      booking,
-      client: client ?? { firstName: '', language: ctx.language },
-      clinic: clinic ?? { venue: '' },
-    });
-    const replied = await reply(ctx, text, { bookingId: booking.id });
-    return { outcome: 'offer-accepted', intent, bookingId: booking.id, replied };
-  }
-  const replied = result.told;
-  if (result.outcome === 'taken' || result.outcome === 'withdrawn' || status === 'TAKEN') {
-    return { outcome: 'offer-taken', intent, replied };
-  }
-  return { outcome: 'offer-expired', intent, replied };
 }
