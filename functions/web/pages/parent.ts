@@ -1,18 +1,6 @@
-/**
- * The parent pages at /p/{token}: the family's own link from a text or a letter. Nothing personal is
- * shown until the child's date of birth (or the due date) is given; five wrong answers lock the link
- * for an hour. A token never made, and a link that has ended, get the same page. After the check, a
- * short server-side session (a random cookie, bound to this link) and a CSRF token on every form.
- * Every action goes through the services the texts and staff use (services/parent-pages.ts).
- */
-import { stringifySetCookie } from 'cookie';
-import { DateTime } from 'luxon';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
-import { calendarDate } from '#core/dates.ts';
-import { formatTime, inZone } from '#core/local-time.ts';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { PARENT_SESSION_MINUTES } from '#core/parent-links.ts';
-import { appointmentTypeName } from '#core/templates.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   cancelFromPage,
@@ -23,7 +11,6 @@ import {
   joinListFromPage,
   type LinkSubject,
   loadSubject,
-  type OpenedLink,
   openLink,
   readParentSession,
   rebookChoices,
@@ -33,231 +20,24 @@ import {
 } from '#services/parent-pages.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClinic } from '#store/clinics.ts';
-import { csrfToken } from '#web/csrf.ts';
-import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '#web/parent-texts/index.ts';
-import { type PageContext, redirect, type WebRouter, withCookies } from '#web/router.ts';
+import { redirect, type WebRouter, withCookies } from '#web/router.ts';
 
-const LANGUAGE_COOKIE = 'attend-lang';
-
-function cookieNames(url: URL): { session: string; secure: boolean } {
-  return url.protocol === 'https:'
-    ? { session: '__Host-attend-parent', secure: true }
-    : { session: 'attend-parent', secure: false };
-}
-
-function sessionCookie(url: URL, value: string, maxAge?: number): string {
-  const { session, secure } = cookieNames(url);
-  return stringifySetCookie({
-    name: session,
-    value,
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    ...(maxAge !== undefined && { maxAge }),
-  });
-}
-
-function languageCookie(url: URL, language: string): string {
-  return stringifySetCookie({
-    name: LANGUAGE_COOKIE,
-    value: language,
-    path: '/p',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: url.protocol === 'https:',
-    maxAge: 365 * 86_400,
-  });
-}
-
-/** Fills {phone}, {…} in a text. */
-function fill(text: string, values: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (m, key: string) => values[key] ?? m);
-}
-
-interface Ctx {
-  readonly page: PageContext;
-  readonly deps: Deps;
-  readonly token: string;
-  readonly base: string;
-  language: string;
-  texts: ParentTexts;
-  /** The language the family chose on the switch (query or cookie), if any. */
-  readonly chosen: string | undefined;
-  readonly cookies: string[];
-}
-
-function context(page: PageContext, deps: Deps): Ctx {
-  const token = page.params.token ?? '';
-  const asked = page.url.searchParams.get('lang') ?? undefined;
-  const queryLanguage = asked && PAGE_LANGUAGES.includes(asked) ? asked : undefined;
-  const cookieLanguage = page.cookies[LANGUAGE_COOKIE];
-  const chosen =
-    queryLanguage ?? (cookieLanguage && PAGE_LANGUAGES.includes(cookieLanguage) ? cookieLanguage : undefined);
-  const { language, texts } = parentTexts(chosen);
-  const cookies = queryLanguage ? [languageCookie(page.url, queryLanguage)] : [];
-  return { page, deps, token, base: `/p/${encodeURIComponent(token)}`, language, texts, chosen, cookies };
-}
-
-/** The family's own language, once we know who they are, unless they chose one on the switch. */
-function useFamilyLanguage(ctx: Ctx, subject: LinkSubject): void {
-  if (ctx.chosen) return;
-  const { language, texts } = parentTexts(subject.client.language);
-  ctx.language = language;
-  ctx.texts = texts;
-}
-
-function render(ctx: Ctx, template: string, data: Record<string, unknown>, status = 200): Response {
-  const switchTo = PAGE_LANGUAGES.filter((l) => l !== ctx.language).map((l) => ({
-    code: l,
-    name: parentTexts(l).texts.languageName,
-    // Relative, so the page names no token: a guessed link's page and an ended one's are the same.
-    href: `?lang=${l}`,
-  }));
-  const t = ctx.texts;
-  const phone = ctx.deps.config.servicePhone;
-  const response = ctx.page.render(
-    template,
-    {
-      htmlLang: ctx.language,
-      t,
-      help: fill(t.help, { phone }),
-      phone,
-      base: ctx.base,
-      languages: switchTo,
-      ...data,
-    },
-    { status },
-  );
-  return withCookies(response, ctx.cookies);
-}
-
-function message(
-  ctx: Ctx,
-  title: string,
-  body: string,
-  extra: Record<string, unknown> = {},
-  status = 200,
-): Response {
-  const phone = ctx.deps.config.servicePhone;
-  return render(ctx, 'pages/parent/message.njk', { title, body: fill(body, { phone }), ...extra }, status);
-}
-
-/** The one answer for a token never made and a link that has ended: the same page, status and words. */
-const ended = (ctx: Ctx) => message(ctx, ctx.texts.endedTitle, ctx.texts.endedBody, {}, 404);
-const locked = (ctx: Ctx) => message(ctx, ctx.texts.lockedTitle, ctx.texts.lockedBody, {}, 423);
-
-/** The appointment in plain words: type, day, time, venue with its address, and a map link. */
-function summary(ctx: Ctx, input: { type: string; startsAt: string; clinic: Clinic | undefined }) {
-  const { config } = ctx.deps;
-  const locale = ctx.language === 'ne' ? 'en-GB' : ctx.language;
-  const day = inZone(input.startsAt, config.timeZone).setLocale(locale).toFormat('cccc d LLLL yyyy');
-  const clinic = input.clinic;
-  const address = clinic?.address ?? '';
-  const where = [clinic?.name, address].filter(Boolean).join(', ');
-  const type = appointmentTypeName(config, input.type, ctx.language);
-  const time = formatTime(input.startsAt, config.timeZone);
-  const t = ctx.texts;
-  const row = (key: string, value: string) => ({ key: { text: key }, value: { text: value } });
-  return {
-    type,
-    day,
-    time,
-    venue: clinic?.venue ?? '',
-    address,
-    rows: [
-      row(t.whatLabel, type),
-      row(t.dayLabel, day),
-      row(t.timeLabel, time),
-      row(t.placeLabel, clinic?.venue ?? ''),
-      ...(address ? [row(t.addressLabel, address)] : []),
-    ],
-    mapHref: where
-      ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(address || where)}`
-      : undefined,
-  };
-}
-
-type Gate =
-  | { readonly response: Response }
-  | {
-      readonly opened: Extract<OpenedLink, { state: 'open' }>;
-      readonly subject: LinkSubject;
-      readonly sessionToken: string | undefined;
-    };
-
-/**
- * Opens the link and checks the session belongs to it and is past the check. `allowUnverified` (the
- * main page) lets the caller show the date check instead of being sent there.
- */
-async function gate(ctx: Ctx, allowUnverified = false): Promise<Gate> {
-  const opened = await openLink(ctx.deps, ctx.token);
-  if (opened.state === 'ended') return { response: ended(ctx) };
-  if (opened.state === 'locked') return { response: locked(ctx) };
-  const subject = await loadSubject(ctx.deps, opened.link);
-  if (!subject) return { response: ended(ctx) };
-  const sessionToken = ctx.page.cookies[cookieNames(ctx.page.url).session];
-  const session = await readParentSession(ctx.deps, sessionToken);
-  const ours = session?.linkHash === opened.hash;
-  if (ctx.page.request.method === 'POST' && !ours) {
-    // A session from another family's link (or none) cannot act on this one.
-    ctx.deps.log.warn('parent page post refused: the session is not this link’s', {
-      route: ctx.base.slice(0, 3),
-    });
-    return { response: message(ctx, ctx.texts.endedTitle, ctx.texts.endedBody, {}, 403) };
-  }
-  if (!ours || !session?.verified) {
-    if (allowUnverified) return { opened, subject, sessionToken: undefined };
-    return { response: redirect(ctx.base) };
-  }
-  return { opened, subject, sessionToken };
-}
-
-async function showCheck(
-  ctx: Ctx,
-  opened: { hash: string },
-  subject: LinkSubject,
-  error?: 'wrong' | 'invalid',
-  values: Record<string, string> = {},
-): Promise<Response> {
-  const question = identityQuestion(ctx.deps, subject);
-  if (!question) return message(ctx, ctx.texts.checkTitle, ctx.texts.checkImpossible);
-  // A pre-check session carries the form's CSRF secret; it is replaced by a new one once the date is right.
-  const token = ctx.page.cookies[cookieNames(ctx.page.url).session];
-  let session = await readParentSession(ctx.deps, token);
-  if (!session || session.linkHash !== opened.hash) {
-    const started = await startParentSession(ctx.deps, opened.hash, false);
-    session = started.session;
-    ctx.cookies.push(sessionCookie(ctx.page.url, started.token));
-  }
-  return render(
-    ctx,
-    'pages/parent/check.njk',
-    {
-      title: ctx.texts.checkTitle,
-      question: question.kind === 'due' ? ctx.texts.checkDue : ctx.texts.checkDob,
-      error:
-        error === 'wrong' ? ctx.texts.checkWrong : error === 'invalid' ? ctx.texts.checkInvalid : undefined,
-      hasErrors: error !== undefined,
-      values,
-      csrfToken: csrfToken(session.csrfSecret),
-    },
-    200,
-  );
-}
-
-function readDate(fields: URLSearchParams): { date?: string; values: Record<string, string> } {
-  const values = {
-    day: (fields.get('day') ?? '').trim().slice(0, 4),
-    month: (fields.get('month') ?? '').trim().slice(0, 4),
-    year: (fields.get('year') ?? '').trim().slice(0, 6),
-  };
-  if (!/^\d{1,2}$/.test(values.day) || !/^\d{1,2}$/.test(values.month) || !/^\d{4}$/.test(values.year))
-    return { values };
-  const iso = `${values.year}-${values.month.padStart(2, '0')}-${values.day.padStart(2, '0')}`;
-  const dt = DateTime.fromISO(iso);
-  return dt.isValid && calendarDate.safeParse(iso).success ? { date: iso, values } : { values };
-}
+import {
+  type Ctx,
+  context,
+  cookieNames,
+  ended,
+  type Gate,
+  gate,
+  locked,
+  message,
+  readDate,
+  render,
+  sessionCookie,
+  showCheck,
+  summary,
+  useFamilyLanguage,
+} from './parent-kit.ts';
 
 async function appointmentPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise<Response> {
   const t = ctx.texts;
@@ -418,7 +198,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       if ('response' in g) return g.response;
       useFamilyLanguage(ctx, g.subject);
       const booking = g.subject.booking;
-      if (!booking || booking.status !== 'BOOKED') return redirect(ctx.base);
+      if (booking?.status !== 'BOOKED') return redirect(ctx.base);
       const t = ctx.texts;
       return render(ctx, 'pages/parent/cancel.njk', {
         title: t.cancelTitle,
@@ -457,7 +237,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       if ('response' in g) return g.response;
       useFamilyLanguage(ctx, g.subject);
       const booking = g.subject.booking;
-      if (!booking || booking.status !== 'BOOKED') return redirect(ctx.base);
+      if (booking?.status !== 'BOOKED') return redirect(ctx.base);
       const t = ctx.texts;
       if (g.opened.link.rebookedAt) return message(ctx, t.usedTitle, t.usedBody);
       const slots = (await rebookChoices(deps, g.subject)).slice(0, 30);
