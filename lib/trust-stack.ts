@@ -13,11 +13,10 @@ import {
   type StackProps,
   Tags,
 } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -26,7 +25,6 @@ import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
-import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
 import { CursorKey } from './constructs/cursor-key.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
@@ -36,6 +34,8 @@ import { createOrImportInboundTopic, createTwoWayNumber } from './constructs/inb
 import { LettersBucket } from './constructs/letters-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { SmsDeliveryStatus } from './constructs/sms-delivery-status.ts';
+import { addStreamConsumer } from './constructs/stream-consumer.ts';
+import { createTables } from './constructs/tables.ts';
 import { TrustKey } from './constructs/trust-key.ts';
 import type { TwoWayNumber } from './constructs/two-way-number.ts';
 import { type AttendFunctionFactory, createWebFunction } from './constructs/web-function.ts';
@@ -62,14 +62,6 @@ export function createTrustStack(app: App, config: TrustConfig): TrustStack {
   Tags.of(stack).add('project', 'attend');
   return stack;
 }
-
-const attributeType = (type: KeyType): dynamodb.AttributeType =>
-  type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
-
-const key = (k: { readonly name: string; readonly type: KeyType }): dynamodb.Attribute => ({
-  name: k.name,
-  type: attributeType(k.type),
-});
 
 export class TrustStack extends Stack {
   readonly table: dynamodb.Table;
@@ -108,47 +100,12 @@ export class TrustStack extends Stack {
     this.trustKey = new TrustKey(this, 'DataKey', { trustId });
     const encryptionKey = this.trustKey.key;
 
-    // ---- Data -------------------------------------------------------------------------------------
-    this.table = new dynamodb.Table(this, 'Table', {
-      tableName: `attend-${trustId}`,
-      partitionKey: key(TABLE.keys.partitionKey),
-      sortKey: key(TABLE.keys.sortKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    // ---- Data (lib/constructs/tables.ts) -----------------------------------------------------------
+    ({ table: this.table, idempotencyTable: this.idempotencyTable } = createTables(
+      this,
+      trustId,
       encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      stream: dynamodb.StreamViewType[TABLE.stream],
-      timeToLiveAttribute: TABLE.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const index of TABLE.indexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: key(index.partitionKey),
-        sortKey: key(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
-
-    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      tableName: `attend-${trustId}-idempotency`,
-      partitionKey: key(IDEMPOTENCY_TABLE.partitionKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const table of [this.table, this.idempotencyTable]) {
-      acknowledge(
-        table.node.defaultChild!,
-        'HIPAA.Security-DynamoDBInBackupPlan',
-        'Point-in-time recovery (35 days, continuous) is on and the table is retained with deletion protection; an AWS Backup plan is the trust cloud team’s account-level choice (e.g. an organisation backup policy by tag attend:trust).',
-      );
-    }
+    ));
 
     // ---- Consent key ------------------------------------------------------------------------------
     // Keys the hash under which each phone number's opt-out is stored (functions/core/consent.ts), so
@@ -350,49 +307,34 @@ export class TrustStack extends Stack {
         f.allowSmsSend(sender);
     }
 
-    // ---- Backfill (table stream) ------------------------------------------------------------------
-    const streamDlq = new DeadLetterQueue(this, 'BackfillStreamDlq', {
+    // ---- The table stream's two consumers (lib/constructs/stream-consumer.ts) -------------------------
+    // A freed slot offered an hour late has usually been refilled by staff; older records go to the DLQ
+    // for a person to decide. A count is worth applying however late, within the stream's 24 hours.
+    const streamDlq = addStreamConsumer(this, {
+      id: 'BackfillStreamDlq',
+      consumer: backfill,
+      table: this.table,
       encryptionKey,
-      feeds: 'stream-mapping',
       holds:
         'pointers to table stream batches the backfill function could not process (the stream keeps records 24 h)',
+      batchSize: 10,
+      retryAttempts: 3,
+      maxRecordAge: Duration.hours(1),
+      // The same patterns the local stream poller applies (functions/store/stream-filters.ts).
+      filters: SLOT_FREED_FILTER_PATTERNS,
     });
-    backfill.fn.addEventSource(
-      new sources.DynamoEventSource(this.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 3,
-        // A freed slot offered an hour late has usually been refilled by staff; older records go to the
-        // DLQ for a person to decide.
-        maxRecordAge: Duration.hours(1),
-        onFailure: new sources.SqsDlq(streamDlq.queue),
-        // The same patterns the local stream poller applies (functions/store/stream-filters.ts).
-        filters: SLOT_FREED_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
-      }),
-    );
-
-    // ---- Metrics counters (table stream) ------------------------------------------------------------
-    const metricsDlq = new DeadLetterQueue(this, 'MetricsStreamDlq', {
+    const metricsDlq = addStreamConsumer(this, {
+      id: 'MetricsStreamDlq',
+      consumer: metricsStream,
+      table: this.table,
       encryptionKey,
-      feeds: 'stream-mapping',
       holds:
         'pointers to table stream batches the metrics-stream function could not count (the stream keeps records 24 h)',
+      batchSize: 50,
+      retryAttempts: 5,
+      // The same patterns the local metrics poller applies (functions/store/metrics-stream-filters.ts).
+      filters: METRICS_FILTER_PATTERNS,
     });
-    metricsStream.fn.addEventSource(
-      new sources.DynamoEventSource(this.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 50,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        // No maximum record age: a count is worth applying however late, within the stream's 24 hours.
-        onFailure: new sources.SqsDlq(metricsDlq.queue),
-        // The same patterns the local metrics poller applies (functions/store/metrics-stream-filters.ts).
-        filters: METRICS_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
-      }),
-    );
 
     // ---- Letters ----------------------------------------------------------------------------------
     // The bucket only: the function that makes batches (bindWriter) and the download route (bindReader)
@@ -428,9 +370,15 @@ export class TrustStack extends Stack {
     this.alarms.alarmOnIteratorAge(backfill);
     this.alarms.alarmOnSmsFailures();
 
-    // ---- Outputs ----------------------------------------------------------------------------------
+    this.addOutputs(adminUrl.url);
+  }
+
+  private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];
+
+  /** What the cloud team needs after a deploy (see README "Deploy"). */
+  private addOutputs(adminApiUrl: string): void {
     new CfnOutput(this, 'AdminApiUrl', {
-      value: adminUrl.url,
+      value: adminApiUrl,
       description: 'Admin API (function URL; SigV4-signed requests from a staff role)',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -463,8 +411,6 @@ export class TrustStack extends Stack {
       });
     }
   }
-
-  private readonly scheduleDlqs: { id: string; dlq: DeadLetterQueue }[] = [];
 
   /** The web function: server-rendered pages for staff and parents (web-function.ts). */
   private createWeb(fn: AttendFunctionFactory): AttendFunction {

@@ -1,0 +1,66 @@
+/**
+ * The trust's two DynamoDB tables, made in the stack's own scope: the one table of every entity (from
+ * functions/store/table.ts, which the local runtime reads too), and Powertools Idempotency's table.
+ * Both on the trust's key, point-in-time recovery on, deletion protection, retained.
+ */
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
+import { acknowledge } from '../nag.ts';
+
+const attributeType = (type: KeyType): dynamodb.AttributeType =>
+  type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
+
+const key = (k: { readonly name: string; readonly type: KeyType }): dynamodb.Attribute => ({
+  name: k.name,
+  type: attributeType(k.type),
+});
+
+export function createTables(
+  stack: Stack,
+  trustId: string,
+  encryptionKey: kms.IKey,
+): { table: dynamodb.Table; idempotencyTable: dynamodb.Table } {
+  const table = new dynamodb.Table(stack, 'Table', {
+    tableName: `attend-${trustId}`,
+    partitionKey: key(TABLE.keys.partitionKey),
+    sortKey: key(TABLE.keys.sortKey),
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    stream: dynamodb.StreamViewType[TABLE.stream],
+    timeToLiveAttribute: TABLE.ttlAttribute,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const index of TABLE.indexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: key(index.partitionKey),
+      sortKey: key(index.sortKey),
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
+
+  const idempotencyTable = new dynamodb.Table(stack, 'IdempotencyTable', {
+    tableName: `attend-${trustId}-idempotency`,
+    partitionKey: key(IDEMPOTENCY_TABLE.partitionKey),
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const made of [table, idempotencyTable]) {
+    acknowledge(
+      made.node.defaultChild!,
+      'HIPAA.Security-DynamoDBInBackupPlan',
+      'Point-in-time recovery (35 days, continuous) is on and the table is retained with deletion protection; an AWS Backup plan is the trust cloud team’s account-level choice (e.g. an organisation backup policy by tag attend:trust).',
+    );
+  }
+  return { table, idempotencyTable };
+}
