@@ -50,5 +50,5 @@ describe("the README's quick start", () => {
     expect(amelia.length).toBeGreaterThanOrEqual(2);
     expect(amelia[0]!.body).toContain('Amelia');
     expect(stdout).toContain('"status":"BOOKED"');
-  });
+  }, 120_000);
 });
