@@ -40,7 +40,7 @@ describe("the README's quick start", () => {
     const script = `set -euo pipefail\n${quickStartBlock().replaceAll('localhost:3000', host)}`;
 
     // Act
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], { timeout: 200_000 });
 
     // Assess: the last command printed the outbox (curl adds no newline, so it is the last `{"items"`)
     const outbox = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"'))) as {
@@ -50,5 +50,5 @@ describe("the README's quick start", () => {
     expect(amelia.length).toBeGreaterThanOrEqual(2);
     expect(amelia[0]!.body).toContain('Amelia');
     expect(stdout).toContain('"status":"BOOKED"');
-  }, 120_000);
+  }, 240_000);
 });
