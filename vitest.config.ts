@@ -12,9 +12,6 @@ export default defineConfig({
     // loaded 2-core machine that can pass a minute. A limit, not a speed check (the bench times it).
     hookTimeout: 240_000,
     pool: 'forks',
-    // Most files wait on DynamoDB Local, Chromium or a child process rather than compute, so three
-    // workers keep two cores busy where the default (cores - 1) leaves one idle.
-    maxWorkers: 3,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
   },
