@@ -13,6 +13,7 @@ import type {
   Context,
   SNSEvent,
 } from 'aws-lambda';
+import { lambdaContext } from '#local/lambda-http.ts';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { inboundSnsEvent } from '#local/sns-event.ts';
 
@@ -29,23 +30,6 @@ export interface Doors {
   text(from: string, body: string): Promise<{ inboundMessageId: string; sent: number[] }>;
   /** Follows the table stream (backfill, then metrics) until nothing is left, as the runtime does after a call. */
   settle(): Promise<void>;
-}
-
-function context(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'simulation',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }
 
 export async function openDoors(runtime: LocalRuntime, originationNumber: string): Promise<Doors> {
@@ -99,7 +83,7 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
         body: body === undefined ? undefined : JSON.stringify(body),
         isBase64Encoded: false,
       };
-      const result = await admin(event, context('attend-admin-api'));
+      const result = await admin(event, lambdaContext('attend-admin-api'));
       const text = typeof result.body === 'string' ? result.body : '';
       return { status: result.statusCode ?? 200, body: (text ? JSON.parse(text) : undefined) as never };
     },
@@ -115,7 +99,7 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
         previousPublishedMessageId: lastTextTo(from),
         at: runtime.clock.now(),
       });
-      await inbound(event, context('attend-inbound-sms'));
+      await inbound(event, lambdaContext('attend-inbound-sms'));
       const sent: number[] = [];
       for (let i = before; i < runtime.outbox.entries.length; i++) sent.push(i);
       return { inboundMessageId, sent };
