@@ -14,7 +14,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
-  // A UK member of staff's browser: date fields read dd/mm/yyyy.
+  // A UK member of staff's browser language (headless Chromium still formats date fields as mm/dd/yyyy).
   '--lang=en-GB',
   '--headless',
   '--disable-gpu',
