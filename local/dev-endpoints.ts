@@ -1,6 +1,7 @@
 /**
  * The local runtime's development endpoints, `/dev/…`: the virtual clock, the outbox, the event bus and
- * a text "from" a family. Present only locally, never in a Lambda.
+ * a text "from" a family, and the import samples moved to today's dates. Present only locally, never in a
+ * Lambda.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import type { LocalEventBus } from '#messaging/event-publisher.ts';
 import type { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
+import { importSampleBundle, importSampleCsv } from './import-samples.ts';
 import { lambdaContext, send } from './lambda-http.ts';
 import type { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
@@ -93,6 +95,15 @@ export function devEndpoints(ctx: DevEndpointsContext) {
       const result = await scheduler.advanceTo(target);
       await persistClock();
       return send(res, 200, { now: clock.now().toISOString(), ticks: result.ticks });
+    }
+    // The import samples, their first appointment three local days after the virtual clock's today.
+    if (path === '/dev/samples/import.csv' && method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+      return void res.end(importSampleCsv(clock.now()));
+    }
+    if (path === '/dev/samples/bundle.json' && method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      return void res.end(importSampleBundle(clock.now()));
     }
     if (path === '/dev/sms/outbox' && method === 'GET') return send(res, 200, { items: outbox.entries });
     if (path === '/dev/events' && method === 'GET') return send(res, 200, { items: events.events });

@@ -4,7 +4,9 @@
  * Its dates are relative to today, so the block cannot go stale; its phone is outside the demo's.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,23 @@ function quickStartBlock(): string {
   return block[1]!;
 }
 
+/** The ```sh block that fetches the import samples from `/dev/samples/` (README "Import from the EPR"). */
+function importBlock(): string {
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].find((m) =>
+    m[1]!.includes('/dev/samples/import.csv'),
+  );
+  if (!block) throw new Error('README has no shell block importing /dev/samples/import.csv');
+  return block[1]!;
+}
+
+/** Runs a README block with bash in a scratch folder, `localhost:3000` pointed at the test runtime. */
+async function runBlock(block: string, cwd?: string): Promise<string> {
+  const host = new URL(runtime.url).host;
+  const script = `set -euo pipefail\n${block.replaceAll('localhost:3000', host)}`;
+  const { stdout } = await promisify(execFile)('bash', ['-c', script], { timeout: 200_000, cwd });
+  return stdout;
+}
+
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
@@ -35,12 +54,8 @@ afterAll(async () => {
 
 describe("the README's quick start", () => {
   it('books a family three days ahead, and moving the clock on two days sends their reminders', async () => {
-    // Prepare
-    const host = new URL(runtime.url).host;
-    const script = `set -euo pipefail\n${quickStartBlock().replaceAll('localhost:3000', host)}`;
-
     // Act
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { timeout: 200_000 });
+    const stdout = await runBlock(quickStartBlock());
 
     // Assess: the last command printed the outbox (curl adds no newline, so it is the last `{"items"`)
     const outbox = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"'))) as {
@@ -50,5 +65,23 @@ describe("the README's quick start", () => {
     expect(amelia.length).toBeGreaterThanOrEqual(2);
     expect(amelia[0]!.body).toContain('Amelia');
     expect(stdout).toContain('"status":"BOOKED"');
+  }, 240_000);
+
+  it('imports the CSV sample at dates relative to the clock: 5 created and row 7 refused, then all unchanged', async () => {
+    // Prepare
+    const scratch = mkdtempSync(join(tmpdir(), 'attend-readme-'));
+
+    // Act
+    const stdout = await runBlock(importBlock(), scratch);
+
+    // Assess: each curl prints one JSON answer; the CSV dry run, the import, the repeat, the Bundle dry run
+    const answers = stdout
+      .split(/(?<=\})(?=\{"dryRun")/)
+      .map((a) => JSON.parse(a) as { dryRun: boolean; summary: Record<string, number> });
+    expect(answers.map((a) => a.dryRun)).toEqual([true, false, false, true]);
+    expect(answers[0]!.summary).toEqual({ created: 5, changed: 0, unchanged: 0, rejected: 1 });
+    expect(answers[1]!.summary).toEqual({ created: 5, changed: 0, unchanged: 0, rejected: 1 });
+    expect(answers[2]!.summary).toMatchObject({ created: 0, changed: 0, unchanged: 5 });
+    expect(answers[3]!.summary.rejected).toBe(0);
   }, 240_000);
 });

@@ -110,13 +110,13 @@ describe('importing the README sample CSV', () => {
       errors: [{ field: 'mobile', message: 'This is a landline; texts need a mobile number.' }],
     });
     // Amelia and Leo share a parent's phone: two clients, each with a booking on that phone.
-    const siblings = await clientsByPhone(store, '+447700900101');
+    const siblings = await clientsByPhone(store, '+447700900601');
     expect(siblings.map((c) => c.firstName).sort()).toEqual(['Amelia', 'Leo']);
     expect(siblings[0]?.sourceRecord?.system).toBe('systmone');
-    const live = await liveBookingsByPhone(store, '+447700900101');
+    const live = await liveBookingsByPhone(store, '+447700900601');
     expect(live).toHaveLength(2);
     expect(new Set(live.map((b) => b.ref)).size).toBe(2);
-    const zofia = (await clientsByPhone(store, '+447700900104'))[0]!;
+    const zofia = (await clientsByPhone(store, '+447700900604'))[0]!;
     expect(zofia).toMatchObject({
       language: 'pl',
       dueDate: '2027-01-20',
@@ -424,7 +424,7 @@ describe('importing a FHIR Bundle', () => {
     expect(free?.freedAt).toBeUndefined();
     expect((await getClient(store, cerys!.id!)) as Client).toMatchObject({
       language: 'cy',
-      phone: '+447700900210',
+      phone: '+447700900610',
       flags: { imdDecile: 2, parentalMentalHealth: true },
     });
     expect(again.summary).toEqual({ created: 0, changed: 0, unchanged: 7, rejected: 0 });

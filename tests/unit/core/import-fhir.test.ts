@@ -93,7 +93,7 @@ describe('mapFhir reads the fixture Bundle', () => {
         // The NHS number identifier is the key, and also the client's NHS number.
         nhsNumber: '9990001073',
         // A child's mobile is its parent's, found on the Patient's contact.
-        phone: '+447700900210',
+        phone: '+447700900610',
         dateOfBirth: '2026-10-14',
         language: 'cy',
         imdDecile: 2,
@@ -101,7 +101,7 @@ describe('mapFhir reads the fixture Bundle', () => {
       },
     });
     // The home landline is passed over for the mobile.
-    expect(yusuf?.patient?.fields.phone).toBe('+447700900211');
+    expect(yusuf?.patient?.fields.phone).toBe('+447700900611');
     expect(s1?.slot).toEqual({
       key: { system: 'https://epr.example.org/fhir/slot-id', id: 'S-8801' },
       fields: {
