@@ -15,6 +15,7 @@ import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import { mayUse } from './access.ts';
 import { type AnyRoute, type RawBody, type RouteSpec, recordId } from './route.ts';
 import { type Route, type RouteId, routeById } from './routes.ts';
+import { unknownFields } from './unknown-fields.ts';
 
 /** What every call into the route table needs: the services' dependencies and the cursor key. */
 export interface RouteContext {
@@ -54,6 +55,19 @@ function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, prefi
   const result = schema.safeParse(value === undefined ? {} : value);
   if (!result.success) throw new ValidationError(message, zodFields(result.error, prefix));
   return result.data as Record<string, unknown>;
+}
+
+/** Throws a 400 naming each body field the route's schema does not know, with the fields it does. */
+function refuseUnknownFields(schema: z.ZodType, value: unknown): void {
+  const unknown = unknownFields(schema, value);
+  if (unknown.length === 0) return;
+  throw new ValidationError(
+    'Request body has fields this request does not take',
+    unknown.map(({ field, known }) => ({
+      field,
+      message: `not a field of this request; expected ${known.length ? known.join(', ') : 'no fields here'}`,
+    })),
+  );
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -116,6 +130,8 @@ export async function runRoute(
       }
       query.cursor = position;
     }
+    // A caller's misspelt or stray field is refused, not dropped (the staff pages build their own bodies).
+    if (route.body && meta.door !== 'in-process') refuseUnknownFields(route.body.schema, input.body);
     const body = route.body ? parse(route.body.schema, input.body, '', 'Request body is invalid') : undefined;
     let output = (await route.handler({ deps, caller, params, query, body, raw: input.raw })) as unknown;
     if (ctx.checkResponses) route.response.schema.parse(output);

@@ -89,3 +89,34 @@ describe('malformed percent-encoding', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('body fields a route does not take', () => {
+  it('refuses a misspelt field with a 400 naming it and the fields the route takes, and writes nothing', async () => {
+    // Act: `firstname` for `firstName`, and a stray field inside the address
+    const res = await callApi(deps, 'POST', '/clients', {
+      id: 'misspelt',
+      firstName: 'Amelia',
+      firstname: 'Amelia',
+      phone: '07700 900612',
+    });
+    const after = await callApi(deps, 'GET', '/clients/misspelt');
+
+    // Assess
+    expect(res.status).toBe(400);
+    expectErrorShape(res.status, res.body);
+    const fields = (res.body as ErrorResult).error.fields ?? [];
+    expect(fields.map((f) => f.field)).toEqual(['firstname']);
+    expect(fields[0]!.message).toMatch(/not a field of this request; expected .*firstName/);
+    expect(after.status).toBe(404);
+  });
+
+  it('still accepts the same body without the stray field', async () => {
+    const res = await callApi(deps, 'POST', '/clients', {
+      id: 'spelt',
+      firstName: 'Amelia',
+      phone: '07700 900612',
+    });
+
+    expect(res.status).toBe(201);
+  });
+});
