@@ -15,6 +15,7 @@ import { answerRequest, notServed, type RouteContext } from '#api/dispatch.ts';
 import { matchRoute } from '#api/match.ts';
 import { errorResponse, json } from '#runtime/http.ts';
 import { CSRF_HEADER, verifyCsrfToken } from './csrf.ts';
+import { auditEarlyRefusal } from './refusal-audit.ts';
 import { callerOfStaff, type StaffSessionPort } from './staff-session.ts';
 
 /** Where the browser door is mounted on the web origin. */
@@ -42,8 +43,14 @@ export function browserApiDoor(
       if (!READ_METHODS.has(method)) {
         const origin = request.headers.get('origin');
         const token = request.headers.get(CSRF_HEADER);
-        if ((origin !== null && origin !== url.origin) || !verifyCsrfToken(staff.csrfSecret, token)) {
+        const crossOrigin = origin !== null && origin !== url.origin;
+        if (crossOrigin || !verifyCsrfToken(staff.csrfSecret, token)) {
           log.warn('browser API call without a valid CSRF token refused', { method });
+          await auditEarlyRefusal(ctx.deps, staff, {
+            method,
+            pattern: url.pathname,
+            why: crossOrigin ? 'cross-origin' : 'csrf-token',
+          });
           return json(403, {
             error: {
               code: 'CSRF_FAILED',

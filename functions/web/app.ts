@@ -85,6 +85,7 @@ export function createWebApp(deps: Deps, options: WebAppOptions): WebApp {
     assets,
     staffSessions: options.staffSessions,
     log: deps.log,
+    audit: deps,
     ...(options.formActionOrigins && { formActionOrigins: options.formActionOrigins }),
     ...(options.routes && { routes: options.routes }),
   });

@@ -18,6 +18,7 @@ import type { AssetCatalogue } from './assets.ts';
 import { acceptedEncoding } from './assets.ts';
 import { FormTooLargeError, FormUnreadableError, type ParsedForm, readForm } from './body.ts';
 import { csrfToken, presentedCsrfToken, verifyCsrfToken } from './csrf.ts';
+import { auditEarlyRefusal } from './refusal-audit.ts';
 import type { LayoutContext, NavItem, Renderer } from './render.ts';
 import { newNonce, type ResponseKind, securityHeaders } from './security-headers.ts';
 import {
@@ -96,6 +97,8 @@ export interface WebRouterOptions {
   readonly formActionOrigins?: readonly string[];
   /** The route table's context, for `page.invoke` (without it, invoking a route throws). */
   readonly routes?: RouteContext;
+  /** Where refused form posts (CSRF, another origin) are audited; without it they are only logged. */
+  readonly audit?: Pick<Deps, 'store' | 'now' | 'log'>;
 }
 
 /** A part of the origin answered by its own handler (the browser door's JSON API), headers still set here. */
@@ -309,11 +312,21 @@ export class WebRouter {
           expected: state.url.origin,
         });
         state.reason = 'form-expired';
+        await auditEarlyRefusal(this.options.audit, state.staff, {
+          method: 'POST',
+          pattern: definition.path,
+          why: 'cross-origin',
+        });
         return { response: errorStatus(403), kind: 'personal' };
       }
       form = await readForm(request);
       if (!csrfSecret || !verifyCsrfToken(csrfSecret, presentedCsrfToken(request, form.fields))) {
         this.options.log.warn('form post without a valid CSRF token refused', { route: definition.path });
+        await auditEarlyRefusal(this.options.audit, state.staff, {
+          method: 'POST',
+          pattern: definition.path,
+          why: 'csrf-token',
+        });
         state.reason = 'form-expired';
         return { response: errorStatus(403), kind: 'personal' };
       }

@@ -76,6 +76,16 @@ describe('the browser door', () => {
       expect((await json<{ error: { code: string } }>(res)).error.code).toBe('CSRF_FAILED');
     }
     expect(sameSite.status).toBe(201);
+    // Each refusal is in the audit trail, as the admin's, with why (and no field values).
+    const refusals = (await auditNow()).filter(
+      (e) => e.status === 403 && e.action === 'POST /staff/api/clinics',
+    );
+    expect(refusals.map((e) => e.detail).sort()).toEqual([
+      'refused: no valid CSRF token',
+      'refused: no valid CSRF token',
+      'refused: sent from another origin',
+    ]);
+    for (const entry of refusals) expect(entry).toMatchObject({ actorName: 'Alex Morgan', fields: [] });
   });
 
   it('acts as the signed-in person: the audit trail names them, their session and the door', async () => {
@@ -148,7 +158,9 @@ describe('the browser door', () => {
     // Assess
     expect(new Set(seen).size).toBe(5);
     expect(pages).toBe(3);
-    expect(firstCursor).not.toMatch(/SLOT|pk|sk/);
+    // Sealed: neither the text nor its base64 decoding shows the key (random ciphertext may hold any letters).
+    expect(Buffer.from(firstCursor!, 'base64url').toString('latin1')).not.toMatch(/SLOT#|"pk"|"sk"/);
+    expect(firstCursor).not.toContain('SLOT#');
     expect(viaIam.status).toBe(200);
     expect(viaIam.body.items).toHaveLength(2);
     for (const status of [otherClinic.status, onAudit.status, onBookings.status]) expect(status).toBe(400);

@@ -9,6 +9,7 @@ import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
+import { auditByDay } from '#store/audit.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
@@ -162,6 +163,16 @@ describe('the date check', () => {
     expect(
       (await stranger.request(`${link}/check`, { _csrf: 'x', day: '5', month: '10', year: '2026' })).status,
     ).toBe(403);
+    // The refused post is audited under the page's pattern, never the link's token.
+    const audited = (await auditByDay(store, NOW.slice(0, 10), { limit: 500 })).items.filter(
+      (e) => e.status === 403,
+    );
+    expect(audited[0]).toMatchObject({
+      actor: 'anonymous',
+      action: 'POST /p/:token/check',
+      detail: 'refused: no valid CSRF token',
+    });
+    expect(JSON.stringify(audited)).not.toContain(link.slice(3));
     const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
     expect(item?.lockedUntil).toBe(plusMinutes(NOW, 60));
     deps.clock.set(plusMinutes(NOW, 59));
