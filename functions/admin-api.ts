@@ -8,7 +8,8 @@ import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
 import { errorResponse } from '#runtime/http.ts';
-import { logger, tracer } from '#runtime/powertools.ts';
+import { logger } from '#runtime/powertools.ts';
+import { tracer } from '#runtime/tracer.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 
 const deps = depsFromEnv();

@@ -9,13 +9,12 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { idempotencyStore } from '#runtime/idempotency.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import { streamBatchHandler } from '#runtime/stream-batch.ts';
 import { type StartOutcome, startBackfill } from '#services/backfill.ts';
 
@@ -61,7 +60,4 @@ export const processEvent = async (event: DynamoDBStreamEvent, context: Context)
   return processBatch(event, context);
 };
 
-export const handler = middy(processEvent)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(processEvent).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -8,20 +8,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { deliveryReportFromEum, eumSmsEventSchema } from '#core/delivery-status.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { jsonStringified, snsEvent } from '#runtime/event-schemas.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import { applyDeliveryReport } from '#services/delivery.ts';
 
 const deps = depsFromEnv();
-const eventSchema = JSONStringified(eumSmsEventSchema);
+// Our own SNS schema, not Powertools Parser's: Parser's modules import `{ z }`, which brings every zod
+// locale into the bundle (functions/runtime/event-schemas.ts).
+const eventSchema = jsonStringified(eumSmsEventSchema);
 
 export const processEvent = async (event: unknown): Promise<{ applied: number; ignored: number }> => {
-  const envelope = SnsSchema.safeParse(event);
+  const envelope = snsEvent.safeParse(event);
   if (!envelope.success) {
     metrics.addMetric('DeliveryStatusMalformed', MetricUnit.Count, 1);
     logger.error('delivery status event is not an SNS event', {
@@ -63,7 +63,4 @@ export const processEvent = async (event: unknown): Promise<{ applied: number; i
   return { applied, ignored };
 };
 
-export const handler = middy(processEvent)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(processEvent).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -9,14 +9,13 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { inboundSmsSchema } from '#messaging/inbound-sms-schema.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { jsonStringified, snsEvent } from '#runtime/event-schemas.ts';
 import { idempotencyStore } from '#runtime/idempotency.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import type { Deps } from '#services/deps.ts';
 import { handleInboundSms, type InboundSms, type ReplyResult } from '#services/replies.ts';
 
@@ -89,7 +88,4 @@ export const processEvent = async (
   return { handled, malformed };
 };
 
-export const handler = middy(processEvent)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(processEvent).use(injectLambdaContext(logger)).use(logMetrics(metrics));

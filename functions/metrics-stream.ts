@@ -18,12 +18,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { clock } from '#runtime/clock.ts';
 import { parseEnv } from '#runtime/env.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import { storeFromEnv } from '#runtime/store-from-env.ts';
 import { streamBatchHandler } from '#runtime/stream-batch.ts';
 import {
@@ -71,7 +70,4 @@ export const processEvent = streamBatchHandler({
   processInParallel: false,
 });
 
-export const handler = middy(processEvent)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(processEvent).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -5,10 +5,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import { scheduledRun } from '#runtime/scheduled-run.ts';
 import { type OfferSweepReport, runOfferSweep } from '#services/backfill.ts';
 
@@ -25,7 +24,4 @@ export const sweep = async (event?: unknown): Promise<OfferSweepReport> => {
   return report;
 };
 
-export const handler = middy(sweep)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(sweep).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -2,11 +2,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
-import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { logger, metrics } from '#runtime/powertools.ts';
 import { scheduledRun } from '#runtime/scheduled-run.ts';
 import { runReminderSweep, type SweepReport } from '#services/reminders.ts';
 
@@ -31,7 +30,4 @@ export const sweep = async (
   return report;
 };
 
-export const handler = middy(sweep)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy(sweep).use(injectLambdaContext(logger)).use(logMetrics(metrics));

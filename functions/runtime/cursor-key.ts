@@ -4,14 +4,14 @@
  * generated and keeps in its data folder. Read once, on first use, and kept for the life of the function.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { traced } from './aws-clients.ts';
 import { CursorCodec } from './cursors.ts';
 import type { Env } from './env.ts';
-import { tracer } from './powertools.ts';
 
 /** The cursor codec for this environment; with no key configured it fails the cold start, not a request. */
 export function cursorCodecFromEnv(
   env: Pick<Env, 'CURSOR_KEY_SECRET_ARN' | 'ATTEND_LOCAL_CURSOR_KEY'>,
-  secrets: Pick<SecretsManagerClient, 'send'> = tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  secrets: Pick<SecretsManagerClient, 'send'> = traced(new SecretsManagerClient({})),
 ): CursorCodec {
   const arn = env.CURSOR_KEY_SECRET_ARN;
   if (arn) {

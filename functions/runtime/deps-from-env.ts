@@ -15,11 +15,12 @@ import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
+import { traced } from './aws-clients.ts';
 import { clock } from './clock.ts';
 import { linkTokenMakerFromEnv, phoneHasherFromEnv } from './consent-key.ts';
 import { docClientFromEnv } from './dynamodb.ts';
 import { type Env, parseEnv } from './env.ts';
-import { logger, tracer } from './powertools.ts';
+import { logger } from './powertools.ts';
 
 interface LocalAdapters {
   sms: SmsSender;
@@ -42,7 +43,7 @@ function local(name: string): LocalAdapters {
 
 function smsProvider(env: Env): SmsSender {
   if (env.SMS_ADAPTER === 'sns') {
-    return new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({})), env.trust.sender);
+    return new SnsSmsSender(traced(new SNSClient({})), env.trust.sender);
   }
   if (env.SMS_ADAPTER === 'eum') {
     if (!env.SMS_ORIGINATION_IDENTITY || !env.SMS_CONFIGURATION_SET) {
@@ -50,7 +51,7 @@ function smsProvider(env: Env): SmsSender {
         'Invalid environment:\n  SMS_ORIGINATION_IDENTITY, SMS_CONFIGURATION_SET: required with SMS_ADAPTER eum',
       );
     }
-    return new EumSmsSender(tracer.captureAWSv3Client(new PinpointSMSVoiceV2Client({})), {
+    return new EumSmsSender(traced(new PinpointSMSVoiceV2Client({})), {
       originationIdentity: env.SMS_ORIGINATION_IDENTITY,
       configurationSetName: env.SMS_CONFIGURATION_SET,
       messageType: env.trust.sender.smsType === 'Promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
@@ -85,11 +86,11 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   const store = { db, table: env.TABLE_NAME };
   const phoneHash = phoneHasherFromEnv(
     env,
-    env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
+    env.CONSENT_KEY_SECRET_ARN ? traced(new SecretsManagerClient({})) : undefined,
   );
   const linkToken = linkTokenMakerFromEnv(
     env,
-    env.CONSENT_KEY_SECRET_ARN ? tracer.captureAWSv3Client(new SecretsManagerClient({})) : undefined,
+    env.CONSENT_KEY_SECRET_ARN ? traced(new SecretsManagerClient({})) : undefined,
   );
   const adapter: SmsSender = smsProvider(env);
   const real = env.SMS_ADAPTER === 'sns' || env.SMS_ADAPTER === 'eum';
@@ -104,7 +105,7 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     if (!env.EVENT_BUS_NAME)
       throw new Error('Invalid environment:\n  EVENT_BUS_NAME: required with EventBridge');
     events = new EventBridgePublisher(
-      tracer.captureAWSv3Client(new EventBridgeClient({})),
+      traced(new EventBridgeClient({})),
       env.EVENT_BUS_NAME,
       env.trust.trustId,
     );

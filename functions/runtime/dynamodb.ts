@@ -4,8 +4,8 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createDocClient, type DocClient } from '#store/client.ts';
+import { traced } from './aws-clients.ts';
 import type { Env } from './env.ts';
-import { tracer } from './powertools.ts';
 
 /**
  * Against DynamoDB Local a request that gets no answer (the process stopped or hung) fails within these
@@ -24,14 +24,13 @@ export function dynamoDbConfig(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DynamoDBCli
     : {};
 }
 
-/** The document client the store uses, traced. */
+/** The document client the store uses (traced where Tracer is loaded). */
 export function docClientFromEnv(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DocClient {
   const db = createDocClient(dynamoDbConfig(env));
-  tracer.captureAWSv3Client(db);
-  return db;
+  return traced(db);
 }
 
-/** The plain client Powertools Idempotency takes, traced. */
+/** The plain client Powertools Idempotency takes (traced where Tracer is loaded). */
 export function dynamoDbClientFromEnv(env: Pick<Env, 'DYNAMODB_ENDPOINT'>): DynamoDBClient {
-  return tracer.captureAWSv3Client(new DynamoDBClient(dynamoDbConfig(env)));
+  return traced(new DynamoDBClient(dynamoDbConfig(env)));
 }

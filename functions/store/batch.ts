@@ -83,3 +83,31 @@ export async function batchGetMany(
   );
   return found.flat();
 }
+
+/**
+ * Puts any number of new items of one table: 25 to a BatchWriteItem, a few batches at a time, retrying
+ * the unprocessed ones. Unconditional: for items nothing else can be writing yet (the local demo seed
+ * writes a fresh table behind its seeded marker). No two items may share a key.
+ */
+export async function batchPutMany(
+  ctx: StoreContext,
+  items: readonly Record<string, unknown>[],
+  concurrency = 8,
+): Promise<void> {
+  const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) =>
+    items.slice(i * 25, i * 25 + 25),
+  );
+  await mapWithConcurrency(chunks, concurrency, async (chunk) => {
+    let left: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+    await withRetry(
+      async () => {
+        const out = await ctx.db.send(
+          new BatchWriteCommand({ RequestItems: { [ctx.table]: left as never } }),
+        );
+        left = out.UnprocessedItems?.[ctx.table] ?? [];
+        if (left.length > 0) throw new UnprocessedBatchError('BatchWriteItem', left.length);
+      },
+      { attempts: BATCH_ATTEMPTS, retryIf: (err) => err instanceof UnprocessedBatchError },
+    );
+  });
+}

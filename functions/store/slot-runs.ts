@@ -311,6 +311,24 @@ export function bookByStaffWrite(
   });
 }
 
+/**
+ * The slot as bookByStaffWrite leaves a slot that was never freed (so no run to settle): for writing a
+ * new table in bulk (the local demo seed), where a transaction per booking is the slow part. Refuses
+ * any other slot; tests/integration/booked-slot-items.test.ts checks it against the real write.
+ */
+export function bookedFreshSlot(slot: Slot, booking: Pick<Booking, 'id' | 'bookedAt'>): Slot {
+  const settlement = settlementFor('bookByStaff', slot, { now: booking.bookedAt, reason: 'staff' });
+  if (!allows('bookByStaff', slot) || settlement.kind !== 'none') {
+    throw new Error(`Slot ${slot.id} is not a fresh free slot; book it with createBooking`);
+  }
+  return {
+    ...slot,
+    status: SLOT_EVENTS.bookByStaff.slot.to,
+    updatedAt: booking.bookedAt,
+    bookingId: booking.id,
+  } as Slot;
+}
+
 /** withdraw: the slot is taken away; a slot with history is never deleted. */
 export function withdrawWrite(ctx: StoreContext, slot: Slot, input: { now: string; by: string }): Write {
   return settlingWrite(ctx, 'withdraw', slot, {

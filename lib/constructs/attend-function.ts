@@ -11,6 +11,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { acknowledge } from '../nag.ts';
+import { bundlingDefine, LAMBDA_BUNDLING } from './bundling.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 /** Why an AttendFunction role may hold statements on '*': only actions AWS authorises against '*' get it. */
@@ -166,15 +167,14 @@ export class AttendFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
+        // The same options bench/lambdas.ts bundles with (lib/constructs/bundling.ts).
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // ESM bundles have no `require`; CommonJS dependencies bundled inside still call it.
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        mainFields: ['module', 'main'],
-        // The nodejs22.x runtime ships AWS SDK v3; leaving it out keeps bundles small and synth fast.
-        externalModules: ['@aws-sdk/*'],
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourcemap,
+        banner: LAMBDA_BUNDLING.banner,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.external],
         ...(props.afterBundling && {
           commandHooks: {
             beforeBundling: () => [],
@@ -182,11 +182,7 @@ export class AttendFunction extends Construct {
             afterBundling: props.afterBundling,
           },
         }),
-        define: {
-          // Each bundle carries the config `cdk synth` validated, so a function can never start with
-          // a config that was not checked (functions/runtime parses it again at cold start).
-          'process.env.ATTEND_TRUST_CONFIG': JSON.stringify(JSON.stringify(config)),
-        },
+        define: bundlingDefine(config),
       },
     });
 
