@@ -23,6 +23,7 @@ import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
 import { shortNoticeSection } from './short-notice.ts';
 import { staffAccessSection } from './staff-access.ts';
+import { staffRepliesSection } from './staff-replies.ts';
 import { checkEnglishTemplates, templatesSection } from './templates.ts';
 import { checkTextLengths } from './text-lengths.ts';
 import { trustSettings } from './trust.ts';
@@ -47,6 +48,8 @@ const sections = {
   parentLinks: parentLinksSection,
   /** What the metrics page compares the service with (the DNA+WNB baseline). */
   metrics: metricsSection,
+  /** The fixed replies staff pick from in the inbox (per language; the three defaults when left out). */
+  staffReplies: staffRepliesSection,
 };
 
 const shape = z.object({ ...trustSettings, ...sections });

@@ -4,7 +4,7 @@
  * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
  * consent guard as every text.
  */
-import { STAFF_REPLIES, STAFF_REPLY_KEYS, type StaffReplyKey } from '#core/staff-replies.ts';
+import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { formats, may } from './staff-kit.ts';
@@ -17,12 +17,6 @@ const REASONS: Readonly<Record<string, string>> = {
   'rebook-request': 'Asked to rebook',
 };
 
-const TEMPLATE_LABELS: Readonly<Record<StaffReplyKey, string>> = {
-  'will-call': 'We will call you today',
-  'call-us': 'Please call us',
-  noted: 'We have noted your message',
-};
-
 interface ReplyState {
   itemId: string;
   template?: string;
@@ -33,8 +27,7 @@ interface ReplyState {
 
 export const registerInboxPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
-  const shortName = deps.config.shortName;
-  const servicePhone = deps.config.servicePhone;
+  const replyKeys = staffReplyKeys(deps.config);
 
   const inboxPage = async (page: PageContext, reply?: ReplyState, status = 200) => {
     const q = page.url.searchParams;
@@ -47,25 +40,25 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         const conversation = await page.invoke('getInboxConversation', { params: { id: item.id } });
         const clients = conversation.ok ? conversation.body.clients : [];
         const mine = reply?.itemId === item.id ? reply : undefined;
+        const language = clients[0]?.language ?? deps.config.defaultLanguage;
         return {
           id: item.id,
           received: f.dayTime(item.receivedAt),
           reason: REASONS[item.reason] ?? item.reason,
           body: item.body,
           phone: item.phone,
-          language: clients[0]?.language ?? deps.config.defaultLanguage,
+          language,
           family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
           messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
             in: m.direction === 'IN',
             at: f.dayTime(m.at),
             body: m.body,
           })),
-          templates: STAFF_REPLY_KEYS.map((key) => ({
+          // The trust's fixed replies (trust config `staffReplies`), each in the family's language.
+          templates: replyKeys.map((key) => ({
             value: key,
-            text: TEMPLATE_LABELS[key],
-            hint: {
-              text: STAFF_REPLIES[key].replace('{trust}', shortName).replace('{servicePhone}', servicePhone),
-            },
+            text: deps.config.staffReplies[key]?.label ?? key,
+            hint: { text: staffReplyTemplate(deps.config, key, language) ?? '' },
             checked: (mine?.template ?? '') === key,
           })),
           reply: mine,
@@ -107,9 +100,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       const itemId = page.params.id ?? '';
       const fields = page.form?.fields;
       const templateField = fields?.get('template') ?? '';
-      const template = (STAFF_REPLY_KEYS as readonly string[]).includes(templateField)
-        ? (templateField as StaffReplyKey)
-        : undefined;
+      const template = replyKeys.includes(templateField) ? templateField : undefined;
       const text = fields?.get('text') ?? '';
       const preview = fields?.get('action') === 'check';
       const result = await page.invoke('replyToInboxItem', {
