@@ -4,9 +4,12 @@
  * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
  * consent guard as every text.
  */
+import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
+import { mayCarryReason } from '#services/inbox-reasons.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
+import { REASON_LABELS } from './metrics.ts';
 import { formats, may } from './staff-kit.ts';
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -15,6 +18,9 @@ const REASONS: Readonly<Record<string, string>> = {
   ambiguous: 'Several bookings: the family was asked to choose',
   'unknown-reference': 'A reference Attend does not know',
   'rebook-request': 'Asked to rebook',
+  'parent-page': 'A reason given on the parent page',
+  'dna-reason': 'An answer to the after-DNA question',
+  'untagged-reason': 'Cancelled by text, with a reason to tag',
 };
 
 interface ReplyState {
@@ -62,6 +68,15 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
             checked: (mine?.template ?? '') === key,
           })),
           reply: mine,
+          // Tag why they cancelled or missed: for a reply about a booking (metrics count the tag).
+          reasons: mayCarryReason(item)
+            ? CANCEL_REASONS.map((r) => ({
+                value: r,
+                text: REASON_LABELS[r],
+                checked: item.taggedReason === r,
+              }))
+            : undefined,
+          tagged: item.taggedReason ? REASON_LABELS[item.taggedReason] : undefined,
         };
       }),
     );
@@ -72,10 +87,15 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         canReply,
         price: String(deps.config.costs.pricePerSegmentGbp),
         canHandle: may(page, 'markInboxHandled'),
+        canTag: may(page, 'tagInboxReason'),
         next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
-        done: ({ sent: 'Your text is sent.', handled: 'Marked handled.' } as Record<string, string>)[
-          q.get('done') ?? ''
-        ],
+        done: (
+          {
+            sent: 'Your text is sent.',
+            handled: 'Marked handled.',
+            tagged: 'Reason recorded. It counts in the metrics.',
+          } as Record<string, string>
+        )[q.get('done') ?? ''],
       },
       { status },
     );
@@ -146,6 +166,24 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       });
       if (!result.ok && result.status !== 409) return errorStatus(result.status);
       return redirect('/staff/inbox?done=handled');
+    },
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/inbox/:id/reason',
+    summary: 'Tag why the family cancelled or missed (it then counts in the metrics)',
+    access: ROLES,
+    handler: async (page) => {
+      const itemId = page.params.id ?? '';
+      const reason = page.form?.fields.get('reason') ?? '';
+      if (!(CANCEL_REASONS as readonly string[]).includes(reason)) return errorStatus(400);
+      const result = await page.invoke('tagInboxReason', {
+        params: { id: itemId },
+        body: { reason: reason as CancelReason },
+      });
+      if (!result.ok) return errorStatus(result.status);
+      return redirect(`/staff/inbox?done=tagged#item-${encodeURIComponent(itemId)}`);
     },
   });
 };
