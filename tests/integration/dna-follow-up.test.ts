@@ -118,13 +118,16 @@ describe('sending the question', () => {
     const evening = await missed({ phone: '+447700900408' }, 'DNA', EVENING);
 
     // Assess
-    for (const phone of [stopped.phone, dnt.child.phone, evening.child.phone]) expect(question(phone)).toEqual([]);
+    for (const phone of [stopped.phone, dnt.child.phone, evening.child.phone])
+      expect(question(phone)).toEqual([]);
     expect((await getBooking(store, made.body.id))?.dnaFollowUp).toMatchObject({
       state: 'NOT_SENT',
       reason: 'opted-out',
     });
     expect((await getBooking(store, dnt.booking.id))?.dnaFollowUp).toMatchObject({ reason: 'do-not-text' });
-    expect((await getBooking(store, evening.booking.id))?.dnaFollowUp).toMatchObject({ reason: 'quiet-hours' });
+    expect((await getBooking(store, evening.booking.id))?.dnaFollowUp).toMatchObject({
+      reason: 'quiet-hours',
+    });
   });
 });
 
