@@ -53,9 +53,9 @@ async function chartTable(page: Page, chartId: string): Promise<string[][]> {
 }
 
 /** A reason's total in a stacked-bar chart's table (one row per category, one column per reason). */
-const valueOf = (rows: string[][], reason: string) => {
-  const column = rows[0]?.indexOf(reason) ?? -1;
-  return column < 1 ? 0 : rows.slice(1).reduce((sum, r) => sum + Number(r[column] ?? 0), 0);
+const reasonTotal = (rows: string[][], reason: string) => {
+  const col = rows[0]?.indexOf(reason) ?? -1;
+  return col < 1 ? 0 : rows.slice(1).reduce((sum, r) => sum + Number(r[col] ?? 0), 0);
 };
 
 async function aBooking(phone: string, day: string, imdDecile: number): Promise<{ id: string }> {
@@ -115,7 +115,7 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
       .poll(
         async () => {
           await page.reload();
-          return valueOf(await chartTable(page, 'reasons-by-week'), 'Transport');
+          return reasonTotal(await chartTable(page, 'reasons-by-week'), 'Transport');
         },
         { timeout: 20_000, interval: 500 },
       )
@@ -131,10 +131,10 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
       'No longer needed',
       'Other',
     ]);
-    expect(valueOf(byWeek, 'Work')).toBe(0);
-    expect(valueOf(await chartTable(page, 'reasons-by-imd'), 'Transport')).toBe(1);
+    expect(reasonTotal(byWeek, 'Work')).toBe(0);
+    expect(reasonTotal(await chartTable(page, 'reasons-by-imd'), 'Transport')).toBe(1);
     expect((await chartTable(page, 'reasons-by-imd'))[1]?.[0]).toBe('1 (most deprived)');
-    expect(valueOf(await chartTable(page, 'reasons-by-type'), 'Transport')).toBe(1);
+    expect(reasonTotal(await chartTable(page, 'reasons-by-type'), 'Transport')).toBe(1);
     expect(await page.locator('#reasons-by-week svg[role="img"]').count()).toBe(1);
     expect(await page.locator('#reasons-by-week svg').textContent()).toContain('Transport');
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -170,7 +170,7 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
       .poll(
         async () => {
           await manager.goto(`${runtime.url}/staff/metrics?from=${day}&to=${day}`);
-          return valueOf(await chartTable(manager, 'reasons-by-week'), 'Childcare or caring');
+          return reasonTotal(await chartTable(manager, 'reasons-by-week'), 'Childcare or caring');
         },
         { timeout: 20_000, interval: 500 },
       )
