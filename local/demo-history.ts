@@ -98,6 +98,23 @@ export async function seedDemoHistory(
     );
   };
 
+  // Why some families cancelled or missed (the metrics page's reasons charts), picked by booking number
+  // so the random sequence, and with it the rest of the demo, stays as it was.
+  const DEMO_REASONS = [
+    'work',
+    'childcare',
+    'transport',
+    undefined,
+    'unwell',
+    'forgot',
+    'transport',
+  ] as const;
+  const reasonFor = (k: number, status: Booking['status']) => {
+    const reason =
+      status === 'ATTENDED' || status === 'BOOKED' ? undefined : DEMO_REASONS[k % DEMO_REASONS.length];
+    return reason ? { cancelCategory: reason } : {};
+  };
+
   const outcomeOf = (): Booking['status'] => {
     const r = random();
     return r < 0.08 ? 'DNA' : r < 0.13 ? 'WNB' : 'ATTENDED';
@@ -143,9 +160,11 @@ export async function seedDemoHistory(
         });
         const outcomeAt = new Date(start + 60 * MIN).toISOString();
         if (random() >= 0.12) {
+          const status = outcomeOf();
           await writeBooking({
             ...base,
-            status: outcomeOf(),
+            status,
+            ...reasonFor(n, status),
             outcomeAt,
             outcomeBy: 'demo-seed',
             updatedAt: outcomeAt,
@@ -158,6 +177,7 @@ export async function seedDemoHistory(
           await writeBooking({
             ...base,
             status: 'CANCELLED',
+            ...reasonFor(n, 'CANCELLED'),
             cancelledAt,
             cancelledBy: 'parent',
             cancelReason: 'CANCEL by text',

@@ -115,6 +115,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           offerWording: { ...PARENT_LINK_OFFER_WORDING_DEFAULTS },
         },
       }),
+    // The demo asks why after a DNA (the example config leaves the question off).
+    ...((options.seed ?? true) && { dnaFollowUp: { ...options.config.dnaFollowUp, enabled: true } }),
   };
   let ddb: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined

@@ -6,7 +6,6 @@
 import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
 import { bookingSchema, clientSchema, clinicSchema, messageSchema } from '#core/model.ts';
-import { STAFF_REPLY_KEYS } from '#core/staff-replies.ts';
 import {
   clinicDay,
   familiesToCall,
@@ -79,8 +78,11 @@ const conversationSchema = z.object({
 
 export const inboxReplyBody = z
   .object({
-    /** One of the fixed replies (STAFF_REPLIES), used when `text` is empty. */
-    template: z.enum(STAFF_REPLY_KEYS).optional(),
+    /** One of the trust's fixed replies (`staffReplies` in the trust config), used when `text` is empty. */
+    template: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a fixed reply key')
+      .optional(),
     /** The staff member's own words. */
     text: z.string().max(2000).optional(),
     /** Only count and price it: nothing is sent. */

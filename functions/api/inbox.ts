@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { CANCEL_REASONS } from '#core/cancel-reason.ts';
+import { tagInboxReason } from '#services/inbox-reasons.ts';
 import { inboxItemSchema, markInboxHandled, openInbox } from '#store/inbox.ts';
 import { forStaff } from './access.ts';
 import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit } from './route.ts';
@@ -9,6 +11,8 @@ export const listInboxQuery = z.object({
 });
 
 export const handledBody = z.object({ note: z.string().trim().max(1000).optional() });
+
+export const tagReasonBody = z.object({ reason: z.enum(CANCEL_REASONS) });
 
 export const inboxRoutes = [
   defineRoute({
@@ -47,5 +51,21 @@ export const inboxRoutes = [
         at: deps.now().toISOString(),
         note: body.note,
       }),
+  }),
+  defineRoute({
+    id: 'tagInboxReason',
+    method: 'POST',
+    path: '/inbox/{id}/reason',
+    tag: 'inbox',
+    summary: 'Tag why the family cancelled or missed, from a reply Attend could not classify',
+    description:
+      'Writes the reason on the cancelled or missed booking the item is about (metrics count it); 409 NOTHING_TO_TAG when there is none.',
+    roles: forStaff('scheduler', 'health-visitor'),
+    params: idParams,
+    body: { name: 'TagReasonRequest', schema: tagReasonBody },
+    response: { status: 200, name: 'InboxItem', schema: inboxItemSchema, description: 'The tagged item' },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, params, body, caller }) =>
+      tagInboxReason(deps, { itemId: params.id, reason: body.reason, by: actedBy(caller) }),
   }),
 ] as const;

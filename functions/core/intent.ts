@@ -39,7 +39,7 @@
  * - A reason for not coming ("no bus", "baby poorly") is returned with CANCEL, REBOOK and FREE_TEXT
  *   when exactly one reason is given plainly (not negated, hedged or asked about); see intent/reasons.ts.
  */
-import { parseWithReadings, readingsFrom } from './intent/engine.ts';
+import { bestReading, parseWithReadings, readingsFrom } from './intent/engine.ts';
 import { LEXICONS } from './intent/lexicons/index.ts';
 import type { Reading } from './intent/reading.ts';
 import type { KeywordTable, ParsedReply } from './intent/types.ts';
@@ -77,6 +77,15 @@ export function parseReply(body: string, extraKeywords?: KeywordTable): ParsedRe
 // compiles its readings once.
 const compiled = new WeakMap<KeywordTable, Reading[]>();
 let builtIn: Reading[] | undefined;
+
+/**
+ * How many words of a reply the parser could not explain (neither a keyword, a phrase, a reason cue nor
+ * politeness). "Cancel 4821 thanks" has none; "cancel, my mums in hospital again" has several: the family
+ * said why, in words no lexicon knows, so staff should read it and tag the reason.
+ */
+export function unexplainedWords(body: string, extraKeywords?: KeywordTable): number {
+  return bestReading(body, readingsFor(extraKeywords))?.unexplained ?? 0;
+}
 
 function readingsFor(extra: KeywordTable | undefined): Reading[] {
   if (!extra || Object.keys(extra).length === 0) {

@@ -189,6 +189,8 @@ export const bookingSchema = z.object({
   lateCancellation: z.boolean().optional(),
   /** Why the family cancelled, as one of the reasons metrics count (page, CANCEL text, staff). */
   cancelCategory: z.enum(CANCEL_REASONS).optional(),
+  /** Who gave the reason after the fact: `family:dna-question` or `staff:<name>` (an inbox tag). */
+  reasonBy: z.string().optional(),
   /** The family said "we'll be there" on the parent page. */
   parentConfirmedAt: isoInstant.optional(),
   sourceRecord: sourceRecordSchema.optional(),
@@ -201,6 +203,16 @@ export const bookingSchema = z.object({
   outcomeAt: isoInstant.optional(),
   outcomeBy: z.string().optional(),
   outcomeNote: z.string().max(1000).optional(),
+  /** The after-DNA question (trust config `dnaFollowUp`): claimed once per missed booking, then sent or not. */
+  dnaFollowUp: z
+    .object({
+      state: z.enum(['SENDING', 'SENT', 'NOT_SENT']),
+      at: isoInstant,
+      /** Why it was not sent: opted-out, do-not-text, no-phone, quiet-hours, send-failed. */
+      reason: z.string().optional(),
+      messageId: id.optional(),
+    })
+    .optional(),
   updatedAt: isoInstant,
 });
 export type Booking = z.infer<typeof bookingSchema>;

@@ -12,7 +12,7 @@ import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { parseNhsNumber } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
-import { type StaffReplyKey, type StaffReplyText, staffReplyText } from '#core/staff-replies.ts';
+import { type StaffReplyText, staffReplyKeys, staffReplyText } from '#core/staff-replies.ts';
 import { bookingsByClinicDay } from '#store/bookings.ts';
 import { clientsByPhone, getClient, getClients } from '#store/clients.ts';
 import { getClinic, listClinics } from '#store/clinics.ts';
@@ -266,8 +266,13 @@ export interface StaffReplyResult {
  */
 export async function replyToInboxItem(
   deps: Deps,
-  input: { itemId: string; template?: StaffReplyKey; text?: string; preview: boolean },
+  input: { itemId: string; template?: string; text?: string; preview: boolean },
 ): Promise<StaffReplyResult> {
+  if (input.template !== undefined && !staffReplyKeys(deps.config).includes(input.template)) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'template', message: `expected one of: ${staffReplyKeys(deps.config).join(', ')}` },
+    ]);
+  }
   const item = await getInboxItem(deps.store, input.itemId);
   if (!item) throw new NotFoundError(`Inbox item ${input.itemId} does not exist`);
   const clients = await clientsByPhone(deps.store, item.phone);

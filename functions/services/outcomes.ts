@@ -21,6 +21,7 @@ import {
 } from '#store/follow-ups.ts';
 import { writeOutcome } from '#store/outcomes.ts';
 import type { Deps } from './deps.ts';
+import { asksAfter, sendDnaFollowUp } from './dna-follow-up.ts';
 
 export interface OutcomeInput {
   bookingId: string;
@@ -136,6 +137,7 @@ async function attemptOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeR
       followUpId: followUp?.id,
     });
     if (followUp) await announce(deps, followUp);
+    await askWhy(deps, { ...booking, status: input.outcome });
     const stored = await getBooking(store, booking.id);
     return {
       booking: stored ?? booking,
@@ -153,6 +155,9 @@ async function notOpen(deps: Deps, booking: Booking, outcome: BookingOutcome): P
   if (booking.status === 'CANCELLED') {
     return new ConflictError(`Booking ${booking.id} was cancelled; it has no outcome`, 'BOOKING_CANCELLED');
   }
+  // A repeated outcome (a retried request) finishes asking why if the first stopped before it; the
+  // question's claim on the booking keeps it to one text.
+  if (booking.status === outcome) await askWhy(deps, booking);
   if (booking.status === 'WNB' && outcome === 'WNB') {
     // The first request recorded the WNB but may have failed before the event went out.
     const followUp = await getFollowUp(deps.store, followUpIdFor(booking.id));
@@ -169,6 +174,17 @@ async function clientGone(deps: Deps, clientId: string): Promise<Error> {
     return new ConflictError(`Client ${clientId} was erased; no outcome can be recorded`, 'CLIENT_ERASED');
   }
   return new NotFoundError(`Client ${clientId} does not exist`);
+}
+
+/** The optional after-DNA question (services/dna-follow-up.ts); the outcome stands if it fails. */
+async function askWhy(deps: Deps, booking: Booking): Promise<void> {
+  if (!asksAfter(deps, booking.status)) return;
+  try {
+    const outcome = await sendDnaFollowUp(deps, booking);
+    deps.log.info('after-DNA question', { bookingId: booking.id, outcome });
+  } catch (err) {
+    deps.log.warn('after-DNA question failed', { bookingId: booking.id, error: (err as Error).name });
+  }
 }
 
 async function announce(deps: Deps, followUp: FollowUp): Promise<void> {

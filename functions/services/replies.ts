@@ -2,7 +2,7 @@ import type { CancelReason } from '#core/cancel-reason.ts';
 import type { TemplateKey } from '#core/config/templates.ts';
 import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled, domainEvent } from '#core/events.ts';
-import { type Intent, parseReply } from '#core/intent.ts';
+import { type Intent, parseReply, unexplainedWords } from '#core/intent.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Message } from '#core/model.ts';
 import { renderText, templateFor } from '#core/templates.ts';
@@ -14,6 +14,7 @@ import { countInboundSince, messageByProviderId, recordMessage } from '#store/me
 import { cancellationNotice } from './bookings.ts';
 import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
+import { answerDnaFollowUp } from './dna-follow-up.ts';
 import {
   addReplyToInbox,
   derivedId,
@@ -61,6 +62,12 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
   const optedOut = await isSuppressed(deps, sms.from);
   const ctx: ReplyContext = { deps, sms, inbound, clients, language, optedOut, intent: parsed.intent };
 
+  // In the window after the after-DNA question, a reply is first read as its answer ("2", "childcare").
+  if (parsed.intent === 'FREE_TEXT' || parsed.intent === 'NO') {
+    const answered = await answerDna(ctx, parsed.intent);
+    if (answered) return answered;
+  }
+
   switch (parsed.intent) {
     case 'STOP':
       return setTexts(ctx, true);
@@ -77,6 +84,31 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
     default:
       return toInbox(ctx, clients.length === 0 ? 'unmatched-number' : 'free-text');
   }
+}
+
+/**
+ * A reply to the after-DNA question: its reason is recorded on the missed booking, or it goes to the
+ * inbox for staff to tag. No text goes back either way (the question said replying is optional, and a
+ * second text would double its cost). A NO that names no reason is left to the usual handling.
+ */
+async function answerDna(ctx: ReplyContext, intent: 'FREE_TEXT' | 'NO'): Promise<ReplyResult | undefined> {
+  const answer = await answerDnaFollowUp(ctx.deps, {
+    from: ctx.sms.from,
+    body: ctx.sms.body,
+    inboundMessageId: ctx.sms.inboundMessageId,
+  });
+  if (answer.kind === 'not-an-answer') return undefined;
+  if (answer.kind === 'unclear') {
+    if (intent === 'NO') return undefined;
+    await addReplyToInbox(ctx, {
+      reason: 'dna-reason',
+      intent,
+      bookings: [answer.booking],
+      clientIds: [answer.booking.clientId],
+    });
+    return { outcome: 'dna-reason-to-inbox', intent, bookingId: answer.booking.id, replied: false };
+  }
+  return { outcome: 'dna-reason-recorded', intent, bookingId: answer.bookingId, replied: false };
 }
 
 /**
@@ -264,6 +296,15 @@ async function cancelOrRebook(
     const replied = await reply(ctx, bookingText(deps, 'rebookRequested', about), { bookingId: booking.id });
     return { outcome: 'rebook-requested', intent, bookingId: booking.id, replied };
   }
+  if (!alreadyCancelled && !category && saidWhy(ctx)) {
+    // The family said why in words the parser cannot classify: staff read it and tag the reason.
+    await addReplyToInbox(ctx, {
+      reason: 'untagged-reason',
+      intent,
+      bookings: [booking],
+      clientIds: [booking.clientId],
+    });
+  }
   const key: TemplateKey = alreadyCancelled
     ? 'alreadyCancelled'
     : late
@@ -276,6 +317,15 @@ async function cancelOrRebook(
     bookingId: booking.id,
     replied,
   };
+}
+
+/**
+ * Whether a cancelling text says more than "cancel": three or more words the parser cannot explain
+ * ("cancel, my mums in hospital again"), which is most likely a reason in words no lexicon knows.
+ */
+export const SAID_WHY_WORDS = 3;
+function saidWhy(ctx: ReplyContext): boolean {
+  return unexplainedWords(ctx.sms.body, ctx.deps.config.replies.keywords) >= SAID_WHY_WORDS;
 }
 
 async function rebookWithoutBooking(ctx: ReplyContext): Promise<ReplyResult> {

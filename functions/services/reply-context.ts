@@ -30,7 +30,11 @@ export type ReplyOutcome =
   | 'offer-taken'
   | 'offer-expired'
   | 'offer-declined'
-  | 'wrong-number';
+  | 'wrong-number'
+  /** A reply to the after-DNA question, recorded as the missed booking's reason (services/dna-follow-up.ts). */
+  | 'dna-reason-recorded'
+  /** A reply to the after-DNA question naming no reason Attend can read: for staff to tag. */
+  | 'dna-reason-to-inbox';
 
 export interface ReplyResult {
   outcome: ReplyOutcome;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TemplateKey } from '#core/config/templates.ts';
+import type { DNA_FOLLOW_UP_KIND } from '#core/dna-follow-up.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { replaceLookalikes } from '#core/sms-sanitise.ts';
@@ -8,7 +9,8 @@ import { recordMessage } from '#store/messages.ts';
 import type { Deps } from './deps.ts';
 
 export interface RenderedText {
-  key: TemplateKey;
+  /** The template, or the after-DNA question (its text is in the trust config's `dnaFollowUp`). */
+  key: TemplateKey | typeof DNA_FOLLOW_UP_KIND;
   body: string;
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
 import { isConditionFailure } from './client.ts';
@@ -21,6 +22,10 @@ export const INBOX_REASONS = [
   'parent-page',
   /** Texts to the number fail (core/delivery-status.ts): staff check the number with the family. */
   'number-unreachable',
+  /** A reply to the after-DNA question that names no reason Attend can read: staff tag it. */
+  'dna-reason',
+  /** A CANCEL text that gave a reason in words Attend cannot classify: staff tag it. */
+  'untagged-reason',
 ] as const;
 
 /** A reply staff need to read: kept open (in the openByKind index) until someone marks it handled. */
@@ -37,6 +42,9 @@ export const inboxItemSchema = z.object({
   handledAt: isoInstant.optional(),
   handledBy: z.string().optional(),
   note: z.string().optional(),
+  /** The reason staff tagged for the booking this item is about (it then counts in metrics). */
+  taggedReason: z.enum(CANCEL_REASONS).optional(),
+  taggedBy: z.string().optional(),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
@@ -114,4 +122,22 @@ export async function markInboxHandled(
     if (!old) throw new NotFoundError(`Inbox item ${input.id} does not exist`);
     throw new ConflictError(`Inbox item ${input.id} was already handled`, 'ALREADY_HANDLED');
   }
+}
+
+/** Records on an inbox item the reason staff tagged for its booking (the booking itself is set apart). */
+export async function tagInboxItem(
+  ctx: StoreContext,
+  input: { id: string; reason: string; by: string },
+): Promise<InboxItem> {
+  const out = await ctx.db.send(
+    new UpdateCommand({
+      TableName: ctx.table,
+      Key: keys.inboxItem(input.id),
+      UpdateExpression: 'SET taggedReason = :reason, taggedBy = :by',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':reason': input.reason, ':by': input.by },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return toItem(out.Attributes ?? {});
 }

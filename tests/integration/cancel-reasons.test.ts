@@ -134,3 +134,50 @@ it('page, text, staff cancellation and staff outcome reasons are recorded and co
   expect(res.body.totals.byImdQuintile['1']?.cancellations.reasons).toMatchObject({ transport: 2, work: 0 });
   expect(res.body.totals.byImdQuintile['5']?.cancellations.reasons).toMatchObject({ work: 1, unwell: 1 });
 });
+
+it('a CANCEL text whose reason the parser cannot classify goes to the inbox; the staff tag then counts by week, type and IMD quintile', async () => {
+  // Prepare: a family in IMD decile 3 (quintile 2) cancels in words no lexicon knows.
+  const { child, booking } = await booked(3, '2026-11-26T14:00:00.000Z');
+  const body = 'cancel sorry the twins have their nursery nativity';
+
+  // Act
+  const result = await handleInboundSms(deps, anInboundSms(child.phone, body));
+  const inbox = await callApi<{ items: { id: string; reason: string; bookingIds: string[] }[] }>(
+    deps,
+    'GET',
+    '/inbox',
+  );
+  const item = inbox.body.items.find((i) => i.bookingIds.includes(booking.id));
+  const untaggedBefore = await getBooking(store, booking.id);
+  const tagged = await callApi(deps, 'POST', `/inbox/${item?.id}/reason`, { reason: 'childcare' });
+  const notAboutABooking = await callApi(deps, 'POST', '/inbox/no-such-item/reason', { reason: 'work' });
+  await poller.drain();
+  const res = await callApi<{
+    totals: {
+      summary: { cancellations: { reasons: Record<string, number> } };
+      byType: Record<string, { cancellations: { reasons: Record<string, number> } }>;
+      byImdQuintile: Record<string, { cancellations: { reasons: Record<string, number> } }>;
+    };
+    periods: { summary: { cancellations: { reasons: Record<string, number> } } }[];
+  }>(deps, 'GET', `/metrics?${WEEK}&groupBy=week`);
+
+  // Assess
+  expect(result.outcome).toBe('cancelled');
+  expect(untaggedBefore).toMatchObject({ status: 'CANCELLED' });
+  expect(untaggedBefore?.cancelCategory).toBeUndefined();
+  expect(item?.reason).toBe('untagged-reason');
+  expect(tagged.status).toBe(200);
+  expect(notAboutABooking.status).toBe(404);
+  expect(await getBooking(store, booking.id)).toMatchObject({ cancelCategory: 'childcare' });
+  expect(res.body.totals.summary.cancellations.reasons.childcare).toBe(1);
+  expect(res.body.periods[0]?.summary.cancellations.reasons.childcare).toBe(1);
+  expect(res.body.totals.byType['six-to-eight-week-review']?.cancellations.reasons.childcare).toBe(1);
+  expect(res.body.totals.byImdQuintile['2']?.cancellations.reasons.childcare).toBe(1);
+});
+
+it('a plain CANCEL text ("Cancel please") does not go to the inbox', async () => {
+  const { child } = await booked(3, '2026-11-26T14:00:00.000Z');
+  await handleInboundSms(deps, anInboundSms(child.phone, 'Cancel please'));
+  const inbox = await callApi<{ items: unknown[] }>(deps, 'GET', '/inbox');
+  expect(inbox.body.items).toEqual([]);
+});

@@ -272,6 +272,40 @@ describe('POST /inbox/{id}/reply', () => {
     expect(deps.outbox.entries.length).toBe(before);
   });
 
+  it('uses the trust config’s fixed replies, in the family’s language, and refuses a key it does not have', async () => {
+    // Prepare: a trust with its own replies, one with a Welsh text.
+    deps = testDeps(store, NOW, {
+      ...deps.config,
+      staffReplies: {
+        'see-you': {
+          label: 'See you soon',
+          texts: { en: 'See you soon. {trust}', cy: 'Welwn ni chi cyn bo hir. {trust}' },
+        },
+      },
+    });
+    const welsh = await aFamily({ phone: '+447700900336', language: 'cy' });
+    const english = await aFamily({ phone: '+447700900337' });
+    const welshItem = await anInboxItem(welsh);
+    const englishItem = await anInboxItem(english);
+
+    // Act
+    const cy = await post<{ text: { body: string } }>(`/inbox/${welshItem.id}/reply`, {
+      template: 'see-you',
+      preview: true,
+    });
+    const en = await post<{ text: { body: string } }>(`/inbox/${englishItem.id}/reply`, {
+      template: 'see-you',
+      preview: true,
+    });
+    const gone = await post(`/inbox/${englishItem.id}/reply`, { template: 'call-us', preview: true });
+
+    // Assess
+    expect(cy.body.text.body).toBe(`Welwn ni chi cyn bo hir. ${deps.config.shortName}`);
+    expect(en.body.text.body).toBe(`See you soon. ${deps.config.shortName}`);
+    expect(gone.status).toBe(400);
+    expect((gone.body as ErrorResult).error.fields?.map((f) => f.field)).toEqual(['template']);
+  });
+
   it('refuses an empty reply and one over 6 segments with a 400 on text', async () => {
     const family = await aFamily({ phone: '+447700900335' });
     const item = await anInboxItem(family);

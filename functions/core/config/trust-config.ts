@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { appointmentTypesSection, checkTierIds } from './appointment-types.ts';
 import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';
+import { dnaFollowUpSection } from './dna-follow-up.ts';
 import { checkFrontDoor, frontDoorSection } from './front-door.ts';
 import { infrastructureSection } from './infrastructure.ts';
 import { LETTERS_DEFAULTS, lettersConfigSchema } from './letters.ts';
@@ -23,6 +24,7 @@ import { repliesSection } from './replies.ts';
 import { checkPhoneNumber, senderSection } from './sender.ts';
 import { shortNoticeSection } from './short-notice.ts';
 import { staffAccessSection } from './staff-access.ts';
+import { staffRepliesSection } from './staff-replies.ts';
 import { checkEnglishTemplates, templatesSection } from './templates.ts';
 import { checkTextLengths } from './text-lengths.ts';
 import { trustSettings } from './trust.ts';
@@ -47,6 +49,10 @@ const sections = {
   parentLinks: parentLinksSection,
   /** What the metrics page compares the service with (the DNA+WNB baseline). */
   metrics: metricsSection,
+  /** The fixed replies staff pick from in the inbox (per language; the three defaults when left out). */
+  staffReplies: staffRepliesSection,
+  /** The optional one-question text after a DNA ("Reply 1 work, 2 childcare, …"); off by default. */
+  dnaFollowUp: dnaFollowUpSection,
 };
 
 const shape = z.object({ ...trustSettings, ...sections });

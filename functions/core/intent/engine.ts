@@ -17,6 +17,8 @@ export interface ReadResult {
   recognised: number;
   /** Words that are part of a keyword or phrase, valid or not. */
   signalWords: number;
+  /** Content words that are neither politeness nor part of a keyword, phrase or reason cue. */
+  unexplained: number;
   /** Words that are keywords or hints of the reading's own language and not of the base. */
   ownWords: number;
   known: Set<string>;
@@ -30,8 +32,16 @@ export interface ReadResult {
  * with confidence is FREE_TEXT.
  */
 export function parseWithReadings(body: string, readings: readonly Reading[]): ParsedReply {
+  return bestReading(body, readings)?.reply ?? FREE_TEXT;
+}
+
+/**
+ * The reading that explains the reply best, with its reply (FREE_TEXT when languages mix), or nothing
+ * when there are no readings.
+ */
+export function bestReading(body: string, readings: readonly Reading[]): ReadResult | undefined {
   const results = readings.map((reading) => readWith(body, reading));
-  if (results.length === 0) return FREE_TEXT;
+  if (results.length === 0) return undefined;
   // More words recognised wins; then more words read as a keyword or phrase ("Do" is an English
   // auxiliary, but a Welsh yes); then more keywords and hints of the reading's own language rather than
   // mere function words; then the earlier reading.
@@ -51,8 +61,8 @@ export function parseWithReadings(body: string, readings: readonly Reading[]): P
       other.reply.intent !== best.reply.intent &&
       [...other.known].some((word) => best.unknown.has(word)),
   );
-  if (!mixed) return best.reply;
-  return best.reply.ref === undefined ? FREE_TEXT : { ...FREE_TEXT, ref: best.reply.ref };
+  if (!mixed) return best;
+  return { ...best, reply: best.reply.ref === undefined ? FREE_TEXT : { ...FREE_TEXT, ref: best.reply.ref } };
 }
 
 /**
@@ -102,6 +112,7 @@ export function readWith(body: string, reading: Reading): ReadResult {
     reply,
     recognised: results.reduce((sum, r) => sum + r.recognised, 0),
     signalWords: results.reduce((sum, r) => sum + r.signalWords, 0),
+    unexplained: results.reduce((sum, r) => sum + r.unexplained, 0),
     ownWords: results.reduce((sum, r) => sum + r.ownWords, 0),
     known: new Set(results.flatMap((r) => r.known)),
     unknown: new Set(results.flatMap((r) => r.unknown)),

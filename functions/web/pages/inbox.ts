@@ -4,9 +4,12 @@
  * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
  * consent guard as every text.
  */
-import { STAFF_REPLIES, STAFF_REPLY_KEYS, type StaffReplyKey } from '#core/staff-replies.ts';
+import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
+import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
+import { mayCarryReason } from '#services/inbox-reasons.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
+import { REASON_LABELS } from './metrics.ts';
 import { formats, may } from './staff-kit.ts';
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -15,12 +18,9 @@ const REASONS: Readonly<Record<string, string>> = {
   ambiguous: 'Several bookings: the family was asked to choose',
   'unknown-reference': 'A reference Attend does not know',
   'rebook-request': 'Asked to rebook',
-};
-
-const TEMPLATE_LABELS: Readonly<Record<StaffReplyKey, string>> = {
-  'will-call': 'We will call you today',
-  'call-us': 'Please call us',
-  noted: 'We have noted your message',
+  'parent-page': 'A reason given on the parent page',
+  'dna-reason': 'An answer to the after-DNA question',
+  'untagged-reason': 'Cancelled by text, with a reason to tag',
 };
 
 interface ReplyState {
@@ -33,8 +33,7 @@ interface ReplyState {
 
 export const registerInboxPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
-  const shortName = deps.config.shortName;
-  const servicePhone = deps.config.servicePhone;
+  const replyKeys = staffReplyKeys(deps.config);
 
   const inboxPage = async (page: PageContext, reply?: ReplyState, status = 200) => {
     const q = page.url.searchParams;
@@ -47,28 +46,37 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         const conversation = await page.invoke('getInboxConversation', { params: { id: item.id } });
         const clients = conversation.ok ? conversation.body.clients : [];
         const mine = reply?.itemId === item.id ? reply : undefined;
+        const language = clients[0]?.language ?? deps.config.defaultLanguage;
         return {
           id: item.id,
           received: f.dayTime(item.receivedAt),
           reason: REASONS[item.reason] ?? item.reason,
           body: item.body,
           phone: item.phone,
-          language: clients[0]?.language ?? deps.config.defaultLanguage,
+          language,
           family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
           messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
             in: m.direction === 'IN',
             at: f.dayTime(m.at),
             body: m.body,
           })),
-          templates: STAFF_REPLY_KEYS.map((key) => ({
+          // The trust's fixed replies (trust config `staffReplies`), each in the family's language.
+          templates: replyKeys.map((key) => ({
             value: key,
-            text: TEMPLATE_LABELS[key],
-            hint: {
-              text: STAFF_REPLIES[key].replace('{trust}', shortName).replace('{servicePhone}', servicePhone),
-            },
+            text: deps.config.staffReplies[key]?.label ?? key,
+            hint: { text: staffReplyTemplate(deps.config, key, language) ?? '' },
             checked: (mine?.template ?? '') === key,
           })),
           reply: mine,
+          // Tag why they cancelled or missed: for a reply about a booking (metrics count the tag).
+          reasons: mayCarryReason(item)
+            ? CANCEL_REASONS.map((r) => ({
+                value: r,
+                text: REASON_LABELS[r],
+                checked: item.taggedReason === r,
+              }))
+            : undefined,
+          tagged: item.taggedReason ? REASON_LABELS[item.taggedReason] : undefined,
         };
       }),
     );
@@ -79,10 +87,15 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         canReply,
         price: String(deps.config.costs.pricePerSegmentGbp),
         canHandle: may(page, 'markInboxHandled'),
+        canTag: may(page, 'tagInboxReason'),
         next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
-        done: ({ sent: 'Your text is sent.', handled: 'Marked handled.' } as Record<string, string>)[
-          q.get('done') ?? ''
-        ],
+        done: (
+          {
+            sent: 'Your text is sent.',
+            handled: 'Marked handled.',
+            tagged: 'Reason recorded. It counts in the metrics.',
+          } as Record<string, string>
+        )[q.get('done') ?? ''],
       },
       { status },
     );
@@ -107,9 +120,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       const itemId = page.params.id ?? '';
       const fields = page.form?.fields;
       const templateField = fields?.get('template') ?? '';
-      const template = (STAFF_REPLY_KEYS as readonly string[]).includes(templateField)
-        ? (templateField as StaffReplyKey)
-        : undefined;
+      const template = replyKeys.includes(templateField) ? templateField : undefined;
       const text = fields?.get('text') ?? '';
       const preview = fields?.get('action') === 'check';
       const result = await page.invoke('replyToInboxItem', {
@@ -155,6 +166,24 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       });
       if (!result.ok && result.status !== 409) return errorStatus(result.status);
       return redirect('/staff/inbox?done=handled');
+    },
+  });
+
+  router.page({
+    method: 'POST',
+    path: '/staff/inbox/:id/reason',
+    summary: 'Tag why the family cancelled or missed (it then counts in the metrics)',
+    access: ROLES,
+    handler: async (page) => {
+      const itemId = page.params.id ?? '';
+      const reason = page.form?.fields.get('reason') ?? '';
+      if (!(CANCEL_REASONS as readonly string[]).includes(reason)) return errorStatus(400);
+      const result = await page.invoke('tagInboxReason', {
+        params: { id: itemId },
+        body: { reason: reason as CancelReason },
+      });
+      if (!result.ok) return errorStatus(result.status);
+      return redirect(`/staff/inbox?done=tagged#item-${encodeURIComponent(itemId)}`);
     },
   });
 };

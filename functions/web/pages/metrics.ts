@@ -4,6 +4,7 @@
  * download (`/staff/metrics.csv?chart=…`). The page calls the route in-process (`page.invoke`), so the
  * permission check and the audit are the API's own.
  */
+import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import type { MetricsReport, Summary } from '#core/metrics-report.ts';
 import type { Deps } from '#services/deps.ts';
 import {
@@ -24,6 +25,17 @@ const NOTICE_LABELS: Readonly<Record<string, string>> = {
   oneToTwoDays: '1 to 2 days',
   twoToSevenDays: '2 to 7 days',
   overSevenDays: 'Over 7 days',
+};
+
+/** Why families cancelled or missed (core/cancel-reason.ts), as the charts name them. */
+export const REASON_LABELS: Readonly<Record<CancelReason, string>> = {
+  work: 'Work',
+  childcare: 'Childcare or caring',
+  transport: 'Transport',
+  unwell: 'Unwell',
+  forgot: 'Forgot',
+  'no-longer-needed': 'No longer needed',
+  other: 'Other',
 };
 
 const QUINTILE_LABELS: Readonly<Record<string, string>> = {
@@ -97,6 +109,24 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
         value: by[key]!.appointments.dnaWnbRate!,
       }));
   const typeName = (id: string) => names.types[id] ?? id;
+  /** One bar per category, stacked by reason; a category with no reason given is left out. */
+  const reasonBars = (categories: readonly { x: string; s: Summary | undefined }[]): BarDatum[] =>
+    categories
+      .filter(({ s }) => s && CANCEL_REASONS.some((r) => s.cancellations.reasons[r] > 0))
+      .flatMap(({ x, s }) =>
+        CANCEL_REASONS.map((r) => ({
+          category: x,
+          group: REASON_LABELS[r],
+          value: s!.cancellations.reasons[r],
+        })),
+      );
+  const reasonsBy = (by: Record<string, Summary>, name: (key: string) => string, order?: readonly string[]) =>
+    reasonBars(
+      (order ?? Object.keys(by).sort((a, b) => name(a).localeCompare(name(b)))).map((key) => ({
+        x: name(key),
+        s: by[key],
+      })),
+    );
   const clinicName = (id: string) => names.clinics[id] ?? id;
   const totals = report.totals;
   const sn = totals.summary.shortNotice;
@@ -177,6 +207,50 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
               value: (p.summary.cancellations.notice as Record<string, number>)[key] ?? 0,
             })),
           ),
+        }),
+    },
+    {
+      id: 'reasons-by-week',
+      draw: () =>
+        cached(stackedBarChart, {
+          id: 'reasons-by-week',
+          title: `Reasons for cancelling or missing, by ${periodTitle.toLowerCase()}`,
+          description: `Why families cancelled or missed appointments each ${periodTitle.toLowerCase()} (counted on the appointment's day), where a reason is known: from the parent page, a cancelling text, the reply to the after-DNA question, or staff.`,
+          format: 'count',
+          categoryTitle: periodAxis,
+          groupTitle: 'Reason',
+          valueTitle: 'Appointments',
+          data: reasonBars(periods.map(({ x, p }) => ({ x, s: p.summary }))),
+        }),
+    },
+    {
+      id: 'reasons-by-type',
+      draw: () =>
+        cached(stackedBarChart, {
+          id: 'reasons-by-type',
+          title: 'Reasons for cancelling or missing, by appointment type',
+          description:
+            'Why families cancelled or missed appointments over the whole period, for each appointment type, where a reason is known.',
+          format: 'count',
+          categoryTitle: 'Appointment type',
+          groupTitle: 'Reason',
+          valueTitle: 'Appointments',
+          data: reasonsBy(totals.byType, typeName),
+        }),
+    },
+    {
+      id: 'reasons-by-imd',
+      draw: () =>
+        cached(stackedBarChart, {
+          id: 'reasons-by-imd',
+          title: 'Reasons for cancelling or missing, by IMD quintile',
+          description:
+            'Why families cancelled or missed appointments over the whole period, for families in each fifth of the Index of Multiple Deprivation (1 the most deprived), where a reason is known.',
+          format: 'count',
+          categoryTitle: 'IMD quintile',
+          groupTitle: 'Reason',
+          valueTitle: 'Appointments',
+          data: reasonsBy(totals.byImdQuintile, (q) => QUINTILE_LABELS[q] ?? q, Object.keys(QUINTILE_LABELS)),
         }),
     },
     {
