@@ -5,9 +5,9 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import { phoneHash } from '#core/consent.ts';
 import { messagesPerSecond } from '#core/config/sender.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { phoneHash } from '#core/consent.ts';
 import type { MetricsReport } from '#core/metrics-report.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { LOCAL_CONSENT_KEY } from '#local/runtime.ts';
@@ -42,7 +42,14 @@ export interface PeakSend {
 export interface ScenarioResult {
   scenario: Scenario;
   scale: number;
-  shape: { clinics: number; weeks: number; slots: number; bookings: number; children: number; waiting: number };
+  shape: {
+    clinics: number;
+    weeks: number;
+    slots: number;
+    bookings: number;
+    children: number;
+    waiting: number;
+  };
   timings: { setUpSeconds: number; startSeconds: number; loopSeconds: number; steps: number };
   throughput: {
     bookings: number;
@@ -88,7 +95,8 @@ export async function collect(
 ): Promise<ScenarioResult> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const table = process.env.TABLE_NAME;
-  if (!endpoint || !table) throw new Error('collect needs the runtime started (DYNAMODB_ENDPOINT, TABLE_NAME)');
+  if (!endpoint || !table)
+    throw new Error('collect needs the runtime started (DYNAMODB_ENDPOINT, TABLE_NAME)');
   const items = await scanTable(endpoint, table);
   const of = (entity: string) => items.filter((i) => i.entity === entity);
   const bookings = of('Booking') as unknown as (BookingRecord & { bookedAt: string })[];
@@ -149,10 +157,10 @@ export async function collect(
   ];
 
   // /metrics for every day anything in the run happened on, beside the table's own counts.
-  const firstDay = bookings.reduce(
-    (min, b) => (b.bookedAt.slice(0, 10) < min ? b.bookedAt.slice(0, 10) : min),
+  const firstDay = [
     population.calendar.simStart.toISOString().slice(0, 10),
-  );
+    ...bookings.map((b) => b.bookedAt.slice(0, 10)),
+  ].sort()[0]!;
   const lastDay = DateTime.fromJSDate(population.calendar.end, { zone: ZONE }).plus({ days: 1 }).toISODate()!;
   const res = await run.doors.api<MetricsReport>(
     'GET',

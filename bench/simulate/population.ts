@@ -185,7 +185,11 @@ export interface Population {
 export function shapeOf(scale: number): { clinics: number; weeks: number; density: number } {
   const clinicWeeks = P.clinics.value * 4 * scale;
   if (clinicWeeks >= 4)
-    return { weeks: 4, clinics: Math.max(1, Math.min(SITES.length, Math.round(clinicWeeks / 4))), density: 1 };
+    return {
+      weeks: 4,
+      clinics: Math.max(1, Math.min(SITES.length, Math.round(clinicWeeks / 4))),
+      density: 1,
+    };
   if (clinicWeeks >= 1) return { weeks: Math.round(clinicWeeks), clinics: 1, density: 1 };
   return { weeks: 1, clinics: 1, density: Math.max(0.05, clinicWeeks) };
 }

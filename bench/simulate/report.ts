@@ -64,7 +64,9 @@ export async function writeReport(
   );
   const byImd: BarDatum[] = [];
   for (const r of results)
-    for (const [q, s] of Object.entries(r.metrics.totals.byImdQuintile).sort(([a], [b]) => a.localeCompare(b)))
+    for (const [q, s] of Object.entries(r.metrics.totals.byImdQuintile).sort(([a], [b]) =>
+      a.localeCompare(b),
+    ))
       if (s.appointments.dnaWnbRate !== null)
         byImd.push({ category: `Q${q}`, group: label(r), value: s.appointments.dnaWnbRate });
   charts.push(
@@ -92,7 +94,8 @@ export async function writeReport(
     await groupedBarChart({
       id: 'slots',
       title: 'Slots freed and refilled',
-      description: 'Slots freed by a cancellation, refilled from the short-notice list, and left unfilled, per run.',
+      description:
+        'Slots freed by a cancellation, refilled from the short-notice list, and left unfilled, per run.',
       format: 'count',
       categoryTitle: 'Run',
       groupTitle: 'Slots',
@@ -117,7 +120,9 @@ export async function writeReport(
       num(s.cancellations.cancelled),
       num(s.shortNotice?.slotsFreed ?? 0),
       num(s.shortNotice?.slotsFilled ?? 0),
-      s.shortNotice?.medianMinutesToFill == null ? '–' : `${Math.round(s.shortNotice.medianMinutesToFill)} min`,
+      s.shortNotice?.medianMinutesToFill == null
+        ? '–'
+        : `${Math.round(s.shortNotice.medianMinutesToFill)} min`,
       num(texts?.sent ?? 0),
       num(texts?.segments ?? 0),
       '0',
@@ -196,7 +201,15 @@ Letters are not in the model yet (letters are being wired in separately), so the
 
 ![Slots freed and refilled](slots.svg)
 
-${charts.map((c) => `### ${c.title}\n\n${table([...c.table.head], c.table.rows.map((r) => [...r]))}`).join('\n\n')}
+${charts
+  .map(
+    (c) =>
+      `### ${c.title}\n\n${table(
+        [...c.table.head],
+        c.table.rows.map((r) => [...r]),
+      )}`,
+  )
+  .join('\n\n')}
 
 ## Throughput and invariants
 
@@ -231,7 +244,12 @@ Every behaviour parameter, from \`bench/simulate/parameters.ts\`:
 
 ${table(
   ['Parameter', 'Value', 'Assumption?', 'Source'],
-  parameterRows().map((p) => [`\`${p.name}\``, `\`${p.value}\``, p.assumption ? 'assumption' : 'sourced', p.source]),
+  parameterRows().map((p) => [
+    `\`${p.name}\``,
+    `\`${p.value}\``,
+    p.assumption ? 'assumption' : 'sourced',
+    p.source,
+  ]),
 )}
 `;
   const path = join(out, 'report.md');

@@ -61,8 +61,18 @@ describe('simulation invariants', () => {
     const u2 = text(6, '2026-10-05T10:00:00.000Z', A, 'Sorry, that time has gone');
     expect(checkIdenticalTexts([u1, u2])).toHaveLength(1);
     // Two answers to two different texts from the family may read the same.
-    expect(checkIdenticalTexts([{ ...u1, answers: 'in-1' }, { ...u2, answers: 'in-2' }])).toEqual([]);
-    expect(checkIdenticalTexts([{ ...u1, answers: 'in-1' }, { ...u2, answers: 'in-1' }])).toHaveLength(1);
+    expect(
+      checkIdenticalTexts([
+        { ...u1, answers: 'in-1' },
+        { ...u2, answers: 'in-2' },
+      ]),
+    ).toEqual([]);
+    expect(
+      checkIdenticalTexts([
+        { ...u1, answers: 'in-1' },
+        { ...u2, answers: 'in-1' },
+      ]),
+    ).toHaveLength(1);
   });
 
   it('opted out or unreachable: a text inside a STOP span or after unreachable is a breach', () => {
@@ -101,9 +111,9 @@ describe('simulation invariants', () => {
   });
 
   it('offer runs and offers: an open run or a PENDING offer left at the end is a breach', () => {
-    expect(checkRunsEnded([{ id: 's1', status: 'BOOKED', backfill: { runId: 'r', state: 'FILLED' } }])).toEqual(
-      [],
-    );
+    expect(
+      checkRunsEnded([{ id: 's1', status: 'BOOKED', backfill: { runId: 'r', state: 'FILLED' } }]),
+    ).toEqual([]);
     expect(
       checkRunsEnded([{ id: 's1', status: 'OFFERING', backfill: { runId: 'r', state: 'OFFERING' } }]),
     ).toHaveLength(1);
