@@ -18,7 +18,7 @@ describe('npm run simulate at one clinic for one week', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps every invariant, measures throughput and writes the report', { timeout: 240_000 }, async () => {
+  it('keeps every invariant, measures throughput and writes the report', { timeout: 600_000 }, async () => {
     const result: ScenarioResult = await simulateScenario({
       scenario: 'everything',
       scale: 0.0025,
