@@ -3,11 +3,13 @@
  * scenario, each in its own Node process (the handlers read the trust config once, at load), then the
  * report (report.ts) over all of them. Exits non-zero if any run breached an invariant.
  *
+ * `--report-from DIR` rebuilds the report from the runs' JSON (reports/simulation/runs/ keeps them).
+ *
  * `--scenario X --json FILE` runs one scenario in this process and writes its result (what the parent
  * process starts; also handy on its own).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -103,8 +105,25 @@ export async function runSimulate(args: string[]): Promise<number> {
       scenarios: { type: 'string', default: SCENARIOS.join(',') },
       json: { type: 'string' },
       out: { type: 'string', default: 'reports' },
+      /** Rebuild the report from the per-scenario JSON files a run left in this folder (no simulation). */
+      'report-from': { type: 'string' },
     },
   });
+  if (values['report-from']) {
+    const results: ScenarioResult[] = [];
+    for (const scenario of SCENARIOS) {
+      const json = await readFile(join(values['report-from'], `${scenario}.json`), 'utf8').catch(
+        () => undefined,
+      );
+      if (json) results.push(JSON.parse(json) as ScenarioResult);
+    }
+    const wallSeconds = results.reduce(
+      (s, r) => s + r.timings.loopSeconds + r.timings.setUpSeconds + r.timings.startSeconds,
+      0,
+    );
+    console.log(`Report: ${await writeReport(results, values.out, { wallSeconds })}`);
+    return 0;
+  }
   const scale = Number(values.scale);
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], not "${values.scale}"`);
   const progress = (line: string) => console.log(`  [${values.scenario ?? ''}] ${line}`);
@@ -129,6 +148,12 @@ export async function runSimulate(args: string[]): Promise<number> {
       const json = join(dir, `${scenario}.json`);
       await runChild(scenario, scale, json);
       results.push(JSON.parse(await readFile(json, 'utf8')) as ScenarioResult);
+      // Kept beside the report, so it can be rebuilt (--report-from) without running the month again.
+      await mkdir(join(values.out, 'simulation', 'runs'), { recursive: true });
+      await writeFile(
+        join(values.out, 'simulation', 'runs', `${scenario}.json`),
+        JSON.stringify(results.at(-1)),
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

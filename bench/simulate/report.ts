@@ -17,6 +17,13 @@ const num = (v: number) => Math.round(v).toLocaleString('en-GB');
 const gbp = (v: number | null) => (v == null || !Number.isFinite(v) ? '–' : `£${v.toFixed(2)}`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+const SHORT_LABELS: Record<ScenarioResult['scenario'], string> = {
+  'no-attend': 'No Attend',
+  reminders: 'Reminders only',
+  'backfill-no-equity': 'Backfill, no equity',
+  everything: 'Everything',
+};
+
 const missed = (s: Summary) => s.appointments.dna + s.appointments.wnb;
 
 function table(head: string[], rows: string[][]): string {
@@ -40,6 +47,8 @@ export async function writeReport(
   const out = join(dir, 'simulation');
   await mkdir(out, { recursive: true });
   const label = (r: ScenarioResult) => SCENARIO_LABELS[r.scenario];
+  /** Short enough for a chart legend (Vega cuts labels at 160 px). */
+  const short = (r: ScenarioResult) => SHORT_LABELS[r.scenario];
   const charts: Chart[] = [];
 
   // DNA+WNB rate by week: the weeks of the month's clinics (the set-up weeks before have no outcomes).
@@ -48,7 +57,7 @@ export async function writeReport(
     for (const p of r.metrics.periods) {
       const rate = p.summary.appointments.dnaWnbRate;
       if (rate !== null && p.summary.appointments.attended + missed(p.summary) >= 10)
-        weekly.push({ category: p.period, group: label(r), value: rate });
+        weekly.push({ category: p.period, group: short(r), value: rate });
     }
   charts.push(
     await groupedBarChart({
@@ -68,7 +77,7 @@ export async function writeReport(
       a.localeCompare(b),
     ))
       if (s.appointments.dnaWnbRate !== null)
-        byImd.push({ category: `Q${q}`, group: label(r), value: s.appointments.dnaWnbRate });
+        byImd.push({ category: `Q${q}`, group: short(r), value: s.appointments.dnaWnbRate });
   charts.push(
     await groupedBarChart({
       id: 'rate-by-imd',
@@ -85,9 +94,9 @@ export async function writeReport(
   for (const r of results) {
     const sn = r.metrics.totals.summary.shortNotice;
     slots.push(
-      { category: label(r), group: 'Freed', value: sn?.slotsFreed ?? 0 },
-      { category: label(r), group: 'Refilled from the list', value: sn?.slotsFilled ?? 0 },
-      { category: label(r), group: 'Unfilled', value: sn?.slotsUnfilled ?? 0 },
+      { category: short(r), group: 'Freed', value: sn?.slotsFreed ?? 0 },
+      { category: short(r), group: 'Refilled from the list', value: sn?.slotsFilled ?? 0 },
+      { category: short(r), group: 'Unfilled', value: sn?.slotsUnfilled ?? 0 },
     );
   }
   charts.push(
