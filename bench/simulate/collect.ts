@@ -111,9 +111,15 @@ export async function collect(
     for (const [tierId, tier] of Object.entries(b.tiers ?? {}))
       if (tier.messageId) tierOf.set(tier.messageId, `${b.id}#${tierId}`);
   const purposeOf = new Map<string, string>();
-  for (const m of outbound as unknown as { id: string; providerMessageId?: string; kind?: string }[]) {
-    const tier = tierOf.get(m.id);
-    if (m.providerMessageId && tier) purposeOf.set(m.providerMessageId, tier);
+  for (const m of outbound as unknown as {
+    id: string;
+    providerMessageId?: string;
+    kind?: string;
+    offerId?: string;
+  }[]) {
+    // A booking's tier, or a text about one offer (the offer, "you're booked", "that time has gone").
+    const purpose = tierOf.get(m.id) ?? (m.offerId ? `offer ${m.offerId} ${m.kind ?? ''}` : undefined);
+    if (m.providerMessageId && purpose) purposeOf.set(m.providerMessageId, purpose);
   }
   const entries = run.runtime.outbox.entries;
   const texts: SentText[] = entries.map((e, index) => ({

@@ -34,7 +34,8 @@ export interface SentText {
   answers?: string;
   /**
    * What the text is for, where the table says (`<bookingId>#<tierId>` for a booking's confirmation or
-   * reminder tier): two tiers of one booking are two texts even when their words are the same.
+   * reminder tier, `offer <offerId> <kind>` for a text about one offer): two tiers of one booking, or
+   * "that time has gone" about two different offers, are two texts even when their words are the same.
    */
   purpose?: string;
 }

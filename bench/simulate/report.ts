@@ -248,9 +248,10 @@ counts from the table.
 ${breaches.length ? table(['Run', 'Invariant', 'Breach'], breaches) : '**0 breaches.**'}
 
 A finding, not a breach: two reminder tiers of one booking can read exactly the same (the 7-day and the
-2-day reminder both name the day and date), so a phone may get the same words twice for two purposes.
-The check counts a text as repeated only when it is for the same purpose (the same tier of the same
-booking, or the same answer to the same text). Texts that repeated an earlier text's words for another
+2-day reminder both name the day and date), and "sorry, that slot has just been taken" does not name the
+slot, so a family on the list may get it word for word about two offers. The check counts a text as
+repeated only when it is for the same purpose (the same tier of the same booking, the same offer's
+text, or the same answer to the same text). Texts that repeated an earlier text's words for another
 purpose: ${results.map((r) => `${label(r)} ${num(r.sameWordsTwice)}`).join('; ')}.
 
 ## The model's parameters
