@@ -20,7 +20,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const SHORT_LABELS: Record<ScenarioResult['scenario'], string> = {
   'no-attend': 'No Attend',
   reminders: 'Reminders only',
-  'backfill-no-equity': 'Backfill, no equity',
+  'backfill-no-equity': 'No equity',
   everything: 'Everything',
 };
 
@@ -95,7 +95,7 @@ export async function writeReport(
     const sn = r.metrics.totals.summary.shortNotice;
     slots.push(
       { category: short(r), group: 'Freed', value: sn?.slotsFreed ?? 0 },
-      { category: short(r), group: 'Refilled from the list', value: sn?.slotsFilled ?? 0 },
+      { category: short(r), group: 'Refilled', value: sn?.slotsFilled ?? 0 },
       { category: short(r), group: 'Unfilled', value: sn?.slotsUnfilled ?? 0 },
     );
   }
@@ -176,7 +176,7 @@ the stream pollers, the schedules, the Lambda handlers and the outbox, in virtua
 The runs:
 - **No Attend**: no texts at all; families who cannot come may phone; no short-notice list.
 - **Reminders only**: confirmations and reminders; cancelling by text; freed slots are not offered.
-- **Reminders + short-notice list, no equity weights**: and freed slots offered to the list, scored without IMD or flag weights.
+- **Reminders + short-notice list, no equity weights** ("No equity" in the charts): and freed slots offered to the list, scored without IMD or flag weights.
 - **Everything**: Attend as configured.
 
 ## Results
@@ -200,7 +200,16 @@ ${table(
   rows,
 )}
 
-Cost is text parts × £${first.metrics.pricePerSegmentGbp} (the trust's \`costs.pricePerSegmentGbp\`); cost per avoided missed
+${
+  first.shape.bookings < 5000
+    ? `At this scale each run has only ${num(first.shape.bookings)} planned bookings, so a difference of a few missed
+appointments between runs is within chance (the runs share their draws, but a booking freed and refilled
+is a new booking with new draws): read the directions, not the decimals. \`--scale 1\` is the month the
+issue asks for.
+
+`
+    : ''
+}Cost is text parts × £${first.metrics.pricePerSegmentGbp} (the trust's \`costs.pricePerSegmentGbp\`); cost per avoided missed
 appointment is the run's text cost above the no-Attend run, divided by the missed appointments it avoided.
 Letters are not in the model yet (letters are being wired in separately), so the letter count is 0.
 
