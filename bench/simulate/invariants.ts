@@ -197,6 +197,29 @@ export interface OfferRecord {
   id: string;
   slotId: string;
   status: string;
+  clientId?: string;
+  runId?: string;
+}
+
+/**
+ * One run never offers its slot to one family twice: two offers would be the same text twice (their
+ * words are the same, and the check on texts takes each offer as its own purpose, so it is checked here).
+ */
+export function checkOffersOncePerRun(offers: readonly OfferRecord[]): Breach[] {
+  const seen = new Map<string, string>();
+  const breaches: Breach[] = [];
+  for (const o of offers) {
+    if (!o.clientId || !o.runId) continue;
+    const key = `${o.slotId}\u0000${o.runId}\u0000${o.clientId}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, o.id);
+    else
+      breaches.push({
+        invariant: 'identical-text-twice',
+        detail: `slot ${o.slotId} was offered twice in run ${o.runId} to one family (offers ${first} and ${o.id})`,
+      });
+  }
+  return breaches;
 }
 
 /** Every offer settled: none still PENDING once its run is over. */
@@ -262,6 +285,7 @@ export function checkAll(input: InvariantInput): Breach[] {
     ...checkSlotsBookedOnce(input.bookings, input.slots),
     ...checkRunsEnded(input.slots),
     ...checkOffersSettled(input.offers),
+    ...checkOffersOncePerRun(input.offers),
     ...checkDeadLetters(input.deadLetters),
     ...checkMetrics(input.metrics),
   ];

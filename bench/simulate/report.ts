@@ -250,7 +250,7 @@ machine; the local outbox does not throttle, so "at the number's rate" adds what
 limit (\`sender.messagesPerSecond\` parts a second) would take for the same parts.
 
 Checked over every run: no text in quiet hours (answers to a family's own text excepted); no identical
-text twice to one phone; no text to an opted-out or unreachable number; no slot booked twice; every freed
+text twice to one phone (nor one slot offered twice to a family in one run); no text to an opted-out or unreachable number; no slot booked twice; every freed
 slot's offer run ended; every offer settled; nothing in a dead-letter queue; \`/metrics\` equal to the
 counts from the table.
 

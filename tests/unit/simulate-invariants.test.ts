@@ -10,6 +10,7 @@ import {
   checkDeadLetters,
   checkIdenticalTexts,
   checkMetrics,
+  checkOffersOncePerRun,
   checkOffersSettled,
   checkQuietHours,
   checkRunsEnded,
@@ -122,6 +123,16 @@ describe('simulation invariants', () => {
     ).toHaveLength(1);
     expect(checkOffersSettled([{ id: 'o1', slotId: 's1', status: 'TAKEN' }])).toEqual([]);
     expect(checkOffersSettled([{ id: 'o1', slotId: 's1', status: 'PENDING' }])).toHaveLength(1);
+  });
+
+  it('one run offers its slot to a family once: the same slot twice in one run is a breach, in two runs it is not', () => {
+    const o1 = { id: 'o1', slotId: 's1', status: 'DECLINED', clientId: 'c1', runId: 'r1' };
+    const o2 = { ...o1, id: 'o2', status: 'EXPIRED' };
+    expect(checkOffersOncePerRun([o1, o2])).toEqual([
+      expect.objectContaining({ invariant: 'identical-text-twice' }),
+    ]);
+    expect(checkOffersOncePerRun([o1, { ...o2, runId: 'r2' }])).toEqual([]);
+    expect(checkOffersOncePerRun([o1, { ...o2, clientId: 'c2' }])).toEqual([]);
   });
 
   it('dead letters and metrics: any dead letter, or a figure that differs from the table, is a breach', () => {
