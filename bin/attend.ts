@@ -5,6 +5,7 @@
  *   attend admin <resource> <action> …                                           the admin API (SigV4 when deployed)
  *   attend bench                                                                   benchmarks (prints a table)
  *   attend routes                                                                  the route table and roles (Markdown)
+ *   attend simulate [--scale 1] [--scenarios …] [--out reports]                     a month of a trust, checked (bench/simulate)
  */
 import { parseArgs } from 'node:util';
 import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
@@ -17,7 +18,8 @@ const USAGE = `Usage:
   attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
   attend admin <resource> <action> [id] [--json BODY] [--url URL] [--output json]   (attend admin --help)
   attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill]
-  attend routes                                                                  the route table and its roles (Markdown)`;
+  attend routes                                                                  the route table and its roles (Markdown)
+  attend simulate [--scale S] [--scenarios no-attend,reminders,backfill-no-equity,everything] [--out reports]`;
 
 async function local(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -95,6 +97,11 @@ async function main(): Promise<void> {
     case 'bench': {
       const { runBench } = await import('#bench/run.ts');
       return runBench(rest);
+    }
+    case 'simulate': {
+      const { runSimulate } = await import('#bench/simulate/cli.ts');
+      process.exitCode = await runSimulate(rest);
+      return;
     }
     default:
       console.error(USAGE);

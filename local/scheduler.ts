@@ -38,6 +38,16 @@ export class Scheduler {
     return run;
   }
 
+  /** When the next tick with work is due (ms), or undefined if no schedule has work: a caller may jump there. */
+  async nextWorkAt(): Promise<number | undefined> {
+    let best: number | undefined;
+    for (const s of this.schedules) {
+      const at = await this.nextTick(s);
+      if (at !== undefined && (best === undefined || at < best)) best = at;
+    }
+    return best;
+  }
+
   private async advance(target: Date): Promise<{ ticks: number }> {
     const goal = target.getTime();
     let ticks = 0;

@@ -1,9 +1,9 @@
 /**
  * One simulated month through the real local system: DynamoDB Local, the table set up in bulk, then
  * `startLocal` (frozen clock, no demo seed) with its stream pollers and schedules, and the families and
- * staff acting through the doors. Time moves in five-minute steps through the day (the sweep's own
- * interval), jumping the quiet night to the next thing anyone does, and stops exactly where an action
- * is due; every schedule due on the way runs at its own time.
+ * staff acting through the doors. Time jumps straight to the next thing anyone does: the next action
+ * on the agenda, or the next schedule tick with work (Scheduler.nextWorkAt), so a tick that sends texts
+ * ends a step and families read them at the virtual time they arrived.
  */
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -25,7 +25,6 @@ import { Staff } from './staff.ts';
 
 const ZONE = 'Europe/London';
 const MIN = 60_000;
-const STEP = 5 * MIN;
 
 export interface RunOptions {
   config: TrustConfig;
@@ -54,15 +53,6 @@ export interface RunResult {
   printed: string[];
   timings: { setUpMs: number; startMs: number; loopMs: number; steps: number };
   stop(): Promise<void>;
-}
-
-/** The next step: five minutes on in the day; at night, 08:00 (nothing is sent in quiet hours unless asked). */
-function nextStep(now: number): number {
-  const local = DateTime.fromMillis(now, { zone: ZONE });
-  if (local.hour >= 20)
-    return local.plus({ days: 1 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
-  if (local.hour < 8) return local.set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
-  return Math.floor(now / STEP) * STEP + STEP;
 }
 
 export async function runMonth(options: RunOptions): Promise<RunResult> {
@@ -199,19 +189,34 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   const loopStart = performance.now();
   let now = calendar.simStart.getTime();
   let steps = 0;
+  const spent = { advance: 0, act: 0, settle: 0, work: 0 };
   let lastDay = '';
   const end = calendar.end.getTime();
   while (now < end) {
-    const next = Math.min(agenda.peek() ?? Number.POSITIVE_INFINITY, nextStep(now), end);
+    // Straight to the next thing anyone or any schedule does: a tick that sends texts ends the step, so
+    // the families read them (and plan their replies) at the virtual time they arrived.
+    const t3 = performance.now();
+    const work = await runtime.scheduler.nextWorkAt();
+    spent.work += performance.now() - t3;
+    const next = Math.max(
+      now,
+      Math.min(agenda.peek() ?? Number.POSITIVE_INFINITY, work ?? Number.POSITIVE_INFINITY, end),
+    );
     tickWall.set(next, performance.now());
+    const t0 = performance.now();
     await runtime.scheduler.advanceTo(new Date(next));
+    spent.advance += performance.now() - t0;
     now = next;
     steps++;
     observe();
     const due = agenda.takeUntil(now);
     if (due.length > 0) {
+      const t1 = performance.now();
       await act(due, now);
+      spent.act += performance.now() - t1;
+      const t2 = performance.now();
       await doors.settle();
+      spent.settle += performance.now() - t2;
       observe();
     }
     const day = DateTime.fromMillis(now, { zone: ZONE }).toISODate()!;
@@ -224,6 +229,9 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   }
   await doors.settle();
   observe();
+  progress(
+    `wall ms in: schedules ${spent.advance.toFixed(0)}, families and staff ${spent.act.toFixed(0)}, stream ${spent.settle.toFixed(0)}, next-work look-ups ${spent.work.toFixed(0)}`,
+  );
 
   return {
     scenario,
