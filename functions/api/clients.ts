@@ -165,7 +165,7 @@ export const clientRoutes = [
     body: { name: 'ChangeClientContactRequest', schema: changeContactBody },
     response: {
       status: 200,
-      name: 'ChangedClient',
+      name: 'Client',
       schema: clientViewSchema,
       description: 'The client as now stored, with its number’s consent',
     },
