@@ -349,6 +349,36 @@ export async function seedDemoData(
     await bookSlot(deps, { slotId: open.id, clientId: deadNumber.id, by: 'demo-seed', source: 'staff' });
   }
 
+  // A family with no mobile and a postal address: letters are their route (issue 14). Booked at least
+  // `letters.minLeadDays` ahead, so the letters' daily batch can hold their booking letter; nothing is ever
+  // texted to them (each reminder tier reads "not sent (no mobile)" on Today).
+  const noMobile = newClient(
+    {
+      firstName: 'Rosie',
+      familyName: 'Hart',
+      language: 'en',
+      dateOfBirth: addDays(localDay(now, config.timeZone), -250),
+      address: { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' },
+      flags: {
+        imdDecile: 2,
+        needsCarer: false,
+        parentalMentalHealth: false,
+        vulnerable: false,
+        doNotText: false,
+      },
+      namedHealthVisitor: 'HV Sarah Collins',
+    },
+    { id: 'demo-client-no-mobile', now: nowIso, defaultLanguage: config.defaultLanguage },
+  );
+  await createClient(store, noMobile);
+  const letterFrom = addDays(localDay(now, config.timeZone), config.letters.minLeadDays);
+  const forLetter = slots.find(
+    (s) => !taken.has(s.id) && s.id !== open?.id && s.type !== 'antenatal' && s.localDay >= letterFrom,
+  );
+  if (forLetter) {
+    await bookSlot(deps, { slotId: forLetter.id, clientId: noMobile.id, by: 'demo-seed', source: 'staff' });
+  }
+
   // Its own random sequence, so the upcoming bookings and the waitlist above are as they were before.
   const history = await seedDemoHistory(deps, {
     clinicIds: CLINICS.map((c) => c.id),
@@ -360,9 +390,9 @@ export async function seedDemoData(
   return {
     history,
     clinics: CLINICS.length,
-    clients: clients.length + 1,
+    clients: clients.length + 2,
     slots: slots.length,
-    bookings: booked + (open ? 1 : 0),
+    bookings: booked + (open ? 1 : 0) + (forLetter ? 1 : 0),
     waitlisted,
   };
 }

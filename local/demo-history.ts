@@ -20,7 +20,7 @@ import {
   messageFacts,
   slotFacts,
 } from '#core/metrics.ts';
-import type { Booking, Client, Slot } from '#core/model.ts';
+import { type Booking, type Client, ERASED_PHONE, type Slot } from '#core/model.ts';
 import { analyseSms } from '#core/sms-segments.ts';
 import type { Deps } from '#services/deps.ts';
 import { outboundMessage } from '#services/texts.ts';
@@ -77,7 +77,8 @@ export async function seedDemoHistory(
         config.timeZone,
       ),
     );
-    // One reminder two days ahead (texts count on the day they were sent).
+    // One reminder two days ahead (texts count on the day they were sent); none for a family with no mobile.
+    if (booking.phone === undefined || booking.phone === ERASED_PHONE) return;
     const at = new Date(Date.parse(booking.startsAt) - 2 * 1440 * MIN).toISOString();
     const body = `Reminder: health visitor appointment on ${booking.localDay} at ${booking.startsAt.slice(11, 16)}. Reply CANCEL if you cannot come.`;
     const { segments, encoding } = analyseSms(body);

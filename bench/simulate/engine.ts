@@ -110,7 +110,7 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   for (const b of setUpBookings) {
     families.register({
       id: b.id,
-      phone: b.phone,
+      phone: b.phone!, // the simulated families all have a mobile
       ref: b.ref,
       clientId: b.clientId,
       slotId: b.slotId,

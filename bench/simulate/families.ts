@@ -155,9 +155,9 @@ export class Families {
     },
   ) {
     for (const child of input.population.children.values()) {
-      const list = this.childrenByPhone.get(child.client.phone) ?? [];
+      const list = this.childrenByPhone.get(child.client.phone!) ?? [];
       list.push(child);
-      this.childrenByPhone.set(child.client.phone, list);
+      this.childrenByPhone.set(child.client.phone!, list);
     }
     for (const w of input.population.waiting) this.waitingType.set(w.clientId, w.type);
   }

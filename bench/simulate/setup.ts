@@ -85,8 +85,8 @@ export async function writeSetUp(
         tiers: config.appointmentTypes[planned.slot.type]!.tiers,
       },
     );
-    const taken = refsByPhone.get(client.phone) ?? new Set<string>();
-    refsByPhone.set(client.phone, taken);
+    const taken = refsByPhone.get(client.phone!) ?? new Set<string>();
+    refsByPhone.set(client.phone!, taken);
     const booking = newBooking({
       id: planned.id,
       slot: planned.slot,
@@ -107,7 +107,7 @@ export async function writeSetUp(
       });
       const message = outboundMessage(text, {
         id: `earlier-${booking.id}-${tierId}`,
-        to: client.phone,
+        to: client.phone!,
         at: tier.dueAt,
         providerMessageId: `earlier-${booking.id}-${tierId}`,
         bookingId: booking.id,

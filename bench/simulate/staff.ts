@@ -80,7 +80,7 @@ export class Staff {
     const b = res.body;
     this.families.register({
       id: b.id,
-      phone: b.phone,
+      phone: b.phone!,
       ref: b.ref,
       clientId: b.clientId,
       slotId: b.slotId,
@@ -136,9 +136,9 @@ export class Staff {
   async outcomes(clinicId: string, day: string): Promise<void> {
     const booked = (await this.clinicDay(clinicId, day)).filter((b) => b.status === 'BOOKED');
     await mapWithConcurrency(booked, CONCURRENCY, async (b) => {
-      const outcome = this.families.outcomeFor(this.families.state(b.phone, b.ref), {
+      const outcome = this.families.outcomeFor(this.families.state(b.phone!, b.ref), {
         id: b.id,
-        phone: b.phone,
+        phone: b.phone!,
         ref: b.ref,
         clientId: b.clientId,
         slotId: b.slotId,

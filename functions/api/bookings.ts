@@ -49,7 +49,7 @@ const cancelResultSchema = z.object({
   booking: bookingSchema,
   notified: z.boolean(),
   notNotifiedReason: z
-    .enum(['not-requested', 'opted-out', 'do-not-text', 'quiet-hours', 'send-failed'])
+    .enum(['not-requested', 'no-phone', 'opted-out', 'do-not-text', 'quiet-hours', 'send-failed'])
     .optional(),
 }) satisfies z.ZodType<CancelResult>;
 

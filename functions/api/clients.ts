@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { newClient } from '#core/client.ts';
 import { consentViewSchema } from '#core/consent.ts';
-import { contactChannelsSchema } from '#core/contact-channels.ts';
+import { contactChannelSchema, contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { clientSchema, equityFlagsSchema, messageSchema } from '#core/model.ts';
@@ -9,6 +9,7 @@ import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { postalAddressSchema } from '#core/postal-address.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
+import { changeContactDetails } from '#services/client-contact.ts';
 import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { erasedClientView } from '#services/erasure.ts';
@@ -25,7 +26,8 @@ export const createClientBody = z.object({
     .optional(),
   firstName: z.string().trim().min(1).max(40).superRefine(noPictographs),
   familyName: z.string().trim().max(60).superRefine(noPictographs).default(''),
-  phone: z.string().trim().min(1, 'a mobile number is required').max(64),
+  /** A UK mobile; leave it out for a family with no mobile (then an address is needed, for letters). */
+  phone: z.string().trim().min(1, 'give a mobile number, or leave the field out').max(64).optional(),
   /** 10 digits with a modulus 11 check digit; spaces allowed; stored as 10 digits. */
   nhsNumber: nhsNumberInput.optional(),
   language: z
@@ -46,6 +48,26 @@ export const createClientBody = z.object({
   /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel defaults to on. */
   contact: contactChannelsSchema.optional(),
 });
+
+/**
+ * PATCH /clients/{id}: a family's contact details. Each field given is set; `null` (or an empty phone)
+ * clears it; a field left out is kept.
+ */
+export const changeContactBody = z
+  .object({
+    /** A UK mobile, or null or "" to clear it (the family has no mobile now). */
+    phone: z.string().trim().max(64).nullable().optional(),
+    /** `{lines, town, postcode}`, the postcode checked; null clears it. */
+    address: postalAddressSchema.nullable().optional(),
+    /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel given replaces that one. */
+    contact: z
+      .object({ sms: contactChannelSchema.optional(), letter: contactChannelSchema.optional() })
+      .optional(),
+  })
+  .refine((b) => b.phone !== undefined || b.address !== undefined || b.contact !== undefined, {
+    message: 'give at least one of phone, address and contact',
+    path: ['phone'],
+  });
 
 /** GET /clients/{id}/messages: one page at a time. */
 export const clientMessagesQuery = z.object({
@@ -77,6 +99,15 @@ const erasedClientSchema = clientTombstoneSchema
   .pick({ id: true, erasedAt: true, completedAt: true, counts: true })
   .extend({ erased: z.literal(true) });
 
+/** A client needs a mobile or an address: with neither, nothing can reach the family. */
+function mobileOrAddress(phone: string | undefined, address: unknown): void {
+  if (phone === undefined && address === undefined) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'phone', message: 'give a mobile number, or a postal address for a family with no mobile' },
+    ]);
+  }
+}
+
 function phoneOrFail(deps: Deps, input: string, field: string): string {
   const result = normaliseMobile(input, deps.config.allowedCountries);
   if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
@@ -90,7 +121,10 @@ export const clientRoutes = [
     path: '/clients',
     tag: 'clients',
     summary: 'Register a client (a child, or an expectant parent)',
-    description: 'The phone must be a mobile from an allowed country; it is stored as E.164.',
+    description:
+      'The phone, when given, must be a mobile from an allowed country; it is stored as E.164. A family ' +
+      'with no mobile is registered without `phone`, and then needs an `address` (they get letters, or ' +
+      'staff call them): nothing is ever texted to them, and each reminder is recorded as skipped `no-phone`.',
     roles: forStaff('health-visitor'),
     body: { name: 'CreateClientRequest', schema: createClientBody },
     response: {
@@ -101,17 +135,51 @@ export const clientRoutes = [
     },
     errors: [400, 409, 413],
     handler: async ({ deps, body }) => {
-      const { id, ...fields } = body;
+      const { id, phone, ...fields } = body;
+      mobileOrAddress(phone, body.address);
       const client = await createClient(
         deps.store,
         newClient(
-          { ...fields, phone: phoneOrFail(deps, body.phone, 'phone') },
+          { ...fields, ...(phone !== undefined ? { phone: phoneOrFail(deps, phone, 'phone') } : {}) },
           { id, now: deps.now().toISOString(), defaultLanguage: deps.config.defaultLanguage },
         ),
       );
       // A number that texted STOP (or that staff opted out) stays opted out for a new child on it too.
       return clientView(client, await consentOf(deps, client.phone));
     },
+  }),
+  defineRoute({
+    id: 'changeClientContact',
+    method: 'PATCH',
+    path: '/clients/{id}',
+    tag: 'clients',
+    summary: 'Change a family’s mobile, postal address or contact channels',
+    description:
+      'Each field given is set and `null` clears it (an empty `phone` clears it too); a field left out is ' +
+      'kept. A new mobile moves the client’s live bookings to it; a cleared one leaves them with no ' +
+      'mobile, and their reminders are skipped `no-phone`. A number marked unreachable is lifted when staff ' +
+      'give it here (they checked it with the family); a STOP or a staff opt-out is not. A family must ' +
+      'keep a mobile or an address. 400 names the field (`phone`, `address.postcode`, …).',
+    roles: forStaff('health-visitor'),
+    params: idParams,
+    body: { name: 'ChangeClientContactRequest', schema: changeContactBody },
+    response: {
+      status: 200,
+      name: 'Client',
+      schema: clientViewSchema,
+      description: 'The client as now stored, with its number’s consent',
+    },
+    errors: [400, 404, 409, 413],
+    handler: async ({ deps, params, body }) =>
+      changeContactDetails(deps, params.id, {
+        ...(body.phone !== undefined
+          ? {
+              phone: body.phone === null || body.phone === '' ? null : phoneOrFail(deps, body.phone, 'phone'),
+            }
+          : {}),
+        ...(body.address !== undefined ? { address: body.address } : {}),
+        ...(body.contact !== undefined ? { contact: body.contact } : {}),
+      }),
   }),
   defineRoute({
     id: 'findClientsByPhone',

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import type { Caller, Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
  * Statuses a route may answer besides its success: the ones it names in `errors`, plus 403 (a caller

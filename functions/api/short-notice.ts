@@ -18,6 +18,8 @@ export const shortNoticeListQuery = z.object({
 const explainedEntrySchema = waitlistEntrySchema.extend({
   firstName: z.string().optional(),
   familyName: z.string().optional(),
+  /** No mobile: listed for staff to ring, never offered a slot by text. */
+  noMobile: z.boolean().optional(),
   scoreNow: z.number().describe('the score at this moment (`score` is as last written)'),
   breakdown: z.array(scorePartSchema),
   dates: z.object({

@@ -21,6 +21,11 @@ export const INELIGIBLE_REASONS = [
   'no-consent',
   'opted-out',
   'do-not-text',
+  /**
+   * The family has no mobile, so an offer (a text with a short hold) cannot reach them. They stay on the
+   * list, shown with this reason, so staff may ring them when a slot frees; the run never offers to them.
+   */
+  'no-phone',
   'not-waiting',
   'slot-started',
   'clash',
@@ -152,6 +157,7 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
   }
 
   if (!entry.consentToShortNotice) reasons.push('no-consent');
+  if (client.phone === undefined) reasons.push('no-phone');
   if (suppressed) reasons.push('opted-out');
   if (textsSwitchedOff(client)) reasons.push('do-not-text');
   if (entry.status !== 'WAITING') reasons.push('not-waiting');

@@ -18,7 +18,11 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'nhs_number', required: false, meaning: 'the NHS number, 10 digits (spaces allowed)' },
   { name: 'first_name', required: true, meaning: "the child's (or expectant parent's) first name" },
   { name: 'family_name', required: false, meaning: 'family name' },
-  { name: 'mobile', required: true, meaning: 'the mobile texts go to' },
+  {
+    name: 'mobile',
+    required: false,
+    meaning: 'the mobile texts go to; may be blank when the row has a postal address (letters instead)',
+  },
   { name: 'language', required: false, meaning: 'language code, e.g. `en`, `cy`, `pl`, `ro`' },
   { name: 'date_of_birth', required: false, meaning: 'yyyy-mm-dd' },
   { name: 'due_date', required: false, meaning: 'expected date of delivery, yyyy-mm-dd' },

@@ -217,8 +217,9 @@ function mapRow(
     else fail('nhs_number', nhs.message);
   }
 
-  const mobile = required('mobile');
-  if (mobile !== undefined) {
+  // The mobile may be blank: a family with none gets letters (or a call) instead; see below.
+  const mobile = has('mobile') ? cell('mobile') : '';
+  if (mobile !== '') {
     const phone = normaliseMobile(mobile, ctx.allowedCountries);
     if (phone.ok) patient.phone = phone.e164;
     else fail('mobile', phone.reason);
@@ -284,6 +285,10 @@ function mapRow(
       fail(column, issue.message);
     }
   }
+  // With neither a mobile nor an address nothing can reach the family: most likely a fault in the export.
+  if (mobile === '' && !addressColumns.some((c) => has(c) && cell(c) !== '')) {
+    fail('mobile', 'needs a mobile number, or a postal address (address_line_1, town, postcode) for letters');
+  }
 
   const appointmentId = sourcePart('appointment_id', 128);
   const typeText = required('appointment_type');
@@ -328,7 +333,7 @@ function mapRow(
   const key = (id: string) => ({ system: system!, id });
   return {
     errors,
-    patient: { key: key(patientId!), fields: { ...patient, firstName: firstName!, phone: patient.phone! } },
+    patient: { key: key(patientId!), fields: { ...patient, firstName: firstName! } },
     appointment: {
       key: key(appointmentId!),
       patient: key(patientId!),

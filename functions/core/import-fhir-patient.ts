@@ -55,14 +55,9 @@ export function mapPatient(
     }
     firstProblem ??= result.reason;
   }
-  if (!fields.phone) {
-    errors.push({
-      field: 'telecom',
-      message:
-        firstProblem ??
-        'needs a mobile number (telecom with system phone and use mobile, on the Patient or a contact)',
-    });
-  }
+  // A number given but not a mobile is refused; no number at all is a family with no mobile (letters
+  // instead), which needs an address: checked below, once the address is read.
+  if (!fields.phone && firstProblem) errors.push({ field: 'telecom', message: firstProblem });
 
   if (p.birthDate !== undefined) {
     const date = parseDate(p.birthDate);
@@ -99,6 +94,14 @@ export function mapPatient(
       errors.push({ field: 'address', message: 'at most 3 address lines, before the town' });
     else if (address?.success) fields.address = address.data;
     else if (address) errors.push({ field: 'address', message: address.error.issues[0]!.message });
+  }
+  if (!fields.phone && !firstProblem && !home) {
+    errors.push({
+      field: 'telecom',
+      message:
+        'needs a mobile number (telecom with system phone and use mobile, on the Patient or a contact), ' +
+        'or a home address (Patient.address) for letters',
+    });
   }
 
   for (const ext of p.extension ?? []) {
@@ -152,7 +155,7 @@ export function mapPatient(
     entry: {
       kind: 'Patient',
       errors,
-      patient: { key, fields: { ...fields, firstName: fields.firstName!, phone: fields.phone! } },
+      patient: { key, fields: { ...fields, firstName: fields.firstName! } },
     },
     key,
   };

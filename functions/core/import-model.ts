@@ -32,7 +32,8 @@ export function sourceKeyString(kind: SourceKind, key: SourceKey): string {
 
 export interface PatientFields {
   firstName: string;
-  phone: string;
+  /** The family's mobile; absent when the row has none (letters or a call instead). */
+  phone?: string;
   /** 10 digits, checked (nhs-number.ts). */
   nhsNumber?: string | null;
   familyName?: string;

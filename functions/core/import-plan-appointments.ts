@@ -296,10 +296,12 @@ function bookingFor(
   client: Client,
   record: Appointment,
 ): Booking {
-  const taken = state.held.refsInUse[client.phone] ?? [];
+  // References differ per number; a family with no mobile has its own set, under its id.
+  const refKey = client.phone ?? `client:${client.id}`;
+  const taken = state.held.refsInUse[refKey] ?? [];
   const ref = pickRef(new Set(taken));
   // Taken at once, so two bookings made for one phone in this import never share a reference.
-  state.held.refsInUse[client.phone] = [...taken, ref];
+  state.held.refsInUse[refKey] = [...taken, ref];
   return newBooking({
     slot,
     client,

@@ -26,7 +26,7 @@ export function planPatient(
       {
         firstName: f.firstName,
         familyName: f.familyName ?? '',
-        phone: f.phone,
+        ...(f.phone ? { phone: f.phone } : {}),
         ...(f.nhsNumber ? { nhsNumber: f.nhsNumber } : {}),
         language: f.language ?? undefined,
         dateOfBirth: f.dateOfBirth ?? undefined,
@@ -102,7 +102,8 @@ export function clientChanges(client: Client, f: PatientFields): ClientChanges {
     given !== undefined && (given ?? undefined) !== current;
   if (f.firstName !== client.firstName) changes.firstName = f.firstName;
   if (differs(f.familyName, client.familyName)) changes.familyName = f.familyName;
-  if (f.phone !== client.phone) changes.phone = f.phone;
+  // A row with no mobile keeps the number Attend has (staff clear a number with PATCH /clients/{id}).
+  if (f.phone !== undefined && f.phone !== client.phone) changes.phone = f.phone;
   if (differs(f.nhsNumber, client.nhsNumber)) changes.nhsNumber = f.nhsNumber;
   if (differs(f.language, client.language)) changes.language = f.language;
   if (differs(f.dateOfBirth, client.dateOfBirth)) changes.dateOfBirth = f.dateOfBirth;

@@ -48,7 +48,8 @@ export const clientSchema = z.object({
   /** The child's first name (or the expectant parent's), used in texts; never logged. */
   firstName: z.string().min(1).max(40),
   familyName: z.string().max(60).default(''),
-  phone: e164Phone,
+  /** The family's mobile (E.164); absent when they have none: nothing is texted, letters or a call instead. */
+  phone: e164Phone.optional(),
   /** 10 digits (core/nhs-number.ts); never in a text, a letter or a log. Unique: see store/nhs-numbers.ts. */
   nhsNumber: storedNhsNumber.optional(),
   language: z.string().default('en'),
@@ -175,7 +176,8 @@ export const bookingSchema = z.object({
   startsAt: isoInstant,
   durationMinutes: z.number().int().positive(),
   localDay: calendarDate,
-  phone: e164Phone.or(z.literal(ERASED_PHONE)),
+  /** The client's mobile when booked (moved with the client's); absent when the family has no mobile. */
+  phone: e164Phone.or(z.literal(ERASED_PHONE)).optional(),
   status: z.enum(BOOKING_STATUSES),
   source: z.enum(['staff', 'import', 'offer']),
   bookedAt: isoInstant,

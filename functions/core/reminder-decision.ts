@@ -24,7 +24,11 @@ export function nextDueAt(tiers: Record<string, TierState>): string | undefined 
 
 export type ReminderDecision =
   | { action: 'send'; tierId: string; supersede: string[] }
-  | { action: 'skip'; tierIds: string[]; reason: 'opted-out' | 'do-not-text' | 'appointment-started' }
+  | {
+      action: 'skip';
+      tierIds: string[];
+      reason: 'opted-out' | 'do-not-text' | 'no-phone' | 'appointment-started';
+    }
   | { action: 'wait'; reason: 'quiet-hours' | 'claimed-elsewhere' | 'nothing-due' }
   | { action: 'clear'; reason: 'not-booked' };
 
@@ -53,6 +57,10 @@ export function decideReminder(input: {
   }
   const claimable = due.filter(([, t]) => t.status === 'PENDING' || (t.claimedAt ?? '') < leaseCutoff);
   if (claimable.length === 0) return { action: 'wait', reason: 'claimed-elsewhere' };
+  // A family with no mobile gets no text: each tier is recorded as skipped, never tried (letters or a call instead).
+  if (booking.phone === undefined) {
+    return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'no-phone' };
+  }
   if (!client || input.suppressed) {
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'opted-out' };
   }

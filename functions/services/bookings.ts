@@ -5,7 +5,7 @@ import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
 import { appointmentBooked, appointmentCancelled } from '#core/events.ts';
-import type { Booking, Client, Slot, TierState } from '#core/model.ts';
+import { type Booking, type Client, ERASED_PHONE, type Slot, type TierState } from '#core/model.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { withRetry } from '#core/retry.ts';
@@ -327,7 +327,13 @@ export interface CancelResult {
   booking: Booking;
   notified: boolean;
   /** Why the family was not texted, so staff know to call instead. */
-  notNotifiedReason?: 'not-requested' | 'opted-out' | 'do-not-text' | 'quiet-hours' | 'send-failed';
+  notNotifiedReason?:
+    | 'not-requested'
+    | 'no-phone'
+    | 'opted-out'
+    | 'do-not-text'
+    | 'quiet-hours'
+    | 'send-failed';
 }
 
 /** Minutes of notice a cancellation gives, and whether that is inside the trust's late threshold. */
@@ -378,7 +384,7 @@ export async function cancelByStaff(
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };
   const client = await getClient(store, booking.clientId);
   const reason = await whyNotText(deps, booking, client, now);
-  if (reason || !client)
+  if (reason || !client || !booking.phone)
     return { booking: cancelled, notified: false, notNotifiedReason: reason ?? 'opted-out' };
   const clinic = await getClinic(store, booking.clinicId);
   try {
@@ -405,6 +411,7 @@ async function whyNotText(
   client: Client | undefined,
   now: Date,
 ): Promise<CancelResult['notNotifiedReason']> {
+  if (booking.phone === undefined || booking.phone === ERASED_PHONE) return 'no-phone';
   if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
   if (textsSwitchedOff(client)) return 'do-not-text';
   if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';

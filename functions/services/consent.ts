@@ -11,7 +11,7 @@
  * page of due reminders or candidates.
  */
 import { type Consent, type ConsentReason, consentView, type PhoneHasher } from '#core/consent.ts';
-import { RecipientSuppressedError } from '#core/errors.ts';
+import { ConflictError, RecipientSuppressedError } from '#core/errors.ts';
 import type { Client } from '#core/model.ts';
 import type { OutboundSms, SmsSender } from '#messaging/sms-sender.ts';
 import { deleteOptOut, getConsent, getConsents, putOptOut } from '#store/consent.ts';
@@ -23,10 +23,18 @@ export interface ConsentDeps {
   readonly phoneHash: PhoneHasher;
 }
 
-/** The number's opt-out, or undefined when texts may go. */
-export async function consentOf(deps: ConsentDeps, phone: string): Promise<Consent | undefined> {
+/**
+ * The number's opt-out, or undefined when texts may go. A family with no mobile (`phone` undefined) has
+ * no number to consent with: undefined, and every send path skips them as `no-phone` before asking.
+ */
+export async function consentOf(deps: ConsentDeps, phone: string | undefined): Promise<Consent | undefined> {
+  if (phone === undefined) return undefined;
   return getConsent(deps.store, await deps.phoneHash(phone));
 }
+
+/** The 409 for a text-only action (an opt-out, a staff reply) on a family with no mobile on record. */
+export const noMobile = (): ConflictError =>
+  new ConflictError('This family has no mobile number on record, so nothing can be texted', 'NO_PHONE');
 
 /** Whether texts to the number are refused (opted out for any reason). */
 export async function isSuppressed(deps: ConsentDeps, phone: string): Promise<boolean> {
@@ -53,13 +61,13 @@ export function clientView(client: Client, consent: Consent | undefined): Client
 export async function clientViews(deps: ConsentDeps, clients: readonly Client[]): Promise<ClientView[]> {
   const suppressed = new Map<string, Consent>();
   const hashes = new Map<string, string>();
-  for (const c of clients) hashes.set(c.phone, await deps.phoneHash(c.phone));
+  for (const c of clients) if (c.phone) hashes.set(c.phone, await deps.phoneHash(c.phone));
   const found = await getConsents(deps.store, [...new Set(hashes.values())]);
   for (const [phone, hash] of hashes) {
     const consent = found.get(hash);
     if (consent) suppressed.set(phone, consent);
   }
-  return clients.map((c) => clientView(c, suppressed.get(c.phone)));
+  return clients.map((c) => clientView(c, c.phone ? suppressed.get(c.phone) : undefined));
 }
 
 /**

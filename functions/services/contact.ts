@@ -70,13 +70,15 @@ export async function callList(deps: Deps, day: string): Promise<CallListEntry[]
   const clients = await getClients(deps.store, [...new Set(bookings.map((b) => b.clientId))]);
   const consents = new Map<string, Consent | undefined>();
   for (const client of clients.values()) {
-    if (!consents.has(client.phone)) consents.set(client.phone, await consentOf(deps, client.phone));
+    if (client.phone && !consents.has(client.phone))
+      consents.set(client.phone, await consentOf(deps, client.phone));
   }
   const entries: CallListEntry[] = [];
   for (const b of bookings) {
     const client = clients.get(b.clientId);
     if (!client) continue;
-    const decision = decideContactRoute(contactFacts(deps, client, consents.get(client.phone)));
+    const consent = client.phone ? consents.get(client.phone) : undefined;
+    const decision = decideContactRoute(contactFacts(deps, client, consent));
     if (decision.route !== 'call') continue;
     entries.push({
       bookingId: b.id,

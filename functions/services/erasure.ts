@@ -114,7 +114,8 @@ export async function eraseClient(
       retryIf: (err) => err instanceof ConflictError && err.code === 'TRANSACTION_CONFLICT',
     },
   );
-  if (!tombstone || tombstone.state === 'ERASED' || !tombstone.phone) {
+  // A family with no mobile has no phone on the tombstone: the erasure runs all the same.
+  if (!tombstone || tombstone.state === 'ERASED') {
     return erasureSummary(tombstone ?? (await getTombstone(store, input.clientId))!);
   }
   const phone = tombstone.phone;
@@ -152,7 +153,7 @@ export async function eraseClient(
       bump('bookingsStripped');
   }
 
-  const siblings = (await clientsByPhone(store, phone)).filter((c) => c.id !== input.clientId);
+  const siblings = (phone ? await clientsByPhone(store, phone) : []).filter((c) => c.id !== input.clientId);
   const shared = siblings.length > 0;
   // With a sibling still on the phone, only what is plainly about this child goes: the rest of the
   // conversation is the sibling's too.

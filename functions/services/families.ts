@@ -20,7 +20,7 @@ import { bookingsByRef, bookingsOfClients, clientsByName, missesOfClients } from
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
 import { clientIdByNhsNumber } from '#store/nhs-numbers.ts';
-import { consentOf } from './consent.ts';
+import { consentOf, noMobile } from './consent.ts';
 import type { Deps } from './deps.ts';
 
 /** How a search reads its query: a booking reference, an NHS number, a mobile number, or a name. */
@@ -82,7 +82,8 @@ export interface FamilyRecord {
 export async function familyRecord(deps: Deps, clientId: string): Promise<FamilyRecord> {
   const client = await getClient(deps.store, clientId);
   if (!client) throw new NotFoundError(`Client ${clientId} does not exist`);
-  const children = (await clientsByPhone(deps.store, client.phone)).sort((a, b) =>
+  // Siblings share a parent's mobile; a family with no mobile is the one child.
+  const children = (client.phone ? await clientsByPhone(deps.store, client.phone) : []).sort((a, b) =>
     a.createdAt.localeCompare(b.createdAt),
   );
   if (!children.some((c) => c.id === client.id)) children.push(client);
@@ -246,7 +247,9 @@ export async function inboxConversation(deps: Deps, itemId: string): Promise<Inb
   const item = await getInboxItem(deps.store, itemId);
   if (!item) throw new NotFoundError(`Inbox item ${itemId} does not exist`);
   const [clients, messages] = await Promise.all([
-    clientsByPhone(deps.store, item.phone),
+    item.phone
+      ? clientsByPhone(deps.store, item.phone)
+      : getClients(deps.store, item.clientIds).then((m) => [...m.values()]),
     messagesByPhone(deps.store, item.phone, { limit: 50 }),
   ]);
   return { item, clients, messages: messages.items.slice().reverse() };
@@ -275,7 +278,9 @@ export async function replyToInboxItem(
   }
   const item = await getInboxItem(deps.store, input.itemId);
   if (!item) throw new NotFoundError(`Inbox item ${input.itemId} does not exist`);
-  const clients = await clientsByPhone(deps.store, item.phone);
+  const clients = item.phone
+    ? await clientsByPhone(deps.store, item.phone)
+    : [...(await getClients(deps.store, item.clientIds)).values()];
   const language = clients[0]?.language ?? deps.config.defaultLanguage;
   const text = staffReplyText(deps.config, { ...input, language });
   if (text.body === '')
@@ -289,6 +294,8 @@ export async function replyToInboxItem(
     ]);
   }
   if (input.preview) return { text, sent: false };
+  // A note from a family with no mobile (the parent page) cannot be answered by text.
+  if (item.phone === undefined) throw noMobile();
   if (await consentOf(deps, item.phone))
     throw new ConflictError('This number has opted out of texts: call the family instead', 'OPTED_OUT');
   if (clients.some((c) => c.flags.doNotText))

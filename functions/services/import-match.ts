@@ -11,6 +11,7 @@ import { freeSlotsKey, type PlanContext, type PlanState } from '#core/import-pla
 import type { ImportRecords } from '#core/import-records.ts';
 import { localDay } from '#core/local-time.ts';
 import { getBooking, getBookings, liveBookingsByPhone } from '#store/bookings.ts';
+import { liveBookingsOfClient } from '#store/client-contact.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import { listClinics } from '#store/clinics.ts';
 import { clientIdByNhsNumber, clientIdsByNhsNumber } from '#store/nhs-numbers.ts';
@@ -102,12 +103,11 @@ export async function matchImport(
   const moving = records.patients.flatMap((p) => {
     const ref = refOf(p.k);
     const client = ref && ref.sourceHash !== p.hash ? held.clients[ref.attendId] : undefined;
-    return client && client.phone !== p.input.fields.phone ? [client] : [];
+    const phone = p.input.fields.phone;
+    return client && phone !== undefined && client.phone !== phone ? [client] : [];
   });
   await mapWithConcurrency(moving, READS_AT_ONCE, async (client) => {
-    held.liveBookings[client.id] = (await liveBookingsByPhone(store, client.phone)).filter(
-      (b) => b.clientId === client.id,
-    );
+    held.liveBookings[client.id] = await liveBookingsOfClient(store, client);
   });
   return held;
 }
@@ -142,10 +142,8 @@ export async function rematch(
     }
     held.clients[client.id] = client;
     const { phone } = (record.input as PatientInput).fields;
-    if (client.phone !== phone) {
-      held.liveBookings[client.id] = (await liveBookingsByPhone(store, client.phone)).filter(
-        (b) => b.clientId === client.id,
-      );
+    if (phone !== undefined && client.phone !== phone) {
+      held.liveBookings[client.id] = await liveBookingsOfClient(store, client);
     }
     return;
   }
@@ -176,7 +174,7 @@ export async function rematch(
   const client = clientId ? await getClient(store, clientId) : undefined;
   if (client) {
     held.clients[client.id] = client;
-    await readRefsInUse(deps, held, client.phone);
+    if (client.phone) await readRefsInUse(deps, held, client.phone);
   }
 }
 

@@ -137,21 +137,23 @@ export async function selectCandidates(
     itemsRead += clients.size;
     const suppressed = await suppressedAmong(
       deps,
-      [...clients.values()].map((c) => c.phone),
+      [...clients.values()].flatMap((c) => (c.phone ? [c.phone] : [])),
     );
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
-      let live = bookingsByPhone.get(client.phone);
+      // No mobile: no live bookings by number (checkEligibility refuses them as `no-phone`).
+      const byNumber = client.phone ?? `none:${client.id}`;
+      let live = bookingsByPhone.get(byNumber);
       if (!live) {
         live = await liveBookingsByPhone(deps.store, client.phone);
         itemsRead += live.length;
-        bookingsByPhone.set(client.phone, live);
+        bookingsByPhone.set(byNumber, live);
       }
       pool.push({
         entry,
         client,
-        suppressed: suppressed.has(client.phone),
+        suppressed: client.phone !== undefined && suppressed.has(client.phone),
         otherBookings: live.filter((b) => b.clientId === client.id),
       });
     }
@@ -210,13 +212,16 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   const taken = new Set((await Promise.all(ranked.map((r) => liveRefs(deps, r.client.phone)))).flat());
   const made: Offer[] = [];
   for (const candidate of ranked) {
+    // checkEligibility refuses a family with no mobile (`no-phone`): an offer is a text.
+    const phone = candidate.client.phone;
+    if (phone === undefined) continue;
     const offer: Offer = {
       id: randomUUID(),
       ref: pickRef(taken),
       slotId: slot.id,
       entryId: candidate.entry.id,
       clientId: candidate.client.id,
-      phone: candidate.client.phone,
+      phone,
       wave: run.wave + 1,
       status: 'PENDING',
       offeredAt: now,
@@ -252,7 +257,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   return 'sent';
 }
 
-async function liveRefs(deps: Deps, phone: string): Promise<string[]> {
+async function liveRefs(deps: Deps, phone: string | undefined): Promise<string[]> {
   return (await liveBookingsByPhone(deps.store, phone)).map((b) => b.ref);
 }
 

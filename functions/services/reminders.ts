@@ -102,7 +102,7 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
       // Consent belongs to the number: one batch read of the page's numbers, before anything is claimed.
       const suppressed = await suppressedAmong(
         deps,
-        page.items.filter(isLive).map((b) => b.phone),
+        page.items.filter(isLive).map((b) => b.phone!),
       );
       report.itemsRead += suppressed.size;
       const outcomes = await mapWithConcurrency(
@@ -115,7 +115,7 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
                 deps,
                 booking,
                 clients.get(booking.clientId),
-                suppressed.has(booking.phone),
+                booking.phone !== undefined && suppressed.has(booking.phone),
                 clinics,
                 now,
               ),
@@ -136,12 +136,16 @@ export async function sendDueForBooking(
   booking: Booking,
   client: Client,
 ): Promise<BookingOutcome> {
-  const suppressed = isLive(booking) && (await isSuppressed(deps, booking.phone));
+  const suppressed = isLive(booking) && (await isSuppressed(deps, booking.phone!));
   return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), deps.now());
 }
 
-/** A booking still BOOKED has its family's number; an erased one says ERASED_PHONE and is not sent to. */
-const isLive = (booking: Booking): boolean => booking.status === 'BOOKED' && booking.phone !== ERASED_PHONE;
+/**
+ * A booking still BOOKED has its family's number; an erased one says ERASED_PHONE and is not sent to,
+ * and one for a family with no mobile has none (decideReminder skips it as `no-phone`).
+ */
+const isLive = (booking: Booking): booking is Booking & { phone: string } =>
+  booking.status === 'BOOKED' && booking.phone !== undefined && booking.phone !== ERASED_PHONE;
 
 async function handleDueBooking(
   deps: Deps,
@@ -195,6 +199,24 @@ async function handleDueBooking(
   });
   if (!claimed) return 'none';
   const tier = claimed.tiers[decision.tierId]!;
+  const to = claimed.phone;
+  if (to === undefined || to === ERASED_PHONE) {
+    // The mobile was cleared between the decision and the claim: skipped, as decideReminder would have.
+    await releaseTier(store, {
+      booking: claimed,
+      tierId: decision.tierId,
+      claimedAt,
+      error: 'no mobile',
+      giveUp: true,
+      skipReason: 'no-phone',
+    });
+    log.info('reminder tiers skipped', {
+      bookingId: booking.id,
+      tiers: [decision.tierId],
+      reason: 'no-phone',
+    });
+    return 'skipped';
+  }
 
   // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too).
   const key =
@@ -207,7 +229,7 @@ async function handleDueBooking(
   );
   let providerMessageId: string;
   try {
-    ({ providerMessageId } = await deps.sms.send({ to: claimed.phone, body: text.body }));
+    ({ providerMessageId } = await deps.sms.send({ to, body: text.body }));
   } catch (err) {
     // A number opted out since the check above (a STOP in between) is refused by the guard: not sent,
     // and never retried.
@@ -240,7 +262,7 @@ async function handleDueBooking(
   }
   const sentAt = deps.now().toISOString();
   const message = outboundMessage(text, {
-    to: claimed.phone,
+    to,
     at: sentAt,
     providerMessageId,
     bookingId: claimed.id,

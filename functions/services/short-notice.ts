@@ -17,6 +17,11 @@ export interface ExplainedEntry extends WaitlistEntry {
   /** The child's (or expectant parent's) names; absent when the client record is gone. */
   firstName?: string;
   familyName?: string;
+  /**
+   * The family has no mobile: they stay on the list (staff may ring them when a slot frees) but the
+   * short-notice run never offers them a slot, an offer being a text (eligibility reason `no-phone`).
+   */
+  noMobile?: boolean;
   /** The score now (the stored `score` is from when the entry was last written) and its parts. */
   scoreNow: number;
   breakdown: ScorePart[];
@@ -53,6 +58,7 @@ export async function explainedList(
       ...entry,
       firstName: client.firstName,
       familyName: client.familyName,
+      ...(client.phone === undefined ? { noMobile: true } : {}),
       scoreNow: score,
       breakdown,
       dates: dateRangeFor(entry, client, typeConfig),

@@ -6,13 +6,15 @@ import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Client } from '#core/model.ts';
 import { clientsByPhone, getClient } from '#store/clients.ts';
-import { type ClientView, clientView, consentOf, optInNumber, optOutNumber } from './consent.ts';
+import { type ClientView, clientView, consentOf, noMobile, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
 
-async function clientOrFail(deps: Deps, clientId: string): Promise<Client> {
+async function clientOrFail(deps: Deps, clientId: string): Promise<Client & { phone: string }> {
   const client = await getClient(deps.store, clientId);
   if (!client) throw new NotFoundError(`Client ${clientId} does not exist`);
-  return client;
+  // Consent belongs to a number: a family with no mobile has none to opt out or in.
+  if (client.phone === undefined) throw noMobile();
+  return { ...client, phone: client.phone };
 }
 
 async function announce(deps: Deps, phone: string, optedOut: boolean, at: string): Promise<void> {

@@ -33,7 +33,10 @@ export function bookingItem(booking: Booking): Record<string, unknown> {
   return {
     ...keys.booking(booking.id),
     ...byClinicDay.booking(booking.clinicId, booking.localDay, booking.startsAt, booking.id),
-    ...(booking.status === 'BOOKED' ? byPhone.liveBooking(booking.phone, booking.startsAt, booking.id) : {}),
+    // A family with no mobile has no byPhone entry: nothing is looked up by a number they do not have.
+    ...(booking.status === 'BOOKED' && booking.phone
+      ? byPhone.liveBooking(booking.phone, booking.startsAt, booking.id)
+      : {}),
     ...(booking.status === 'BOOKED' && due ? dueReminders.entry(booking.id, due) : {}),
     entity: 'Booking',
     ...booking,
@@ -124,7 +127,9 @@ export async function bookingsByClinicDay(
 }
 
 /** Pattern: live (BOOKED) bookings for one phone, soonest first. */
-export async function liveBookingsByPhone(ctx: StoreContext, phone: string): Promise<Booking[]> {
+export async function liveBookingsByPhone(ctx: StoreContext, phone: string | undefined): Promise<Booking[]> {
+  // A family with no mobile has no number to share: references only need to differ per number.
+  if (phone === undefined) return [];
   const out = await ctx.db.send(
     new QueryCommand({
       TableName: ctx.table,

@@ -20,7 +20,7 @@ const toClient = (item: Record<string, unknown>): Client =>
 export function clientItem(client: Client): Record<string, unknown> {
   return {
     ...keys.client(client.id),
-    ...byPhone.client(client.phone, client.id),
+    ...(client.phone ? byPhone.client(client.phone, client.id) : {}),
     entity: 'Client',
     ...client,
   };

@@ -178,7 +178,7 @@ export interface NamingItem {
  */
 export async function itemsNaming(
   ctx: StoreContext,
-  input: { clientId: string; phone: string },
+  input: { clientId: string; phone: string | undefined },
   segments = 4,
 ): Promise<NamingItem[]> {
   const attributes = [
@@ -207,9 +207,16 @@ export async function itemsNaming(
             TotalSegments: segments,
             ConsistentRead: true,
             ProjectionExpression: Object.keys(names).join(', '),
-            FilterExpression: `${nameOf('clientId')} = :id OR #phone = :phone OR contains(${nameOf('clientIds')}, :id)`,
-            ExpressionAttributeNames: { ...names, '#phone': 'phone' },
-            ExpressionAttributeValues: { ':id': input.clientId, ':phone': input.phone },
+            // A family with no mobile: only what names the client (no number to find messages by).
+            FilterExpression:
+              input.phone === undefined
+                ? `${nameOf('clientId')} = :id OR contains(${nameOf('clientIds')}, :id)`
+                : `${nameOf('clientId')} = :id OR #phone = :phone OR contains(${nameOf('clientIds')}, :id)`,
+            ExpressionAttributeNames: input.phone === undefined ? names : { ...names, '#phone': 'phone' },
+            ExpressionAttributeValues:
+              input.phone === undefined
+                ? { ':id': input.clientId }
+                : { ':id': input.clientId, ':phone': input.phone },
             ExclusiveStartKey: start,
           }),
         );
@@ -266,7 +273,9 @@ export async function stripBooking(
         UpdateExpression: cancelled
           ? 'SET phone = :erased, cancelReason = :reason REMOVE phonePk, phoneSk, outcomeNote'
           : 'SET phone = :erased REMOVE phonePk, phoneSk, outcomeNote, cancelReason',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :status AND phone <> :erased',
+        // A booking of a family with no mobile has no phone: it is stripped too (and then says erased).
+        ConditionExpression:
+          'attribute_exists(pk) AND #status = :status AND (attribute_not_exists(phone) OR phone <> :erased)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':erased': ERASED_PHONE,

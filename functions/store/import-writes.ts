@@ -46,7 +46,10 @@ export async function updateImportedClient(
 ): Promise<void> {
   const { client, changes, ref } = input;
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':now': ref.now, ':oldPhone': client.phone };
+  const values: Record<string, unknown> = { ':now': ref.now };
+  // A family with no mobile yet: the condition is that they still have none.
+  const samePhone = client.phone === undefined ? 'attribute_not_exists(phone)' : 'phone = :oldPhone';
+  if (client.phone !== undefined) values[':oldPhone'] = client.phone;
   const set = ['updatedAt = :now'];
   const remove: string[] = [];
   Object.entries(changes).forEach(([path, value], i) => {
@@ -78,7 +81,7 @@ export async function updateImportedClient(
         TableName: ctx.table,
         Key: keys.client(client.id),
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND phone = :oldPhone',
+        ConditionExpression: `attribute_exists(pk) AND ${samePhone}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
@@ -93,7 +96,7 @@ export async function updateImportedClient(
           TableName: ctx.table,
           Key: keys.booking(b.id),
           UpdateExpression: 'SET phone = :phone, phonePk = :pk, phoneSk = :sk, updatedAt = :now',
-          ConditionExpression: '#status = :booked AND phone = :oldPhone',
+          ConditionExpression: `#status = :booked AND ${samePhone}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':phone': newPhone,
@@ -101,7 +104,7 @@ export async function updateImportedClient(
             ':sk': index.phoneSk,
             ':now': ref.now,
             ':booked': 'BOOKED',
-            ':oldPhone': client.phone,
+            ...(client.phone !== undefined ? { ':oldPhone': client.phone } : {}),
           },
         },
       });

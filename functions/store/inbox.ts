@@ -32,7 +32,8 @@ export const INBOX_REASONS = [
 export const inboxItemSchema = z.object({
   id,
   messageId: id,
-  phone: e164Phone,
+  /** The number it came from; absent for a parent-page note from a family with no mobile. */
+  phone: e164Phone.optional(),
   body: z.string(),
   receivedAt: isoInstant,
   reason: z.enum(INBOX_REASONS),

@@ -70,12 +70,13 @@ export async function messageByProviderId(
   return typeof messageId === 'string' ? getMessage(ctx, messageId) : undefined;
 }
 
-/** Pattern: one phone's messages, newest first. */
+/** Pattern: one phone's messages, newest first; none for a family with no mobile (`phone` undefined). */
 export async function messagesByPhone(
   ctx: StoreContext,
-  phone: string,
+  phone: string | undefined,
   page: { limit?: number; cursor?: string; since?: string } = {},
 ): Promise<Page<Message>> {
+  if (phone === undefined) return { items: [] };
   const range = byPhone.messageRange(page.since);
   const out = await ctx.db.send(
     new QueryCommand({

@@ -35,6 +35,7 @@ import { claimOfferText } from '#store/offer-texts.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi } from '#tests/support/function-url.ts';
@@ -68,7 +69,7 @@ beforeEach(async () => {
 // Steps shared by the tests
 
 interface Family {
-  client: Client;
+  client: ClientWithPhone;
   entry: WaitlistEntry;
 }
 

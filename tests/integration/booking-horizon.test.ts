@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '#core/errors.ts';
-import type { Client, Clinic, Slot } from '#core/model.ts';
+import type { Clinic, Slot } from '#core/model.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
@@ -13,6 +13,7 @@ import { addToWaitlist } from '#services/waitlist.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
@@ -24,7 +25,7 @@ const JUST_BEYOND = '2027-01-04T10:30:00.000Z';
 
 let store: StoreContext;
 let clinic: Clinic;
-let client: Client;
+let client: ClientWithPhone;
 let deps: TestDeps;
 
 beforeEach(async () => {

@@ -6,12 +6,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import type { EventDetail, EventType } from '#core/events.ts';
-import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
+import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aBookingFor, aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, liveBookingIdsInPhoneIndex, rawItem, seed } from './helpers.ts';
@@ -27,7 +28,7 @@ const STAFF = 'staff:scheduler-1';
 let store: StoreContext;
 let clinic: Clinic;
 let deps: TestDeps;
-let client: Client;
+let client: ClientWithPhone;
 
 beforeEach(async () => {
   store = await freshTable();
@@ -43,7 +44,7 @@ async function aSlot(startsAt: string, overrides: Partial<Slot> = {}): Promise<S
   return slot;
 }
 
-async function booked(startsAt = THURSDAY, who: Client = client): Promise<Booking> {
+async function booked(startsAt = THURSDAY, who: ClientWithPhone = client): Promise<Booking> {
   const slot = await aSlot(startsAt);
   return bookSlot(deps, { slotId: slot.id, clientId: who.id, by: 'staff:hv-1', source: 'staff' });
 }

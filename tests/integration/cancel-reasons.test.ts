@@ -6,7 +6,7 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Client, Clinic, Slot } from '#core/model.ts';
+import type { Clinic, Slot } from '#core/model.ts';
 import { StreamPoller } from '#local/stream-poller.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { countStreamRecord } from '#services/metrics.ts';
@@ -14,6 +14,7 @@ import { handleInboundSms } from '#services/replies.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi } from '#tests/support/function-url.ts';
@@ -61,7 +62,7 @@ afterEach(async () => {
 });
 
 async function booked(imdDecile: number, startsAt: string, type = 'six-to-eight-week-review') {
-  const child: Client = aClient({ dateOfBirth: BORN, flags: { ...aClient().flags, imdDecile } });
+  const child: ClientWithPhone = aClient({ dateOfBirth: BORN, flags: { ...aClient().flags, imdDecile } });
   const slot: Slot = aSlotFor(clinic, { startsAt, type });
   await seed(store, { clients: [child], slots: [slot] });
   const booking = await bookSlot(deps, { slotId: slot.id, clientId: child.id, by: 'hv', source: 'staff' });

@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { phoneHash, phoneHasher } from '#core/consent.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
-import type { Client, Clinic, EquityFlags, Slot } from '#core/model.ts';
+import type { Clinic, EquityFlags, Slot } from '#core/model.ts';
 import { acceptOffer, startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { clientView, consentOf, guardSms, isSuppressed, optOutNumber } from '#services/consent.ts';
@@ -22,6 +22,7 @@ import type { StoreContext } from '#store/context.ts';
 import { keys } from '#store/keys.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { freshTable, TEST_CONSENT_KEY, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { plusMinutes, rawItem, scanEntity, seed, sweepAt } from './helpers.ts';
@@ -52,7 +53,7 @@ const callsTo = (spy: ReturnType<typeof guardCalls>, phone: string) =>
   spy.mock.calls.filter(([sms]) => sms.to === phone);
 const textsTo = (phone: string) => deps.outbox.entries.filter((e) => e.to === phone);
 
-async function booked(client: Client, startsAt = LATER) {
+async function booked(client: ClientWithPhone, startsAt = LATER) {
   const slot = aSlotFor(clinic, { startsAt });
   await seed(store, { slots: [slot] });
   return bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
@@ -66,7 +67,7 @@ const flags = (set: Partial<EquityFlags> = {}): EquityFlags => ({
   ...set,
 });
 
-async function onTheList(name: string, set: Partial<EquityFlags> = {}): Promise<Client> {
+async function onTheList(name: string, set: Partial<EquityFlags> = {}): Promise<ClientWithPhone> {
   const child = aClient({ firstName: name, dateOfBirth: BORN, flags: flags(set) });
   await seed(store, { clients: [child] });
   await addToWaitlist(deps, aWaitlistRequestFor(child, clinic));

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { decideContactRoute } from '#core/contact-channels.ts';
 import type { DeliveryReport, DeliveryStatus } from '#core/delivery-status.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
-import type { Client, Message } from '#core/model.ts';
+import type { Message } from '#core/model.ts';
 import { consentOf } from '#services/consent.ts';
 import { applyDeliveryReport } from '#services/delivery.ts';
 import { optInByStaff } from '#services/staff-consent.ts';
@@ -16,6 +16,7 @@ import { sendAndRecord } from '#services/texts.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { getMessage } from '#store/messages.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
@@ -30,7 +31,7 @@ const TEXT = {
 
 let store: StoreContext;
 let deps: TestDeps;
-let client: Client;
+let client: ClientWithPhone;
 
 beforeEach(async () => {
   store = await freshTable();

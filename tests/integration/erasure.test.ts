@@ -7,7 +7,7 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
+import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { eraseClient } from '#services/erasure.ts';
@@ -25,6 +25,7 @@ import { messagesByPhone } from '#store/messages.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry } from '#store/waitlist.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aBookingFor, aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, rawItem, seed } from './helpers.ts';
@@ -41,7 +42,7 @@ const DPO = 'arn:aws:sts::123456789012:assumed-role/attend-staff/dpo';
 let store: StoreContext;
 let clinic: Clinic;
 let deps: TestDeps;
-let amelia: Client;
+let amelia: ClientWithPhone;
 
 beforeEach(async () => {
   store = await freshTable();
@@ -56,7 +57,7 @@ beforeEach(async () => {
   deps = testDeps(store, NOW);
 });
 
-async function booked(startsAt: string, who: Client = amelia): Promise<Booking> {
+async function booked(startsAt: string, who: ClientWithPhone = amelia): Promise<Booking> {
   const slot = aSlotFor(clinic, { startsAt });
   await seed(store, { slots: [slot] });
   return bookSlot(deps, { slotId: slot.id, clientId: who.id, by: 'staff:hv-1', source: 'staff' });

@@ -13,6 +13,7 @@ import { createBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import type { InboxItem } from '#store/inbox.ts';
 import { openInbox } from '#store/inbox.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aBookingFor, aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi, type ErrorResult, IAM_CALLER_ARNS } from '#tests/support/function-url.ts';
@@ -33,14 +34,14 @@ beforeEach(async () => {
   await seed(store, { clinic });
 });
 
-async function aFamily(overrides: Partial<Client> = {}): Promise<Client> {
+async function aFamily(overrides: Partial<Client> = {}): Promise<ClientWithPhone> {
   const client = aClient(overrides);
   await seed(store, { clients: [client] });
   return client;
 }
 
 async function aBooking(
-  client: Client,
+  client: ClientWithPhone,
   startsAt: string,
   overrides: Partial<Booking> = {},
 ): Promise<Booking> {
@@ -62,9 +63,9 @@ describe('GET /families', () => {
     const booking = await aBooking(other, '2026-11-24T10:00:00.000Z', { ref: '4821' });
 
     // Act
-    const byName = await get<{ items: Client[]; kind: string }>('/families?q=zoe%20angstrom');
-    const byPhone = await get<{ items: Client[]; kind: string }>('/families?q=07700%20900301');
-    const byRef = await get<{ items: Client[]; kind: string }>(`/families?q=${booking.ref}`);
+    const byName = await get<{ items: ClientWithPhone[]; kind: string }>('/families?q=zoe%20angstrom');
+    const byPhone = await get<{ items: ClientWithPhone[]; kind: string }>('/families?q=07700%20900301');
+    const byRef = await get<{ items: ClientWithPhone[]; kind: string }>(`/families?q=${booking.ref}`);
 
     // Assess
     expect(byName.body).toMatchObject({ kind: 'name', items: [{ id: zoe.id }] });
@@ -75,7 +76,7 @@ describe('GET /families', () => {
 
   it('finds by NHS number, written with spaces', async () => {
     // Prepare: a client registered with an NHS number (the pointer that keeps it unique is the index).
-    const created = await callApi<Client>(
+    const created = await callApi<ClientWithPhone>(
       deps,
       'POST',
       '/clients',
@@ -85,7 +86,7 @@ describe('GET /families', () => {
     expect(created.status).toBe(201);
 
     // Act
-    const res = await get<{ items: Client[]; kind: string }>('/families?q=943%20476%205919');
+    const res = await get<{ items: ClientWithPhone[]; kind: string }>('/families?q=943%20476%205919');
 
     // Assess
     expect(res.body).toMatchObject({
@@ -114,7 +115,7 @@ describe('GET /families/{id}', () => {
 
     // Act
     const res = await get<{
-      children: Client[];
+      children: ClientWithPhone[];
       bookings: Booking[];
       messages: Message[];
       consent: { state: string; reason?: string };
@@ -204,7 +205,7 @@ describe('GET /families-to-call', () => {
 });
 
 describe('POST /inbox/{id}/reply', () => {
-  async function anInboxItem(client: Client): Promise<InboxItem> {
+  async function anInboxItem(client: ClientWithPhone): Promise<InboxItem> {
     await handleInboundSms(deps, anInboundSms(client.phone, 'Can we come later?'));
     const open = await openInbox(store);
     const item = open.items.find((i) => i.phone === client.phone);

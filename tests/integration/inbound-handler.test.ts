@@ -7,13 +7,14 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, Clinic } from '#core/model.ts';
+import type { Clinic } from '#core/model.ts';
 import { inboundSnsEvent } from '#local/sns-event.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import {
   exampleConfig,
@@ -96,7 +97,7 @@ afterAll(() => {
   }
 });
 
-async function bookedClient(): Promise<{ client: Client; bookingId: string }> {
+async function bookedClient(): Promise<{ client: ClientWithPhone; bookingId: string }> {
   const client = aClient();
   const slot = aSlotFor(clinic, { startsAt: LATER });
   await seed(store, { clients: [client], slots: [slot] });

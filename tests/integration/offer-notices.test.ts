@@ -9,13 +9,14 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import type { Client, Clinic, Slot } from '#core/model.ts';
+import type { Clinic, Slot } from '#core/model.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
@@ -43,8 +44,8 @@ beforeEach(async () => {
   deps = testDeps(store, NOW, tenAtOnce);
 });
 
-async function tenFamilies(round: number): Promise<Client[]> {
-  const families: Client[] = [];
+async function tenFamilies(round: number): Promise<ClientWithPhone[]> {
+  const families: ClientWithPhone[] = [];
   for (let i = 0; i < 10; i++) {
     const child = aClient({ firstName: `Round${round}Child${i}`, dateOfBirth: BORN });
     await seed(store, { clients: [child] });

@@ -8,7 +8,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapCsv } from '#core/import-csv.ts';
-import type { Client, Clinic, Slot } from '#core/model.ts';
+import type { Clinic, Slot } from '#core/model.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { StreamPoller } from '#local/stream-poller.ts';
 import { nextOfferWork, runOfferSweep, startBackfill } from '#services/backfill.ts';
@@ -22,6 +22,7 @@ import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry } from '#store/waitlist.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
@@ -72,8 +73,8 @@ afterEach(async () => {
 
 const unmarshallImage = (image: unknown) => unmarshall(image as never) as Record<string, unknown>;
 
-async function onTheList(count: number, born = BORN, joined = JOINED): Promise<Client[]> {
-  const families: Client[] = [];
+async function onTheList(count: number, born = BORN, joined = JOINED): Promise<ClientWithPhone[]> {
+  const families: ClientWithPhone[] = [];
   const resumeAt = deps.now().toISOString();
   for (let i = 0; i < count; i++) {
     const child = aClient({ firstName: `Child${i}`, dateOfBirth: born });
@@ -90,7 +91,7 @@ async function onTheList(count: number, born = BORN, joined = JOINED): Promise<C
 async function aSlotUnderOffer(
   startsAt = THURSDAY,
   born = BORN,
-): Promise<{ slot: Slot; families: Client[] }> {
+): Promise<{ slot: Slot; families: ClientWithPhone[] }> {
   const families = await onTheList(3, born, plusMinutes(deps.now().toISOString(), -4 * 24 * 60));
   const slot = await aFreedSlot(startsAt, born);
   expect(await startBackfill(deps, slot.id)).toBe('offered');
@@ -116,7 +117,7 @@ const textsTo = (phone: string) => deps.outbox.entries.filter((e) => e.to === ph
 const goneTexts = (phone: string) => textsTo(phone).filter((e) => e.body.includes('that time has now gone'));
 
 /** Each family was told exactly once, by a text about their own offer. */
-async function expectEachToldOnce(slot: Slot, families: readonly Client[]): Promise<void> {
+async function expectEachToldOnce(slot: Slot, families: readonly ClientWithPhone[]): Promise<void> {
   const offers = await offersBySlot(store, slot.id);
   for (const child of families) {
     expect(goneTexts(child.phone), child.firstName).toHaveLength(1);

@@ -15,6 +15,7 @@ import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import type { StoreContext } from '#store/context.ts';
 import { closeFollowUp, followUpIdFor, getFollowUp, openFollowUps } from '#store/follow-ups.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, liveBookingIdsInPhoneIndex, rawItem, seed } from './helpers.ts';
@@ -39,14 +40,14 @@ beforeEach(async () => {
   deps = testDeps(store, NOW);
 });
 
-async function aChild(overrides: Partial<Client> = {}): Promise<Client> {
+async function aChild(overrides: Partial<Client> = {}): Promise<ClientWithPhone> {
   const child = aClient({ namedHealthVisitor: HV, ...overrides });
   await seed(store, { clients: [child] });
   return child;
 }
 
 /** Books `client` now into a new slot starting at `startsAt`. */
-async function booked(client: Client, startsAt: string): Promise<Booking> {
+async function booked(client: ClientWithPhone, startsAt: string): Promise<Booking> {
   const slot = aSlotFor(clinic, { startsAt });
   await seed(store, { slots: [slot] });
   return bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });

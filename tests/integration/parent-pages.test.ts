@@ -3,7 +3,7 @@
  * session bound to one link, and each action through the same transactions as texts and staff.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
+import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { tokenHash } from '#core/parent-links.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
@@ -17,6 +17,7 @@ import { parentLinkKeys } from '#store/keys.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry } from '#store/waitlist.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi } from '#tests/support/function-url.ts';
@@ -59,14 +60,17 @@ async function aSlot(startsAt: string): Promise<Slot> {
   return slot;
 }
 
-async function aFamily(name: string, born = BORN): Promise<Client> {
+async function aFamily(name: string, born = BORN): Promise<ClientWithPhone> {
   const child = aClient({ firstName: name, dateOfBirth: born });
   await seed(store, { clients: [child] });
   return child;
 }
 
 /** A booking made by staff; its confirmation goes at once and carries the link. */
-async function booked(child: Client, startsAt = THURSDAY): Promise<{ booking: Booking; link: string }> {
+async function booked(
+  child: ClientWithPhone,
+  startsAt = THURSDAY,
+): Promise<{ booking: Booking; link: string }> {
   const slot = await aSlot(startsAt);
   const booking = await bookSlot(deps, { slotId: slot.id, clientId: child.id, by: 'hv', source: 'staff' });
   const text = deps.outbox.entries.filter((e) => e.to === child.phone).at(-1)!;
@@ -336,8 +340,8 @@ describe('what a parent can do', () => {
 });
 
 describe('short-notice offers', () => {
-  async function aSlotUnderOffer(): Promise<{ slot: Slot; families: Client[] }> {
-    const families: Client[] = [];
+  async function aSlotUnderOffer(): Promise<{ slot: Slot; families: ClientWithPhone[] }> {
+    const families: ClientWithPhone[] = [];
     deps.clock.set(plusMinutes(NOW, -4 * 24 * 60));
     for (const name of ['Olly', 'Pip', 'Quinn']) {
       const child = await aFamily(name);
@@ -353,12 +357,12 @@ describe('short-notice offers', () => {
     return { slot, families };
   }
 
-  const offerLinkOf = (child: Client) =>
+  const offerLinkOf = (child: ClientWithPhone) =>
     linkIn(deps.outbox.entries.filter((e) => e.to === child.phone).at(-1)!.body);
 
   it('takes an offer from its link; the second family is told kindly that it has gone', async () => {
     const { slot, families } = await aSlotUnderOffer();
-    const [first, second] = families as [Client, Client];
+    const [first, second] = families as [ClientWithPhone, ClientWithPhone];
     const [firstLink, secondLink] = [offerLinkOf(first), offerLinkOf(second)];
     const winner = await signedIn(firstLink);
     const loser = await signedIn(secondLink);

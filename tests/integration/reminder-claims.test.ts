@@ -109,7 +109,7 @@ describe('superseding earlier tiers', () => {
       tierId: '7d',
       claimedAt: EARLIER_SWEEP,
       sentAt: EARLIER_SWEEP,
-      message: outboundMessage(text, { to: booking.phone, at: EARLIER_SWEEP, bookingId: booking.id }),
+      message: outboundMessage(text, { to: booking.phone!, at: EARLIER_SWEEP, bookingId: booking.id }),
       retentionDays: 90,
     }).then(
       () => 'recorded',

@@ -13,6 +13,7 @@ import type { SweepReport } from '#services/reminders.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, dueIndex, messageKey, plusMinutes, rawItem, seed, sweepAt } from './helpers.ts';
@@ -41,7 +42,7 @@ beforeEach(async () => {
 async function booked(
   deps: TestDeps,
   options: { client?: Partial<Client>; slot?: Partial<Slot> } = {},
-): Promise<{ bookingId: string; client: Client; slot: Slot }> {
+): Promise<{ bookingId: string; client: ClientWithPhone; slot: Slot }> {
   const client = aClient(options.client);
   const slot = aSlotFor(clinic, { startsAt: STARTS_AT, ...options.slot });
   await seed(store, { clients: [client], slots: [slot] });

@@ -4,7 +4,7 @@
  * slot, the event bus, the reminder plan and the answer the family gets.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Booking, Client, Clinic } from '#core/model.ts';
+import type { Booking, Clinic } from '#core/model.ts';
 import type { OutboxEntry } from '#messaging/outbox-sms-sender.ts';
 import { bookSlot } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
@@ -13,6 +13,7 @@ import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { bookingKey, plusMinutes, rawItem, seed, sweepAt } from './helpers.ts';
@@ -37,7 +38,7 @@ beforeEach(async () => {
 
 /** Seeds a client and books a new slot at `startsAt`; returns the confirmation too. */
 async function booked(
-  client: Client,
+  client: ClientWithPhone,
   startsAt: string,
 ): Promise<{ booking: Booking; confirmation: OutboxEntry }> {
   const slot = aSlotFor(clinic, { startsAt });

@@ -5,12 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Client, Clinic, Slot } from '#core/model.ts';
+import type { Clinic, Slot } from '#core/model.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { bookingsByClinicDay, createBooking, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { getSlot } from '#store/slots.ts';
+import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aBookingFor, aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import {
@@ -34,7 +35,7 @@ const RETENTION_SECONDS = 90 * 86_400;
 
 let store: StoreContext;
 let clinic: Clinic;
-let client: Client;
+let client: ClientWithPhone;
 let slot: Slot;
 
 beforeEach(async () => {
@@ -45,7 +46,7 @@ beforeEach(async () => {
   await seed(store, { clinic, clients: [client], slots: [slot] });
 });
 
-const book = (deps: TestDeps, who: Client = client, what: Slot = slot) =>
+const book = (deps: TestDeps, who: ClientWithPhone = client, what: Slot = slot) =>
   bookSlot(deps, { slotId: what.id, clientId: who.id, by: 'staff:hv-1', source: 'staff' });
 
 describe('booking a slot', () => {

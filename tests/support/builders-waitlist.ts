@@ -28,7 +28,7 @@ export function minutesAfter(minutes: number, from = NOW): string {
 
 type ClientOverrides = Partial<Omit<Client, 'flags'>> & { flags?: Partial<EquityFlags> };
 
-export function aClient(overrides: ClientOverrides = {}): Client {
+export function aClient(overrides: ClientOverrides = {}): Client & { phone: string } {
   const { flags, ...rest } = overrides;
   return clientSchema.parse({
     id: 'client-1',
@@ -41,7 +41,7 @@ export function aClient(overrides: ClientOverrides = {}): Client {
     createdAt: '2026-10-02T09:00:00.000Z',
     updatedAt: '2026-10-02T09:00:00.000Z',
     ...rest,
-  });
+  }) as Client & { phone: string };
 }
 
 export function aSlot(overrides: Partial<Slot> = {}): Slot {

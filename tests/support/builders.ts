@@ -19,7 +19,10 @@ export function aClinic(overrides: Partial<Clinic> = {}): Clinic {
   };
 }
 
-export function aClient(overrides: Partial<Client> = {}): Client {
+/** A client with a mobile, as most tests want (the model's phone is optional: a family may have none). */
+export type ClientWithPhone = Client & { phone: string };
+
+export function aClient(overrides: Partial<Client> = {}): ClientWithPhone {
   const i = next();
   return {
     id: `client-${i}`,
@@ -32,7 +35,7 @@ export function aClient(overrides: Partial<Client> = {}): Client {
     createdAt: '2026-11-01T09:00:00.000Z',
     updatedAt: '2026-11-01T09:00:00.000Z',
     ...overrides,
-  };
+  } as ClientWithPhone;
 }
 
 export function aSlotFor(clinic: Pick<Clinic, 'id'>, overrides: Partial<Slot> = {}): Slot {

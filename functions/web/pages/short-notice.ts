@@ -88,7 +88,9 @@ export const registerShortNoticePages: RegisterPages = (router, deps) => {
         removed: removed ?? undefined,
         entries: list.body.items.map((entry) => ({
           id: entry.id,
-          name: [entry.firstName ?? 'Unknown', entry.familyName].filter(Boolean).join(' '),
+          name: `${[entry.firstName ?? 'Unknown', entry.familyName].filter(Boolean).join(' ')}${
+            entry.noMobile ? ' (no mobile: ring them, never offered by text)' : ''
+          }`,
           score: entry.scoreNow.toFixed(1),
           breakdown: entry.breakdown.map((p) => ({
             points: `${p.points >= 0 ? '+' : ''}${p.points.toFixed(1)}`,

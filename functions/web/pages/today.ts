@@ -29,6 +29,8 @@ const TIER_STATUS: Readonly<Record<string, string>> = {
 
 /** Tiers skipped for reasons nobody need see: booked too late for them, or not for this booking. */
 const QUIET_SKIPS = new Set(['past-at-booking', 'not-applicable']);
+/** Skip reasons in words, where the code alone would puzzle. */
+const SKIP_WORDS: Readonly<Record<string, string>> = { 'no-phone': 'no mobile' };
 
 function back(
   clinic: string | undefined,
@@ -91,13 +93,15 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
             .map((r) => ({
               text: `${r.kind === 'confirmation' ? 'Confirmation' : 'Reminder'} ${TIER_STATUS[r.status] ?? r.status} ${
                 r.sentAt ? f.dayTime(r.sentAt) : f.dayTime(r.dueAt)
-              }${r.skipReason ? ` (${r.skipReason})` : ''}`,
+              }${r.skipReason ? ` (${SKIP_WORDS[r.skipReason] ?? r.skipReason})` : ''}`,
             })),
           replies: item.replies.map((r) => ({ at: f.dayTime(r.at), body: r.body })),
           outcome: live && started && canOutcome,
           cancel: live && !started && canCancel,
           move: live && !started && canMove,
           clientId: b.clientId,
+          // A family with no mobile: no text goes, so staff see it next to the name.
+          noMobile: b.phone === undefined,
         };
       });
       const done = q.get('done');

@@ -78,7 +78,7 @@ describe('matchRoute', () => {
   it('says which methods a served path allows, and when a path is not served', () => {
     expect(matchRoute('PUT', '/clients/abc')).toEqual({
       kind: 'method-not-allowed',
-      allow: ['DELETE', 'GET'],
+      allow: ['DELETE', 'GET', 'PATCH'],
     });
     expect(matchRoute('GET', '/nothing-here')).toEqual({ kind: 'not-found' });
   });

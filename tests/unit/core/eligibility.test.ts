@@ -149,6 +149,11 @@ describe('checkEligibility', () => {
       reason: 'do-not-text',
     },
     {
+      name: 'a family with no mobile (an offer is a text)',
+      parts: { client: { ...aClient(), phone: undefined } },
+      reason: 'no-phone',
+    },
+    {
       name: 'an entry already offered a slot',
       parts: { entry: anEntry({ status: 'OFFERED' }) },
       reason: 'not-waiting',
