@@ -245,7 +245,9 @@ export async function makeClinicLetterBatch(
     { letterPdfs: files.sink.needsLetterPdfs },
   );
   const stored = await files.sink.storeBatch(batch);
-  const pages = batch.placements.reduce((sum, p) => Math.max(sum, p.firstPage + p.pages - 1), 0);
+  // Every letter ends on a sheet's back (a blank page follows an odd one), so the total is even.
+  const lastPage = batch.placements.reduce((last, p) => Math.max(last, p.firstPage + p.pages - 1), 0);
+  const pages = lastPage + (lastPage % 2);
   // Sent before the batch is marked READY: a run that stops in between sends it again on the rerun
   // (at least once, with the same batchId), rather than never.
   await deps.events.publish([
