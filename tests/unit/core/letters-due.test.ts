@@ -40,11 +40,12 @@ describe('lettersDue', () => {
   it('sends each kind once: recorded in another batch is done, in this batch is made again whole', () => {
     const elsewhere = { day: '2026-11-20', batchId: '2026-11-20-riverside' };
     expect(
-      lettersDue(RULES, DAY, BATCH, [aCandidate('2026-12-03', { recorded: { booking: elsewhere } })]),
+      // 17 days ahead: a booking letter only, never a reminder yet
+      lettersDue(RULES, DAY, BATCH, [aCandidate('2026-12-10', { recorded: { booking: elsewhere } })]),
     ).toEqual([]);
     expect(
       lettersDue(RULES, DAY, BATCH, [
-        aCandidate('2026-12-03', { recorded: { booking: { day: DAY, batchId: BATCH } } }),
+        aCandidate('2026-12-10', { recorded: { booking: { day: DAY, batchId: BATCH } } }),
       ]),
     ).toEqual([{ bookingId: 'b1', kind: 'booking' }]);
   });
