@@ -73,11 +73,16 @@ export class TrustStack extends Stack {
   readonly alarms: OpsAlarms;
   /** The HMAC key of the phone numbers in consent records: read by every function that texts or creates clients. */
   readonly consentKey: secretsmanager.Secret;
-  /** Letter batches for staff to print (letters.enabled); a future `letters` function binds to it. */
+  /** Letter batches for staff to print (letters.enabled), made daily by `letterBatch`. */
   readonly letters?: LettersBucket;
+  /** Makes each clinic's letter batch once a day at letters.batchAt (services/letters.ts). */
+  readonly letterBatch?: AttendFunction;
   /** The functions that act for the trust: each may text families and publish domain events. */
   readonly functions: Readonly<
-    Record<Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app' | 'delivery-status'>, AttendFunction>
+    Record<
+      Exclude<AttendFunction['entry'], 'metrics-stream' | 'web-app' | 'delivery-status' | 'letter-batch'>,
+      AttendFunction
+    >
   >;
   /** The browser front door and the web function behind it, when the config has `frontDoor`. */
   readonly frontDoor?: FrontDoor;
@@ -345,6 +350,7 @@ export class TrustStack extends Stack {
         encryptionKey,
         retentionDays: config.letters.retentionDays,
       });
+      this.letterBatch = this.createLetterBatch(fn, adminApi);
     }
 
     // ---- Alarms -----------------------------------------------------------------------------------
@@ -360,6 +366,11 @@ export class TrustStack extends Stack {
     }
     this.alarms.alarmOnDeadLetters('inbound-sms-subscription', inboundDlq);
     this.alarms.alarmOnFunction(this.deliveryStatus);
+    if (this.letterBatch) {
+      this.alarms.alarmOnFunction(this.letterBatch);
+      if (this.letterBatch.deadLetterQueue)
+        this.alarms.alarmOnDeadLetters('letter-batch-async', this.letterBatch.deadLetterQueue);
+    }
     if (this.deliveryStatus.deadLetterQueue)
       this.alarms.alarmOnDeadLetters('delivery-status-async', this.deliveryStatus.deadLetterQueue);
     this.alarms.alarmOnDeadLetters('delivery-status-subscription', this.smsStatus.deadLetterQueue);
@@ -423,6 +434,49 @@ export class TrustStack extends Stack {
       // configuration set exists), never through SNS.
       smsPublish: false,
     });
+  }
+
+  /**
+   * The daily letter batches: the function (the table, the bus and the consent key like the others, the
+   * bucket as writer), its schedule at letters.batchAt local time, and read access for staff downloads.
+   */
+  private createLetterBatch(
+    fn: (
+      entry: AttendFunction['entry'],
+      options: Omit<AttendFunctionProps, 'entry' | 'config' | 'encryptionKey'>,
+    ) => AttendFunction,
+    adminApi: AttendFunction,
+  ): AttendFunction {
+    const letterBatch = fn('letter-batch', {
+      description:
+        'Makes each clinic’s letter batch for the day (daily, Europe/London) and stores it encrypted',
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      // The next day's run does not make a missed day's batch, so a failed run is retried for hours.
+      asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      // The letter font is read from files at run time; the bundle has no node_modules to find it in.
+      afterBundling: (inputDir, outputDir) => [
+        `mkdir -p "${outputDir}/fonts"`,
+        `cp "${inputDir}/node_modules/@expo-google-fonts/open-sans/400Regular/OpenSans_400Regular.ttf" "${inputDir}/node_modules/@expo-google-fonts/open-sans/700Bold/OpenSans_700Bold.ttf" "${outputDir}/fonts/"`,
+      ],
+    });
+    letterBatch
+      .bindTable({ table: this.table, access: 'readWrite' })
+      .bindEventBus(this.bus)
+      .bindConsentKey(this.consentKey);
+    this.letters!.bindWriter(letterBatch).bindReader(adminApi);
+    if (this.web) this.letters!.bindReader(this.web);
+    const dlq = addFunctionSchedule(this, {
+      target: letterBatch,
+      minutes: 24 * 60,
+      dailyAt: this.config.letters.batchAt,
+      trustId: this.config.trustId,
+      timeZone: this.config.timeZone,
+      encryptionKey: this.trustKey.key,
+    });
+    this.scheduleDlqs.push({ id: 'letter-batch-schedule', dlq });
+    return letterBatch;
   }
 
   /** Invokes `target` every `minutes` minutes, on the clock in the trust's time zone (function-schedule.ts). */

@@ -58,6 +58,27 @@ const CLINICS: Omit<Clinic, 'createdAt'>[] = [
   },
 ];
 
+/**
+ * A fictional postal address for demo family `i`, in one of the clinics' towns (no random draw, so the
+ * seed's random sequence, and so every other demo fact, is unchanged). Families who cannot be texted
+ * (do-not-text) therefore get letters in the demo rather than a call.
+ */
+const DEMO_STREETS = ['Mill Lane', 'Church Road', 'Station Road', 'Orchard Close', 'High Street'];
+const DEMO_TOWNS = [
+  { town: 'Maidstone', postcode: 'ME14 1XX' },
+  { town: 'Ashford', postcode: 'TN23 1XX' },
+  { town: 'Dover', postcode: 'CT16 1XX' },
+  { town: 'Canterbury', postcode: 'CT1 2XX' },
+] as const;
+function demoAddress(i: number): NonNullable<Client['address']> {
+  const place = DEMO_TOWNS[i % DEMO_TOWNS.length]!;
+  return {
+    lines: [`${1 + (i % 97)} ${DEMO_STREETS[i % DEMO_STREETS.length]}`],
+    town: place.town,
+    postcode: place.postcode,
+  };
+}
+
 const FIRST_NAMES = [
   'Amelia',
   'Oliver',
@@ -183,6 +204,7 @@ export async function seedDemoData(
         },
         // Grace Adeyemi is the local demo health visitor (health-visitor@example.nhs.uk): her follow-ups list first for her.
         namedHealthVisitor: pick(['Sarah Collins', 'Dafydd Rees', 'Anita Shah', 'Grace Adeyemi']),
+        address: demoAddress(i),
       },
       {
         id: `demo-client-${String(i + 1).padStart(3, '0')}`,
@@ -339,12 +361,24 @@ export async function seedDemoData(
         doNotText: false,
       },
       namedHealthVisitor: 'HV Sarah Collins',
+      // With an address, the dead number's family falls back to letters (README, "Letters").
+      address: { lines: ['7 Harbour Road'], town: 'Dover', postcode: 'CT17 9XX' },
     },
     { id: 'demo-client-dead-number', now: nowIso, defaultLanguage: config.defaultLanguage },
   );
   await createClient(store, deadNumber);
   const taken = new Set(chosen.map((s) => s.id));
-  const open = slots.find((s) => !taken.has(s.id) && s.type !== 'antenatal');
+  // 4 to 6 days ahead: too soon for a booking letter (letters.minLeadDays), inside the reminder letter's
+  // window, so once the number is marked unreachable the next day's batch holds her reminder letter.
+  const today = localDay(now, config.timeZone);
+  const open =
+    slots.find(
+      (s) =>
+        !taken.has(s.id) &&
+        s.type !== 'antenatal' &&
+        daysBetween(today, s.localDay) >= 4 &&
+        daysBetween(today, s.localDay) <= 6,
+    ) ?? slots.find((s) => !taken.has(s.id) && s.type !== 'antenatal');
   if (open) {
     await bookSlot(deps, { slotId: open.id, clientId: deadNumber.id, by: 'demo-seed', source: 'staff' });
   }

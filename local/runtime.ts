@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -157,6 +160,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     // Local only: a fixed, public key for the consent hashes (in AWS, the trust's ConsentKey secret).
     ATTEND_LOCAL_CONSENT_KEY: LOCAL_CONSENT_KEY,
     WEB_ORIGIN: origin,
+    // Local only: letter batches go under .attend/letters/ (beside the data folder), or a temporary
+    // folder for an in-memory runtime (in AWS, the encrypted letters bucket).
+    ATTEND_LETTERS_ROOT: options.dataDir
+      ? dirname(options.dataDir)
+      : mkdtempSync(join(tmpdir(), 'attend-letters-')),
   });
 
   // Handlers (and Powertools) are loaded only now, because they read the environment and adapters at
@@ -187,6 +195,28 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     unknown
   >;
   const { nextOfferWork } = await import('#services/backfill.ts');
+  const letterBatch = (await import('#entries/letter-batch.ts')).handler as unknown as Handler<
+    unknown,
+    unknown
+  >;
+  const { nextLetterRunAt } = await import('#services/letters.ts');
+  const { localDay, localToUtc } = await import('#core/local-time.ts');
+  /** The local day whose letter batches the local scheduler last made (they are made once a day). */
+  let lettersMadeFor: string | undefined;
+  const runLetterBatches = async () => {
+    const day = localDay(clock.now(), config.timeZone);
+    await letterBatch({ source: 'aws.scheduler' }, lambdaContext('attend-letter-batch'));
+    lettersMadeFor = day;
+  };
+  /** Today's batch time while today's batches are not made yet (catching up after a start), else the next. */
+  const nextLetterWork = async (): Promise<string | undefined> => {
+    if (!config.letters.enabled) return undefined;
+    const now = clock.now();
+    const today = localDay(now, config.timeZone);
+    const todayAt = localToUtc(today, config.letters.batchAt, config.timeZone);
+    if (lettersMadeFor !== today && Date.parse(todayAt) <= now.getTime()) return todayAt;
+    return nextLetterRunAt(config, now);
+  };
   const deliveryStatus = (await import('#entries/delivery-status.ts')).handler as unknown as Handler<
     unknown,
     unknown
@@ -260,6 +290,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         nextWorkAt: async () => outbox.nextReceiptAt(),
       },
       {
+        // Once a day at letters.batchAt local time (EventBridge Scheduler's cron in AWS).
+        name: 'letter-batch',
+        everyMinutes: 5,
+        run: runLetterBatches,
+        nextWorkAt: nextLetterWork,
+      },
+      {
         name: 'offer-expiry',
         everyMinutes: 1,
         run: () => offerExpiry({ source: 'aws.scheduler' }, lambdaContext('attend-offer-expiry')),
@@ -269,6 +306,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     settle,
     (name, err) => print(`[scheduler] ${name} failed: ${(err as Error).message}`),
   );
+
+  // With a flowing clock (npm start), a start after today's batch time makes today's batches at once,
+  // so the demo has letters to print from its first minute.
+  if (!options.frozenClock && (options.seed ?? true)) {
+    const due = await nextLetterWork();
+    if (due !== undefined && Date.parse(due) <= clock.now().getTime()) {
+      await runLetterBatches().catch((err: unknown) => print(`[letters] ${(err as Error).message}`));
+    }
+  }
 
   const persistClock = () =>
     db.send(new PutCommand({ TableName: tableName, Item: { ...CLOCK_KEY, now: clock.now().toISOString() } }));

@@ -257,6 +257,20 @@ export async function answerRequest(
     door,
     path,
   });
+  const file = route.response.file;
+  if (file && answer.status < 300) {
+    const { fileName, base64 } = answer.body as { fileName: string; base64: string };
+    return new Response(Buffer.from(base64, 'base64'), {
+      status: answer.status,
+      headers: {
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        // Names and addresses: never kept by a browser or a proxy.
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  }
   return json(answer.status, answer.body);
 }
 

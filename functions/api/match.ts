@@ -18,10 +18,11 @@ function compile(route: AnyRoute): Compiled {
   const source = route.path
     .split('/')
     .map((segment) => {
-      const param = /^\{(\w+)\}$/.exec(segment);
+      // A whole segment (`{id}`), or one with a literal ending (`{batchId}.pdf`).
+      const param = /^\{(\w+)\}(\.[a-z]+)?$/.exec(segment);
       if (param) {
         names.push(param[1]!);
-        return '([^/]+)';
+        return param[2] ? `([^/]+?)${param[2].replace('.', '\\.')}` : '([^/]+)';
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })

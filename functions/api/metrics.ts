@@ -63,6 +63,10 @@ const summarySchema = z.object({
     })
     .optional(),
   reach: z.object({ numbersUnreachable: count }).optional(),
+  letters: z
+    .object({ booking: count, reminder: count, total: count, costGbp: z.number().min(0) })
+    .describe('Letters put in the day’s batches, by kind, at letters.costPerLetterGbp each')
+    .optional(),
 });
 
 const periodSchema = z.object({

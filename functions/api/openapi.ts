@@ -129,7 +129,9 @@ function operation(route: AnyRoute, requestSchemas: Record<string, JsonSchema>):
     responses: {
       [String(route.response.status)]: {
         description: route.response.description,
-        content: { 'application/json': { schema: ref(route.response.name) } },
+        content: route.response.file
+          ? { [route.response.file.contentType]: { schema: { type: 'string', format: 'binary' } } }
+          : { 'application/json': { schema: ref(route.response.name) } },
       },
       ...Object.fromEntries(errors),
     },

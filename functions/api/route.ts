@@ -83,6 +83,11 @@ export interface RouteSpec<
     readonly name: string;
     readonly schema: R;
     readonly description: string;
+    /**
+     * The answer is a file, not JSON: the handler returns `{ fileName, base64 }` and both doors send the
+     * bytes with this Content-Type as an attachment.
+     */
+    readonly file?: { readonly contentType: string };
   };
   /** The error statuses it can answer besides 403, 500 and 503. */
   readonly errors: readonly RouteErrorStatus[];

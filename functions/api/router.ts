@@ -24,7 +24,9 @@ export type CallerOf = (event: unknown) => Caller | undefined;
 
 /** `/bookings/{id}/cancel` → `/bookings/:id/cancel`, as Powertools writes path parameters. */
 export const powertoolsPath = (path: string): `/${string}` =>
-  path.replace(/\{(\w+)\}/g, ':$1') as `/${string}`;
+  // Powertools takes a parameter only as a whole segment: `{batchId}.pdf` is registered as `:batchId`
+  // (a file route is answered before the router anyway; see `resolve`).
+  path.replace(/\{(\w+)\}(\.[a-z]+)?/g, ':$1') as `/${string}`;
 
 export interface AdminApi {
   /** The Powertools router, with every route of the table registered. */
@@ -34,12 +36,24 @@ export interface AdminApi {
 }
 
 async function proxyResult(response: Response): Promise<APIGatewayProxyStructuredResultV2> {
+  const type = response.headers.get('content-type') ?? '';
+  const binary = !type.startsWith('application/json') && !type.startsWith('text/');
   return {
     statusCode: response.status,
     headers: Object.fromEntries(response.headers.entries()),
-    body: await response.text(),
-    isBase64Encoded: false,
+    body: binary ? Buffer.from(await response.arrayBuffer()).toString('base64') : await response.text(),
+    isBase64Encoded: binary,
   };
+}
+
+/** The web Request of a function URL event, for a route answered outside the router (GET only). */
+function requestOf(event: APIGatewayProxyEventV2): Request {
+  const host = event.requestContext?.domainName ?? 'localhost';
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  return new Request(`https://${host}${event.rawPath}${query}`, {
+    method: event.requestContext.http.method,
+    headers: Object.entries(event.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
+  });
 }
 
 /** The edge's answer, or undefined when the router should answer. */
@@ -79,6 +93,13 @@ export function createAdminApi(ctx: RouteContext, options: { callerOf?: CallerOf
     async resolve(event, context) {
       const early = edge(event, deps.log);
       if (early) return proxyResult(early);
+      // A file (a letter batch PDF) is answered here, in base64: the router would send it as text.
+      const found = matchRoute(event.requestContext.http.method.toUpperCase(), event.rawPath || '/');
+      if (found.kind === 'route' && found.route.response.file) {
+        return proxyResult(
+          await answerRequest(ctx, found.route, callerOf(event), requestOf(event), found.params, 'iam'),
+        );
+      }
       return router.resolve(event, context) as Promise<APIGatewayProxyStructuredResultV2>;
     },
   };

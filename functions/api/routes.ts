@@ -21,6 +21,7 @@ import { erasureRoutes } from './erasure.ts';
 import { familyRoutes } from './families.ts';
 import { importRoutes } from './import.ts';
 import { inboxRoutes } from './inbox.ts';
+import { letterRoutes } from './letters.ts';
 import { metricsRoutes } from './metrics.ts';
 import { moveRoutes } from './moves.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -93,6 +94,7 @@ export const ROUTES = [
   ...clientRoutes,
   ...consentRoutes,
   ...contactRoutes,
+  ...letterRoutes,
   ...erasureRoutes,
   ...slotRoutes,
   ...bookingRoutes,

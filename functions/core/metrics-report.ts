@@ -82,6 +82,8 @@ export interface Summary {
   texts?: TextSummary;
   /** Numbers marked unreachable (texts to them failed for good); by IMD quintile in byImdQuintile. */
   reach?: { numbersUnreachable: number };
+  /** Letters put in the day's batches, by kind, and their cost at letters.costPerLetterGbp. */
+  letters?: { booking: number; reminder: number; total: number; costGbp: number };
 }
 
 export interface PeriodReport {
@@ -136,6 +138,7 @@ export function summarise(
   c: Counters,
   sections: { shortNotice: boolean; texts: boolean },
   pricePerSegmentGbp: number,
+  pricePerLetterGbp = 0,
 ): Summary {
   const n = (k: Counter) => c[k] ?? 0;
   const outcomes = n('attended') + n('dna') + n('wnb');
@@ -192,6 +195,13 @@ export function summarise(
     };
   }
   summary.reach = { numbersUnreachable: n('numbersUnreachable') };
+  const letters = n('lettersBooking') + n('lettersReminder');
+  summary.letters = {
+    booking: n('lettersBooking'),
+    reminder: n('lettersReminder'),
+    total: letters,
+    costGbp: round(letters * pricePerLetterGbp, 2),
+  };
   return summary;
 }
 
@@ -244,11 +254,17 @@ function addCell(cells: Cells, row: Increment): void {
   if (into) into.set(value, addCounters(into.get(value) ?? {}, row.counters));
 }
 
-function reportOf(cells: Cells, price: number): Omit<PeriodReport, 'period' | 'start' | 'end'> {
+function reportOf(
+  cells: Cells,
+  price: number,
+  letterPrice = 0,
+): Omit<PeriodReport, 'period' | 'start' | 'end'> {
   const each = (map: Map<string, Counters>, sections: { shortNotice: boolean; texts: boolean }) =>
-    Object.fromEntries([...map.keys()].sort().map((k) => [k, summarise(map.get(k)!, sections, price)]));
+    Object.fromEntries(
+      [...map.keys()].sort().map((k) => [k, summarise(map.get(k)!, sections, price, letterPrice)]),
+    );
   return {
-    summary: summarise(cells.all, { shortNotice: true, texts: true }, price),
+    summary: summarise(cells.all, { shortNotice: true, texts: true }, price, letterPrice),
     byType: each(cells.byType, { shortNotice: true, texts: false }),
     byClinic: each(cells.byClinic, { shortNotice: true, texts: false }),
     // Slots and texts have no client, so deprivation breaks down appointments and cancellations only.
@@ -262,9 +278,15 @@ function reportOf(cells: Cells, price: number): Omit<PeriodReport, 'period' | 's
  */
 export function buildReport(
   rows: readonly Increment[],
-  query: { from: string; to: string; groupBy: GroupBy; pricePerSegmentGbp: number },
+  query: {
+    from: string;
+    to: string;
+    groupBy: GroupBy;
+    pricePerSegmentGbp: number;
+    pricePerLetterGbp?: number;
+  },
 ): MetricsReport {
-  const { from, to, groupBy, pricePerSegmentGbp: price } = query;
+  const { from, to, groupBy, pricePerSegmentGbp: price, pricePerLetterGbp: letterPrice = 0 } = query;
   const periods = new Map<string, { start: string; end: string; cells: Cells }>();
   for (const day of daysBetween(from, to)) {
     const p = periodOf(day, groupBy);
@@ -289,12 +311,12 @@ export function buildReport(
     to,
     groupBy,
     pricePerSegmentGbp: price,
-    totals: { period: 'total', start: from, end: to, ...reportOf(total, price) },
+    totals: { period: 'total', start: from, end: to, ...reportOf(total, price, letterPrice) },
     periods: [...periods].map(([period, p]) => ({
       period,
       start: p.start,
       end: p.end,
-      ...reportOf(p.cells, price),
+      ...reportOf(p.cells, price, letterPrice),
     })),
   };
 }

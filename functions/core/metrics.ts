@@ -66,6 +66,9 @@ export const COUNTERS = [
   'textsFailed',
   /** Numbers marked unreachable (services/delivery.ts), on the day marked, by their families' IMD quintile. */
   'numbersUnreachable',
+  /** Letters put in a batch (services/letters.ts), on the batch's day, by kind. */
+  'lettersBooking',
+  'lettersReminder',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Partial<Record<Counter, number>>;
@@ -266,6 +269,21 @@ export function unreachableIncrements(
   return [
     { day, dimension: ALL, counters: { numbersUnreachable: 1 } },
     { day, dimension: dimension.imd(quintileOf(imdDecile)), counters: { numbersUnreachable: 1 } },
+  ];
+}
+
+/** The increments of one letter put in a batch: on the batch's day, by clinic and IMD quintile too. */
+export function letterIncrements(
+  day: string,
+  kind: 'booking' | 'reminder',
+  clinicId: string,
+  imdDecile: number | undefined,
+): Increment[] {
+  const counters: Counters = kind === 'booking' ? { lettersBooking: 1 } : { lettersReminder: 1 };
+  return [
+    { day, dimension: ALL, counters },
+    { day, dimension: dimension.clinic(clinicId), counters },
+    { day, dimension: dimension.imd(quintileOf(imdDecile)), counters },
   ];
 }
 

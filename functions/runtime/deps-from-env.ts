@@ -4,12 +4,14 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { messagesPerSecond } from '#core/config/sender.ts';
 import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
+import { type LetterFiles, localLetterFiles, s3LetterFiles } from '#messaging/letter-files.ts';
 import { RateLimitedSmsSender } from '#messaging/rate-limited-sms-sender.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
@@ -81,6 +83,18 @@ export function sendRateLimiter(perSecond: number, timer: Timer = realTimer): Se
   return limiter;
 }
 
+/** The letters bucket in AWS, the local runtime's folder locally, or none (no letters in this function). */
+function lettersFromEnv(env: Env): LetterFiles | undefined {
+  if (env.LETTERS_BUCKET_NAME) {
+    return s3LetterFiles(tracer.captureAWSv3Client(new S3Client({})), {
+      bucket: env.LETTERS_BUCKET_NAME,
+      ...(env.LETTERS_KEY_ARN && { kmsKeyArn: env.LETTERS_KEY_ARN }),
+    });
+  }
+  if (env.ATTEND_LETTERS_ROOT) return localLetterFiles(env.ATTEND_LETTERS_ROOT, env.trust.trustId);
+  return undefined;
+}
+
 export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   const db = docClientFromEnv(env);
   const store = { db, table: env.TABLE_NAME };
@@ -112,6 +126,7 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   } else {
     events = local('EVENTS_ADAPTER').events;
   }
+  const letters = lettersFromEnv(env);
   return {
     env,
     store,
@@ -123,5 +138,6 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
     events,
     now: clock.now,
     log: logger,
+    ...(letters && { letters }),
   };
 }

@@ -36,6 +36,11 @@ const envSchema = z.object({
   ATTEND_LOCAL_CONSENT_KEY: z.string().min(16).optional(),
   /** The staff web app's public origin (https://…; http://localhost:<port> locally), for sign-in. */
   WEB_ORIGIN: z.url().optional(),
+  /** The letters bucket (CDK LettersBucket); with LETTERS_KEY_ARN the function may also store batches. */
+  LETTERS_BUCKET_NAME: z.string().min(3).optional(),
+  LETTERS_KEY_ARN: z.string().startsWith('arn:').optional(),
+  /** Set only by the local runtime: the folder whose `letters/` holds the batches (never in AWS). */
+  ATTEND_LETTERS_ROOT: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };

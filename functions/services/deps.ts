@@ -3,6 +3,7 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { PhoneHasher } from '#core/consent.ts';
 import type { LinkTokenMaker } from '#core/parent-links.ts';
 import type { EventPublisher } from '#messaging/event-publisher.ts';
+import type { LetterFiles } from '#messaging/letter-files.ts';
 import type { StoreContext } from '#store/context.ts';
 import type { GuardedSmsSender } from './consent.ts';
 
@@ -22,4 +23,6 @@ export interface Deps {
   readonly events: EventPublisher;
   readonly now: () => Date;
   readonly log: Log;
+  /** Where letter batches are stored and read back (messaging/letter-files.ts); absent without letters. */
+  readonly letters?: LetterFiles;
 }

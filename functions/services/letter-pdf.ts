@@ -12,6 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { type Box, LETTER_LAYOUT, mm, NOTIFY_LETTER_SPEC } from '#core/letters/layout.ts';
@@ -20,10 +22,20 @@ import type { ComposedLetter, LetterSection } from '#core/letters/letter.ts';
 export type Doc = PDFKit.PDFDocument;
 
 const require = createRequire(import.meta.url);
-/** The font files, from the npm package that ships them (a Lambda bundle must include it as a node module). */
+/**
+ * A font file, from the npm package that ships it; in a Lambda bundle, which has no node_modules, from
+ * the `fonts/` folder the stack's bundling copies beside the bundle (lib/trust-stack.ts, letter-batch).
+ */
+function fontFile(packagePath: string): string {
+  try {
+    return require.resolve(`@expo-google-fonts/open-sans/${packagePath}`);
+  } catch {
+    return join(dirname(fileURLToPath(import.meta.url)), 'fonts', basename(packagePath));
+  }
+}
 export const LETTER_FONT_FILES = {
-  regular: require.resolve('@expo-google-fonts/open-sans/400Regular/OpenSans_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/open-sans/700Bold/OpenSans_700Bold.ttf'),
+  regular: fontFile('400Regular/OpenSans_400Regular.ttf'),
+  bold: fontFile('700Bold/OpenSans_700Bold.ttf'),
 } as const;
 
 let fontBytes: { regular: Buffer; bold: Buffer } | undefined;

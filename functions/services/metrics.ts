@@ -103,6 +103,7 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery): Pro
     to,
     groupBy: query.groupBy ?? 'week',
     pricePerSegmentGbp: deps.config.costs.pricePerSegmentGbp,
+    pricePerLetterGbp: deps.config.letters.costPerLetterGbp,
   });
 }
 

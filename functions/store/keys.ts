@@ -247,3 +247,14 @@ export const importUploads = {
   part: (id: string, n: number) => ({ pk: `IMPORTUPLOAD#${id}`, sk: `PART#${String(n).padStart(3, '0')}` }),
   partition: (id: string) => `IMPORTUPLOAD#${id}`,
 } as const;
+
+/**
+ * Letters (services/letters.ts): one record per (booking, kind), created on the condition that none
+ * exists, so a booking gets at most one booking letter and one reminder letter however often batches
+ * run; and one item per clinic's batch, all of a day's batches in one partition (GET /letters?date=).
+ */
+export const letterKeys = {
+  letter: (bookingId: string, kind: string) => ({ pk: `LETTER#${bookingId}`, sk: `KIND#${kind}` }),
+  batch: (day: string, clinicId: string) => ({ pk: `LETTERBATCHES#${day}`, sk: `CLINIC#${clinicId}` }),
+  dayPartition: (day: string) => `LETTERBATCHES#${day}`,
+} as const;

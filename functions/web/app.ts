@@ -12,6 +12,7 @@ import { registerFollowUpPages } from './pages/follow-ups.ts';
 import { registerHomePages } from './pages/home.ts';
 import { registerImportPages } from './pages/import.ts';
 import { registerInboxPages } from './pages/inbox.ts';
+import { registerLetterPages } from './pages/letters.ts';
 import { registerMetricsPages } from './pages/metrics.ts';
 import { registerParentPages } from './pages/parent.ts';
 import { registerSessionPages } from './pages/sessions.ts';
@@ -39,6 +40,7 @@ const PAGES: readonly RegisterPages[] = [
   registerFamilyPages,
   registerInboxPages,
   registerFollowUpPages,
+  registerLetterPages,
   registerParentPages,
 ];
 

@@ -31,7 +31,8 @@ export type FunctionEntry =
   | 'backfill'
   | 'metrics-stream'
   | 'web-app'
-  | 'delivery-status';
+  | 'delivery-status'
+  | 'letter-batch';
 
 export interface AsyncInvocationProps {
   /**

@@ -16,6 +16,11 @@ export interface FunctionScheduleProps {
   readonly target: AttendFunction;
   /** Minutes between runs; the runs land on the clock (:00, :05, …). */
   readonly minutes: number;
+  /**
+   * Run once a day at this local time (HH:mm) instead of every `minutes`.
+   * @default - every `minutes`
+   */
+  readonly dailyAt?: string;
   readonly trustId: string;
   /** IANA zone, e.g. Europe/London. */
   readonly timeZone: string;
@@ -55,13 +60,21 @@ export function addFunctionSchedule(stack: Stack, props: FunctionScheduleProps):
   );
   new scheduler.Schedule(stack, `${id}Schedule`, {
     scheduleName: `attend-${props.trustId}-${target.entry}`,
-    description: `Runs ${target.entry} every ${minutes} minute(s)`,
+    description: props.dailyAt
+      ? `Runs ${target.entry} daily at ${props.dailyAt} ${props.timeZone}`
+      : `Runs ${target.entry} every ${minutes} minute(s)`,
     // cron rather than rate() so the runs land on the clock (:00, :05, …) in the trust's time zone.
     // An interval that does not divide 60 just makes the last gap of each hour shorter.
-    schedule: scheduler.ScheduleExpression.cron({
-      minute: minutes === 1 ? '*' : `0/${minutes}`,
-      timeZone: TimeZone.of(props.timeZone),
-    }),
+    schedule: props.dailyAt
+      ? scheduler.ScheduleExpression.cron({
+          hour: String(Number(props.dailyAt.slice(0, 2))),
+          minute: String(Number(props.dailyAt.slice(3, 5))),
+          timeZone: TimeZone.of(props.timeZone),
+        })
+      : scheduler.ScheduleExpression.cron({
+          minute: minutes === 1 ? '*' : `0/${minutes}`,
+          timeZone: TimeZone.of(props.timeZone),
+        }),
     target: new targets.LambdaInvoke(target.fn, {
       role,
       deadLetterQueue: dlq.queue,

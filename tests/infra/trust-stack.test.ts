@@ -221,7 +221,8 @@ describe('the schedules', () => {
 
   it('may write to their KMS-encrypted dead-letter queues', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules.length).toBe(2);
+    // The reminder sweep, the offer expiry and (letters.enabled) the daily letter batch
+    expect(schedules.length).toBe(3);
     for (const schedule of schedules) {
       const roles = [{ Ref: schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string }];
       const grants = (statement: Record<string, unknown>) =>
@@ -259,6 +260,48 @@ describe('the schedules', () => {
         Arn: { 'Fn::GetAtt': [ref(stack.functions['offer-expiry'].fn), 'Arn'] },
         DeadLetterConfig: { Arn: Match.anyValue() },
       }),
+    });
+  });
+});
+
+describe('the daily letter batch', () => {
+  it('runs once a day at letters.batchAt in Europe/London, with retries and a DLQ', () => {
+    const [hour, minute] = config.letters.batchAt.split(':').map(Number);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `cron(${minute} ${hour} * * ? *)`,
+      ScheduleExpressionTimezone: 'Europe/London',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [ref(stack.letterBatch!.fn), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 86_400 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RoleArn: Match.anyValue(),
+        Input: Match.anyValue(),
+      },
+    });
+  });
+
+  it('may store batches encrypted with the trust key, and the admin API may read them back', () => {
+    const policyOf = (
+      fn: { role: { node: { defaultChild?: unknown } } },
+      statement: Record<string, unknown>,
+    ) =>
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: ref(fn.role as never) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike(statement)]) },
+      });
+    policyOf(stack.letterBatch!, { Sid: 'PutLetterBatches', Action: 's3:PutObject' });
+    policyOf(stack.functions['admin-api'], { Sid: 'GetLetterBatches', Action: 's3:GetObject' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `attend-${config.trustId}-letter-batch`,
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          LETTERS_BUCKET_NAME: Match.anyValue(),
+          LETTERS_KEY_ARN: Match.anyValue(),
+          POWERTOOLS_SERVICE_NAME: 'letter-batch',
+        }),
+      },
     });
   });
 });

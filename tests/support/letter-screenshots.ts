@@ -1,8 +1,8 @@
 /**
  * Writes the letter pictures the README shows, from the same sample letters the tests render:
  *   npx tsx tests/support/letter-screenshots.ts
- * → docs/screenshots/letter-booking-en.png (page 1) and letter-booking-cy-en.png (page 1, Welsh with
- * English). Needs Poppler's pdftoppm (apt-get install -y poppler-utils).
+ * → docs/screenshots/letter-booking-en.png (page 1), letter-booking-cy-en.png (page 1, Welsh with
+ * English) and letter-reminder-en.png (page 1 of a reminder letter, as a daily batch holds it). Needs Poppler's pdftoppm (apt-get install -y poppler-utils).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { composeLetter, letterContextFrom } from '#core/letters/letter.ts';
@@ -13,14 +13,15 @@ import { pdfPagePng } from './poppler.ts';
 const OUT = 'docs/screenshots';
 
 const samples = [
-  { file: 'letter-booking-en.png', bilingualWelsh: false },
-  { file: 'letter-booking-cy-en.png', bilingualWelsh: true },
-];
+  { file: 'letter-booking-en.png', bilingualWelsh: false, kind: 'booking' },
+  { file: 'letter-booking-cy-en.png', bilingualWelsh: true, kind: 'booking' },
+  { file: 'letter-reminder-en.png', bilingualWelsh: false, kind: 'reminder' },
+] as const;
 
 mkdirSync(OUT, { recursive: true });
 for (const sample of samples) {
   const context = letterContextFrom(lettersTrust({ bilingualWelsh: sample.bilingualWelsh }));
-  const { pdf } = await renderLetterPdf(composeLetter(context, aLetter()));
+  const { pdf } = await renderLetterPdf(composeLetter(context, aLetter({ kind: sample.kind })));
   writeFileSync(`${OUT}/${sample.file}`, pdfPagePng(pdf, 1, 100));
   console.log(`${OUT}/${sample.file}`);
 }

@@ -53,6 +53,29 @@ export const lettersConfigSchema = z
      */
     reminderDaysBefore: z.number().int().min(3).max(90).default(10),
     /**
+     * A reminder letter is not made for an appointment fewer than this many days after the batch day:
+     * second-class post takes 2 to 3 working days. Between this and `reminderDaysBefore`, a family who
+     * became letter-only late (a number that stopped working) still gets its reminder in the next batch.
+     * @default 3
+     */
+    reminderLatestDaysBefore: z.number().int().min(1).max(90).default(3),
+    /**
+     * The local time (in the trust's zone) the daily batches are made, one per clinic: staff print them
+     * when they come in.
+     * @default '07:00'
+     */
+    batchAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time, HH:mm')
+      .default('07:00'),
+    /**
+     * What one letter costs, for the cost figures in GET /metrics. The default is Royal Mail's
+     * second-class stamp (87p from 7 April 2025) plus about 8p of paper, envelope and toner; a trust
+     * using GOV.UK Notify should put Notify's price for a 1- or 2-sheet second-class letter here.
+     * @default 0.95
+     */
+    costPerLetterGbp: z.number().min(0).max(20).default(0.95),
+    /**
      * Days a day's batch PDF is kept (S3 lifecycle rule; local files are the developer's own), long
      * enough to reprint a lost batch.
      * @default 30

@@ -11,10 +11,18 @@ describe('the letters section of the trust config', () => {
       enabled: false,
       minLeadDays: 7,
       reminderDaysBefore: 10,
+      reminderLatestDaysBefore: 3,
+      batchAt: '07:00',
+      costPerLetterGbp: 0.95,
       retentionDays: 30,
       bilingualWelsh: false,
     });
     expect(loadTrustConfig('example-north').letters).toEqual(LETTERS_DEFAULTS);
+  });
+
+  it('refuses a batch time that is not HH:mm', () => {
+    expect(() => lettersConfigSchema.parse({ batchAt: '7am' })).toThrow(/HH:mm/);
+    expect(lettersConfigSchema.parse({ batchAt: '06:30' }).batchAt).toBe('06:30');
   });
 
   it('is on in the example config, which shows every setting', () => {

@@ -1,0 +1,36 @@
+/**
+ * Once a day at letters.batchAt (EventBridge Scheduler, in the trust's zone): makes each clinic's batch
+ * of letters for the day, stores it through the letter sink and sends LetterBatchReady
+ * (services/letters.ts). A rerun, or a retry, changes nothing twice.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { logger, metrics, tracer } from '#runtime/powertools.ts';
+import { scheduledRun } from '#runtime/scheduled-run.ts';
+import { makeLetterBatches } from '#services/letters.ts';
+
+const deps = depsFromEnv();
+
+export interface LetterRunReport {
+  batches: number;
+  letters: number;
+}
+
+export const run = async (event?: unknown): Promise<LetterRunReport> => {
+  if (!deps.letters) throw new Error('letter-batch has no letters bucket (LETTERS_BUCKET_NAME)');
+  const batches = await makeLetterBatches(deps, deps.letters);
+  const report = { batches: batches.length, letters: batches.reduce((sum, b) => sum + b.letters, 0) };
+  metrics.addMetric('LetterBatches', MetricUnit.Count, report.batches);
+  metrics.addMetric('Letters', MetricUnit.Count, report.letters);
+  logger.info('letter batches', { ...report, ...scheduledRun(event) });
+  return report;
+};
+
+export const handler = middy(run)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,0 +1,323 @@
+/**
+ * Letters for families a text cannot reach (issue 14): once a day, one batch per clinic, made from the
+ * clinic's live bookings ahead (byClinicDay, a Query per day; never a Scan), the families' contact
+ * routes and the letters already recorded. Which letters is core/letters/due.ts; the PDF is
+ * letter-batch-pdf.ts; where it goes is the LetterSink (messaging/letter-files.ts).
+ *
+ * Once only: each letter is recorded per (booking, kind) by a conditional write before the batch is
+ * stored, and each batch has an item per (day, clinic) that is READY once stored. A rerun of a READY
+ * batch changes nothing; a run that stopped part-way (MAKING) is made again whole, with the same letters.
+ */
+import { createHash } from 'node:crypto';
+import { mapWithConcurrency } from '#core/concurrency.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { Consent } from '#core/consent.ts';
+import { decideContactRoute } from '#core/contact-channels.ts';
+import { addDays } from '#core/dates.ts';
+import { domainEvent } from '#core/events.ts';
+import { type DueLetter, type LetterCandidate, type LetterKind, lettersDue } from '#core/letters/due.ts';
+import { type LetterDataInput, letterContextFrom } from '#core/letters/letter.ts';
+import { localDay, localToUtc } from '#core/local-time.ts';
+import { letterIncrements } from '#core/metrics.ts';
+import type { Booking, Client, Clinic } from '#core/model.ts';
+import type { LetterFiles } from '#messaging/letter-files.ts';
+import { bookingsByClinicDay } from '#store/bookings.ts';
+import { getClients } from '#store/clients.ts';
+import { listClinics } from '#store/clinics.ts';
+import {
+  finishLetterBatch,
+  getLetterBatch,
+  type LetterBatchRecord,
+  type LetterRecord,
+  letterBatchesOfDay,
+  lettersOfBookings,
+  recordLetter,
+  startLetterBatch,
+} from '#store/letters.ts';
+import { applyIncrements } from '#store/metrics.ts';
+import { consentOf } from './consent.ts';
+import { contactFacts } from './contact.ts';
+import type { Deps } from './deps.ts';
+import { makeLetterBatch } from './letter-batch-pdf.ts';
+import { bookingLink } from './parent-links.ts';
+
+const shortHash = (text: string, length: number) =>
+  createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/** A clinic id as it may appear in a file name: lower-case letters, digits and dashes. */
+function clinicSlug(clinicId: string): string {
+  const slug = clinicId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  // Two ids that read the same once cleaned (`RVR_1`, `rvr-1`) keep apart by a hash of the original.
+  return slug === clinicId ? slug : `${slug || 'clinic'}-${shortHash(clinicId, 6)}`;
+}
+
+/** A batch's id: its day and clinic, so the same day's batch for a clinic is always the same batch. */
+export function letterBatchId(day: string, clinicId: string): string {
+  return `${day}-${clinicSlug(clinicId)}`;
+}
+
+/** A letter's id (its Notify reference and place in the batch): the same however often it is made. */
+export function letterIdOf(bookingId: string, kind: LetterKind): string {
+  return `ltr-${kind}-${shortHash(`${bookingId}#${kind}`, 24)}`;
+}
+
+/** The local days whose bookings a batch made on `day` may write to, nearest first. */
+function daysAhead(config: TrustConfig, day: string): string[] {
+  const { minLeadDays, reminderDaysBefore, reminderLatestDaysBefore } = config.letters;
+  const first = Math.min(minLeadDays, reminderLatestDaysBefore);
+  // Booking letters go to every booking far enough ahead, up to the booking horizon.
+  const last = Math.max(config.booking.horizonDays, reminderDaysBefore);
+  return Array.from({ length: last - first + 1 }, (_, i) => addDays(day, first + i));
+}
+
+/** Pattern: a clinic's live (BOOKED) bookings on the days ahead a batch may write to. */
+async function liveBookingsAhead(deps: Deps, clinicId: string, day: string): Promise<Booking[]> {
+  const perDay = await mapWithConcurrency(daysAhead(deps.config, day), 4, async (d) => {
+    const out: Booking[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await bookingsByClinicDay(deps.store, clinicId, d, { limit: 500, cursor });
+      out.push(...page.items.filter((b) => b.status === 'BOOKED'));
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  });
+  return perDay.flat();
+}
+
+interface Chosen {
+  readonly due: DueLetter;
+  readonly booking: Booking;
+  readonly client: Client;
+  readonly noSms: string;
+}
+
+/** The letters a clinic's batch for `day` holds, with what each needs; nothing is written. */
+async function chooseLetters(deps: Deps, clinicId: string, day: string, batchId: string): Promise<Chosen[]> {
+  const bookings = await liveBookingsAhead(deps, clinicId, day);
+  if (bookings.length === 0) return [];
+  const clients = await getClients(deps.store, [...new Set(bookings.map((b) => b.clientId))]);
+  const consents = new Map<string, Consent | undefined>();
+  const routes = new Map<string, ReturnType<typeof decideContactRoute>>();
+  for (const client of clients.values()) {
+    const phone = client.phone as string | undefined;
+    if (phone !== undefined && !consents.has(phone)) consents.set(phone, await consentOf(deps, phone));
+    const consent = phone === undefined ? undefined : consents.get(phone);
+    routes.set(client.id, decideContactRoute(contactFacts(deps, client, consent)));
+  }
+  const letterRoute = bookings.filter((b) => routes.get(b.clientId)?.route === 'letter');
+  const recorded = new Map<string, LetterRecord[]>();
+  for (const letter of await lettersOfBookings(
+    deps.store,
+    letterRoute.map((b) => b.id),
+  )) {
+    recorded.set(letter.bookingId, [...(recorded.get(letter.bookingId) ?? []), letter]);
+  }
+  const candidates: LetterCandidate[] = letterRoute.map((b) => {
+    const records = recorded.get(b.id) ?? [];
+    const of = (kind: LetterKind) => {
+      const r = records.find((x) => x.kind === kind);
+      return r && { day: r.day, batchId: r.batchId };
+    };
+    const booking = of('booking');
+    const reminder = of('reminder');
+    return {
+      bookingId: b.id,
+      appointmentDay: b.localDay,
+      status: b.status,
+      route: 'letter',
+      recorded: { ...(booking && { booking }), ...(reminder && { reminder }) },
+    };
+  });
+  const byId = new Map(bookings.map((b) => [b.id, b]));
+  return lettersDue(deps.config.letters, day, batchId, candidates).map((due) => {
+    const booking = byId.get(due.bookingId)!;
+    const decision = routes.get(booking.clientId)!;
+    return {
+      due,
+      booking,
+      client: clients.get(booking.clientId)!,
+      noSms: decision.route === 'letter' ? decision.noSms : 'unknown',
+    };
+  });
+}
+
+/** What a letter says, from the booking, its family and its clinic; the parent link when links are on. */
+async function letterData(deps: Deps, chosen: Chosen, clinic: Clinic, day: string): Promise<LetterDataInput> {
+  const { booking, client, due } = chosen;
+  const link = await bookingLink(deps, booking);
+  return {
+    letterId: letterIdOf(booking.id, due.kind),
+    kind: due.kind,
+    language: client.language,
+    dated: day,
+    recipient: {
+      name: `${client.firstName} ${client.familyName}`.trim(),
+      // An expectant parent (a due date and no child yet) is written to by name.
+      parentOf: !(client.dueDate !== undefined && client.dateOfBirth === undefined),
+      // chooseLetters keeps only families whose route is `letter`, which needs an address.
+      address: client.address!,
+    },
+    appointment: {
+      typeId: booking.type,
+      startsAt: booking.startsAt,
+      venue: clinic.name,
+      venueAddress: clinic.address,
+      ref: booking.ref,
+    },
+    ...(link !== undefined && { parentLink: link }),
+  };
+}
+
+/**
+ * Makes one clinic's batch for a local day (or answers it as it is, when it is READY already): records
+ * each letter once, renders the PDF, stores it through the sink, counts the letters and sends
+ * LetterBatchReady.
+ */
+export async function makeClinicLetterBatch(
+  deps: Deps,
+  files: LetterFiles,
+  clinic: Clinic,
+  day: string,
+): Promise<LetterBatchRecord> {
+  const batchId = letterBatchId(day, clinic.id);
+  const existing = await getLetterBatch(deps.store, day, clinic.id);
+  if (existing?.status === 'READY') return existing;
+  const started = await startLetterBatch(deps.store, {
+    batchId,
+    clinicId: clinic.id,
+    day,
+    startedAt: deps.now().toISOString(),
+  });
+  if (started.status === 'READY') return started;
+
+  const chosen = (await chooseLetters(deps, clinic.id, day, batchId)).sort((a, b) =>
+    a.booking.startsAt.localeCompare(b.booking.startsAt),
+  );
+  const recorded: Chosen[] = [];
+  for (const c of chosen) {
+    const letterId = letterIdOf(c.booking.id, c.due.kind);
+    const ours = await recordLetter(deps.store, {
+      letterId,
+      bookingId: c.booking.id,
+      clientId: c.client.id,
+      clinicId: clinic.id,
+      kind: c.due.kind,
+      batchId,
+      day,
+      language: c.client.language,
+      noSms: c.noSms,
+      at: deps.now().toISOString(),
+    });
+    if (!ours) continue;
+    recorded.push(c);
+    // Once per letter, whatever reruns: the marker is the letter's id.
+    await applyIncrements(
+      deps.store,
+      `letter:${letterId}`,
+      letterIncrements(day, c.due.kind, clinic.id, c.client.flags?.imdDecile),
+      deps.now(),
+    );
+  }
+
+  const count = (kind: LetterKind) => recorded.filter((c) => c.due.kind === kind).length;
+  const totals = { letters: recorded.length, booking: count('booking'), reminder: count('reminder') };
+  if (recorded.length === 0) {
+    await finishLetterBatch(deps.store, {
+      day,
+      clinicId: clinic.id,
+      ...totals,
+      pages: 0,
+      readyAt: deps.now().toISOString(),
+    });
+    return (await getLetterBatch(deps.store, day, clinic.id))!;
+  }
+
+  const context = letterContextFrom(deps.config);
+  const letters = await Promise.all(recorded.map((c) => letterData(deps, c, clinic, day)));
+  const batch = await makeLetterBatch(
+    context,
+    { batchId, clinicId: clinicSlug(clinic.id), clinicName: clinic.name, day, letters },
+    { letterPdfs: files.sink.needsLetterPdfs },
+  );
+  const stored = await files.sink.storeBatch(batch);
+  // Every letter ends on a sheet's back (a blank page follows an odd one), so the total is even.
+  const lastPage = batch.placements.reduce((last, p) => Math.max(last, p.firstPage + p.pages - 1), 0);
+  const pages = lastPage + (lastPage % 2);
+  // Sent before the batch is marked READY: a run that stops in between sends it again on the rerun
+  // (at least once, with the same batchId), rather than never.
+  await deps.events.publish([
+    domainEvent('LetterBatchReady', {
+      batchId,
+      clinicId: clinic.id,
+      day,
+      letters: recorded.length,
+      at: deps.now().toISOString(),
+    }),
+  ]);
+  await finishLetterBatch(deps.store, {
+    day,
+    clinicId: clinic.id,
+    ...totals,
+    pages,
+    location: stored.location,
+    readyAt: deps.now().toISOString(),
+  });
+  deps.log.info('letter batch ready', { batchId, letters: recorded.length });
+  return (await getLetterBatch(deps.store, day, clinic.id))!;
+}
+
+/** Makes every clinic's batch for a local day (today's, by default); one clinic's failure stops none of the others. */
+export async function makeLetterBatches(
+  deps: Deps,
+  files: LetterFiles,
+  day: string = localDay(deps.now(), deps.config.timeZone),
+): Promise<LetterBatchRecord[]> {
+  if (!deps.config.letters.enabled) return [];
+  const made: LetterBatchRecord[] = [];
+  const failures: unknown[] = [];
+  for (const clinic of await listClinics(deps.store)) {
+    try {
+      made.push(await makeClinicLetterBatch(deps, files, clinic, day));
+    } catch (err) {
+      deps.log.error('letter batch failed', { clinicId: clinic.id, day, error: err as Error });
+      failures.push(err);
+    }
+  }
+  // The run fails (the scheduler retries, the alarm sees it) once the other clinics are done.
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} letter batch(es) failed`);
+  return made;
+}
+
+/** The instant of the first daily batch run strictly after `after`, at letters.batchAt local time. */
+export function nextLetterRunAt(config: TrustConfig, after: Date): string {
+  let day = localDay(after, config.timeZone);
+  for (;;) {
+    const at = localToUtc(day, config.letters.batchAt, config.timeZone);
+    if (Date.parse(at) > after.getTime()) return at;
+    day = addDays(day, 1);
+  }
+}
+
+/** The day's batches, one per clinic that has one, in clinic order. */
+export async function letterBatchesFor(deps: Deps, day: string): Promise<LetterBatchRecord[]> {
+  return (await letterBatchesOfDay(deps.store, day)).sort((a, b) => a.clinicId.localeCompare(b.clinicId));
+}
+
+/** A batch's PDF and file name, or undefined when there is no such batch or no PDF (an empty batch). */
+export async function letterBatchPdf(
+  deps: Deps,
+  files: LetterFiles,
+  batchId: string,
+): Promise<{ fileName: string; pdf: Uint8Array } | undefined> {
+  const day = batchId.slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const batch = (await letterBatchesOfDay(deps.store, day)).find((b) => b.batchId === batchId);
+  if (!batch?.location) return undefined;
+  const pdf = await files.read(batch.location);
+  return pdf && { fileName: `letters-${batchId}.pdf`, pdf };
+}

@@ -1,0 +1,182 @@
+/**
+ * Letter records and letter batches (services/letters.ts). A letter is recorded once per (booking, kind)
+ * by a conditional write, like a text's tier claim: a second batch, or a rerun, finds it there. A batch
+ * item per (day, clinic) says whether the day's batch for the clinic is made, where its PDF is and how
+ * many letters it holds; all of a day's batches share one partition, so GET /letters?date= is one Query.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { calendarDate } from '#core/dates.ts';
+import { LETTER_KINDS } from '#core/letters/text-types.ts';
+import { batchGetMany } from './batch.ts';
+import { isConditionFailure } from './client.ts';
+import type { StoreContext } from './context.ts';
+import { letterKeys, withoutStorageAttributes } from './keys.ts';
+
+export const letterRecordSchema = z.object({
+  letterId: z.string().min(1),
+  bookingId: z.string().min(1),
+  clientId: z.string().min(1),
+  clinicId: z.string().min(1),
+  kind: z.enum(LETTER_KINDS),
+  /** The batch it is in, and that batch's day. */
+  batchId: z.string().min(1),
+  day: calendarDate,
+  /** The language it is written in (the family's), for the record; never the family's words. */
+  language: z.string(),
+  /** Why no text could go (core/contact-channels.ts `NoSmsReason`). */
+  noSms: z.string(),
+  at: z.string(),
+});
+export type LetterRecord = z.infer<typeof letterRecordSchema>;
+
+export const letterBatchSchema = z.object({
+  batchId: z.string().min(1),
+  clinicId: z.string().min(1),
+  day: calendarDate,
+  /** MAKING while its letters are being recorded and rendered; READY once stored (or empty). */
+  status: z.enum(['MAKING', 'READY']),
+  letters: z.number().int().min(0).default(0),
+  booking: z.number().int().min(0).default(0),
+  reminder: z.number().int().min(0).default(0),
+  pages: z.number().int().min(0).default(0),
+  /** Where the sink put the PDF (a file path locally, s3://… in AWS); absent for an empty batch. */
+  location: z.string().optional(),
+  startedAt: z.string(),
+  readyAt: z.string().optional(),
+});
+export type LetterBatchRecord = z.infer<typeof letterBatchSchema>;
+
+const toBatch = (item: Record<string, unknown>) => letterBatchSchema.parse(withoutStorageAttributes(item));
+const toLetter = (item: Record<string, unknown>) => letterRecordSchema.parse(withoutStorageAttributes(item));
+
+/** Pattern: the letters already recorded for these bookings (both kinds), in no order. */
+export async function lettersOfBookings(
+  ctx: StoreContext,
+  bookingIds: readonly string[],
+): Promise<LetterRecord[]> {
+  const keys = bookingIds.flatMap((id) => LETTER_KINDS.map((kind) => letterKeys.letter(id, kind)));
+  const items = await batchGetMany(ctx, keys);
+  return items.map(toLetter);
+}
+
+/**
+ * Records one letter in a batch, once per (booking, kind): true when it is recorded in this batch now
+ * or was already (a rerun of the same batch), false when another batch has it.
+ */
+export async function recordLetter(ctx: StoreContext, letter: LetterRecord): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: { ...letterKeys.letter(letter.bookingId, letter.kind), entity: 'Letter', ...letter },
+        ConditionExpression: 'attribute_not_exists(pk) OR batchId = :batch',
+        ExpressionAttributeValues: { ':batch': letter.batchId },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Pattern: one clinic's batch for a day. */
+export async function getLetterBatch(
+  ctx: StoreContext,
+  day: string,
+  clinicId: string,
+): Promise<LetterBatchRecord | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: letterKeys.batch(day, clinicId), ConsistentRead: true }),
+  );
+  return Item ? toBatch(Item) : undefined;
+}
+
+/** Pattern: every clinic's batch for a day (one partition). */
+export async function letterBatchesOfDay(ctx: StoreContext, day: string): Promise<LetterBatchRecord[]> {
+  const out: LetterBatchRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.db.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': letterKeys.dayPartition(day) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...(page.Items ?? []).map(toBatch));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/**
+ * Starts a batch (MAKING), unless it is READY already: answers the batch as it now is. A batch that was
+ * MAKING (a run stopped part-way) is taken up again as it was.
+ */
+export async function startLetterBatch(
+  ctx: StoreContext,
+  batch: Pick<LetterBatchRecord, 'batchId' | 'clinicId' | 'day' | 'startedAt'>,
+): Promise<LetterBatchRecord> {
+  try {
+    await ctx.db.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: {
+          ...letterKeys.batch(batch.day, batch.clinicId),
+          entity: 'LetterBatch',
+          ...batch,
+          status: 'MAKING',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+  const now = await getLetterBatch(ctx, batch.day, batch.clinicId);
+  if (!now) throw new Error(`letter batch ${batch.batchId} vanished after it was started`);
+  return now;
+}
+
+/** Marks a batch READY with what it holds; only from MAKING, so a READY batch is never rewritten. */
+export async function finishLetterBatch(
+  ctx: StoreContext,
+  batch: Pick<LetterBatchRecord, 'day' | 'clinicId' | 'letters' | 'booking' | 'reminder' | 'pages'> & {
+    location?: string;
+    readyAt: string;
+  },
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: letterKeys.batch(batch.day, batch.clinicId),
+        UpdateExpression:
+          'SET #status = :ready, letters = :letters, booking = :booking, reminder = :reminder, pages = :pages, readyAt = :at' +
+          (batch.location !== undefined ? ', #location = :location' : ''),
+        ConditionExpression: '#status = :making',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(batch.location !== undefined && { '#location': 'location' }),
+        },
+        ExpressionAttributeValues: {
+          ':ready': 'READY',
+          ':making': 'MAKING',
+          ':letters': batch.letters,
+          ':booking': batch.booking,
+          ':reminder': batch.reminder,
+          ':pages': batch.pages,
+          ':at': batch.readyAt,
+          ...(batch.location !== undefined && { ':location': batch.location }),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

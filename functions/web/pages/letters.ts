@@ -1,0 +1,69 @@
+/**
+ * `/staff/letters`: a day's letter batches, one per clinic, with how many booking and reminder letters
+ * each holds and a link to its PDF (`/staff/letters/{batchId}.pdf`) to print. Both call the letter
+ * routes in-process (`listLetterBatches`, `getLetterBatchPdf`), so the same roles, checks and audit
+ * apply as through the API: schedulers, managers and admins.
+ */
+import { errorStatus, type RegisterPages } from '#web/router.ts';
+import { addDays, formats, isoDay, may, rolesOf } from './staff-kit.ts';
+
+export const registerLetterPages: RegisterPages = (router, deps) => {
+  const f = formats(deps);
+
+  router.page({
+    method: 'GET',
+    path: '/staff/letters',
+    summary: "A day's letter batches per clinic, to download and print",
+    access: rolesOf('listLetterBatches'),
+    nav: { label: 'Letters', order: 50 },
+    handler: async (page) => {
+      if (!may(page, 'listLetterBatches')) return page.render('pages/letters.njk', { noAccess: true });
+      const today = f.today();
+      const date = isoDay(page.url.searchParams.get('date')) ?? today;
+      const [batches, clinics] = await Promise.all([
+        page.invoke('listLetterBatches', { query: { date } }),
+        page.invoke('listClinics', {}),
+      ]);
+      if (!batches.ok) return errorStatus(batches.status);
+      const clinicName = new Map(clinics.ok ? clinics.body.items.map((c) => [c.id, c.name]) : []);
+      return page.render('pages/letters.njk', {
+        date,
+        dateLabel: f.longDate(date),
+        isToday: date === today,
+        previous: `/staff/letters?date=${addDays(date, -1)}`,
+        next: `/staff/letters?date=${addDays(date, 1)}`,
+        batchAt: deps.config.letters.batchAt,
+        enabled: deps.config.letters.enabled,
+        batches: batches.body.items.map((b) => ({
+          clinic: clinicName.get(b.clinicId) ?? b.clinicId,
+          letters: b.letters,
+          booking: b.booking,
+          reminder: b.reminder,
+          pages: b.pages,
+          making: b.status === 'MAKING',
+          href: b.hasPdf ? `/staff/letters/${b.batchId}.pdf` : undefined,
+        })),
+      });
+    },
+  });
+
+  router.page({
+    method: 'GET',
+    path: '/staff/letters/:file',
+    summary: 'A letter batch PDF to print (the Letters page’s download link)',
+    access: rolesOf('getLetterBatchPdf'),
+    handler: async (page) => {
+      const file = page.params.file ?? '';
+      if (!file.endsWith('.pdf')) return errorStatus(404);
+      const found = await page.invoke('getLetterBatchPdf', { params: { batchId: file.slice(0, -4) } });
+      if (!found.ok) return errorStatus(found.status === 400 ? 404 : found.status);
+      return new Response(Buffer.from(found.body.base64, 'base64'), {
+        status: 200,
+        headers: {
+          'content-type': 'application/pdf',
+          'content-disposition': `attachment; filename="${found.body.fileName}"`,
+        },
+      });
+    },
+  });
+};
