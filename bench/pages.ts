@@ -220,9 +220,9 @@ async function passCheck(browser: Browser, url: string, born: string): Promise<B
   return context;
 }
 
-/** A family page to measure: the first client the admin API lists (the local API acts as admin). */
+/** A family page to measure: the first Smith the family search finds (the local API acts as admin). */
 async function aFamilyId(runtime: LocalRuntime): Promise<string | undefined> {
-  const res = await fetch(`${runtime.url}/clients?limit=1`);
+  const res = await fetch(`${runtime.url}/families?q=smith`);
   const body = (await res.json()) as { items?: { id: string }[] };
   return body.items?.[0]?.id;
 }
@@ -272,6 +272,7 @@ export async function measurePages(options: PagesOptions): Promise<PageRow[]> {
     const staffPages = [
       '/staff/today',
       '/staff/families',
+      '/staff/families?q=smith',
       `/staff/families/${familyId}`,
       '/staff/inbox',
       '/staff/short-notice',

@@ -128,7 +128,7 @@ export async function missesOfClients(
 ): Promise<Map<string, number>> {
   const ids = [...new Set(clientIds)];
   const counts = new Map<string, number>();
-  const lists = await mapWithConcurrency(ids, 8, (id) =>
+  const lists = await mapWithConcurrency(ids, 16, (id) =>
     bookingsOfClient(ctx, id, {
       expression: '#status IN (:dna, :wnb) AND localDay >= :from AND localDay < :before',
       names: { '#status': 'status' },

@@ -22,6 +22,7 @@ describe('the bench pages table', () => {
     expect(rows.map((r) => r.page)).toEqual([
       '/staff/today',
       '/staff/families',
+      '/staff/families?q=smith',
       '/staff/families/{id}',
       '/staff/inbox',
       '/staff/short-notice',
