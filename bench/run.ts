@@ -94,7 +94,7 @@ async function measure(endpoint: string, size: number): Promise<Row> {
   const loadStart = performance.now();
   // One client per booking, also without its by-phone key (the sweep reads clients by id).
   const clients = Array.from({ length: size }, (_, i) => {
-    const { phonePk, phoneSk, lookupPk, lookupSk, ...item } = clientItem(client(i));
+    const { phonePk, phoneSk, lookupPk, lookupSk, clientPk, clientSk, ...item } = clientItem(client(i));
     return item;
   });
   await batchWrite(db, table, [...items, ...clients]);

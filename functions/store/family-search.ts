@@ -1,7 +1,8 @@
 /**
  * Reads for the staff app's family pages, each a Query of an index (store/table.ts), never a Scan:
  * - clients by name: the `lookup` index holds each client under its folded family name (or first name
- *   when it has none), partitioned by the first two letters;
+ *   when it has none) and the `byClient` index under its folded first name, each partitioned by the
+ *   first two letters;
  * - bookings by reference: the `lookup` index, under `REF#<ref>`;
  * - every booking of a set of children, and their misses in a year: the `byClient` index.
  *
@@ -42,10 +43,10 @@ const byFamilyThenFirst = (a: Client, b: Client) =>
   a.familyName.localeCompare(b.familyName, 'en-GB') || a.firstName.localeCompare(b.firstName, 'en-GB');
 
 /**
- * Pattern (Query, lookup index): clients whose family name (or first name, when they have no family
- * name) starts with one of the query's words, and whose "first family" name contains every word,
- * ignoring case, accents and punctuation; at most `limit`, by family name then first name. So "smith",
- * "amelia smith" and "smith amel" find Amelia Smith; "amelia" alone does not (search by family name).
+ * Pattern (Query, lookup and byClient indexes): clients whose family name or first name starts with
+ * one of the query's words, and whose "first family" name contains every word, ignoring case, accents
+ * and punctuation; at most `limit`, by family name then first name. So "smith", "amelia", "amelia
+ * smith" and "smith amel" find Amelia Smith.
  */
 export async function clientsByName(ctx: StoreContext, query: string, limit = 50): Promise<Client[]> {
   const words = foldName(query).split(' ').filter(Boolean);
@@ -56,17 +57,22 @@ export async function clientsByName(ctx: StoreContext, query: string, limit = 50
     return words.every((word) => name.includes(word));
   };
   const found = new Map<string, Client>();
+  // Each word is tried as the start of a family name (lookup) and of a first name (byClient).
+  const searches = indexed.flatMap((word) => [
+    { index: 'lookup', pkName: 'lookupPk', skName: 'lookupSk', ...lookup.namePrefix(word) },
+    { index: 'byClient', pkName: 'clientPk', skName: 'clientSk', ...byClient.firstNamePrefix(word) },
+  ]);
   const lists = await Promise.all(
-    indexed.map(async (word) => {
-      const { pk, prefix } = lookup.namePrefix(word);
+    searches.map(async ({ index, pkName, skName, pk, prefix }) => {
       const items = await queryAll(
         ctx,
         {
-          IndexName: 'lookup',
-          KeyConditionExpression: 'lookupPk = :pk AND begins_with(lookupSk, :prefix)',
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
           ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         },
-        // Index order is family name then first name: stop once `limit` of those read match.
+        // Stop once `limit` of those read match every word.
         (read) => read.map(toClient).filter(matches).length >= limit,
       );
       return items.map(toClient).filter(matches);

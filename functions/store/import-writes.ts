@@ -10,7 +10,7 @@ import { bookingItem } from './bookings.ts';
 import { newClientItems } from './clients.ts';
 import { failedOn, raw as rawWrite, transact as transactNamed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
-import { byClinicDay, byPhone, keys, lookup } from './keys.ts';
+import { byClient, byClinicDay, byPhone, keys, lookup } from './keys.ts';
 import { claimNhsNumberItem, releaseNhsNumberItem } from './nhs-numbers.ts';
 import { statusChange } from './slot-runs.ts';
 import { slotItem } from './slots.ts';
@@ -82,6 +82,18 @@ export async function updateImportedClient(
       values[':lookupSk'] = entry.lookupSk;
     } else {
       remove.push('lookupPk', 'lookupSk');
+    }
+    const first = byClient.firstName(
+      changes.firstName ?? client.firstName,
+      changes.familyName ?? client.familyName,
+      client.id,
+    );
+    if (first) {
+      set.push('clientPk = :clientPk', 'clientSk = :clientSk');
+      values[':clientPk'] = first.clientPk;
+      values[':clientSk'] = first.clientSk;
+    } else {
+      remove.push('clientPk', 'clientSk');
     }
   }
   if (input.liveBookings.length > 90) {

@@ -266,9 +266,25 @@ export function foldName(value: string): string {
     .trim();
 }
 
-/** byClient index: every booking of one child (past, cancelled and moved too), in start order. */
+/**
+ * byClient index, two kinds of entry:
+ * - every booking of one child (past, cancelled and moved too), in start order;
+ * - a client under its folded first name, partitioned by its first two letters (`FIRST#am`), so a
+ *   search by first name is a Query too (the lookup index holds the family name).
+ */
 export const byClient = {
   partition: (clientId: string) => `CLIENT#${clientId}`,
+  /** The first-name entry of a client; undefined when the first name has no two letters to index. */
+  firstName: (firstName: string, familyName: string | undefined, clientId: string) => {
+    const first = foldName(firstName);
+    if (first.length < 2) return undefined;
+    return {
+      clientPk: `FIRST#${first.slice(0, 2)}`,
+      clientSk: `${first}#${foldName(familyName ?? '')}#${clientId}`,
+    };
+  },
+  /** Partition and sort-key prefix of the clients whose first name starts with `word` (folded, ≥ 2). */
+  firstNamePrefix: (word: string) => ({ pk: `FIRST#${word.slice(0, 2)}`, prefix: word }),
   booking: (clientId: string, startsAt: string, bookingId: string) => ({
     clientPk: `CLIENT#${clientId}`,
     clientSk: `BOOKING#${startsAt}#${bookingId}`,

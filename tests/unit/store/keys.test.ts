@@ -130,6 +130,11 @@ describe('keys', () => {
       clientSk: 'BOOKING#2026-12-03T14:00:00.000Z#b1',
     });
     expect(foldName('  Zoë   O’Neil-Smith ')).toBe('zoe oneil smith');
+    expect(byClient.firstName('Zoë', 'Ångström', 'c1')).toEqual({
+      clientPk: 'FIRST#zo',
+      clientSk: 'zoe#angstrom#c1',
+    });
+    expect(byClient.firstName('Z', '', 'c1')).toBeUndefined();
     expect(lookup.client('Zoë', 'Ångström', 'c1')).toEqual({
       lookupPk: 'NAME#an',
       lookupSk: 'angstrom#zoe#c1',
