@@ -84,16 +84,17 @@ async function measure(endpoint: string, size: number): Promise<Row> {
     now: NOW,
   });
   const config = loadTrustConfig('example');
-  // The by-phone and by-clinic-day index keys are left off: neither the sweep nor the Scan reads them,
+  // The by-phone, by-clinic-day, by-client and lookup index keys are left off: neither the sweep nor the Scan reads them,
   // and maintaining two more indexes makes loading 100,000 items into DynamoDB Local far slower.
   const items = Array.from({ length: size }, (_, i) => {
-    const { phonePk, phoneSk, clinicDayPk, clinicDaySk, ...item } = bookingItem(booking(i, isDue(i)));
+    const { phonePk, phoneSk, clinicDayPk, clinicDaySk, clientPk, clientSk, lookupPk, lookupSk, ...item } =
+      bookingItem(booking(i, isDue(i)));
     return item;
   });
   const loadStart = performance.now();
   // One client per booking, also without its by-phone key (the sweep reads clients by id).
   const clients = Array.from({ length: size }, (_, i) => {
-    const { phonePk, phoneSk, ...item } = clientItem(client(i));
+    const { phonePk, phoneSk, lookupPk, lookupSk, clientPk, clientSk, ...item } = clientItem(client(i));
     return item;
   });
   await batchWrite(db, table, [...items, ...clients]);
@@ -139,14 +140,30 @@ export async function runBench(args: string[]): Promise<void> {
     options: {
       sizes: { type: 'string', default: '10000,100000' },
       waitlist: { type: 'string', default: '100000' },
-      /** Which tables: any of lambdas, sweep, backfill. */
-      only: { type: 'string', default: 'lambdas,sweep,backfill' },
+      /** Which tables: any of lambdas, sweep, backfill, pages. */
+      only: { type: 'string', default: 'lambdas,sweep,backfill,pages' },
+      /** Server-time requests per page in the pages table. */
+      'page-requests': { type: 'string', default: '50' },
     },
   });
   const only = new Set(values.only.split(','));
   if (only.has('lambdas')) {
     console.log('Bundling each function as the stack does, and timing its cold import…');
     printLambdas(await measureLambdas());
+  }
+  if (only.has('pages')) {
+    const { measurePages, pagesMarkdown, pagesTable } = await import('./pages.ts');
+    const rows = await measurePages({
+      requests: Number(values['page-requests']),
+      seed: true,
+      slow3g: true,
+      print: (line) => console.log(line),
+    });
+    console.log(
+      `\nPages on the demo data, local runtime (goals: server p95 ≤ 300 ms; first load ≤ 250 KB staff, ≤ 100 KB parent; parent usable on Slow 3G ≤ 3 s)\n`,
+    );
+    console.table(pagesTable(rows));
+    console.log(`\n${pagesMarkdown(rows)}\n`);
   }
   if (!only.has('sweep') && !only.has('backfill')) return;
   const sizes = only.has('sweep') ? values.sizes.split(',').map(Number) : [];

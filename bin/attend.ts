@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = `Usage:
   attend local [--in-memory] [--port N] [--trust ID] [--frozen-clock]
   attend admin <resource> <action> [id] [--json BODY] [--url URL] [--output json]   (attend admin --help)
-  attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill]
+  attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill,pages] [--page-requests 50]
   attend routes                                                                  the route table and its roles (Markdown)
   attend simulate [--scale S] [--scenarios no-attend,reminders,backfill-no-equity,everything] [--out reports]`;
 

@@ -189,15 +189,18 @@ export function tomorrowOf(deps: Deps): string {
 export async function familiesToCall(deps: Deps, date: string): Promise<FamilyToCall[]> {
   const clinics = await listClinics(deps.store);
   const names = new Map(clinics.map((c) => [c.id, c.name]));
-  const live: Booking[] = [];
-  for (const clinic of clinics) {
+  // Every clinic's day at once (one byClinicDay Query each), kept in clinic order.
+  const perClinic = await mapWithConcurrency(clinics, 16, async (clinic) => {
+    const found: Booking[] = [];
     let cursor: string | undefined;
     do {
       const page = await bookingsByClinicDay(deps.store, clinic.id, date, { limit: 200, cursor });
-      live.push(...page.items.filter((b) => b.status === 'BOOKED' && b.phone !== 'erased'));
+      found.push(...page.items.filter((b) => b.status === 'BOOKED' && b.phone !== 'erased'));
       cursor = page.cursor;
     } while (cursor);
-  }
+    return found;
+  });
+  const live = perClinic.flat();
   if (live.length === 0) return [];
   const clients = await getClients(
     deps.store,
@@ -206,18 +209,23 @@ export async function familiesToCall(deps: Deps, date: string): Promise<FamilyTo
   const yearBefore = new Date(`${date}T12:00:00Z`);
   yearBefore.setUTCDate(yearBefore.getUTCDate() - 365);
   const from = yearBefore.toISOString().slice(0, 10);
-  // Families who replied since booking have confirmed: they are not called, so their misses are not read.
-  const replied = await mapWithConcurrency(live, 8, async (booking) => {
-    const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
-    return since.items.some((m) => m.direction === 'IN');
-  });
-  const unconfirmed = live.filter((_, i) => !replied[i]);
+  // Misses first (one byClient Query a child, filtered in DynamoDB), then the replies of only the
+  // families who would be called: those who replied since booking have confirmed, and are not called.
   const misses = await missesOfClients(
     deps.store,
-    unconfirmed.map((b) => b.clientId),
+    live.map((b) => b.clientId),
     from,
     date,
   );
+  const candidates = live.filter((booking) => {
+    const client = clients.get(booking.clientId);
+    return client && ((misses.get(client.id) ?? 0) >= 2 || client.flags.vulnerable);
+  });
+  const replied = await mapWithConcurrency(candidates, 16, async (booking) => {
+    const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
+    return since.items.some((m) => m.direction === 'IN');
+  });
+  const unconfirmed = candidates.filter((_, i) => !replied[i]);
   const out: FamilyToCall[] = [];
   for (const booking of unconfirmed) {
     const client = clients.get(booking.clientId);

@@ -19,7 +19,15 @@ import {
   when,
 } from './conditions.ts';
 import type { Page, StoreContext } from './context.ts';
-import { byClinicDay, byPhone, dueReminders, keys, withoutStorageAttributes } from './keys.ts';
+import {
+  byClient,
+  byClinicDay,
+  byPhone,
+  dueReminders,
+  keys,
+  lookup,
+  withoutStorageAttributes,
+} from './keys.ts';
 import { bookByStaffWrite, freeWrite } from './slot-runs.ts';
 import { getSlot } from './slots.ts';
 
@@ -38,6 +46,8 @@ export function bookingItem(booking: Booking): Record<string, unknown> {
       ? byPhone.liveBooking(booking.phone, booking.startsAt, booking.id)
       : {}),
     ...(booking.status === 'BOOKED' && due ? dueReminders.entry(booking.id, due) : {}),
+    ...byClient.booking(booking.clientId, booking.startsAt, booking.id),
+    ...lookup.booking(booking.ref, booking.startsAt, booking.id),
     entity: 'Booking',
     ...booking,
   };

@@ -10,7 +10,7 @@ import { type Client, clientSchema } from '#core/model.ts';
 import { batchGet } from './batch.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
-import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
+import { byClient, byPhone, keys, lookup, withoutStorageAttributes } from './keys.ts';
 import { claimNhsNumberItem, clientIdByNhsNumber } from './nhs-numbers.ts';
 import type { TransactItem } from './transaction-grouper.ts';
 
@@ -21,6 +21,8 @@ export function clientItem(client: Client): Record<string, unknown> {
   return {
     ...keys.client(client.id),
     ...(client.phone ? byPhone.client(client.phone, client.id) : {}),
+    ...lookup.client(client.firstName, client.familyName, client.id),
+    ...byClient.firstName(client.firstName, client.familyName, client.id),
     entity: 'Client',
     ...client,
   };

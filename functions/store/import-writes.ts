@@ -10,7 +10,7 @@ import { bookingItem } from './bookings.ts';
 import { newClientItems } from './clients.ts';
 import { failedOn, raw as rawWrite, transact as transactNamed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
-import { byClinicDay, byPhone, keys } from './keys.ts';
+import { byClient, byClinicDay, byPhone, keys, lookup } from './keys.ts';
 import { claimNhsNumberItem, releaseNhsNumberItem } from './nhs-numbers.ts';
 import { statusChange } from './slot-runs.ts';
 import { slotItem } from './slots.ts';
@@ -71,6 +71,33 @@ export async function updateImportedClient(
     set.push('phonePk = :phonePk', 'phoneSk = :phoneSk');
     values[':phonePk'] = index.phonePk;
     values[':phoneSk'] = index.phoneSk;
+  }
+  if (changes.firstName !== undefined || changes.familyName !== undefined) {
+    // The name index entry follows the name (store/keys.ts lookup); a name too short to index has none.
+    const entry = lookup.client(
+      changes.firstName ?? client.firstName,
+      changes.familyName ?? client.familyName,
+      client.id,
+    );
+    if (entry) {
+      set.push('lookupPk = :lookupPk', 'lookupSk = :lookupSk');
+      values[':lookupPk'] = entry.lookupPk;
+      values[':lookupSk'] = entry.lookupSk;
+    } else {
+      remove.push('lookupPk', 'lookupSk');
+    }
+    const first = byClient.firstName(
+      changes.firstName ?? client.firstName,
+      changes.familyName ?? client.familyName,
+      client.id,
+    );
+    if (first) {
+      set.push('clientPk = :clientPk', 'clientSk = :clientSk');
+      values[':clientPk'] = first.clientPk;
+      values[':clientSk'] = first.clientSk;
+    } else {
+      remove.push('clientPk', 'clientSk');
+    }
   }
   if (input.liveBookings.length > 90) {
     throw new Error(`Client ${client.id} has too many live bookings to move to a new phone in one change`);

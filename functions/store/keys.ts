@@ -202,6 +202,10 @@ export const STORAGE_ATTRIBUTES = [
   'openPk',
   'openSk',
   'expiresAtEpoch',
+  'clientPk',
+  'clientSk',
+  'lookupPk',
+  'lookupSk',
 ] as const;
 
 export function withoutStorageAttributes(item: Record<string, unknown>): Record<string, unknown> {
@@ -257,4 +261,70 @@ export const letterKeys = {
   letter: (bookingId: string, kind: string) => ({ pk: `LETTER#${bookingId}`, sk: `KIND#${kind}` }),
   batch: (day: string, clinicId: string) => ({ pk: `LETTERBATCHES#${day}`, sk: `CLINIC#${clinicId}` }),
   dayPartition: (day: string) => `LETTERBATCHES#${day}`,
+} as const;
+
+/**
+ * Lower-case, accents and apostrophes off, hyphens and runs of spaces as one space: how names are
+ * compared and indexed ("O’Neil-Smith" is "oneil smith"). Names are personal data: never log these.
+ */
+export function foldName(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’ʼ`]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * byClient index, two kinds of entry:
+ * - every booking of one child (past, cancelled and moved too), in start order;
+ * - a client under its folded first name, partitioned by its first two letters (`FIRST#am`), so a
+ *   search by first name is a Query too (the lookup index holds the family name).
+ */
+export const byClient = {
+  partition: (clientId: string) => `CLIENT#${clientId}`,
+  /** The first-name entry of a client; undefined when the first name has no two letters to index. */
+  firstName: (firstName: string, familyName: string | undefined, clientId: string) => {
+    const first = foldName(firstName);
+    if (first.length < 2) return undefined;
+    return {
+      clientPk: `FIRST#${first.slice(0, 2)}`,
+      clientSk: `${first}#${foldName(familyName ?? '')}#${clientId}`,
+    };
+  },
+  /** Partition and sort-key prefix of the clients whose first name starts with `word` (folded, ≥ 2). */
+  firstNamePrefix: (word: string) => ({ pk: `FIRST#${word.slice(0, 2)}`, prefix: word }),
+  booking: (clientId: string, startsAt: string, bookingId: string) => ({
+    clientPk: `CLIENT#${clientId}`,
+    clientSk: `BOOKING#${startsAt}#${bookingId}`,
+  }),
+  prefix: { booking: 'BOOKING#' },
+} as const;
+
+const namePartition = (folded: string) => `NAME#${folded.slice(0, 2)}`;
+
+/**
+ * lookup index, two kinds of entry:
+ * - a client under its folded family name (or first name when it has none), partitioned by the name's
+ *   first two letters: "family names starting with smi" is one Query with begins_with;
+ * - a booking under its four-digit reference (references repeat over time), newest last.
+ */
+export const lookup = {
+  /** The index key of a client, from its names; undefined when neither has two letters to index. */
+  client: (firstName: string, familyName: string | undefined, clientId: string) => {
+    const family = foldName(familyName ?? '');
+    const first = foldName(firstName);
+    const key = family.length >= 2 ? family : first;
+    if (key.length < 2) return undefined;
+    return { lookupPk: namePartition(key), lookupSk: `${key}#${first}#${clientId}` };
+  },
+  /** Partition and sort-key prefix of the clients whose indexed name starts with `word` (folded, ≥ 2). */
+  namePrefix: (word: string) => ({ pk: namePartition(word), prefix: word }),
+  booking: (ref: string, startsAt: string, bookingId: string) => ({
+    lookupPk: `REF#${ref}`,
+    lookupSk: `${startsAt}#${bookingId}`,
+  }),
+  refPartition: (ref: string) => `REF#${ref}`,
 } as const;

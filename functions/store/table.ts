@@ -57,6 +57,18 @@ export const INDEXES = {
     sortKey: { name: 'openSk', type: 'S' },
     servesPattern: 'open work for staff: unhandled inbox messages, open follow-ups, newest first (sparse)',
   },
+  byClient: {
+    name: 'byClient',
+    partitionKey: { name: 'clientPk', type: 'S' },
+    sortKey: { name: 'clientSk', type: 'S' },
+    servesPattern: 'every booking of one child, past and cancelled too, in start order',
+  },
+  lookup: {
+    name: 'lookup',
+    partitionKey: { name: 'lookupPk', type: 'S' },
+    sortKey: { name: 'lookupSk', type: 'S' },
+    servesPattern: 'clients by the first letters of their folded family name; bookings by reference',
+  },
 } as const satisfies Record<string, IndexDefinition>;
 
 export type IndexName = keyof typeof INDEXES;

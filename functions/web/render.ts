@@ -57,6 +57,10 @@ export class Renderer {
     this.env.addGlobal('serviceName', SERVICE_NAME);
     this.env.addGlobal('trustName', options.trustName);
     this.env.addGlobal('asset', (logical: string) => options.assets.url(logical));
+    this.env.addGlobal(
+      'inlineAsset',
+      (logical: string) => new nunjucks.runtime.SafeString(options.assets.text(logical)),
+    );
     this.env.addGlobal('requireCsrfToken', (token: unknown) => {
       if (typeof token !== 'string' || token === '') {
         // A POST form without a token would be refused anyway; failing the render shows the mistake at once.

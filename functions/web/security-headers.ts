@@ -39,7 +39,8 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${options.nonce}'`,
-    "style-src 'self'",
+    // A page may inline its stylesheet under the same nonce (the parent pages do, for slow networks).
+    `style-src 'self' 'nonce-${options.nonce}'`,
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, SCREENSHOT_DIR, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
+import {
+  launchBrowser,
+  SCREENSHOT_DIR,
+  screenshot,
+  seriousA11yViolations,
+  UK_BROWSER,
+} from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
 let runtime: LocalRuntime;
@@ -33,7 +39,7 @@ afterAll(async () => {
 
 describe('the metrics page on the demo data', { timeout: 120_000 }, () => {
   it('draws each chart with its numbers, the baseline on the weekly rate, and passes axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${runtime.url}/`);
     await page.fill('#email', 'manager@example.nhs.uk');

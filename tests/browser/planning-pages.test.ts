@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
+import { launchBrowser, screenshot, seriousA11yViolations, UK_BROWSER } from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
 let runtime: LocalRuntime;
@@ -33,7 +33,7 @@ async function api<T = Record<string, unknown>>(method: string, path: string, bo
 }
 
 async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+  const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${runtime.url}/`);

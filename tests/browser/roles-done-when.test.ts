@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import type { AuditEntry } from '#store/audit.ts';
-import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
+import { launchBrowser, screenshot, seriousA11yViolations, UK_BROWSER } from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
 let runtime: LocalRuntime;
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(`${runtime.url}/`);
   expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);

@@ -9,7 +9,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations, watchProblems } from '#tests/browser/support.ts';
+import {
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  UK_BROWSER,
+  watchProblems,
+} from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
 // Monday 23 November 2026, 08:00 in London (GMT): clinics at 10:00 today and tomorrow.
@@ -75,7 +81,11 @@ async function signIn(
   email: string,
   javaScriptEnabled = true,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled });
+  const context = await browser.newContext({
+    ...UK_BROWSER,
+    viewport: { width: 1280, height: 800 },
+    javaScriptEnabled,
+  });
   const page = await context.newPage();
   await page.goto(`${runtime.url}/`);
   await page.fill('#email', email);

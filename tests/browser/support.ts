@@ -14,7 +14,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
-  // A UK member of staff's browser language (headless Chromium still formats date fields as mm/dd/yyyy).
+  // A UK member of staff's browser language. Date fields follow it only with Debian's chromium-l10n
+  // installed (the en-GB locale pack) and LANGUAGE set (see launchBrowser).
   '--lang=en-GB',
   '--headless',
   '--disable-gpu',
@@ -31,9 +32,22 @@ export const VIEWPORTS = {
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
+/**
+ * Chromium on Linux takes its UI locale, which formats date fields (dd/mm/yyyy in en-GB), from LANGUAGE;
+ * `--lang` and the context's `locale` set only navigator.language and Accept-Language. The en-GB locale
+ * pack comes in Debian's chromium-l10n package (`.ci/run` installs it); without it the field is mm/dd/yyyy.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    env: { ...process.env, LANGUAGE: 'en_GB', LANG: 'en_GB.UTF-8' },
+  });
 }
+
+/** Every test context is a UK browser: en-GB (navigator.language, Accept-Language) in London time. */
+export const UK_BROWSER = { locale: 'en-GB', timezoneId: 'Europe/London' } as const;
 
 /** WCAG 2.2 AA and everything below it. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];

@@ -8,7 +8,13 @@ import { parse as parseCookies } from 'cookie';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations, watchProblems } from '#tests/browser/support.ts';
+import {
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  UK_BROWSER,
+  watchProblems,
+} from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 import { aStaffMember, TEST_TEMPLATES } from '#tests/support/web.ts';
 import { received, testPages } from '#tests/support/web-pages.ts';
@@ -74,7 +80,7 @@ afterAll(async () => {
 async function as(
   who: keyof typeof PEOPLE | undefined,
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
   if (who) await context.addCookies([{ name: 'test-staff', value: who, url: runtime.url }]);
   const watched = watchProblems(context);
   return { context, page: await context.newPage(), problems: watched.problems };

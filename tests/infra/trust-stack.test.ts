@@ -87,6 +87,18 @@ describe('the table', () => {
     },
   );
 
+  it('has the family indexes the staff pages query instead of a Scan (byClient, lookup)', () => {
+    // Named here, not read from TABLE, so dropping either from the shared definition fails this test.
+    const gsis = Object.values(table())[0]?.Properties.GlobalSecondaryIndexes as {
+      IndexName: string;
+      KeySchema: { AttributeName: string; KeyType: string }[];
+    }[];
+    const keysOf = (name: string) =>
+      gsis.find((g) => g.IndexName === name)?.KeySchema.map((k) => k.AttributeName);
+    expect(keysOf('byClient')).toEqual(['clientPk', 'clientSk']);
+    expect(keysOf('lookup')).toEqual(['lookupPk', 'lookupSk']);
+  });
+
   it('is encrypted with the trust key and retained when the stack goes', () => {
     const [resource] = Object.values(table());
     expect(resource?.DeletionPolicy).toBe('Retain');

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  byClient,
   byClinicDay,
   byPhone,
   dueReminders,
+  foldName,
   importUploads,
   keys,
+  lookup,
   metricsKeys,
   offersByExpiry,
   openByKind,
@@ -119,5 +122,28 @@ describe('keys', () => {
     expect(importUploads.head('u1')).toEqual({ pk: 'IMPORTUPLOAD#u1', sk: 'UPLOAD' });
     expect(importUploads.part('u1', 2)).toEqual({ pk: 'IMPORTUPLOAD#u1', sk: 'PART#002' });
     expect(importUploads.partition('u1')).toBe('IMPORTUPLOAD#u1');
+  });
+
+  it('builds the byClient and lookup index keys, names folded', () => {
+    expect(byClient.booking('c1', '2026-12-03T14:00:00.000Z', 'b1')).toEqual({
+      clientPk: 'CLIENT#c1',
+      clientSk: 'BOOKING#2026-12-03T14:00:00.000Z#b1',
+    });
+    expect(foldName('  Zoë   O’Neil-Smith ')).toBe('zoe oneil smith');
+    expect(byClient.firstName('Zoë', 'Ångström', 'c1')).toEqual({
+      clientPk: 'FIRST#zo',
+      clientSk: 'zoe#angstrom#c1',
+    });
+    expect(byClient.firstName('Z', '', 'c1')).toBeUndefined();
+    expect(lookup.client('Zoë', 'Ångström', 'c1')).toEqual({
+      lookupPk: 'NAME#an',
+      lookupSk: 'angstrom#zoe#c1',
+    });
+    expect(lookup.client('Ava', '', 'c2')).toEqual({ lookupPk: 'NAME#av', lookupSk: 'ava#ava#c2' });
+    expect(lookup.client('A', '', 'c3')).toBeUndefined();
+    expect(lookup.booking('4821', '2026-12-03T14:00:00.000Z', 'b1')).toEqual({
+      lookupPk: 'REF#4821',
+      lookupSk: '2026-12-03T14:00:00.000Z#b1',
+    });
   });
 });

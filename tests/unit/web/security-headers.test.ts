@@ -23,7 +23,7 @@ describe('securityHeaders for a personal page', () => {
     expect(csp['frame-ancestors']).toBe("'none'");
     expect(csp['base-uri']).toBe("'none'");
     expect(csp['object-src']).toBe("'none'");
-    expect(csp['style-src']).toBe("'self'");
+    expect(csp['style-src']).toBe("'self' 'nonce-abc123=='");
     expect(csp['font-src']).toBe("'self'");
     expect(csp['form-action']).toBe("'self'");
     expect(csp['upgrade-insecure-requests']).toBe('');
