@@ -135,7 +135,9 @@ export async function collect(
   const blocks: Block[] = [];
   for (const [phone, spans] of run.families.optedOut)
     for (const [fromIndex, toIndex] of spans) blocks.push({ phone, reason: 'stop-text', fromIndex, toIndex });
-  const phones = new Set([...population.children.values()].map((c) => c.client.phone));
+  const phones = new Set(
+    [...population.children.values()].flatMap((c) => (c.client.phone ? [c.client.phone] : [])),
+  );
   const consentByHash = new Map(
     of('Consent').map((c) => [String(c.pk).replace(/^CONSENT#/, ''), c as { reason: string; since: string }]),
   );

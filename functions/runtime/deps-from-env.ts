@@ -86,7 +86,7 @@ export function sendRateLimiter(perSecond: number, timer: Timer = realTimer): Se
 /** The letters bucket in AWS, the local runtime's folder locally, or none (no letters in this function). */
 function lettersFromEnv(env: Env): LetterFiles | undefined {
   if (env.LETTERS_BUCKET_NAME) {
-    return s3LetterFiles(tracer.captureAWSv3Client(new S3Client({})), {
+    return s3LetterFiles(traced(new S3Client({})), {
       bucket: env.LETTERS_BUCKET_NAME,
       ...(env.LETTERS_KEY_ARN && { kmsKeyArn: env.LETTERS_KEY_ARN }),
     });

@@ -18,8 +18,8 @@ import { byPhone, keys } from './keys.ts';
 import type { TransactItem } from './transaction-grouper.ts';
 
 /**
- * Pattern: a client's live (BOOKED) bookings. With a mobile, the byPhone index; with none, there is no
- * index to ask yet, so the bookings-of-clients Scan (store/family-search.ts), as the family page does.
+ * Pattern: a client's live (BOOKED) bookings. With a mobile, the byPhone index; with none, the byClient
+ * index (every booking of the child, store/family-search.ts), as the family page reads them.
  */
 export async function liveBookingsOfClient(
   ctx: StoreContext,

@@ -18,7 +18,7 @@ import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
-import { aClient, aClinic, anInboundSms, aSlotFor } from '#tests/support/builders.ts';
+import { aClient, aClinic, anInboundSms, aSlotFor, type ClientWithPhone } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
 import { seed } from './helpers.ts';
@@ -48,7 +48,7 @@ async function missed(
   overrides: Partial<Client> = {},
   outcome: 'DNA' | 'WNB' = 'DNA',
   at = AFTER,
-): Promise<{ child: Client; booking: Booking; status: number }> {
+): Promise<{ child: ClientWithPhone; booking: Booking; status: number }> {
   const child = aClient(overrides);
   const slot = aSlotFor(clinic, { startsAt: TUESDAY });
   await seed(store, { clients: [child], slots: [slot] });
