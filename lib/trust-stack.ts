@@ -465,6 +465,15 @@ export class TrustStack extends Stack {
       .bindTable({ table: this.table, access: 'readWrite' })
       .bindEventBus(this.bus)
       .bindConsentKey(this.consentKey);
+    const notify = this.config.letters.notify;
+    if (notify) {
+      // Letters go through GOV.UK Notify: this function alone reads the trust's Notify API key.
+      const notifyKey = /-[A-Za-z0-9]{6}$/.test(notify.apiKeySecretArn)
+        ? secretsmanager.Secret.fromSecretCompleteArn(this, 'NotifyApiKey', notify.apiKeySecretArn)
+        : secretsmanager.Secret.fromSecretPartialArn(this, 'NotifyApiKey', notify.apiKeySecretArn);
+      letterBatch.fn.addEnvironment('NOTIFY_API_KEY_SECRET_ARN', notify.apiKeySecretArn);
+      notifyKey.grantRead(letterBatch.fn);
+    }
     this.letters!.bindWriter(letterBatch).bindReader(adminApi);
     if (this.web) this.letters!.bindReader(this.web);
     const dlq = addFunctionSchedule(this, {

@@ -24,8 +24,13 @@ const batchSchema = z.object({
   booking: z.number().int(),
   reminder: z.number().int(),
   pages: z.number().int(),
-  /** Whether there is a PDF to download (an empty batch has none). */
+  /** Whether there is a PDF to download (an empty batch, or one posted through Notify, has none). */
   hasPdf: z.boolean(),
+  /** `notify` when GOV.UK Notify posted its letters (nothing to print); `print` otherwise. */
+  via: z.enum(['print', 'notify']),
+  /** With Notify: letters it accepted, and letters it refused or that are not known to have reached it. */
+  sent: z.number().int().optional(),
+  failed: z.number().int().optional(),
   readyAt: z.string().optional(),
 });
 
@@ -66,7 +71,10 @@ export const letterRoutes = [
         booking: b.booking,
         reminder: b.reminder,
         pages: b.pages,
-        hasPdf: b.location !== undefined,
+        hasPdf: b.location !== undefined && b.via === 'print',
+        via: b.via,
+        ...(b.sent !== undefined && { sent: b.sent }),
+        ...(b.failed !== undefined && { failed: b.failed }),
         ...(b.readyAt !== undefined && { readyAt: b.readyAt }),
       })),
     }),

@@ -52,6 +52,11 @@ export interface LetterSink {
    * batch as a whole could not be stored; a sink that sends letter by letter reports each in `letters`.
    */
   storeBatch(batch: LetterBatch): Promise<StoredBatch>;
+  /**
+   * Sends one letter on its own, for a caller that records each letter's send (a claim before, the
+   * provider's id after) so a rerun never sends it twice. Only sinks that post letter by letter (Notify).
+   */
+  sendLetter?(letter: LetterInBatch): Promise<LetterOutcome>;
 }
 
 /** A batch could not be stored or sent; `cause` has the detail, the message never has personal data. */

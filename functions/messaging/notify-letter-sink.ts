@@ -3,6 +3,7 @@ import { NotifyClient } from 'notifications-node-client';
 import {
   checkBatch,
   type LetterBatch,
+  type LetterInBatch,
   type LetterOutcome,
   type LetterSink,
   LetterSinkError,
@@ -60,6 +61,11 @@ export class NotifyLetterSink implements LetterSink {
       letters.push(await this.send(letter.letterId, letter.pdf));
     }
     return { location: `notify:${batch.batchId}`, letters };
+  }
+
+  /** One letter as a precompiled letter; a refusal or an outage is an outcome, never a throw. */
+  sendLetter(letter: LetterInBatch): Promise<LetterOutcome> {
+    return this.send(letter.letterId, letter.pdf);
   }
 
   private async send(letterId: string, pdf: Uint8Array | undefined): Promise<LetterOutcome> {
@@ -132,4 +138,28 @@ export async function readNotifyApiKey(secrets: SecretsManagerClient, secretArn:
   const key = value?.trim();
   if (!key) throw new LetterSinkError('The GOV.UK Notify API key secret is empty or binary');
   return key;
+}
+
+/**
+ * A Notify sink whose API key is read from Secrets Manager on its first letter (once per cold start),
+ * so building the runtime's dependencies does no I/O. It stores no batch PDF: Notify prints and posts.
+ */
+export function lazyNotifyLetterSink(
+  readKey: () => Promise<string>,
+  settings: Omit<NotifyLetterSinkSettings, 'apiKey'>,
+): LetterSink & { sendLetter(letter: LetterInBatch): Promise<LetterOutcome> } {
+  let sink: Promise<NotifyLetterSink> | undefined;
+  const ready = () => {
+    sink ??= readKey().then((apiKey) => new NotifyLetterSink({ ...settings, apiKey }));
+    // A failed read is not kept: the next letter (or the next run) tries again.
+    sink.catch(() => {
+      sink = undefined;
+    });
+    return sink;
+  };
+  return {
+    needsLetterPdfs: true,
+    storeBatch: async (batch) => (await ready()).storeBatch(batch),
+    sendLetter: async (letter) => (await ready()).sendLetter(letter),
+  };
 }

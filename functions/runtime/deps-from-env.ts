@@ -12,6 +12,7 @@ import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
 import { type LetterFiles, localLetterFiles, s3LetterFiles } from '#messaging/letter-files.ts';
+import { lazyNotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
 import { RateLimitedSmsSender } from '#messaging/rate-limited-sms-sender.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
@@ -83,8 +84,23 @@ export function sendRateLimiter(perSecond: number, timer: Timer = realTimer): Se
   return limiter;
 }
 
-/** The letters bucket in AWS, the local runtime's folder locally, or none (no letters in this function). */
+/**
+ * The letters bucket in AWS, the local runtime's folder locally, or none (no letters in this function).
+ * With NOTIFY_API_KEY_SECRET_ARN (the letter-batch function, when the trust posts through GOV.UK
+ * Notify), letters are sent through Notify instead of stored; earlier batches are still read back.
+ */
 function lettersFromEnv(env: Env): LetterFiles | undefined {
+  const files = storedLettersFromEnv(env);
+  const secretArn = env.NOTIFY_API_KEY_SECRET_ARN;
+  if (!files || !secretArn) return files;
+  const secrets = traced(new SecretsManagerClient({}));
+  const sink = lazyNotifyLetterSink(() => readNotifyApiKey(secrets, secretArn), {
+    postage: env.trust.letters.notify?.postage ?? 'second',
+  });
+  return { sink, read: (location) => files.read(location) };
+}
+
+function storedLettersFromEnv(env: Env): LetterFiles | undefined {
   if (env.LETTERS_BUCKET_NAME) {
     return s3LetterFiles(traced(new S3Client({})), {
       bucket: env.LETTERS_BUCKET_NAME,

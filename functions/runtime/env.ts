@@ -41,6 +41,11 @@ const envSchema = z.object({
   LETTERS_KEY_ARN: z.string().startsWith('arn:').optional(),
   /** Set only by the local runtime: the folder whose `letters/` holds the batches (never in AWS). */
   ATTEND_LETTERS_ROOT: z.string().min(1).optional(),
+  /**
+   * The secret holding the trust's GOV.UK Notify API key (letters.notify.apiKeySecretArn), set by CDK on
+   * the letter-batch function only: with it, that function posts letters through Notify.
+   */
+  NOTIFY_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };

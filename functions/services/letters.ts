@@ -21,6 +21,7 @@ import { localDay, localToUtc } from '#core/local-time.ts';
 import { letterIncrements } from '#core/metrics.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import type { LetterFiles } from '#messaging/letter-files.ts';
+import { type LetterBatch, LetterSinkError } from '#messaging/letter-sink.ts';
 import { bookingsByClinicDay } from '#store/bookings.ts';
 import { getClients } from '#store/clients.ts';
 import { listClinics } from '#store/clinics.ts';
@@ -32,6 +33,8 @@ import {
   letterBatchesOfDay,
   lettersOfBookings,
   recordLetter,
+  claimNotifySend,
+  recordNotifySend,
   startLetterBatch,
 } from '#store/letters.ts';
 import { applyIncrements } from '#store/metrics.ts';
@@ -174,6 +177,58 @@ async function letterData(deps: Deps, chosen: Chosen, clinic: Clinic, day: strin
 }
 
 /**
+ * Sends each recorded letter of a batch through GOV.UK Notify, one at a time, each claimed on its record
+ * before the request and given Notify's answer after it (store/letters.ts claimNotifySend):
+ * - a crash before the claim: the rerun claims and sends it;
+ * - a crash after the claim, before the answer is recorded: the letter stays SENDING and no run sends
+ *   it again, since Notify may have it (Notify has no idempotency key). It is counted as failed, and
+ *   staff find it in Notify's dashboard by its reference, the letter id. Never twice beats never lost
+ *   here: a second letter posted to a family at risk at home is the worse harm, and a lost one is seen;
+ * - a refusal (4xx) is recorded and the next letter goes; throttling or Notify being down is recorded
+ *   as retryable and fails the run once every letter has been tried, so the scheduler's retry (or a
+ *   rerun) sends only those, and the batch is READY once none is left to retry.
+ */
+async function sendThroughNotify(
+  deps: Deps,
+  files: LetterFiles,
+  batch: LetterBatch,
+  recorded: readonly Chosen[],
+): Promise<{ sent: number; failed: number }> {
+  const send = files.sink.sendLetter!.bind(files.sink);
+  const ofLetter = new Map(recorded.map((c) => [letterIdOf(c.booking.id, c.due.kind), c]));
+  for (const letter of batch.letters) {
+    const c = ofLetter.get(letter.letterId)!;
+    const key = { bookingId: c.booking.id, kind: c.due.kind, batchId: batch.batchId };
+    if (!(await claimNotifySend(deps.store, key, deps.now().toISOString()))) continue;
+    const outcome = await send(letter);
+    await recordNotifySend(
+      deps.store,
+      key,
+      outcome.status === 'sent'
+        ? { state: 'SENT', notificationId: outcome.providerId }
+        : {
+            state: 'FAILED',
+            reason: outcome.status === 'failed' ? outcome.reason : 'not sent',
+            retryable: outcome.status === 'failed' && outcome.retryable,
+          },
+      deps.now().toISOString(),
+    );
+    if (outcome.status !== 'sent') {
+      deps.log.warn('notify refused a letter', { letterId: letter.letterId, batchId: batch.batchId });
+    }
+  }
+  const now = (await lettersOfBookings(deps.store, [...new Set(recorded.map((c) => c.booking.id))])).filter(
+    (l) => l.batchId === batch.batchId,
+  );
+  const retry = now.filter((l) => l.notify?.state === 'FAILED' && l.notify.retryable).length;
+  if (retry > 0) {
+    throw new LetterSinkError(`${retry} letter(s) of ${batch.batchId} to retry: Notify throttled or was down`);
+  }
+  const sent = now.filter((l) => l.notify?.state === 'SENT').length;
+  return { sent, failed: now.length - sent };
+}
+
+/**
  * Makes one clinic's batch for a local day (or answers it as it is, when it is READY already): records
  * each letter once, renders the PDF, stores it through the sink, counts the letters and sends
  * LetterBatchReady.
@@ -244,7 +299,8 @@ export async function makeClinicLetterBatch(
     { batchId, clinicId: clinicSlug(clinic.id), clinicName: clinic.name, day, letters },
     { letterPdfs: files.sink.needsLetterPdfs },
   );
-  const stored = await files.sink.storeBatch(batch);
+  const notify = files.sink.sendLetter ? await sendThroughNotify(deps, files, batch, recorded) : undefined;
+  const stored = notify ? { location: `notify:${batchId}` } : await files.sink.storeBatch(batch);
   // Every letter ends on a sheet's back (a blank page follows an odd one), so the total is even.
   const lastPage = batch.placements.reduce((last, p) => Math.max(last, p.firstPage + p.pages - 1), 0);
   const pages = lastPage + (lastPage % 2);
@@ -266,6 +322,7 @@ export async function makeClinicLetterBatch(
     pages,
     location: stored.location,
     readyAt: deps.now().toISOString(),
+    ...(notify && { notify }),
   });
   deps.log.info('letter batch ready', { batchId, letters: recorded.length });
   return (await getLetterBatch(deps.store, day, clinic.id))!;

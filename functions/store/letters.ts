@@ -27,6 +27,19 @@ export const letterRecordSchema = z.object({
   /** Why no text could go (core/contact-channels.ts `NoSmsReason`). */
   noSms: z.string(),
   at: z.string(),
+  /**
+   * Its send through GOV.UK Notify, when the trust posts through Notify: SENDING once claimed (before the
+   * request), then SENT with Notify's notification id, or FAILED with Notify's reason. See claimNotifySend.
+   */
+  notify: z
+    .object({
+      state: z.enum(['SENDING', 'SENT', 'FAILED']),
+      at: z.string(),
+      notificationId: z.string().optional(),
+      reason: z.string().optional(),
+      retryable: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type LetterRecord = z.infer<typeof letterRecordSchema>;
 
@@ -42,6 +55,11 @@ export const letterBatchSchema = z.object({
   pages: z.number().int().min(0).default(0),
   /** Where the sink put the PDF (a file path locally, s3://… in AWS); absent for an empty batch. */
   location: z.string().optional(),
+  /** How its letters go: printed by staff, or posted by GOV.UK Notify letter by letter. */
+  via: z.enum(['print', 'notify']).default('print'),
+  /** With Notify: letters Notify accepted, and letters it refused or could not take (see each letter). */
+  sent: z.number().int().min(0).optional(),
+  failed: z.number().int().min(0).optional(),
   startedAt: z.string(),
   readyAt: z.string().optional(),
 });
@@ -147,6 +165,8 @@ export async function finishLetterBatch(
   batch: Pick<LetterBatchRecord, 'day' | 'clinicId' | 'letters' | 'booking' | 'reminder' | 'pages'> & {
     location?: string;
     readyAt: string;
+    /** Set for a batch posted through Notify, with how many letters it took and refused. */
+    notify?: { sent: number; failed: number };
   },
 ): Promise<boolean> {
   try {
@@ -156,7 +176,8 @@ export async function finishLetterBatch(
         Key: letterKeys.batch(batch.day, batch.clinicId),
         UpdateExpression:
           'SET #status = :ready, letters = :letters, booking = :booking, reminder = :reminder, pages = :pages, readyAt = :at' +
-          (batch.location !== undefined ? ', #location = :location' : ''),
+          (batch.location !== undefined ? ', #location = :location' : '') +
+          (batch.notify ? ', via = :notify, sent = :sent, failed = :failed' : ''),
         ConditionExpression: '#status = :making',
         ExpressionAttributeNames: {
           '#status': 'status',
@@ -171,6 +192,11 @@ export async function finishLetterBatch(
           ':pages': batch.pages,
           ':at': batch.readyAt,
           ...(batch.location !== undefined && { ':location': batch.location }),
+          ...(batch.notify && {
+            ':notify': 'notify',
+            ':sent': batch.notify.sent,
+            ':failed': batch.notify.failed,
+          }),
         },
       }),
     );
@@ -179,4 +205,63 @@ export async function finishLetterBatch(
     if (isConditionFailure(err)) return false;
     throw err;
   }
+}
+
+export type NotifySendOutcome =
+  | { readonly state: 'SENT'; readonly notificationId: string }
+  | { readonly state: 'FAILED'; readonly reason: string; readonly retryable: boolean };
+
+/**
+ * Claims one recorded letter for sending through Notify, before the request goes: true when this run
+ * may send it now, false when it is SENDING (a run stopped mid-send: it may have reached Notify),
+ * SENT, or FAILED for good. Only a letter never tried, or one whose last try failed in a way worth
+ * retrying (throttled, Notify down), can be claimed. Notify has no idempotency key, so this claim is
+ * what keeps a letter from being posted twice: at most once, never twice.
+ */
+export async function claimNotifySend(
+  ctx: StoreContext,
+  letter: Pick<LetterRecord, 'bookingId' | 'kind' | 'batchId'>,
+  at: string,
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: letterKeys.letter(letter.bookingId, letter.kind),
+        UpdateExpression: 'SET #notify = :sending',
+        ConditionExpression:
+          'batchId = :batch AND (attribute_not_exists(#notify) OR (#notify.#state = :failed AND #notify.retryable = :yes))',
+        ExpressionAttributeNames: { '#notify': 'notify', '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':sending': { state: 'SENDING', at },
+          ':batch': letter.batchId,
+          ':failed': 'FAILED',
+          ':yes': true,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Records what Notify answered for a letter this run claimed (SENDING → SENT or FAILED). */
+export async function recordNotifySend(
+  ctx: StoreContext,
+  letter: Pick<LetterRecord, 'bookingId' | 'kind'>,
+  outcome: NotifySendOutcome,
+  at: string,
+): Promise<void> {
+  await ctx.db.send(
+    new UpdateCommand({
+      TableName: ctx.table,
+      Key: letterKeys.letter(letter.bookingId, letter.kind),
+      UpdateExpression: 'SET #notify = :outcome',
+      ConditionExpression: '#notify.#state = :sending',
+      ExpressionAttributeNames: { '#notify': 'notify', '#state': 'state' },
+      ExpressionAttributeValues: { ':outcome': { ...outcome, at }, ':sending': 'SENDING' },
+    }),
+  );
 }

@@ -41,6 +41,7 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
           reminder: b.reminder,
           pages: b.pages,
           making: b.status === 'MAKING',
+          notify: b.via === 'notify' ? { sent: b.sent ?? 0, failed: b.failed ?? 0 } : undefined,
           href: b.hasPdf ? `/staff/letters/${b.batchId}.pdf` : undefined,
         })),
       });
