@@ -26,6 +26,7 @@ import { bookingsByClinicDay } from '#store/bookings.ts';
 import { getClients } from '#store/clients.ts';
 import { listClinics } from '#store/clinics.ts';
 import {
+  claimNotifySend,
   finishLetterBatch,
   getLetterBatch,
   type LetterBatchRecord,
@@ -33,7 +34,6 @@ import {
   letterBatchesOfDay,
   lettersOfBookings,
   recordLetter,
-  claimNotifySend,
   recordNotifySend,
   startLetterBatch,
 } from '#store/letters.ts';
@@ -222,7 +222,9 @@ async function sendThroughNotify(
   );
   const retry = now.filter((l) => l.notify?.state === 'FAILED' && l.notify.retryable).length;
   if (retry > 0) {
-    throw new LetterSinkError(`${retry} letter(s) of ${batch.batchId} to retry: Notify throttled or was down`);
+    throw new LetterSinkError(
+      `${retry} letter(s) of ${batch.batchId} to retry: Notify throttled or was down`,
+    );
   }
   const sent = now.filter((l) => l.notify?.state === 'SENT').length;
   return { sent, failed: now.length - sent };

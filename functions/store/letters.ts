@@ -83,20 +83,25 @@ export async function lettersOfBookings(
  * or was already (a rerun of the same batch), false when another batch has it.
  */
 export async function recordLetter(ctx: StoreContext, letter: LetterRecord): Promise<boolean> {
+  const key = letterKeys.letter(letter.bookingId, letter.kind);
   try {
     await ctx.db.send(
       new PutCommand({
         TableName: ctx.table,
-        Item: { ...letterKeys.letter(letter.bookingId, letter.kind), entity: 'Letter', ...letter },
-        ConditionExpression: 'attribute_not_exists(pk) OR batchId = :batch',
-        ExpressionAttributeValues: { ':batch': letter.batchId },
+        Item: { ...key, entity: 'Letter', ...letter },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
+    if (!isConditionFailure(err)) throw err;
   }
+  // Already recorded: ours when it is in this batch. Never rewritten, so a rerun keeps what the first
+  // run wrote on it since (its Notify send state above all).
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true }),
+  );
+  return Item?.batchId === letter.batchId;
 }
 
 /** Pattern: one clinic's batch for a day. */

@@ -55,7 +55,7 @@ describe('with letters.notify', () => {
   it('lets the letter-batch function alone read the Notify API key, and tells it the secret', () => {
     const { stack, template } = built;
     const role = stack.resolve(
-      (stack.letterBatch!.fn.role!.node.defaultChild as { logicalId: string }).logicalId,
+      (stack.letterBatch!.fn.role!.node.defaultChild as unknown as { logicalId: string }).logicalId,
     ) as string;
     expect(secretGrants(template)).toEqual([
       {

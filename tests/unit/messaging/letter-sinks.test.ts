@@ -3,10 +3,8 @@
  * (aws-sdk-client-mock), and GOV.UK Notify through the official client against a local HTTP server that
  * checks what Notify's API checks (the JWT, the body), so only the network edge is stood in for.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -18,6 +16,7 @@ import { LetterSinkError } from '#messaging/letter-sink.ts';
 import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
 import { NotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
 import { batchKey, S3LetterSink } from '#messaging/s3-letter-sink.ts';
+import { FakeNotify } from '#tests/support/fake-notify.ts';
 
 /** One mock of the S3 client class for the whole file: mocks of the same class would undo each other. */
 const s3Mock = mockClient(S3Client);
@@ -172,76 +171,6 @@ describe('S3LetterSink', () => {
     expect((error as Error).cause).toBe(denied);
   });
 });
-
-/** A stand-in for GOV.UK Notify's API: checks the bearer JWT and the body as Notify would. */
-class FakeNotify {
-  readonly serviceId = randomUUID();
-  readonly secret = randomUUID();
-  readonly apiKey = `attend_live-${this.serviceId}-${this.secret}`;
-  readonly received: { reference: string; content: Buffer; postage?: string }[] = [];
-  /** What to answer each request with, in turn; 201 with a new id when the list runs out. */
-  readonly answers: { status: number; body?: unknown }[] = [];
-  private server?: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
-    if (req.method !== 'POST' || req.url !== '/v2/notifications/letter') {
-      return reply(404, { errors: [{ error: 'NotFound', message: `${req.method} ${req.url}` }] });
-    }
-    if (!this.validToken(req.headers.authorization)) {
-      return reply(403, { errors: [{ error: 'AuthError', message: 'Invalid token' }] });
-    }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      reference: string;
-      content: string;
-      postage?: string;
-    };
-    this.received.push({
-      reference: body.reference,
-      content: Buffer.from(body.content, 'base64'),
-      postage: body.postage,
-    });
-    const answer = this.answers.shift() ?? {
-      status: 201,
-      body: { id: randomUUID(), reference: body.reference, postage: body.postage },
-    };
-    reply(answer.status, answer.body);
-  }
-
-  /** Notify's API key JWT: HS256 over the header and {iss: service id, iat}, keyed with the secret. */
-  private validToken(header: string | undefined): boolean {
-    const token = header?.replace(/^Bearer /, '') ?? '';
-    const [head, payload, signature] = token.split('.');
-    if (!head || !payload || !signature) return false;
-    const expected = createHmac('sha256', this.secret).update(`${head}.${payload}`).digest('base64url');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      iss?: string;
-      iat?: number;
-    };
-    const alg = (JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg?: string }).alg;
-    return (
-      alg === 'HS256' &&
-      signature === expected &&
-      claims.iss === this.serviceId &&
-      Math.abs(Date.now() / 1000 - (claims.iat ?? 0)) < 30
-    );
-  }
-}
 
 describe('NotifyLetterSink, with the official notifications-node-client', () => {
   const notify = new FakeNotify();
