@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseTrustConfig } from '#core/config/trust-config.ts';
 import type { Client, Clinic } from '#core/model.ts';
 import { type LetterFiles, localLetterFiles } from '#messaging/letter-files.ts';
 import { NotifyLetterSink } from '#messaging/notify-letter-sink.ts';
@@ -20,7 +21,7 @@ import type { StoreContext } from '#store/context.ts';
 import { getLetterBatch, lettersOfBookings } from '#store/letters.ts';
 import { browserDoor, WEB_ORIGIN } from '#tests/support/browser-door.ts';
 import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { FakeNotify } from '#tests/support/fake-notify.ts';
 import { seed } from './helpers.ts';
 
@@ -28,6 +29,7 @@ import { seed } from './helpers.ts';
 const NOW = '2026-11-23T07:00:00.000Z';
 const DAY = '2026-11-23';
 const address = { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' };
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/notify-AbCdEf';
 const doNotText = { sms: { on: false, reason: 'risk at home' }, letter: { on: true } };
 
 const notify = new FakeNotify();
@@ -186,7 +188,16 @@ describe('letters through GOV.UK Notify', () => {
     notify.answers.push({ status: 400, body: { errors: [{ error: 'BadRequestError', message: 'no' }] } });
     await postOnlyBooking('Ben', '11:00');
     await makeLetterBatches(deps, throughNotify(), DAY);
-    const door = browserDoor(deps);
+    const door = browserDoor(
+      testDeps(
+        store,
+        NOW,
+        parseTrustConfig({
+          ...exampleConfig,
+          letters: { ...exampleConfig.letters, notify: { apiKeySecretArn: SECRET_ARN } },
+        }),
+      ),
+    );
     const scheduler = await door.signIn({ name: 'Sam Patel', roles: ['scheduler'] });
 
     // Act
@@ -201,6 +212,7 @@ describe('letters through GOV.UK Notify', () => {
     expect(row).toContain('Booking letters 2');
     expect(row).toContain('Sent through GOV.UK Notify (1 sent, 1 not sent');
     expect(html).not.toContain('.pdf"');
+    expect(html).toContain('sent through GOV.UK Notify, which prints and posts them');
   });
 });
 

@@ -34,6 +34,7 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
         next: `/staff/letters?date=${addDays(date, 1)}`,
         batchAt: deps.config.letters.batchAt,
         enabled: deps.config.letters.enabled,
+        throughNotify: deps.config.letters.notify !== undefined,
         batches: batches.body.items.map((b) => ({
           clinic: clinicName.get(b.clinicId) ?? b.clinicId,
           letters: b.letters,

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { LetterBatch } from '#messaging/letter-sink.ts';
 import { LetterSinkError } from '#messaging/letter-sink.ts';
 import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
-import { NotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
+import { lazyNotifyLetterSink, NotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
 import { batchKey, S3LetterSink } from '#messaging/s3-letter-sink.ts';
 import { FakeNotify } from '#tests/support/fake-notify.ts';
 
@@ -301,6 +301,40 @@ describe('NotifyLetterSink, with the official notifications-node-client', () => 
     expect(() => new NotifyLetterSink({ apiKey: 'secret-but-wrong', postage: 'second' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('secret-but-wrong') }),
     );
+  });
+});
+
+describe('lazyNotifyLetterSink (the runtime’s Notify sink)', () => {
+  const notify = new FakeNotify();
+  beforeAll(() => notify.start());
+  afterAll(() => notify.stop());
+
+  it('reads the key on its first letter and once only, and tries again after a failed read', async () => {
+    // Prepare
+    let reads = 0;
+    const sink = lazyNotifyLetterSink(
+      async () => {
+        reads += 1;
+        if (reads === 1) throw new LetterSinkError('Secrets Manager throttled');
+        return notify.apiKey;
+      },
+      { postage: 'economy', baseUrl: notify.url },
+    );
+    const letter = { letterId: 'ltr-1', pdf: pdf('one') };
+
+    // Act
+    await expect(sink.sendLetter(letter)).rejects.toThrow(/throttled/);
+    const first = await sink.sendLetter(letter);
+    const second = await sink.sendLetter({ letterId: 'ltr-2', pdf: pdf('two') });
+
+    // Assess
+    expect(reads).toBe(2);
+    expect([first.status, second.status]).toEqual(['sent', 'sent']);
+    expect(notify.received.map((r) => [r.reference, r.postage])).toEqual([
+      ['ltr-1', 'economy'],
+      ['ltr-2', 'economy'],
+    ]);
+    expect(sink.needsLetterPdfs).toBe(true);
   });
 });
 
