@@ -102,6 +102,9 @@ export class NotifyLetterSink implements LetterSink {
   }
 }
 
+/** Errors that mean the request never reached Notify: nothing was sent, so trying again is safe. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Notify's error in a few words: its status and its own error code and message (which name the request's
  * fault, never the letter's content). Throttling and server errors are worth retrying; the rest are not.
@@ -110,9 +113,15 @@ export function describeNotifyError(err: unknown): { reason: string; retryable: 
   const response = (err as { response?: { status?: number; data?: unknown } }).response;
   if (!response?.status) {
     const code = (err as { code?: unknown }).code;
+    const named = typeof code === 'string' ? ` (${code})` : '';
+    // Only a connection never made proves Notify never got the letter. Any other failure without an
+    // answer (a reset, a timeout) may come after Notify accepted it: sending again could post it twice.
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) {
+      return { reason: `Notify could not be reached${named}`, retryable: true };
+    }
     return {
-      reason: `Notify could not be reached${typeof code === 'string' ? ` (${code})` : ''}`,
-      retryable: true,
+      reason: `Notify's answer was lost${named}: check Notify for the reference before sending again`,
+      retryable: false,
     };
   }
   const first = (response.data as { errors?: { error?: unknown; message?: unknown }[] } | undefined)

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
@@ -295,6 +296,33 @@ describe('NotifyLetterSink, with the official notifications-node-client', () => 
         retryable: true,
       },
     ]);
+  });
+
+  it('never counts a lost answer as retryable: Notify may have taken the letter before the connection dropped', async () => {
+    // Prepare: a server that reads the whole request, then drops the connection without answering
+    const dropping = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const port = (dropping.address() as { port: number }).port;
+    const sink = new NotifyLetterSink({
+      apiKey: notify.apiKey,
+      postage: 'second',
+      baseUrl: `http://127.0.0.1:${port}`,
+    });
+
+    // Act
+    const outcome = await sink.sendLetter({ letterId: 'ltr-1', pdf: pdf('one') });
+    await new Promise((resolve) => dropping.close(resolve));
+
+    // Assess
+    expect(outcome).toEqual({
+      letterId: 'ltr-1',
+      status: 'failed',
+      reason: expect.stringMatching(/^Notify's answer was lost \(ECONNRESET\): check Notify/),
+      retryable: false,
+    });
   });
 
   it('refuses a malformed API key without echoing it', () => {
