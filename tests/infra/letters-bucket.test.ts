@@ -129,9 +129,21 @@ describe('the trust stack with letters enabled', () => {
     expect(logs?.Properties.AccessControl).toBeUndefined();
   });
 
-  it('grants no function anything on the bucket yet', () => {
-    const policies = template.findResources('AWS::IAM::Policy');
-    expect(JSON.stringify(policies)).not.toContain(bucketId);
+  it('grants the bucket only to the letter-batch function and the two that download batches', () => {
+    // Which roles have a policy that names the bucket
+    const policies = template.findResources('AWS::IAM::Policy') as Record<
+      string,
+      { Properties: { Roles: { Ref: string }[] } }
+    >;
+    const roles = Object.values(policies)
+      .filter((policy) => JSON.stringify(policy).includes(bucketId))
+      .flatMap((policy) => policy.Properties.Roles.map((role) => role.Ref))
+      .sort();
+
+    const expected = [stack.letterBatch!, stack.functions['admin-api'], stack.web!]
+      .map((fn) => logicalId(stack, fn.role))
+      .sort();
+    expect(roles).toEqual(expected);
   });
 });
 
