@@ -288,8 +288,11 @@ export function buildReport(
 ): MetricsReport {
   const { from, to, groupBy, pricePerSegmentGbp: price, pricePerLetterGbp: letterPrice = 0 } = query;
   const periods = new Map<string, { start: string; end: string; cells: Cells }>();
+  // Each day's period, worked out once: the rows are many per day, and Luxon's week arithmetic is not cheap.
+  const periodOfDay = new Map<string, string>();
   for (const day of daysBetween(from, to)) {
     const p = periodOf(day, groupBy);
+    periodOfDay.set(day, p.period);
     if (!periods.has(p.period))
       periods.set(p.period, {
         // Days compare as yyyy-mm-dd strings, so the clip is a string comparison, not Math.max/min.
@@ -301,7 +304,7 @@ export function buildReport(
   const total = emptyCells();
   for (const row of rows) {
     if (row.day < from || row.day > to) continue;
-    const period = periods.get(periodOf(row.day, groupBy).period);
+    const period = periods.get(periodOfDay.get(row.day) ?? periodOf(row.day, groupBy).period);
     if (!period) continue;
     addCell(period.cells, row);
     addCell(total, row);

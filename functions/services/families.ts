@@ -121,15 +121,19 @@ export async function clinicDay(
   clinicId: string,
   date: string,
 ): Promise<{ clinic: Clinic; items: ClinicDayBooking[] }> {
-  const clinic = await getClinic(deps.store, clinicId);
+  // The clinic and its day's first page at once (an unknown clinic has no bookings to read).
+  const [clinic, first] = await Promise.all([
+    getClinic(deps.store, clinicId),
+    bookingsByClinicDay(deps.store, clinicId, date, { limit: 200 }),
+  ]);
   if (!clinic) throw new NotFoundError(`Clinic ${clinicId} does not exist`);
-  const bookings: Booking[] = [];
-  let cursor: string | undefined;
-  do {
+  const bookings: Booking[] = [...first.items];
+  let cursor = first.cursor;
+  while (cursor) {
     const page = await bookingsByClinicDay(deps.store, clinicId, date, { limit: 200, cursor });
     bookings.push(...page.items);
     cursor = page.cursor;
-  } while (cursor);
+  }
   const clients = await getClients(
     deps.store,
     bookings.map((b) => b.clientId),
@@ -202,21 +206,17 @@ export async function familiesToCall(deps: Deps, date: string): Promise<FamilyTo
   });
   const live = perClinic.flat();
   if (live.length === 0) return [];
-  const clients = await getClients(
-    deps.store,
-    live.map((b) => b.clientId),
-  );
   const yearBefore = new Date(`${date}T12:00:00Z`);
   yearBefore.setUTCDate(yearBefore.getUTCDate() - 365);
   const from = yearBefore.toISOString().slice(0, 10);
-  // Misses first (one byClient Query a child, filtered in DynamoDB), then the replies of only the
-  // families who would be called: those who replied since booking have confirmed, and are not called.
-  const misses = await missesOfClients(
-    deps.store,
-    live.map((b) => b.clientId),
-    from,
-    date,
-  );
+  // The children and their misses together (one BatchGet; one byClient Query a child, filtered in
+  // DynamoDB), then the replies of only the families who would be called: those who replied since
+  // booking have confirmed, and are not called.
+  const ids = live.map((b) => b.clientId);
+  const [clients, misses] = await Promise.all([
+    getClients(deps.store, ids),
+    missesOfClients(deps.store, ids, from, date),
+  ]);
   const candidates = live.filter((booking) => {
     const client = clients.get(booking.clientId);
     return client && ((misses.get(client.id) ?? 0) >= 2 || client.flags.vulnerable);

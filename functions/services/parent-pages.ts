@@ -294,7 +294,7 @@ export async function rebookChoices(deps: Deps, subject: LinkSubject): Promise<S
   const days: string[] = [];
   for (let day = first; day <= end; day = addDays(day, 1)) days.push(day);
   const pairs = clinicIds.flatMap((clinicId) => days.map((day) => ({ clinicId, day })));
-  const pages = await mapWithConcurrency(pairs, 8, ({ clinicId, day }) =>
+  const pages = await mapWithConcurrency(pairs, 16, ({ clinicId, day }) =>
     slotsByClinicDay(deps.store, clinicId, day, { limit: 200 }),
   );
   const nowIso = now.toISOString();

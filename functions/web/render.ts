@@ -44,6 +44,18 @@ export interface LayoutContext {
   readonly currentPath: string;
 }
 
+/**
+ * Nunjucks' own `trim` filter, in linear time. Its `str.replace(/^\s*|\s*$/g, '')` tries `\s*$` from
+ * every position, so it is quadratic in each run of whitespace; nhsuk-frontend's table macro trims and
+ * re-indents every cell, row and whole table, and on the metrics page (nine data tables) that was most of
+ * the render. `String.prototype.trim` strips the same characters (ECMAScript's WhiteSpace and
+ * LineTerminator, which is what `\s` matches) and, like the original, keeps a SafeString safe.
+ */
+export function trim(value: unknown): unknown {
+  const text = String.prototype.trim.call(value);
+  return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(text) : text;
+}
+
 export class Renderer {
   private readonly env: nunjucks.Environment;
 
@@ -71,6 +83,7 @@ export class Renderer {
       return token;
     });
     this.env.addFilter('roleName', (role: Role) => ROLE_LABELS[role] ?? role);
+    this.env.addFilter('trim', trim);
   }
 
   /** Renders `template` (a path under functions/web/templates) with the layout context and the page's data. */

@@ -173,13 +173,16 @@ export type Gate =
  * main page) lets the caller show the date check instead of being sent there.
  */
 export async function gate(ctx: Ctx, allowUnverified = false): Promise<Gate> {
-  const opened = await openLink(ctx.deps, ctx.token);
+  const sessionToken = ctx.page.cookies[cookieNames(ctx.page.url).session];
+  // The session depends only on the cookie: read it alongside the link and its subject, not after them.
+  const [opened, session] = await Promise.all([
+    openLink(ctx.deps, ctx.token),
+    readParentSession(ctx.deps, sessionToken),
+  ]);
   if (opened.state === 'ended') return { response: ended(ctx) };
   if (opened.state === 'locked') return { response: locked(ctx) };
   const subject = await loadSubject(ctx.deps, opened.link);
   if (!subject) return { response: ended(ctx) };
-  const sessionToken = ctx.page.cookies[cookieNames(ctx.page.url).session];
-  const session = await readParentSession(ctx.deps, sessionToken);
   const ours = session?.linkHash === opened.hash;
   if (ctx.page.request.method === 'POST' && !ours) {
     // A session from another family's link (or none) cannot act on this one.

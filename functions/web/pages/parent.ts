@@ -241,9 +241,16 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const t = ctx.texts;
       if (g.opened.link.rebookedAt) return message(ctx, t.usedTitle, t.usedBody);
       const slots = (await rebookChoices(deps, g.subject)).slice(0, 30);
-      const clinics = new Map<string, Clinic | undefined>();
-      for (const id of new Set(slots.map((s) => s.clinicId)))
-        clinics.set(id, await getClinic(deps.store, id));
+      // Each clinic once, all at once; the booking's own clinic is already loaded.
+      const ids = [...new Set(slots.map((s) => s.clinicId))];
+      const clinics = new Map<string, Clinic | undefined>(
+        await Promise.all(
+          ids.map(
+            async (id) =>
+              [id, id === g.subject.clinic?.id ? g.subject.clinic : await getClinic(deps.store, id)] as const,
+          ),
+        ),
+      );
       const error = page.url.searchParams.get('error');
       return render(ctx, 'pages/parent/rebook.njk', {
         title: t.rebookTitle,

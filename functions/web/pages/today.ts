@@ -60,8 +60,13 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     nav: { label: 'Today', order: 10 },
     handler: async (page) => {
       if (!may(page, 'getClinicDay')) return page.render('pages/today.njk', { noAccess: true });
+      // Families to call does not depend on the clinic picked: it starts with the clinic list.
+      const toCallPending = page.invoke('listFamiliesToCall', {});
       const clinics = await page.invoke('listClinics', {});
-      if (!clinics.ok) return errorStatus(clinics.status);
+      if (!clinics.ok) {
+        await toCallPending.catch(() => undefined);
+        return errorStatus(clinics.status);
+      }
       const q = page.url.searchParams;
       const today = f.today();
       const date = isoDay(q.get('date')) ?? today;
@@ -69,7 +74,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         clinics.body.items.find((c) => c.id === q.get('clinic'))?.id ?? clinics.body.items[0]?.id;
       const [day, toCall] = await Promise.all([
         clinicId ? page.invoke('getClinicDay', { params: { id: clinicId }, query: { date } }) : undefined,
-        page.invoke('listFamiliesToCall', {}),
+        toCallPending,
       ]);
       if (day && !day.ok) return errorStatus(day.status);
       const now = deps.now().toISOString();
