@@ -7,7 +7,9 @@ export default defineConfig({
     // Fails any test that leaves a promise rejection unhandled (the local runtime must survive anything).
     setupFiles: ['tests/support/process-guard.ts'],
     // Integration and e2e files share one DynamoDB Local; each uses its own tables, so files run in parallel.
-    testTimeout: 30_000,
+    // A limit, not a speed check: end-to-end tests move the virtual clock through days of schedules
+    // (reminders, letter batches as PDFs), which on a loaded 2-core machine can pass 30 s.
+    testTimeout: 90_000,
     // A file that starts the local runtime with the whole demo seeds thousands of items first; on a
     // loaded 2-core machine that can pass a minute. A limit, not a speed check (the bench times it).
     hookTimeout: 240_000,
