@@ -10,6 +10,7 @@ import { newClient } from '#core/client.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { addDays, daysBetween, plusLocalDays } from '#core/dates.ts';
 import { localDay, localToUtc } from '#core/local-time.ts';
+import { bookingFacts, incrementsFor, mergeIncrements } from '#core/metrics.ts';
 import type { Booking, Client, Clinic, Slot, TierState } from '#core/model.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { newSlot } from '#core/slot.ts';
@@ -21,9 +22,10 @@ import { bookingItem } from '#store/bookings.ts';
 import { createClient, newClientItems } from '#store/clients.ts';
 import { createClinic } from '#store/clinics.ts';
 import { keys } from '#store/keys.ts';
+import { applyIncrements } from '#store/metrics.ts';
 import { bookedFreshSlot } from '#store/slot-runs.ts';
 import { slotItem } from '#store/slots.ts';
-import { seedDemoHistory } from './demo-history.ts';
+import { CELLS_PER_WRITE, seedDemoHistory } from './demo-history.ts';
 
 const SEEDED_KEY = keys.localState('SEEDED');
 
@@ -379,8 +381,11 @@ export async function seedDemoData(
         daysBetween(today, s.localDay) >= 4 &&
         daysBetween(today, s.localDay) <= 6,
     ) ?? slots.find((s) => !taken.has(s.id) && s.type !== 'antenatal');
+  const bookedBySeed: Booking[] = [];
   if (open) {
-    await bookSlot(deps, { slotId: open.id, clientId: deadNumber.id, by: 'demo-seed', source: 'staff' });
+    bookedBySeed.push(
+      await bookSlot(deps, { slotId: open.id, clientId: deadNumber.id, by: 'demo-seed', source: 'staff' }),
+    );
   }
 
   // A family with no mobile and a postal address: letters are their route (issue 14). Booked at least
@@ -410,7 +415,30 @@ export async function seedDemoData(
     (s) => !taken.has(s.id) && s.id !== open?.id && s.type !== 'antenatal' && s.localDay >= letterFrom,
   );
   if (forLetter) {
-    await bookSlot(deps, { slotId: forLetter.id, clientId: noMobile.id, by: 'demo-seed', source: 'staff' });
+    bookedBySeed.push(
+      await bookSlot(deps, { slotId: forLetter.id, clientId: noMobile.id, by: 'demo-seed', source: 'staff' }),
+    );
+  }
+
+  // The stream is read only from after the seed (local/runtime.ts), so the metrics counters of what the
+  // seed booked are written here, from the same pure function the stream consumer uses (as the history
+  // does): otherwise the upcoming weeks' "booked" would count only what happened after start.
+  const imdOf = new Map([...clients, deadNumber, noMobile].map((c) => [c.id, c.flags.imdDecile] as const));
+  const upcoming = mergeIncrements(
+    [...bookings, ...bookedBySeed].flatMap((booking) =>
+      incrementsFor(
+        { entity: 'Booking', new: bookingFacts.parse(booking), imdDecile: imdOf.get(booking.clientId) },
+        config.timeZone,
+      ),
+    ),
+  );
+  for (let i = 0; i < upcoming.length; i += CELLS_PER_WRITE) {
+    await applyIncrements(
+      store,
+      `demo-seed#upcoming#${i / CELLS_PER_WRITE}`,
+      upcoming.slice(i, i + CELLS_PER_WRITE),
+      now,
+    );
   }
 
   // Its own random sequence, so the upcoming bookings and the waitlist above are as they were before.

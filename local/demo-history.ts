@@ -37,7 +37,7 @@ const NOTICES = [180, 900, 1980, 4020, 11_520] as const;
 const FILL_MINUTES = [10, 25, 40, 90, 200, 600] as const;
 const MIN = 60_000;
 /** The most cells one transaction takes with its applied marker (DynamoDB allows 100 items). */
-const CELLS_PER_WRITE = 90;
+export const CELLS_PER_WRITE = 90;
 
 export interface HistorySummary {
   slots: number;

@@ -304,7 +304,14 @@ export async function replyToInboxItem(
   if (input.preview) return { text, sent: false };
   // A note from a family with no mobile (the parent page) cannot be answered by text.
   if (item.phone === undefined) throw noMobile();
-  if (await consentOf(deps, item.phone))
+  const consent = await consentOf(deps, item.phone);
+  if (consent?.reason === 'unreachable') {
+    throw new ConflictError(
+      'Texts to this number cannot be delivered: call the family and check their number instead',
+      'OPTED_OUT',
+    );
+  }
+  if (consent)
     throw new ConflictError('This number has opted out of texts: call the family instead', 'OPTED_OUT');
   if (clients.some((c) => c.flags.doNotText))
     throw new ConflictError('A child on this number is marked do not text: call instead', 'DO_NOT_TEXT');

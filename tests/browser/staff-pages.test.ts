@@ -217,10 +217,16 @@ describe('a Was-Not-Brought, recorded on Today', () => {
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.fill('#reason', 'Family moving away');
+    await page.getByLabel('No longer needed').check();
     await page.getByRole('button', { name: 'Cancel the booking' }).click();
     await page.waitForURL((url) => url.searchParams.get('done') === 'cancelled');
     expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Cancelled');
     expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Family moving away');
+    // The reason chosen is the booking's category, which the reasons charts count.
+    const noah = (await (await fetch(`${runtime.url}/bookings/${ids.noahBooking}`)).json()) as {
+      cancelCategory?: string;
+    };
+    expect(noah.cancelCategory).toBe('no-longer-needed');
     await context.close();
   });
 

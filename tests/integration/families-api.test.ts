@@ -273,6 +273,22 @@ describe('POST /inbox/{id}/reply', () => {
     expect(deps.outbox.entries.length).toBe(before);
   });
 
+  it('tells staff a dead number cannot be texted, not that the family opted out', async () => {
+    // Prepare
+    const dead = await aFamily({ phone: '+447700900335' });
+    const item = await anInboxItem(dead);
+    await optOutNumber(deps, dead.phone, { reason: 'unreachable', at: NOW });
+    const before = deps.outbox.entries.length;
+
+    // Act
+    const res = await post<{ error: { message: string } }>(`/inbox/${item.id}/reply`, { template: 'noted' });
+
+    // Assess
+    expect([res.status, codeOf(res.body)]).toEqual([409, 'OPTED_OUT']);
+    expect(res.body.error.message).toMatch(/cannot be delivered: call the family and check their number/);
+    expect(deps.outbox.entries.length).toBe(before);
+  });
+
   it('uses the trust config’s fixed replies, in the family’s language, and refuses a key it does not have', async () => {
     // Prepare: a trust with its own replies, one with a Welsh text.
     deps = testDeps(store, NOW, {

@@ -4,8 +4,11 @@
  * families to call before tomorrow. Every action is a route of the table called as the signed-in person
  * (`page.invoke`), so its permission check and audit are the API's own.
  */
+
+import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
+import { REASON_LABELS } from './metrics.ts';
 import { addDays, formats, isoDay, may, STATUS_LABELS, typeName } from './staff-kit.ts';
 
 const OUTCOME_ERRORS: Readonly<Record<string, string>> = {
@@ -192,6 +195,8 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         date: b.localDay,
         errors,
         values: values ?? { notify: 'yes' },
+        // The family's reason, as the reasons charts count it (optional: staff may not know it).
+        categories: CANCEL_REASONS.map((value) => ({ value, text: REASON_LABELS[value] })),
       },
       errors ? { status: 400 } : {},
     );
@@ -213,19 +218,19 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const reason = field(page, 'reason');
       const notify = field(page, 'notify') === 'yes';
+      const given = field(page, 'category');
+      const category = (CANCEL_REASONS as readonly string[]).includes(given)
+        ? (given as CancelReason)
+        : undefined;
       const result = await page.invoke('cancelBooking', {
         params: { id: page.params.id ?? '' },
-        body: { reason, notify },
+        body: { reason, notify, ...(category && { category }) },
       });
       if (!result.ok) {
-        if (result.status === 400) {
-          return cancelPage(
-            page,
-            { reason: 'Enter why the booking is cancelled' },
-            { reason, notify: notify ? 'yes' : '' },
-          );
-        }
-        if (result.status === 409) return cancelPage(page, { reason: result.error.message }, { reason });
+        const values = { reason, notify: notify ? 'yes' : '', category: category ?? '' };
+        if (result.status === 400)
+          return cancelPage(page, { reason: 'Enter why the booking is cancelled' }, values);
+        if (result.status === 409) return cancelPage(page, { reason: result.error.message }, values);
         return errorStatus(result.status);
       }
       const b = result.body.booking;
