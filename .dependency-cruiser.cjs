@@ -148,6 +148,9 @@ module.exports = {
         path: [
           `${API}|${WEB}`,
           '^functions/core/import-|^functions/services/(import|letter-pdf|staff-|oidc-)',
+          // GOV.UK Notify's letter sink and the letter stores' set-up (its client brings axios and jsonwebtoken).
+          '^functions/messaging/notify-letter-sink\\.ts$|^functions/runtime/letters-from-env\\.ts$',
+          '^node_modules/(notifications-node-client|axios|jsonwebtoken)/',
           '^node_modules/(pdfkit|nunjucks|nhsuk-frontend|csv-parse|csv-stringify|busboy|qrcode|vega|vega-lite|oidc-provider|openid-client|jose|@smithy/signature-v4)/',
           // Tracer brings aws-xray-sdk-core; Parser's schemas import `{ z }`, which brings every zod locale.
           '^node_modules/@aws-lambda-powertools/(tracer|parser)/|^functions/runtime/tracer\\.ts$',

@@ -8,11 +8,12 @@ import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
 import { errorResponse } from '#runtime/http.ts';
+import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger } from '#runtime/powertools.ts';
 import { tracer } from '#runtime/tracer.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 
-const deps = depsFromEnv();
+const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
 // The IAM door; only the local runtime sets ATTEND_LOCAL_CALLER, making unsigned calls the local admin.
 const unsignedLocalAdmin = deps.env.ATTEND_LOCAL_CALLER === 'admin';
 const api = createAdminApi(

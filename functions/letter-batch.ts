@@ -9,12 +9,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger, metrics } from '#runtime/powertools.ts';
 import { scheduledRun } from '#runtime/scheduled-run.ts';
 import { tracer } from '#runtime/tracer.ts';
 import { makeLetterBatches } from '#services/letters.ts';
 
-const deps = depsFromEnv();
+const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
 
 export interface LetterRunReport {
   batches: number;

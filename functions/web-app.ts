@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger } from '#runtime/powertools.ts';
 import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
 import { tracer } from '#runtime/tracer.ts';
@@ -16,7 +17,7 @@ import { registeredWebAdapters } from '#web/registry.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
 
 const adapters = registeredWebAdapters();
-const deps = depsFromEnv();
+const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
 const oidc = deps.config.staffAccess.oidc;
 // Staff sign in through the trust's identity provider when staffAccess.oidc is configured; otherwise
 // nobody is signed in and pages that need sign-in answer 503. Tests may register their own port.

@@ -4,15 +4,13 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { messagesPerSecond } from '#core/config/sender.ts';
 import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
 import { EventBridgePublisher, type EventPublisher } from '#messaging/event-publisher.ts';
-import { type LetterFiles, localLetterFiles, s3LetterFiles } from '#messaging/letter-files.ts';
-import { lazyNotifyLetterSink, readNotifyApiKey } from '#messaging/notify-letter-sink.ts';
+import type { LetterFiles } from '#messaging/letter-files.ts';
 import { RateLimitedSmsSender } from '#messaging/rate-limited-sms-sender.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
@@ -84,34 +82,17 @@ export function sendRateLimiter(perSecond: number, timer: Timer = realTimer): Se
   return limiter;
 }
 
-/**
- * The letters bucket in AWS, the local runtime's folder locally, or none (no letters in this function).
- * With NOTIFY_API_KEY_SECRET_ARN (the letter-batch function, when the trust posts through GOV.UK
- * Notify), letters are sent through Notify instead of stored; earlier batches are still read back.
- */
-function lettersFromEnv(env: Env): LetterFiles | undefined {
-  const files = storedLettersFromEnv(env);
-  const secretArn = env.NOTIFY_API_KEY_SECRET_ARN;
-  if (!files || !secretArn) return files;
-  const secrets = traced(new SecretsManagerClient({}));
-  const sink = lazyNotifyLetterSink(() => readNotifyApiKey(secrets, secretArn), {
-    postage: env.trust.letters.notify?.postage ?? 'second',
-  });
-  return { sink, read: (location) => files.read(location) };
+/** What a function adds to its deps beyond the common ones. */
+export interface DepsOptions {
+  /**
+   * Where the function reads and writes letter batches (runtime/letters-from-env.ts). Only the functions
+   * that make or download batches pass it, so the S3 and GOV.UK Notify clients stay out of the
+   * event-path bundles (README, "Small, quick Lambdas").
+   */
+  readonly letters?: (env: Env) => LetterFiles | undefined;
 }
 
-function storedLettersFromEnv(env: Env): LetterFiles | undefined {
-  if (env.LETTERS_BUCKET_NAME) {
-    return s3LetterFiles(traced(new S3Client({})), {
-      bucket: env.LETTERS_BUCKET_NAME,
-      ...(env.LETTERS_KEY_ARN && { kmsKeyArn: env.LETTERS_KEY_ARN }),
-    });
-  }
-  if (env.ATTEND_LETTERS_ROOT) return localLetterFiles(env.ATTEND_LETTERS_ROOT, env.trust.trustId);
-  return undefined;
-}
-
-export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
+export function depsFromEnv(env: Env = parseEnv(), options: DepsOptions = {}): Deps & { env: Env } {
   const db = docClientFromEnv(env);
   const store = { db, table: env.TABLE_NAME };
   const phoneHash = phoneHasherFromEnv(
@@ -142,7 +123,7 @@ export function depsFromEnv(env: Env = parseEnv()): Deps & { env: Env } {
   } else {
     events = local('EVENTS_ADAPTER').events;
   }
-  const letters = lettersFromEnv(env);
+  const letters = options.letters?.(env);
   return {
     env,
     store,
