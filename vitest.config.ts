@@ -14,9 +14,6 @@ export default defineConfig({
     // loaded 2-core machine that can pass a minute. A limit, not a speed check (the bench times it).
     hookTimeout: 240_000,
     pool: 'forks',
-    // Two files at a time on 2 cores (Vitest's default is one fewer than the cores): much of a file's
-    // time is spent waiting on DynamoDB Local and Chromium, which run in their own processes.
-    maxWorkers: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
   },
