@@ -52,6 +52,14 @@ export async function updateImportedClient(
   if (client.phone !== undefined) values[':oldPhone'] = client.phone;
   const set = ['updatedAt = :now'];
   const remove: string[] = [];
+  /** An index entry's two key attributes: set from the entry, or removed when there is none. */
+  const setOrRemove = (entry: Record<string, string> | undefined, names: readonly [string, string]) => {
+    if (!entry) return void remove.push(...names);
+    for (const name of names) {
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = entry[name];
+    }
+  };
   Object.entries(changes).forEach(([path, value], i) => {
     const parts = path.split('.');
     const name = parts.map((p, j) => {
@@ -79,25 +87,15 @@ export async function updateImportedClient(
       changes.familyName ?? client.familyName,
       client.id,
     );
-    if (entry) {
-      set.push('lookupPk = :lookupPk', 'lookupSk = :lookupSk');
-      values[':lookupPk'] = entry.lookupPk;
-      values[':lookupSk'] = entry.lookupSk;
-    } else {
-      remove.push('lookupPk', 'lookupSk');
-    }
-    const first = byClient.firstName(
-      changes.firstName ?? client.firstName,
-      changes.familyName ?? client.familyName,
-      client.id,
+    setOrRemove(entry, ['lookupPk', 'lookupSk']);
+    setOrRemove(
+      byClient.firstName(
+        changes.firstName ?? client.firstName,
+        changes.familyName ?? client.familyName,
+        client.id,
+      ),
+      ['clientPk', 'clientSk'],
     );
-    if (first) {
-      set.push('clientPk = :clientPk', 'clientSk = :clientSk');
-      values[':clientPk'] = first.clientPk;
-      values[':clientSk'] = first.clientSk;
-    } else {
-      remove.push('clientPk', 'clientSk');
-    }
   }
   if (input.liveBookings.length > 90) {
     throw new Error(`Client ${client.id} has too many live bookings to move to a new phone in one change`);

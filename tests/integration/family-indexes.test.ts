@@ -7,7 +7,6 @@
  * (siblings included), the year's misses, and the families to call. An erased family is found by
  * neither; an import that renames a child moves it in the name index.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mapCsv } from '#core/import-csv.ts';
 import type { ImportBatch } from '#core/import-model.ts';
@@ -26,7 +25,7 @@ import {
 } from '#store/family-search.ts';
 import { aBookingFor, aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
-import { seed } from './helpers.ts';
+import { scanEntity, seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 09:00 in London. */
 const NOW = '2026-11-23T09:00:00.000Z';
@@ -42,29 +41,10 @@ beforeEach(async () => {
   await seed(store, { clinic });
 });
 
-/** Every item of one entity, by a whole-table Scan: the reads as they were before the indexes. */
-async function scanned(entity: 'Client' | 'Booking'): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await store.db.send(
-      new ScanCommand({
-        TableName: store.table,
-        FilterExpression: 'entity = :e',
-        ExpressionAttributeValues: { ':e': entity },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** The old name search: every client whose "first family" name contains every word of the query. */
 async function scanByName(query: string): Promise<string[]> {
   const words = foldName(query).split(' ').filter(Boolean);
-  return (await scanned('Client'))
+  return (await scanEntity(store, 'Client'))
     .filter((c) => words.every((w) => foldName(`${c.firstName} ${c.familyName}`).includes(w)))
     .map((c) => String(c.id))
     .sort();
@@ -185,7 +165,7 @@ describe('bookings by reference and by client (lookup and byClient indexes)', ()
   it('finds the same bookings as a Scan', async () => {
     // Prepare
     const world = await aWorld();
-    const all = await scanned('Booking');
+    const all = await scanEntity(store, 'Booking');
 
     // Act
     const byRef = await bookingsByRef(store, '4821');
@@ -211,7 +191,7 @@ describe('bookings by reference and by client (lookup and byClient indexes)', ()
   it("counts a year's misses per child as the Scan does", async () => {
     // Prepare
     const world = await aWorld();
-    const all = await scanned('Booking');
+    const all = await scanEntity(store, 'Booking');
     const expected = new Map<string, number>();
     for (const b of all) {
       const inYear = String(b.localDay) >= '2025-11-24' && String(b.localDay) < '2026-11-24';
