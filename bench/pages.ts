@@ -195,10 +195,26 @@ async function parentFamily(
     }),
   );
   await createSlots(deps.store, slots);
-  await bookSlot(deps, { slotId: slots[0]!.id, clientId: child.id, by: 'bench', source: 'staff' });
-  const text = runtime.outbox.entries.filter((e) => e.to === child.phone).at(-1)?.body ?? '';
-  const match = /\/p\/([A-Za-z0-9_-]{22})/.exec(text);
-  if (!match) throw new Error('the confirmation text has no parent link');
+  const booked = await bookSlot(deps, {
+    slotId: slots[0]!.id,
+    clientId: child.id,
+    by: 'bench',
+    source: 'staff',
+  });
+  const lastText = () => runtime.outbox.entries.filter((e) => e.to === child.phone).at(-1)?.body;
+  if (lastText() === undefined) {
+    // The confirmation goes at booking unless that send failed (a slow DynamoDB Local under a loaded
+    // test run); then the next reminder sweep sends it, as in AWS. Run that sweep on the virtual clock.
+    const sweep = deps.config.reminders.sweepIntervalMinutes;
+    await runtime.scheduler.advanceTo(new Date(runtime.clock.now().getTime() + (sweep + 1) * 60_000));
+  }
+  const match = /\/p\/([A-Za-z0-9_-]{22})/.exec(lastText() ?? '');
+  if (!match) {
+    const tier = booked.tiers.confirmation;
+    throw new Error(
+      `the confirmation text has no parent link (texts to the bench family: ${runtime.outbox.entries.filter((e) => e.to === child.phone).length}; confirmation tier at booking: ${tier?.status ?? 'none'}${tier?.skipReason ? ` (${tier.skipReason})` : ''})`,
+    );
+  }
   return { link: `/p/${match[1]}`, born, clientId: child.id };
 }
 
