@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
+import { localDay } from '#core/local-time.ts';
 import type { Role } from '#core/roles.ts';
 import { letterBatchesFor, letterBatchPdf } from '#services/letters.ts';
 import { defineRoute } from './route.ts';
@@ -32,6 +33,11 @@ const batchSchema = z.object({
   sent: z.number().int().optional(),
   failed: z.number().int().optional(),
   readyAt: z.string().optional(),
+  /**
+   * True when the batch was finished on a later day than its own (the daily run finishes any earlier
+   * batch still being made); `readyAt` says when.
+   */
+  finishedLate: z.boolean(),
 });
 
 export const letterBatchParams = z.object({
@@ -76,6 +82,7 @@ export const letterRoutes = [
         ...(b.sent !== undefined && { sent: b.sent }),
         ...(b.failed !== undefined && { failed: b.failed }),
         ...(b.readyAt !== undefined && { readyAt: b.readyAt }),
+        finishedLate: b.readyAt !== undefined && localDay(new Date(b.readyAt), deps.config.timeZone) > b.day,
       })),
     }),
   }),

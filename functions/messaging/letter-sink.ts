@@ -35,7 +35,18 @@ export type LetterOutcome =
       readonly status: 'failed';
       readonly reason: string;
       readonly retryable: boolean;
+      /** The answer was lost after the letter went (a reset, a timeout): the provider may have it. */
+      readonly lost?: boolean;
     };
+
+/** What a provider that posts letters knows of one, looked up by its reference (the letter id). */
+export type LetterLookup =
+  /** It has the letter: its notification id and its own status (e.g. `accepted`, `received`). */
+  | { readonly found: true; readonly providerId: string; readonly status?: string }
+  /** It has no letter with that reference. */
+  | { readonly found: false }
+  /** It could not be asked (down, throttled, an error): nothing is known; ask again later. */
+  | { readonly found: 'unknown'; readonly reason: string };
 
 export interface StoredBatch {
   /** Where the batch is: a file path locally, s3://bucket/key in AWS, notify:<batchId> when Notify posts. */
@@ -57,6 +68,11 @@ export interface LetterSink {
    * provider's id after) so a rerun never sends it twice. Only sinks that post letter by letter (Notify).
    */
   sendLetter?(letter: LetterInBatch): Promise<LetterOutcome>;
+  /**
+   * Looks a letter up at the provider by its reference (the letter id), to settle a send whose outcome
+   * was never recorded. Only sinks that post letter by letter (Notify).
+   */
+  findLetter?(letterId: string): Promise<LetterLookup>;
 }
 
 /** A batch could not be stored or sent; `cause` has the detail, the message never has personal data. */

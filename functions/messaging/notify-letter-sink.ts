@@ -1,9 +1,11 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NotifyClient } from 'notifications-node-client';
+import * as z from 'zod';
 import {
   checkBatch,
   type LetterBatch,
   type LetterInBatch,
+  type LetterLookup,
   type LetterOutcome,
   type LetterSink,
   LetterSinkError,
@@ -22,6 +24,17 @@ export interface NotifyLetterSinkSettings {
    */
   readonly baseUrl?: string;
 }
+
+/** The part of Notify's `GET /v2/notifications` answer the lookup reads (newest first; other fields ignored). */
+const notificationsPage = z.object({
+  notifications: z.array(
+    z.object({
+      id: z.string().min(1),
+      reference: z.string().nullish(),
+      status: z.string().optional(),
+    }),
+  ),
+});
 
 /** Notify refuses precompiled letters over 2 MB (its letter specification); ours are tens of kilobytes. */
 const MAX_LETTER_BYTES = 2 * 1024 * 1024;
@@ -68,6 +81,32 @@ export class NotifyLetterSink implements LetterSink {
     return this.send(letter.letterId, letter.pdf);
   }
 
+  /**
+   * Looks a letter up in Notify by its reference (the letter id): `GET /v2/notifications?reference=…&
+   * template_type=letter`, signed like every request with the API key's JWT. Notify lists only
+   * notifications inside its data retention (7 days by default, per service) and sent through the API;
+   * the first page is enough, as one reference is one letter (or, at worst, a few). Any failure to ask
+   * (no answer, throttling, an error) is `unknown`, never "not found".
+   */
+  async findLetter(letterId: string): Promise<LetterLookup> {
+    try {
+      const response = await this.client.getNotifications('letter', undefined, letterId);
+      const parsed = notificationsPage.safeParse(response.data);
+      if (!parsed.success) return { found: 'unknown', reason: 'Notify answered a list in an unknown shape' };
+      // Notify filters by reference; the check here guards against a filter that was ignored.
+      const ours = parsed.data.notifications.filter((n) => n.reference === letterId);
+      const oldest = ours[ours.length - 1];
+      if (!oldest) return { found: false };
+      return {
+        found: true,
+        providerId: oldest.id,
+        ...(oldest.status !== undefined && { status: oldest.status }),
+      };
+    } catch (err) {
+      return { found: 'unknown', reason: describeNotifyError(err).reason };
+    }
+  }
+
   private async send(letterId: string, pdf: Uint8Array | undefined): Promise<LetterOutcome> {
     if (!pdf)
       return { letterId, status: 'failed', reason: 'the letter has no PDF of its own', retryable: false };
@@ -109,7 +148,7 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
  * Notify's error in a few words: its status and its own error code and message (which name the request's
  * fault, never the letter's content). Throttling and server errors are worth retrying; the rest are not.
  */
-export function describeNotifyError(err: unknown): { reason: string; retryable: boolean } {
+export function describeNotifyError(err: unknown): { reason: string; retryable: boolean; lost?: boolean } {
   const response = (err as { response?: { status?: number; data?: unknown } }).response;
   if (!response?.status) {
     const code = (err as { code?: unknown }).code;
@@ -122,6 +161,7 @@ export function describeNotifyError(err: unknown): { reason: string; retryable: 
     return {
       reason: `Notify's answer was lost${named}: check Notify for the reference before sending again`,
       retryable: false,
+      lost: true,
     };
   }
   const first = (response.data as { errors?: { error?: unknown; message?: unknown }[] } | undefined)
@@ -156,7 +196,10 @@ export async function readNotifyApiKey(secrets: SecretsManagerClient, secretArn:
 export function lazyNotifyLetterSink(
   readKey: () => Promise<string>,
   settings: Omit<NotifyLetterSinkSettings, 'apiKey'>,
-): LetterSink & { sendLetter(letter: LetterInBatch): Promise<LetterOutcome> } {
+): LetterSink & {
+  sendLetter(letter: LetterInBatch): Promise<LetterOutcome>;
+  findLetter(letterId: string): Promise<LetterLookup>;
+} {
   let sink: Promise<NotifyLetterSink> | undefined;
   const ready = () => {
     sink ??= readKey().then((apiKey) => new NotifyLetterSink({ ...settings, apiKey }));
@@ -170,5 +213,6 @@ export function lazyNotifyLetterSink(
     needsLetterPdfs: true,
     storeBatch: async (batch) => (await ready()).storeBatch(batch),
     sendLetter: async (letter) => (await ready()).sendLetter(letter),
+    findLetter: async (letterId) => (await ready()).findLetter(letterId),
   };
 }

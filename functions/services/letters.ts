@@ -10,10 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
+import { notifyLettersConfigSchema } from '#core/config/letters.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Consent } from '#core/consent.ts';
 import { decideContactRoute } from '#core/contact-channels.ts';
-import { addDays } from '#core/dates.ts';
+import { addDays, daysBetween } from '#core/dates.ts';
 import { domainEvent } from '#core/events.ts';
 import { type DueLetter, type LetterCandidate, type LetterKind, lettersDue } from '#core/letters/due.ts';
 import { type LetterDataInput, letterContextFrom } from '#core/letters/letter.ts';
@@ -21,7 +22,12 @@ import { localDay, localToUtc } from '#core/local-time.ts';
 import { letterIncrements } from '#core/metrics.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import type { LetterFiles } from '#messaging/letter-files.ts';
-import { type LetterBatch, LetterSinkError } from '#messaging/letter-sink.ts';
+import {
+  type LetterBatch,
+  type LetterLookup,
+  type LetterSink,
+  LetterSinkError,
+} from '#messaging/letter-sink.ts';
 import { bookingsByClinicDay } from '#store/bookings.ts';
 import { getClients } from '#store/clients.ts';
 import { listClinics } from '#store/clinics.ts';
@@ -33,9 +39,12 @@ import {
   type LetterRecord,
   letterBatchesOfDay,
   lettersOfBookings,
+  reclaimNotifySend,
   recordLetter,
+  recordNotifyFound,
   recordNotifySend,
   startLetterBatch,
+  unfinishedLetterBatches,
 } from '#store/letters.ts';
 import { applyIncrements } from '#store/metrics.ts';
 import { consentOf } from './consent.ts';
@@ -176,17 +185,97 @@ async function letterData(deps: Deps, chosen: Chosen, clinic: Clinic, day: strin
   };
 }
 
+/** The Notify reconcile timings: the trust's, or their defaults (a Notify sink given without the config, in tests). */
+function notifyTiming(config: TrustConfig): { resendAfterMinutes: number; dataRetentionDays: number } {
+  const shape = notifyLettersConfigSchema.shape;
+  return {
+    resendAfterMinutes:
+      config.letters.notify?.resendAfterMinutes ?? shape.resendAfterMinutes.parse(undefined),
+    dataRetentionDays: config.letters.notify?.dataRetentionDays ?? shape.dataRetentionDays.parse(undefined),
+  };
+}
+
+/** A send whose outcome was never recorded: the run stopped after the claim, or Notify's answer was lost. */
+const unsettled = (notify: LetterRecord['notify']): notify is NonNullable<LetterRecord['notify']> =>
+  notify?.state === 'SENDING' || (notify?.state === 'FAILED' && notify.lost === true);
+
+/**
+ * Settles a letter whose send was never settled by asking Notify for it by its reference (the letter
+ * id): found, it is SENT with Notify's id and status; not found and claimed more than
+ * `letters.notify.resendAfterMinutes` ago (but within Notify's data retention, which bounds what Notify
+ * lists), the request never reached Notify, so it is claimed again and the caller sends it. Notify not
+ * answering, or a claim too recent, leaves it as it is for a later run. Every change is a conditional
+ * write on the record as it was read, so of two runs at once at most one sends. Answers the new claim's
+ * time when the caller may send it.
+ */
+async function settleUnknownSend(
+  deps: Deps,
+  sink: LetterSink,
+  key: { bookingId: string; kind: LetterKind; batchId: string },
+  letterId: string,
+  seen: NonNullable<LetterRecord['notify']>,
+): Promise<string | undefined> {
+  const settings = notifyTiming(deps.config);
+  if (!sink.findLetter) return undefined;
+  let lookup: LetterLookup;
+  try {
+    lookup = await sink.findLetter(letterId);
+  } catch (err) {
+    // The API key could not be read, say: nothing is known.
+    lookup = { found: 'unknown', reason: (err as Error).name };
+  }
+  const at = deps.now().toISOString();
+  if (lookup.found === true) {
+    const recorded = await recordNotifyFound(
+      deps.store,
+      key,
+      seen,
+      { notificationId: lookup.providerId, status: lookup.status },
+      at,
+    );
+    deps.log.info('notify letter settled: found by its reference', {
+      letterId,
+      batchId: key.batchId,
+      recorded,
+    });
+    return undefined;
+  }
+  if (lookup.found === 'unknown') {
+    deps.log.warn('notify letter left unsettled: Notify could not be asked', {
+      letterId,
+      batchId: key.batchId,
+      reason: lookup.reason,
+    });
+    return undefined;
+  }
+  const age = deps.now().getTime() - Date.parse(seen.at);
+  if (age < settings.resendAfterMinutes * 60_000) return undefined;
+  if (age > settings.dataRetentionDays * 86_400_000) return undefined;
+  if (!(await reclaimNotifySend(deps.store, key, seen, at))) return undefined;
+  deps.log.info('notify letter not found by its reference: sending it again', {
+    letterId,
+    batchId: key.batchId,
+  });
+  return at;
+}
+
 /**
  * Sends each recorded letter of a batch through GOV.UK Notify, one at a time, each claimed on its record
  * before the request and given Notify's answer after it (store/letters.ts claimNotifySend):
  * - a crash before the claim: the rerun claims and sends it;
- * - a crash after the claim, before the answer is recorded: the letter stays SENDING and no run sends
- *   it again, since Notify may have it (Notify has no idempotency key). It is counted as failed, and
- *   staff find it in Notify's dashboard by its reference, the letter id. Never twice beats never lost
- *   here: a second letter posted to a family at risk at home is the worse harm, and a lost one is seen;
+ * - a crash after the claim, before the answer is recorded (SENDING), or an answer lost on the way back
+ *   (FAILED, lost): Notify may have it, and Notify has no idempotency key. A later run asks Notify for
+ *   it by its reference (settleUnknownSend): found, it is SENT; not found once the claim is old enough,
+ *   it is claimed again and sent; Notify not answering, it waits. Never twice comes first: a second
+ *   letter posted to a family at risk at home is the worse harm;
  * - a refusal (4xx) is recorded and the next letter goes; throttling or Notify being down is recorded
- *   as retryable and fails the run once every letter has been tried, so the scheduler's retry (or a
- *   rerun) sends only those, and the batch is READY once none is left to retry.
+ *   as retryable;
+ * - a batch run late (a day that is past) sends no letter whose appointment is fewer than
+ *   `letters.reminderLatestDaysBefore` days away: the post would arrive too late. It is recorded as
+ *   failed, never sent;
+ * - once every letter has been tried, the run fails while any letter is left to retry or to settle, so
+ *   the batch stays MAKING and the scheduler's retry, or the next day's run, takes it up again; the
+ *   batch is READY once none is left.
  */
 async function sendThroughNotify(
   deps: Deps,
@@ -194,12 +283,38 @@ async function sendThroughNotify(
   batch: LetterBatch,
   recorded: readonly Chosen[],
 ): Promise<{ sent: number; failed: number }> {
-  const send = files.sink.sendLetter!.bind(files.sink);
+  const sink = files.sink;
+  const send = sink.sendLetter!.bind(sink);
+  const bookingIds = [...new Set(recorded.map((c) => c.booking.id))];
+  const ofBatch = async () =>
+    (await lettersOfBookings(deps.store, bookingIds)).filter((l) => l.batchId === batch.batchId);
+  const before = new Map((await ofBatch()).map((l) => [l.letterId, l]));
   const ofLetter = new Map(recorded.map((c) => [letterIdOf(c.booking.id, c.due.kind), c]));
+  const { reminderLatestDaysBefore } = deps.config.letters;
+  const today = localDay(deps.now(), deps.config.timeZone);
   for (const letter of batch.letters) {
     const c = ofLetter.get(letter.letterId)!;
     const key = { bookingId: c.booking.id, kind: c.due.kind, batchId: batch.batchId };
-    if (!(await claimNotifySend(deps.store, key, deps.now().toISOString()))) continue;
+    const seen = before.get(letter.letterId)?.notify;
+    let claimedAt: string | undefined;
+    if (unsettled(seen)) {
+      claimedAt = await settleUnknownSend(deps, sink, key, letter.letterId, seen);
+      if (claimedAt === undefined) continue;
+    } else {
+      claimedAt = deps.now().toISOString();
+      if (!(await claimNotifySend(deps.store, key, claimedAt))) continue;
+    }
+    if (batch.day < today && daysBetween(today, c.booking.localDay) < reminderLatestDaysBefore) {
+      // Claimed and never sent: a late batch does not post a letter that would arrive too late.
+      await recordNotifySend(
+        deps.store,
+        key,
+        { state: 'FAILED', reason: 'too late to post: the batch was finished late', retryable: false },
+        deps.now().toISOString(),
+        claimedAt,
+      );
+      continue;
+    }
     const outcome = await send(letter);
     await recordNotifySend(
       deps.store,
@@ -210,20 +325,26 @@ async function sendThroughNotify(
             state: 'FAILED',
             reason: outcome.status === 'failed' ? outcome.reason : 'not sent',
             retryable: outcome.status === 'failed' && outcome.retryable,
+            ...(outcome.status === 'failed' && outcome.lost && { lost: true }),
           },
       deps.now().toISOString(),
+      claimedAt,
     );
     if (outcome.status !== 'sent') {
       deps.log.warn('notify refused a letter', { letterId: letter.letterId, batchId: batch.batchId });
     }
   }
-  const now = (await lettersOfBookings(deps.store, [...new Set(recorded.map((c) => c.booking.id))])).filter(
-    (l) => l.batchId === batch.batchId,
-  );
+  const now = await ofBatch();
   const retry = now.filter((l) => l.notify?.state === 'FAILED' && l.notify.retryable).length;
-  if (retry > 0) {
+  const settling = now.filter(
+    (l) =>
+      unsettled(l.notify) &&
+      deps.now().getTime() - Date.parse(l.notify.at) <=
+        notifyTiming(deps.config).dataRetentionDays * 86_400_000,
+  ).length;
+  if (retry + settling > 0) {
     throw new LetterSinkError(
-      `${retry} letter(s) of ${batch.batchId} to retry: Notify throttled or was down`,
+      `${batch.batchId}: ${retry} letter(s) to retry (Notify throttled or was down), ${settling} to settle with Notify`,
     );
   }
   const sent = now.filter((l) => l.notify?.state === 'SENT').length;
@@ -330,7 +451,20 @@ export async function makeClinicLetterBatch(
   return (await getLetterBatch(deps.store, day, clinic.id))!;
 }
 
-/** Makes every clinic's batch for a local day (today's, by default); one clinic's failure stops none of the others. */
+/**
+ * How many days back the daily run looks for a batch still MAKING: the batches' retention
+ * (`letters.retentionDays`), at most a month. Nothing older is finished by itself.
+ */
+const CATCH_UP_DAYS_MAX = 31;
+
+/**
+ * Makes every clinic's batch for a local day (today's, by default), after finishing first any earlier
+ * batch still MAKING (a run that failed after the scheduler's retries: Notify down all day, say), so no
+ * batch waits for a person to rerun it. A late batch is the same batch, made again whole with the same
+ * letters; each letter is still claimed before it goes, so none goes twice, and a late batch posts no
+ * letter that would arrive too late (sendThroughNotify). Its `readyAt` shows the day it was finished.
+ * One clinic's failure stops none of the others. Answers the day's batches, then the earlier ones finished.
+ */
 export async function makeLetterBatches(
   deps: Deps,
   files: LetterFiles,
@@ -338,8 +472,28 @@ export async function makeLetterBatches(
 ): Promise<LetterBatchRecord[]> {
   if (!deps.config.letters.enabled) return [];
   const made: LetterBatchRecord[] = [];
+  const caughtUp: LetterBatchRecord[] = [];
   const failures: unknown[] = [];
-  for (const clinic of await listClinics(deps.store)) {
+  const clinics = await listClinics(deps.store);
+  const clinicById = new Map(clinics.map((c) => [c.id, c]));
+  const lookBack = Math.min(deps.config.letters.retentionDays, CATCH_UP_DAYS_MAX);
+  const earlierDays = Array.from({ length: lookBack }, (_, i) => addDays(day, i - lookBack));
+  for (const stuck of await unfinishedLetterBatches(deps.store, earlierDays)) {
+    const clinic = clinicById.get(stuck.clinicId);
+    if (!clinic) continue;
+    try {
+      caughtUp.push(await makeClinicLetterBatch(deps, files, clinic, stuck.day));
+      deps.log.info('earlier letter batch finished late', { batchId: stuck.batchId, day: stuck.day });
+    } catch (err) {
+      deps.log.error('earlier letter batch failed', {
+        clinicId: clinic.id,
+        day: stuck.day,
+        error: err as Error,
+      });
+      failures.push(err);
+    }
+  }
+  for (const clinic of clinics) {
     try {
       made.push(await makeClinicLetterBatch(deps, files, clinic, day));
     } catch (err) {
@@ -349,7 +503,7 @@ export async function makeLetterBatches(
   }
   // The run fails (the scheduler retries, the alarm sees it) once the other clinics are done.
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} letter batch(es) failed`);
-  return made;
+  return [...made, ...caughtUp];
 }
 
 /** The instant of the first daily batch run strictly after `after`, at letters.batchAt local time. */

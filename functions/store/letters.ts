@@ -38,6 +38,12 @@ export const letterRecordSchema = z.object({
       notificationId: z.string().optional(),
       reason: z.string().optional(),
       retryable: z.boolean().optional(),
+      /** FAILED because Notify's answer was lost (a reset or a timeout): Notify may have it; see reconcile. */
+      lost: z.boolean().optional(),
+      /** Notify's own status for it (e.g. `accepted`, `received`), when it was found by its reference. */
+      status: z.string().optional(),
+      /** SENT found in Notify by its reference, rather than from Notify's answer to the request. */
+      reconciled: z.boolean().optional(),
     })
     .optional(),
 });
@@ -214,7 +220,13 @@ export async function finishLetterBatch(
 
 export type NotifySendOutcome =
   | { readonly state: 'SENT'; readonly notificationId: string }
-  | { readonly state: 'FAILED'; readonly reason: string; readonly retryable: boolean };
+  | {
+      readonly state: 'FAILED';
+      readonly reason: string;
+      readonly retryable: boolean;
+      /** Notify's answer was lost: it may have the letter (never retryable). */
+      readonly lost?: boolean;
+    };
 
 /**
  * Claims one recorded letter for sending through Notify, before the request goes: true when this run
@@ -252,21 +264,109 @@ export async function claimNotifySend(
   }
 }
 
-/** Records what Notify answered for a letter this run claimed (SENDING → SENT or FAILED). */
+/**
+ * Records what Notify answered for a letter this run claimed (SENDING → SENT or FAILED), only while the
+ * claim is still this run's (`claimedAt`): a run slower than the reconcile window never overwrites what a
+ * later run found or sent (the conditional write fails and the run fails).
+ */
 export async function recordNotifySend(
   ctx: StoreContext,
   letter: Pick<LetterRecord, 'bookingId' | 'kind'>,
   outcome: NotifySendOutcome,
   at: string,
+  claimedAt: string,
 ): Promise<void> {
   await ctx.db.send(
     new UpdateCommand({
       TableName: ctx.table,
       Key: letterKeys.letter(letter.bookingId, letter.kind),
       UpdateExpression: 'SET #notify = :outcome',
-      ConditionExpression: '#notify.#state = :sending',
-      ExpressionAttributeNames: { '#notify': 'notify', '#state': 'state' },
-      ExpressionAttributeValues: { ':outcome': { ...outcome, at }, ':sending': 'SENDING' },
+      ConditionExpression: '#notify.#state = :sending AND #notify.#at = :claimedAt',
+      ExpressionAttributeNames: { '#notify': 'notify', '#state': 'state', '#at': 'at' },
+      ExpressionAttributeValues: {
+        ':outcome': { ...outcome, at },
+        ':sending': 'SENDING',
+        ':claimedAt': claimedAt,
+      },
     }),
   );
+}
+
+/** A letter's Notify send state as a run read it: the state and its time, which a conditional write checks. */
+export type NotifySeen = Pick<NonNullable<LetterRecord['notify']>, 'state' | 'at'>;
+
+/**
+ * Records that a letter left unresolved (SENDING, or FAILED with its answer lost) was found in Notify by
+ * its reference: SENT with Notify's id and status. Only if the record is still as the run read it, so a
+ * run that resolved it meanwhile is never overwritten; false when it was not.
+ */
+export async function recordNotifyFound(
+  ctx: StoreContext,
+  letter: Pick<LetterRecord, 'bookingId' | 'kind' | 'batchId'>,
+  seen: NotifySeen,
+  found: { notificationId: string; status?: string | undefined },
+  at: string,
+): Promise<boolean> {
+  return updateIfUnchanged(ctx, letter, seen, {
+    state: 'SENT',
+    notificationId: found.notificationId,
+    ...(found.status !== undefined && { status: found.status }),
+    reconciled: true,
+    at,
+  });
+}
+
+/**
+ * Claims again a letter left unresolved that Notify does not have (the request never reached it), so
+ * this run may send it: SENDING again with a new time. The same rule as claimNotifySend: only if the
+ * record is still as the run read it, so of two runs at once only one gets the claim and sends.
+ */
+export async function reclaimNotifySend(
+  ctx: StoreContext,
+  letter: Pick<LetterRecord, 'bookingId' | 'kind' | 'batchId'>,
+  seen: NotifySeen,
+  at: string,
+): Promise<boolean> {
+  return updateIfUnchanged(ctx, letter, seen, { state: 'SENDING', at });
+}
+
+async function updateIfUnchanged(
+  ctx: StoreContext,
+  letter: Pick<LetterRecord, 'bookingId' | 'kind' | 'batchId'>,
+  seen: NotifySeen,
+  next: NonNullable<LetterRecord['notify']>,
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: letterKeys.letter(letter.bookingId, letter.kind),
+        UpdateExpression: 'SET #notify = :next',
+        ConditionExpression: 'batchId = :batch AND #notify.#state = :state AND #notify.#at = :at',
+        ExpressionAttributeNames: { '#notify': 'notify', '#state': 'state', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':batch': letter.batchId,
+          ':state': seen.state,
+          ':at': seen.at,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Pattern: the batches of these days still MAKING (a run stopped or failed), in the days' order: a Query per day. */
+export async function unfinishedLetterBatches(
+  ctx: StoreContext,
+  days: readonly string[],
+): Promise<LetterBatchRecord[]> {
+  const out: LetterBatchRecord[] = [];
+  for (const day of days) {
+    out.push(...(await letterBatchesOfDay(ctx, day)).filter((b) => b.status === 'MAKING'));
+  }
+  return out;
 }

@@ -127,7 +127,7 @@ describe('letters through GOV.UK Notify', () => {
     expect(deps.bus.events.filter((e) => e.type === 'LetterBatchReady').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('never sends twice a letter whose run stopped between sending and recording Notify’s answer', async () => {
+  it('never sends twice a letter whose run stopped between sending and recording Notify’s answer: the rerun finds it in Notify', async () => {
     // Prepare: the process "dies" after Notify took the first letter, before its answer is recorded
     const a = await postOnlyBooking('Ada', '10:00');
     const b = await postOnlyBooking('Ben', '11:00');
@@ -143,13 +143,17 @@ describe('letters through GOV.UK Notify', () => {
     // Act: the scheduler's retry
     const [batch] = await makeLetterBatches(deps, throughNotify(), DAY);
 
-    // Assess: A went once (in the run that died) and is left SENDING for staff to check; B went once
+    // Assess: A went once (in the run that died) and is found in Notify by its reference; B went once
     const ids = [letterIdOf(a.id, 'booking'), letterIdOf(b.id, 'booking')];
     expect(notify.received.map((r) => r.reference)).toEqual(ids);
     const records = new Map((await lettersOfBookings(store, [a.id, b.id])).map((l) => [l.letterId, l]));
-    expect(records.get(ids[0]!)?.notify?.state).toBe('SENDING');
+    expect(records.get(ids[0]!)?.notify).toMatchObject({
+      state: 'SENT',
+      notificationId: notify.received[0]?.id,
+      reconciled: true,
+    });
     expect(records.get(ids[1]!)?.notify?.state).toBe('SENT');
-    expect(batch).toMatchObject({ status: 'READY', sent: 1, failed: 1 });
+    expect(batch).toMatchObject({ status: 'READY', sent: 2, failed: 0 });
   });
 
   it('records a letter Notify refuses (4xx) and still sends the rest; a rerun does not send it again', async () => {

@@ -2,6 +2,9 @@
  * A stand-in for GOV.UK Notify's letter API on a local port, so the official notifications-node-client
  * runs unchanged and only the network edge is stood in for: it checks the API key's JWT as Notify does,
  * keeps each request, and answers from a queue (201 with a new notification id when the queue is empty).
+ * It also lists the letters it took by reference (`GET /v2/notifications?reference=…&template_type=letter`),
+ * as Notify does, newest first, with answers of its own queue, and can hold lookups until several have
+ * arrived, so two runs asking at once really ask at once.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,8 +17,18 @@ export class FakeNotify {
   readonly apiKey = `attend_live-${this.serviceId}-${this.secret}`;
   /** Every letter request, in order, with the notification id when it was accepted (201). */
   readonly received: { reference: string; content: Buffer; postage?: string; id?: string }[] = [];
-  /** What to answer each request with, in turn; 201 with a new id when the list runs out. */
-  readonly answers: { status: number; body?: unknown }[] = [];
+  /**
+   * What to answer each request with, in turn; 201 with a new id when the list runs out. `drop` takes
+   * the letter (201) and then drops the connection without answering: an answer lost on the way back.
+   */
+  readonly answers: ({ status: number; body?: unknown } | { drop: true })[] = [];
+  /** Every lookup by reference, in order. */
+  readonly lookups: { reference: string | null; templateType: string | null }[] = [];
+  /** What to answer each lookup with, in turn, instead of the letters taken (e.g. a 503). */
+  readonly lookupAnswers: { status: number; body?: unknown }[] = [];
+  /** The status Notify lists a letter it took with. */
+  letterStatus = 'accepted';
+  private held: { count: number; waiting: (() => void)[] } | undefined;
   private server?: Server;
   url = '';
 
@@ -29,12 +42,46 @@ export class FakeNotify {
     return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
+  /** Holds the next `count` lookups until all of them have arrived, then answers them all. */
+  holdLookups(count: number): void {
+    this.held = { count, waiting: [] };
+  }
+
+  private async lookUp(req: IncomingMessage, reply: (status: number, body: unknown) => void): Promise<void> {
+    const query = new URL(req.url ?? '/', 'http://notify.invalid').searchParams;
+    this.lookups.push({ reference: query.get('reference'), templateType: query.get('template_type') });
+    const held = this.held;
+    if (held) {
+      await new Promise<void>((resolve) => {
+        held.waiting.push(resolve);
+        if (held.waiting.length >= held.count) {
+          this.held = undefined;
+          for (const go of held.waiting) go();
+        }
+      });
+    }
+    const answer = this.lookupAnswers.shift();
+    if (answer) return reply(answer.status, answer.body);
+    const notifications = this.received
+      .filter((r) => r.id !== undefined && r.reference === query.get('reference'))
+      .filter(() => query.get('template_type') === 'letter')
+      .reverse()
+      .map((r) => ({ id: r.id, reference: r.reference, type: 'letter', status: this.letterStatus }));
+    reply(200, { notifications, links: { current: `${this.url}${req.url}` } });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    if (req.method === 'GET' && req.url?.startsWith('/v2/notifications?')) {
+      if (!this.validToken(req.headers.authorization)) {
+        return reply(403, { errors: [{ error: 'AuthError', message: 'Invalid token' }] });
+      }
+      return this.lookUp(req, reply);
+    }
     if (req.method !== 'POST' || req.url !== '/v2/notifications/letter') {
       return reply(404, { errors: [{ error: 'NotFound', message: `${req.method} ${req.url}` }] });
     }
@@ -46,10 +93,12 @@ export class FakeNotify {
       content: string;
       postage?: string;
     };
-    const answer = this.answers.shift() ?? {
+    const queued = this.answers.shift();
+    const taken = {
       status: 201,
       body: { id: randomUUID(), reference: body.reference, postage: body.postage },
     };
+    const answer = queued === undefined || 'drop' in queued ? taken : queued;
     const id = answer.status === 201 ? (answer.body as { id?: string }).id : undefined;
     this.received.push({
       reference: body.reference,
@@ -57,6 +106,10 @@ export class FakeNotify {
       postage: body.postage,
       ...(id !== undefined && { id }),
     });
+    if (queued !== undefined && 'drop' in queued) {
+      res.socket?.destroy();
+      return;
+    }
     reply(answer.status, answer.body);
   }
 

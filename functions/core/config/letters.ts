@@ -29,6 +29,21 @@ export const notifyLettersConfigSchema = z.strictObject({
    * @default 'second'
    */
   postage: z.enum(NOTIFY_POSTAGE).default('second'),
+  /**
+   * A letter whose send was never settled (the run stopped after claiming it, or Notify's answer was
+   * lost) and that Notify does not list by its reference is sent again only once its claim is this many
+   * minutes old: long enough for any request of the run that claimed it to have ended (the letter-batch
+   * function times out after 5 minutes) and for Notify to list what it took. Until then it is left.
+   * @default 15
+   */
+  resendAfterMinutes: z.number().int().min(10).max(1440).default(15),
+  /**
+   * How many days GOV.UK Notify keeps the service's letters (its data retention, 7 days unless the
+   * service changed it). Notify lists nothing older, so an unsettled letter claimed longer ago than this
+   * is never sent again because Notify does not list it: staff settle it by hand.
+   * @default 7
+   */
+  dataRetentionDays: z.number().int().min(3).max(90).default(7),
 });
 export type NotifyLettersConfig = z.infer<typeof notifyLettersConfigSchema>;
 

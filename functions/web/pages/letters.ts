@@ -4,8 +4,11 @@
  * routes in-process (`listLetterBatches`, `getLetterBatchPdf`), so the same roles, checks and audit
  * apply as through the API: schedulers, managers and admins.
  */
+import { localDay } from '#core/local-time.ts';
 import { errorStatus, type RegisterPages } from '#web/router.ts';
 import { addDays, formats, isoDay, may, rolesOf } from './staff-kit.ts';
+
+const localDayOf = (iso: string, timeZone: string) => localDay(new Date(iso), timeZone);
 
 export const registerLetterPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
@@ -44,6 +47,8 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
           making: b.status === 'MAKING',
           notify: b.via === 'notify' ? { sent: b.sent ?? 0, failed: b.failed ?? 0 } : undefined,
           href: b.hasPdf ? `/staff/letters/${b.batchId}.pdf` : undefined,
+          finishedLate:
+            b.finishedLate && b.readyAt ? f.longDate(localDayOf(b.readyAt, deps.config.timeZone)) : undefined,
         })),
       });
     },

@@ -322,6 +322,7 @@ describe('NotifyLetterSink, with the official notifications-node-client', () => 
       status: 'failed',
       reason: expect.stringMatching(/^Notify's answer was lost \(ECONNRESET\): check Notify/),
       retryable: false,
+      lost: true,
     });
   });
 
