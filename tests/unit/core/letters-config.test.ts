@@ -49,12 +49,18 @@ describe('the letters section of the trust config', () => {
     expect(bad.error?.issues[0]?.path).toEqual(['returnAddress', 'postcode']);
   });
 
-  it('takes GOV.UK Notify settings: a Secrets Manager ARN, second class by default', () => {
+  it('takes GOV.UK Notify settings: a Secrets Manager ARN, second class by default, resend after 15 minutes', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/notify-AbCdEf';
     expect(lettersConfigSchema.parse({ notify: { apiKeySecretArn: arn } }).notify).toEqual({
       apiKeySecretArn: arn,
       postage: 'second',
+      resendAfterMinutes: 15,
+      dataRetentionDays: 7,
     });
+    // A resend window shorter than the letter-batch function's run could post a letter twice.
+    expect(
+      lettersConfigSchema.safeParse({ notify: { apiKeySecretArn: arn, resendAfterMinutes: 5 } }).success,
+    ).toBe(false);
     expect(lettersConfigSchema.safeParse({ notify: { apiKeySecretArn: 'my-key' } }).success).toBe(false);
     // A key pasted into the config instead of its secret's ARN is refused rather than kept.
     expect(lettersConfigSchema.safeParse({ notify: { apiKeySecretArn: arn, apiKey: 'x' } }).success).toBe(

@@ -326,6 +326,48 @@ describe('NotifyLetterSink, with the official notifications-node-client', () => 
     });
   });
 
+  it('finds a letter by its reference (a signed GET of letters with that reference), or says it has none', async () => {
+    // Prepare
+    notify.lookups.length = 0;
+    notify.lookupAnswers.length = 0;
+    const taken = await sink().sendLetter({ letterId: 'ltr-1', pdf: pdf('one') });
+
+    // Act
+    const found = await sink().findLetter('ltr-1');
+    const none = await sink().findLetter('ltr-2');
+
+    // Assess
+    expect(found).toEqual({
+      found: true,
+      providerId: taken.status === 'sent' ? taken.providerId : 'not sent',
+      status: 'accepted',
+    });
+    expect(none).toEqual({ found: false });
+    expect(notify.lookups).toEqual([
+      { reference: 'ltr-1', templateType: 'letter' },
+      { reference: 'ltr-2', templateType: 'letter' },
+    ]);
+  });
+
+  it('never reads Notify down, throttled, refusing the key or answering nonsense as "not found"', async () => {
+    // Prepare
+    notify.lookupAnswers.length = 0;
+    notify.lookupAnswers.push(
+      { status: 503, body: { errors: [{ error: 'ServiceUnavailable', message: 'down' }] } },
+      { status: 429, body: { errors: [{ error: 'RateLimitError', message: 'Exceeded rate limit' }] } },
+      { status: 403, body: { errors: [{ error: 'AuthError', message: 'Invalid token' }] } },
+      { status: 200, body: { items: [] } },
+    );
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await sink().findLetter('ltr-1'));
+
+    // Assess
+    expect(answers.map((a) => a.found)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    expect(answers[0]).toEqual({ found: 'unknown', reason: 'Notify answered 503 ServiceUnavailable: down' });
+  });
+
   it('refuses a malformed API key without echoing it', () => {
     expect(() => new NotifyLetterSink({ apiKey: 'secret-but-wrong', postage: 'second' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('secret-but-wrong') }),
