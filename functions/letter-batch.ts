@@ -1,7 +1,10 @@
 /**
  * Once a day at letters.batchAt (EventBridge Scheduler, in the trust's zone): makes each clinic's batch
  * of letters for the day, stores it through the letter sink and sends LetterBatchReady
- * (services/letters.ts). A rerun, or a retry, changes nothing twice.
+ * (services/letters.ts). A rerun, or a retry, changes nothing twice. Each run first finishes any earlier
+ * day's batch still MAKING (its run failed after the scheduler's retries), so none waits for a person;
+ * with GOV.UK Notify it also settles, by looking each up in Notify by its reference, letters whose send
+ * was cut off. The report counts those batches too.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
