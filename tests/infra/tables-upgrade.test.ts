@@ -18,7 +18,8 @@ function indexNames(context: Record<string, unknown>): string[] {
       Properties: { TableName: 'attend-example' },
     }),
   );
-  return (table?.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((g) => g.IndexName);
+  const gsis = (table?.Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
+  return gsis.map((g) => g.IndexName);
 }
 
 describe('withoutIndexes', () => {
