@@ -8,7 +8,7 @@
  * clinic, inside the child's window and the booking horizon, to rebook to. Pure: the caller writes.
  */
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { addDays, daysBetween } from '#core/dates.ts';
+
 import { ageWindow } from '#core/eligibility.ts';
 import type { Client, Slot } from '#core/model.ts';
 
@@ -83,16 +83,29 @@ export function fitDemoAges(input: {
   bookings: readonly DemoBooking[];
   random: () => number;
 }): FittedDemo {
-  const { config, today, bookings, random } = input;
+  const { config, bookings, random } = input;
+  // Days as whole numbers (UTC midnights, so no clock changes): hundreds of slots are compared for each
+  // booking, and date arithmetic through luxon on every comparison made the seed a minute slower.
+  const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+  const dayOf = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+  const today = dayNumber(input.today);
+
   const slotById = new Map(input.slots.map((slot) => [slot.id, slot]));
+  const dayOfSlot = new Map(input.slots.map((slot) => [slot.id, dayNumber(slot.localDay)]));
   const retype = (id: string, type: string) => slotById.set(id, { ...slotById.get(id)!, type });
   const windowOf = (type: string) => config.appointmentTypes[type]?.ageWindowDays;
   const open = Object.keys(config.appointmentTypes).find((type) => windowOf(type) === undefined);
   if (open === undefined) throw new Error('the demo needs an appointment type with no age window');
   const booked = new Set(bookings.map((b) => b.slotId));
-  const lastDay = addDays(today, config.booking.horizonDays - 1);
   const count = new Map<string, number>();
   for (const b of bookings) count.set(b.owner, (count.get(b.owner) ?? 0) + 1);
+  /** The free slots at each clinic from tomorrow to the horizon: the only ones a booking can rebook to. */
+  const freeAt = new Map<string, string[]>();
+  for (const slot of input.slots) {
+    const day = dayOfSlot.get(slot.id)!;
+    if (booked.has(slot.id) || day <= today || day >= today + config.booking.horizonDays) continue;
+    freeAt.set(slot.clinicId, [...(freeAt.get(slot.clinicId) ?? []), slot.id]);
+  }
 
   // Each family's anchor: its first windowed booking (antenatal only for a family with one booking).
   const anchorOf = new Map<string, string>();
@@ -105,22 +118,13 @@ export function fitDemoAges(input: {
 
   /** Free slots kept for some booking's rebook page: never retyped. */
   const kept = new Set<string>();
-  const target = (slot: Slot, fits: (day: string) => boolean): Slot | undefined => {
-    const near = [...slotById.values()]
-      .filter(
-        (f) =>
-          f.clinicId === slot.clinicId &&
-          f.id !== slot.id &&
-          !booked.has(f.id) &&
-          f.localDay > today &&
-          f.localDay <= lastDay &&
-          fits(f.localDay),
-      )
-      .sort(
-        (a, b) =>
-          Math.abs(daysBetween(slot.localDay, a.localDay)) -
-            Math.abs(daysBetween(slot.localDay, b.localDay)) || a.startsAt.localeCompare(b.startsAt),
-      );
+  const target = (slot: Slot, fits: (day: number) => boolean): Slot | undefined => {
+    const day = dayOfSlot.get(slot.id)!;
+    const distance = (f: Slot) => Math.abs(dayOfSlot.get(f.id)! - day);
+    const near = (freeAt.get(slot.clinicId) ?? [])
+      .map((id) => slotById.get(id)!)
+      .filter((f) => fits(dayOfSlot.get(f.id)!))
+      .sort((a, b) => distance(a) - distance(b) || a.startsAt.localeCompare(b.startsAt));
     const found = near.find((f) => f.type === slot.type) ?? near.find((f) => !kept.has(f.id));
     if (found === undefined) return undefined;
     if (found.type !== slot.type) retype(found.id, slot.type);
@@ -134,19 +138,20 @@ export function fitDemoAges(input: {
     const window = windowOf(slot.type);
     if (window !== undefined && anchorOf.get(owner) === slotId) {
       const span = window.to - window.from;
-      // The window's first day: on or before both days, within `span` of both; a born child born by yesterday.
-      const latestStart = window.from >= 0 ? addDays(today, window.from - 1) : undefined;
-      const range = (a: string, b: string) => {
-        const [lo, hi] = a < b ? [a, b] : [b, a];
-        const first = addDays(hi, -span);
-        const last = latestStart !== undefined && latestStart < lo ? latestStart : lo;
-        return first <= last ? { first, last } : undefined;
+      const day = dayOfSlot.get(slotId)!;
+      // A born child was born by yesterday, so its window starts by `from - 1` days from today.
+      const latestStart = window.from >= 0 ? today + window.from - 1 : Number.POSITIVE_INFINITY;
+      // The window's possible first days with both the booking and a free time `other` inside it.
+      const range = (other: number) => {
+        const earliest = Math.max(day, other) - span;
+        const latest = Math.min(day, other, latestStart);
+        return earliest <= latest ? { earliest, latest } : undefined;
       };
-      const free = target(slot, (day) => range(slot.localDay, day) !== undefined);
-      const fit = free && range(slot.localDay, free.localDay);
+      const free = target(slot, (other) => range(other) !== undefined);
+      const fit = free && range(dayOfSlot.get(free.id)!);
       if (fit) {
-        const start = addDays(fit.first, Math.floor(random() * (daysBetween(fit.first, fit.last) + 1)));
-        const anchor = addDays(start, -window.from);
+        const start = fit.earliest + Math.floor(random() * (fit.latest - fit.earliest + 1));
+        const anchor = dayOf(start - window.from);
         births.set(owner, window.from >= 0 ? { dateOfBirth: anchor } : { dueDate: anchor });
         continue;
       }
