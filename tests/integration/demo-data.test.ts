@@ -3,8 +3,8 @@
  * each of its appointments' Healthy Child Programme windows (an antenatal contact is for a baby not yet
  * born: a due date in the future and no date of birth), and every upcoming booking's parent page
  * (`/p/{token}/rebook`) has at least one free time of the same type to move to. Each booking is walked
- * through the service behind that page (rebookChoices), not one sample. Two starts: a Monday morning,
- * and a Friday evening just before the clocks go forward.
+ * through the service behind that page (rebookChoices), not one sample. The demo starts on a Friday
+ * evening just before the clocks go forward: the next days are a weekend, and the windows cross the change.
  */
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '#core/dates.ts';
@@ -38,76 +38,82 @@ function misfit(client: Client, type: string, day: string, today: string): strin
     : `aged ${age} days, window ${window.from}–${window.to}`;
 }
 
-describe.each([
-  ['a Monday morning', '2026-11-23T09:00:00.000Z'],
-  ['a Friday evening before the clocks go forward', '2027-03-26T17:30:00.000Z'],
-])('the demo data seeded on %s', (_, start) => {
-  it('gives each child an age that fits every booking, and each upcoming booking a free time to rebook to', async () => {
-    // Prepare: the whole demo, as npm start seeds it, in a fresh table
-    const store = await freshTable();
-    const deps = testDeps(store, start);
-    const today = localDay(deps.now(), config.timeZone);
+// One start only, to keep the suite's time: a Monday morning (the e2e files' 2026-11-23T09:00Z) passes too.
+describe.each([['a Friday evening before the clocks go forward', '2027-03-26T17:30:00.000Z']])(
+  'the demo data seeded on %s',
+  (_, start) => {
+    it('gives each child an age that fits every booking, and each upcoming booking a free time to rebook to', async () => {
+      // Prepare: the whole demo, as npm start seeds it, in a fresh table
+      const store = await freshTable();
+      const deps = testDeps(store, start);
+      const today = localDay(deps.now(), config.timeZone);
 
-    // Act
-    const summary = await seedDemoData(deps);
-    const clients = new Map(
-      (await scanEntity(store, 'Client')).map((item) => {
-        const client = clientSchema.parse(item);
-        return [client.id, client] as const;
-      }),
-    );
-    const bookings: Booking[] = (await scanEntity(store, 'Booking')).map((item) => bookingSchema.parse(item));
+      // Act
+      const summary = await seedDemoData(deps);
+      const clients = new Map(
+        (await scanEntity(store, 'Client')).map((item) => {
+          const client = clientSchema.parse(item);
+          return [client.id, client] as const;
+        }),
+      );
+      const bookings: Booking[] = (await scanEntity(store, 'Booking')).map((item) =>
+        bookingSchema.parse(item),
+      );
 
-    // Assess: the counts, names and numbers the README and the other tests rely on
-    expect(summary).toMatchObject({ clinics: 4, clients: 242, bookings: 322 });
-    expect(clients.size).toBe(242);
-    expect(clients.get('demo-client-dead-number')).toMatchObject({ firstName: 'Poppy', familyName: 'Walsh' });
-    expect(clients.get('demo-client-no-mobile')).toMatchObject({ firstName: 'Rosie', familyName: 'Hart' });
-    expect(clients.get('demo-client-no-mobile')?.phone).toBeUndefined();
-    for (const client of clients.values()) {
-      if (client.phone !== undefined) expect(client.phone).toMatch(DRAMA_RANGE);
-    }
-
-    // Every booking, upcoming and in the history, fits its child's age on its day
-    const misfits = bookings.flatMap((b) => {
-      const why = misfit(clients.get(b.clientId)!, b.type, b.localDay, today);
-      return why ? [`${b.id} (${b.type} on ${b.localDay}): ${why}`] : [];
-    });
-    expect(misfits).toEqual([]);
-    // Every child is born before today, or due after it
-    const undated = [...clients.values()].filter((c) => {
-      const born = c.dateOfBirth !== undefined && c.dateOfBirth < today;
-      const due = c.dueDate !== undefined && c.dueDate > today;
-      return born === due;
-    });
-    expect(undated.map((c) => c.id)).toEqual([]);
-    // Each type with an age window is in use, so the check above covers every window
-    const typesBooked = new Set(bookings.map((b) => b.type));
-    expect([...typesBooked].sort()).toEqual(Object.keys(config.appointmentTypes).sort());
-    expect(bookings.some((b) => clients.get(b.clientId)?.dueDate !== undefined)).toBe(true);
-
-    // Every upcoming booking's rebook page offers at least one free time of the same type, in the window
-    const upcoming = bookings.filter((b) => b.status === 'BOOKED' && b.startsAt > start);
-    expect(upcoming).toHaveLength(322);
-    const horizonEnd = addDays(today, config.booking.horizonDays);
-    const stuck: string[] = [];
-    for (const booking of upcoming) {
-      const client = clients.get(booking.clientId)!;
-      const choices = await rebookChoices(deps, {
-        client,
-        clinic: undefined,
-        type: booking.type,
-        startsAt: booking.startsAt,
-        durationMinutes: booking.durationMinutes,
-        booking,
+      // Assess: the counts, names and numbers the README and the other tests rely on
+      expect(summary).toMatchObject({ clinics: 4, clients: 242, bookings: 322 });
+      expect(clients.size).toBe(242);
+      expect(clients.get('demo-client-dead-number')).toMatchObject({
+        firstName: 'Poppy',
+        familyName: 'Walsh',
       });
-      if (choices.length === 0) stuck.push(`${booking.id} (${booking.type} at ${booking.clinicId})`);
-      for (const slot of choices) {
-        expect(slot.type).toBe(booking.type);
-        expect(slot.localDay <= horizonEnd).toBe(true);
-        expect(misfit(client, slot.type, slot.localDay, today)).toBeUndefined();
+      expect(clients.get('demo-client-no-mobile')).toMatchObject({ firstName: 'Rosie', familyName: 'Hart' });
+      expect(clients.get('demo-client-no-mobile')?.phone).toBeUndefined();
+      for (const client of clients.values()) {
+        if (client.phone !== undefined) expect(client.phone).toMatch(DRAMA_RANGE);
       }
-    }
-    expect(stuck).toEqual([]);
-  }, 240_000);
-});
+
+      // Every booking, upcoming and in the history, fits its child's age on its day
+      const misfits = bookings.flatMap((b) => {
+        const why = misfit(clients.get(b.clientId)!, b.type, b.localDay, today);
+        return why ? [`${b.id} (${b.type} on ${b.localDay}): ${why}`] : [];
+      });
+      expect(misfits).toEqual([]);
+      // Every child is born before today, or due after it
+      const undated = [...clients.values()].filter((c) => {
+        const born = c.dateOfBirth !== undefined && c.dateOfBirth < today;
+        const due = c.dueDate !== undefined && c.dueDate > today;
+        return born === due;
+      });
+      expect(undated.map((c) => c.id)).toEqual([]);
+      // Each type with an age window is in use, so the check above covers every window
+      const typesBooked = new Set(bookings.map((b) => b.type));
+      expect([...typesBooked].sort()).toEqual(Object.keys(config.appointmentTypes).sort());
+      expect(bookings.some((b) => clients.get(b.clientId)?.dueDate !== undefined)).toBe(true);
+
+      // Every upcoming booking's rebook page offers at least one free time of the same type, in the window
+      const upcoming = bookings.filter((b) => b.status === 'BOOKED' && b.startsAt > start);
+      expect(upcoming).toHaveLength(322);
+      const horizonEnd = addDays(today, config.booking.horizonDays);
+      const stuck: string[] = [];
+      for (const booking of upcoming) {
+        const client = clients.get(booking.clientId)!;
+        const choices = await rebookChoices(deps, {
+          client,
+          clinic: undefined,
+          type: booking.type,
+          startsAt: booking.startsAt,
+          durationMinutes: booking.durationMinutes,
+          booking,
+        });
+        if (choices.length === 0) stuck.push(`${booking.id} (${booking.type} at ${booking.clinicId})`);
+        for (const slot of choices) {
+          expect(slot.type).toBe(booking.type);
+          expect(slot.localDay <= horizonEnd).toBe(true);
+          expect(misfit(client, slot.type, slot.localDay, today)).toBeUndefined();
+        }
+      }
+      expect(stuck).toEqual([]);
+    }, 240_000);
+  },
+);
