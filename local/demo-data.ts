@@ -25,6 +25,7 @@ import { keys } from '#store/keys.ts';
 import { applyIncrements } from '#store/metrics.ts';
 import { bookedFreshSlot } from '#store/slot-runs.ts';
 import { slotItem } from '#store/slots.ts';
+import { type Birth, fitDemoAges, fitsType } from './demo-ages.ts';
 import { CELLS_PER_WRITE, seedDemoHistory } from './demo-history.ts';
 
 const SEEDED_KEY = keys.localState('SEEDED');
@@ -183,7 +184,10 @@ export async function seedDemoData(
   await Promise.all(CLINICS.map((clinic) => createClinic(store, { ...clinic, createdAt: nowIso })));
 
   const familyCount = options.families ?? 240;
-  const clients: Client[] = [];
+  const today = localDay(now, config.timeZone);
+  // Each child's dates are fitted to its bookings below (demo-ages.ts); `born` is the date of birth of
+  // a child with no booking that has an age window (a child health clinic visit only).
+  const drafts: { client: Client; born: string }[] = [];
   for (let i = 0; i < familyCount; i++) {
     const language = random() < 0.78 ? 'en' : pick(['cy', 'pl', 'ro']);
     // About one family in eight has two children sharing a parent's phone.
@@ -196,7 +200,6 @@ export async function seedDemoData(
         familyName: pick(FAMILY_NAMES),
         phone: `+447700900${String(phoneIndex % 1000).padStart(3, '0')}`,
         language,
-        dateOfBirth: addDays(localDay(now, config.timeZone), -ageDays),
         flags: {
           imdDecile: imd,
           needsCarer: random() < 0.08,
@@ -214,19 +217,12 @@ export async function seedDemoData(
         defaultLanguage: config.defaultLanguage,
       },
     );
-    clients.push(client);
+    drafts.push({ client, born: addDays(today, -(1 + ageDays)) });
   }
-  // The very items createClient writes, 25 to a round trip (a fresh table: nothing to conflict with).
-  await batchPutMany(
-    store,
-    clients.flatMap((client) =>
-      newClientItems(store, client).map((item) => (item.Put as { Item: Record<string, unknown> }).Item),
-    ),
-  );
 
   // Weekday sessions for the next three weeks, morning and afternoon, every 30 minutes.
   const types = Object.keys(config.appointmentTypes);
-  const slots: Slot[] = [];
+  const grid: Slot[] = [];
   for (let d = 1; d <= 21; d++) {
     const day = localDay(plusLocalDays(now, d, config.timeZone), config.timeZone);
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
@@ -247,7 +243,7 @@ export async function seedDemoData(
       ]) {
         const type = pick(types);
         const startsAt = localToUtc(day, time, config.timeZone);
-        slots.push(
+        grid.push(
           newSlot({
             id: `demo-slot-${clinic.id}-${day}-${time.replace(':', '')}`,
             clinicId: clinic.id,
@@ -263,12 +259,59 @@ export async function seedDemoData(
   }
 
   // Book most slots, as a busy service would be, with bookings made 1–14 days ago.
-  const wanted = Math.min(options.bookings ?? 320, slots.length);
-  const chosen = [...slots].sort(() => random() - 0.5).slice(0, wanted);
+  const wanted = Math.min(options.bookings ?? 320, grid.length);
+  const drawn = [...grid].sort(() => random() - 0.5).slice(0, wanted);
+
+  // The two named families below are booked by the service after the rest; their slots are chosen now,
+  // so that their children's dates are fitted with everyone else's.
+  const taken = new Set(drawn.map((s) => s.id));
+  // 4 to 6 days ahead: too soon for a booking letter (letters.minLeadDays), inside the reminder letter's
+  // window, so once the number is marked unreachable the next day's batch holds her reminder letter.
+  const openAt = (s: Slot) => !taken.has(s.id) && s.type !== 'antenatal';
+  const deadNumberSlot =
+    grid.find(
+      (s) => openAt(s) && daysBetween(today, s.localDay) >= 4 && daysBetween(today, s.localDay) <= 6,
+    ) ?? grid.find(openAt);
+  const letterFrom = addDays(today, config.letters.minLeadDays);
+  const noMobileSlot = grid.find((s) => openAt(s) && s.id !== deadNumberSlot?.id && s.localDay >= letterFrom);
+
+  // Each child's age fits every one of its bookings' Healthy Child Programme windows, and each booking
+  // has a free time of its type to rebook to (tests/integration/demo-data.test.ts walks every one).
+  const fitted = fitDemoAges({
+    config,
+    today,
+    slots: grid,
+    bookings: [
+      ...drawn.map((slot, i) => ({ slotId: slot.id, owner: drafts[i % drafts.length]!.client.id })),
+      ...(deadNumberSlot ? [{ slotId: deadNumberSlot.id, owner: 'demo-client-dead-number' }] : []),
+      ...(noMobileSlot ? [{ slotId: noMobileSlot.id, owner: 'demo-client-no-mobile' }] : []),
+    ],
+    // Its own random sequence, so the rest of the demo is drawn as before.
+    random: prng(20261130),
+  });
+  const slots = fitted.slots;
+  const slotOf = new Map(slots.map((slot) => [slot.id, slot]));
+  const chosen = drawn.map((slot) => slotOf.get(slot.id)!);
+  const withBirth = (client: Client, birth: Birth | undefined, born: string): Client => {
+    const { dateOfBirth: _, dueDate: __, ...rest } = client;
+    return { ...rest, ...(birth ?? { dateOfBirth: born }) };
+  };
+  const clients = drafts.map(({ client, born }) => withBirth(client, fitted.births.get(client.id), born));
+  // The very items createClient writes, 25 to a round trip (a fresh table: nothing to conflict with).
+  await batchPutMany(
+    store,
+    clients.flatMap((client) =>
+      newClientItems(store, client).map((item) => (item.Put as { Item: Record<string, unknown> }).Item),
+    ),
+  );
+
   const bookings: Booking[] = [];
   for (const [i, slot] of chosen.entries()) {
     const client = clients[i % clients.length]!;
-    const bookedAt = plusLocalDays(now, -(1 + Math.floor(random() * 14)), config.timeZone).toISOString();
+    const drawnAt = plusLocalDays(now, -(1 + Math.floor(random() * 14)), config.timeZone).toISOString();
+    // A new baby's visit is booked once the baby is born.
+    const bornAt = client.dateOfBirth && localToUtc(client.dateOfBirth, '12:00', config.timeZone);
+    const bookedAt = bornAt && bornAt > drawnAt ? bornAt : drawnAt;
     const plan = planReminders(
       reminderPlanInput(config, {
         startsAt: slot.startsAt,
@@ -313,19 +356,16 @@ export async function seedDemoData(
   // About a third of families are on the short-notice list, for a contact their child is due for
   // (or a child health clinic visit), so a cancellation in the demo is offered to someone at once.
   const waiting = clients.filter((_, i) => i % 3 === 0);
-  const soon = addDays(localDay(now, config.timeZone), 7);
+  const soon = addDays(today, 7);
+  // A child's booked clinic for each type: its entry for that type lists it, so the parent page's
+  // rebook (which looks at the entry's clinics) finds the free time kept for the booking there.
+  const bookedClinic = new Map(bookings.map((b) => [`${b.clientId}#${b.type}`, b.clinicId] as const));
   // The entries are drawn in order (the same random sequence as ever), then written many at a time.
   const entries: { client: Client; input: Parameters<typeof addToWaitlist>[1] }[] = [];
   for (const client of waiting) {
-    const ageDays = daysBetween(client.dateOfBirth!, soon);
-    const due = Object.entries(config.appointmentTypes).find(
-      ([, t]) =>
-        t.ageWindowDays &&
-        t.ageWindowDays.from >= 0 &&
-        ageDays >= t.ageWindowDays.from &&
-        ageDays <= t.ageWindowDays.to,
-    );
-    const type = due?.[0] ?? (config.appointmentTypes.clinic ? 'clinic' : undefined);
+    const fits = (name: string) => fitsType(config, name, client, soon);
+    const due = Object.entries(config.appointmentTypes).find(([name, t]) => t.ageWindowDays && fits(name));
+    const type = due?.[0] ?? (config.appointmentTypes.clinic && fits('clinic') ? 'clinic' : undefined);
     if (!type) continue;
     const home = CLINICS[Math.floor(random() * CLINICS.length)]!;
     const other = CLINICS[Math.floor(random() * CLINICS.length)]!;
@@ -334,7 +374,7 @@ export async function seedDemoData(
       input: {
         clientId: client.id,
         type,
-        acceptableClinicIds: [...new Set([home.id, other.id])],
+        acceptableClinicIds: [...new Set([bookedClinic.get(`${client.id}#${type}`) ?? home.id, other.id])],
         availability:
           random() < 0.3 ? [{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], from: '09:00', to: '12:00' }] : [],
         consentToShortNotice: random() < 0.9,
@@ -354,7 +394,7 @@ export async function seedDemoData(
       familyName: 'Walsh',
       phone: '+447700900990',
       language: 'en',
-      dateOfBirth: addDays(localDay(now, config.timeZone), -200),
+      ...(fitted.births.get('demo-client-dead-number') ?? { dateOfBirth: addDays(today, -200) }),
       flags: {
         imdDecile: 1,
         needsCarer: false,
@@ -369,18 +409,7 @@ export async function seedDemoData(
     { id: 'demo-client-dead-number', now: nowIso, defaultLanguage: config.defaultLanguage },
   );
   await createClient(store, deadNumber);
-  const taken = new Set(chosen.map((s) => s.id));
-  // 4 to 6 days ahead: too soon for a booking letter (letters.minLeadDays), inside the reminder letter's
-  // window, so once the number is marked unreachable the next day's batch holds her reminder letter.
-  const today = localDay(now, config.timeZone);
-  const open =
-    slots.find(
-      (s) =>
-        !taken.has(s.id) &&
-        s.type !== 'antenatal' &&
-        daysBetween(today, s.localDay) >= 4 &&
-        daysBetween(today, s.localDay) <= 6,
-    ) ?? slots.find((s) => !taken.has(s.id) && s.type !== 'antenatal');
+  const open = deadNumberSlot;
   const bookedBySeed: Booking[] = [];
   if (open) {
     bookedBySeed.push(
@@ -396,7 +425,7 @@ export async function seedDemoData(
       firstName: 'Rosie',
       familyName: 'Hart',
       language: 'en',
-      dateOfBirth: addDays(localDay(now, config.timeZone), -250),
+      ...(fitted.births.get('demo-client-no-mobile') ?? { dateOfBirth: addDays(today, -250) }),
       address: { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' },
       flags: {
         imdDecile: 2,
@@ -410,10 +439,7 @@ export async function seedDemoData(
     { id: 'demo-client-no-mobile', now: nowIso, defaultLanguage: config.defaultLanguage },
   );
   await createClient(store, noMobile);
-  const letterFrom = addDays(localDay(now, config.timeZone), config.letters.minLeadDays);
-  const forLetter = slots.find(
-    (s) => !taken.has(s.id) && s.id !== open?.id && s.type !== 'antenatal' && s.localDay >= letterFrom,
-  );
+  const forLetter = noMobileSlot;
   if (forLetter) {
     bookedBySeed.push(
       await bookSlot(deps, { slotId: forLetter.id, clientId: noMobile.id, by: 'demo-seed', source: 'staff' }),

@@ -29,6 +29,7 @@ import { bookingItem } from '#store/bookings.ts';
 import { messageItems } from '#store/messages.ts';
 import { applyIncrements } from '#store/metrics.ts';
 import { slotItem } from '#store/slots.ts';
+import { fitsType, typeFor } from './demo-ages.ts';
 
 export const HISTORY_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00'] as const;
 /** Notice given by the history's cancellations, in minutes: 3 h, 15 h, 33 h, 67 h and 8 days. */
@@ -67,6 +68,27 @@ export async function seedDemoHistory(
   const count = { slots: 0, bookings: 0, texts: 0 };
   let clientTurn = 0;
   const nextClient = () => clients[(clientTurn++ * 7) % clients.length]!;
+  /**
+   * The next family (in turn) whose child's age fits a contact on `day`, with that contact's type: the
+   * slot's own if it fits, else one that does (demo-ages.ts). Each child's dates are fitted to its
+   * upcoming bookings, so its past ones are of a type its age fitted then.
+   */
+  const nextFitting = (day: string, type: string) => {
+    for (let tries = 0; tries < clients.length; tries++) {
+      const client = nextClient();
+      const fitting = typeFor(config, client, day, type);
+      if (fitting !== undefined) return { client, type: fitting };
+    }
+    return undefined;
+  };
+  /** The next family whose child fits exactly this type on `day` (a short-notice taker), if any. */
+  const nextTaker = (day: string, type: string, canceller: string) => {
+    for (let tries = 0; tries < clients.length; tries++) {
+      const client = nextClient();
+      if (client.id !== canceller && fitsType(config, type, client, day)) return client;
+    }
+    return undefined;
+  };
 
   const writeBooking = async (booking: Booking) => {
     await put(bookingItem(booking));
@@ -142,12 +164,14 @@ export async function seedDemoHistory(
           updatedAt: nowIso,
         };
         // About one slot in ten was never booked.
-        if (random() < 0.1) {
+        const fitting = random() < 0.1 ? undefined : nextFitting(day, slot.type);
+        if (fitting === undefined) {
           await put(slotItem(slot));
           count.slots++;
           continue;
         }
-        const client = nextClient();
+        const { client } = fitting;
+        slot = { ...slot, type: fitting.type };
         const bookedAt = new Date(start - (3 + Math.floor(random() * 18)) * 1440 * MIN).toISOString();
         const base = newBooking({
           id: `demo-history-booking-${String(++n).padStart(3, '0')}`,
@@ -188,16 +212,18 @@ export async function seedDemoHistory(
           });
           const offered = notice > config.shortNotice.cutoffMinutes + 60;
           const fillMinutes = pick(FILL_MINUTES);
-          const filled = offered && random() < 0.6 && fillMinutes < notice - config.shortNotice.cutoffMinutes;
+          const taker =
+            offered && random() < 0.6 && fillMinutes < notice - config.shortNotice.cutoffMinutes
+              ? nextTaker(day, slot.type, client.id)
+              : undefined;
           const run = {
             runId: cancelledAt,
             wave: 1,
             offersMade: offered ? 1 + Math.floor(random() * 5) : 0,
             startedAt: cancelledAt,
           };
-          if (filled) {
+          if (taker) {
             const endedAt = new Date(Date.parse(cancelledAt) + fillMinutes * MIN).toISOString();
-            const taker = nextClient();
             const refill: Booking = {
               ...base,
               id: `demo-history-booking-${String(++n).padStart(3, '0')}`,
