@@ -2,10 +2,9 @@
  * Local calendar and clock arithmetic for a trust's time zone. Instants are stored as UTC ISO strings,
  * but families and staff think in local days and times, so every conversion goes through here.
  *
- * Everything but `inZone` works on the platform's Intl (core/wall-clock.ts), so the event-path bundles
- * carry no date library; `inZone` hands the web pages and letters a luxon DateTime.
+ * It works on the platform's Intl (core/wall-clock.ts), so the event-path bundles carry no date library;
+ * the web pages and letters that want a luxon DateTime get it from core/zoned-date-time.ts.
  */
-import { DateTime } from 'luxon';
 import {
   type Instant,
   isoDay,
@@ -24,28 +23,9 @@ export type { Instant, WallTime } from './wall-clock.ts';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 // An offset-less string would silently be read in the zone (or the host's zone), hiding bugs.
-const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+export const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
-/** The instant as a luxon DateTime in `timeZone`; throws on an invalid instant or zone. */
-export function inZone(instant: Instant, timeZone: string): DateTime {
-  let dt: DateTime;
-  if (typeof instant === 'string') {
-    if (!HAS_OFFSET.test(instant)) {
-      throw new Error(`Instant "${instant}" has no UTC offset; expected e.g. "2026-12-03T10:30:00.000Z"`);
-    }
-    dt = DateTime.fromISO(instant, { zone: timeZone });
-  } else {
-    dt = DateTime.fromJSDate(instant, { zone: timeZone });
-  }
-  if (!dt.isValid) {
-    throw new Error(
-      `Invalid instant ${String(instant)} in time zone "${timeZone}": ${dt.invalidExplanation}`,
-    );
-  }
-  return dt;
-}
-
-/** The instant's fields on `timeZone`'s wall clock; throws on an invalid instant or zone, as inZone. */
+/** The instant's fields on `timeZone`'s wall clock; throws on an invalid instant or zone. */
 export function wallClock(instant: Instant, timeZone: string): WallTime {
   let ms: number;
   if (typeof instant === 'string') {
