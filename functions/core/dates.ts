@@ -8,9 +8,18 @@
  *   counts calendar days, in the trust's time zone when it starts from an instant. Adding 24 hours is
  *   not a day: across a clock change it is an hour out.
  */
-import { DateTime } from 'luxon';
 import * as z from 'zod';
-import type { Instant } from './local-time.ts';
+import {
+  dayMs,
+  dayOf,
+  type Instant,
+  isRealDate,
+  isValidZone,
+  parseIsoInstant,
+  plusWallDays,
+  wallTimeAt,
+  wholeWallDays,
+} from './wall-clock.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
@@ -22,8 +31,7 @@ export type DateResult =
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function realDate(y: number, m: number, d: number): DateResult {
-  const probe = DateTime.utc(y, m, d);
-  if (!probe.isValid || probe.year !== y || probe.month !== m || probe.day !== d) {
+  if (!isRealDate(y, m, d)) {
     return { ok: false, reason: 'not-a-date', message: 'is not a real calendar date' };
   }
   return { ok: true, date: `${pad(y, 4)}-${pad(m)}-${pad(d)}` };
@@ -58,21 +66,29 @@ export const calendarDate = z
   })
   .meta({ format: 'date' });
 
-const dateTime = (date: string): DateTime => {
-  const dt = DateTime.fromISO(date, { zone: 'utc' });
-  if (!dt.isValid || !ISO_DATE.test(date)) throw new RangeError(`not a yyyy-mm-dd date: ${date}`);
-  return dt;
+/** A yyyy-mm-dd date as its UTC midnight in milliseconds; throws if it is not a real date. */
+const dateMs = (date: string): number => {
+  const ms = dayMs(date);
+  if (Number.isNaN(ms)) throw new RangeError(`not a yyyy-mm-dd date: ${date}`);
+  return ms;
 };
 
 /** `date` moved by `days` calendar days (negative goes back). */
 export function addDays(date: string, days: number): string {
-  return dateTime(date).plus({ days }).toISODate() as string;
+  // UTC has no clock changes, so a calendar day there is always 24 hours.
+  return dayOf(dateMs(date) + days * 86_400_000);
 }
 
 /** Calendar days from `from` to `to`: 0 for the same date, negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   // Both are midnights in UTC, which has no clock changes, so the difference is whole days.
-  return Math.round(dateTime(to).diff(dateTime(from), 'days').days);
+  return Math.round((dateMs(to) - dateMs(from)) / 86_400_000);
+}
+
+/** The instant in milliseconds, an offset-less string read in `timeZone` (as luxon's fromISO). */
+function zonedMs(instant: Instant, timeZone: string): number {
+  if (!isValidZone(timeZone)) return Number.NaN;
+  return typeof instant === 'string' ? parseIsoInstant(instant, timeZone) : instant.getTime();
 }
 
 /**
@@ -81,12 +97,9 @@ export function daysBetween(from: string, to: string): number {
  * the clocks skip moves forward by the gap.
  */
 export function plusLocalDays(instant: Instant, days: number, timeZone: string): Date {
-  const start =
-    typeof instant === 'string'
-      ? DateTime.fromISO(instant, { zone: timeZone })
-      : DateTime.fromJSDate(instant, { zone: timeZone });
-  if (!start.isValid) throw new RangeError(`not an instant: ${String(instant)}`);
-  return start.plus({ days }).toJSDate();
+  const start = zonedMs(instant, timeZone);
+  if (Number.isNaN(start)) throw new RangeError(`not an instant: ${String(instant)}`);
+  return new Date(plusWallDays(wallTimeAt(start, timeZone), days, timeZone));
 }
 
 /**
@@ -94,11 +107,7 @@ export function plusLocalDays(instant: Instant, days: number, timeZone: string):
  * 09:59 seven days later is 6 days, whether or not the clocks changed in between.
  */
 export function wholeLocalDaysBetween(from: Instant, to: Instant, timeZone: string): number {
-  const at = (i: Instant) =>
-    typeof i === 'string'
-      ? DateTime.fromISO(i, { zone: timeZone })
-      : DateTime.fromJSDate(i, { zone: timeZone });
-  const [a, b] = [at(from), at(to)];
-  if (!a.isValid || !b.isValid) throw new RangeError('not an instant');
-  return Math.trunc(b.diff(a, 'days').days);
+  const [a, b] = [zonedMs(from, timeZone), zonedMs(to, timeZone)];
+  if (Number.isNaN(a) || Number.isNaN(b)) throw new RangeError('not an instant');
+  return wholeWallDays(a, b, timeZone);
 }

@@ -2,7 +2,6 @@
  * Who may be offered a freed slot, and in what order. Pure: the caller reads the slot, the waiting
  * entries, their clients and their other bookings, and passes `now`.
  */
-import { DateTime } from 'luxon';
 import { textsSwitchedOff } from '#core/client.ts';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
@@ -10,6 +9,7 @@ import { addDays } from '#core/dates.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { compareByPriority, type PriorityScore, scorePriority } from '#core/priority.ts';
 import { type AvailabilityWindow, DAYS_OF_WEEK, type WaitlistEntry } from '#core/waitlist.ts';
+import { isoDay, type WallTime, wallTimeAt } from '#core/wall-clock.ts';
 
 export const INELIGIBLE_REASONS = [
   'wrong-type',
@@ -43,10 +43,8 @@ export interface LocalDateRange {
   latest: string;
 }
 
-function isoDate(dt: DateTime): string {
-  const date = dt.toISODate();
-  if (date === null) throw new RangeError(`invalid date: ${dt.invalidExplanation ?? 'unknown'}`);
-  return date;
+function isoDate(t: WallTime): string {
+  return isoDay(t);
 }
 
 /**
@@ -96,10 +94,10 @@ function minutesOfDay(hhmm: string): number {
 }
 
 /** The whole appointment, start to end, must sit inside the window on one of its days, in local time. */
-function fitsWindow(window: AvailabilityWindow, start: DateTime, end: DateTime): boolean {
+function fitsWindow(window: AvailabilityWindow, start: WallTime, end: WallTime): boolean {
   const day = DAYS_OF_WEEK[start.weekday - 1];
   if (day === undefined || !window.days.includes(day)) return false;
-  if (!end.hasSame(start, 'day')) return false;
+  if (end.year !== start.year || end.month !== start.month || end.day !== start.day) return false;
   const startMinute = start.hour * 60 + start.minute;
   const endMinute = end.hour * 60 + end.minute + (end.second > 0 || end.millisecond > 0 ? 1 : 0);
   return startMinute >= minutesOfDay(window.from) && endMinute <= minutesOfDay(window.to);
@@ -136,8 +134,8 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
 
   const startMs = instantMs(slot.startsAt);
   const endMs = startMs + slot.durationMinutes * 60_000;
-  const localStart = DateTime.fromMillis(startMs, { zone: timeZone });
-  const localEnd = DateTime.fromMillis(endMs, { zone: timeZone });
+  const localStart = wallTimeAt(startMs, timeZone);
+  const localEnd = wallTimeAt(endMs, timeZone);
   if (
     entry.availability.length > 0 &&
     !entry.availability.some((window) => fitsWindow(window, localStart, localEnd))

@@ -3,8 +3,11 @@
  * ISO weeks or calendar months, each with its rates (DNA+WNB, late cancellation, short-notice fill),
  * the median time to fill from its histogram, and the cost of texts. Pure: the counters are its only input.
  */
-import { DateTime } from 'luxon';
 import { CANCEL_REASONS, type CancelReason } from './cancel-reason.ts';
+import { dayMs, dayOf, daysInMonth, utcMs } from './wall-clock.ts';
+
+const DAY = 86_400_000;
+
 import {
   ALL,
   addCounters,
@@ -207,26 +210,37 @@ export function summarise(
 
 /** The period a day falls in: its ISO week (Monday first) or its month. */
 export function periodOf(day: string, groupBy: GroupBy): { period: string; start: string; end: string } {
-  const d = DateTime.fromISO(day, { zone: 'UTC' });
+  const ms = dayMs(day);
+  if (Number.isNaN(ms)) throw new RangeError(`not a yyyy-mm-dd date: ${day}`);
+  const d = new Date(ms);
+  const [year, month] = [d.getUTCFullYear(), d.getUTCMonth() + 1];
   if (groupBy === 'month') {
+    const yyyyMm = day.slice(0, 7);
     return {
-      period: d.toFormat('yyyy-MM'),
-      start: d.startOf('month').toISODate()!,
-      end: d.endOf('month').toISODate()!,
+      period: yyyyMm,
+      start: `${yyyyMm}-01`,
+      end: `${yyyyMm}-${String(daysInMonth(year, month)).padStart(2, '0')}`,
     };
   }
+  // ISO weeks start on Monday; a week belongs to the year its Thursday falls in.
+  const isoWeekday = ((d.getUTCDay() + 6) % 7) + 1;
+  const monday = ms - (isoWeekday - 1) * DAY;
+  const thursday = new Date(monday + 3 * DAY);
+  const weekYear = thursday.getUTCFullYear();
+  const weekNumber = Math.floor((thursday.getTime() - utcMs(weekYear, 1, 1)) / DAY / 7) + 1;
   return {
-    period: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`,
-    start: d.startOf('week').toISODate()!,
-    end: d.endOf('week').toISODate()!,
+    period: `${weekYear}-W${String(weekNumber).padStart(2, '0')}`,
+    start: dayOf(monday),
+    end: dayOf(monday + 6 * DAY),
   };
 }
 
 /** Every day from `from` to `to`, inclusive. */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let d = DateTime.fromISO(from, { zone: 'UTC' }); d.toISODate()! <= to; d = d.plus({ days: 1 }))
-    days.push(d.toISODate()!);
+  const start = dayMs(from);
+  if (Number.isNaN(start)) return days;
+  for (let ms = start; dayOf(ms) <= to; ms += DAY) days.push(dayOf(ms));
   return days;
 }
 

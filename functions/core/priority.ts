@@ -2,10 +2,10 @@
  * The short-notice priority score. It decides which families hear about a freed slot first, so every
  * point must be explainable to a manager: the breakdown names each factor that scored and why.
  */
-import { DateTime } from 'luxon';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { wholeLocalDaysBetween } from '#core/dates.ts';
 import type { PriorityInputs, ScorePart } from '#core/waitlist.ts';
+import { parseIsoInstant, utcMs, wallTimeAt } from '#core/wall-clock.ts';
 
 export type PriorityWeights = TrustConfig['shortNotice']['priorityWeights'];
 
@@ -52,11 +52,16 @@ function instantMs(iso: string, what: string): number {
 
 /** Whole local calendar days from `now` to `date`; negative once the date has passed. */
 function localDaysUntil(date: string, now: string, timeZone: string): number {
-  const today = DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day');
-  const target = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
-  if (!target.isValid) throw new RangeError(`latestDate is not a yyyy-MM-dd date: ${date}`);
-  // Rounded because a day that contains a clock change is 23 or 25 hours long.
-  return Math.round(target.diff(today, 'days').days);
+  const targetMs = parseIsoInstant(date, timeZone);
+  if (Number.isNaN(targetMs)) throw new RangeError(`latestDate is not a yyyy-MM-dd date: ${date}`);
+  const nowMs = parseIsoInstant(now, 'UTC');
+  if (Number.isNaN(nowMs)) return Number.NaN;
+  // Calendar days between the two local dates: a day with a clock change is still one day.
+  const midnight = (ms: number): number => {
+    const t = wallTimeAt(ms, timeZone);
+    return utcMs(t.year, t.month, t.day);
+  };
+  return Math.round((midnight(targetMs) - midnight(nowMs)) / 86_400_000);
 }
 
 /**

@@ -3,8 +3,16 @@
  * wall clock, so a quiet period that spans a clock change is 11 or 13 hours long in UTC but still runs
  * from the configured start to the configured end.
  */
-import type { DateTime } from 'luxon';
-import { type Instant, inZone, localToUtcLenient, minutesOfDay, parseHhmm } from '#core/local-time.ts';
+import { addDays } from '#core/dates.ts';
+import {
+  type Instant,
+  localToUtcLenient,
+  minutesOfDay,
+  parseHhmm,
+  type WallTime,
+  wallClock,
+} from '#core/local-time.ts';
+import { isoDay } from '#core/wall-clock.ts';
 
 /** Local 'HH:MM'. start > end crosses midnight; start === end means no quiet hours. */
 export interface QuietHours {
@@ -21,20 +29,21 @@ function quietWindow(quiet: QuietHours): Window {
   return { start: parseHhmm(quiet.start), end: parseHhmm(quiet.end) };
 }
 
-function quietAt(local: DateTime, w: Window): boolean {
+function quietAt(local: WallTime, w: Window): boolean {
   if (w.start === w.end) return false;
   const t = minutesOfDay(local);
   return w.start < w.end ? t >= w.start && t < w.end : t >= w.start || t < w.end;
 }
 
-function atLocal(local: DateTime, dayShift: number, time: string, timeZone: string): DateTime {
-  const day = local.plus({ days: dayShift }).toFormat('yyyy-MM-dd');
-  return inZone(localToUtcLenient(day, time, timeZone), timeZone);
+/** The instant (ms) of `time` on the local day `dayShift` days from `local`'s. */
+function atLocal(local: WallTime, dayShift: number, time: string, timeZone: string): number {
+  const day = addDays(isoDay(local), dayShift);
+  return Date.parse(localToUtcLenient(day, time, timeZone));
 }
 
 /** Start inclusive, end exclusive. */
 export function isQuiet(instant: Instant, quiet: QuietHours, timeZone: string): boolean {
-  return quietAt(inZone(instant, timeZone), quietWindow(quiet));
+  return quietAt(wallClock(instant, timeZone), quietWindow(quiet));
 }
 
 /**
@@ -48,22 +57,20 @@ export function lastAllowedBefore(
   timeZone: string,
   marginMinutes: number,
 ): Date {
-  const local = inZone(instant, timeZone);
+  const local = wallClock(instant, timeZone);
   const w = quietWindow(quiet);
-  if (!quietAt(local, w)) return local.toJSDate();
+  if (!quietAt(local, w)) return new Date(local.ms);
   // Past midnight in a window that crosses it, the period began the evening before.
   const startedYesterday = w.start > w.end && minutesOfDay(local) < w.end;
-  return atLocal(local, startedYesterday ? -1 : 0, quiet.start, timeZone)
-    .minus({ minutes: marginMinutes })
-    .toJSDate();
+  return new Date(atLocal(local, startedYesterday ? -1 : 0, quiet.start, timeZone) - marginMinutes * 60_000);
 }
 
 /** For an instant in quiet hours: the end of that quiet period. Outside quiet hours the instant itself. */
 export function nextAllowedAfter(instant: Instant, quiet: QuietHours, timeZone: string): Date {
-  const local = inZone(instant, timeZone);
+  const local = wallClock(instant, timeZone);
   const w = quietWindow(quiet);
-  if (!quietAt(local, w)) return local.toJSDate();
+  if (!quietAt(local, w)) return new Date(local.ms);
   // Before midnight in a window that crosses it, the period ends the next morning.
   const endsTomorrow = w.start > w.end && minutesOfDay(local) >= w.start;
-  return atLocal(local, endsTomorrow ? 1 : 0, quiet.end, timeZone).toJSDate();
+  return new Date(atLocal(local, endsTomorrow ? 1 : 0, quiet.end, timeZone));
 }

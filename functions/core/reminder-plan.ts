@@ -6,7 +6,8 @@
 
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { inZone, localToUtcLenient, minutesOfDay, parseHhmm } from '#core/local-time.ts';
+import { addDays } from '#core/dates.ts';
+import { localDay, localToUtcLenient, minutesOfDay, parseHhmm, wallClock } from '#core/local-time.ts';
 import { isQuiet, lastAllowedBefore, nextAllowedAfter, type QuietHours } from '#core/quiet-hours.ts';
 
 export const CONFIRMATION_TIER_ID = 'confirmation';
@@ -68,7 +69,7 @@ function nominalDue(tier: ReminderTierConfig, startsAt: number, timeZone: string
   if (tier.kind === 'hoursBefore') return startsAt - tier.hours * 3_600_000;
   // Calendar days on the local wall clock, so "2 days before at 10:00" is 10:00 local on either side
   // of a clock change rather than 48 hours back.
-  const day = inZone(new Date(startsAt), timeZone).minus({ days: tier.days }).toFormat('yyyy-MM-dd');
+  const day = addDays(localDay(new Date(startsAt), timeZone), -tier.days);
   return Date.parse(localToUtcLenient(day, tier.at, timeZone));
 }
 
@@ -116,7 +117,7 @@ export function planReminders(input: ReminderPlanInput): ReminderPlan {
     });
   }
 
-  const startMinutes = minutesOfDay(inZone(new Date(startsAt), timeZone));
+  const startMinutes = minutesOfDay(wallClock(new Date(startsAt), timeZone));
   const candidates: Candidate[] = [];
   for (const tier of input.tiers) {
     if (tier.id === CONFIRMATION_TIER_ID) {

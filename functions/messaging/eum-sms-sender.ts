@@ -1,4 +1,4 @@
-import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SmsSendError } from '#core/errors.ts';
 import type { OutboundSms, SmsSender } from './sms-sender.ts';
 
@@ -21,16 +21,25 @@ export interface EumSmsSettings {
  * delivery status comes back through the set's SNS event destination (functions/delivery-status.ts).
  * The MessageId it returns is the id the status events and the replies' previousPublishedMessageId name.
  */
+/**
+ * The SDK's command class, handed in by whoever loaded the SDK: deps-from-env imports the End User
+ * Messaging client only when it is the adapter the environment selects, so this module names its types only.
+ */
+export interface EumSdk {
+  SendTextMessageCommand: typeof SendTextMessageCommand;
+}
+
 export class EumSmsSender implements SmsSender {
   constructor(
     private readonly client: PinpointSMSVoiceV2Client,
     private readonly settings: EumSmsSettings,
+    private readonly sdk: EumSdk,
   ) {}
 
   async send(sms: OutboundSms): Promise<{ providerMessageId: string }> {
     try {
       const out = await this.client.send(
-        new SendTextMessageCommand({
+        new this.sdk.SendTextMessageCommand({
           DestinationPhoneNumber: sms.to,
           OriginationIdentity: this.settings.originationIdentity,
           MessageBody: sms.body,

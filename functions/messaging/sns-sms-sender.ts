@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SmsSendError } from '#core/errors.ts';
 import type { OutboundSms, SmsSender } from './sms-sender.ts';
 
@@ -12,10 +12,19 @@ export interface SnsSmsSettings {
  * Sends through SNS Publish to a phone number. The origination number is what makes replies come
  * back to the trust's two-way number; the sender ID is only for trusts that choose one-way texts.
  */
+/**
+ * The SDK's command class, handed in by whoever loaded the SDK: deps-from-env imports the SNS client only
+ * when SNS is the adapter the environment selects, so this module names the SDK's types only.
+ */
+export interface SnsSdk {
+  PublishCommand: typeof PublishCommand;
+}
+
 export class SnsSmsSender implements SmsSender {
   constructor(
     private readonly sns: SNSClient,
     private readonly settings: SnsSmsSettings,
+    private readonly sdk: SnsSdk,
   ) {}
 
   async send(sms: OutboundSms): Promise<{ providerMessageId: string }> {
@@ -33,7 +42,11 @@ export class SnsSmsSender implements SmsSender {
     }
     try {
       const out = await this.sns.send(
-        new PublishCommand({ PhoneNumber: sms.to, Message: sms.body, MessageAttributes: attributes }),
+        new this.sdk.PublishCommand({
+          PhoneNumber: sms.to,
+          Message: sms.body,
+          MessageAttributes: attributes,
+        }),
       );
       if (!out.MessageId) throw new Error('SNS returned no MessageId');
       return { providerMessageId: out.MessageId };

@@ -3,9 +3,7 @@
  * here: SNS and EventBridge in AWS; the local runtime registers its outbox and in-process bus first.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { messagesPerSecond } from '#core/config/sender.ts';
 import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
@@ -42,21 +40,47 @@ function local(name: string): LocalAdapters {
   return localAdapters;
 }
 
+/**
+ * Only the SMS client the environment selects is loaded, and at import, inside the function's init
+ * phase: each texting function used to load both the SNS and the End User Messaging client and use one
+ * (README "Small, quick Lambdas"). `import()` of an `@aws-sdk/*` package stays a real dynamic import in
+ * the bundle (the SDK is external), where a static one would be hoisted and always run.
+ */
+const smsSdk = {
+  sns: process.env.SMS_ADAPTER === 'sns' ? await import('@aws-sdk/client-sns') : undefined,
+  eum: process.env.SMS_ADAPTER === 'eum' ? await import('@aws-sdk/client-pinpoint-sms-voice-v2') : undefined,
+};
+
+function loaded<T>(sdk: T | undefined, adapter: string): T {
+  if (!sdk) {
+    throw new Error(
+      `SMS_ADAPTER ${adapter} was chosen after deps-from-env was imported; set it in the process environment first`,
+    );
+  }
+  return sdk;
+}
+
 function smsProvider(env: Env): SmsSender {
   if (env.SMS_ADAPTER === 'sns') {
-    return new SnsSmsSender(traced(new SNSClient({})), env.trust.sender);
+    const sdk = loaded(smsSdk.sns, 'sns');
+    return new SnsSmsSender(traced(new sdk.SNSClient({})), env.trust.sender, sdk);
   }
   if (env.SMS_ADAPTER === 'eum') {
+    const sdk = loaded(smsSdk.eum, 'eum');
     if (!env.SMS_ORIGINATION_IDENTITY || !env.SMS_CONFIGURATION_SET) {
       throw new Error(
         'Invalid environment:\n  SMS_ORIGINATION_IDENTITY, SMS_CONFIGURATION_SET: required with SMS_ADAPTER eum',
       );
     }
-    return new EumSmsSender(traced(new PinpointSMSVoiceV2Client({})), {
-      originationIdentity: env.SMS_ORIGINATION_IDENTITY,
-      configurationSetName: env.SMS_CONFIGURATION_SET,
-      messageType: env.trust.sender.smsType === 'Promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
-    });
+    return new EumSmsSender(
+      traced(new sdk.PinpointSMSVoiceV2Client({})),
+      {
+        originationIdentity: env.SMS_ORIGINATION_IDENTITY,
+        configurationSetName: env.SMS_CONFIGURATION_SET,
+        messageType: env.trust.sender.smsType === 'Promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
+      },
+      sdk,
+    );
   }
   return local('SMS_ADAPTER').sms;
 }

@@ -6,9 +6,9 @@
 import * as z from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { calendarDate } from '#core/dates.ts';
-import { inZone } from '#core/local-time.ts';
 import { addressLines, type PostalAddress, postalAddressSchema } from '#core/postal-address.ts';
 import { appointmentTypeName } from '#core/templates.ts';
+import { inZone } from '#core/zoned-date-time.ts';
 import { fillLetterText, LETTER_KINDS, type LetterTexts, letterTextsFor } from './texts.ts';
 
 /** Everything one letter says about one family and one appointment. */

@@ -2,9 +2,10 @@
 import { stringifySetCookie } from 'cookie';
 import { DateTime } from 'luxon';
 import { calendarDate } from '#core/dates.ts';
-import { formatTime, inZone } from '#core/local-time.ts';
+import { formatTime } from '#core/local-time.ts';
 import type { Clinic } from '#core/model.ts';
 import { appointmentTypeName } from '#core/templates.ts';
+import { inZone } from '#core/zoned-date-time.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   identityQuestion,

@@ -23,7 +23,11 @@ describe('SnsSmsSender', () => {
   it('publishes a transactional text from the two-way number and returns the message id', async () => {
     // Prepare
     sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
-    const sender = new SnsSmsSender(client, { smsType: 'Transactional', originationNumber: '+447700900999' });
+    const sender = new SnsSmsSender(
+      client,
+      { smsType: 'Transactional', originationNumber: '+447700900999' },
+      { PublishCommand },
+    );
 
     // Act
     const result = await sender.send(TEXT);
@@ -44,7 +48,11 @@ describe('SnsSmsSender', () => {
 
   it('sets a sender ID only when the trust chose one, and no origination number when it has none', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'sns-message-2' });
-    const sender = new SnsSmsSender(client, { smsType: 'Promotional', senderId: 'KCHFT' });
+    const sender = new SnsSmsSender(
+      client,
+      { smsType: 'Promotional', senderId: 'KCHFT' },
+      { PublishCommand },
+    );
 
     await sender.send(TEXT);
 
@@ -60,7 +68,7 @@ describe('SnsSmsSender', () => {
       name: 'InvalidParameterException',
     });
     sns.on(PublishCommand).rejects(refusal);
-    const sender = new SnsSmsSender(client, { smsType: 'Transactional' });
+    const sender = new SnsSmsSender(client, { smsType: 'Transactional' }, { PublishCommand });
 
     // Act
     const err = await sender.send(TEXT).then(
@@ -77,7 +85,7 @@ describe('SnsSmsSender', () => {
 
   it('treats an answer without a message id as a failed send', async () => {
     sns.on(PublishCommand).resolves({});
-    const sender = new SnsSmsSender(client, { smsType: 'Transactional' });
+    const sender = new SnsSmsSender(client, { smsType: 'Transactional' }, { PublishCommand });
 
     await expect(sender.send(TEXT)).rejects.toBeInstanceOf(SmsSendError);
   });
