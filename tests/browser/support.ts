@@ -191,8 +191,9 @@ export class BrowserWorld {
         page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
         page.locator('form button[type="submit"]').first().click(),
       ]);
-      this.signedIn.set(email, await context.storageState());
     }
+    // Kept after every sign-in: a session the provider renewed without its form is the one to reuse.
+    this.signedIn.set(email, await context.storageState());
     return { context, page };
   }
 }
