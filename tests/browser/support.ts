@@ -198,10 +198,13 @@ export class BrowserWorld {
   }
 }
 
-/** A browser file's world, started in the file's first beforeAll and stopped after its tests. */
+/**
+ * A browser file's world, started in the file's first beforeAll (within the config's hookTimeout, a
+ * limit for a loaded machine) and stopped after its tests.
+ */
 export function browserWorld(options: ConstructorParameters<typeof BrowserWorld>[0]): BrowserWorld {
   const world = new BrowserWorld(options);
-  beforeAll(() => world.start(), 120_000);
+  beforeAll(() => world.start());
   afterAll(() => world.stop());
   return world;
 }
