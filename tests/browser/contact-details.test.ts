@@ -5,41 +5,20 @@
  * field, a good change is saved, and a scheduler (who may not change contact details) has no form.
  * Each page is checked with axe and saved at laptop and phone widths.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
-import { exampleConfig } from '#tests/support/dynamo.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserWorld, checked } from '#tests/browser/support.ts';
 
 // Monday 23 November 2026, 08:00 in London (GMT).
-const START = new Date('2026-11-23T08:00:00Z');
-let runtime: LocalRuntime;
-let browser: Browser;
+const world = browserWorld({
+  name: 'contact',
+  startAt: new Date('2026-11-23T08:00:00Z'),
+  frozenClock: true,
+});
+const api = <T = { id: string }>(method: string, path: string, body?: unknown) =>
+  world.api<T>(method, path, body);
 let rosieId = '';
 
-async function api<T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
-    startLocal({
-      config: exampleConfig,
-      port: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `attend-contact-${Date.now().toString(36)}`,
-      seed: false,
-      startAt: START,
-      frozenClock: true,
-    }),
-    launchBrowser(),
-  ]);
   await api('POST', '/clinics', { id: 'riverside', name: 'Riverside Clinic', venue: 'Riverside Centre' });
   rosieId = (
     await api('POST', '/clients', {
@@ -57,41 +36,16 @@ beforeAll(async () => {
   await api('POST', '/bookings', { slotId: slot.id, clientId: rosieId });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    javaScriptEnabled: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${runtime.url}/`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'attend-demo');
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-    page.locator('form button[type="submit"]').first().click(),
-  ]);
-  return { context, page };
-}
-
-async function checked(page: Page, name: string): Promise<void> {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const signIn = (email: string) => world.signIn(email);
 
 describe('a family with no mobile, and changing contact details', () => {
   it('Today and the family page say "no mobile"; no text was sent', { timeout: 90_000 }, async () => {
     const { context, page } = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-23`);
+    await page.goto(`${world.url}/staff/today?clinic=riverside&date=2026-11-23`);
     const row = page.locator('tbody tr').filter({ hasText: 'Rosie' });
     expect(await row.textContent()).toContain('No mobile');
     expect(await row.textContent()).toContain('(no mobile)');
-    await page.goto(`${runtime.url}/staff/families/${rosieId}`);
+    await page.goto(`${world.url}/staff/families/${rosieId}`);
     expect(await page.locator('h1').textContent()).toContain('Family with no mobile');
     expect(await page.locator('#contact ~ dl').first().textContent()).toContain('ME14 1XX');
     // A scheduler may not change contact details: no form.
@@ -104,7 +58,7 @@ describe('a family with no mobile, and changing contact details', () => {
     timeout: 90_000,
   }, async () => {
     const { context, page } = await signIn('health-visitor@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/families/${rosieId}`);
+    await page.goto(`${world.url}/staff/families/${rosieId}`);
     await page.fill('#address-postcode', 'NOT A CODE');
     await page.locator('#contact-form button[type="submit"]').click();
     const summary = page.locator('.nhsuk-error-summary');

@@ -4,27 +4,18 @@
  * /staff/letters with JavaScript off, and downloads the PDF; a health visitor has no Letters link and
  * no download. axe-clean, saved at laptop and phone widths.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
-import { exampleConfig } from '#tests/support/dynamo.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserWorld, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
 import { pdfText } from '#tests/support/poppler.ts';
 
 // Monday 23 November 2026, 06:00 in London (GMT): an hour before the batch.
-const START = new Date('2026-11-23T06:00:00Z');
-let runtime: LocalRuntime;
-let browser: Browser;
-
-async function api<T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const world = browserWorld({
+  name: 'letters',
+  startAt: new Date('2026-11-23T06:00:00Z'),
+  frozenClock: true,
+});
+const api = <T = { id: string }>(method: string, path: string, body?: unknown) =>
+  world.api<T>(method, path, body);
 
 /** A family who asked not to be texted, with an address: they get letters. */
 async function postOnlyFamily(firstName: string, phone: string, postcode: string): Promise<string> {
@@ -45,18 +36,6 @@ async function book(clinicId: string, clientId: string, date: string, time: stri
 }
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
-    startLocal({
-      config: exampleConfig,
-      port: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `attend-letters-${Date.now().toString(36)}`,
-      seed: false,
-      startAt: START,
-      frozenClock: true,
-    }),
-    launchBrowser(),
-  ]);
   await api('POST', '/clinics', { id: 'riverside', name: 'Riverside Clinic', venue: 'Riverside Centre' });
   await api('POST', '/clinics', { id: 'oakwood', name: 'Oakwood Health Centre', venue: 'Oakwood' });
   // A booking letter (8 days ahead) at Riverside; a reminder letter (5 days ahead) at Oakwood
@@ -66,27 +45,8 @@ beforeAll(async () => {
   await api('POST', '/dev/clock', { now: '2026-11-23T07:10:00Z' });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-async function signIn(
-  email: string,
-  javaScriptEnabled = false,
-): Promise<{ context: BrowserContext; page: Page }> {
-  // No JavaScript by default: the page and the download are plain HTML and a link.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'attend-demo');
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-    page.locator('form button[type="submit"]').first().click(),
-  ]);
-  return { context, page };
-}
+/** No JavaScript by default: the page and the download are plain HTML and a link. */
+const signIn = (email: string, javaScriptEnabled = false) => world.signIn(email, { javaScriptEnabled });
 
 describe('the Letters page', () => {
   it('shows a scheduler each clinic’s batch for the day, and the PDF downloads', async () => {
@@ -108,7 +68,7 @@ describe('the Letters page', () => {
 
     // The link, followed with the scheduler's session (a download, so read as the browser gets it)
     const href = await riverside.getByRole('link', { name: /Download PDF/ }).getAttribute('href');
-    const res = await page.request.get(`${runtime.url}${href}`);
+    const res = await page.request.get(`${world.url}${href}`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/pdf');
     expect(res.headers()['content-disposition']).toMatch(
@@ -124,7 +84,7 @@ describe('the Letters page', () => {
   it('has no serious or critical axe findings (saved at laptop and phone widths)', async () => {
     // axe runs as a script, so this browser has JavaScript on
     const { context, page } = await signIn('scheduler@example.nhs.uk', true);
-    await page.goto(`${runtime.url}/staff/letters`);
+    await page.goto(`${world.url}/staff/letters`);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'staff-letters');
     await context.close();
@@ -134,11 +94,11 @@ describe('the Letters page', () => {
     const { context, page } = await signIn('health-visitor@example.nhs.uk');
     expect(await page.getByRole('link', { name: 'Letters', exact: true }).count()).toBe(0);
 
-    const refused = await page.goto(`${runtime.url}/staff/letters`);
+    const refused = await page.goto(`${world.url}/staff/letters`);
     expect(refused?.status()).toBe(403);
 
     const batches = await api<{ items: { batchId: string }[] }>('GET', '/letters?date=2026-11-23');
-    const res = await page.request.get(`${runtime.url}/staff/letters/${batches.items[0]!.batchId}.pdf`);
+    const res = await page.request.get(`${world.url}/staff/letters/${batches.items[0]!.batchId}.pdf`);
     expect(res.status()).toBe(403);
     await context.close();
   });

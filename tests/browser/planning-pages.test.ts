@@ -7,43 +7,23 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations, UK_BROWSER } from '#tests/browser/support.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserWorld, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
-let runtime: LocalRuntime;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const world = browserWorld({ name: 'planning' });
 
 /** A local day `days` from today in the trust's time zone. */
 const dayFromNow = (days: number) =>
   DateTime.now().setZone(exampleConfig.timeZone).plus({ days }).toISODate()!;
 
 /** The quick start's unsigned local call (it acts as the local admin). */
-async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+  world.api<T>(method, path, body);
 
 async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'attend-demo');
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-    page.locator('form button[type="submit"]').first().click(),
-  ]);
-  return page;
+  return (await world.signIn(email)).page;
 }
 
 /** A data table beside a chart, as rows of cell texts (header row first). */
@@ -56,24 +36,8 @@ async function chartTable(page: Page, chartId: string): Promise<string[][]> {
 }
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
-    startLocal({
-      config: exampleConfig,
-      port: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `attend-planning-${Date.now().toString(36)}`,
-      seed: false,
-    }),
-    launchBrowser(),
-  ]);
   await api('POST', '/clinics', { id: 'riverside', name: "Riverside Children's Centre", venue: 'Riverside' });
   await api('POST', '/clinics', { id: 'oakwood', name: 'Oakwood Health Centre', venue: 'Oakwood' });
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await runtime?.stop();
 });
 
 describe('Metrics', { timeout: 90_000 }, () => {
@@ -95,7 +59,7 @@ describe('Metrics', { timeout: 90_000 }, () => {
     const booking = await api<{ id: string }>('POST', '/bookings', { slotId: slot.id, clientId: client.id });
 
     const page = await signIn('manager@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/metrics?from=${day}&to=${day}`);
+    await page.goto(`${world.url}/staff/metrics?from=${day}&to=${day}`);
     expect(await page.locator('h1').textContent()).toBe('Metrics');
     const notice = () => chartTable(page, 'cancellations-by-notice');
     const head = ['Week beginning', 'Under 24 hours', '1 to 2 days', '2 to 7 days', 'Over 7 days'];
@@ -117,7 +81,7 @@ describe('Metrics', { timeout: 90_000 }, () => {
     expect(await page.locator('#dna-wnb-by-week svg').textContent()).toContain('Baseline 11.5%');
 
     const csv = await page.request.get(
-      `${runtime.url}/staff/metrics.csv?chart=cancellations-by-notice&from=${day}&to=${day}`,
+      `${world.url}/staff/metrics.csv?chart=cancellations-by-notice&from=${day}&to=${day}`,
     );
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect((await csv.text()).split('\r\n')[1]).toMatch(/,0,0,1,0$/);
@@ -128,7 +92,7 @@ describe('Metrics', { timeout: 90_000 }, () => {
   it('is not for schedulers: no navigation entry, and 403', async () => {
     const page = await signIn('scheduler@example.nhs.uk');
     expect(await page.locator('header a[href="/staff/metrics"]').count()).toBe(0);
-    const res = await page.goto(`${runtime.url}/staff/metrics`);
+    const res = await page.goto(`${world.url}/staff/metrics`);
     expect(res?.status()).toBe(403);
   });
 });
@@ -172,7 +136,7 @@ describe('Short-notice', { timeout: 90_000 }, () => {
     });
 
     const page = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/short-notice?type=one-year-review`);
+    await page.goto(`${world.url}/staff/short-notice?type=one-year-review`);
     expect(await page.locator('h1').textContent()).toBe('Short-notice list');
     // The run under way: the slot, and Ben among those offered it (in daytime; at night it waits).
     const runs = page.locator('section.nhsuk-card');
@@ -216,13 +180,13 @@ describe('Short-notice', { timeout: 90_000 }, () => {
     await page.waitForURL((url) => url.searchParams.has('removed'));
     expect(await page.locator('[role="status"]').textContent()).toContain('taken off the list');
     expect(await page.locator('tbody tr', { hasText: 'Zofia Nowak' }).count()).toBe(0);
-    const entry = await fetch(`${runtime.url}/waitlist/${zofia.id}.one-year-review`);
+    const entry = await fetch(`${world.url}/waitlist/${zofia.id}.one-year-review`);
     expect(((await entry.json()) as { status: string }).status).toBe('REMOVED');
   });
 
   it('shows a form error when the family cannot be found, and a forged remove by a health visitor gets 403', async () => {
     const page = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/short-notice/add`);
+    await page.goto(`${world.url}/staff/short-notice/add`);
     await page.fill('#family', '07700 900999');
     await page.getByRole('button', { name: 'Add to the list' }).click();
     expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
@@ -233,12 +197,9 @@ describe('Short-notice', { timeout: 90_000 }, () => {
     const hv = await signIn('health-visitor@example.nhs.uk');
     expect(await hv.locator('header a[href="/staff/short-notice"]').count()).toBe(0);
     const token = (await hv.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
-    const forged = await hv.request.post(
-      `${runtime.url}/staff/short-notice/anything.one-year-review/remove`,
-      {
-        form: { _csrf: token },
-      },
-    );
+    const forged = await hv.request.post(`${world.url}/staff/short-notice/anything.one-year-review/remove`, {
+      form: { _csrf: token },
+    });
     expect(forged.status()).toBe(403);
   });
 });
@@ -296,7 +257,7 @@ describe('Import', { timeout: 90_000 }, () => {
     expect(after.items.map((b) => b.status)).toEqual(['BOOKED']);
 
     // The confirm is used up: sending it again imports nothing twice.
-    const again = await page.request.post(`${runtime.url}/staff/import/confirm`, { form: confirmForm });
+    const again = await page.request.post(`${world.url}/staff/import/confirm`, { form: confirmForm });
     expect(again.status()).toBe(410);
     expect(await again.text()).toContain('expired or was already imported');
   });
@@ -305,7 +266,7 @@ describe('Import', { timeout: 90_000 }, () => {
     const page = await signIn('manager@example.nhs.uk');
     expect(await page.locator('header a[href="/staff/import"]').count()).toBe(0);
     const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
-    const forged = await page.request.post(`${runtime.url}/staff/import/check`, {
+    const forged = await page.request.post(`${world.url}/staff/import/check`, {
       multipart: {
         _csrf: token,
         file: { name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv()) },
@@ -370,7 +331,7 @@ describe('Slots', { timeout: 90_000 }, () => {
 
   it('shows a form error for a session that ends before it starts', async () => {
     const page = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(7)}`);
+    await page.goto(`${world.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(7)}`);
     await page.fill('#session-from', '11:00');
     await page.fill('#session-to', '09:00');
     await page.fill('#session-every', '15');
@@ -385,11 +346,11 @@ describe('Slots', { timeout: 90_000 }, () => {
       `/slots?clinicId=oakwood&date=${dayFromNow(6)}`,
     );
     const page = await signIn('health-visitor@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(6)}`);
+    await page.goto(`${world.url}/staff/slots?clinicId=oakwood&date=${dayFromNow(6)}`);
     expect(await page.locator('tbody tr').count()).toBe(5);
     expect(await page.getByRole('button', { name: /Withdraw|Create|Offer/ }).count()).toBe(0);
     const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
-    const forged = await page.request.post(`${runtime.url}/staff/slots/${slots.items[2]!.id}/withdraw`, {
+    const forged = await page.request.post(`${world.url}/staff/slots/${slots.items[2]!.id}/withdraw`, {
       form: { _csrf: token },
     });
     expect(forged.status()).toBe(403);

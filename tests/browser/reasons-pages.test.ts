@@ -6,41 +6,21 @@
  * nothing serious on either page; each is photographed at a laptop and a phone width.
  */
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { launchBrowser, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserWorld, screenshot, seriousA11yViolations } from '#tests/browser/support.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
-let runtime: LocalRuntime;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const world = browserWorld({ name: 'reasons' });
 
 const dayFromNow = (days: number) =>
   DateTime.now().setZone(exampleConfig.timeZone).plus({ days }).toISODate()!;
 
-async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+  world.api<T>(method, path, body);
 
 async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'attend-demo');
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-    page.locator('form button[type="submit"]').first().click(),
-  ]);
-  return page;
+  return (await world.signIn(email)).page;
 }
 
 /** A chart's data table as rows of cell texts (header row first); none when the chart is empty. */
@@ -76,23 +56,7 @@ async function aBooking(phone: string, day: string, imdDecile: number): Promise<
 }
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
-    startLocal({
-      config: exampleConfig,
-      port: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `attend-reasons-${Date.now().toString(36)}`,
-      seed: false,
-    }),
-    launchBrowser(),
-  ]);
   await api('POST', '/clinics', { id: 'riverside', name: "Riverside Children's Centre", venue: 'Riverside' });
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await runtime?.stop();
 });
 
 describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
@@ -100,7 +64,7 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
     const day = dayFromNow(4);
     const booking = await aBooking('07700 900211', day, 2);
     const page = await signIn('manager@example.nhs.uk');
-    const url = `${runtime.url}/staff/metrics?from=${day}&to=${day}`;
+    const url = `${world.url}/staff/metrics?from=${day}&to=${day}`;
     await page.goto(url);
     expect(await page.locator('#reasons-by-week').textContent()).toContain(
       'Nothing to show for this period.',
@@ -150,7 +114,7 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
       body: 'cancel sorry the twins have their nursery nativity',
     });
     const scheduler = await signIn('scheduler@example.nhs.uk');
-    await scheduler.goto(`${runtime.url}/staff/inbox`);
+    await scheduler.goto(`${world.url}/staff/inbox`);
     const item = scheduler.locator('.attend-inbox-item', { hasText: 'nursery nativity' });
     expect(await item.textContent()).toContain('Cancelled by text, with a reason to tag');
     expect(await seriousA11yViolations(scheduler)).toEqual([]);
@@ -169,7 +133,7 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
     await expect
       .poll(
         async () => {
-          await manager.goto(`${runtime.url}/staff/metrics?from=${day}&to=${day}`);
+          await manager.goto(`${world.url}/staff/metrics?from=${day}&to=${day}`);
           return reasonTotal(await chartTable(manager, 'reasons-by-week'), 'Childcare or caring');
         },
         { timeout: 20_000, interval: 500 },
@@ -184,17 +148,8 @@ describe('Reasons for cancelling or missing', { timeout: 120_000 }, () => {
       from: '07700 900213',
       body: 'cancel our grandad has come to stay that week',
     });
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${runtime.url}/`);
-    await page.fill('#email', 'scheduler@example.nhs.uk');
-    await page.fill('#password', 'attend-demo');
-    await Promise.all([
-      page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-      page.locator('form button[type="submit"]').first().click(),
-    ]);
-    await page.goto(`${runtime.url}/staff/inbox`);
+    const { page } = await world.signIn('scheduler@example.nhs.uk', { javaScriptEnabled: false });
+    await page.goto(`${world.url}/staff/inbox`);
     const item = page.locator('.attend-inbox-item', { hasText: 'grandad' });
     expect(
       await item

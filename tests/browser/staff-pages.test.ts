@@ -6,33 +6,19 @@
  * sees first and closes; and roles: a scheduler has no erase button on a family's page and a forged
  * erase post gets 403. Each page is checked with axe and saved at laptop and phone widths.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import {
-  launchBrowser,
-  screenshot,
-  seriousA11yViolations,
-  UK_BROWSER,
-  watchProblems,
-} from '#tests/browser/support.ts';
-import { exampleConfig } from '#tests/support/dynamo.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserWorld, checked, seriousA11yViolations, watchProblems } from '#tests/browser/support.ts';
 
 // Monday 23 November 2026, 08:00 in London (GMT): clinics at 10:00 today and tomorrow.
-const START = new Date('2026-11-23T08:00:00Z');
-let runtime: LocalRuntime;
-let browser: Browser;
+const world = browserWorld({
+  name: 'staff-a',
+  startAt: new Date('2026-11-23T08:00:00Z'),
+  frozenClock: true,
+});
+const api = <T = { id: string }>(method: string, path: string, body?: unknown) =>
+  world.api<T>(method, path, body);
 const ids: Record<string, string> = {};
-
-async function api<T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 async function family(name: string, familyName: string, phone: string, flags = {}): Promise<string> {
   const client = await api('POST', '/clients', {
@@ -51,18 +37,6 @@ async function book(clientId: string, date: string, time: string): Promise<strin
 }
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
-    startLocal({
-      config: exampleConfig,
-      port: 0,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `attend-staff-a-${Date.now().toString(36)}`,
-      seed: false,
-      startAt: START,
-      frozenClock: true,
-    }),
-    launchBrowser(),
-  ]);
   await api('POST', '/clinics', { id: 'riverside', name: 'Riverside Clinic', venue: 'Riverside Centre' });
   ids.amelia = await family('Amelia', 'Jones', '07700 900123', { vulnerable: true });
   ids.oliver = await family('Oliver', 'Smith', '07700 900456');
@@ -72,35 +46,7 @@ beforeAll(async () => {
   ids.noahBooking = await book(ids.noah, '2026-11-24', '09:30');
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-async function signIn(
-  email: string,
-  javaScriptEnabled = true,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    ...UK_BROWSER,
-    viewport: { width: 1280, height: 800 },
-    javaScriptEnabled,
-  });
-  const page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
-  await page.fill('#email', email);
-  await page.fill('#password', 'attend-demo');
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
-    page.locator('form button[type="submit"]').first().click(),
-  ]);
-  return { context, page };
-}
-
-async function checked(page: Page, name: string): Promise<void> {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const signIn = (email: string, javaScriptEnabled = true) => world.signIn(email, { javaScriptEnabled });
 
 describe('the inbox loop', () => {
   const question = 'Can we come at 11:30 instead?';
@@ -113,7 +59,7 @@ describe('the inbox loop', () => {
     const { context, page } = await signIn('scheduler@example.nhs.uk');
 
     // Act
-    await page.goto(`${runtime.url}/staff/inbox`);
+    await page.goto(`${world.url}/staff/inbox`);
 
     // Assess
     await expect.poll(() => itemOf(page).count()).toBe(1);
@@ -132,7 +78,7 @@ describe('the inbox loop', () => {
 
   it('with JavaScript off, the scheduler checks the length and cost, sends the reply and marks it handled', async () => {
     const { context, page } = await signIn('scheduler@example.nhs.uk', false);
-    await page.goto(`${runtime.url}/staff/inbox`);
+    await page.goto(`${world.url}/staff/inbox`);
 
     // Check: the segments and cost come from the server (no script runs in this browser).
     await itemOf(page).locator('textarea[name="text"]').fill(reply);
@@ -168,7 +114,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
     await api('POST', '/dev/clock', { now: '2026-11-23T10:20:00Z' });
     const { context, page } = await signIn('scheduler@example.nhs.uk');
     const problems = watchProblems(context);
-    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-23`);
+    await page.goto(`${world.url}/staff/today?clinic=riverside&date=2026-11-23`);
     expect(await page.locator('h1').textContent()).toMatch(/Monday,? 23 November 2026/);
     const toCall = page.locator('#to-call + p + table');
     expect(await toCall.textContent()).toContain('Noah Brown');
@@ -192,7 +138,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
   it('the scheduler moves a booking to a free time, and cancels another with a reason', async () => {
     await api('POST', '/slots', { clinicId: 'riverside', type: 'clinic', date: '2026-11-23', time: '15:00' });
     const { context, page } = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-23`);
+    await page.goto(`${world.url}/staff/today?clinic=riverside&date=2026-11-23`);
 
     // Move Oliver's 11:00 to 15:00.
     await page.getByRole('link', { name: "Move Oliver's booking at 11:00" }).click();
@@ -209,7 +155,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
     expect(day).toMatch(/15:00\s*Child\s*Oliver/);
 
     // Cancel Noah's booking tomorrow: a reason is required.
-    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-24`);
+    await page.goto(`${world.url}/staff/today?clinic=riverside&date=2026-11-24`);
     await page.getByRole('link', { name: "Cancel Noah's booking at 09:30" }).click();
     await page.getByRole('button', { name: 'Cancel the booking' }).click();
     expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
@@ -223,7 +169,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
     expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Cancelled');
     expect(await page.locator(`#booking-${ids.noahBooking}`).textContent()).toContain('Family moving away');
     // The reason chosen is the booking's category, which the reasons charts count.
-    const noah = (await (await fetch(`${runtime.url}/bookings/${ids.noahBooking}`)).json()) as {
+    const noah = (await (await fetch(`${world.url}/bookings/${ids.noahBooking}`)).json()) as {
       cancelCategory?: string;
     };
     expect(noah.cancelCategory).toBe('no-longer-needed');
@@ -233,7 +179,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
   it('the named health visitor sees it first as theirs, and closes it with a note', async () => {
     const { context, page } = await signIn('health-visitor@example.nhs.uk');
     // A health visitor may record outcomes but not move or cancel: no such links on Today.
-    await page.goto(`${runtime.url}/staff/today?clinic=riverside&date=2026-11-23`);
+    await page.goto(`${world.url}/staff/today?clinic=riverside&date=2026-11-23`);
     expect(
       await page
         .locator(`#booking-${ids.oliverBooking}`)
@@ -259,7 +205,7 @@ describe('a Was-Not-Brought, recorded on Today', () => {
 describe('families and roles', () => {
   it('finds a family by name; the scheduler sees no erase button, and a forged erase post gets 403', async () => {
     const { context, page } = await signIn('scheduler@example.nhs.uk');
-    await page.goto(`${runtime.url}/staff/families`);
+    await page.goto(`${world.url}/staff/families`);
     await page.fill('#q', 'amelia');
     await page.getByRole('button', { name: 'Search' }).click();
     expect(await page.locator('main').textContent()).toContain('1 found by name');
@@ -275,9 +221,9 @@ describe('families and roles', () => {
     await checked(page, 'staff-family');
 
     const token = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
-    const forged = await page.request.post(`${runtime.url}/staff/families/${ids.amelia}/erase`, {
+    const forged = await page.request.post(`${world.url}/staff/families/${ids.amelia}/erase`, {
       form: { _csrf: token, confirm: 'yes' },
-      headers: { origin: runtime.url },
+      headers: { origin: world.url },
       maxRedirects: 0,
     });
     expect(forged.status()).toBe(403);
@@ -288,12 +234,12 @@ describe('families and roles', () => {
 
   it('the administrator sees the erase button, and a health visitor the safeguarding flags', async () => {
     const admin = await signIn('admin@example.nhs.uk');
-    await admin.page.goto(`${runtime.url}/staff/families/${ids.noah}`);
+    await admin.page.goto(`${world.url}/staff/families/${ids.noah}`);
     expect(await admin.page.getByRole('button', { name: 'Erase Noah Brown' }).count()).toBe(1);
     await admin.context.close();
 
     const hv = await signIn('health-visitor@example.nhs.uk');
-    await hv.page.goto(`${runtime.url}/staff/families/${ids.noah}`);
+    await hv.page.goto(`${world.url}/staff/families/${ids.noah}`);
     expect(await hv.page.locator('main').textContent()).toContain('Vulnerable');
     expect(await hv.page.getByRole('button', { name: /^Erase/ }).count()).toBe(0);
     await hv.context.close();

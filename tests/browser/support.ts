@@ -7,7 +7,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import { dynamoEndpoint, exampleConfig } from '#tests/support/dynamo.ts';
 
 /** Debian's chromium package (`.ci/run` installs it when missing). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -92,4 +101,110 @@ export function watchProblems(context: BrowserContext): { problems: string[] } {
     watched.problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
   );
   return watched;
+}
+
+/** Checks a page with axe (nothing serious or critical) and saves it at the laptop and phone widths. */
+export async function checked(page: Page, name: string): Promise<void> {
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/**
+ * One browser test file's world: the local runtime on this worker's DynamoDB Local and one Chromium,
+ * started together before the file's tests and stopped after them. Staff sign in through the local
+ * OpenID Connect provider's form once per person per file; later sign-ins of the same person open a
+ * new browser context with the cookies that sign-in left (the session is the server's, as a second tab
+ * would share it), and go through the form again only if the session has ended (the virtual clock
+ * moved past its idle limit).
+ */
+export class BrowserWorld {
+  runtime!: LocalRuntime;
+  browser!: Browser;
+  private readonly signedIn = new Map<string, StorageState>();
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly options: { name: string; startAt?: Date; frozenClock?: boolean; seed?: boolean },
+  ) {}
+
+  get url(): string {
+    return this.runtime.url;
+  }
+
+  async start(): Promise<void> {
+    [this.runtime, this.browser] = await Promise.all([
+      startLocal({
+        config: exampleConfig,
+        port: 0,
+        dynamoEndpoint: dynamoEndpoint(),
+        tableName: `attend-${this.options.name}-${Date.now().toString(36)}`,
+        seed: this.options.seed ?? false,
+        ...(this.options.startAt && { startAt: this.options.startAt }),
+        ...(this.options.frozenClock !== undefined && { frozenClock: this.options.frozenClock }),
+      }),
+      launchBrowser(),
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    for (const context of this.contexts) await context.close().catch(() => {});
+    await this.browser?.close();
+    await this.runtime?.stop();
+  }
+
+  /** An unsigned local API call (the local admin); fails on any status of 300 or more. */
+  async api<T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as T;
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  /** A new UK browser context (laptop width) with no one signed in; closed when the file ends. */
+  async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+    const context = await this.browser.newContext({ ...UK_BROWSER, viewport: VIEWPORTS.laptop, ...options });
+    this.contexts.push(context);
+    return context;
+  }
+
+  /**
+   * A new browser context with `email` (password attend-demo) signed in, on the app's home page.
+   * `javaScriptEnabled: false` for the plain-HTML path.
+   */
+  async signIn(
+    email: string,
+    options: BrowserContextOptions = {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const state = this.signedIn.get(email);
+    const context = await this.newContext({ ...options, ...(state && { storageState: state }) });
+    const page = await context.newPage();
+    await page.goto(`${this.url}/`);
+    if (new URL(page.url()).pathname.startsWith('/oidc/')) {
+      await page.fill('#email', email);
+      await page.fill('#password', 'attend-demo');
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
+        page.locator('form button[type="submit"]').first().click(),
+      ]);
+    }
+    // Kept after every sign-in: a session the provider renewed without its form is the one to reuse.
+    this.signedIn.set(email, await context.storageState());
+    return { context, page };
+  }
+}
+
+/**
+ * A browser file's world, started in the file's first beforeAll (within the config's hookTimeout, a
+ * limit for a loaded machine) and stopped after its tests.
+ */
+export function browserWorld(options: ConstructorParameters<typeof BrowserWorld>[0]): BrowserWorld {
+  const world = new BrowserWorld(options);
+  beforeAll(() => world.start());
+  afterAll(() => world.stop());
+  return world;
 }

@@ -1,7 +1,7 @@
 /**
  * GET /metrics over the local runtime, as a manager would read it: changes made through the API reach
  * the counters through the metrics stream poller before the next read. (The demo's history is checked
- * in metrics-demo.e2e.test.ts: the handlers are loaded once per process, so one runtime per file.)
+ * in demo.e2e.test.ts: the handlers are loaded once per process, so one runtime per file.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsReportSchema } from '#api/metrics.ts';

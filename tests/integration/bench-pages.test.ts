@@ -3,8 +3,9 @@
  * request a page, no Slow 3G. It proves every staff and parent page is measured and the table is made;
  * it asserts no timing (speed numbers live in `npm run bench` only).
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { measurePages, pagesMarkdown, pagesTable } from '#bench/pages.ts';
+import { dynamoEndpoint } from '#tests/support/dynamo.ts';
 
 describe('the bench pages table', () => {
   it('measures each staff and parent page and prints a row for each, with its goals', {
@@ -15,7 +16,7 @@ describe('the bench pages table', () => {
       requests: 1,
       seed: false,
       slow3g: false,
-      dynamoEndpoint: inject('dynamoEndpoint'),
+      dynamoEndpoint: dynamoEndpoint(),
       print: (line) => console.info(line),
     });
 

@@ -20,8 +20,18 @@ import type { StoreContext } from '#store/context.ts';
 
 export const exampleConfig: TrustConfig = loadTrustConfig('example');
 
+/**
+ * This worker's DynamoDB Local: global-setup starts one per Vitest worker, so files running at once
+ * do not share one database process. VITEST_POOL_ID is the worker's number, 1 to maxWorkers.
+ */
+export function dynamoEndpoint(): string {
+  const endpoints = inject('dynamoEndpoints');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  return endpoints[(Math.max(worker, 1) - 1) % endpoints.length] ?? inject('dynamoEndpoint');
+}
+
 export async function freshTable(): Promise<StoreContext & { idempotencyTable: string; endpoint: string }> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = dynamoEndpoint();
   const table = `attend-test-${randomUUID().slice(0, 8)}`;
   const idempotencyTable = `${table}-idem`;
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });

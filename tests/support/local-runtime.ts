@@ -1,8 +1,7 @@
 /** Starts the local runtime (the same one `npm start` runs) on a free port, against the shared DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { exampleConfig } from './dynamo.ts';
+import { dynamoEndpoint, exampleConfig } from './dynamo.ts';
 
 export async function startTestRuntime(
   startAt: string,
@@ -11,7 +10,7 @@ export async function startTestRuntime(
   return startLocal({
     config: exampleConfig,
     port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
+    dynamoEndpoint: dynamoEndpoint(),
     tableName: `attend-e2e-${randomUUID().slice(0, 8)}`,
     seed: options.seed ?? false,
     frozenClock: true,

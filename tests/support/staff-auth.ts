@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CustomFetch } from 'openid-client';
-import { inject } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
@@ -12,7 +11,7 @@ import { localOidcCredentials } from '#runtime/oidc-credentials.ts';
 import { createStaffAuth, type StaffAuth } from '#services/staff-auth.ts';
 import { createDocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
-import { exampleConfig, silentLog } from './dynamo.ts';
+import { dynamoEndpoint, exampleConfig, silentLog } from './dynamo.ts';
 
 export interface SignInWorld {
   runtime: LocalRuntime;
@@ -25,7 +24,7 @@ export interface SignInWorld {
 }
 
 export async function startSignInWorld(startAt: string): Promise<SignInWorld> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = dynamoEndpoint();
   const tableName = `attend-auth-${randomUUID().slice(0, 8)}`;
   const runtime = await startLocal({
     config: exampleConfig,
