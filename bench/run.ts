@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: what a reminder sweep costs as the table grows. Loads 10,000 and 100,000 bookings
- * into DynamoDB Local with about 1.1% due (one client per booking, siblings sharing a phone), runs the real sweep, and compares the items it read per reminder
- * sent with a naive full-table Scan for the same due set. Prints a table; asserts nothing.
+ * (or `--sizes`, up to a million, each load time-boxed) into a fresh DynamoDB Local with about 1.2% due
+ * (one client per booking, one family in five with two children on one phone), runs the real sweep,
+ * and compares the items it read per reminder sent with a naive full-table Scan for the same due set.
+ * Prints a table; asserts nothing.
  */
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
