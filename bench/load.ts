@@ -14,7 +14,11 @@ import { createDocClient, type DocClient } from '#store/client.ts';
 import { clientItem } from '#store/clients.ts';
 import { clinicItem } from '#store/clinics.ts';
 
-/** Loads items with BatchWrite, 25 at a time, 16 requests in flight, retrying what comes back unprocessed. */
+/**
+ * Loads items with BatchWrite (25 a request and 16 requests in flight unless told), retrying what comes
+ * back unprocessed. Past `stopAt` (epoch ms) it starts no new request; `complete` says whether every
+ * item was written.
+ */
 export async function batchWrite(
   db: DocClient,
   table: string,
@@ -79,9 +83,9 @@ export async function benchTable(
 ): Promise<DocClient> {
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   await ensureTables(raw, { table });
-  // The benches call the handlers directly and read no stream. DynamoDB Local keeps every stream record
-  // (with old and new images) in the same in-memory database, which makes loading a million items
-  // several times slower, so the bench table has the real definition less its stream.
+  // The benches call the handlers directly and read no stream. DynamoDB Local would keep a stream record
+  // (with old and new images) for every item loaded, in the same in-memory database: work and memory
+  // a million-item load does not need, so the bench table has the real definition less its stream.
   await raw.send(new UpdateTableCommand({ TableName: table, StreamSpecification: { StreamEnabled: false } }));
   raw.destroy();
   const db = createDocClient({ ...LOCAL_AWS, endpoint });
