@@ -5,6 +5,8 @@
  * slot to the first offer text. The poll interval of a stream is not included: the handler is called
  * directly, as the event source mapping would call it.
  */
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import { rankCandidates } from '#core/eligibility.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import type { WaitlistEntry } from '#core/waitlist.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
@@ -42,6 +44,115 @@ export interface BackfillRow {
   selectMs: { median: number; p95: number };
   firstOfferMs: { median: number; p95: number };
   waveSize: number;
+  /** Worked out in memory from the same list, with the page cap: a check on the estimate. */
+  capped: IndexEstimate;
+  /** Worked out in memory from the same list: what finding K would read with no page cap. */
+  uncapped: IndexEstimate;
+  /** The same, if the list were read from an index keyed by type and clinic. */
+  byClinic: IndexEstimate;
+}
+
+export interface IndexEstimate {
+  /** Items read until K eligible were found or the partition ran out (median / p95 / max). */
+  itemsRead: { median: number; p95: number; max: number };
+  /** Selections that found K eligible families. */
+  foundK: number;
+}
+
+/** selectCandidates' page cap (MAX_CANDIDATE_PAGES in services/offer-run.ts). */
+const MAX_PAGES = 5;
+/** The page size selectCandidates reads the list in (max(10, 4K)). */
+const pageSize = (k: number) => Math.max(10, k * 4);
+
+/**
+ * What a selection would read from an index partition holding `list` (in score order), page by page
+ * as selectCandidates reads, with no page cap: each page's entries, their clients, and the live
+ * bookings of each number the first time it is seen. Stops once K are eligible.
+ */
+function readsFrom(
+  list: readonly WaitlistEntry[],
+  slot: Slot,
+  data: { clients: readonly Client[]; liveByPhone: ReadonlyMap<string, Booking[]> },
+  config: TrustConfig,
+  k: number,
+  maxPages = Number.POSITIVE_INFINITY,
+): { items: number; found: number } {
+  let items = 0;
+  const seen = new Set<string>();
+  let found = 0;
+  for (
+    let start = 0;
+    start < list.length && found < k && start < maxPages * pageSize(k);
+    start += pageSize(k)
+  ) {
+    for (const e of list.slice(start, start + pageSize(k))) {
+      const c = data.clients[Number(e.id.slice('bf-entry-'.length))];
+      if (!c?.phone) continue;
+      items += 2; // the entry and its client
+      const live = data.liveByPhone.get(c.phone) ?? [];
+      if (!seen.has(c.phone)) {
+        seen.add(c.phone);
+        items += live.length;
+      }
+      // Each family's eligibility is its own, so one at a time gives what ranking the pool would.
+      const candidate = {
+        entry: e,
+        client: c,
+        suppressed: false,
+        otherBookings: live.filter((b) => b.clientId === c.id),
+      };
+      found += rankCandidates([candidate], slot, config, NOW.toISOString(), 1).length;
+    }
+  }
+  return { items, found };
+}
+
+/**
+ * For each freed slot, what finding K eligible families costs read from the type's index with no page
+ * cap, and from an index keyed by type and clinic (where an entry with three acceptable clinics is
+ * three index items). In memory, from the same data the bench loads: an estimate of a design not built.
+ */
+export function estimateIndexes(
+  size: number,
+  runs: number,
+  config: TrustConfig,
+): { capped: IndexEstimate; uncapped: IndexEstimate; byClinic: IndexEstimate } {
+  const k = config.shortNotice.waveSize;
+  const clients = Array.from({ length: size }, (_, i) => client(i));
+  const entries = Array.from({ length: size }, (_, i) => entry(i)).filter((e) => e.status === 'WAITING');
+  const liveByPhone = new Map<string, Booking[]>();
+  for (let i = 0; i < size; i++) {
+    const b = liveBooking(i, runs);
+    if (b?.phone) liveByPhone.set(b.phone, [...(liveByPhone.get(b.phone) ?? []), b]);
+  }
+  // Highest score first, as the index returns them (ties in id order here; DynamoDB's is unspecified).
+  entries.sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || a.id.localeCompare(b.id));
+  const capped: { items: number; found: number }[] = [];
+  const uncapped: { items: number; found: number }[] = [];
+  const byClinic: { items: number; found: number }[] = [];
+  for (let n = 0; n < runs; n++) {
+    const slot = freedSlot(n);
+    const ofType = entries.filter((e) => e.type === slot.type);
+    capped.push(readsFrom(ofType, slot, { clients, liveByPhone }, config, k, MAX_PAGES));
+    uncapped.push(readsFrom(ofType, slot, { clients, liveByPhone }, config, k));
+    byClinic.push(
+      readsFrom(
+        ofType.filter((e) => e.acceptableClinicIds.includes(slot.clinicId)),
+        slot,
+        { clients, liveByPhone },
+        config,
+        k,
+      ),
+    );
+  }
+  const summary = (xs: { items: number; found: number }[]): IndexEstimate => {
+    const items = xs.map((x) => x.items);
+    return {
+      itemsRead: { median: percentile(items, 50), p95: percentile(items, 95), max: Math.max(...items) },
+      foundK: xs.filter((x) => x.found >= k).length,
+    };
+  };
+  return { capped: summary(capped), uncapped: summary(uncapped), byClinic: summary(byClinic) };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -53,10 +164,10 @@ const percentile = (values: number[], p: number) => {
 const mix = (i: number, salt: number): number => ((i * 7919 + salt * 104_729) % 10_007) % 10_000;
 
 /** One child per entry; about one in seven is a sibling of the entry before, on the same phone. */
-const familyOf = (i: number): number => (i % 7 === 1 ? i - 1 : i);
+export const familyOf = (i: number): number => (i % 7 === 1 ? i - 1 : i);
 const phoneOf = (family: number): string => `+4477${String(family).padStart(8, '0')}`;
 
-function client(i: number): Client {
+export function client(i: number): Client {
   return {
     id: `bf-client-${i}`,
     firstName: 'Amelia',
@@ -82,7 +193,7 @@ function client(i: number): Client {
  * about half with availability windows (weekday mornings, afternoons, or a couple of days), explicit
  * date windows of which some have closed or not yet opened, and scores spread over the range.
  */
-function entry(i: number): WaitlistEntry {
+export function entry(i: number): WaitlistEntry {
   const type = TYPE_WHEEL[mix(i, 7) % TYPE_WHEEL.length] ?? 'clinic';
   const home = mix(i, 8) % CLINICS;
   const clinics = Array.from(
@@ -123,7 +234,7 @@ function entry(i: number): WaitlistEntry {
 }
 
 /** The n-th freed slot: types and clinics in turn, on weekday mornings and afternoons 1–3 days ahead. */
-function freedSlot(n: number): Slot {
+export function freedSlot(n: number): Slot {
   const dayAhead = 1 + (n % 3);
   const hour = [9, 10, 11, 14, 15][n % 5] ?? 10;
   const startsAt = new Date(
@@ -148,7 +259,7 @@ function freedSlot(n: number): Slot {
  * Live bookings: one child in five already has one, and for the first freed slots some of those sit at
  * the freed slot's very time (a clash the selection must read and skip).
  */
-function liveBooking(i: number, runs: number): Booking | undefined {
+export function liveBooking(i: number, runs: number): Booking | undefined {
   if (mix(i, 15) % 5 !== 0) return undefined;
   const clash = mix(i, 16) % 4 === 0 ? freedSlot(mix(i, 17) % runs) : undefined;
   const startsAt =
@@ -242,7 +353,11 @@ export async function measureBackfill(endpoint: string, size: number, runs = 40)
     if (outcome === 'offered' && firstSendAt !== undefined) firstOfferMs.push(firstSendAt - started);
   }
   db.destroy();
+  const { capped, uncapped, byClinic } = estimateIndexes(size, runs, config);
   return {
+    capped,
+    uncapped,
+    byClinic,
     entries: size,
     liveBookings: live.length,
     selections: runs,
