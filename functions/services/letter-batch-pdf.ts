@@ -87,7 +87,7 @@ export async function renderLetterBatchPdf(
   cover: BatchCover,
   letters: readonly ComposedLetter[],
 ): Promise<RenderedBatch> {
-  const doc = newDocument(`Letters for ${cover.clinicName}, ${cover.day}`, 'en-GB');
+  const doc = newDocument(`Letters for ${cover.clinicName}, ${cover.day}`, 'en-GB', cover.day);
   drawCover(doc, cover, letters);
   addPage(doc); // the cover's back
   const placements: BatchPlacement[] = [];
@@ -131,7 +131,7 @@ export async function makeLetterBatch(
   for (const letter of composed) {
     letters.push(
       options.letterPdfs
-        ? { letterId: letter.letterId, pdf: (await renderLetterPdf(letter)).pdf }
+        ? { letterId: letter.letterId, pdf: (await renderLetterPdf(letter, input.day)).pdf }
         : { letterId: letter.letterId },
     );
   }

@@ -54,8 +54,12 @@ const BLACK = '#000000';
 const { fontSize } = LETTER_LAYOUT;
 const PAGE = NOTIFY_LETTER_SPEC.page;
 
-/** A new A4 document with the letter fonts; no personal data in its metadata. */
-export function newDocument(title: string, language: string): Doc {
+/**
+ * A new A4 document with the letter fonts; no personal data in its metadata. `createdOn` (yyyy-mm-dd,
+ * the batch's local day) is its creation date, at 00:00 UTC, so the same letters make the same bytes
+ * whenever they are made again (a retried batch matches the one stored); without it, now.
+ */
+export function newDocument(title: string, language: string, createdOn?: string): Doc {
   const { regular, bold } = fonts();
   const doc = new PDFDocument({
     size: 'A4',
@@ -67,7 +71,12 @@ export function newDocument(title: string, language: string): Doc {
     pdfVersion: '1.7',
     lang: language,
     displayTitle: true,
-    info: { Title: title, Creator: 'Attend', Producer: 'Attend (pdfkit)' },
+    info: {
+      Title: title,
+      Creator: 'Attend',
+      Producer: 'Attend (pdfkit)',
+      ...(createdOn && { CreationDate: new Date(`${createdOn}T00:00:00Z`) }),
+    },
   });
   doc.registerFont(REGULAR, regular);
   doc.registerFont(BOLD, bold);
@@ -426,9 +435,12 @@ export interface RenderedLetter {
   readonly pages: number;
 }
 
-/** One letter as its own PDF, as GOV.UK Notify's precompiled letter API takes it. */
-export async function renderLetterPdf(letter: ComposedLetter): Promise<RenderedLetter> {
-  const doc = newDocument('Appointment letter', letter.languages[0] ?? 'en');
+/**
+ * One letter as its own PDF, as GOV.UK Notify's precompiled letter API takes it; `createdOn` as for
+ * newDocument (its batch's day).
+ */
+export async function renderLetterPdf(letter: ComposedLetter, createdOn?: string): Promise<RenderedLetter> {
+  const doc = newDocument('Appointment letter', letter.languages[0] ?? 'en', createdOn);
   const pages = drawLetter(doc, letter);
   numberPages(doc, letter, 0, pages);
   return { letterId: letter.letterId, pdf: await toBytes(doc), pages };

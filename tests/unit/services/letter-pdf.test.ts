@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { bottom, LETTER_LAYOUT, mm, right } from '#core/letters/layout.ts';
 import { type ComposedLetter, composeLetter, letterContextFrom } from '#core/letters/letter.ts';
 import { LocalFileLetterSink } from '#messaging/local-file-letter-sink.ts';
@@ -317,6 +317,32 @@ describe('makeLetterBatch, stored through a LetterSink', () => {
     const printed = normalise(pdfText(new Uint8Array(readFileSync(stored.location))));
     expect(printed).toContain('Letters 2 (booking: 1, reminder: 1)');
     expect(printed).toContain('Reminder: appointment for Amelia Smith');
+  });
+
+  it('makes the same bytes when made again later (a retried batch matches the one already stored)', async () => {
+    // Prepare: the first run at 02:00, the retry an hour later (pdfkit dates a document "now" by default)
+    const root = mkdtempSync(join(tmpdir(), 'attend-letters-'));
+    const sink = new LocalFileLetterSink({ root, trustId: 'example' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-20T02:00:00Z'));
+      const first = await makeLetterBatch(context, input, { letterPdfs: true });
+      await sink.storeBatch(first);
+      vi.setSystemTime(new Date('2026-11-20T03:00:00Z'));
+
+      // Act
+      const again = await makeLetterBatch(context, input, { letterPdfs: true });
+
+      // Assess: identical, so the sink takes the retry rather than calling it a different batch
+      expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(first.pdf))).toBe(0);
+      expect(Buffer.compare(Buffer.from(again.letters[0]!.pdf!), Buffer.from(first.letters[0]!.pdf!))).toBe(
+        0,
+      );
+      await expect(sink.storeBatch(again)).resolves.toMatchObject({ location: expect.any(String) });
+      expect(pdfInfo(again.pdf).CreationDate).toBeDefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives a sink that posts letter by letter each letter’s own one-page PDF', async () => {
