@@ -25,6 +25,14 @@ const ON: TrustConfig = {
   dnaFollowUp: { ...exampleConfig.dnaFollowUp, enabled: true },
 };
 
+interface Dates {
+  name: string;
+  bookedAt: string;
+  startsAt: string;
+  recordedAt: string;
+  quietEnds: string;
+}
+
 /** The clocks go back at 02:00 BST on Sunday 25 October 2026, and forward at 01:00 GMT on Sunday 28 March 2027. */
 const CLOCK_CHANGES = [
   {
@@ -41,8 +49,8 @@ const CLOCK_CHANGES = [
     recordedAt: '2027-03-27T21:30:00.000Z', // Saturday 21:30 GMT: quiet
     quietEnds: '2027-03-28T07:00:00.000Z', // Sunday 08:00 BST
   },
-] as const;
-const [AUTUMN] = CLOCK_CHANGES;
+] as const satisfies readonly Dates[];
+const AUTUMN: Dates = CLOCK_CHANGES[0];
 
 let store: StoreContext;
 let clinic: Clinic;
@@ -57,7 +65,7 @@ beforeEach(async () => {
 
 /** A booking made by staff, then recorded as a DNA at `at` (in quiet hours). */
 async function missedAt(
-  when: (typeof CLOCK_CHANGES)[number],
+  when: Dates,
   overrides: Partial<Client> = {},
 ): Promise<{ child: ClientWithPhone; booking: Booking }> {
   const child = aClient(overrides);
