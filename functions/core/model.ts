@@ -208,9 +208,11 @@ export const bookingSchema = z.object({
   /** The after-DNA question (trust config `dnaFollowUp`): claimed once per missed booking, then sent or not. */
   dnaFollowUp: z
     .object({
-      state: z.enum(['SENDING', 'SENT', 'NOT_SENT']),
+      state: z.enum(['SENDING', 'SENT', 'NOT_SENT', 'HELD']),
       at: isoInstant,
-      /** Why it was not sent: opted-out, do-not-text, no-phone, quiet-hours, send-failed. */
+      /** HELD: recorded in quiet hours, the question waits in the due-reminders index until they end. */
+      dueAt: isoInstant.optional(),
+      /** Why it was not sent: opted-out, do-not-text, no-phone, erased, quiet-hours, send-failed. */
       reason: z.string().optional(),
       messageId: id.optional(),
     })

@@ -37,7 +37,7 @@ import { getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { entryIdFor, getEntry } from '#store/waitlist.ts';
 import { cancellationNotice, checkHorizon, moveBooking } from './bookings.ts';
 import type { Deps } from './deps.ts';
-import { acceptOffer } from './offer-answers.ts';
+import { acceptOffer, declineOffer } from './offer-answers.ts';
 import { addToWaitlist } from './waitlist.ts';
 
 const MINUTE = 60_000;
@@ -399,5 +399,37 @@ export async function takeOfferFromPage(
       return { outcome: 'expired' };
     case 'already-answered':
       return { outcome: result.status === 'ACCEPTED' ? 'already-accepted' : 'gone' };
+  }
+}
+
+export type DeclineOfferOutcome = 'declined' | 'gone' | 'expired' | 'already-accepted';
+
+/**
+ * "No thanks" on the offer page: the same state machine as a NO by text (PENDING → DECLINED, the family
+ * stays on the list, and the next wave goes at once if nobody else holds an offer), so the next family
+ * is offered sooner. An offer that has already ended says what became of it.
+ */
+export async function declineOfferFromPage(
+  deps: Deps,
+  subject: LinkSubject,
+): Promise<{ outcome: DeclineOfferOutcome }> {
+  const offer = subject.offer;
+  if (!offer) return { outcome: 'gone' };
+  if (offer.status === 'PENDING' && offer.expiresAt <= deps.now().toISOString())
+    return { outcome: 'expired' };
+  if (offer.status === 'PENDING' && (await declineOffer(deps, offer)) === 'declined')
+    return { outcome: 'declined' };
+  // Answered meanwhile (a YES or NO by text, the hold lapsing, the slot going): what it is now.
+  const current = (await getOffer(deps.store, offer.slotId, offer.id)) ?? offer;
+  switch (current.status) {
+    case 'ACCEPTED':
+      return { outcome: 'already-accepted' };
+    case 'DECLINED':
+      return { outcome: 'declined' };
+    case 'TAKEN':
+    case 'WITHDRAWN':
+      return { outcome: 'gone' };
+    default:
+      return { outcome: 'expired' };
   }
 }

@@ -19,6 +19,7 @@ import {
 } from '#store/reminder-tiers.ts';
 import { isSuppressed, suppressedAmong } from './consent.ts';
 import type { Deps } from './deps.ts';
+import { sendHeldDnaFollowUp } from './dna-follow-up.ts';
 import { bookingLink, linked } from './parent-links.ts';
 import { bookingText, outboundMessage } from './texts.ts';
 
@@ -156,6 +157,8 @@ async function handleDueBooking(
   now: Date,
 ): Promise<BookingOutcome> {
   const { config, store, log } = deps;
+  // A missed booking's after-DNA question held through quiet hours waits in the same index.
+  if (booking.dnaFollowUp?.state === 'HELD') return heldQuestion(deps, booking);
   const leaseCutoff = new Date(now.getTime() - CLAIM_LEASE_MINUTES * 60_000).toISOString();
   const decision = decideReminder({
     booking,
@@ -295,4 +298,14 @@ async function handleDueBooking(
 export async function nextReminderDue(deps: Deps): Promise<string | undefined> {
   const all = await Promise.all(dueReminders.allShards().map((shard) => earliestDue(deps.store, shard)));
   return all.filter((d): d is string => d !== undefined).sort()[0];
+}
+
+/** The after-DNA question held through quiet hours (services/dna-follow-up.ts), counted like a tier. */
+async function heldQuestion(deps: Deps, booking: Booking): Promise<BookingOutcome> {
+  const outcome = await sendHeldDnaFollowUp(deps, booking);
+  deps.log.info('held after-DNA question', { bookingId: booking.id, outcome });
+  if (outcome === 'sent') return 'sent';
+  if (outcome === 'waiting') return 'deferred';
+  if (outcome === 'already-claimed' || outcome === 'off') return 'none';
+  return outcome === 'send-failed' ? 'failed' : 'skipped';
 }

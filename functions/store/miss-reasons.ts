@@ -6,9 +6,10 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CancelReason } from '#core/cancel-reason.ts';
 import type { Booking } from '#core/model.ts';
+import { toBooking } from './bookings.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
-import { keys } from './keys.ts';
+import { dueReminders, keys } from './keys.ts';
 
 /** The statuses a reason for missing belongs to. */
 const MISSED = { ':cancelled': 'CANCELLED', ':dna': 'DNA', ':wnb': 'WNB' } as const;
@@ -94,4 +95,72 @@ export async function settleDnaFollowUp(
       ExpressionAttributeValues: { ':value': value, ':sending': 'SENDING' },
     }),
   );
+}
+
+/**
+ * Holds a claimed question through quiet hours: SENDING → HELD with its due time, and the booking back
+ * in the dueReminders index at that time, so the reminder sweep sends it when quiet hours end (the same
+ * index and sweep that hold a confirmation or reminder). Conditional on this sender's claim.
+ */
+export async function holdDnaFollowUp(
+  ctx: StoreContext,
+  input: { bookingId: string; now: string; dueAt: string; from: 'SENDING' | 'HELD' },
+): Promise<boolean> {
+  const entry = dueReminders.entry(input.bookingId, input.dueAt);
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: keys.booking(input.bookingId),
+        UpdateExpression: 'SET dnaFollowUp = :held, dueShard = :shard, nextDueAt = :due',
+        ConditionExpression: 'dnaFollowUp.#state = :from',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':held': { state: 'HELD', at: input.now, dueAt: input.dueAt },
+          ':shard': entry.dueShard,
+          ':due': entry.nextDueAt,
+          ':from': input.from,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Claims a held question that has fallen due: HELD → SENDING, and out of the dueReminders index, in one
+ * conditional write, so of two sweeps (or a redelivered one) exactly one sends it. Returns the booking as
+ * claimed, or undefined when it is not held, not due yet, or another sweep got there first.
+ */
+export async function claimHeldDnaFollowUp(
+  ctx: StoreContext,
+  input: { bookingId: string; now: string },
+): Promise<Booking | undefined> {
+  try {
+    const out = await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: keys.booking(input.bookingId),
+        UpdateExpression: 'SET dnaFollowUp = :claim REMOVE dueShard, nextDueAt',
+        ConditionExpression:
+          'dnaFollowUp.#state = :held AND dnaFollowUp.dueAt <= :now AND #status IN (:dna, :wnb)',
+        ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':claim': { state: 'SENDING', at: input.now },
+          ':held': 'HELD',
+          ':now': input.now,
+          ':dna': 'DNA',
+          ':wnb': 'WNB',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes ? toBooking(out.Attributes) : undefined;
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
 }

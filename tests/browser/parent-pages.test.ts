@@ -173,8 +173,8 @@ describe('a family on a phone', () => {
     await close();
   });
 
-  it('rebooks to a later time inside the window', async () => {
-    const { booking, link } = await bookedFamily('Cai', DAYS[0]!);
+  it('rebooks to a later time inside the window, and is texted the new time', async () => {
+    const { child, booking, link } = await bookedFamily('Cai', DAYS[0]!);
     const [later] = await slots('2026-12-09T11:00:00.000Z');
     const { page, problems, close } = await phone();
     await page.goto(`${runtime.url}${link}`);
@@ -189,6 +189,10 @@ describe('a family on a phone', () => {
     await look(page, 'parent-rebooked-phone');
     const old = await getBooking(deps.store, booking.id);
     expect((await getBooking(deps.store, old!.movedTo!))?.slotId).toBe(later!.id);
+    // The family is texted the confirmation for the new time, with the new booking's own link.
+    const text = lastTextTo(child);
+    expect(text).toContain("Cai's 6-8 week baby review is booked for Wed 9 Dec at 11:00");
+    expect(linkIn(text)).not.toBe(link);
     expect(problems).toEqual([]);
     await close();
   });
@@ -210,10 +214,56 @@ describe('a family on a phone', () => {
     await passCheck(page);
     expect(await page.locator('h1').textContent()).toBe('A time has come up');
     await look(page, 'parent-offer-phone');
-    await page.getByRole('button', { name: 'Take this time' }).click();
+    await page.getByRole('button', { name: 'Take this time', exact: true }).click();
     expect(await page.locator('.nhsuk-panel').textContent()).toContain('This time is booked for you');
     await look(page, 'parent-offer-taken-phone');
     expect((await getSlot(deps.store, holder.booking.slotId))?.status).toBe('BOOKED');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('reads until when an offer is held and declines it without JavaScript', async () => {
+    const waiting = await aFamily('Gwen');
+    await addToWaitlist(deps, aWaitlistRequestFor(waiting, clinic));
+    const holder = await bookedFamily('Holder', DAYS[1]!);
+    await cancelByStaff(deps, {
+      bookingId: holder.booking.id,
+      by: 'hv',
+      reason: 'moved away',
+      notify: false,
+    });
+    await runtime.poller.drain();
+    const link = linkIn(lastTextTo(waiting));
+    // Read on a phone (axe needs JavaScript to run its checks).
+    const { page, problems, close } = await phone();
+    await page.goto(`${runtime.url}${link}`);
+    await passCheck(page);
+    expect(await page.locator('h1').textContent()).toBe('A time has come up');
+    // Offered at 09:00 on Monday 30 November (GMT), held for two hours.
+    expect(await page.locator('.nhsuk-inset-text').textContent()).toContain(
+      'We are keeping this time for you until 11:00 today.',
+    );
+    await look(page, 'parent-offer-hold-phone');
+    await page.setViewportSize(VIEWPORTS.laptop);
+    await look(page, 'parent-offer-hold-laptop');
+    await page.setViewportSize(VIEWPORTS.phone);
+
+    // Declined in a browser with JavaScript off: a plain form post with its CSRF token.
+    const noScript = await browser.newContext({ viewport: VIEWPORTS.phone, javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${runtime.url}${link}`);
+    await passCheck(plain);
+    await plain.getByRole('button', { name: 'No thanks, I cannot take this time' }).click();
+    expect(await plain.locator('.nhsuk-panel').textContent()).toContain('Thank you for telling us');
+    await noScript.close();
+    const offers = await offersBySlot(deps.store, holder.booking.slotId);
+    expect(offers.find((o) => o.clientId === waiting.id)?.status).toBe('DECLINED');
+
+    // The first browser's page now says so too, with no Take or Decline button.
+    await page.goto(`${runtime.url}${link}?done=declined`);
+    expect(await page.locator('.nhsuk-panel').textContent()).toContain('Thank you for telling us');
+    expect(await page.getByRole('button').count()).toBe(0);
+    await look(page, 'parent-offer-declined-phone');
     expect(problems).toEqual([]);
     await close();
   });

@@ -102,7 +102,7 @@ describe('sending the question', () => {
     expect(question(wnbOn.child.phone)).toHaveLength(1);
   });
 
-  it('honours STOP, do-not-text and quiet hours: nothing is sent and the booking says why', async () => {
+  it('honours STOP, do-not-text and quiet hours: nothing is sent now and the booking says why', async () => {
     // Prepare: a number that texted STOP after booking.
     const stopped = aClient({ phone: '+447700900406' });
     const slot = aSlotFor(clinic, { startsAt: TUESDAY });
@@ -125,8 +125,10 @@ describe('sending the question', () => {
       reason: 'opted-out',
     });
     expect((await getBooking(store, dnt.booking.id))?.dnaFollowUp).toMatchObject({ reason: 'do-not-text' });
+    // Quiet hours hold the question until they end (tests/integration/dna-follow-up-quiet.test.ts).
     expect((await getBooking(store, evening.booking.id))?.dnaFollowUp).toMatchObject({
-      reason: 'quiet-hours',
+      state: 'HELD',
+      dueAt: '2026-11-25T08:00:00.000Z',
     });
   });
 });

@@ -244,3 +244,23 @@ export function readDate(fields: URLSearchParams): { date?: string; values: Reco
   const dt = DateTime.fromISO(iso);
   return dt.isValid && calendarDate.safeParse(iso).success ? { date: iso, values } : { values };
 }
+
+/**
+ * Until when an offer is held, in the family's words on the trust's clock: "until 15:45 today", "until
+ * 09:15 tomorrow", or "until 10:00 on Friday 27 November" (Europe/London, so right across a clock change).
+ */
+export function holdUntil(ctx: Ctx, expiresAt: string): string {
+  const { timeZone } = ctx.deps.config;
+  const t = ctx.texts;
+  const locale = ctx.language === 'ne' ? 'en-GB' : ctx.language;
+  const until = inZone(expiresAt, timeZone).setLocale(locale);
+  const today = inZone(ctx.deps.now(), timeZone).startOf('day');
+  const days = Math.round(until.startOf('day').diff(today, 'days').days);
+  const when =
+    days === 0
+      ? t.offerHoldToday
+      : days === 1
+        ? t.offerHoldTomorrow
+        : fill(t.offerHoldOn, { day: until.toFormat('cccc d LLLL') });
+  return fill(t.offerHold, { time: formatTime(expiresAt, timeZone), when });
+}

@@ -6,6 +6,7 @@ import {
   cancelFromPage,
   checkIdentity,
   confirmAttendance,
+  declineOfferFromPage,
   endParentSession,
   identityQuestion,
   joinListFromPage,
@@ -29,6 +30,7 @@ import {
   ended,
   type Gate,
   gate,
+  holdUntil,
   locked,
   message,
   readDate,
@@ -91,9 +93,15 @@ async function offerPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise
     });
   if (done === 'gone' || offer.status === 'TAKEN' || offer.status === 'WITHDRAWN')
     return message(ctx, t.offerGoneTitle, t.offerGoneBody);
+  if (offer.status === 'DECLINED')
+    return message(ctx, t.offerDeclinedTitle, t.offerDeclinedBody, { asPanel: done === 'declined' });
   if (offer.status !== 'PENDING' || offer.expiresAt <= ctx.deps.now().toISOString() || done === 'expired')
     return message(ctx, t.offerEndedTitle, t.offerEndedBody);
-  return render(ctx, 'pages/parent/offer.njk', { title: t.offerTitle, appointment });
+  return render(ctx, 'pages/parent/offer.njk', {
+    title: t.offerTitle,
+    appointment,
+    hold: holdUntil(ctx, offer.expiresAt),
+  });
 }
 
 function slotChoice(ctx: Ctx, slot: Slot, clinics: Map<string, Clinic | undefined>) {
@@ -289,6 +297,12 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     const result = await takeOfferFromPage(deps, g.subject);
     const done =
       result.outcome === 'accepted' || result.outcome === 'already-accepted' ? 'accepted' : result.outcome;
+    return redirect(`${ctx.base}?done=${done}`);
+  });
+
+  action('decline', 'Parent page: decline a short-notice offer (as a NO by text)', async (ctx, g) => {
+    const result = await declineOfferFromPage(deps, g.subject);
+    const done = result.outcome === 'already-accepted' ? 'accepted' : result.outcome;
     return redirect(`${ctx.base}?done=${done}`);
   });
 }

@@ -84,4 +84,16 @@ export const cy: ParentTexts = {
     'Fe wnaeth teulu arall ei gymryd yn gyntaf. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
   offerEndedTitle: "Mae'n ddrwg gennym, mae'r cynnig hwn wedi dod i ben",
   offerEndedBody: 'Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
+  offerHold:
+    "Rydym yn cadw'r amser hwn i chi tan {time} {when}. Ar ôl hynny, byddwn yn ei gynnig i deulu arall.",
+  offerHoldToday: 'heddiw',
+  offerHoldTomorrow: 'yfory',
+  offerHoldOn: 'ddydd {day}',
+  offerDeclineHeading: 'Methu dod?',
+  offerDeclineIntro:
+    'Rhowch wybod i ni, a byddwn yn cynnig yr amser i deulu arall ar unwaith. Byddwch yn aros ar y rhestr.',
+  offerDeclineButton: 'Dim diolch, ni allaf gymryd yr amser hwn',
+  offerDeclinedTitle: 'Diolch am roi gwybod i ni',
+  offerDeclinedBody:
+    'Byddwn yn cynnig yr amser hwn i deulu arall. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
 };

@@ -84,6 +84,18 @@ export const en = {
     'Another family took it first. You are still on the list, and we will text you if another time comes up.',
   offerEndedTitle: 'Sorry, this offer has ended',
   offerEndedBody: 'You are still on the list, and we will text you if another time comes up.',
+  offerHold:
+    'We are keeping this time for you until {time} {when}. After that, we offer it to another family.',
+  offerHoldToday: 'today',
+  offerHoldTomorrow: 'tomorrow',
+  offerHoldOn: 'on {day}',
+  offerDeclineHeading: 'Cannot make it?',
+  offerDeclineIntro:
+    'Tell us, and we will offer the time to another family straight away. You stay on the list.',
+  offerDeclineButton: 'No thanks, I cannot take this time',
+  offerDeclinedTitle: 'Thank you for telling us',
+  offerDeclinedBody:
+    'We will offer this time to another family. You are still on the list, and we will text you if another time comes up.',
 } as const;
 
 export type ParentTextKey = keyof typeof en;

@@ -88,4 +88,15 @@ export const ne: ParentTexts = {
     'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
   offerEndedTitle: 'Maaf garnuhos, yo offer sakiyo',
   offerEndedBody: 'Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
+  offerHold: 'Yo samaya tapaiko lagi {when} {time} samma rakhchhaun. Tyaspachhi arko pariwarlai dinchhaun.',
+  offerHoldToday: 'aaja',
+  offerHoldTomorrow: 'bholi',
+  offerHoldOn: '{day}',
+  offerDeclineHeading: 'Aauna sakinna?',
+  offerDeclineIntro:
+    'Hamilai bhannuhos, hami turuntai arko pariwarlai dinchhaun. Tapai list ma rahanuhunchha.',
+  offerDeclineButton: 'Pardaina, yo samaya lina sakdina',
+  offerDeclinedTitle: 'Bhannubhaekoma dhanyabad',
+  offerDeclinedBody:
+    'Yo samaya arko pariwarlai dinchhaun. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
 };

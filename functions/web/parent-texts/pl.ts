@@ -84,4 +84,14 @@ export const pl: ParentTexts = {
     'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
   offerEndedTitle: 'Przepraszamy, ta oferta wygasła',
   offerEndedBody: 'Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
+  offerHold: 'Trzymamy ten termin dla Ciebie do {time} {when}. Potem zaproponujemy go innej rodzinie.',
+  offerHoldToday: 'dzisiaj',
+  offerHoldTomorrow: 'jutro',
+  offerHoldOn: '({day})',
+  offerDeclineHeading: 'Nie możesz przyjść?',
+  offerDeclineIntro: 'Daj nam znać, a od razu zaproponujemy ten termin innej rodzinie. Zostajesz na liście.',
+  offerDeclineButton: 'Nie, dziękuję, nie mogę przyjąć tego terminu',
+  offerDeclinedTitle: 'Dziękujemy za informację',
+  offerDeclinedBody:
+    'Zaproponujemy ten termin innej rodzinie. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
 };

@@ -85,4 +85,15 @@ export const ro: ParentTexts = {
     'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
   offerEndedTitle: 'Ne pare rău, această ofertă a expirat',
   offerEndedBody: 'Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
+  offerHold:
+    'Păstrăm această oră pentru dumneavoastră până la {time} {when}. După aceea, o oferim altei familii.',
+  offerHoldToday: 'astăzi',
+  offerHoldTomorrow: 'mâine',
+  offerHoldOn: '({day})',
+  offerDeclineHeading: 'Nu puteți veni?',
+  offerDeclineIntro: 'Spuneți-ne și oferim imediat ora altei familii. Rămâneți pe listă.',
+  offerDeclineButton: 'Nu, mulțumesc, nu pot lua această oră',
+  offerDeclinedTitle: 'Vă mulțumim că ne-ați anunțat',
+  offerDeclinedBody:
+    'Vom oferi această oră altei familii. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
 };
