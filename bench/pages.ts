@@ -296,6 +296,7 @@ export async function measurePages(options: PagesOptions): Promise<PageRow[]> {
       '/staff/metrics',
       '/staff/import',
       '/staff/slots',
+      '/staff/letters',
     ];
     for (const path of staffPages) {
       print(`  ${path}`);

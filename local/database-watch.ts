@@ -27,7 +27,16 @@ export interface DatabaseWatchOptions {
    * can take seconds over its first requests, and a false alarm would pause the schedules. @default 5000
    */
   timeoutMs?: number;
+  /**
+   * How many checks in a row must time out before the database is called lost. A timeout alone is a
+   * database that is slow (a loaded machine), not gone: calling it lost would turn every request away
+   * with 503 while it is merely slow. A refused connection or a missing table is lost at once. @default 3
+   */
+  slowChecksBeforeLost?: number;
 }
+
+/** Reasons (reasonOf) that say the database was slow to answer rather than that it is not there. */
+const SLOW = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'ETIMEDOUT']);
 
 export class DatabaseWatch {
   private state: 'up' | 'down' | 'recovering' = 'up';
@@ -37,6 +46,8 @@ export class DatabaseWatch {
   private readonly client: DynamoDBClient;
   /** The last set-up failure printed, so a failure that repeats each second is said once. */
   private lastSetUpFailure: string | undefined;
+  /** Checks in a row that timed out (reset by any answer). */
+  private slowChecks = 0;
 
   constructor(private readonly options: DatabaseWatchOptions) {
     // One attempt per check: the watch's own interval is the retry.
@@ -76,6 +87,16 @@ export class DatabaseWatch {
     );
   }
 
+  /**
+   * Something else failed to reach the database with `reason` (reasonOf). A refused or broken
+   * connection is lost at once; a timeout asks the watch to look now, and only timeouts on its own
+   * checks, `slowChecksBeforeLost` in a row, call it lost.
+   */
+  failed(reason: string): void {
+    if (SLOW.has(reason)) void this.check();
+    else this.lost(reason);
+  }
+
   /** One look at the table; never rejects. Concurrent calls share the look in progress. */
   check(): Promise<void> {
     this.checking ??= this.look().finally(() => {
@@ -89,11 +110,20 @@ export class DatabaseWatch {
       await this.client.send(new DescribeTableCommand({ TableName: this.options.table }), {
         abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
+      this.slowChecks = 0;
     } catch (err) {
-      if (reasonOf(err) !== 'ResourceNotFoundException') {
-        this.lost(reasonOf(err));
+      const reason = reasonOf(err);
+      if (SLOW.has(reason) && this.state === 'up') {
+        this.slowChecks++;
+        if (this.slowChecks < (this.options.slowChecksBeforeLost ?? 3)) return;
+        this.lost(`${this.slowChecks} checks in a row took over ${this.options.timeoutMs ?? 5000} ms`);
         return;
       }
+      if (reason !== 'ResourceNotFoundException') {
+        this.lost(reason);
+        return;
+      }
+      this.slowChecks = 0;
       // DynamoDB answered, but the table is gone (an in-memory database started afresh, or someone
       // deleted it): onBack makes it again.
       if (this.state === 'up') this.lost('its table is missing');

@@ -342,7 +342,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   });
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
   const reportFailure = (where: string, err: unknown) => {
-    if (isDatabaseUnreachable(err)) database.lost(reasonOf(err));
+    if (isDatabaseUnreachable(err)) database.failed(reasonOf(err));
     else print(`[${where}] ${(err as Error).message}`);
   };
 
@@ -419,7 +419,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : result.body);
     })().catch((err: unknown) => {
       if (isDatabaseUnreachable(err)) {
-        database.lost(reasonOf(err));
+        database.failed(reasonOf(err));
         if (!res.headersSent) send(res, 503, DATABASE_UNAVAILABLE);
         return;
       }

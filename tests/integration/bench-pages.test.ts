@@ -32,6 +32,7 @@ describe('the bench pages table', () => {
       '/staff/metrics',
       '/staff/import',
       '/staff/slots',
+      '/staff/letters',
       '/p/{token} (date-of-birth check)',
       '/p/{token} (appointment, after the check)',
       '/p/{token}/cancel',
