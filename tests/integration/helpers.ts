@@ -6,12 +6,14 @@
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
+import { bookSlot } from '#services/bookings.ts';
 import { runReminderSweep, type SweepReport } from '#services/reminders.ts';
 import { createClient } from '#store/clients.ts';
 import { createClinic } from '#store/clinics.ts';
 import type { StoreContext } from '#store/context.ts';
 import { byPhone, dueReminders, keys } from '#store/keys.ts';
 import { createSlots } from '#store/slots.ts';
+import { aClient, aSlotFor } from '#tests/support/builders.ts';
 import type { TestDeps } from '#tests/support/dynamo.ts';
 
 export async function seed(
@@ -101,4 +103,28 @@ export async function sweepAt(deps: TestDeps, iso: string): Promise<SweepReport>
 /** `minutes` after an ISO instant, as an ISO instant. */
 export function plusMinutes(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+}
+
+/**
+ * Books a family that may be written to but not texted (an address, texts off for "risk at home") into a
+ * new slot at `clinic`, `daysAhead` days after `day` (yyyy-mm-dd) at `time` (hh:mm UTC): 8 days ahead is
+ * a booking letter on `day`. For the letter and GOV.UK Notify tests.
+ */
+export async function postOnlyBooking(
+  world: { store: StoreContext; deps: TestDeps; clinic: Clinic; day: string },
+  firstName: string,
+  time: string,
+  daysAhead = 8,
+) {
+  const client: Client = aClient({
+    firstName,
+    address: { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' },
+    contact: { sms: { on: false, reason: 'risk at home' }, letter: { on: true } },
+  });
+  const at = new Date(Date.parse(`${world.day}T00:00:00Z`) + daysAhead * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const slot = aSlotFor(world.clinic, { startsAt: `${at}T${time}:00.000Z` });
+  await seed(world.store, { clients: [client], slots: [slot] });
+  return bookSlot(world.deps, { slotId: slot.id, clientId: client.id, by: 'staff:sched-1', source: 'staff' });
 }

@@ -12,25 +12,24 @@ import { join } from 'node:path';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseTrustConfig } from '#core/config/trust-config.ts';
-import type { Client, Clinic } from '#core/model.ts';
+import type { Clinic } from '#core/model.ts';
 import { type LetterFiles, localLetterFiles } from '#messaging/letter-files.ts';
 import { NotifyLetterSink } from '#messaging/notify-letter-sink.ts';
-import { bookSlot } from '#services/bookings.ts';
 import { letterIdOf, makeLetterBatches } from '#services/letters.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getLetterBatch, lettersOfBookings } from '#store/letters.ts';
 import { browserDoor, WEB_ORIGIN } from '#tests/support/browser-door.ts';
-import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { aClinic } from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { FakeNotify } from '#tests/support/fake-notify.ts';
-import { seed } from './helpers.ts';
+import { postOnlyBooking as bookPostOnly, seed } from './helpers.ts';
 
 // Monday 23 November 2026, 07:00 in London (GMT): the batch time.
 const NOW = '2026-11-23T07:00:00.000Z';
 const DAY = '2026-11-23';
-const address = { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' };
+const _address = { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' };
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/notify-AbCdEf';
-const doNotText = { sms: { on: false, reason: 'risk at home' }, letter: { on: true } };
+const _doNotText = { sms: { on: false, reason: 'risk at home' }, letter: { on: true } };
 
 const notify = new FakeNotify();
 beforeAll(() => notify.start());
@@ -60,13 +59,8 @@ beforeEach(async () => {
 });
 
 /** Books a do-not-text family into a new slot `daysAhead` days after DAY (8: a booking letter today). */
-async function postOnlyBooking(firstName: string, time: string, daysAhead = 8) {
-  const client: Client = aClient({ firstName, address, contact: doNotText });
-  const day = new Date(Date.parse(`${DAY}T00:00:00Z`) + daysAhead * 86_400_000).toISOString().slice(0, 10);
-  const slot = aSlotFor(clinic, { startsAt: `${day}T${time}:00.000Z` });
-  await seed(store, { clients: [client], slots: [slot] });
-  return bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:sched-1', source: 'staff' });
-}
+const postOnlyBooking = (firstName: string, time: string, daysAhead = 8) =>
+  bookPostOnly({ store, deps, clinic, day: DAY }, firstName, time, daysAhead);
 
 const accepted = () => notify.received.filter((r) => r.id !== undefined).map((r) => r.reference);
 const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%PDF-';

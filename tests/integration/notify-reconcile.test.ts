@@ -12,26 +12,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'node-html-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Client, Clinic } from '#core/model.ts';
+import type { Clinic } from '#core/model.ts';
 import { type LetterFiles, localLetterFiles } from '#messaging/letter-files.ts';
 import { NotifyLetterSink } from '#messaging/notify-letter-sink.ts';
-import { bookSlot } from '#services/bookings.ts';
 import { letterIdOf, makeLetterBatches } from '#services/letters.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getLetterBatch, lettersOfBookings } from '#store/letters.ts';
 import { browserDoor, WEB_ORIGIN } from '#tests/support/browser-door.ts';
-import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { aClinic } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { FakeNotify } from '#tests/support/fake-notify.ts';
-import { seed } from './helpers.ts';
+import { postOnlyBooking as bookPostOnly, seed } from './helpers.ts';
 
 // Monday 23 November 2026, 07:00 in London (GMT): the batch time.
 const NOW = '2026-11-23T07:00:00.000Z';
 const DAY = '2026-11-23';
 const minutesAfter = (iso: string, minutes: number) =>
   new Date(Date.parse(iso) + minutes * 60_000).toISOString();
-const address = { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' };
-const doNotText = { sms: { on: false, reason: 'risk at home' }, letter: { on: true } };
+const _address = { lines: ['12 Mill Lane'], town: 'Maidstone', postcode: 'ME14 1XX' };
+const _doNotText = { sms: { on: false, reason: 'risk at home' }, letter: { on: true } };
 
 const notify = new FakeNotify();
 beforeAll(() => notify.start());
@@ -72,13 +71,8 @@ beforeEach(async () => {
 });
 
 /** Books a do-not-text family into a new slot `daysAhead` days after DAY (8: a booking letter today). */
-async function postOnlyBooking(firstName: string, time: string, daysAhead = 8) {
-  const client: Client = aClient({ firstName, address, contact: doNotText });
-  const day = new Date(Date.parse(`${DAY}T00:00:00Z`) + daysAhead * 86_400_000).toISOString().slice(0, 10);
-  const slot = aSlotFor(clinic, { startsAt: `${day}T${time}:00.000Z` });
-  await seed(store, { clients: [client], slots: [slot] });
-  return bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:sched-1', source: 'staff' });
-}
+const postOnlyBooking = (firstName: string, time: string, daysAhead = 8) =>
+  bookPostOnly({ store, deps, clinic, day: DAY }, firstName, time, daysAhead);
 
 const notifyOf = async (bookingId: string) => (await lettersOfBookings(store, [bookingId]))[0]?.notify;
 const posts = (reference: string) => notify.received.filter((r) => r.reference === reference).length;
