@@ -11,6 +11,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
   Context,
+  DynamoDBRecord,
 } from 'aws-lambda';
 import {
   PARENT_LINK_OFFER_WORDING_DEFAULTS,
@@ -25,6 +26,7 @@ import { createDocClient, type DocClient } from '#store/client.ts';
 import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { INDEXES } from '#store/table.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { localCursorKey } from './cursor-key.ts';
@@ -239,8 +241,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       );
   }
 
+  // Writes the stream has shown to the indexes the schedules ask "when is your next work?": while a
+  // count stands, the scheduler reuses the last answer (local/scheduler.ts). An item is in a sparse
+  // index only while it carries the index's key, so a write whose old and new image both lack it
+  // leaves the index as it was.
+  const indexWrites = { dueReminders: 0, offersByExpiry: 0 };
+  const countIndexWrites = (record: DynamoDBRecord) => {
+    const { OldImage, NewImage } = record.dynamodb ?? {};
+    for (const index of ['dueReminders', 'offersByExpiry'] as const) {
+      const key = INDEXES[index].partitionKey.name;
+      if (OldImage?.[key] !== undefined || NewImage?.[key] !== undefined) indexWrites[index]++;
+    }
+  };
   // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
   const poller = new StreamPoller({
+    onRecord: countIndexWrites,
     endpoint,
     tableName,
     filters: SLOT_FREED_FILTER_PATTERNS,
@@ -276,6 +291,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         everyMinutes: config.reminders.sweepIntervalMinutes,
         run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
         nextWorkAt: () => nextReminderDue(deps),
+        workVersion: () => indexWrites.dueReminders,
       },
       {
         // The simulated carrier's delivery receipts (LocalOutbox), a few virtual seconds after each send,
@@ -301,6 +317,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         everyMinutes: 1,
         run: () => offerExpiry({ source: 'aws.scheduler' }, lambdaContext('attend-offer-expiry')),
         nextWorkAt: () => nextOfferWork(deps),
+        workVersion: () => indexWrites.offersByExpiry,
       },
     ],
     settle,
@@ -338,6 +355,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       // through them is missed, and the seed's own writes are not replayed (as at start-up).
       await poller.reconnect();
       await metricsPoller.reconnect();
+      // The table may be new (an in-memory database started afresh) and seeded: no answer from before stands.
+      indexWrites.dueReminders++;
+      indexWrites.offersByExpiry++;
     },
   });
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
