@@ -13,6 +13,7 @@ import type {
   Context,
   DynamoDBRecord,
 } from 'aws-lambda';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import {
   PARENT_LINK_OFFER_WORDING_DEFAULTS,
   PARENT_LINK_WORDING_DEFAULTS,
@@ -97,6 +98,9 @@ const CLOCK_KEY = keys.localState('CLOCK');
 
 /** Not a secret: it keys the consent hashes of the local demo only, and is in the source. */
 export const LOCAL_CONSENT_KEY = 'attend-local-consent-key-not-a-secret';
+
+/** Delivery receipts handed to the delivery-status function at once (SNS invokes it concurrently). */
+const RECEIPT_CONCURRENCY = 8;
 
 /** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
 const RESTART_ATTEMPTS = 5;
@@ -298,10 +302,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         // through the same handler End User Messaging's SNS event destination invokes in AWS.
         name: 'delivery-receipts',
         everyMinutes: 0.1,
+        // SNS invokes the function for each event, concurrently (the handler applies reports in any
+        // order), so a peak's receipts are handed over 8 at a time rather than one after another.
         run: async () => {
-          for (const receipt of outbox.takeDueReceipts(clock.now())) {
-            await deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status'));
-          }
+          await mapWithConcurrency(outbox.takeDueReceipts(clock.now()), RECEIPT_CONCURRENCY, (receipt) =>
+            deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status')),
+          );
         },
         nextWorkAt: async () => outbox.nextReceiptAt(),
       },
