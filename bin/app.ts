@@ -7,6 +7,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { DeployContextError } from '#lib/constructs/tables.ts';
 import { applyCompliancePacks } from '#lib/nag.ts';
 import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
 import { createTrustStack } from '#lib/trust-stack.ts';
@@ -25,6 +26,12 @@ try {
   process.exit(1);
 }
 
-createTrustStack(app, config);
+try {
+  createTrustStack(app, config);
+} catch (err) {
+  if (!(err instanceof DeployContextError)) throw err;
+  process.stderr.write(`\n${err.message}\n\n`);
+  process.exit(1);
+}
 applyCompliancePacks(app);
 app.synth();

@@ -6,7 +6,7 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { IDEMPOTENCY_TABLE, type KeyType, TABLE } from '#store/table.ts';
+import { IDEMPOTENCY_TABLE, type IndexDefinition, type KeyType, TABLE } from '#store/table.ts';
 import { acknowledge } from '../nag.ts';
 
 const attributeType = (type: KeyType): dynamodb.AttributeType =>
@@ -16,6 +16,34 @@ const key = (k: { readonly name: string; readonly type: KeyType }): dynamodb.Att
   name: k.name,
   type: attributeType(k.type),
 });
+
+/** A CDK context value (`-c name=value`) that cannot be used; synth stops with its message. */
+export class DeployContextError extends Error {
+  override name = 'DeployContextError';
+}
+
+/**
+ * The table's global secondary indexes for this deploy: all of them, less those named in the CDK context
+ * `withoutIndexes` (comma-separated index names, e.g. `-c withoutIndexes=lookup`). CloudFormation adds
+ * one global secondary index per update of an existing table, so a stack that lacks two indexes takes
+ * them in two deploys: the first leaving one out, the second with none left out. A name that is not an
+ * index stops synth (DeployContextError) with the names that are.
+ */
+export function indexesToDeploy(withoutIndexes: unknown): readonly IndexDefinition[] {
+  if (withoutIndexes === undefined || withoutIndexes === '') return TABLE.indexes;
+  const left = String(withoutIndexes)
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const known = new Set(TABLE.indexes.map((i) => i.name));
+  const unknown = left.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new DeployContextError(
+      `withoutIndexes names ${unknown.join(', ')}, which is not an index of the table; the indexes are ${[...known].join(', ')}`,
+    );
+  }
+  return TABLE.indexes.filter((i) => !left.includes(i.name));
+}
 
 export function createTables(
   stack: Stack,
@@ -35,7 +63,7 @@ export function createTables(
     timeToLiveAttribute: TABLE.ttlAttribute,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  for (const index of TABLE.indexes) {
+  for (const index of indexesToDeploy(stack.node.tryGetContext('withoutIndexes'))) {
     table.addGlobalSecondaryIndex({
       indexName: index.name,
       partitionKey: key(index.partitionKey),

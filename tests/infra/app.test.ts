@@ -74,6 +74,13 @@ describe('bin/app.ts', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('exits non-zero naming a withoutIndexes value that is not an index, without a stack trace', () => {
+    const run = synth({ trust: 'example', withoutIndexes: 'lookups' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/withoutIndexes names lookups, which is not an index of the table/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('synthesises Attend-<trustId> for a valid trust with no cdk-nag findings', () => {
     const run = synth({ trust: 'example-north' });
     expect(run.stderr).not.toMatch(/AwsSolutions-|HIPAA\.Security-/);
