@@ -11,7 +11,9 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
   Context,
+  DynamoDBRecord,
 } from 'aws-lambda';
+import { mapWithConcurrency } from '#core/concurrency.ts';
 import {
   PARENT_LINK_OFFER_WORDING_DEFAULTS,
   PARENT_LINK_WORDING_DEFAULTS,
@@ -25,6 +27,7 @@ import { createDocClient, type DocClient } from '#store/client.ts';
 import { keys } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
+import { INDEXES } from '#store/table.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { localCursorKey } from './cursor-key.ts';
@@ -95,6 +98,9 @@ const CLOCK_KEY = keys.localState('CLOCK');
 
 /** Not a secret: it keys the consent hashes of the local demo only, and is in the source. */
 export const LOCAL_CONSENT_KEY = 'attend-local-consent-key-not-a-secret';
+
+/** Delivery receipts handed to the delivery-status function at once (SNS invokes it concurrently). */
+const RECEIPT_CONCURRENCY = 8;
 
 /** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
 const RESTART_ATTEMPTS = 5;
@@ -239,8 +245,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       );
   }
 
+  // Writes the stream has shown to the indexes the schedules ask "when is your next work?": while a
+  // count stands, the scheduler reuses the last answer (local/scheduler.ts). An item is in a sparse
+  // index only while it carries the index's key, so a write whose old and new image both lack it
+  // leaves the index as it was.
+  const indexWrites = { dueReminders: 0, offersByExpiry: 0 };
+  const countIndexWrites = (record: DynamoDBRecord) => {
+    const { OldImage, NewImage } = record.dynamodb ?? {};
+    for (const index of ['dueReminders', 'offersByExpiry'] as const) {
+      const key = INDEXES[index].partitionKey.name;
+      if (OldImage?.[key] !== undefined || NewImage?.[key] !== undefined) indexWrites[index]++;
+    }
+  };
   // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
   const poller = new StreamPoller({
+    onRecord: countIndexWrites,
     endpoint,
     tableName,
     filters: SLOT_FREED_FILTER_PATTERNS,
@@ -276,16 +295,19 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         everyMinutes: config.reminders.sweepIntervalMinutes,
         run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
         nextWorkAt: () => nextReminderDue(deps),
+        workVersion: () => indexWrites.dueReminders,
       },
       {
         // The simulated carrier's delivery receipts (LocalOutbox), a few virtual seconds after each send,
         // through the same handler End User Messaging's SNS event destination invokes in AWS.
         name: 'delivery-receipts',
         everyMinutes: 0.1,
+        // SNS invokes the function for each event, concurrently (the handler applies reports in any
+        // order), so a peak's receipts are handed over 8 at a time rather than one after another.
         run: async () => {
-          for (const receipt of outbox.takeDueReceipts(clock.now())) {
-            await deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status'));
-          }
+          await mapWithConcurrency(outbox.takeDueReceipts(clock.now()), RECEIPT_CONCURRENCY, (receipt) =>
+            deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status')),
+          );
         },
         nextWorkAt: async () => outbox.nextReceiptAt(),
       },
@@ -301,6 +323,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         everyMinutes: 1,
         run: () => offerExpiry({ source: 'aws.scheduler' }, lambdaContext('attend-offer-expiry')),
         nextWorkAt: () => nextOfferWork(deps),
+        workVersion: () => indexWrites.offersByExpiry,
       },
     ],
     settle,
@@ -338,6 +361,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       // through them is missed, and the seed's own writes are not replayed (as at start-up).
       await poller.reconnect();
       await metricsPoller.reconnect();
+      // The table may be new (an in-memory database started afresh) and seeded: no answer from before stands.
+      indexWrites.dueReminders++;
+      indexWrites.offersByExpiry++;
     },
   });
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */

@@ -18,9 +18,13 @@
  *
  * DynamoDB Local's streams behave as the service's do in the ways that matter here: shards roll over
  * (every 4 hours there), iterators expire after 15 minutes, and shards and records are trimmed after
- * 24 hours. So the poller keeps its place by sequence number, re-reads the shard list on every pass,
- * reads a shard that appeared after it started from TRIM_HORIZON once its parent is finished, and gets
- * a fresh iterator when one expires.
+ * 24 hours. So the poller keeps its place by sequence number, reads a shard that appeared after it
+ * started from TRIM_HORIZON once its parent is finished, and gets a fresh iterator when one expires.
+ *
+ * The shard list (DescribeStream) is read again only when it may have changed: when a shard ran out (no
+ * next iterator), when a read names a shard that is gone or trimmed, and otherwise at most every
+ * `shardListMaxAgeMs` of wall time (a shard may also appear beside one still open). Each shard keeps
+ * its iterator between drains, so a drain that finds nothing costs one GetRecords per open shard.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -73,6 +77,16 @@ export interface StreamPollerOptions {
   maxPasses?: number;
   /** While this answers true (the database is away), background polling skips its ticks. */
   paused?: () => boolean;
+  /**
+   * Sees every record read, in stream order, before the filters and before the handler (the local
+   * scheduler counts writes to the indexes it asks about). It must not throw.
+   */
+  onRecord?: (record: DynamoDBRecord) => void;
+  /**
+   * Wall-clock milliseconds a shard list is trusted without news that it changed (see the top).
+   * @default 1000
+   */
+  shardListMaxAgeMs?: number;
 }
 
 /** GetRecords' own maximum. */
@@ -109,6 +123,11 @@ export class StreamPoller {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** performance.now() when the shard list was last read; -Infinity before the first read. */
+  private shardsReadAt = Number.NEGATIVE_INFINITY;
+  /** A read met a sign that the shard list changed (a shard ran out or is gone): read it again. */
+  private shardsStale = false;
+  private readonly shardListMaxAgeMs: number;
 
   constructor(private readonly options: StreamPollerOptions) {
     // A pattern Lambda would reject fails here, at start-up, not on the first record.
@@ -116,6 +135,7 @@ export class StreamPoller {
     this.batchSize = options.batchSize ?? 10;
     this.maxRetries = options.maxRetries ?? 3;
     this.maxPasses = options.maxPasses ?? 50;
+    this.shardListMaxAgeMs = options.shardListMaxAgeMs ?? 1000;
     if (this.batchSize < 1 || this.maxRetries < 0 || this.maxPasses < 1) {
       throw new RangeError('batchSize and maxPasses must be at least 1, maxRetries at least 0');
     }
@@ -200,6 +220,7 @@ export class StreamPoller {
   private async position(): Promise<string> {
     const streamArn = await this.latestStreamArn();
     if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream to poll`);
+    this.shardsReadAt = performance.now();
     for (const shard of await this.describeShards(streamArn)) {
       const state = this.track(shard, 'LATEST');
       // A closed shard holds only history. An open one is read from LATEST, and the iterator is taken
@@ -215,7 +236,9 @@ export class StreamPoller {
     const streamArn = await this.init();
     let delivered = 0;
     for (let pass = 0; pass < this.maxPasses; pass++) {
-      await this.refreshShards(streamArn);
+      if (this.shardsStale || performance.now() - this.shardsReadAt >= this.shardListMaxAgeMs) {
+        await this.refreshShards(streamArn);
+      }
       let read = 0;
       // Shard ids begin with their creation time, so a parent sorts before its children.
       for (const shard of [...this.shards.values()].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -224,7 +247,8 @@ export class StreamPoller {
         read += result.read;
         delivered += result.delivered;
       }
-      if (read === 0) return delivered;
+      // Nothing read: done, unless a shard ran out and the list, read again, has something new to read.
+      if (read === 0 && !(this.shardsStale && (await this.refreshShards(streamArn)))) return delivered;
     }
     this.log.warn('stream drain stopped after its pass limit; the rest is read by the next drain', {
       table: this.options.tableName,
@@ -242,6 +266,7 @@ export class StreamPoller {
     } else {
       for (const shard of this.shards.values()) shard.iterator = undefined;
     }
+    this.shardsStale = true;
     this.reconnecting = false;
   }
 
@@ -255,17 +280,32 @@ export class StreamPoller {
     }
   }
 
-  private async refreshShards(streamArn: string): Promise<void> {
+  /** Reads the shard list again; resolves true if it changed (a shard appeared, closed or went). */
+  private async refreshShards(streamArn: string): Promise<boolean> {
+    this.shardsStale = false;
+    this.shardsReadAt = performance.now();
     const described = await this.describeShards(streamArn);
     const present = new Set(described.map((s) => s.ShardId));
+    let changed = false;
     for (const shard of described) {
       const known = this.shards.get(shard.ShardId ?? '');
       // A shard that appeared after the poller started holds only new records: read all of it.
-      if (known) known.closed = isClosed(shard);
-      else this.track(shard, 'TRIM_HORIZON');
+      if (known) {
+        changed ||= known.closed !== isClosed(shard);
+        known.closed = isClosed(shard);
+      } else {
+        this.track(shard, 'TRIM_HORIZON');
+        changed = true;
+      }
     }
     // Shards older than the stream's retention are gone from the list; so is their place.
-    for (const id of this.shards.keys()) if (!present.has(id)) this.shards.delete(id);
+    for (const id of this.shards.keys()) {
+      if (!present.has(id)) {
+        this.shards.delete(id);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   private track(shard: Shard, startAt: ShardState['startAt']): ShardState {
@@ -307,9 +347,11 @@ export class StreamPoller {
       }
       const records = response.Records ?? [];
       if (records.length > 0) {
-        const wanted = records
-          .map((r) => toLambdaRecord(r, streamArn))
-          .filter((r) => this.options.filters.length === 0 || matchesAny(r, this.options.filters));
+        const all = records.map((r) => toLambdaRecord(r, streamArn));
+        if (this.options.onRecord) for (const r of all) this.options.onRecord(r);
+        const wanted = all.filter(
+          (r) => this.options.filters.length === 0 || matchesAny(r, this.options.filters),
+        );
         delivered += await this.deliver(wanted);
         read += records.length;
         shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
@@ -318,7 +360,9 @@ export class StreamPoller {
       if (!shard.iterator) {
         // No next iterator means the shard is closed and read to its end. Some local emulators also
         // drop it on an open shard that is caught up; then the next read resumes by sequence number.
+        // A shard not yet known to be closed sends the poller to read the shard list again.
         shard.finished = shard.closed;
+        if (!shard.closed) this.shardsStale = true;
         break;
       }
       // An open shard that returned nothing is caught up. A closed one may return empty pages before
@@ -335,6 +379,7 @@ export class StreamPoller {
       // Iterators last 15 minutes; a spell without drains (a frozen clock left alone) outlives them.
       shard.iterator = undefined;
     } else if (name === 'TrimmedDataAccessException') {
+      this.shardsStale = true;
       this.log.warn('stream position was trimmed; reading on from the oldest record kept', {
         shard: shard.id,
       });
@@ -344,6 +389,7 @@ export class StreamPoller {
     } else if (name === 'ResourceNotFoundException') {
       // The shard was trimmed away (24 h retention) since the last DescribeStream.
       this.shards.delete(shard.id);
+      this.shardsStale = true;
       shard.iterator = undefined;
     } else {
       throw err;

@@ -87,6 +87,9 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     print: (line) => printed.push(line),
   });
   const startMs = performance.now() - startAt;
+  // The runtime's database watch reads the table once a second of wall time to notice a DynamoDB Local
+  // that went away. The month's own calls would fail if it did; its reads would only add to the load.
+  await runtime.database.stop();
   // Instrumentation only: when each text left, in wall time, for the peak send delay.
   const sentWall: number[] = [];
   const send = runtime.outbox.send.bind(runtime.outbox);
@@ -231,6 +234,12 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   observe();
   progress(
     `wall ms in: schedules ${spent.advance.toFixed(0)}, families and staff ${spent.act.toFixed(0)}, stream ${spent.settle.toFixed(0)}, next-work look-ups ${spent.work.toFixed(0)}`,
+  );
+  const { ticks, asked, reused } = runtime.scheduler.stats;
+  progress(
+    `${steps} steps; ticks ${Object.entries(ticks)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; next-work questions ${asked} asked, ${reused} answered from the last answer`,
   );
 
   return {

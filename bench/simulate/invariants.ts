@@ -199,25 +199,39 @@ export interface OfferRecord {
   status: string;
   clientId?: string;
   runId?: string;
+  /** The number the offer was texted to. */
+  phone?: string;
 }
 
 /**
  * One run never offers its slot to one family twice: two offers would be the same text twice (their
  * words are the same, and the check on texts takes each offer as its own purpose, so it is checked here).
+ * A family is a child, and also a phone: two siblings on the list who share a phone, offered the same
+ * slot in one run, would read two identical texts (an offer's text names neither the child nor the
+ * offer), so that is a breach too.
  */
 export function checkOffersOncePerRun(offers: readonly OfferRecord[]): Breach[] {
   const seen = new Map<string, string>();
   const breaches: Breach[] = [];
   for (const o of offers) {
-    if (!o.clientId || !o.runId) continue;
-    const key = `${o.slotId}\u0000${o.runId}\u0000${o.clientId}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, o.id);
-    else
+    if (!o.runId) continue;
+    const families = [
+      ...(o.clientId ? [`child ${o.clientId}`] : []),
+      ...(o.phone ? [`phone ${o.phone}`] : []),
+    ];
+    for (const family of families) {
+      const key = `${o.slotId}\u0000${o.runId}\u0000${family}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, o.id);
+        continue;
+      }
       breaches.push({
         invariant: 'identical-text-twice',
-        detail: `slot ${o.slotId} was offered twice in run ${o.runId} to one family (offers ${first} and ${o.id})`,
+        detail: `slot ${o.slotId} was offered twice in run ${o.runId} to one ${family.startsWith('child') ? 'child' : 'phone'} (offers ${first} and ${o.id})`,
       });
+      break;
+    }
   }
   return breaches;
 }

@@ -354,6 +354,32 @@ describe('StreamPoller draining', () => {
     expect(idsOf(calls.flat())).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('keeps its shard list and iterators between drains, and shows every record read to onRecord', async () => {
+    // Prepare: the shard list is read once, at init, and never again on age.
+    const seen: (string | undefined)[] = [];
+    const { poller, calls } = aPoller(() => undefined, {
+      shardListMaxAgeMs: Number.POSITIVE_INFINITY,
+      onRecord: (record) => seen.push(`${record.eventName} ${slotIdOf(record) ?? 'removed'}`),
+    });
+    await poller.init();
+
+    // Act: three drains, each after its own writes, and one with nothing to read.
+    await putSlot('one', 'FREE');
+    const first = await poller.drain();
+    await putSlot('two', 'BOOKED');
+    await setStatus('two', 'FREE');
+    const second = await poller.drain();
+    const third = await poller.drain();
+    await store.db.send(new DeleteCommand({ TableName: store.table, Key: slotKey('one') }));
+    await putSlot('three', 'FREE');
+    const fourth = await poller.drain();
+
+    // Assess: each freed slot reaches the handler once, in order; onRecord saw the filtered ones too.
+    expect([first, second, third, fourth]).toEqual([1, 1, 0, 1]);
+    expect(idsOf(calls.flat())).toEqual(['one', 'two', 'three']);
+    expect(seen).toEqual(['INSERT one', 'INSERT two', 'MODIFY two', 'REMOVE removed', 'INSERT three']);
+  });
+
   it('polls in the background once started, until stopped', async () => {
     // Prepare
     const { poller, calls } = aPoller();

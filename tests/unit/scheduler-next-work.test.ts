@@ -26,4 +26,61 @@ describe('Scheduler.nextWorkAt', () => {
     expect(ran).toEqual(['2026-10-05T09:05:00.000Z']);
     expect(await scheduler.nextWorkAt()).toBeUndefined();
   });
+
+  it('reuses an answer while its workVersion stands, and follows the stream before trusting one', async () => {
+    const clock = new VirtualClock(new Date('2026-10-05T08:00:00.000Z'), true);
+    let work: string | undefined = '2026-10-05T09:00:00.000Z';
+    // A stand-in for the stream: a write is "seen" (moves the version) only when the scheduler settles.
+    let version = 0;
+    let unseenWrites = 0;
+    let asked = 0;
+    const log: string[] = [];
+    const scheduler = new Scheduler(
+      clock,
+      [
+        {
+          name: 'sweep',
+          everyMinutes: 5,
+          run: async () => {
+            log.push(`ran at ${clock.now().toISOString()}`);
+            work = undefined;
+            unseenWrites++;
+          },
+          nextWorkAt: async () => {
+            asked++;
+            return work;
+          },
+          workVersion: () => version,
+        },
+      ],
+      async () => {
+        log.push('settled');
+        version += unseenWrites;
+        unseenWrites = 0;
+      },
+    );
+
+    // The first question is asked; the same question with nothing written is answered from the last.
+    expect(new Date((await scheduler.nextWorkAt())!).toISOString()).toBe('2026-10-05T09:00:00.000Z');
+    expect(await scheduler.nextWorkAt()).toBe(Date.parse('2026-10-05T09:00:00.000Z'));
+    expect(asked).toBe(1);
+    expect(scheduler.stats).toMatchObject({ asked: 1, reused: 1 });
+
+    // A change the version does not show is not asked about: the old answer holds (which is why only a
+    // schedule whose answer depends on nothing but the counted writes may have a workVersion).
+    work = '2026-10-05T08:30:00.000Z';
+    expect(await scheduler.nextWorkAt()).toBe(Date.parse('2026-10-05T09:00:00.000Z'));
+    // A write made before the question is seen by the settle that begins it: the schedule is asked again.
+    unseenWrites++;
+    expect(await scheduler.nextWorkAt()).toBe(Date.parse('2026-10-05T08:30:00.000Z'));
+    expect(asked).toBe(2);
+
+    // The tick runs at its time; its own write is seen by the settle after it, so it runs once.
+    await scheduler.advanceTo(new Date('2026-10-05T10:00:00.000Z'));
+    expect(log.filter((l) => l.startsWith('ran'))).toEqual(['ran at 2026-10-05T08:30:00.000Z']);
+    expect(await scheduler.nextWorkAt()).toBeUndefined();
+    // Every question and every move of the clock began by following the stream.
+    expect(log.filter((l) => l === 'settled').length).toBeGreaterThanOrEqual(6);
+    expect(scheduler.stats.ticks).toEqual({ sweep: 1 });
+  });
 });

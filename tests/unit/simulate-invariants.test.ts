@@ -135,6 +135,29 @@ describe('simulation invariants', () => {
     expect(checkOffersOncePerRun([o1, { ...o2, clientId: 'c2' }])).toEqual([]);
   });
 
+  it('two siblings sharing a phone offered one slot in one run is a breach: the phone reads the same offer twice', () => {
+    const o1 = {
+      id: 'o1',
+      slotId: 's1',
+      status: 'DECLINED',
+      clientId: 'c1',
+      runId: 'r1',
+      phone: '+447700900123',
+    };
+    const sibling = { ...o1, id: 'o2', clientId: 'c2', status: 'EXPIRED' };
+    expect(checkOffersOncePerRun([o1, sibling])).toEqual([
+      expect.objectContaining({
+        invariant: 'identical-text-twice',
+        detail: expect.stringContaining('one phone'),
+      }),
+    ]);
+    // Their own phones, or another run: not the same text twice.
+    expect(checkOffersOncePerRun([o1, { ...sibling, phone: '+447700900124' }])).toEqual([]);
+    expect(checkOffersOncePerRun([o1, { ...sibling, runId: 'r2' }])).toEqual([]);
+    // One child offered twice is reported once, not once per key.
+    expect(checkOffersOncePerRun([o1, { ...o1, id: 'o3' }])).toHaveLength(1);
+  });
+
   it('dead letters and metrics: any dead letter, or a figure that differs from the table, is a breach', () => {
     expect(checkDeadLetters([])).toEqual([]);
     expect(checkDeadLetters([{ queue: 'metrics stream', id: 'e1', reason: 'boom' }])).toHaveLength(1);

@@ -2,7 +2,7 @@
  * The local runtime's database watch (local/database-watch.ts) tells a slow DynamoDB Local from a lost
  * one: a check that times out is counted, and only `slowChecksBeforeLost` in a row call it lost, while a
  * refused connection is lost at once. The "database" here is a plain HTTP server that either answers
- * DescribeTable or holds the request, standing in for a machine too busy to answer in time.
+ * the watch's read or holds the request, standing in for a machine too busy to answer in time.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ afterEach(async () => {
   watch = undefined;
 });
 
-/** A server that answers DescribeTable while `mode.answer` is true, and otherwise never answers. */
+/** A server that answers the watch's read while `mode.answer` is true, and otherwise never answers. */
 async function database(mode: { answer: boolean }): Promise<string> {
   server = createServer((req, res) => {
     req.resume();
