@@ -311,6 +311,29 @@ describe('what a parent can do', () => {
     expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
   });
 
+  it('a family already on the list joins again without an error, and the entry now names this booking', async () => {
+    // Prepare: staff put the family on the list with no booking named (as the demo's entries are)
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    await addToWaitlist(deps, {
+      clientId: child.id,
+      type: booking.type,
+      acceptableClinicIds: [booking.clinicId],
+      consentToShortNotice: true,
+    });
+    const browser = await signedIn(link);
+
+    // Act
+    const joined = await browser.submit(`${link}/rebook`, `${link}/waitlist`);
+
+    // Assess
+    expect(joined.location).toBe(`${link}?done=joined`);
+    expect(await getEntry(store, `${child.id}.${booking.type}`)).toMatchObject({
+      status: 'WAITING',
+      currentBookingId: booking.id,
+    });
+  });
+
   it('a session from one booking cannot act on another', async () => {
     const [a, b] = [await aFamily('Amelia'), await aFamily('Bea')];
     const first = await booked(a, THURSDAY);
