@@ -244,6 +244,18 @@ describe('what a parent can do', () => {
     expect((await browser.get(`${link}?done=cancelled`)).html).toContain('Your appointment is cancelled');
   });
 
+  it('refuses a reason the form does not offer with a 400, and cancels nothing', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const token = /name="_csrf" value="([^"]+)"/.exec((await browser.get(`${link}/cancel`)).html)![1]!;
+
+    const refused = await browser.request(`${link}/cancel`, { _csrf: token, reason: 'not-a-reason' });
+
+    expect(refused.status).toBe(400);
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+  });
+
   it('an "other" reason goes to the staff inbox', async () => {
     const child = await aFamily('Amelia');
     const { booking, link } = await booked(child);
