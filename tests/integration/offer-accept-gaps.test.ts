@@ -72,7 +72,9 @@ const textsTo = (child: ClientWithPhone) => deps.outbox.entries.filter((e) => e.
  * type with no `currentBookingId` (as staff or the demo add a family). At `now` a Thursday slot is
  * freed and offered to Sami alone.
  */
-async function aBookedFamilyOffered(now: string): Promise<{ sami: ClientWithPhone; own: Booking; slot: Slot }> {
+async function aBookedFamilyOffered(
+  now: string,
+): Promise<{ sami: ClientWithPhone; own: Booking; slot: Slot }> {
   startAt(plusMinutes(now, -4 * 24 * 60));
   const sami = aClient({ firstName: 'Sami', dateOfBirth: BORN });
   await seed(store, { clients: [sami] });
@@ -117,9 +119,9 @@ async function expectMoved(sami: ClientWithPhone, own: Booking, slot: Slot): Pro
     cancelledBy: `swap:${offer!.id}`,
   });
   expect((await getSlot(store, own.slotId))?.status).toBe('FREE');
-  expect(deps.bus.events.filter((e) => e.type === 'AppointmentCancelled').map((e) => e.detail)).toContainEqual(
-    expect.objectContaining({ bookingId: own.id, cancelledBy: 'swap' }),
-  );
+  expect(
+    deps.bus.events.filter((e) => e.type === 'AppointmentCancelled').map((e) => e.detail),
+  ).toContainEqual(expect.objectContaining({ bookingId: own.id, cancelledBy: 'swap' }));
   return live[0]!;
 }
 
