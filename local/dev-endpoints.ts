@@ -22,6 +22,9 @@ import type { VirtualClock } from './virtual-clock.ts';
  * `POST /dev/clock`: `{now}` (an ISO date-time) moves the virtual clock to that instant; `{advance}` (an ISO
  * duration such as `P2D` or `PT90M`) moves it on from where it is, so examples need no fixed dates.
  */
+/** The furthest one POST /dev/clock moves the virtual clock, either way (days). */
+export const MAX_CLOCK_MOVE_DAYS = 366;
+
 const clockBody = z.union([
   z.object({ now: z.iso.datetime({ offset: true }) }),
   z.object({ advance: z.iso.duration() }),
@@ -75,7 +78,8 @@ export function devEndpoints(ctx: DevEndpointsContext) {
       if (!parsed) {
         return validationFailure(res, [
           {
-            field: 'now',
+            // Named as the caller named it: `{"advance":"banana"}` is a bad `advance`.
+            field: /"advance"\s*:/.test(body) ? 'advance' : 'now',
             message:
               'expected {now}, an ISO date-time such as 2026-12-01T09:00:00Z, or {advance}, an ISO duration such as P2D',
           },
@@ -85,6 +89,18 @@ export function devEndpoints(ctx: DevEndpointsContext) {
       if (duration && !(duration.isValid && duration.toMillis() > 0)) {
         return validationFailure(res, [
           { field: 'advance', message: 'expected a positive ISO duration such as P2D or PT90M' },
+        ]);
+      }
+      // A move runs every schedule due on the way (and a move back, then forward again, runs them all
+      // again), so a move of years would take many minutes and fill the table with empty letter batches.
+      const span =
+        'now' in parsed ? Math.abs(Date.parse(parsed.now) - clock.now().getTime()) : duration!.toMillis();
+      if (span > MAX_CLOCK_MOVE_DAYS * 86_400_000) {
+        return validationFailure(res, [
+          {
+            field: 'now' in parsed ? 'now' : 'advance',
+            message: `the clock moves at most ${MAX_CLOCK_MOVE_DAYS} days at a time, from ${clock.now().toISOString()}; for another year, start again with --in-memory`,
+          },
         ]);
       }
       // A duration is added when this move's turn comes, after any move queued before it.

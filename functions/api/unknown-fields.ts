@@ -91,7 +91,8 @@ export function unknownFields(schema: z.ZodType, value: unknown, prefix = ''): U
   const found: UnknownField[] = [];
   const names = [...new Set(objects.flatMap((o) => Object.keys(o.shape ?? {})))].sort();
   for (const [key, inner] of Object.entries(value)) {
-    const known = objects.flatMap((o) => (o.shape && key in o.shape ? [o.shape[key]!] : []));
+    // Own keys only: `in` would also find `constructor` and `__proto__` on every object's prototype.
+    const known = objects.flatMap((o) => (o.shape && Object.hasOwn(o.shape, key) ? [o.shape[key]!] : []));
     if (known.length === 0) {
       found.push({ field: at(key), known: names });
       continue;

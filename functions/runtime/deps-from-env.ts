@@ -46,9 +46,11 @@ function local(name: string): LocalAdapters {
  * (README "Small, quick Lambdas"). `import()` of an `@aws-sdk/*` package stays a real dynamic import in
  * the bundle (the SDK is external), where a static one would be hoisted and always run.
  */
+// Unset is SNS, as the environment's schema (env.ts) defaults it.
+const chosenAdapter = process.env.SMS_ADAPTER ?? 'sns';
 const smsSdk = {
-  sns: process.env.SMS_ADAPTER === 'sns' ? await import('@aws-sdk/client-sns') : undefined,
-  eum: process.env.SMS_ADAPTER === 'eum' ? await import('@aws-sdk/client-pinpoint-sms-voice-v2') : undefined,
+  sns: chosenAdapter === 'sns' ? await import('@aws-sdk/client-sns') : undefined,
+  eum: chosenAdapter === 'eum' ? await import('@aws-sdk/client-pinpoint-sms-voice-v2') : undefined,
 };
 
 function loaded<T>(sdk: T | undefined, adapter: string): T {

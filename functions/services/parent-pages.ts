@@ -34,7 +34,7 @@ import {
   recordWrongTry,
 } from '#store/parent-links.ts';
 import { getSlot, slotsByClinicDay } from '#store/slots.ts';
-import { entryIdFor, getEntry } from '#store/waitlist.ts';
+import { entryIdFor, getEntry, linkCurrentBooking } from '#store/waitlist.ts';
 import { cancellationNotice, checkHorizon, moveBooking } from './bookings.ts';
 import type { Deps } from './deps.ts';
 import { acceptOffer, declineOffer } from './offer-answers.ts';
@@ -361,7 +361,16 @@ export async function rebookFromPage(
 export async function joinListFromPage(deps: Deps, subject: LinkSubject): Promise<'joined' | 'not-booked'> {
   const booking = liveBooking(deps, subject);
   if (!booking) return 'not-booked';
-  const existing = await getEntry(deps.store, entryIdFor(booking.clientId, booking.type));
+  const id = entryIdFor(booking.clientId, booking.type);
+  const existing = await getEntry(deps.store, id);
+  // Already on the list (staff put them there, or they asked before): the entry now names this booking,
+  // so a time they take replaces it rather than booking a second appointment.
+  if (
+    (existing?.status === 'WAITING' || existing?.status === 'OFFERED') &&
+    (await linkCurrentBooking(deps.store, id, booking.id, deps.now().toISOString()))
+  ) {
+    return 'joined';
+  }
   await addToWaitlist(
     deps,
     {
@@ -376,7 +385,11 @@ export async function joinListFromPage(deps: Deps, subject: LinkSubject): Promis
       rebookRequests: (existing?.rebookRequests ?? 0) + 1,
     },
     subject.client,
-  );
+  ).catch(async (err: unknown) => {
+    // Put on the list in the meantime (two taps at once): link this booking to that entry instead.
+    if (!(err instanceof ConflictError && err.code === 'ALREADY_WAITING')) throw err;
+    await linkCurrentBooking(deps.store, id, booking.id, deps.now().toISOString());
+  });
   return 'joined';
 }
 

@@ -107,3 +107,38 @@ export async function removeEntry(ctx: StoreContext, id: string, now: string): P
     throw new ConflictError(`Waitlist entry ${id} is ${current.status.toLowerCase()}`, 'NOT_WAITING');
   }
 }
+
+/**
+ * A family already on the list asks again from its booking's parent page: the entry, while still WAITING
+ * or OFFERED, names that booking as the one a short-notice time replaces (`currentBookingId`, unless it
+ * names one already). Returns false when the entry is no longer on the list (a re-add then applies).
+ */
+export async function linkCurrentBooking(
+  ctx: StoreContext,
+  id: string,
+  bookingId: string,
+  now: string,
+): Promise<boolean> {
+  try {
+    await ctx.db.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: keys.waitlistEntry(id),
+        UpdateExpression:
+          'SET currentBookingId = if_not_exists(currentBookingId, :booking), updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #status IN (:waiting, :offered)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':booking': bookingId,
+          ':waiting': 'WAITING',
+          ':offered': 'OFFERED',
+          ':now': now,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

@@ -286,9 +286,14 @@ export class WebRouter {
     }
     const { definition, names } = found.page;
     const params: Record<string, string> = {};
-    names.forEach((name, i) => {
-      params[name] = decodeURIComponent(found.match[i + 1] ?? '');
-    });
+    try {
+      names.forEach((name, i) => {
+        params[name] = decodeURIComponent(found.match[i + 1] ?? '');
+      });
+    } catch {
+      // A malformed percent-escape (`/p/%ZZ`) names no page: the same 404 as any unknown address.
+      return { response: errorStatus(404), kind: 'public' };
+    }
     if (definition.access !== 'public') {
       state.staff = await this.options.staffSessions.current(request);
       if (!state.staff)

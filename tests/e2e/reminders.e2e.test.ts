@@ -188,3 +188,33 @@ describe('admin API contract', () => {
     expect(unknownKey.body.error.fields[0]?.field).toBe('key');
   });
 });
+
+describe('POST /dev/clock', () => {
+  it('refuses a move of more than a year either way with a 400 naming the field, and leaves the clock', async () => {
+    // Prepare
+    const before = (await http.get<{ now: string }>('/dev/clock')).body.now;
+
+    // Act
+    const back = await http.post<{ error: { fields: { field: string; message: string }[] } }>('/dev/clock', {
+      now: '2020-01-01T00:00:00Z',
+    });
+    const ahead = await http.post<{ error: { fields: { field: string; message: string }[] } }>('/dev/clock', {
+      advance: 'P2Y',
+    });
+
+    // Assess
+    expect(back.status).toBe(400);
+    expect(back.body.error.fields[0]).toMatchObject({
+      field: 'now',
+      message: expect.stringMatching(/at most 366 days/),
+    });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error.fields[0]).toMatchObject({ field: 'advance' });
+    const banana = await http.post<{ error: { fields: { field: string }[] } }>('/dev/clock', {
+      advance: 'banana',
+    });
+    expect(banana.status).toBe(400);
+    expect(banana.body.error.fields[0]?.field).toBe('advance');
+    expect((await http.get<{ now: string }>('/dev/clock')).body.now).toBe(before);
+  });
+});

@@ -110,6 +110,23 @@ describe('body fields a route does not take', () => {
     expect(after.status).toBe(404);
   });
 
+  it('refuses __proto__ and constructor keys with a 400 naming them, not a 500', async () => {
+    for (const [raw, field] of [
+      ['{"id":"proto","firstName":"A","phone":"07700 900613","__proto__":{"admin":true}}', '__proto__'],
+      [
+        '{"id":"proto","firstName":"A","phone":"07700 900613","constructor":{"prototype":{"x":1}}}',
+        'constructor',
+      ],
+    ] as const) {
+      const res = await callApi(deps, 'POST', '/clients', raw);
+
+      expect(res.status).toBe(400);
+      expectErrorShape(res.status, res.body);
+      expect(((res.body as ErrorResult).error.fields ?? []).map((f) => f.field)).toEqual([field]);
+    }
+    expect((await callApi(deps, 'GET', '/clients/proto')).status).toBe(404);
+  });
+
   it('still accepts the same body without the stray field', async () => {
     const res = await callApi(deps, 'POST', '/clients', {
       id: 'spelt',

@@ -244,6 +244,18 @@ describe('what a parent can do', () => {
     expect((await browser.get(`${link}?done=cancelled`)).html).toContain('Your appointment is cancelled');
   });
 
+  it('refuses a reason the form does not offer with a 400, and cancels nothing', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const token = /name="_csrf" value="([^"]+)"/.exec((await browser.get(`${link}/cancel`)).html)![1]!;
+
+    const refused = await browser.request(`${link}/cancel`, { _csrf: token, reason: 'not-a-reason' });
+
+    expect(refused.status).toBe(400);
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+  });
+
   it('an "other" reason goes to the staff inbox', async () => {
     const child = await aFamily('Amelia');
     const { booking, link } = await booked(child);
@@ -309,6 +321,29 @@ describe('what a parent can do', () => {
       consentToShortNotice: true,
     });
     expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('a family already on the list joins again without an error, and the entry now names this booking', async () => {
+    // Prepare: staff put the family on the list with no booking named (as the demo's entries are)
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    await addToWaitlist(deps, {
+      clientId: child.id,
+      type: booking.type,
+      acceptableClinicIds: [booking.clinicId],
+      consentToShortNotice: true,
+    });
+    const browser = await signedIn(link);
+
+    // Act
+    const joined = await browser.submit(`${link}/rebook`, `${link}/waitlist`);
+
+    // Assess
+    expect(joined.location).toBe(`${link}?done=joined`);
+    expect(await getEntry(store, `${child.id}.${booking.type}`)).toMatchObject({
+      status: 'WAITING',
+      currentBookingId: booking.id,
+    });
   });
 
   it('a session from one booking cannot act on another', async () => {

@@ -21,7 +21,7 @@ import {
 } from '#services/parent-pages.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClinic } from '#store/clinics.ts';
-import { redirect, type WebRouter, withCookies } from '#web/router.ts';
+import { errorStatus, redirect, type WebRouter, withCookies } from '#web/router.ts';
 
 import {
   type Ctx,
@@ -226,6 +226,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     const category = (CANCEL_REASONS as readonly string[]).includes(reason)
       ? (reason as CancelReason)
       : undefined;
+    // No reason is allowed (the family may skip the question); a reason the form never offers is not.
+    if (reason !== '' && !category) return errorStatus(400);
     const result = await cancelFromPage(deps, g.subject, {
       ...(category && { reason: category }),
       otherText: (fields.get('other') ?? '').slice(0, 500),

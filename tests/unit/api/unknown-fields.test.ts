@@ -18,6 +18,14 @@ describe('unknownFields', () => {
     expect(found).toEqual([{ field: 'firstname', known: ['address', 'children', 'firstName', 'phone'] }]);
   });
 
+  it('names __proto__ and constructor as unknown fields, as JSON.parse gives them (own keys)', () => {
+    const body = JSON.parse(
+      '{"firstName":"A","__proto__":{"admin":true},"address":{"lines":[],"postcode":"ME14 1AA","constructor":{"prototype":{}}}}',
+    ) as unknown;
+
+    expect(fields(client, body)).toEqual(['__proto__', 'address.constructor']);
+  });
+
   it('finds unknown fields inside nested objects and array elements, by dotted path', () => {
     const value = {
       firstName: 'Amelia',

@@ -368,6 +368,15 @@ describe('error pages', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('404, not 500, for a malformed percent-escape in a page address', async () => {
+    app.signIn(scheduler);
+    for (const path of ['/staff/test-families/%E0%A4%A', '/staff/test-families/%ZZ']) {
+      const response = await app.get(path);
+      expect(response.status, path).toBe(404);
+      expect(h1(await page(response))).toBe('Page not found');
+    }
+  });
+
   it('404 from a service’s NOT_FOUND error', async () => {
     app.signIn(scheduler);
     expect((await app.get('/staff/test-families/missing')).status).toBe(404);
