@@ -360,6 +360,14 @@ export async function seedDemoData(
   // A child's booked clinic for each type: its entry for that type lists it, so the parent page's
   // rebook (which looks at the entry's clinics) finds the free time kept for the booking there.
   const bookedClinic = new Map(bookings.map((b) => [`${b.clientId}#${b.type}`, b.clinicId] as const));
+  // And its upcoming booking of that type (the soonest): the entry carries it as `currentBookingId`, as
+  // the parent page's "Text me if a time comes up" does, so taking an offer moves it (a swap).
+  const bookedId = new Map(
+    bookings
+      .filter((b) => b.startsAt > nowIso)
+      .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
+      .map((b) => [`${b.clientId}#${b.type}`, b.id] as const),
+  );
   // The entries are drawn in order (the same random sequence as ever), then written many at a time.
   const entries: { client: Client; input: Parameters<typeof addToWaitlist>[1] }[] = [];
   for (const client of waiting) {
@@ -378,6 +386,7 @@ export async function seedDemoData(
         availability:
           random() < 0.3 ? [{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], from: '09:00', to: '12:00' }] : [],
         consentToShortNotice: random() < 0.9,
+        currentBookingId: bookedId.get(`${client.id}#${type}`),
       },
     });
   }

@@ -5,7 +5,7 @@
  */
 import { newBooking, pickRef } from '#core/booking.ts';
 import { appointmentBooked, appointmentCancelled, type DomainEvent, domainEvent } from '#core/events.ts';
-import type { Booking, Slot, TierState } from '#core/model.ts';
+import type { Booking, Client, Slot, TierState } from '#core/model.ts';
 import {
   type EndedRunState,
   isOpen,
@@ -15,8 +15,9 @@ import {
 } from '#core/offer-run.ts';
 import { planReminders, reminderPlanInput } from '#core/reminder-plan.ts';
 import { withRetry } from '#core/retry.ts';
-import type { Offer } from '#core/waitlist.ts';
+import type { Offer, WaitlistEntry } from '#core/waitlist.ts';
 import { bookingItem, cancelItems, getBooking, liveBookingsByPhone } from '#store/bookings.ts';
+import { liveBookingsOfClient } from '#store/client-contact.ts';
 import { getClient } from '#store/clients.ts';
 import { failedOn, isWriteConflict, put, transact, when } from '#store/conditions.ts';
 import { entryBookedWrite, getOffer, offerIs, settleOffer, settleOfferWrite } from '#store/offers.ts';
@@ -26,6 +27,7 @@ import { getEntry } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';
 import { nextWave, settleEndedRun } from './offer-run.ts';
 import { answerWithNotice } from './offer-texts.ts';
+import { sendDueForBooking } from './reminders.ts';
 
 export type AcceptOutcome =
   | { outcome: 'accepted'; booking: Booking }
@@ -33,6 +35,13 @@ export type AcceptOutcome =
   | { outcome: 'withdrawn'; told: boolean }
   | { outcome: 'expired'; told: boolean }
   | { outcome: 'already-answered'; status: Offer['status']; told: boolean };
+
+/**
+ * How the family hears they are booked: `answer` (a YES by text: the caller's "you're booked" answer
+ * is the confirmation, so the planned one is SKIPPED) or `send` (the parent page: the normal
+ * confirmation, sent now or, in quiet hours, by the sweep when they end).
+ */
+export type AcceptConfirmation = 'answer' | 'send';
 
 /** A YES is tried again (re-reading everything) when it lost a race it may still win: a few times at most. */
 const ACCEPT_ATTEMPTS = 4;
@@ -54,19 +63,47 @@ const worthRetrying = (err: unknown) =>
 export async function acceptOffer(
   deps: Deps,
   offer: Offer,
-  options: { answer?: boolean } = {},
+  options: { answer?: boolean; confirmation?: AcceptConfirmation } = {},
 ): Promise<AcceptOutcome> {
   const answer = options.answer ?? true;
+  const confirmation = options.confirmation ?? 'answer';
   return withRetry(
     async (attempt) => {
       const current = attempt === 1 ? offer : ((await getOffer(deps.store, offer.slotId, offer.id)) ?? offer);
-      return tryAccept(deps, current, answer);
+      return tryAccept(deps, current, answer, confirmation);
     },
     { attempts: ACCEPT_ATTEMPTS, retryIf: worthRetrying },
   );
 }
 
-async function tryAccept(deps: Deps, offer: Offer, answer: boolean): Promise<AcceptOutcome> {
+/**
+ * The booking a YES moves instead of adding a second one: the entry's `currentBookingId` when it is
+ * still BOOKED and later than the slot (the swap the list was joined for), else any upcoming BOOKED
+ * booking of the client's of the slot's type (an entry made without `currentBookingId`, as staff or an
+ * import may add one). A family never ends up with two bookings of one type from an offer.
+ */
+async function bookingToMove(
+  deps: Deps,
+  input: { client: Client; entry: WaitlistEntry; slot: Slot; live: readonly Booking[]; now: string },
+): Promise<Booking | undefined> {
+  const { client, entry, slot, now } = input;
+  const current = entry.currentBookingId ? await getBooking(deps.store, entry.currentBookingId) : undefined;
+  if (current?.status === 'BOOKED' && current.startsAt > slot.startsAt) return current;
+  const mine =
+    client.phone !== undefined
+      ? input.live.filter((b) => b.clientId === client.id)
+      : await liveBookingsOfClient(deps.store, client);
+  return mine
+    .filter((b) => b.status === 'BOOKED' && b.type === slot.type && b.startsAt > now && b.slotId !== slot.id)
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
+}
+
+async function tryAccept(
+  deps: Deps,
+  offer: Offer,
+  answer: boolean,
+  confirmation: AcceptConfirmation,
+): Promise<AcceptOutcome> {
   const { config, store } = deps;
   const now = deps.now();
   const nowIso = now.toISOString();
@@ -79,21 +116,20 @@ async function tryAccept(deps: Deps, offer: Offer, answer: boolean): Promise<Acc
   ]);
   if (!slot || !client || !entry) return { outcome: 'taken', told: false };
   const type = config.appointmentTypes[slot.type];
-  const swapFrom = entry.currentBookingId ? await getBooking(store, entry.currentBookingId) : undefined;
-  const swap = swapFrom?.status === 'BOOKED' && swapFrom.startsAt > slot.startsAt ? swapFrom : undefined;
+  const live = await liveBookingsByPhone(store, client.phone);
+  const swap = await bookingToMove(deps, { client, entry, slot, live, now: nowIso });
 
   const plan = planReminders(
     reminderPlanInput(config, { startsAt: slot.startsAt, bookedAt: nowIso, tiers: type?.tiers ?? [] }),
   );
   const tiers: Record<string, TierState> = {};
   for (const t of plan.planned) {
-    // The "you're booked" answer to their YES is the confirmation.
+    // The "you're booked" answer to their YES by text is the confirmation; a page accept gets the normal one.
     tiers[t.id] =
-      t.kind === 'confirmation'
+      t.kind === 'confirmation' && confirmation === 'answer'
         ? { kind: t.kind, dueAt: t.dueAt, status: 'SKIPPED', attempts: 0, skipReason: 'offer-accepted-text' }
         : { kind: t.kind, dueAt: t.dueAt, status: 'PENDING', attempts: 0 };
   }
-  const live = await liveBookingsByPhone(store, client.phone);
   const booking = newBooking({
     slot,
     client,
@@ -116,7 +152,10 @@ async function tryAccept(deps: Deps, offer: Offer, answer: boolean): Promise<Acc
         ? cancelItems(store, {
             booking: swap,
             by: `swap:${offer.id}`,
-            reason: 'Family took an earlier short-notice slot',
+            reason:
+              swap.startsAt > slot.startsAt
+                ? 'Family took an earlier short-notice slot'
+                : 'Family took a short-notice slot instead',
             now: nowIso,
             noticeMinutes,
             late: false,
@@ -158,7 +197,30 @@ async function tryAccept(deps: Deps, offer: Offer, answer: boolean): Promise<Acc
   await deps.events.publish(events);
   // The other families with a pending offer are told the slot has gone, once each, and stay on the list.
   await settleEndedRun(deps, slot.id);
-  return { outcome: 'accepted', booking };
+  if (confirmation === 'send') await confirm(deps, booking, client);
+  return { outcome: 'accepted', booking: confirmation === 'send' ? await readBack(deps, booking) : booking };
+}
+
+/** Sends the page accept's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
+async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
+  try {
+    await sendDueForBooking(deps, booking, client);
+  } catch (err) {
+    // The booking stands; the confirmation stays due and the next sweep sends it.
+    deps.log.warn('confirmation not sent at offer accept; the sweep will retry', {
+      bookingId: booking.id,
+      error: (err as Error).name,
+    });
+  }
+}
+
+/** The booking as stored after its confirmation was claimed, or as written if it cannot be read back. */
+async function readBack(deps: Deps, written: Booking): Promise<Booking> {
+  try {
+    return (await getBooking(deps.store, written.id)) ?? written;
+  } catch {
+    return written;
+  }
 }
 
 /** The hold had lapsed: the offer expires (if nobody has ended it yet) and the family is answered. */

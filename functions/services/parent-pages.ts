@@ -395,13 +395,17 @@ export async function joinListFromPage(deps: Deps, subject: LinkSubject): Promis
 
 export type TakeOfferOutcome = 'accepted' | 'gone' | 'expired' | 'already-accepted';
 
-/** Takes a short-notice offer: the same transaction as a YES by text, so the first wins. */
+/**
+ * Takes a short-notice offer: the same transaction as a YES by text, so the first wins. Unlike a YES
+ * by text (whose answer is the confirmation) the family then gets the normal confirmation text, with
+ * the reference, under the usual consent and quiet-hours rules.
+ */
 export async function takeOfferFromPage(
   deps: Deps,
   subject: LinkSubject,
 ): Promise<{ outcome: TakeOfferOutcome; booking?: Booking }> {
   if (!subject.offer) return { outcome: 'gone' };
-  const result = await acceptOffer(deps, subject.offer, { answer: false });
+  const result = await acceptOffer(deps, subject.offer, { answer: false, confirmation: 'send' });
   switch (result.outcome) {
     case 'accepted':
       return { outcome: 'accepted', booking: result.booking };

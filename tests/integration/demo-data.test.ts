@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '#core/dates.ts';
 import { localDay } from '#core/local-time.ts';
 import { type Booking, bookingSchema, type Client, clientSchema } from '#core/model.ts';
+import { waitlistEntrySchema } from '#core/waitlist.ts';
 import { seedDemoData } from '#local/demo-data.ts';
 import { rebookChoices } from '#services/parent-pages.ts';
 import { exampleConfig, freshTable, testDeps } from '#tests/support/dynamo.ts';
@@ -114,6 +115,20 @@ describe.each([['a Friday evening before the clocks go forward', '2027-03-26T17:
         }
       }
       expect(stuck).toEqual([]);
+
+      // A family on the list with an upcoming booking of that type carries it as currentBookingId (the
+      // soonest), so taking an offer moves it rather than booking the child twice
+      const entries = (await scanEntity(store, 'WaitlistEntry')).map((item) =>
+        waitlistEntrySchema.parse(item),
+      );
+      const withBooking = entries.flatMap((entry) => {
+        const own = upcoming
+          .filter((b) => b.clientId === entry.clientId && b.type === entry.type)
+          .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+        return own.length > 0 ? [{ entry: entry.id, want: own[0]!.id, got: entry.currentBookingId }] : [];
+      });
+      expect(withBooking.length).toBeGreaterThan(0);
+      expect(withBooking.filter((e) => e.got !== e.want)).toEqual([]);
     }, 240_000);
   },
 );
