@@ -84,14 +84,10 @@ describe('the inbox task for a number that cannot get texts', () => {
       page
         .locator(`#item-${task.id} form`)
         .last()
-        .evaluate((form: HTMLFormElement, id: string) => {
-          form.action = `/staff/inbox/${id}/reason`;
-          const reason = document.createElement('input');
-          reason.type = 'hidden';
-          reason.name = 'reason';
-          reason.value = 'transport';
-          form.append(reason);
-          form.submit();
+        .evaluate((form, id: string) => {
+          form.setAttribute('action', `/staff/inbox/${id}/reason`);
+          form.insertAdjacentHTML('beforeend', '<input type="hidden" name="reason" value="transport">');
+          (form as unknown as { submit(): void }).submit();
         }, task.id),
     ]);
 

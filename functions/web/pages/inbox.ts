@@ -6,6 +6,7 @@
  */
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { textsSwitchedOff } from '#core/client.ts';
+import type { Client } from '#core/model.ts';
 import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
 import { hasReasonToTag } from '#services/inbox-reasons.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
@@ -52,19 +53,18 @@ interface FormError {
   message: string;
 }
 
-/** Why a reply by text cannot go to the item's clients (their number's consent, or texts switched off). */
-async function whyNoReply(
-  page: PageContext,
-  clients: readonly { id: string; flags?: { doNotText: boolean }; contact?: { sms: { on: boolean } } }[],
-): Promise<string | undefined> {
-  for (const client of clients) {
-    const view = await page.invoke('getClient', { params: { id: client.id } });
-    if (!view.ok || 'erased' in view.body) continue;
-    const reason = view.body.consent.state === 'opted-out' ? view.body.consent.reason : undefined;
-    if (reason !== undefined) return NO_REPLY[reason] ?? NO_REPLY.staff;
-    if (textsSwitchedOff(view.body)) return NO_REPLY['sms-off'];
+/**
+ * Why a reply by text cannot go to the item's number: its consent (one record per number: STOP, staff,
+ * unreachable), read once through the first client on it, or texts switched off for a client on it.
+ */
+async function whyNoReply(page: PageContext, clients: readonly Client[]): Promise<string | undefined> {
+  const first = clients[0];
+  if (first === undefined) return undefined;
+  const view = await page.invoke('getClient', { params: { id: first.id } });
+  if (view.ok && !('erased' in view.body) && view.body.consent.state === 'opted-out') {
+    return NO_REPLY[view.body.consent.reason] ?? NO_REPLY.staff;
   }
-  return undefined;
+  return clients.some((c) => textsSwitchedOff(c)) ? NO_REPLY['sms-off'] : undefined;
 }
 
 export const registerInboxPages: RegisterPages = (router, deps) => {
