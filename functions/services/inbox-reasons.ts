@@ -48,3 +48,16 @@ export async function tagInboxReason(
 export function mayCarryReason(item: Pick<InboxItem, 'bookingIds'>): boolean {
   return item.bookingIds.length > 0;
 }
+
+/**
+ * Whether tagging the item can work: it is about a booking that is cancelled or missed now (a booking
+ * still BOOKED has no reason to tag: the API answers 409 NOTHING_TO_TAG). `bookingOf` reads one booking.
+ */
+export async function hasReasonToTag(
+  item: Pick<InboxItem, 'bookingIds'>,
+  bookingOf: (id: string) => Promise<{ status: string } | undefined>,
+): Promise<boolean> {
+  if (!mayCarryReason(item)) return false;
+  const bookings = await Promise.all(item.bookingIds.map(bookingOf));
+  return bookings.some((b) => b !== undefined && MISSED.has(b.status));
+}

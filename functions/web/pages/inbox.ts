@@ -5,8 +5,10 @@
  * consent guard as every text.
  */
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
+import { textsSwitchedOff } from '#core/client.ts';
+import type { Client } from '#core/model.ts';
 import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
-import { mayCarryReason } from '#services/inbox-reasons.ts';
+import { hasReasonToTag } from '#services/inbox-reasons.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
@@ -21,6 +23,19 @@ const REASONS: Readonly<Record<string, string>> = {
   'parent-page': 'A reason given on the parent page',
   'dna-reason': 'An answer to the after-DNA question',
   'untagged-reason': 'Cancelled by text, with a reason to tag',
+  'number-unreachable': 'Number cannot get texts',
+};
+
+/** Items Attend raised itself (not words a family wrote): the body is Attend's note to staff. */
+const SYSTEM_REASONS: ReadonlySet<string> = new Set(['number-unreachable']);
+
+/** Why no text can go to the item's number, in words for staff; undefined when a reply may go. */
+const NO_REPLY: Readonly<Record<string, string>> = {
+  unreachable:
+    'No reply by text: texts to this number cannot be delivered. Check the number with the family by phone or letter, then change it on the family’s page.',
+  'stop-text': 'No reply by text: the family texted STOP, so Attend sends them no texts.',
+  staff: 'No reply by text: staff have stopped texts to this number.',
+  'sms-off': 'No reply by text: texts are switched off for this family.',
 };
 
 interface ReplyState {
@@ -31,11 +46,32 @@ interface ReplyState {
   error?: string;
 }
 
+/** A refused form on one item (a 409 from the API): its message, shown on the page. */
+interface FormError {
+  itemId: string;
+  form: 'reason';
+  message: string;
+}
+
+/**
+ * Why a reply by text cannot go to the item's number: its consent (one record per number: STOP, staff,
+ * unreachable), read once through the first client on it, or texts switched off for a client on it.
+ */
+async function whyNoReply(page: PageContext, clients: readonly Client[]): Promise<string | undefined> {
+  const first = clients[0];
+  if (first === undefined) return undefined;
+  const view = await page.invoke('getClient', { params: { id: first.id } });
+  if (view.ok && !('erased' in view.body) && view.body.consent.state === 'opted-out') {
+    return NO_REPLY[view.body.consent.reason] ?? NO_REPLY.staff;
+  }
+  return clients.some((c) => textsSwitchedOff(c)) ? NO_REPLY['sms-off'] : undefined;
+}
+
 export const registerInboxPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
   const replyKeys = staffReplyKeys(deps.config);
 
-  const inboxPage = async (page: PageContext, reply?: ReplyState, status = 200) => {
+  const inboxPage = async (page: PageContext, reply?: ReplyState, status = 200, refused?: FormError) => {
     const q = page.url.searchParams;
     const cursor = q.get('cursor') ?? undefined;
     const found = await page.invoke('listInbox', { query: { limit: 20, ...(cursor && { cursor }) } });
@@ -47,12 +83,21 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         const clients = conversation.ok ? conversation.body.clients : [];
         const mine = reply?.itemId === item.id ? reply : undefined;
         const language = clients[0]?.language ?? deps.config.defaultLanguage;
+        const noReply = item.phone ? await whyNoReply(page, clients) : undefined;
+        const reasonToTag = await hasReasonToTag(item, async (id) => {
+          const found = await page.invoke('getBooking', { params: { id } });
+          return found.ok ? found.body : undefined;
+        });
+        const system = SYSTEM_REASONS.has(item.reason);
         return {
           id: item.id,
           received: f.dayTime(item.receivedAt),
           reason: REASONS[item.reason] ?? item.reason,
           body: item.body,
+          system,
           phone: item.phone,
+          noReply,
+          tagError: refused?.itemId === item.id && refused.form === 'reason' ? refused.message : undefined,
           language,
           family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
           messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
@@ -69,7 +114,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
           })),
           reply: mine,
           // Tag why they cancelled or missed: for a reply about a booking (metrics count the tag).
-          reasons: mayCarryReason(item)
+          reasons: reasonToTag
             ? CANCEL_REASONS.map((r) => ({
                 value: r,
                 text: REASON_LABELS[r],
@@ -182,7 +227,11 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         params: { id: itemId },
         body: { reason: reason as CancelReason },
       });
-      if (!result.ok) return errorStatus(result.status);
+      if (!result.ok) {
+        if (result.status !== 409) return errorStatus(result.status);
+        // Nothing to tag (the booking is still BOOKED) or it changed meanwhile: say so on the page.
+        return inboxPage(page, undefined, 409, { itemId, form: 'reason', message: result.error.message });
+      }
       return redirect(`/staff/inbox?done=tagged#item-${encodeURIComponent(itemId)}`);
     },
   });
