@@ -81,7 +81,9 @@ export class Scheduler {
         if (at !== undefined && at <= goal && (!best || at < best.at)) best = { schedule: s, at };
       }
       if (!best) break;
-      this.clock.set(new Date(best.at));
+      // Never back: a tick left behind (a catch-up on a flowing clock) runs at the clock's time, so a
+      // request answered meanwhile never reads an earlier time than one answered before it.
+      this.clock.set(new Date(Math.max(best.at, this.clock.now().getTime())));
       this.lastTick.set(best.schedule.name, best.at);
       this.stats.ticks[best.schedule.name] = (this.stats.ticks[best.schedule.name] ?? 0) + 1;
       try {

@@ -84,3 +84,33 @@ describe('Scheduler.nextWorkAt', () => {
     expect(scheduler.stats.ticks).toEqual({ sweep: 1 });
   });
 });
+
+describe('Scheduler.advanceTo', () => {
+  it('never sets the clock back: a tick left behind runs at the clock’s time, not its own', async () => {
+    // Prepare: a sweep whose last tick is an hour behind the clock (work appeared after a long idle
+    // spell), and a clock that has moved on meanwhile (a flowing clock, here set by hand)
+    const clock = new VirtualClock(new Date('2026-10-05T08:00:00.000Z'), true);
+    let work: string | undefined;
+    const seen: string[] = [];
+    const scheduler = new Scheduler(clock, [
+      {
+        name: 'sweep',
+        everyMinutes: 5,
+        run: async () => {
+          seen.push(clock.now().toISOString());
+          work = undefined;
+        },
+        nextWorkAt: async () => work,
+      },
+    ]);
+    clock.set(new Date('2026-10-05T09:01:00.000Z'));
+    work = '2026-10-05T08:30:00.000Z';
+
+    // Act: catch up to now
+    await scheduler.advanceTo(new Date('2026-10-05T09:01:30.000Z'));
+
+    // Assess: the overdue tick ran, at 09:01, not at 08:30
+    expect(seen).toEqual(['2026-10-05T09:01:00.000Z']);
+    expect(clock.now().toISOString()).toBe('2026-10-05T09:01:30.000Z');
+  });
+});
