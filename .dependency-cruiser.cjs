@@ -160,6 +160,19 @@ module.exports = {
         ],
       },
     },
+    {
+      name: 'only-inbound-sms-reads-replies',
+      comment:
+        'Only the inbound SMS function reads replies: the reply parser (core/intent.ts and its lexicons, 24 KB) and the reading of an answer to the after-DNA question (core/dna-answer.ts, services/dna-answer.ts) stay out of the other event-path functions, which only send texts (README "Small, quick Lambdas").',
+      severity: 'error',
+      from: {
+        path: '^functions/(reminder-sweep|backfill|offer-expiry|metrics-stream|delivery-status)\\.ts$',
+      },
+      to: {
+        reachable: true,
+        path: '^functions/core/intent(\\.ts$|/)|^functions/(core|services)/dna-answer\\.ts$',
+      },
+    },
   ],
   options: {
     // Type-only imports count: `import type` from a higher layer still ties the layers together.

@@ -1,36 +1,12 @@
-/**
- * The optional one-question text after a missed appointment (trust config `dnaFollowUp`, off by
- * default), and the family's answer to it.
- *
- * Sending: once per missed booking, ever. The booking's `dnaFollowUp` is claimed with a conditional write
- * before anything is sent, so a second delivery of the same outcome (a retried request, a redelivered
- * import row) finds it claimed and sends nothing. Then the same rules as every text: not to an opted-out
- * or unreachable number (the consent guard, which deps.sms is), not to a child marked do-not-text or with
- * texts switched off, not without a phone, and not in quiet hours. A question recorded in quiet hours
- * is HELD on the booking, due when they end (`nextAllowedAfter`, on the trust's clock), with the booking
- * back in the dueReminders index, so the reminder sweep sends it then, as it sends a held confirmation:
- * claimed HELD → SENDING in one conditional write (so once, however many sweeps run), and every rule
- * checked again at that moment (a STOP, a do-not-text flag or an erasure meanwhile means no text). The
- * text is recorded as a Message, so metrics count it in texts sent and their cost.
- *
- * Answering: a reply within `replyWindowHours` of the question, when the question is the last text we
- * sent the number, is read in its context (core/dna-follow-up.ts readDnaAnswer): a reason it names is
- * recorded on the missed booking (unless staff already recorded one); anything else goes to the inbox,
- * where staff can tag it.
- */
-import type { CancelReason } from '#core/cancel-reason.ts';
-import { DNA_FOLLOW_UP_KIND, dnaFollowUpText, readDnaAnswer } from '#core/dna-follow-up.ts';
+import { DNA_FOLLOW_UP_KIND, dnaFollowUpText } from '#core/dna-follow-up.ts';
 import { isRecipientSuppressed } from '#core/errors.ts';
 import { type Booking, type Client, ERASED_PHONE } from '#core/model.ts';
 import { isQuiet, nextAllowedAfter } from '#core/quiet-hours.ts';
-import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
-import { messagesByPhone } from '#store/messages.ts';
 import {
   claimDnaFollowUp,
   claimHeldDnaFollowUp,
   holdDnaFollowUp,
-  setMissReason,
   settleDnaFollowUp,
 } from '#store/miss-reasons.ts';
 import { isSuppressed } from './consent.ts';
@@ -145,42 +121,4 @@ async function checkAndSend(
     deps.log.warn('after-DNA question not sent', { bookingId: booking.id, error: (err as Error).name });
     return notSent(deps, booking.id, now, isRecipientSuppressed(err) ? 'opted-out' : 'send-failed');
   }
-}
-
-export type DnaAnswer =
-  | { kind: 'not-an-answer' }
-  | { kind: 'recorded'; bookingId: string; reason: CancelReason }
-  | { kind: 'kept'; bookingId: string; reason: CancelReason }
-  | { kind: 'unclear'; booking: Booking };
-
-/**
- * Reads an inbound text as the answer to the after-DNA question, when the last text we sent the number
- * is that question and it went within the reply window. `not-an-answer` leaves the reply to the usual
- * handling.
- */
-export async function answerDnaFollowUp(
-  deps: Deps,
-  input: { from: string; body: string; inboundMessageId: string },
-): Promise<DnaAnswer> {
-  const { config } = deps;
-  const now = deps.now();
-  const since = new Date(now.getTime() - config.dnaFollowUp.replyWindowHours * 3_600_000).toISOString();
-  const recent = await messagesByPhone(deps.store, input.from, { since, limit: 20 });
-  const lastOut = recent.items.find((m) => m.direction === 'OUT');
-  if (lastOut?.kind !== DNA_FOLLOW_UP_KIND || !lastOut.bookingId) return { kind: 'not-an-answer' };
-  const booking = await getBooking(deps.store, lastOut.bookingId);
-  if (!booking || (booking.status !== 'DNA' && booking.status !== 'WNB')) return { kind: 'not-an-answer' };
-  const reason = readDnaAnswer(input.body, config.replies.keywords);
-  if (!reason) return { kind: 'unclear', booking };
-  const landed = await setMissReason(deps.store, {
-    bookingId: booking.id,
-    reason,
-    by: 'family:dna-question',
-    now: now.toISOString(),
-    onlyIfUnknown: true,
-  });
-  deps.log.info('after-DNA answer', { bookingId: booking.id, reason, recorded: landed });
-  return landed || booking.cancelCategory === reason
-    ? { kind: 'recorded', bookingId: booking.id, reason }
-    : { kind: 'kept', bookingId: booking.id, reason };
 }

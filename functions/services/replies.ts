@@ -14,7 +14,7 @@ import { countInboundSince, messageByProviderId, recordMessage } from '#store/me
 import { cancellationNotice } from './bookings.ts';
 import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
-import { answerDnaFollowUp } from './dna-follow-up.ts';
+import { answerDnaFollowUp } from './dna-answer.ts';
 import {
   addReplyToInbox,
   derivedId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dnaFollowUpSection } from '#core/config/dna-follow-up.ts';
-import { DNA_ANSWERS, dnaFollowUpText, readDnaAnswer } from '#core/dna-follow-up.ts';
+import { readDnaAnswer } from '#core/dna-answer.ts';
+import { DNA_ANSWERS, dnaFollowUpText } from '#core/dna-follow-up.ts';
 import { exampleConfig } from '#tests/support/dynamo.ts';
 
 describe('the after-DNA question', () => {
