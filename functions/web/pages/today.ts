@@ -52,6 +52,20 @@ function field(page: PageContext, name: string): string {
   return page.form?.fields.get(name)?.trim() ?? '';
 }
 
+/**
+ * The route's own words on a refused reason (too long names its limit), as the page says them; a
+ * blank reason asks for one.
+ */
+function reasonError(
+  fields: readonly { field: string; message: string }[] | undefined,
+  reason: string,
+  blank: string,
+): string | undefined {
+  if (!reason) return blank;
+  const issue = fields?.find((f) => f.field === 'reason');
+  return issue ? `The reason ${issue.message} (it has ${reason.length})` : undefined;
+}
+
 export const registerTodayPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
 
@@ -228,8 +242,14 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       });
       if (!result.ok) {
         const values = { reason, notify: notify ? 'yes' : '', category: category ?? '' };
-        if (result.status === 400)
-          return cancelPage(page, { reason: 'Enter why the booking is cancelled' }, values);
+        if (result.status === 400) {
+          const blank = 'Enter why the booking is cancelled';
+          return cancelPage(
+            page,
+            { reason: reasonError(result.error.fields, reason, blank) ?? result.error.message },
+            values,
+          );
+        }
         if (result.status === 409) return cancelPage(page, { reason: result.error.message }, values);
         return errorStatus(result.status);
       }
@@ -299,6 +319,8 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         body: { slotId, reason },
       });
       if (!result.ok) {
+        const tooLong = reasonError(result.error.fields, reason, '');
+        if (result.status === 400 && tooLong) return movePage(page, date, { reason: tooLong }, reason);
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
         return errorStatus(result.status);

@@ -1,0 +1,111 @@
+/**
+ * The staff pages' form messages a new user met (session 5 tester's faults, item 1): each refusal says
+ * what is wrong with the field at fault, in words, and never what it is not ("missing" for too long,
+ * "NaN", "no family has this number" for a number that is not a mobile). Real web app, route table and
+ * DynamoDB Local; the admin API's `GET /clients?phone=` is called as a machine would.
+ */
+import { parse } from 'node-html-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Booking, Clinic, Slot } from '#core/model.ts';
+import { bookSlot } from '#services/bookings.ts';
+import { getBooking } from '#store/bookings.ts';
+import {
+  type BrowserDoor,
+  type BrowserSession,
+  browserDoor,
+  WEB_ORIGIN,
+} from '#tests/support/browser-door.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
+import { seed } from './helpers.ts';
+
+let deps: TestDeps;
+let door: BrowserDoor;
+let scheduler: BrowserSession;
+let manager: BrowserSession;
+let clinic: Clinic;
+let booking: Booking;
+let target: Slot;
+
+beforeAll(async () => {
+  deps = testDeps(await freshTable(), '2026-11-30T10:00:00Z');
+  door = browserDoor(deps);
+  scheduler = await door.signIn({ name: 'Sam Patel', roles: ['scheduler'] });
+  manager = await door.signIn({ name: 'Morgan Lee', roles: ['manager'] });
+  clinic = aClinic({ id: 'riverside' });
+  const client = aClient();
+  const slot = aSlotFor(clinic, { startsAt: '2026-12-03T14:00:00.000Z' });
+  target = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
+  await seed(deps.store, { clinic, clients: [client], slots: [slot, target] });
+  booking = await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+});
+
+const get = (session: BrowserSession, path: string) =>
+  door.app.handle(new Request(`${WEB_ORIGIN}${path}`, { headers: { cookie: session.cookie } }));
+
+const post = (session: BrowserSession, path: string, fields: Record<string, string>) =>
+  door.app.handle(
+    new Request(`${WEB_ORIGIN}${path}`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, origin: WEB_ORIGIN },
+      body: new URLSearchParams({ ...fields, _csrf: session.csrf }),
+    }),
+  );
+
+/** The error summary's items and each field's own error message, as a person reads them. */
+function errorsOf(html: string) {
+  const doc = parse(html);
+  const text = (el: { text: string }) => el.text.replace(/\s+/g, ' ').trim();
+  return {
+    summary: doc.querySelectorAll('.nhsuk-error-summary__list a').map((a) => ({
+      href: a.getAttribute('href'),
+      text: text(a),
+    })),
+    byField: Object.fromEntries(
+      doc
+        .querySelectorAll('.nhsuk-error-message')
+        .map((m) => [m.getAttribute('id')?.replace(/-error$/, ''), text(m).replace(/^Error:\s*/, '')]),
+    ),
+  };
+}
+
+describe('a reason that is too long', () => {
+  it('cancelling says the reason is too long and gives the limit, not that it is missing; nothing is cancelled', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/cancel`, {
+      reason: 'x'.repeat(612),
+      notify: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#reason', text: 'The reason must be 500 characters or fewer (it has 612)' },
+    ]);
+    expect(byField.reason).toBe('The reason must be 500 characters or fewer (it has 612)');
+    expect(html).not.toContain('Enter why the booking is cancelled');
+    expect(html).toContain('x'.repeat(612));
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('moving says the reason is too long, on the reason, not on the time; nothing is moved', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/move`, {
+      slotId: target.id,
+      reason: 'y'.repeat(501),
+      date: '2026-12-03',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#reason', text: 'The reason must be 500 characters or fewer (it has 501)' },
+    ]);
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+});
