@@ -109,3 +109,28 @@ describe('a reason that is too long', () => {
     expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
   });
 });
+
+describe('the metrics period', () => {
+  it('a range over a year is reported on "To", the field at fault, and not on "From"', async () => {
+    // Act
+    const res = await get(manager, '/staff/metrics?from=2025-01-01&to=2026-11-30');
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#to', text: expect.stringMatching(/^To: the range may span at most/) },
+    ]);
+    expect(byField.to).toMatch(/^To: the range may span at most \d+ days$/);
+    expect(byField.from).toBeUndefined();
+  });
+
+  it('"from" after "to" is reported on "From"', async () => {
+    const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
+    const { byField } = errorsOf(await res.text());
+    expect(res.status).toBe(400);
+    expect(byField.from).toBe('From: must be on or before "to"');
+    expect(byField.to).toBeUndefined();
+  });
+});
