@@ -13,6 +13,12 @@ import { forStaff } from './access.ts';
 import { clinicDayQuery } from './bookings.ts';
 import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
 
+/** Whole minutes within [min, max], one message for every way a number can be wrong (NaN included). */
+const wholeMinutes = (min: number, max: number) => {
+  const message = `must be a whole number of minutes from ${min} to ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected local time as HH:MM');
 
 export const createSlotBody = z
@@ -24,7 +30,7 @@ export const createSlotBody = z
     /** …or the clinic's local date and time (Europe/London). */
     date: calendarDate.optional(),
     time: hhmm.optional(),
-    durationMinutes: z.number().int().min(5).max(480).optional(),
+    durationMinutes: wholeMinutes(5, 480).optional(),
     /** Offer it straight away to the short-notice list (a slot that came up at short notice). */
     shortNotice: z.boolean().default(false),
   })
@@ -40,8 +46,8 @@ export const createSessionBody = z
     date: calendarDate,
     from: hhmm,
     to: hhmm,
-    everyMinutes: z.number().int().min(5).max(240),
-    durationMinutes: z.number().int().min(5).max(480).optional(),
+    everyMinutes: wholeMinutes(5, 240),
+    durationMinutes: wholeMinutes(5, 480).optional(),
   })
   .refine((b) => b.from < b.to, { message: 'must be after from', path: ['to'] });
 

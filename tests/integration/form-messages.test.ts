@@ -134,3 +134,49 @@ describe('the metrics period', () => {
     expect(byField.to).toBeUndefined();
   });
 });
+
+describe('slot lengths', () => {
+  it.each([
+    ['-5', 'single'],
+    ['ten', 'single'],
+    ['-5', 'session'],
+    ['2.5', 'session'],
+  ])('a length of %s (%s) says what is allowed, never NaN', async (duration, form) => {
+    // Act
+    const res = await post(scheduler, `/staff/slots/${form}`, {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-12-04',
+      time: '10:00',
+      from: '10:00',
+      to: '12:00',
+      every: '30',
+      duration,
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(html).not.toContain('NaN');
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual([
+      'Length: must be a whole number of minutes from 5 to 480',
+    ]);
+  });
+
+  it('an "every" of -10 in a session says what is allowed', async () => {
+    const res = await post(scheduler, '/staff/slots/session', {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-12-04',
+      from: '10:00',
+      to: '12:00',
+      every: '-10',
+    });
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    expect(html).not.toContain('NaN');
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual([
+      'Every: must be a whole number of minutes from 5 to 240',
+    ]);
+  });
+});
