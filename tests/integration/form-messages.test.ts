@@ -180,3 +180,38 @@ describe('slot lengths', () => {
     ]);
   });
 });
+
+describe('a family found by mobile number', () => {
+  it('a badly formed mobile says it is not a valid UK mobile, not that no family has it', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      family: '07700 9001',
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      consent: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const texts = errorsOf(html).summary.map((e) => e.text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(
+      /^Family: This is not a valid UK mobile number\. This is not a valid phone number/,
+    );
+    expect(html).not.toContain('No family has this mobile number');
+  });
+
+  it('a well-formed mobile no family has still says so', async () => {
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      family: '07700 900999',
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      consent: 'yes',
+    });
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).summary.map((e) => e.text)).toEqual([
+      'Family: No family has this mobile number',
+    ]);
+  });
+});
