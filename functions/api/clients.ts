@@ -108,9 +108,9 @@ function mobileOrAddress(phone: string | undefined, address: unknown): void {
   }
 }
 
-function phoneOrFail(deps: Deps, input: string, field: string): string {
+function phoneOrFail(deps: Deps, input: string, field: string, message = 'Request body is invalid'): string {
   const result = normaliseMobile(input, deps.config.allowedCountries);
-  if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
+  if (!result.ok) throw new ValidationError(message, [{ field, message: result.reason }]);
   return result.e164;
 }
 
@@ -204,7 +204,10 @@ export const clientRoutes = [
         const client = await clientByNhsNumber(deps.store, query.nhsNumber);
         return { items: client ? await clientViews(deps, [client]) : [] };
       }
-      const clients = await clientsByPhone(deps.store, phoneOrFail(deps, query.phone!, 'query.phone'));
+      const clients = await clientsByPhone(
+        deps.store,
+        phoneOrFail(deps, query.phone!, 'query.phone', 'Query parameter phone is not a valid mobile number'),
+      );
       return { items: await clientViews(deps, clients) };
     },
   }),

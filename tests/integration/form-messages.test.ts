@@ -215,3 +215,17 @@ describe('a family found by mobile number', () => {
     ]);
   });
 });
+
+describe('GET /clients?phone= (admin API)', () => {
+  it('a phone that is not a mobile is a 400 naming the query parameter phone, not the request body', async () => {
+    // Act
+    const res = await callApi(deps, 'GET', '/clients?phone=abc');
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { error } = res.body as ErrorResult;
+    expect(error.message).toBe('Query parameter phone is not a valid mobile number');
+    expect(error.message).not.toMatch(/body/i);
+    expect(error.fields).toEqual([{ field: 'query.phone', message: expect.stringMatching(/letters/) }]);
+  });
+});
