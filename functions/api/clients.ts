@@ -4,6 +4,7 @@ import { consentViewSchema } from '#core/consent.ts';
 import { contactChannelSchema, contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
+import { localDay } from '#core/local-time.ts';
 import { clientSchema, equityFlagsSchema, messageSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
@@ -108,6 +109,34 @@ function mobileOrAddress(phone: string | undefined, address: unknown): void {
   }
 }
 
+/**
+ * What the body's schema cannot know, checked against the clock and the trust: a child is born on or
+ * before today (an expected baby is registered with `dueDate`, which may be ahead), and the language is
+ * one the trust's texts are written in.
+ */
+function checkBirthAndLanguage(deps: Deps, body: { dateOfBirth?: string; language?: string }): void {
+  const today = localDay(deps.now(), deps.config.timeZone);
+  if (body.dateOfBirth !== undefined && body.dateOfBirth > today) {
+    throw new ValidationError('Request body is invalid', [
+      {
+        field: 'dateOfBirth',
+        message: `must be today (${today}) or earlier; for an expected baby give dueDate instead`,
+      },
+    ]);
+  }
+  const languages = supportedLanguages(deps);
+  if (body.language !== undefined && !languages.includes(body.language)) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'language', message: `not a language this trust texts in; one of: ${languages.join(', ')}` },
+    ]);
+  }
+}
+
+/** The languages the trust's texts are written in (its templates), the default language first. */
+function supportedLanguages(deps: Deps): string[] {
+  return [...new Set([deps.config.defaultLanguage, ...Object.keys(deps.config.templates)])];
+}
+
 function phoneOrFail(deps: Deps, input: string, field: string, message = 'Request body is invalid'): string {
   const result = normaliseMobile(input, deps.config.allowedCountries);
   if (!result.ok) throw new ValidationError(message, [{ field, message: result.reason }]);
@@ -136,6 +165,7 @@ export const clientRoutes = [
     errors: [400, 409, 413],
     handler: async ({ deps, body }) => {
       const { id, phone, ...fields } = body;
+      checkBirthAndLanguage(deps, body);
       mobileOrAddress(phone, body.address);
       const client = await createClient(
         deps.store,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
-import { localToUtc } from '#core/local-time.ts';
+import { formatTime, localDay, localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
@@ -75,11 +75,28 @@ function toUtc(deps: Deps, date: string, time: string, field: string): string {
   }
 }
 
+/**
+ * A slot made through the API is one families may still book, so it starts after now. Historic slots
+ * come in by import (services/import-apply.ts writes them through the store, not this route).
+ */
+function futureOrFail(deps: Deps, startsAt: string, field: string): void {
+  const now = deps.now().toISOString();
+  if (startsAt <= now) {
+    throw new ValidationError('Request body is invalid', [
+      {
+        field,
+        message: `must be in the future (it is now ${localDay(now, deps.config.timeZone)} ${formatTime(now, deps.config.timeZone)}); a slot that has started cannot be booked`,
+      },
+    ]);
+  }
+}
+
 async function createSlot(deps: Deps, body: z.output<typeof createSlotBody>): Promise<Slot> {
   const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
   const startsAt = body.startsAt
     ? new Date(body.startsAt).toISOString()
     : toUtc(deps, body.date!, body.time!, 'time');
+  futureOrFail(deps, startsAt, body.startsAt ? 'startsAt' : 'time');
   const [slot] = await createSlots(deps.store, [
     newSlot({
       clinicId: body.clinicId,
@@ -118,6 +135,7 @@ async function createSession(deps: Deps, body: z.output<typeof createSessionBody
       { field: 'to', message: 'the session is too short for one appointment' },
     ]);
   }
+  futureOrFail(deps, slots[0]!.startsAt, 'from');
   return createSlots(deps.store, slots);
 }
 
