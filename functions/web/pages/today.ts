@@ -86,9 +86,35 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       }
       const q = page.url.searchParams;
       const today = f.today();
-      const date = isoDay(q.get('date')) ?? today;
-      const clinicId =
-        clinics.body.items.find((c) => c.id === q.get('clinic'))?.id ?? clinics.body.items[0]?.id;
+      // A day or clinic in the address that is not one is said so, not quietly replaced by another.
+      const asked = { date: q.get('date') ?? '', clinic: q.get('clinic') ?? '' };
+      const dateError =
+        asked.date && !isoDay(asked.date)
+          ? `Day: “${asked.date}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
+          : undefined;
+      const clinicError =
+        asked.clinic && !clinics.body.items.some((c) => c.id === asked.clinic)
+          ? `Clinic: there is no clinic “${asked.clinic}”; choose one from the list`
+          : undefined;
+      if (dateError || clinicError) {
+        await toCallPending.catch(() => undefined);
+        return page.render(
+          'pages/today.njk',
+          {
+            clinics: clinics.body.items.map((c) => ({ value: c.id, text: c.name })),
+            date: asked.date,
+            dateError,
+            clinicError,
+            addressErrors: [
+              ...(clinicError ? [{ text: clinicError, href: '#clinic' }] : []),
+              ...(dateError ? [{ text: dateError, href: '#date' }] : []),
+            ],
+          },
+          { status: 400 },
+        );
+      }
+      const date = isoDay(asked.date) ?? today;
+      const clinicId = clinics.body.items.find((c) => c.id === asked.clinic)?.id ?? clinics.body.items[0]?.id;
       const [day, toCall] = await Promise.all([
         clinicId ? page.invoke('getClinicDay', { params: { id: clinicId }, query: { date } }) : undefined,
         toCallPending,
