@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { newClient } from '#core/client.ts';
+import { LANGUAGES } from '#core/config/primitives.ts';
 import { consentViewSchema } from '#core/consent.ts';
 import { contactChannelSchema, contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
@@ -112,7 +113,7 @@ function mobileOrAddress(phone: string | undefined, address: unknown): void {
 /**
  * What the body's schema cannot know, checked against the clock and the trust: a child is born on or
  * before today (an expected baby is registered with `dueDate`, which may be ahead), and the language is
- * one the trust's texts are written in.
+ * one Attend serves families in.
  */
 function checkBirthAndLanguage(deps: Deps, body: { dateOfBirth?: string; language?: string }): void {
   const today = localDay(deps.now(), deps.config.timeZone);
@@ -127,14 +128,17 @@ function checkBirthAndLanguage(deps: Deps, body: { dateOfBirth?: string; languag
   const languages = supportedLanguages(deps);
   if (body.language !== undefined && !languages.includes(body.language)) {
     throw new ValidationError('Request body is invalid', [
-      { field: 'language', message: `not a language this trust texts in; one of: ${languages.join(', ')}` },
+      { field: 'language', message: `not a language Attend supports; one of: ${languages.join(', ')}` },
     ]);
   }
 }
 
-/** The languages the trust's texts are written in (its templates), the default language first. */
+/**
+ * The languages Attend serves a family in: those it has letters and reply words for (LANGUAGES; texts
+ * in one the trust has no templates for fall back to English), and any the trust's templates add.
+ */
 function supportedLanguages(deps: Deps): string[] {
-  return [...new Set([deps.config.defaultLanguage, ...Object.keys(deps.config.templates)])];
+  return [...new Set([deps.config.defaultLanguage, ...LANGUAGES, ...Object.keys(deps.config.templates)])];
 }
 
 function phoneOrFail(deps: Deps, input: string, field: string, message = 'Request body is invalid'): string {

@@ -1,6 +1,6 @@
 /**
  * Values the admin API took that it must not (session 5 tester's faults, item 3): a date of birth in
- * the future, a slot that has already started, a language the trust does not text in. Each is a 400
+ * the future, a slot that has already started, a language Attend does not serve families in. Each is a 400
  * naming the field, and nothing is written. Antenatal contacts are registered with `dueDate`, which may
  * be ahead, and are not refused. Called as the function URL calls the API, on DynamoDB Local.
  */
@@ -62,23 +62,26 @@ describe('POST /clients: date of birth and language', () => {
     expect(antenatal.body).toMatchObject({ id: 'expected', dueDate: '2027-03-14' });
   });
 
-  it('refuses a language the trust does not text in, naming language and the ones it does', async () => {
+  it('refuses a language Attend does not support, naming language and the ones it does', async () => {
     // Act
     const res = await callApi(deps, 'POST', '/clients', family('klingon', { language: 'tlh' }));
 
     // Assess
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual([
-      { field: 'language', message: 'not a language this trust texts in; one of: en, cy, pl, ro' },
+      { field: 'language', message: 'not a language Attend supports; one of: en, cy, pl, ro, ne' },
     ]);
     expect((await callApi(deps, 'GET', '/clients/klingon')).status).toBe(404);
   });
 
-  it('takes a language the trust texts in', async () => {
-    const res = await callApi(deps, 'POST', '/clients', family('welsh', { language: 'cy' }));
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ language: 'cy' });
-  });
+  it.each([['cy'], ['ne']])(
+    'takes %s: a language with templates, or with letters and reply words (texts fall back to English)',
+    async (language) => {
+      const res = await callApi(deps, 'POST', '/clients', family(`lang-${language}`, { language }));
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ language });
+    },
+  );
 });
 
 describe('POST /slots and /slots/session: slots that have already started', () => {
