@@ -20,6 +20,7 @@ import { seed } from './helpers.ts';
 let deps: TestDeps;
 let door: BrowserDoor;
 let scheduler: BrowserSession;
+let bookingId: string;
 
 beforeAll(async () => {
   // Thursday 3 December 2026, 09:00 in London: the booking below is today.
@@ -30,7 +31,11 @@ beforeAll(async () => {
   const client = aClient({ firstName: 'Amelia' });
   const slot = aSlotFor(clinic, { startsAt: '2026-12-03T14:00:00.000Z' });
   await seed(deps.store, { clinic, clients: [client], slots: [slot] });
-  await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+  const later = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
+  await seed(deps.store, { slots: [later] });
+  bookingId = (
+    await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' })
+  ).id;
 });
 
 async function open(path: string) {
@@ -119,5 +124,32 @@ describe('/staff/slots', () => {
     const page = await open('/staff/slots?clinicId=riverside&date=2026-12-03');
     expect(page.status).toBe(200);
     expect(page.main).toContain('14:00');
+  });
+});
+
+describe('/staff/today/bookings/{id}/move', () => {
+  it("a date that does not exist is a 400 naming it, and says the booking's own day is shown instead", async () => {
+    // Act
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-02-30`);
+
+    // Assess
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#date',
+        text: "Day: “2026-02-30” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.",
+      },
+    ]);
+    expect(page.fieldErrors).toEqual(['date-error']);
+    expect(page.html).toContain('value="2026-02-30"');
+    expect(page.main).toContain('Free times on Thursday, 3 December 2026 15:00');
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a real date shows its free times, with no error', async () => {
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-12-03`);
+    expect(page.status).toBe(200);
+    expect(page.summary).toEqual([]);
+    expect(page.main).toContain('15:00');
   });
 });

@@ -289,7 +289,15 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
     if (!booking.ok) return errorStatus(booking.status);
     const b = booking.body;
-    const date = day ?? isoDay(page.url.searchParams.get('date')) ?? b.localDay;
+    // A day in the address that is not one is said so (the booking's own day is shown instead).
+    const asked = day ? '' : (page.url.searchParams.get('date') ?? '');
+    if (asked && !isoDay(asked)) {
+      errors = {
+        ...errors,
+        date: `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.`,
+      };
+    }
+    const date = day ?? isoDay(asked) ?? b.localDay;
     const slots = await page.invoke('listSlots', { query: { clinicId: b.clinicId, date, limit: 500 } });
     const now = deps.now().toISOString();
     const free = slots.ok
@@ -303,6 +311,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         booking: { id: b.id, ref: b.ref, when: f.dayTime(b.startsAt), type: typeName(deps, b.type) },
         backHref: back(b.clinicId, b.localDay),
         date,
+        askedDate: errors?.date ? asked : undefined,
         dateLabel: f.longDate(date),
         slots: free.map((s) => ({ value: s.id, text: f.time(s.startsAt) })),
         errors,
