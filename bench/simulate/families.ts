@@ -256,6 +256,7 @@ export class Families {
     const u = (what: string) => draw(entry.to, index, what);
     switch (read.key) {
       case 'confirmation':
+      case 'moved':
       case 'reminder': {
         const state = read.vars.ref ? this.state(entry.to, read.vars.ref) : undefined;
         if (!state || state.cancelled) return;
@@ -328,7 +329,8 @@ export class Families {
       case 'cancelConfirmedLate':
       case 'alreadyCancelled':
       case 'rebookRequested':
-      case 'cancelledByStaff': {
+      case 'cancelledByStaff':
+      case 'cancelledNotNeeded': {
         const state = read.vars.ref
           ? this.state(entry.to, read.vars.ref)
           : [...this.byRef.values()].find((s) => s.phone === entry.to && s.cancelSent && !s.cancelled);

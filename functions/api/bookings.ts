@@ -15,10 +15,12 @@ export const createBookingBody = z.object({
   overrideHorizon: z.boolean().default(false),
 });
 
+const REASON_TOO_LONG = 'must be 500 characters or fewer';
+
 export const moveBookingBody = z.object({
   /** A free slot of the same appointment type. */
   slotId: recordId,
-  reason: z.string().trim().min(1, 'say why the booking is moved').max(500),
+  reason: z.string().trim().min(1, 'say why the booking is moved').max(500, REASON_TOO_LONG),
   overrideHorizon: z.boolean().default(false),
 });
 
@@ -30,7 +32,7 @@ export const outcomeBody = z.object({
 });
 
 export const cancelBookingBody = z.object({
-  reason: z.string().trim().min(1, 'say why the booking is cancelled').max(500),
+  reason: z.string().trim().min(1, 'say why the booking is cancelled').max(500, REASON_TOO_LONG),
   /** Text the family (default true). */
   notify: z.boolean().default(true),
   /** Why the family cancelled, as one of the reasons /metrics counts. */

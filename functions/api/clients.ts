@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { newClient } from '#core/client.ts';
+import { LANGUAGES } from '#core/config/primitives.ts';
 import { consentViewSchema } from '#core/consent.ts';
 import { contactChannelSchema, contactChannelsSchema } from '#core/contact-channels.ts';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
+import { localDay } from '#core/local-time.ts';
 import { clientSchema, equityFlagsSchema, messageSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
@@ -108,9 +110,40 @@ function mobileOrAddress(phone: string | undefined, address: unknown): void {
   }
 }
 
-function phoneOrFail(deps: Deps, input: string, field: string): string {
+/**
+ * What the body's schema cannot know, checked against the clock and the trust: a child is born on or
+ * before today (an expected baby is registered with `dueDate`, which may be ahead), and the language is
+ * one Attend serves families in.
+ */
+function checkBirthAndLanguage(deps: Deps, body: { dateOfBirth?: string; language?: string }): void {
+  const today = localDay(deps.now(), deps.config.timeZone);
+  if (body.dateOfBirth !== undefined && body.dateOfBirth > today) {
+    throw new ValidationError('Request body is invalid', [
+      {
+        field: 'dateOfBirth',
+        message: `must be today (${today}) or earlier; for an expected baby give dueDate instead`,
+      },
+    ]);
+  }
+  const languages = supportedLanguages(deps);
+  if (body.language !== undefined && !languages.includes(body.language)) {
+    throw new ValidationError('Request body is invalid', [
+      { field: 'language', message: `not a language Attend supports; one of: ${languages.join(', ')}` },
+    ]);
+  }
+}
+
+/**
+ * The languages Attend serves a family in: those it has letters and reply words for (LANGUAGES; texts
+ * in one the trust has no templates for fall back to English), and any the trust's templates add.
+ */
+function supportedLanguages(deps: Deps): string[] {
+  return [...new Set([deps.config.defaultLanguage, ...LANGUAGES, ...Object.keys(deps.config.templates)])];
+}
+
+function phoneOrFail(deps: Deps, input: string, field: string, message = 'Request body is invalid'): string {
   const result = normaliseMobile(input, deps.config.allowedCountries);
-  if (!result.ok) throw new ValidationError('Request body is invalid', [{ field, message: result.reason }]);
+  if (!result.ok) throw new ValidationError(message, [{ field, message: result.reason }]);
   return result.e164;
 }
 
@@ -136,6 +169,7 @@ export const clientRoutes = [
     errors: [400, 409, 413],
     handler: async ({ deps, body }) => {
       const { id, phone, ...fields } = body;
+      checkBirthAndLanguage(deps, body);
       mobileOrAddress(phone, body.address);
       const client = await createClient(
         deps.store,
@@ -204,7 +238,10 @@ export const clientRoutes = [
         const client = await clientByNhsNumber(deps.store, query.nhsNumber);
         return { items: client ? await clientViews(deps, [client]) : [] };
       }
-      const clients = await clientsByPhone(deps.store, phoneOrFail(deps, query.phone!, 'query.phone'));
+      const clients = await clientsByPhone(
+        deps.store,
+        phoneOrFail(deps, query.phone!, 'query.phone', 'Query parameter phone is not a valid mobile number'),
+      );
       return { items: await clientViews(deps, clients) };
     },
   }),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
-import { localToUtc } from '#core/local-time.ts';
+import { formatTime, localDay, localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
@@ -12,6 +12,12 @@ import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { forStaff } from './access.ts';
 import { clinicDayQuery } from './bookings.ts';
 import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
+
+/** Whole minutes within [min, max], one message for every way a number can be wrong (NaN included). */
+const wholeMinutes = (min: number, max: number) => {
+  const message = `must be a whole number of minutes from ${min} to ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected local time as HH:MM');
 
@@ -24,7 +30,7 @@ export const createSlotBody = z
     /** …or the clinic's local date and time (Europe/London). */
     date: calendarDate.optional(),
     time: hhmm.optional(),
-    durationMinutes: z.number().int().min(5).max(480).optional(),
+    durationMinutes: wholeMinutes(5, 480).optional(),
     /** Offer it straight away to the short-notice list (a slot that came up at short notice). */
     shortNotice: z.boolean().default(false),
   })
@@ -40,8 +46,8 @@ export const createSessionBody = z
     date: calendarDate,
     from: hhmm,
     to: hhmm,
-    everyMinutes: z.number().int().min(5).max(240),
-    durationMinutes: z.number().int().min(5).max(480).optional(),
+    everyMinutes: wholeMinutes(5, 240),
+    durationMinutes: wholeMinutes(5, 480).optional(),
   })
   .refine((b) => b.from < b.to, { message: 'must be after from', path: ['to'] });
 
@@ -69,11 +75,28 @@ function toUtc(deps: Deps, date: string, time: string, field: string): string {
   }
 }
 
+/**
+ * A slot made through the API is one families may still book, so it starts after now. Historic slots
+ * come in by import (services/import-apply.ts writes them through the store, not this route).
+ */
+function futureOrFail(deps: Deps, startsAt: string, field: string): void {
+  const now = deps.now().toISOString();
+  if (startsAt <= now) {
+    throw new ValidationError('Request body is invalid', [
+      {
+        field,
+        message: `must be in the future (it is now ${localDay(now, deps.config.timeZone)} ${formatTime(now, deps.config.timeZone)}); a slot that has started cannot be booked`,
+      },
+    ]);
+  }
+}
+
 async function createSlot(deps: Deps, body: z.output<typeof createSlotBody>): Promise<Slot> {
   const defaultDuration = await checkClinicAndType(deps, body.clinicId, body.type);
   const startsAt = body.startsAt
     ? new Date(body.startsAt).toISOString()
     : toUtc(deps, body.date!, body.time!, 'time');
+  futureOrFail(deps, startsAt, body.startsAt ? 'startsAt' : 'time');
   const [slot] = await createSlots(deps.store, [
     newSlot({
       clinicId: body.clinicId,
@@ -112,6 +135,7 @@ async function createSession(deps: Deps, body: z.output<typeof createSessionBody
       { field: 'to', message: 'the session is too short for one appointment' },
     ]);
   }
+  futureOrFail(deps, slots[0]!.startsAt, 'from');
   return createSlots(deps.store, slots);
 }
 

@@ -72,6 +72,7 @@ export const PARENT_SESSION_MINUTES = 30;
 /** The texts that carry the parent link when the trust turns links on. */
 export const LINKED_TEMPLATES = [
   'confirmation',
+  'moved',
   'reminder',
   'reminderToday',
   'reminderTomorrow',

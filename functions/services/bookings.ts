@@ -390,7 +390,12 @@ export async function cancelByStaff(
   try {
     await sendAndRecord(
       deps,
-      bookingText(deps, 'cancelledByStaff', { booking, client, clinic: clinic ?? { venue: '' } }),
+      // A family whose appointment is no longer needed is not told they will be rebooked.
+      bookingText(deps, input.category === 'no-longer-needed' ? 'cancelledNotNeeded' : 'cancelledByStaff', {
+        booking,
+        client,
+        clinic: clinic ?? { venue: '' },
+      }),
       {
         to: booking.phone,
         bookingId: booking.id,

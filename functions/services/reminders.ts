@@ -221,10 +221,13 @@ async function handleDueBooking(
     return 'skipped';
   }
 
-  // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too).
+  // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too). A
+  // moved booking's confirmation says it has moved, not that a new appointment is booked.
   const key =
     tier.kind === 'confirmation'
-      ? 'confirmation'
+      ? claimed.movedFrom
+        ? 'moved'
+        : 'confirmation'
       : reminderTemplateKey(claimed.startsAt, now, config.timeZone);
   // With parentLinks on, the confirmation and reminders carry the booking's personal link.
   const text = await linked(deps, bookingText(deps, key, { booking: claimed, client, clinic }), () =>

@@ -189,9 +189,9 @@ describe('a family on a phone', () => {
     await look(page, 'parent-rebooked-phone');
     const old = await getBooking(deps.store, booking.id);
     expect((await getBooking(deps.store, old!.movedTo!))?.slotId).toBe(later!.id);
-    // The family is texted the confirmation for the new time, with the new booking's own link.
+    // The family is texted that it has moved, to the new time, with the new booking's own link.
     const text = lastTextTo(child);
-    expect(text).toContain("Cai's 6-8 week baby review is booked for Wed 9 Dec at 11:00");
+    expect(text).toContain("Cai's 6-8 week baby review has moved to Wed 9 Dec at 11:00");
     expect(linkIn(text)).not.toBe(link);
     expect(problems).toEqual([]);
     await close();

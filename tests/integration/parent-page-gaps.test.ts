@@ -129,10 +129,10 @@ describe('a rebook on the parent page texts the new time', () => {
     });
     const fresh = await rebookOnPage(link, pageSlot);
 
-    // Assess: one new text, the confirmation for Friday 10:00, with the same words as staff's move.
+    // Assess: one new text, that it has moved to Friday 10:00, with the same words as staff's move.
     const sent = textsTo(pageMoved).slice(before);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.body).toContain('is booked for Fri 27 Nov at 10:00');
+    expect(sent[0]!.body).toContain('has moved to Fri 27 Nov at 10:00');
     const staffText = textsTo(staffMoved).at(-1)!.body;
     const words = (body: string) => body.replace(/https:\S+/, 'LINK').replace(/Ref \d+/, 'Ref N');
     expect(words(sent[0]!.body)).toBe(words(staffText).replace('Amelia', 'Bea'));
@@ -164,7 +164,7 @@ describe('a rebook on the parent page texts the new time', () => {
     await runReminderSweep(deps);
     const sent = textsTo(child).slice(before);
     expect(sent.map((t) => t.at)).toEqual(['2026-11-24T08:00:00.000Z']);
-    expect(sent[0]!.body).toContain('is booked for Fri 27 Nov at 10:00');
+    expect(sent[0]!.body).toContain('has moved to Fri 27 Nov at 10:00');
   });
 
   it('sends nothing to a number that texted STOP, and nothing when texts are off for the child', async () => {

@@ -49,7 +49,7 @@ export const parentLinksSection = z
 export type ParentLinksConfig = NonNullable<z.infer<typeof parentLinksSection>>;
 
 /** The texts that carry the link (core/parent-links.ts LINKED_TEMPLATES, repeated to avoid a cycle). */
-const LINKED = ['confirmation', 'reminder', 'reminderToday', 'reminderTomorrow', 'offer'] as const;
+const LINKED = ['confirmation', 'moved', 'reminder', 'reminderToday', 'reminderTomorrow', 'offer'] as const;
 
 /**
  * With links on, every text that carries the link must still fit 6 segments with it, rendered with the

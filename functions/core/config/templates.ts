@@ -12,6 +12,10 @@ export const TEMPLATE_KEYS = [
   /** A reminder sent the day before: "tomorrow at {time}". */
   'reminderTomorrow',
   'cancelledByStaff',
+  /** Staff cancelled because it is no longer needed: no promise to rebook. */
+  'cancelledNotNeeded',
+  /** The confirmation of a booking staff (or the parent page) moved: it says the appointment has moved. */
+  'moved',
   'cancelConfirmed',
   'cancelConfirmedLate',
   'alreadyCancelled',

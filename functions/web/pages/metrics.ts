@@ -344,9 +344,12 @@ export const registerMetricsPages: RegisterPages = (router, deps) => {
           text: `${f.field.replace(/^query\./, '') === 'to' ? 'To' : 'From'}: ${f.message}`,
           href: f.field.endsWith('to') ? '#to' : '#from',
         }));
+        if (errors.length === 0) errors.push({ text: result.error.message, href: '#from' });
+        // Each message sits on the field at fault, as the summary links to it.
+        const errorOn = (href: string) => errors.find((e) => e.href === href)?.text;
         return page.render(
           'pages/metrics.njk',
-          { from, to, errors: errors.length ? errors : [{ text: result.error.message, href: '#from' }] },
+          { from, to, errors, fromError: errorOn('#from'), toError: errorOn('#to') },
           { status: 400 },
         );
       }

@@ -204,10 +204,16 @@ export const registerShortNoticePages: RegisterPages = (router, deps) => {
       let clientId = values.family;
       if (!form.get('clientId') && looksLikePhone(values.family)) {
         const found = await page.invoke('findClientsByPhone', { query: { phone: values.family } });
+        if (!found.ok && found.status !== 400) return errorStatus(found.status);
         const items = found.ok ? found.body.items.filter((c) => !('erased' in c && c.erased)) : [];
         if (items.length !== 1) {
-          const message =
-            items.length === 0
+          // A number that cannot be a mobile is said so, with why, not looked up as if it could be.
+          const badNumber = found.ok
+            ? undefined
+            : found.error.fields?.find((f) => f.field === 'query.phone')?.message;
+          const message = !found.ok
+            ? `This is not a valid UK mobile number. ${badNumber ?? ''}`.trim()
+            : items.length === 0
               ? 'No family has this mobile number'
               : 'Several children share this mobile number: choose one';
           return renderAdd(

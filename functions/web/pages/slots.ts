@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
+import { isoDay } from './staff-kit.ts';
 
 const READERS = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
 const CHANGERS = ['scheduler', 'manager', 'admin'] as const;
@@ -130,11 +131,36 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
     summary: "A clinic's slots on a day, with forms to create a session or a slot and to withdraw one",
     access: READERS,
     nav: { label: 'Slots', order: 80 },
-    handler: (page) =>
-      renderDay(page, {
-        clinicId: page.url.searchParams.get('clinicId') ?? undefined,
-        date: page.url.searchParams.get('date') ?? undefined,
-      }),
+    handler: async (page) => {
+      const clinicId = page.url.searchParams.get('clinicId') || undefined;
+      const date = page.url.searchParams.get('date') || undefined;
+      // A day or clinic in the address that is not one is said so, not quietly replaced by another.
+      const clinics = await clinicNames(page);
+      const clinicError =
+        clinicId && !(clinicId in clinics)
+          ? `Clinic: there is no clinic “${clinicId}”; choose one from the list`
+          : undefined;
+      const dateError =
+        date && !isoDay(date)
+          ? `Day: “${date}” is not a real date; enter it as yyyy-mm-dd, for example ${today()}`
+          : undefined;
+      if (!clinicError && !dateError) return renderDay(page, { clinicId, date });
+      return page.render(
+        'pages/slots.njk',
+        {
+          date,
+          clinicItems: Object.entries(clinics).map(([value, text]) => ({ value, text })),
+          errors: [
+            ...(clinicError ? [{ text: clinicError, href: '#clinicId' }] : []),
+            ...(dateError ? [{ text: dateError, href: '#date' }] : []),
+          ],
+          errorById: {},
+          clinicError,
+          dateError,
+        },
+        { status: 400 },
+      );
+    },
   });
 
   router.page({

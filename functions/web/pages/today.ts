@@ -52,6 +52,20 @@ function field(page: PageContext, name: string): string {
   return page.form?.fields.get(name)?.trim() ?? '';
 }
 
+/**
+ * The route's own words on a refused reason (too long names its limit), as the page says them; a
+ * blank reason asks for one.
+ */
+function reasonError(
+  fields: readonly { field: string; message: string }[] | undefined,
+  reason: string,
+  blank: string,
+): string | undefined {
+  if (!reason) return blank;
+  const issue = fields?.find((f) => f.field === 'reason');
+  return issue ? `The reason ${issue.message} (it has ${reason.length})` : undefined;
+}
+
 export const registerTodayPages: RegisterPages = (router, deps) => {
   const f = formats(deps);
 
@@ -72,9 +86,35 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       }
       const q = page.url.searchParams;
       const today = f.today();
-      const date = isoDay(q.get('date')) ?? today;
-      const clinicId =
-        clinics.body.items.find((c) => c.id === q.get('clinic'))?.id ?? clinics.body.items[0]?.id;
+      // A day or clinic in the address that is not one is said so, not quietly replaced by another.
+      const asked = { date: q.get('date') ?? '', clinic: q.get('clinic') ?? '' };
+      const dateError =
+        asked.date && !isoDay(asked.date)
+          ? `Day: “${asked.date}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
+          : undefined;
+      const clinicError =
+        asked.clinic && !clinics.body.items.some((c) => c.id === asked.clinic)
+          ? `Clinic: there is no clinic “${asked.clinic}”; choose one from the list`
+          : undefined;
+      if (dateError || clinicError) {
+        await toCallPending.catch(() => undefined);
+        return page.render(
+          'pages/today.njk',
+          {
+            clinics: clinics.body.items.map((c) => ({ value: c.id, text: c.name })),
+            date: asked.date,
+            dateError,
+            clinicError,
+            addressErrors: [
+              ...(clinicError ? [{ text: clinicError, href: '#clinic' }] : []),
+              ...(dateError ? [{ text: dateError, href: '#date' }] : []),
+            ],
+          },
+          { status: 400 },
+        );
+      }
+      const date = isoDay(asked.date) ?? today;
+      const clinicId = clinics.body.items.find((c) => c.id === asked.clinic)?.id ?? clinics.body.items[0]?.id;
       const [day, toCall] = await Promise.all([
         clinicId ? page.invoke('getClinicDay', { params: { id: clinicId }, query: { date } }) : undefined,
         toCallPending,
@@ -228,8 +268,14 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       });
       if (!result.ok) {
         const values = { reason, notify: notify ? 'yes' : '', category: category ?? '' };
-        if (result.status === 400)
-          return cancelPage(page, { reason: 'Enter why the booking is cancelled' }, values);
+        if (result.status === 400) {
+          const blank = 'Enter why the booking is cancelled';
+          return cancelPage(
+            page,
+            { reason: reasonError(result.error.fields, reason, blank) ?? result.error.message },
+            values,
+          );
+        }
         if (result.status === 409) return cancelPage(page, { reason: result.error.message }, values);
         return errorStatus(result.status);
       }
@@ -243,7 +289,15 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
     if (!booking.ok) return errorStatus(booking.status);
     const b = booking.body;
-    const date = day ?? isoDay(page.url.searchParams.get('date')) ?? b.localDay;
+    // A day in the address that is not one is said so (the booking's own day is shown instead).
+    const asked = day ? '' : (page.url.searchParams.get('date') ?? '');
+    if (asked && !isoDay(asked)) {
+      errors = {
+        ...errors,
+        date: `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.`,
+      };
+    }
+    const date = day ?? isoDay(asked) ?? b.localDay;
     const slots = await page.invoke('listSlots', { query: { clinicId: b.clinicId, date, limit: 500 } });
     const now = deps.now().toISOString();
     const free = slots.ok
@@ -257,6 +311,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         booking: { id: b.id, ref: b.ref, when: f.dayTime(b.startsAt), type: typeName(deps, b.type) },
         backHref: back(b.clinicId, b.localDay),
         date,
+        askedDate: errors?.date ? asked : undefined,
         dateLabel: f.longDate(date),
         slots: free.map((s) => ({ value: s.id, text: f.time(s.startsAt) })),
         errors,
@@ -299,6 +354,8 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         body: { slotId, reason },
       });
       if (!result.ok) {
+        const tooLong = reasonError(result.error.fields, reason, '');
+        if (result.status === 400 && tooLong) return movePage(page, date, { reason: tooLong }, reason);
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
         return errorStatus(result.status);

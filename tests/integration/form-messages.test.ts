@@ -1,0 +1,231 @@
+/**
+ * The staff pages' form messages a new user met (session 5 tester's faults, item 1): each refusal says
+ * what is wrong with the field at fault, in words, and never what it is not ("missing" for too long,
+ * "NaN", "no family has this number" for a number that is not a mobile). Real web app, route table and
+ * DynamoDB Local; the admin API's `GET /clients?phone=` is called as a machine would.
+ */
+import { parse } from 'node-html-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Booking, Clinic, Slot } from '#core/model.ts';
+import { bookSlot } from '#services/bookings.ts';
+import { getBooking } from '#store/bookings.ts';
+import {
+  type BrowserDoor,
+  type BrowserSession,
+  browserDoor,
+  WEB_ORIGIN,
+} from '#tests/support/browser-door.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
+import { seed } from './helpers.ts';
+
+let deps: TestDeps;
+let door: BrowserDoor;
+let scheduler: BrowserSession;
+let manager: BrowserSession;
+let clinic: Clinic;
+let booking: Booking;
+let target: Slot;
+
+beforeAll(async () => {
+  deps = testDeps(await freshTable(), '2026-11-30T10:00:00Z');
+  door = browserDoor(deps);
+  scheduler = await door.signIn({ name: 'Sam Patel', roles: ['scheduler'] });
+  manager = await door.signIn({ name: 'Morgan Lee', roles: ['manager'] });
+  clinic = aClinic({ id: 'riverside' });
+  const client = aClient();
+  const slot = aSlotFor(clinic, { startsAt: '2026-12-03T14:00:00.000Z' });
+  target = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
+  await seed(deps.store, { clinic, clients: [client], slots: [slot, target] });
+  booking = await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+});
+
+const get = (session: BrowserSession, path: string) =>
+  door.app.handle(new Request(`${WEB_ORIGIN}${path}`, { headers: { cookie: session.cookie } }));
+
+const post = (session: BrowserSession, path: string, fields: Record<string, string>) =>
+  door.app.handle(
+    new Request(`${WEB_ORIGIN}${path}`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, origin: WEB_ORIGIN },
+      body: new URLSearchParams({ ...fields, _csrf: session.csrf }),
+    }),
+  );
+
+/** The error summary's items and each field's own error message, as a person reads them. */
+function errorsOf(html: string) {
+  const doc = parse(html);
+  const text = (el: { text: string }) => el.text.replace(/\s+/g, ' ').trim();
+  return {
+    summary: doc.querySelectorAll('.nhsuk-error-summary__list a').map((a) => ({
+      href: a.getAttribute('href'),
+      text: text(a),
+    })),
+    byField: Object.fromEntries(
+      doc
+        .querySelectorAll('.nhsuk-error-message')
+        .map((m) => [m.getAttribute('id')?.replace(/-error$/, ''), text(m).replace(/^Error:\s*/, '')]),
+    ),
+  };
+}
+
+describe('a reason that is too long', () => {
+  it('cancelling says the reason is too long and gives the limit, not that it is missing; nothing is cancelled', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/cancel`, {
+      reason: 'x'.repeat(612),
+      notify: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#reason', text: 'The reason must be 500 characters or fewer (it has 612)' },
+    ]);
+    expect(byField.reason).toBe('The reason must be 500 characters or fewer (it has 612)');
+    expect(html).not.toContain('Enter why the booking is cancelled');
+    expect(html).toContain('x'.repeat(612));
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('moving says the reason is too long, on the reason, not on the time; nothing is moved', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/move`, {
+      slotId: target.id,
+      reason: 'y'.repeat(501),
+      date: '2026-12-03',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#reason', text: 'The reason must be 500 characters or fewer (it has 501)' },
+    ]);
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+});
+
+describe('the metrics period', () => {
+  it('a range over a year is reported on "To", the field at fault, and not on "From"', async () => {
+    // Act
+    const res = await get(manager, '/staff/metrics?from=2025-01-01&to=2026-11-30');
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([
+      { href: '#to', text: expect.stringMatching(/^To: the range may span at most/) },
+    ]);
+    expect(byField.to).toMatch(/^To: the range may span at most \d+ days$/);
+    expect(byField.from).toBeUndefined();
+  });
+
+  it('"from" after "to" is reported on "From"', async () => {
+    const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
+    const { byField } = errorsOf(await res.text());
+    expect(res.status).toBe(400);
+    expect(byField.from).toBe('From: must be on or before "to"');
+    expect(byField.to).toBeUndefined();
+  });
+});
+
+describe('slot lengths', () => {
+  it.each([
+    ['-5', 'single'],
+    ['ten', 'single'],
+    ['-5', 'session'],
+    ['2.5', 'session'],
+  ])('a length of %s (%s) says what is allowed, never NaN', async (duration, form) => {
+    // Act
+    const res = await post(scheduler, `/staff/slots/${form}`, {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-12-04',
+      time: '10:00',
+      from: '10:00',
+      to: '12:00',
+      every: '30',
+      duration,
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(html).not.toContain('NaN');
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual([
+      'Length: must be a whole number of minutes from 5 to 480',
+    ]);
+  });
+
+  it('an "every" of -10 in a session says what is allowed', async () => {
+    const res = await post(scheduler, '/staff/slots/session', {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-12-04',
+      from: '10:00',
+      to: '12:00',
+      every: '-10',
+    });
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    expect(html).not.toContain('NaN');
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual([
+      'Every: must be a whole number of minutes from 5 to 240',
+    ]);
+  });
+});
+
+describe('a family found by mobile number', () => {
+  it('a badly formed mobile says it is not a valid UK mobile, not that no family has it', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      family: '07700 9001',
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      consent: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const texts = errorsOf(html).summary.map((e) => e.text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(
+      /^Family: This is not a valid UK mobile number\. This is not a valid phone number/,
+    );
+    expect(html).not.toContain('No family has this mobile number');
+  });
+
+  it('a well-formed mobile no family has still says so', async () => {
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      family: '07700 900999',
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      consent: 'yes',
+    });
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).summary.map((e) => e.text)).toEqual([
+      'Family: No family has this mobile number',
+    ]);
+  });
+});
+
+describe('GET /clients?phone= (admin API)', () => {
+  it('a phone that is not a mobile is a 400 naming the query parameter phone, not the request body', async () => {
+    // Act
+    const res = await callApi(deps, 'GET', '/clients?phone=abc');
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { error } = res.body as ErrorResult;
+    expect(error.message).toBe('Query parameter phone is not a valid mobile number');
+    expect(error.message).not.toMatch(/body/i);
+    expect(error.fields).toEqual([{ field: 'query.phone', message: expect.stringMatching(/letters/) }]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * A day or clinic in a staff page's address that is not one (session 5 tester's faults, item 2): the
+ * page says what is wrong, in the NHS error summary with the field marked, and answers 400. It does not
+ * quietly show another day or another clinic. Real web app, route table and DynamoDB Local.
+ */
+import { parse } from 'node-html-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bookSlot } from '#services/bookings.ts';
+import {
+  type BrowserDoor,
+  type BrowserSession,
+  browserDoor,
+  WEB_ORIGIN,
+} from '#tests/support/browser-door.ts';
+import { aClient, aClinic, aSlotFor } from '#tests/support/builders.ts';
+import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { pageProblems } from '#tests/support/page-check.ts';
+import { seed } from './helpers.ts';
+
+let deps: TestDeps;
+let door: BrowserDoor;
+let scheduler: BrowserSession;
+let bookingId: string;
+
+beforeAll(async () => {
+  // Thursday 3 December 2026, 09:00 in London: the booking below is today.
+  deps = testDeps(await freshTable(), '2026-12-03T09:00:00Z');
+  door = browserDoor(deps);
+  scheduler = await door.signIn({ name: 'Sam Patel', roles: ['scheduler'] });
+  const clinic = aClinic({ id: 'riverside', name: 'Riverside Clinic' });
+  const client = aClient({ firstName: 'Amelia' });
+  const slot = aSlotFor(clinic, { startsAt: '2026-12-03T14:00:00.000Z' });
+  await seed(deps.store, { clinic, clients: [client], slots: [slot] });
+  const later = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
+  await seed(deps.store, { slots: [later] });
+  bookingId = (
+    await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' })
+  ).id;
+});
+
+async function open(path: string) {
+  const res = await door.app.handle(
+    new Request(`${WEB_ORIGIN}${path}`, { headers: { cookie: scheduler.cookie } }),
+  );
+  const html = await res.text();
+  const doc = parse(html);
+  const text = (el: { text: string }) => el.text.replace(/\s+/g, ' ').trim();
+  return {
+    status: res.status,
+    html,
+    main: text(doc.querySelector('main')!),
+    summary: doc
+      .querySelectorAll('.nhsuk-error-summary__list a')
+      .map((a) => ({ href: a.getAttribute('href'), text: text(a) })),
+    fieldErrors: doc.querySelectorAll('.nhsuk-error-message').map((m) => m.getAttribute('id')),
+  };
+}
+
+describe('/staff/today', () => {
+  it('a date that does not exist (30 February) is a 400 naming it, not another day', async () => {
+    // Act
+    const page = await open('/staff/today?clinic=riverside&date=2026-02-30');
+
+    // Assess
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#date',
+        text: 'Day: “2026-02-30” is not a real date; enter it as yyyy-mm-dd, for example 2026-12-03',
+      },
+    ]);
+    expect(page.fieldErrors).toEqual(['date-error']);
+    expect(page.main).not.toContain('Amelia');
+    expect(page.main).not.toMatch(/Today, |Previous day/);
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a clinic that does not exist is a 400 naming it, not the first clinic', async () => {
+    const page = await open('/staff/today?clinic=nowhere&date=2026-12-03');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      { href: '#clinic', text: 'Clinic: there is no clinic “nowhere”; choose one from the list' },
+    ]);
+    expect(page.fieldErrors).toEqual(['clinic-error']);
+    expect(page.main).not.toContain('Amelia');
+  });
+
+  it('a real clinic and day still show that day, and no address shows today', async () => {
+    const chosen = await open('/staff/today?clinic=riverside&date=2026-12-03');
+    const plain = await open('/staff/today');
+    expect(chosen.status).toBe(200);
+    expect(chosen.summary).toEqual([]);
+    expect(chosen.main).toContain('Amelia');
+    expect(plain.status).toBe(200);
+    expect(plain.main).toContain('Today, ');
+  });
+});
+
+describe('/staff/slots', () => {
+  it('a date that does not exist is a 400 naming it, not today', async () => {
+    const page = await open('/staff/slots?clinicId=riverside&date=2026-13-01');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#date',
+        text: 'Day: “2026-13-01” is not a real date; enter it as yyyy-mm-dd, for example 2026-12-03',
+      },
+    ]);
+    expect(page.fieldErrors).toEqual(['date-error']);
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a clinic that does not exist is a 400 naming it, and no other clinic’s slots are listed', async () => {
+    const page = await open('/staff/slots?clinicId=nowhere&date=2026-12-03');
+    expect(page.status).toBe(400);
+    expect(page.summary.map((e) => e.text)).toEqual([
+      'Clinic: there is no clinic “nowhere”; choose one from the list',
+    ]);
+    expect(page.fieldErrors).toEqual(['clinicId-error']);
+    expect(page.main).not.toContain('14:00');
+  });
+
+  it('a real clinic and day still list its slots', async () => {
+    const page = await open('/staff/slots?clinicId=riverside&date=2026-12-03');
+    expect(page.status).toBe(200);
+    expect(page.main).toContain('14:00');
+  });
+});
+
+describe('/staff/today/bookings/{id}/move', () => {
+  it("a date that does not exist is a 400 naming it, and says the booking's own day is shown instead", async () => {
+    // Act
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-02-30`);
+
+    // Assess
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#date',
+        text: "Day: “2026-02-30” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.",
+      },
+    ]);
+    expect(page.fieldErrors).toEqual(['date-error']);
+    expect(page.html).toContain('value="2026-02-30"');
+    expect(page.main).toContain('Free times on Thursday, 3 December 2026 15:00');
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a real date shows its free times, with no error', async () => {
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-12-03`);
+    expect(page.status).toBe(200);
+    expect(page.summary).toEqual([]);
+    expect(page.main).toContain('15:00');
+  });
+});
