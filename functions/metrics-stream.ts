@@ -9,8 +9,11 @@
  * failure part-way through the several counter cells a record moves, would count again on the retry;
  * `ADD` is not idempotent, so the marker has to land in the same transaction as the counts.
  *
- * Records are handled one after another: they often touch the same day's cells, and transactions on the
- * same item at once would only conflict. A record that is not a booking, slot or text is skipped and
+ * A batch's records are counted together first, in as few transactions as fit (markers plus distinct
+ * cells ≤ 100): one write for many records. A record left out (its transaction found an applied
+ * marker, or stayed contended) is then counted on its own, so a redelivered record is a duplicate as
+ * before. Records are handled one after another: they often touch the same day's cells, and
+ * transactions on the same item at once would only conflict. A record that is not a booking, slot or text is skipped and
  * counted; one that is but cannot be read, or fails to count, is reported as a batch item failure, so the
  * mapping retries (bisects, then dead-letters) it without holding back the rest of the shard
  * (functions/runtime/stream-batch.ts).
@@ -28,6 +31,7 @@ import { streamBatchHandler } from '#runtime/stream-batch.ts';
 import {
   type CountOutcome,
   countStreamRecord,
+  countStreamRecords,
   type ItemRecord,
   type MetricsDeps,
 } from '#services/metrics.ts';
@@ -54,14 +58,22 @@ const countedRecord = z
     }),
   );
 
+/** The outcomes of this batch's records counted together (prepare), by eventID; reset for each batch. */
+let counted = new Map<string, CountOutcome>();
+
 export const processEvent = streamBatchHandler({
   isOurs: (record) => {
     const entity = record.dynamodb.NewImage?.entity ?? record.dynamodb.OldImage?.entity;
     return typeof entity === 'string' && COUNTED.has(entity);
   },
   schema: countedRecord,
+  // The batch's records counted together first: one transaction for many records, not one each.
+  async prepare(records) {
+    counted = new Map();
+    counted = await countStreamRecords(deps, records);
+  },
   async handle(record): Promise<CountOutcome> {
-    const outcome = await countStreamRecord(deps, record);
+    const outcome = counted.get(record.eventId) ?? (await countStreamRecord(deps, record));
     metrics.addMetric(`MetricsRecord_${outcome}`, MetricUnit.Count, 1);
     if (outcome === 'duplicate') logger.info('stream record already counted', { eventID: record.eventId });
     return outcome;

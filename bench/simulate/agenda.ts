@@ -41,6 +41,16 @@ export class Agenda {
     return this.heap[0]?.at;
   }
 
+  /** Every action due at or before `at`, with its time, in time order. */
+  takeTimedUntil(at: number): { at: number; action: Action }[] {
+    const out: { at: number; action: Action }[] = [];
+    while (this.heap.length > 0 && this.heap[0]!.at <= at) {
+      const entry = this.pop()!;
+      out.push({ at: entry.at, action: entry.action });
+    }
+    return out;
+  }
+
   /** Every action due at or before `at`, in time order. */
   takeUntil(at: number): Action[] {
     const out: Action[] = [];

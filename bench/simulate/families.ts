@@ -138,6 +138,8 @@ export class Families {
    */
   readonly optedOut = new Map<string, [number, number][]>();
   private readonly byRef = new Map<string, BookingState>();
+  /** The same states by phone, in the order they were registered (a Kent-sized month has tens of thousands). */
+  private readonly byPhone = new Map<string, BookingState[]>();
   private readonly childrenByPhone = new Map<string, Child[]>();
   private readonly waitingType = new Map<string, string>();
   private readonly extraMisses = new Map<string, number>();
@@ -209,6 +211,9 @@ export class Families {
       remindersSeen: 0,
     };
     this.byRef.set(`${view.phone}|${view.ref}`, state);
+    const ofPhone = this.byPhone.get(view.phone);
+    if (ofPhone) ofPhone.push(state);
+    else this.byPhone.set(view.phone, [state]);
     if ((fate.cancelAnyway || fate.phones) && fate.decideAt < start - HOUR) {
       this.input.agenda.add(fate.decideAt, {
         kind: 'phone-cancel',
@@ -217,6 +222,11 @@ export class Families {
       });
     }
     return state;
+  }
+
+  /** The bookings texted to one phone, in the order they were registered. */
+  private statesOf(phone: string): readonly BookingState[] {
+    return this.byPhone.get(phone) ?? [];
   }
 
   /** Whether the family can text the trust about this booking (they have had a text from it). */
@@ -312,9 +322,7 @@ export class Families {
       }
       case 'chooseBooking': {
         // They did not say which child: they answer again with the reference.
-        const pending = [...this.byRef.values()].find(
-          (s) => s.phone === entry.to && s.cancelSent && !s.cancelled,
-        );
+        const pending = this.statesOf(entry.to).find((s) => s.cancelSent && !s.cancelled);
         if (pending)
           this.input.agenda.add(at + 3 * MIN, {
             kind: 'text',
@@ -333,7 +341,7 @@ export class Families {
       case 'cancelledNotNeeded': {
         const state = read.vars.ref
           ? this.state(entry.to, read.vars.ref)
-          : [...this.byRef.values()].find((s) => s.phone === entry.to && s.cancelSent && !s.cancelled);
+          : this.statesOf(entry.to).find((s) => s.cancelSent && !s.cancelled);
         if (state) state.cancelled = true;
         return;
       }
@@ -364,9 +372,7 @@ export class Families {
     if (when > Date.parse(state.startsAt) - 30 * MIN) return;
     state.cancelSent = true;
     const language = this.languageOf(state.phone);
-    const several =
-      [...this.byRef.values()].filter((s) => s.phone === state.phone && !s.cancelled && s !== state).length >
-      0;
+    const several = this.statesOf(state.phone).some((s) => !s.cancelled && s !== state);
     const quote = several && draw(state.key, 'quote') < T.quotesReferenceWhenSeveral.value;
     const body = phrase(purpose, {
       language,

@@ -31,6 +31,13 @@ export interface StreamConsumer<T> {
   /** How one of ours must read; a record that fails it is unreadable. */
   schema: z.ZodType<T>;
   handle(record: T): Promise<unknown>;
+  /**
+   * Optional: called once per batch, before any record is handled, with every record of the batch that
+   * is ours and readable, in order: for work that is cheaper done for the batch at once (one write for
+   * many records). `handle` is still called for each record, and stays the only place a record fails.
+   * A throw here is logged and ignored: each record is then handled on its own.
+   */
+  prepare?(records: readonly T[]): Promise<void>;
   log: Pick<Log, 'info' | 'warn'>;
   /** Counts are handled one after another when the consumer's writes would conflict. @default true */
   processInParallel?: boolean;
@@ -74,6 +81,21 @@ export function streamBatchHandler<T>(consumer: StreamConsumer<T>) {
       }
       return consumer.handle(classified.record);
     };
+    if (consumer.prepare) {
+      const readable: T[] = [];
+      for (const record of event.Records) {
+        const read = schema.safeParse(record);
+        if (read.success && read.data.ours) readable.push(read.data.record);
+      }
+      try {
+        if (readable.length > 0) await consumer.prepare(readable);
+      } catch (err) {
+        consumer.log.warn('stream batch preparation failed; each record is handled on its own', {
+          error: (err as Error).name,
+          records: readable.length,
+        });
+      }
+    }
     const response = (await processPartialResponse(event, handler as never, processor, {
       context,
       processInParallel: consumer.processInParallel ?? true,

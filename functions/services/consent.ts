@@ -43,11 +43,19 @@ export async function isSuppressed(deps: ConsentDeps, phone: string): Promise<bo
 
 /** Which of these numbers are opted out, in one batch read per 100 numbers. */
 export async function suppressedAmong(deps: ConsentDeps, phones: Iterable<string>): Promise<Set<string>> {
+  return new Set((await consentsOf(deps, phones)).keys());
+}
+
+/**
+ * Each number's opt-out, in one strongly consistent batch read per 100 numbers: phone (E.164) → its
+ * consent, for the numbers that are opted out; a number missing from the map may be texted.
+ */
+export async function consentsOf(deps: ConsentDeps, phones: Iterable<string>): Promise<Map<string, Consent>> {
   const byHash = new Map<string, string>();
   for (const phone of new Set(phones)) byHash.set(await deps.phoneHash(phone), phone);
-  if (byHash.size === 0) return new Set();
+  if (byHash.size === 0) return new Map();
   const found = await getConsents(deps.store, [...byHash.keys()]);
-  return new Set([...found.keys()].map((hash) => byHash.get(hash)!));
+  return new Map([...found].map(([hash, consent]) => [byHash.get(hash)!, consent]));
 }
 
 /** A client as staff read it: the record, with its number's consent and whether texts may go. */

@@ -25,7 +25,7 @@ import {
   recordNumberFailure,
 } from '#store/delivery.ts';
 import { addInboxItem } from '#store/inbox.ts';
-import { messageByProviderId } from '#store/messages.ts';
+import { messageIdByProviderId } from '#store/messages.ts';
 import { applyIncrements } from '#store/metrics.ts';
 import { optOutNumber } from './consent.ts';
 import type { Deps } from './deps.ts';
@@ -37,10 +37,11 @@ export type DeliveryOutcome =
 
 /** Applies one status report; safe to call again with the same report, or with reports out of order. */
 export async function applyDeliveryReport(deps: Deps, report: DeliveryReport): Promise<DeliveryOutcome> {
-  const found = await messageByProviderId(deps.store, report.providerMessageId);
+  const messageId = await messageIdByProviderId(deps.store, report.providerMessageId);
   // A text older than the retention period, or not Attend's (another app on the same configuration set).
-  if (found?.direction !== 'OUT') return { outcome: 'unknown-message' };
-  const result = await applyDelivery(deps.store, found.id, {
+  if (messageId === undefined) return { outcome: 'unknown-message' };
+  // The write itself checks that the message exists and is outbound (no read before it).
+  const result = await applyDelivery(deps.store, messageId, {
     status: report.status,
     reason: report.reason,
     changedAt: report.changedAt,

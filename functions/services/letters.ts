@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { notifyLettersConfigSchema } from '#core/config/letters.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import type { Consent } from '#core/consent.ts';
 import { decideContactRoute } from '#core/contact-channels.ts';
 import { addDays, daysBetween } from '#core/dates.ts';
 import { domainEvent } from '#core/events.ts';
@@ -47,7 +46,7 @@ import {
   unfinishedLetterBatches,
 } from '#store/letters.ts';
 import { applyIncrements } from '#store/metrics.ts';
-import { consentOf } from './consent.ts';
+import { consentsOf } from './consent.ts';
 import { contactFacts } from './contact.ts';
 import type { Deps } from './deps.ts';
 import { makeLetterBatch } from './letter-batch-pdf.ts';
@@ -113,11 +112,14 @@ async function chooseLetters(deps: Deps, clinicId: string, day: string, batchId:
   const bookings = await liveBookingsAhead(deps, clinicId, day);
   if (bookings.length === 0) return [];
   const clients = await getClients(deps.store, [...new Set(bookings.map((b) => b.clientId))]);
-  const consents = new Map<string, Consent | undefined>();
+  // One batch read for the clinic's numbers, not one read per number (a clinic-day has hundreds).
+  const consents = await consentsOf(
+    deps,
+    [...clients.values()].flatMap((c) => (c.phone === undefined ? [] : [c.phone as string])),
+  );
   const routes = new Map<string, ReturnType<typeof decideContactRoute>>();
   for (const client of clients.values()) {
     const phone = client.phone as string | undefined;
-    if (phone !== undefined && !consents.has(phone)) consents.set(phone, await consentOf(deps, phone));
     const consent = phone === undefined ? undefined : consents.get(phone);
     routes.set(client.id, decideContactRoute(contactFacts(deps, client, consent)));
   }

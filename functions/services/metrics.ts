@@ -14,8 +14,14 @@ import {
   slotFacts,
 } from '#core/metrics.ts';
 import { buildReport, type GroupBy, MAX_RANGE_DAYS, type MetricsReport } from '#core/metrics-report.ts';
-import { getClient } from '#store/clients.ts';
-import { applyIncrements, metricsCells } from '#store/metrics.ts';
+import { getClient, getClients } from '#store/clients.ts';
+import {
+  applyIncrements,
+  applyIncrementsTogether,
+  type ChangeIncrements,
+  MAX_TRANSACTION_ACTIONS,
+  metricsCells,
+} from '#store/metrics.ts';
 import type { Deps } from './deps.ts';
 
 /** What counting and reporting need: no texts, no events. */
@@ -71,6 +77,97 @@ export async function countStreamRecord(deps: MetricsDeps, record: ItemRecord): 
   }
   const result = await applyIncrements(deps.store, record.eventId, increments, deps.now());
   return result === 'applied' ? 'counted' : 'duplicate';
+}
+
+/** At most this many records' increments go in one transaction (and at most 100 actions in all). */
+const RECORDS_PER_TRANSACTION = 25;
+
+/**
+ * Counts a batch of stream records together, each exactly once: the records' increments go in as few
+ * transactions as fit (markers plus distinct cells ≤ 100, at most RECORDS_PER_TRANSACTION records), and
+ * the clients' IMD deciles in one batch read. Returns the outcome of each record it counted, by
+ * eventId. A record it did not count (its transaction found a marker, so one of its records was counted
+ * before, or the cells stayed contended, or the write failed) is absent: count it with
+ * countStreamRecord, which says 'duplicate' or throws as for a single record.
+ */
+export async function countStreamRecords(
+  deps: MetricsDeps,
+  records: readonly ItemRecord[],
+): Promise<Map<string, CountOutcome>> {
+  const outcomes = new Map<string, CountOutcome>();
+  const timeZone = deps.config.timeZone;
+  const pending: { record: ItemRecord; change: ItemChange }[] = [];
+  for (const record of records) {
+    if (record.eventName === 'REMOVE') {
+      outcomes.set(record.eventId, 'nothing-to-count');
+      continue;
+    }
+    let change: ItemChange | undefined;
+    try {
+      change = changeOf(record);
+    } catch {
+      continue; // unreadable: countStreamRecord reports it as the single record it is
+    }
+    if (!change || incrementsFor(change, timeZone).length === 0) {
+      outcomes.set(record.eventId, 'nothing-to-count');
+      continue;
+    }
+    pending.push({ record, change });
+  }
+  const clientIds = pending.flatMap(({ change }) => {
+    if (change.entity !== 'Booking') return [];
+    const id = change.new?.clientId ?? change.old?.clientId;
+    return id ? [id] : [];
+  });
+  const clients = clientIds.length > 0 ? await getClients(deps.store, clientIds, { consistentRead: true }) : new Map();
+  const changes: ChangeIncrements[] = [];
+  const seen = new Set<string>();
+  for (const { record, change } of pending) {
+    if (seen.has(record.eventId)) continue; // the same record twice: the second is counted alone
+    seen.add(record.eventId);
+    const clientId = change.entity === 'Booking' ? (change.new?.clientId ?? change.old?.clientId) : undefined;
+    const increments =
+      change.entity === 'Booking'
+        ? incrementsFor(
+            { ...change, imdDecile: clientId ? clients.get(clientId)?.flags.imdDecile : undefined },
+            timeZone,
+          )
+        : incrementsFor(change, timeZone);
+    changes.push({ eventId: record.eventId, increments });
+  }
+  for (const chunk of transactionChunks(changes)) {
+    try {
+      if ((await applyIncrementsTogether(deps.store, chunk, deps.now())) === 'applied')
+        for (const c of chunk) outcomes.set(c.eventId, 'counted');
+    } catch {
+      // Left out: each is counted on its own, which retries or reports it.
+    }
+  }
+  return outcomes;
+}
+
+/** Consecutive changes grouped so that each group's markers and distinct cells fit one transaction. */
+function transactionChunks(changes: readonly ChangeIncrements[]): ChangeIncrements[][] {
+  const chunks: ChangeIncrements[][] = [];
+  let chunk: ChangeIncrements[] = [];
+  let cells = new Set<string>();
+  for (const change of changes) {
+    const mine = change.increments.map((inc) => `${inc.day}|${inc.dimension}`);
+    const grown = new Set([...cells, ...mine]);
+    if (
+      chunk.length > 0 &&
+      (chunk.length + 1 > RECORDS_PER_TRANSACTION || chunk.length + 1 + grown.size > MAX_TRANSACTION_ACTIONS)
+    ) {
+      chunks.push(chunk);
+      chunk = [];
+      cells = new Set(mine);
+    } else {
+      cells = grown;
+    }
+    chunk.push(change);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 export interface MetricsQuery {

@@ -74,13 +74,18 @@ export async function getClient(ctx: StoreContext, id: string): Promise<Client |
 }
 
 /** Pattern: clients by id, in one round trip per 100 (the sweep reads each due booking's client). */
-export async function getClients(ctx: StoreContext, ids: readonly string[]): Promise<Map<string, Client>> {
+export async function getClients(
+  ctx: StoreContext,
+  ids: readonly string[],
+  options: { consistentRead?: boolean } = {},
+): Promise<Map<string, Client>> {
   const found = new Map<string, Client>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 100) {
     const items = await batchGet(
       ctx,
       unique.slice(i, i + 100).map((id) => keys.client(id)),
+      options,
     );
     for (const item of items) {
       const client = toClient(item);

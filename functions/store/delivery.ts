@@ -24,7 +24,8 @@ export type ApplyResult =
 /**
  * Applies a status to a message only when it outranks the one recorded, or has the same rank and is
  * newer (a second temporary failure). The same event again, or a "sent" after "delivered", fails the
- * condition and changes nothing. Returns the message as it was and its previous status.
+ * condition and changes nothing. Returns the message as it was and its previous status; `no-message`
+ * when there is no such message or it is not an outbound text (so a caller needs no read before).
  */
 export async function applyDelivery(
   ctx: StoreContext,
@@ -57,8 +58,10 @@ export async function applyDelivery(
     // The SDK hands back the old item still in DynamoDB's wire format, even through the document client.
     const raw = (err as { Item?: Record<string, never> }).Item;
     if (!raw) return { applied: false, reason: 'no-message' };
-    const current = messageSchema.parse(withoutStorageAttributes(unmarshall(raw))).delivery?.status;
-    return { applied: false, reason: 'outranked', current };
+    const old = messageSchema.parse(withoutStorageAttributes(unmarshall(raw)));
+    // A family's own text (IN) has no delivery status: a report naming it is not about Attend's text.
+    if (old.direction !== 'OUT') return { applied: false, reason: 'no-message' };
+    return { applied: false, reason: 'outranked', current: old.delivery?.status };
   }
 }
 

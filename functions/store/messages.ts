@@ -63,11 +63,23 @@ export async function messageByProviderId(
   ctx: StoreContext,
   providerMessageId: string,
 ): Promise<Message | undefined> {
+  const messageId = await messageIdByProviderId(ctx, providerMessageId);
+  return messageId === undefined ? undefined : getMessage(ctx, messageId);
+}
+
+/**
+ * Pattern: the id of the message a provider id refers to, from its pointer item alone (one read); for a
+ * caller whose own write reads or conditions on the message itself (a delivery receipt).
+ */
+export async function messageIdByProviderId(
+  ctx: StoreContext,
+  providerMessageId: string,
+): Promise<string | undefined> {
   const { Item } = await ctx.db.send(
     new GetCommand({ TableName: ctx.table, Key: keys.providerMessage(providerMessageId) }),
   );
   const messageId = Item?.messageId;
-  return typeof messageId === 'string' ? getMessage(ctx, messageId) : undefined;
+  return typeof messageId === 'string' ? messageId : undefined;
 }
 
 /** Pattern: one phone's messages, newest first; none for a family with no mobile (`phone` undefined). */

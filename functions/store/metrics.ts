@@ -36,14 +36,114 @@ export async function applyIncrements(
   increments: readonly Increment[],
   now: Date,
 ): Promise<ApplyResult> {
-  const marker = {
+  const marker = markerItem(eventId, increments.length, now);
+  const updates = increments.map(cellUpdate(ctx));
+  // Another transaction holding one of the cells cancels this one as a conflict: nothing was written,
+  // so trying again is safe. After a few tries the error goes back to the batch, which retries the record.
+  try {
+    return await withRetry(
+      async () => {
+        await ctx.db.send(
+          new TransactWriteCommand({ TransactItems: [{ Put: markerPut(ctx, marker) }, ...updates] }),
+        );
+        return 'applied' as const;
+      },
+      { attempts: CONFLICT_ATTEMPTS, minDelayMs: 20, retryIf: isConflict },
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const reasons = cancellationReasons(err);
+    if (reasons[0] === 'ConditionalCheckFailed' || (err as Error).name === 'ConditionalCheckFailedException')
+      return 'duplicate';
+    throw err;
+  }
+}
+
+/** A transaction holds at most 100 actions (DynamoDB's TransactWriteItems limit). */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+/** One change's increments, named by the id that makes it count once (see applyIncrements). */
+export interface ChangeIncrements {
+  eventId: string;
+  increments: readonly Increment[];
+}
+
+/**
+ * Applies several changes' increments in one transaction: an applied marker for each change (none may
+ * exist yet) and each touched cell once, with the changes' counts added together. All or nothing, as
+ * for one change: so a batch of stream records costs one write call rather than one per record.
+ *
+ * Returns 'applied', or 'not-applied' when nothing was written because a marker already existed (one of
+ * the changes was counted before: the caller counts them one by one, so each is counted once) or the
+ * cells stayed contended after a few tries. Throws on anything else. The changes' ids must be distinct,
+ * and markers plus distinct cells at most MAX_TRANSACTION_ACTIONS (the caller chunks; see
+ * actionsFor); otherwise it throws without writing.
+ */
+export async function applyIncrementsTogether(
+  ctx: StoreContext,
+  changes: readonly ChangeIncrements[],
+  now: Date,
+): Promise<'applied' | 'not-applied'> {
+  const ids = new Set(changes.map((c) => c.eventId));
+  if (ids.size !== changes.length) throw new Error('applyIncrementsTogether: the same eventId twice');
+  const merged = mergeIncrements(changes.flatMap((c) => c.increments));
+  const actions = changes.length + merged.length;
+  if (actions > MAX_TRANSACTION_ACTIONS)
+    throw new Error(`applyIncrementsTogether: ${actions} actions, more than ${MAX_TRANSACTION_ACTIONS}`);
+  const markers = changes.map((c) => ({
+    Put: markerPut(ctx, markerItem(c.eventId, c.increments.length, now)),
+  }));
+  try {
+    await withRetry(
+      () =>
+        ctx.db.send(
+          new TransactWriteCommand({ TransactItems: [...markers, ...merged.map(cellUpdate(ctx))] }),
+        ),
+      { attempts: CONFLICT_ATTEMPTS, minDelayMs: 20, retryIf: isConflict },
+    );
+    return 'applied';
+  } catch (err) {
+    if (isConditionFailure(err)) return 'not-applied';
+    throw err;
+  }
+}
+
+/** Increments on the same cell, added together: one update per cell. */
+function mergeIncrements(increments: readonly Increment[]): Increment[] {
+  const byCell = new Map<string, Increment>();
+  for (const inc of increments) {
+    const key = `${inc.day}|${inc.dimension}`;
+    const known = byCell.get(key);
+    if (!known) {
+      byCell.set(key, { ...inc, counters: { ...inc.counters } });
+      continue;
+    }
+    const counters = known.counters as Record<string, number>;
+    for (const [name, value] of Object.entries(inc.counters) as [string, number][])
+      counters[name] = (counters[name] ?? 0) + value;
+  }
+  return [...byCell.values()];
+}
+
+const isConflict = (err: unknown) =>
+  isConditionFailure(err) && cancellationReasons(err).includes('TransactionConflict');
+
+function markerItem(eventId: string, cells: number, now: Date): Record<string, unknown> {
+  return {
     ...metricsKeys.applied(eventId),
     entity: 'MetricsApplied',
-    cells: increments.length,
+    cells,
     at: now.toISOString(),
     [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + MARKER_TTL_SECONDS,
   };
-  const updates = increments.map((inc) => {
+}
+
+function markerPut(ctx: StoreContext, item: Record<string, unknown>) {
+  return { TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
+function cellUpdate(ctx: StoreContext) {
+  return (inc: Increment) => {
     const entries = Object.entries(inc.counters) as [string, number][];
     return {
       Update: {
@@ -65,41 +165,7 @@ export async function applyIncrements(
         },
       },
     };
-  });
-  // Another transaction holding one of the cells cancels this one as a conflict: nothing was written,
-  // so trying again is safe. After a few tries the error goes back to the batch, which retries the record.
-  try {
-    return await withRetry(
-      async () => {
-        await ctx.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: ctx.table,
-                  Item: marker,
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              ...updates,
-            ],
-          }),
-        );
-        return 'applied' as const;
-      },
-      {
-        attempts: CONFLICT_ATTEMPTS,
-        minDelayMs: 20,
-        retryIf: (err) => isConditionFailure(err) && cancellationReasons(err).includes('TransactionConflict'),
-      },
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const reasons = cancellationReasons(err);
-    if (reasons[0] === 'ConditionalCheckFailed' || (err as Error).name === 'ConditionalCheckFailedException')
-      return 'duplicate';
-    throw err;
-  }
+  };
 }
 
 const cellItem = z

@@ -15,7 +15,7 @@ import { optInByStaff } from '#services/staff-consent.ts';
 import { sendAndRecord } from '#services/texts.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
-import { getMessage } from '#store/messages.ts';
+import { getMessage, recordMessage } from '#store/messages.ts';
 import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient } from '#tests/support/builders.ts';
 import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
@@ -103,6 +103,29 @@ describe('status events out of order and twice', () => {
     });
 
     expect(result).toEqual({ outcome: 'unknown-message' });
+  });
+
+  it("ignores a status naming a family's own text (IN), and leaves that text as it was", async () => {
+    const inbound: Message = {
+      id: 'in-family-text',
+      direction: 'IN',
+      phone: client.phone,
+      body: 'Yes please',
+      at: NOW,
+      providerMessageId: 'inbound-provider-id',
+    };
+    await recordMessage(store, inbound, deps.config.messages.retentionDays);
+
+    const result = await applyDeliveryReport(deps, {
+      providerMessageId: 'inbound-provider-id',
+      status: 'delivered',
+      reason: 'DELIVERED',
+      changedAt: NOW,
+      numberFault: false,
+    });
+
+    expect(result).toEqual({ outcome: 'unknown-message' });
+    expect(await getMessage(store, inbound.id)).toEqual(inbound);
   });
 });
 

@@ -10,7 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clinic } from '#core/model.ts';
 import { StreamPoller } from '#local/stream-poller.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
-import { countStreamRecord, type ItemRecord, metricsReport } from '#services/metrics.ts';
+import {
+  type CountOutcome,
+  countStreamRecord,
+  countStreamRecords,
+  type ItemRecord,
+  metricsReport,
+} from '#services/metrics.ts';
 import { recordOutcome } from '#services/outcomes.ts';
 import type { StoreContext } from '#store/context.ts';
 import { keys } from '#store/keys.ts';
@@ -41,6 +47,14 @@ const asItemRecord = (record: DynamoDBRecord): ItemRecord => ({
   newImage: image(record.dynamodb?.NewImage),
 });
 
+/** As the Lambda handler does: the batch counted together, then any record left out on its own. */
+async function countBatch(records: readonly ItemRecord[]) {
+  const together = await countStreamRecords(deps, records);
+  const outcomes: CountOutcome[] = [];
+  for (const r of records) outcomes.push(together.get(r.eventId) ?? (await countStreamRecord(deps, r)));
+  return outcomes;
+}
+
 beforeEach(async () => {
   store = await freshTable();
   deps = testDeps(store, MONDAY);
@@ -53,10 +67,8 @@ beforeEach(async () => {
     tableName: store.table,
     filters: METRICS_FILTER_PATTERNS,
     handler: async (event) => {
-      for (const record of event.Records) {
-        delivered.push(record);
-        await countStreamRecord(deps, asItemRecord(record));
-      }
+      delivered.push(...event.Records);
+      await countBatch(event.Records.map(asItemRecord));
     },
   });
   await poller.init();
@@ -182,6 +194,93 @@ describe('metrics from the table stream', () => {
       dnaWnbRate: 1,
     });
     expect(twice).toEqual(once);
+  });
+
+  it('counts a redelivered batch with new records in it once each: the counted ones are duplicates', async () => {
+    // Prepare: one booking counted; then a second booking whose records are not yet counted
+    const [first, second] = [aClient(), aClient()];
+    const slots = ['10:00', '10:30'].map((t) =>
+      aSlotFor(clinic, { type: 'one-year-review', startsAt: `2026-11-24T${t}:00.000Z` }),
+    );
+    await seed(store, { clients: [first, second], slots });
+    await bookSlot(deps, { slotId: slots[0]!.id, clientId: first.id, by: 'hv', source: 'staff' });
+    await poller.drain();
+    const counted = delivered.map(asItemRecord);
+    const onlyNew: DynamoDBRecord[] = [];
+    const keep = poller;
+    poller = new StreamPoller({
+      endpoint: store.endpoint,
+      tableName: store.table,
+      filters: METRICS_FILTER_PATTERNS,
+      handler: async (event) => {
+        onlyNew.push(...event.Records);
+      },
+    });
+    await poller.init();
+    await keep.close();
+    await bookSlot(deps, { slotId: slots[1]!.id, clientId: second.id, by: 'hv', source: 'staff' });
+    await poller.drain();
+
+    // Act: one batch holding the counted records again and the new ones
+    const outcomes = await countBatch([...counted, ...onlyNew.map(asItemRecord)]);
+
+    // Assess: the old ones are duplicates, the new ones counted, and two bookings in all
+    expect(outcomes.slice(0, counted.length).every((o) => o !== 'counted')).toBe(true);
+    expect(outcomes.slice(counted.length)).toContain('counted');
+    const report = await metricsReport(deps, { ...WEEK, groupBy: 'week' });
+    expect(report.totals.summary.appointments.booked).toBe(2);
+  });
+
+  it('counts a batch whose cells do not fit one transaction, every record once', async () => {
+    // Prepare: 40 bookings on 40 different days, each in its own IMD decile's cells: well over 100 cells
+    const clients = Array.from({ length: 40 }, (_, i) =>
+      aClient({ flags: { ...aClient().flags, imdDecile: (i % 10) + 1 } }),
+    );
+    const slots = clients.map((_, i) =>
+      aSlotFor(clinic, {
+        type: 'one-year-review',
+        startsAt: new Date(Date.parse('2026-11-24T10:00:00.000Z') + i * 86_400_000).toISOString(),
+      }),
+    );
+    await seed(store, { clients, slots });
+    const records: ItemRecord[] = [];
+    const keep = poller;
+    poller = new StreamPoller({
+      endpoint: store.endpoint,
+      tableName: store.table,
+      filters: METRICS_FILTER_PATTERNS,
+      batchSize: 1000,
+      handler: async (event) => {
+        records.push(...event.Records.map(asItemRecord));
+      },
+    });
+    await poller.init();
+    await keep.close();
+    for (const [i, c] of clients.entries())
+      await bookSlot(deps, { slotId: slots[i]!.id, clientId: c.id, by: 'hv', source: 'staff' });
+
+    // Act: everything in one batch
+    await poller.drain();
+    const send = store.db.send.bind(store.db);
+    let transactions = 0;
+    store.db.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      if (command.constructor.name === 'TransactWriteCommand') transactions++;
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof store.db.send;
+    const outcomes = await countBatch(records);
+    const together = transactions;
+    store.db.send = send;
+    const again = await countBatch(records);
+
+    // Assess
+    expect(records.length).toBeGreaterThanOrEqual(40);
+    expect(outcomes.filter((o) => o === 'counted').length).toBeGreaterThanOrEqual(40);
+    expect(again.every((o) => o !== 'counted')).toBe(true);
+    // Counted together: a few transactions of many records each (at most 100 actions), not one per record
+    expect(together).toBeGreaterThan(1);
+    expect(together).toBeLessThanOrEqual(Math.ceil(records.length / 10));
+    const report = await metricsReport(deps, { from: '2026-11-23', to: '2027-01-10', groupBy: 'week' });
+    expect(report.totals.summary.appointments.booked).toBe(40);
   });
 
   it('refuses a range over a year and a range that ends before it starts', async () => {

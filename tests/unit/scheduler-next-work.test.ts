@@ -86,6 +86,40 @@ describe('Scheduler.nextWorkAt', () => {
 });
 
 describe('Scheduler.advanceTo', () => {
+  it('with `settled`, skips following the stream before the first tick, but still after each tick', async () => {
+    const clock = new VirtualClock(new Date('2026-10-05T08:00:00.000Z'), true);
+    let work: string | undefined = '2026-10-05T08:30:00.000Z';
+    const log: string[] = [];
+    const scheduler = new Scheduler(
+      clock,
+      [
+        {
+          name: 'sweep',
+          everyMinutes: 5,
+          run: async () => {
+            log.push('ran');
+            work = undefined;
+          },
+          nextWorkAt: async () => work,
+          workVersion: () => (work === undefined ? 1 : 0),
+        },
+      ],
+      async () => {
+        log.push('settled');
+      },
+    );
+
+    await scheduler.nextWorkAt();
+    log.length = 0;
+    await scheduler.advanceTo(new Date('2026-10-05T09:00:00.000Z'), { settled: true });
+    expect(log).toEqual(['ran', 'settled']);
+
+    work = '2026-10-05T09:30:00.000Z';
+    log.length = 0;
+    await scheduler.advanceTo(new Date('2026-10-05T10:00:00.000Z'));
+    expect(log).toEqual(['settled', 'ran', 'settled']);
+  });
+
   it('never sets the clock back: a tick left behind runs at the clock’s time, not its own', async () => {
     // Prepare: a sweep whose last tick is an hour behind the clock (work appeared after a long idle
     // spell), and a clock that has moved on meanwhile (a flowing clock, here set by hand)
