@@ -119,7 +119,8 @@ export async function countStreamRecords(
     const id = change.new?.clientId ?? change.old?.clientId;
     return id ? [id] : [];
   });
-  const clients = clientIds.length > 0 ? await getClients(deps.store, clientIds, { consistentRead: true }) : new Map();
+  const clients =
+    clientIds.length > 0 ? await getClients(deps.store, clientIds, { consistentRead: true }) : new Map();
   const changes: ChangeIncrements[] = [];
   const seen = new Set<string>();
   for (const { record, change } of pending) {
