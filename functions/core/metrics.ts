@@ -11,8 +11,7 @@
  * - texts: the local day the text was sent.
  */
 
-import type * as z from 'zod';
-import * as zm from '#core/zod.ts';
+import * as z from '#core/zod.ts';
 import { CANCEL_REASONS } from './cancel-reason.ts';
 import { localDay } from './local-time.ts';
 import { bookingSchema, messageSchema, slotSchema } from './model.ts';
@@ -100,7 +99,7 @@ export function quintileOf(decile: number | undefined): ImdQuintile {
 // What a change counts
 
 /** The parts of each record the counters read; everything else on an item is ignored. */
-export const bookingFacts = zm.pick(bookingSchema, {
+export const bookingFacts = z.pick(bookingSchema, {
   id: true,
   clientId: true,
   clinicId: true,
@@ -113,7 +112,7 @@ export const bookingFacts = zm.pick(bookingSchema, {
   cancelCategory: true,
 });
 export type BookingFacts = z.infer<typeof bookingFacts>;
-export const slotFacts = zm.pick(slotSchema, {
+export const slotFacts = z.pick(slotSchema, {
   id: true,
   clinicId: true,
   type: true,
@@ -122,7 +121,7 @@ export const slotFacts = zm.pick(slotSchema, {
   backfill: true,
 });
 export type SlotFacts = z.infer<typeof slotFacts>;
-export const messageFacts = zm.pick(messageSchema, {
+export const messageFacts = z.pick(messageSchema, {
   id: true,
   direction: true,
   at: true,
