@@ -11,7 +11,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { idempotencyStore } from '#runtime/idempotency.ts';
 import { logger, metrics } from '#runtime/powertools.ts';
@@ -25,17 +25,18 @@ const idempotency = new IdempotencyConfig({
 });
 
 /** The new image of a freed slot: the only record this consumer handles. */
-const freedSlot = z
-  .object({
+const freedSlot = z.pipe(
+  z.object({
     dynamodb: z.object({
       NewImage: z.object({
         entity: z.literal('Slot'),
-        id: z.string().min(1),
-        freedAt: z.string().optional(),
+        id: z.string().check(z.minLength(1)),
+        freedAt: z.optional(z.string()),
       }),
     }),
-  })
-  .transform((record) => record.dynamodb.NewImage);
+  }),
+  z.transform((record) => record.dynamodb.NewImage),
+);
 
 const startOnce = makeIdempotent(
   async (freed: { slotId: string; runId: string }): Promise<StartOutcome> =>

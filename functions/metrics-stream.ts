@@ -22,7 +22,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { clock } from '#runtime/clock.ts';
 import { parseEnv } from '#runtime/env.ts';
 import { logger, metrics } from '#runtime/powertools.ts';
@@ -40,23 +40,24 @@ const env = parseEnv();
 const deps: MetricsDeps = { store: storeFromEnv(env), config: env.trust, now: clock.now };
 /** The entities whose changes move a counter (the mapping's filters pass only these). */
 const COUNTED = new Set(['Booking', 'Slot', 'Message']);
-const image = z.record(z.string(), z.unknown()).optional();
+const image = z.optional(z.record(z.string(), z.unknown()));
 
 /** Without its eventID a record cannot be counted exactly once: it is unreadable, and ends in the DLQ. */
-const countedRecord = z
-  .object({
-    eventID: z.string().min(1),
+const countedRecord = z.pipe(
+  z.object({
+    eventID: z.string().check(z.minLength(1)),
     eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
     dynamodb: z.object({ NewImage: image, OldImage: image }),
-  })
-  .transform(
+  }),
+  z.transform(
     (record): ItemRecord => ({
       eventId: record.eventID,
       eventName: record.eventName,
       oldImage: record.dynamodb.OldImage,
       newImage: record.dynamodb.NewImage,
     }),
-  );
+  ),
+);
 
 /** The outcomes of this batch's records counted together (prepare), by eventID; reset for each batch. */
 let counted = new Map<string, CountOutcome>();

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { ValidationError } from '#core/errors.ts';
+import * as zm from '#core/zod.ts';
 import { auditByDay, auditEntrySchema } from '#store/audit.ts';
 import { MANAGERS } from './access.ts';
 import { defineRoute, page, pageCursor, pageLimit } from './route.ts';
 
 export const auditQuery = z.object({
-  date: calendarDate.optional(),
+  date: zm.optional(calendarDate),
   limit: pageLimit(500).optional(),
   cursor: pageCursor.optional(),
 });

@@ -11,6 +11,7 @@ import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { postalAddressSchema } from '#core/postal-address.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
+import * as zm from '#core/zod.ts';
 import { changeContactDetails } from '#services/client-contact.ts';
 import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
@@ -31,14 +32,14 @@ export const createClientBody = z.object({
   /** A UK mobile; leave it out for a family with no mobile (then an address is needed, for letters). */
   phone: z.string().trim().min(1, 'give a mobile number, or leave the field out').max(64).optional(),
   /** 10 digits with a modulus 11 check digit; spaces allowed; stored as 10 digits. */
-  nhsNumber: nhsNumberInput.optional(),
+  nhsNumber: zm.optional(nhsNumberInput),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, 'expected a language code such as "en" or "cy"')
     .optional(),
-  dateOfBirth: calendarDate.optional(),
-  dueDate: calendarDate.optional(),
-  flags: equityFlagsSchema.default({
+  dateOfBirth: zm.optional(calendarDate),
+  dueDate: zm.optional(calendarDate),
+  flags: zm._default(equityFlagsSchema, {
     needsCarer: false,
     parentalMentalHealth: false,
     vulnerable: false,
@@ -46,9 +47,9 @@ export const createClientBody = z.object({
   }),
   namedHealthVisitor: z.string().trim().max(120).optional(),
   /** `{lines: [..1-3], town, postcode}`: a UK address, the postcode checked and written the Royal Mail way. */
-  address: postalAddressSchema.optional(),
+  address: zm.optional(postalAddressSchema),
   /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel defaults to on. */
-  contact: contactChannelsSchema.optional(),
+  contact: zm.optional(contactChannelsSchema),
 });
 
 /**
@@ -60,10 +61,10 @@ export const changeContactBody = z
     /** A UK mobile, or null or "" to clear it (the family has no mobile now). */
     phone: z.string().trim().max(64).nullable().optional(),
     /** `{lines, town, postcode}`, the postcode checked; null clears it. */
-    address: postalAddressSchema.nullable().optional(),
+    address: zm.optional(zm.nullable(postalAddressSchema)),
     /** `{sms?: {on, reason?}, letter?: {on, reason?}}`: each channel given replaces that one. */
     contact: z
-      .object({ sms: contactChannelSchema.optional(), letter: contactChannelSchema.optional() })
+      .object({ sms: zm.optional(contactChannelSchema), letter: zm.optional(contactChannelSchema) })
       .optional(),
   })
   .refine((b) => b.phone !== undefined || b.address !== undefined || b.contact !== undefined, {
@@ -81,7 +82,7 @@ export const clientMessagesQuery = z.object({
 export const findClientsQuery = z
   .object({
     phone: z.string().min(1).max(64).optional(),
-    nhsNumber: nhsNumberInput.optional(),
+    nhsNumber: zm.optional(nhsNumberInput),
   })
   .refine((q) => (q.phone === undefined) !== (q.nhsNumber === undefined), {
     message: 'give ?phone= or ?nhsNumber= to find clients',
@@ -89,12 +90,12 @@ export const findClientsQuery = z
   });
 
 /** A client as the API answers it: the record, and its number's consent (clientView in services/consent.ts). */
-export const clientViewSchema = clientSchema.extend({
+export const clientViewSchema = zm.extend(clientSchema, {
   /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
   optedOut: z.boolean(),
   /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
   consent: consentViewSchema,
-}) satisfies z.ZodType<ClientView>;
+}) satisfies z.core.$ZodType<ClientView>;
 
 /** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
 const erasedClientSchema = clientTombstoneSchema

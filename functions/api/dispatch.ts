@@ -50,15 +50,21 @@ const forbidden = (route: AnyRoute, caller: Caller | undefined): ForbiddenError 
       : `${route.method} ${route.path} needs a signed request from a member of staff`,
   );
 
-function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, prefix: string, message: string) {
+function parse<S extends z.core.$ZodType>(
+  schema: S | undefined,
+  value: unknown,
+  prefix: string,
+  message: string,
+) {
   if (!schema) return {};
-  const result = schema.safeParse(value === undefined ? {} : value);
+  // Classic and zod/mini schemas (core/zod.ts) both have safeParse.
+  const result = (schema as unknown as z.ZodType).safeParse(value === undefined ? {} : value);
   if (!result.success) throw new ValidationError(message, zodFields(result.error, prefix));
   return result.data as Record<string, unknown>;
 }
 
 /** Throws a 400 naming each body field the route's schema does not know, with the fields it does. */
-function refuseUnknownFields(schema: z.ZodType, value: unknown): void {
+function refuseUnknownFields(schema: z.core.$ZodType, value: unknown): void {
   const unknown = unknownFields(schema, value);
   if (unknown.length === 0) return;
   throw new ValidationError(
@@ -161,7 +167,7 @@ export async function runRoute(
 // ---------------------------------------------------------------------------------------------------
 // In-process calls: the staff pages (issue 12) call routes this way, as the signed-in person.
 
-type Given<S> = S extends z.ZodType ? z.input<S> : undefined;
+type Given<S> = S extends z.core.$ZodType ? z.input<S> : undefined;
 
 type RouteOf<Id extends RouteId> = Extract<Route, { id: Id }>;
 

@@ -3,15 +3,16 @@ import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { calendarDate } from '#core/dates.ts';
 import { FILL_BUCKETS, NOTICE_BUCKETS } from '#core/metrics.ts';
 import { GROUP_BY, type MetricsReport } from '#core/metrics-report.ts';
+import * as zm from '#core/zod.ts';
 import { metricsReport } from '#services/metrics.ts';
 import { MANAGERS } from './access.ts';
 import { defineRoute } from './route.ts';
 
 export const metricsQuery = z.object({
   /** First local day, yyyy-mm-dd; default twelve weeks before `to`. */
-  from: calendarDate.optional(),
+  from: zm.optional(calendarDate),
   /** Last local day, yyyy-mm-dd, inclusive; default today. At most 366 days from `from`. */
-  to: calendarDate.optional(),
+  to: zm.optional(calendarDate),
   groupBy: z.enum(GROUP_BY).default('week'),
 });
 

@@ -53,9 +53,9 @@ const PARAM_DESCRIPTIONS: Record<string, string> = {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Names each schema once; the same name for two different schemas is a mistake in the table. */
-function nameSchemas(entries: Iterable<[string, z.ZodType]>): z.core.$ZodRegistry<{ id: string }> {
+function nameSchemas(entries: Iterable<[string, z.core.$ZodType]>): z.core.$ZodRegistry<{ id: string }> {
   const registry = z.registry<{ id: string }>();
-  const byName = new Map<string, z.ZodType>();
+  const byName = new Map<string, z.core.$ZodType>();
   for (const [name, schema] of entries) {
     const known = byName.get(name);
     if (known && known !== schema) throw new Error(`Two different schemas are both named ${name}`);
@@ -90,7 +90,7 @@ function componentSchemas(registry: z.core.$ZodRegistry<{ id: string }>, io: 'in
   );
 }
 
-function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): JsonSchema[] {
+function parameters(schema: z.core.$ZodObject | undefined, where: 'path' | 'query'): JsonSchema[] {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
     properties?: Record<string, JsonSchema>;
@@ -140,13 +140,15 @@ function operation(route: AnyRoute, requestSchemas: Record<string, JsonSchema>):
 
 export function buildOpenApiDocument(routes: readonly AnyRoute[]): JsonSchema {
   const requests = componentSchemas(
-    nameSchemas(routes.flatMap((r) => (r.body ? [[r.body.name, r.body.schema] as [string, z.ZodType]] : []))),
+    nameSchemas(
+      routes.flatMap((r) => (r.body ? [[r.body.name, r.body.schema] as [string, z.core.$ZodType]] : [])),
+    ),
     'input',
   );
   const responses = componentSchemas(
     nameSchemas([
       ['ErrorBody', errorBodySchema],
-      ...routes.map((r) => [r.response.name, r.response.schema] as [string, z.ZodType]),
+      ...routes.map((r) => [r.response.name, r.response.schema] as [string, z.core.$ZodType]),
     ]),
     'output',
   );

@@ -34,7 +34,7 @@ export interface RawBodyDoc {
   readonly content: Readonly<Record<string, { readonly schema: JsonSchema }>>;
 }
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : Record<string, never>;
 
 /** What a handler is given: its dependencies, who is calling, and its input already parsed by the schemas. */
 export interface HandlerArgs<P, Q, B> {
@@ -44,17 +44,17 @@ export interface HandlerArgs<P, Q, B> {
   readonly params: Parsed<P>;
   readonly query: Parsed<Q>;
   /** The JSON body, parsed by `body.schema` (undefined for a route without one). */
-  readonly body: B extends z.ZodType ? z.output<B> : undefined;
+  readonly body: B extends z.core.$ZodType ? z.output<B> : undefined;
   /** The body as text, for a route declared with `rawBody`. */
   readonly raw: RawBody | undefined;
 }
 
 export interface RouteSpec<
   Id extends string,
-  P extends z.ZodObject | undefined,
-  Q extends z.ZodObject | undefined,
-  B extends z.ZodType | undefined,
-  R extends z.ZodType,
+  P extends z.core.$ZodObject | undefined,
+  Q extends z.core.$ZodObject | undefined,
+  B extends z.core.$ZodType | undefined,
+  R extends z.core.$ZodType,
 > {
   /** The OpenAPI operationId, and the name `invokeRoute` calls the route by. */
   readonly id: Id;
@@ -100,10 +100,10 @@ export type AnyRoute = RouteSpec<string, any, any, any, any>;
 /** Declares a route: the identity function, there for the types (the handler's input comes from the schemas). */
 export function defineRoute<
   const Id extends string,
-  R extends z.ZodType,
-  P extends z.ZodObject | undefined = undefined,
-  Q extends z.ZodObject | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
+  R extends z.core.$ZodType,
+  P extends z.core.$ZodObject | undefined = undefined,
+  Q extends z.core.$ZodObject | undefined = undefined,
+  B extends z.core.$ZodType | undefined = undefined,
 >(spec: RouteSpec<Id, P, Q, B, R>): RouteSpec<Id, P, Q, B, R> {
   return spec;
 }
@@ -134,14 +134,14 @@ export const pageCursor = z.string().min(1).max(2048);
 
 export const pageLimit = (max: number) => z.coerce.number().int().min(1).max(max);
 
-export const page = <T extends z.ZodType>(item: T) =>
+export const page = <T extends z.core.$ZodType>(item: T) =>
   z.object({
     items: z.array(item),
     /** Opaque; pass it back as `?cursor=` with the same query for the next page. Absent on the last page. */
     cursor: z.string().optional(),
   });
 
-export const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+export const list = <T extends z.core.$ZodType>(item: T) => z.object({ items: z.array(item) });
 
 /** The one error shape every 4xx and 5xx has. */
 export const errorBodySchema = z.object({

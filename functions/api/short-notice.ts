@@ -2,9 +2,11 @@
  * The short-notice list as staff read it: the waiting families of a type with each score worked out now
  * and explained, and the runs of offers under way. The list itself is changed through /waitlist.
  */
+
 import * as z from 'zod';
 import { slotSchema } from '#core/model.ts';
 import { offerSchema, scorePartSchema, waitlistEntrySchema } from '#core/waitlist.ts';
+import * as zm from '#core/zod.ts';
 import { explainedList, liveRuns } from '#services/short-notice.ts';
 import { forStaff } from './access.ts';
 import { appointmentTypeId, defineRoute, list, page, pageCursor, pageLimit } from './route.ts';
@@ -15,7 +17,7 @@ export const shortNoticeListQuery = z.object({
   cursor: pageCursor.optional(),
 });
 
-const explainedEntrySchema = waitlistEntrySchema.extend({
+const explainedEntrySchema = zm.extend(waitlistEntrySchema, {
   firstName: z.string().optional(),
   familyName: z.string().optional(),
   /** No mobile: listed for staff to ring, never offered a slot by text. */
@@ -33,7 +35,7 @@ const explainedEntrySchema = waitlistEntrySchema.extend({
 
 const liveRunSchema = z.object({
   slot: slotSchema,
-  offers: z.array(offerSchema.extend({ firstName: z.string().optional() })),
+  offers: z.array(zm.extend(offerSchema, { firstName: z.string().optional() })),
 });
 
 export const shortNoticeRoutes = [

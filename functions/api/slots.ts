@@ -5,6 +5,7 @@ import { formatTime, localDay, localToUtc } from '#core/local-time.ts';
 import type { Slot } from '#core/model.ts';
 import { slotSchema } from '#core/model.ts';
 import { newSlot } from '#core/slot.ts';
+import * as zm from '#core/zod.ts';
 import type { Deps } from '#services/deps.ts';
 import { offerSlotAtShortNotice, withdrawSlot } from '#services/slot-changes.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -28,7 +29,7 @@ export const createSlotBody = z
     /** Either a UTC instant… */
     startsAt: z.iso.datetime({ offset: true }).optional(),
     /** …or the clinic's local date and time (Europe/London). */
-    date: calendarDate.optional(),
+    date: zm.optional(calendarDate),
     time: hhmm.optional(),
     durationMinutes: wholeMinutes(5, 480).optional(),
     /** Offer it straight away to the short-notice list (a slot that came up at short notice). */

@@ -13,21 +13,21 @@ import type * as z from 'zod';
 
 interface Def {
   readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly catchall?: z.ZodType;
-  readonly innerType?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
+  readonly shape?: Record<string, z.core.$ZodType>;
+  readonly catchall?: z.core.$ZodType;
+  readonly innerType?: z.core.$ZodType;
+  readonly in?: z.core.$ZodType;
+  readonly element?: z.core.$ZodType;
+  readonly options?: readonly z.core.$ZodType[];
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const defOf = (schema: z.core.$ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The object schemas `schema` may read a value with (through wrappers and unions); none if it takes anything. */
-function objectSchemas(schema: z.ZodType): Def[] | undefined {
+function objectSchemas(schema: z.core.$ZodType): Def[] | undefined {
   const def = defOf(schema);
   switch (def.type) {
     case 'object':
@@ -57,7 +57,7 @@ function objectSchemas(schema: z.ZodType): Def[] | undefined {
   }
 }
 
-function arrayElement(schema: z.ZodType): z.ZodType | undefined {
+function arrayElement(schema: z.core.$ZodType): z.core.$ZodType | undefined {
   const def = defOf(schema);
   if (def.type === 'array') return def.element;
   if (
@@ -79,7 +79,7 @@ export interface UnknownField {
  * Every field in `value` that `schema` does not know, in the value's key order (`firstname`,
  * `address.line4`, `children.1.nmae`). Empty when all are known.
  */
-export function unknownFields(schema: z.ZodType, value: unknown, prefix = ''): UnknownField[] {
+export function unknownFields(schema: z.core.$ZodType, value: unknown, prefix = ''): UnknownField[] {
   const at = (key: string) => (prefix ? `${prefix}.${key}` : key);
   if (Array.isArray(value)) {
     const element = arrayElement(schema);

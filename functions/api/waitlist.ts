@@ -3,6 +3,7 @@ import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { slotSchema } from '#core/model.ts';
 import { availabilityWindowSchema, offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
+import * as zm from '#core/zod.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
@@ -19,8 +20,8 @@ export const addToWaitlistBody = z
       .min(1, 'name at least one clinic the family can get to')
       .max(50, 'at most 50 clinics'),
     availability: z.array(availabilityWindowSchema).max(50, 'at most 50 windows').default([]),
-    earliestDate: calendarDate.optional(),
-    latestDate: calendarDate.optional(),
+    earliestDate: zm.optional(calendarDate),
+    latestDate: zm.optional(calendarDate),
     consentToShortNotice: z.boolean({ error: 'record whether the family agreed to short-notice texts' }),
     currentBookingId: recordId.optional(),
   })
@@ -38,7 +39,7 @@ export const listWaitlistQuery = z.object({
 export const offersQuery = z.object({ slot: recordId });
 
 const offersForSlotSchema = z.object({
-  slot: slotSchema.pick({ id: true, status: true, backfill: true }),
+  slot: zm.pick(slotSchema, { id: true, status: true, backfill: true }),
   items: z.array(offerSchema),
 });
 

@@ -8,7 +8,7 @@
  * (an erased family that texted STOP must still never be texted again) without keeping the number.
  */
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { isoInstant } from './model.ts';
 
 /** Any E.164 number (an inbound text may come from a short one), so every sender can be looked up. */

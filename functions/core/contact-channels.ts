@@ -3,19 +3,19 @@
  * letter, or a member of staff calls. "Do not post" weighs as much as "do not text": when an abuser
  * shares the address, a letter can put a parent at risk just as a text can.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 /** One channel: on or off, and (when staff turn it off) why, in their words. The reason is never logged. */
 export const contactChannelSchema = z.object({
   on: z.boolean(),
-  reason: z.string().trim().min(1).max(200).optional(),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
 export type ContactChannel = z.infer<typeof contactChannelSchema>;
 
 /** Both channels default to on: a family is texted or written to unless someone has said not to. */
 export const contactChannelsSchema = z.object({
-  sms: contactChannelSchema.default({ on: true }),
-  letter: contactChannelSchema.default({ on: true }),
+  sms: z._default(contactChannelSchema, { on: true }),
+  letter: z._default(contactChannelSchema, { on: true }),
 });
 export type ContactChannels = z.infer<typeof contactChannelsSchema>;
 

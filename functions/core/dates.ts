@@ -8,7 +8,7 @@
  *   counts calendar days, in the trust's time zone when it starts from an instant. Adding 24 hours is
  *   not a day: across a clock change it is an hour out.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import {
   dayMs,
   dayOf,
@@ -57,14 +57,16 @@ export function parseDate(value: string, options: { uk?: boolean } = {}): DateRe
 /** The zod form of parseDate, for API bodies, query strings and stored records: yyyy-mm-dd, a real date. */
 export const calendarDate = z
   .string()
-  .superRefine((value, ctx) => {
-    const result = parseDate(value);
-    // Only the exact form is accepted here (no surrounding spaces): what is stored is what was sent.
-    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.message });
-    else if (result.date !== value)
-      ctx.addIssue({ code: 'custom', message: 'expected a date as yyyy-mm-dd' });
-  })
-  .meta({ format: 'date' });
+  .check(
+    z.superRefine((value, ctx) => {
+      const result = parseDate(value);
+      // Only the exact form is accepted here (no surrounding spaces): what is stored is what was sent.
+      if (!result.ok) ctx.addIssue({ code: 'custom', message: result.message });
+      else if (result.date !== value)
+        ctx.addIssue({ code: 'custom', message: 'expected a date as yyyy-mm-dd' });
+    }),
+  )
+  .register(z.globalRegistry, { format: 'date' });
 
 /** A yyyy-mm-dd date as its UTC midnight in milliseconds; throws if it is not a real date. */
 const dateMs = (date: string): number => {

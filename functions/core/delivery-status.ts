@@ -4,7 +4,7 @@
  * rank, and a status is applied only over a lower rank (or the same rank seen earlier): a late "sent"
  * never overwrites "delivered", and the same event twice changes nothing.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 export const DELIVERY_STATUSES = ['sent', 'failed-temporary', 'failed-permanent', 'delivered'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -23,7 +23,7 @@ export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
 export const deliverySchema = z.object({
   status: z.enum(DELIVERY_STATUSES),
   /** The carrier's reason as End User Messaging reports it (its messageStatus and description). */
-  reason: z.string().max(300),
+  reason: z.string().check(z.maxLength(300)),
   /** When the status changed, as the provider reports it (UTC ISO). */
   changedAt: z.iso.datetime({ offset: false }),
 });
@@ -78,12 +78,12 @@ const EUM_STATUS: Readonly<Record<string, { status: DeliveryStatus; numberFault:
  * it, so nothing of it is ever logged.
  */
 export const eumSmsEventSchema = z.looseObject({
-  eventType: z.string().startsWith('TEXT_'),
-  eventTimestamp: z.number().int().positive(),
-  isFinal: z.boolean().optional(),
-  messageId: z.string().min(1).max(200),
-  messageStatus: z.string().min(1).max(60),
-  messageStatusDescription: z.string().max(500).optional(),
+  eventType: z.string().check(z.startsWith('TEXT_')),
+  eventTimestamp: z.number().check(z.int(), z.positive()),
+  isFinal: z.optional(z.boolean()),
+  messageId: z.string().check(z.minLength(1), z.maxLength(200)),
+  messageStatus: z.string().check(z.minLength(1), z.maxLength(60)),
+  messageStatusDescription: z.optional(z.string().check(z.maxLength(500))),
 });
 export type EumSmsEvent = z.infer<typeof eumSmsEventSchema>;
 

@@ -2,7 +2,7 @@
  * Domain events Attend puts on the trust's EventBridge bus. Each detail has a zod schema; details carry
  * ids and times for the trust's integration engine, never names, phone numbers or clinical detail.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { type Booking, id, isoInstant } from './model.ts';
 
 export const EVENT_SOURCE = 'attend';
@@ -26,14 +26,14 @@ export const eventDetailSchemas = {
     appointmentType: z.string(),
     startsAt: isoInstant,
     cancelledBy: z.enum(['staff', 'sms', 'swap', 'parent-page']),
-    noticeMinutes: z.number().int(),
+    noticeMinutes: z.number().check(z.int()),
     late: z.boolean(),
     cancelledAt: isoInstant,
   }),
   SlotOffered: z.object({
     slotId: id,
     offerIds: z.array(id),
-    wave: z.number().int().min(1),
+    wave: z.number().check(z.int(), z.gte(1)),
     offeredAt: isoInstant,
   }),
   SlotFilled: z.object({
@@ -43,23 +43,28 @@ export const eventDetailSchemas = {
     minutesToFill: z.number(),
     filledAt: isoInstant,
   }),
-  SlotUnfilled: z.object({ slotId: id, reason: z.string(), offersMade: z.number().int(), at: isoInstant }),
+  SlotUnfilled: z.object({
+    slotId: id,
+    reason: z.string(),
+    offersMade: z.number().check(z.int()),
+    at: isoInstant,
+  }),
   ClientOptedOut: z.object({ clientIds: z.array(id), optedOut: z.boolean(), at: isoInstant }),
   WasNotBroughtEscalation: z.object({
     clientId: id,
     bookingId: id,
     followUpId: id,
-    consecutiveWnb: z.number().int(),
+    consecutiveWnb: z.number().check(z.int()),
     reason: z.string(),
     at: isoInstant,
   }),
   /** A text failed to arrive (End User Messaging's delivery status). No number, no words. */
   TextDeliveryFailed: z.object({
     messageId: id,
-    clientId: id.optional(),
-    bookingId: id.optional(),
+    clientId: z.optional(id),
+    bookingId: z.optional(id),
     permanent: z.boolean(),
-    carrierStatus: z.string().max(60),
+    carrierStatus: z.string().check(z.maxLength(60)),
     at: isoInstant,
   }),
   /** A number was marked unreachable: its families' appointments fall back to letters. */
@@ -73,8 +78,8 @@ export const eventDetailSchemas = {
   LetterBatchReady: z.object({
     batchId: id,
     clinicId: id,
-    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    letters: z.number().int().min(0),
+    day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    letters: z.number().check(z.int(), z.gte(0)),
     at: isoInstant,
   }),
 } as const;

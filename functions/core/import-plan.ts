@@ -6,7 +6,9 @@
  *
  * Every type here is JSON: a plan can be logged by shape, stored or compared in a test.
  */
+
 import * as z from 'zod';
+import * as zm from '#core/zod.ts';
 import type { Issue, SourceKey, SourceKind } from './import-model.ts';
 import { type Booking, type Client, type Clinic, id, isoInstant, type Slot } from './model.ts';
 import type { PostalAddress } from './postal-address.ts';
@@ -19,7 +21,7 @@ export const sourceRefSchema = z.object({
   /** The client, slot or booking id. */
   attendId: id,
   /** For an appointment: the slot its booking is in. */
-  slotId: id.optional(),
+  slotId: zm.optional(id),
   /** A digest of what the source last said (import-model.ts `fingerprint`). */
   sourceHash: z.string(),
   createdAt: isoInstant,

@@ -11,7 +11,7 @@
  * - texts: the local day the text was sent.
  */
 
-import type * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { CANCEL_REASONS } from './cancel-reason.ts';
 import { localDay } from './local-time.ts';
 import { bookingSchema, messageSchema, slotSchema } from './model.ts';
@@ -99,7 +99,7 @@ export function quintileOf(decile: number | undefined): ImdQuintile {
 // What a change counts
 
 /** The parts of each record the counters read; everything else on an item is ignored. */
-export const bookingFacts = bookingSchema.pick({
+export const bookingFacts = z.pick(bookingSchema, {
   id: true,
   clientId: true,
   clinicId: true,
@@ -112,7 +112,7 @@ export const bookingFacts = bookingSchema.pick({
   cancelCategory: true,
 });
 export type BookingFacts = z.infer<typeof bookingFacts>;
-export const slotFacts = slotSchema.pick({
+export const slotFacts = z.pick(slotSchema, {
   id: true,
   clinicId: true,
   type: true,
@@ -121,7 +121,7 @@ export const slotFacts = slotSchema.pick({
   backfill: true,
 });
 export type SlotFacts = z.infer<typeof slotFacts>;
-export const messageFacts = messageSchema.pick({
+export const messageFacts = z.pick(messageSchema, {
   id: true,
   direction: true,
   at: true,

@@ -5,7 +5,7 @@
  * It identifies a person across the NHS, so it is personal data of the most searchable kind: it is
  * never put in a text, a letter or a log line, and an error message never repeats it.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 export type NhsNumberResult = { ok: true; nhsNumber: string } | { ok: false; message: string };
 
@@ -31,20 +31,22 @@ export function parseNhsNumber(value: string): NhsNumberResult {
 
 /** The zod form of parseNhsNumber, for API bodies and query strings: gives the 10 digits. */
 export const nhsNumberInput = z
-  .string()
-  .transform((value, ctx) => {
-    const result = parseNhsNumber(value);
-    if (result.ok) return result.nhsNumber;
-    ctx.addIssue({ code: 'custom', message: result.message });
-    return z.NEVER;
-  })
-  .meta({
+  .pipe(
+    z.string(),
+    z.transform((value, ctx) => {
+      const result = parseNhsNumber(value);
+      if (result.ok) return result.nhsNumber;
+      z.addIssue(ctx, { message: result.message });
+      return z.NEVER;
+    }),
+  )
+  .register(z.globalRegistry, {
     description: 'NHS number: 10 digits with a modulus 11 check digit; spaces allowed',
     examples: ['943 476 5919'],
   });
 
 /** As stored on a client. */
-export const storedNhsNumber = z.string().regex(/^\d{10}$/);
+export const storedNhsNumber = z.string().check(z.regex(/^\d{10}$/));
 
 /** The FHIR identifier system of the NHS number. */
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';

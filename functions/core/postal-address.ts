@@ -4,7 +4,7 @@
  * the lines are tidied but otherwise kept as staff or the EPR wrote them.
  */
 import { fix, isValid, toNormalised } from 'postcode';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 /** At most three lines before the town: with the addressee, town and postcode that is six lines, within GOV.UK Notify's seven. */
 export const MAX_ADDRESS_LINES = 3;
@@ -50,27 +50,28 @@ function tidyLine(line: string): string {
 // houses' address checks, and no real address line starts with one.
 const BAD_LINE_START = /^[=+\-@\\/([{<]/;
 
-const addressLine = z
-  .string()
-  .transform(tidyLine)
-  .pipe(
-    z
-      .string()
-      .min(1, 'an address line cannot be empty')
-      .max(MAX_ADDRESS_LINE_LENGTH, `at most ${MAX_ADDRESS_LINE_LENGTH} characters`)
-      .refine((line) => !BAD_LINE_START.test(line), {
-        message: 'an address line cannot start with = + - @ \\ / ( [ { or <',
-      }),
-  );
+const addressLine = z.pipe(
+  z.pipe(z.string(), z.transform(tidyLine)),
+  z.string().check(
+    z.minLength(1, 'an address line cannot be empty'),
+    z.maxLength(MAX_ADDRESS_LINE_LENGTH, `at most ${MAX_ADDRESS_LINE_LENGTH} characters`),
+    z.refine((line) => !BAD_LINE_START.test(line), {
+      message: 'an address line cannot start with = + - @ \\ / ( [ { or <',
+    }),
+  ),
+);
 
-export const postcodeSchema = z.string().transform((input, ctx) => {
-  const result = normalisePostcode(input);
-  if (!result.ok) {
-    ctx.addIssue({ code: 'custom', message: result.reason });
-    return z.NEVER;
-  }
-  return result.postcode;
-});
+export const postcodeSchema = z.pipe(
+  z.string(),
+  z.transform((input, ctx) => {
+    const result = normalisePostcode(input);
+    if (!result.ok) {
+      z.addIssue(ctx, { message: result.reason });
+      return z.NEVER;
+    }
+    return result.postcode;
+  }),
+);
 
 /**
  * A UK postal address. Parsing normalises it: lines and town trimmed, blank lines dropped, the postcode
@@ -78,17 +79,23 @@ export const postcodeSchema = z.string().transform((input, ctx) => {
  */
 export const postalAddressSchema = z.object({
   /** The house and street lines, first to last (a flat, a house name, a street, a district). */
-  lines: z
-    .array(z.string())
-    .transform((lines) => lines.map(tidyLine).filter((line) => line !== ''))
-    .pipe(
-      z
-        .array(addressLine)
-        .min(1, 'at least one address line is needed')
-        .max(MAX_ADDRESS_LINES, `at most ${MAX_ADDRESS_LINES} address lines, before the town`),
+  lines: z.pipe(
+    z.pipe(
+      z.array(z.string()),
+      z.transform((lines) => lines.map(tidyLine).filter((line) => line !== '')),
     ),
+    z
+      .array(addressLine)
+      .check(
+        z.minLength(1, 'at least one address line is needed'),
+        z.maxLength(MAX_ADDRESS_LINES, `at most ${MAX_ADDRESS_LINES} address lines, before the town`),
+      ),
+  ),
   /** The post town, e.g. "Cardiff". */
-  town: z.string().transform(tidyLine).pipe(z.string().min(1, 'the town is needed').max(40)),
+  town: z.pipe(
+    z.pipe(z.string(), z.transform(tidyLine)),
+    z.string().check(z.minLength(1, 'the town is needed'), z.maxLength(40)),
+  ),
   postcode: postcodeSchema,
 });
 export type PostalAddress = z.output<typeof postalAddressSchema>;

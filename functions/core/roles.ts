@@ -3,7 +3,7 @@
  * person to the Attend roles they hold. Nothing here touches the network or the table: the mappings
  * come from the trust config, and every mapping is a table test in tests/unit/core/roles.test.ts.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 /** The four staff roles, in order of reach (a route lists every role that may use it). */
 export const ROLES = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
@@ -67,8 +67,8 @@ export interface ClaimRoles {
 const nrbacRoleSchema = z.looseObject({
   person_roleid: z.string(),
   role_code: z.string(),
-  role_name: z.string().optional(),
-  org_code: z.string().optional(),
+  role_name: z.optional(z.string()),
+  org_code: z.optional(z.string()),
 });
 
 function stringList(value: unknown): string[] {

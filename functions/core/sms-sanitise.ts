@@ -12,7 +12,7 @@
  * `POST /templates/preview` shows. Emoji and other pictographs are removed: staff cannot enter them
  * (names and venues refuse them with a 400), and any that arrive another way never reach a text.
  */
-import type * as z from 'zod';
+import type * as z from '#core/zod.ts';
 import { isGsm7 } from './sms-segments.ts';
 
 const SPACE = ' ';

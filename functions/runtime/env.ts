@@ -2,50 +2,53 @@
  * Environment for every handler, parsed once at cold start: a missing or malformed variable fails the
  * init, not a request halfway through.
  */
-import * as z from 'zod';
+
 import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
+import * as z from '#core/zod.ts';
 
 const envSchema = z.object({
-  TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the Attend table'),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(3).optional(),
-  EVENT_BUS_NAME: z.string().min(1).optional(),
+  TABLE_NAME: z.string().check(z.minLength(3, 'TABLE_NAME must name the Attend table')),
+  IDEMPOTENCY_TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
+  EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /** Set only by the local runtime and tests, to point the SDK at DynamoDB Local. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  SMS_ADAPTER: z.enum(['sns', 'eum', 'outbox']).default('sns'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  SMS_ADAPTER: z._default(z.enum(['sns', 'eum', 'outbox']), 'sns'),
   /** With SMS_ADAPTER eum: the number or pool texts go from (ARN or E.164), and the configuration set. */
-  SMS_ORIGINATION_IDENTITY: z.string().min(3).optional(),
-  SMS_CONFIGURATION_SET: z.string().min(1).optional(),
-  EVENTS_ADAPTER: z.enum(['eventbridge', 'local']).default('eventbridge'),
+  SMS_ORIGINATION_IDENTITY: z.optional(z.string().check(z.minLength(3))),
+  SMS_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  EVENTS_ADAPTER: z._default(z.enum(['eventbridge', 'local']), 'eventbridge'),
   /** The validated trust config; inlined into each bundle by CDK at synth, set directly when local. */
-  ATTEND_TRUST_CONFIG: z.string().min(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON'),
+  ATTEND_TRUST_CONFIG: z
+    .string()
+    .check(z.minLength(2, 'ATTEND_TRUST_CONFIG must hold the trust config JSON')),
   /** Set only by the local runtime: unsigned API calls act as the local admin. Never set in AWS. */
-  ATTEND_LOCAL_CALLER: z.enum(['admin']).optional(),
+  ATTEND_LOCAL_CALLER: z.optional(z.enum(['admin'])),
   /**
    * The Secrets Manager secret whose value keys the page cursors the API hands out (CDK: CursorKey); read
    * by the admin API and the web function.
    */
-  CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  CURSOR_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Set only by the local runtime: the cursor key it generated and keeps in its data folder (never in AWS). */
-  ATTEND_LOCAL_CURSOR_KEY: z.string().min(16).optional(),
+  ATTEND_LOCAL_CURSOR_KEY: z.optional(z.string().check(z.minLength(16))),
   /**
    * The Secrets Manager secret whose value keys the hash of each phone number's consent record
    * (CDK: ConsentKey). Required in AWS by every function that texts or creates clients.
    */
-  CONSENT_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  CONSENT_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Set only by the local runtime and tests: a fixed, non-secret consent key (never in AWS). */
-  ATTEND_LOCAL_CONSENT_KEY: z.string().min(16).optional(),
+  ATTEND_LOCAL_CONSENT_KEY: z.optional(z.string().check(z.minLength(16))),
   /** The staff web app's public origin (https://…; http://localhost:<port> locally), for sign-in. */
-  WEB_ORIGIN: z.url().optional(),
+  WEB_ORIGIN: z.optional(z.url()),
   /** The letters bucket (CDK LettersBucket); with LETTERS_KEY_ARN the function may also store batches. */
-  LETTERS_BUCKET_NAME: z.string().min(3).optional(),
-  LETTERS_KEY_ARN: z.string().startsWith('arn:').optional(),
+  LETTERS_BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
+  LETTERS_KEY_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Set only by the local runtime: the folder whose `letters/` holds the batches (never in AWS). */
-  ATTEND_LETTERS_ROOT: z.string().min(1).optional(),
+  ATTEND_LETTERS_ROOT: z.optional(z.string().check(z.minLength(1))),
   /**
    * The secret holding the trust's GOV.UK Notify API key (letters.notify.apiKeySecretArn), set by CDK on
    * the letter-batch function only: with it, that function posts letters through Notify.
    */
-  NOTIFY_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  NOTIFY_API_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
 });
 
 export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };

@@ -6,21 +6,24 @@
  * The images are unmarshalled with the same Powertools helper Parser uses.
  */
 import { unmarshallDynamoDB } from '@aws-lambda-powertools/commons/utils/unmarshallDynamoDB';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 /** A string holding JSON, parsed, then read with `schema`. */
 export function jsonStringified<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, ctx): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+  return z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text, ctx): unknown => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          z.addIssue(ctx, { message: 'not valid JSON' });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
 }
 
 const snsNotification = z.object({
@@ -28,9 +31,9 @@ const snsNotification = z.object({
   TopicArn: z.string(),
   MessageId: z.string(),
   Message: z.string(),
-  Subject: z.string().nullish(),
+  Subject: z.nullish(z.string()),
   Timestamp: z.iso.datetime(),
-  MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).optional(),
+  MessageAttributes: z.optional(z.record(z.string(), z.object({ Type: z.string(), Value: z.string() }))),
 });
 
 /** An SNS event as Lambda receives it from a topic subscription. */
@@ -44,7 +47,7 @@ export const snsEvent = z.object({
         Sns: snsNotification,
       }),
     )
-    .nonempty(),
+    .check(z.minLength(1)),
 });
 
 type AttributeMap = Record<string, unknown>;
@@ -58,24 +61,24 @@ export const dynamoDbStreamRecord = z.object({
   eventSource: z.literal('aws:dynamodb'),
   awsRegion: z.string(),
   eventSourceARN: z.string(),
-  dynamodb: z
-    .object({
-      ApproximateCreationDateTime: z.number().optional(),
+  dynamodb: z.pipe(
+    z.object({
+      ApproximateCreationDateTime: z.optional(z.number()),
       Keys: image,
-      NewImage: image.optional(),
-      OldImage: image.optional(),
+      NewImage: z.optional(image),
+      OldImage: z.optional(image),
       SequenceNumber: z.string(),
       SizeBytes: z.number(),
       StreamViewType: z.enum(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']),
-    })
-    .transform((change, ctx) => {
+    }),
+    z.transform((change, ctx) => {
       const read = (name: 'Keys' | 'NewImage' | 'OldImage'): AttributeMap | undefined => {
         const value = change[name];
         if (value === undefined) return undefined;
         try {
           return unmarshallDynamoDB(value as never) as AttributeMap;
         } catch {
-          ctx.addIssue({ code: 'custom', message: `Could not unmarshall ${name}`, path: [name] });
+          z.addIssue(ctx, { message: `Could not unmarshall ${name}`, path: [name] });
           return undefined;
         }
       };
@@ -89,5 +92,6 @@ export const dynamoDbStreamRecord = z.object({
         ...(OldImage !== undefined && { OldImage: OldImage as Record<string, any> }),
       };
     }),
-  userIdentity: z.object({ type: z.enum(['Service']), principalId: z.string() }).optional(),
+  ),
+  userIdentity: z.optional(z.object({ type: z.enum(['Service']), principalId: z.string() })),
 });

@@ -15,7 +15,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import type { Log } from '#services/deps.ts';
 import { dynamoDbStreamRecord as DynamoDBStreamRecord } from './event-schemas.ts';
 
@@ -45,15 +45,18 @@ export interface StreamConsumer<T> {
 
 /** The record schema the Batch parser applies: ours and readable, not ours, or a parse failure. */
 function recordSchema<T>(consumer: Pick<StreamConsumer<T>, 'isOurs' | 'schema'>) {
-  return DynamoDBStreamRecord.transform((record, ctx): Classified<T> => {
-    if (!consumer.isOurs(record)) return { ours: false };
-    const read = consumer.schema.safeParse(record);
-    if (read.success) return { ours: true, record: read.data };
-    for (const issue of read.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-    }
-    return z.NEVER;
-  });
+  return z.pipe(
+    DynamoDBStreamRecord,
+    z.transform((record, ctx): Classified<T> => {
+      if (!consumer.isOurs(record)) return { ours: false };
+      const read = consumer.schema.safeParse(record);
+      if (read.success) return { ours: true, record: read.data };
+      for (const issue of read.error.issues) {
+        z.addIssue(ctx, { message: issue.message, path: issue.path });
+      }
+      return z.NEVER;
+    }),
+  );
 }
 
 /** A record that is ours but does not read; the message names schema paths only, never a value. */

@@ -15,6 +15,7 @@ import {
   id,
   isoInstant,
 } from '#core/model.ts';
+import * as zm from '#core/zod.ts';
 import { batchDelete } from './batch.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
@@ -48,9 +49,9 @@ export const clientTombstoneSchema = z.object({
   state: z.enum(['ERASING', 'ERASED']),
   erasedAt: isoInstant,
   erasedBy: z.string(),
-  completedAt: isoInstant.optional(),
+  completedAt: zm.optional(isoInstant),
   /** Only while ERASING: how to find the phone's messages if the erasure has to be resumed. */
-  phone: e164Phone.optional(),
+  phone: zm.optional(e164Phone),
   counts: z.object({
     bookings: z.record(z.enum(BOOKING_STATUSES), count),
     attended: count,

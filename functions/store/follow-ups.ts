@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import * as z from 'zod';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { id, isoInstant } from '#core/model.ts';
+import * as zm from '#core/zod.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { keys, openByKind, withoutStorageAttributes } from './keys.ts';
@@ -29,8 +30,8 @@ export const followUpSchema = z.object({
   openedAt: isoInstant,
   openedBy: z.string(),
   /** Set once WasNotBroughtEscalation is on the bus; a retried outcome request re-publishes until then. */
-  announcedAt: isoInstant.optional(),
-  closedAt: isoInstant.optional(),
+  announcedAt: zm.optional(isoInstant),
+  closedAt: zm.optional(isoInstant),
   closedBy: z.string().optional(),
   note: z.string().max(1000).optional(),
   /** The client's personal data was erased: the note and health visitor went with it. */

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { CANCEL_REASONS } from '#core/cancel-reason.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { e164Phone, id, isoInstant } from '#core/model.ts';
+import * as z from '#core/zod.ts';
 import { isConditionFailure } from './client.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { keys, openByKind, withoutStorageAttributes } from './keys.ts';
@@ -33,19 +33,19 @@ export const inboxItemSchema = z.object({
   id,
   messageId: id,
   /** The number it came from; absent for a parent-page note from a family with no mobile. */
-  phone: e164Phone.optional(),
+  phone: z.optional(e164Phone),
   body: z.string(),
   receivedAt: isoInstant,
   reason: z.enum(INBOX_REASONS),
   intent: z.string(),
-  clientIds: z.array(id).default([]),
-  bookingIds: z.array(id).default([]),
-  handledAt: isoInstant.optional(),
-  handledBy: z.string().optional(),
-  note: z.string().optional(),
+  clientIds: z._default(z.array(id), []),
+  bookingIds: z._default(z.array(id), []),
+  handledAt: z.optional(isoInstant),
+  handledBy: z.optional(z.string()),
+  note: z.optional(z.string()),
   /** The reason staff tagged for the booking this item is about (it then counts in metrics). */
-  taggedReason: z.enum(CANCEL_REASONS).optional(),
-  taggedBy: z.string().optional(),
+  taggedReason: z.optional(z.enum(CANCEL_REASONS)),
+  taggedBy: z.optional(z.string()),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 

@@ -10,10 +10,10 @@
  * well after the stream's 24-hour retention, so nothing can be delivered again once it has gone.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';
+import * as z from '#core/zod.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { metricsKeys } from './keys.ts';
@@ -168,17 +168,16 @@ function cellUpdate(ctx: StoreContext) {
   };
 }
 
-const cellItem = z
-  .object({
+const cellItem = z.extend(
+  z.object({
     day: calendarDate,
-    dimension: z.string().min(1),
-  })
-  .extend(
-    Object.fromEntries(COUNTERS.map((c) => [c, z.number().optional()])) as Record<
-      (typeof COUNTERS)[number],
-      z.ZodOptional<z.ZodNumber>
-    >,
-  );
+    dimension: z.string().check(z.minLength(1)),
+  }),
+  Object.fromEntries(COUNTERS.map((c) => [c, z.optional(z.number())])) as Record<
+    (typeof COUNTERS)[number],
+    z.ZodMiniOptional<z.ZodMiniNumber>
+  >,
+);
 
 /** Pattern: every counter cell of the days from `from` to `to` (inclusive), one Query per month. */
 export async function metricsCells(ctx: StoreContext, from: string, to: string): Promise<Increment[]> {

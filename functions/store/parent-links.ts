@@ -4,9 +4,9 @@
  * link's state is one conditional write, so the counters hold across Lambda instances.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { isoInstant } from '#core/model.ts';
 import { MAX_WRONG_TRIES } from '#core/parent-links.ts';
+import * as z from '#core/zod.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { keys, parentLinkKeys, withoutStorageAttributes } from './keys.ts';
@@ -18,17 +18,17 @@ const KEEP_DAYS = 30;
 
 export const parentLinkSchema = z.object({
   kind: z.enum(['booking', 'offer']),
-  bookingId: z.string().optional(),
-  slotId: z.string().optional(),
-  offerId: z.string().optional(),
+  bookingId: z.optional(z.string()),
+  slotId: z.optional(z.string()),
+  offerId: z.optional(z.string()),
   createdAt: isoInstant,
   /** After this the link shows only "this link has ended" (a booking: its start; an offer: 7 days on). */
   expiresAt: isoInstant,
-  wrongTries: z.number().int().min(0).default(0),
-  lockedUntil: isoInstant.optional(),
+  wrongTries: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  lockedUntil: z.optional(isoInstant),
   /** A rebook made through this link: a link rebooks once. */
-  rebookedAt: isoInstant.optional(),
-  rebookedTo: z.string().optional(),
+  rebookedAt: z.optional(isoInstant),
+  rebookedTo: z.optional(z.string()),
 });
 export type ParentLink = z.infer<typeof parentLinkSchema>;
 
@@ -170,10 +170,10 @@ export async function finishRebook(
 
 export const parentSessionSchema = z.object({
   /** The link this session was opened from: it acts on that link's booking or offer only. */
-  linkHash: z.string().regex(/^[0-9a-f]{64}$/),
+  linkHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /** False until the date of birth (or due date) has been given. */
   verified: z.boolean(),
-  csrfSecret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  csrfSecret: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
   createdAt: isoInstant,
   expiresAt: isoInstant,
 });

@@ -2,6 +2,7 @@
  * Staff sessions and sign-ins in progress. A session is two items written and removed together: the
  * session itself (by id) and its entry in the STAFFSESSIONS partition (by person), see keys.ts.
  */
+
 import {
   DeleteCommand,
   GetCommand,
@@ -13,6 +14,7 @@ import {
 import * as z from 'zod';
 import { isoInstant } from '#core/model.ts';
 import { roleSchema } from '#core/roles.ts';
+import * as zm from '#core/zod.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { staffSessions, withoutStorageAttributes } from './keys.ts';
@@ -37,7 +39,7 @@ export const staffSessionSchema = z.object({
   idleExpiresAt: isoInstant,
   absoluteExpiresAt: isoInstant,
   /** When the person last authenticated at the identity provider (`auth_time`). */
-  authTime: isoInstant.optional(),
+  authTime: zm.optional(isoInstant),
 });
 export type StaffSessionRecord = z.infer<typeof staffSessionSchema>;
 

@@ -4,7 +4,7 @@
  * DNA_ANSWERS (functions/core/dna-follow-up.ts), so a trust's own wording must keep that order.
  * Placeholders: {trust} and {servicePhone}.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { languageSchema } from './primitives.ts';
 
 /**
@@ -26,12 +26,11 @@ export const DNA_FOLLOW_UP_DEFAULTS = {
   texts: DNA_FOLLOW_UP_TEXTS,
 } as const;
 
-const questionText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(918)
-  .superRefine((text, ctx) => {
+const questionText = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(918),
+  z.superRefine((text, ctx) => {
     for (const match of text.matchAll(/\{([^}]*)\}/g)) {
       if (match[1] !== 'trust' && match[1] !== 'servicePhone') {
         ctx.addIssue({
@@ -40,23 +39,27 @@ const questionText = z
         });
       }
     }
-  });
+  }),
+);
 
-export const dnaFollowUpSection = z
-  .object({
+export const dnaFollowUpSection = z._default(
+  z.object({
     /** Send the question after a DNA is recorded. */
-    enabled: z.boolean().default(false),
+    enabled: z._default(z.boolean(), false),
     /**
      * Also after a was-not-brought. Off by default: a WNB is a safeguarding signal about a child not
      * being brought, followed up by the named health visitor in person, not by a multiple-choice text.
      */
-    afterWnb: z.boolean().default(false),
+    afterWnb: z._default(z.boolean(), false),
     /** How long after the question a reply is read as its answer. */
-    replyWindowHours: z.number().int().min(1).max(336).default(72),
+    replyWindowHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(336)), 72),
     /** The question per language; English is required. */
-    texts: z
-      .record(languageSchema, questionText)
-      .refine((t) => 'en' in t, { message: 'an English ("en") text is required' })
-      .default(DNA_FOLLOW_UP_TEXTS),
-  })
-  .default(DNA_FOLLOW_UP_DEFAULTS);
+    texts: z._default(
+      z
+        .record(languageSchema, questionText)
+        .check(z.refine((t) => 'en' in t, { message: 'an English ("en") text is required' })),
+      DNA_FOLLOW_UP_TEXTS,
+    ),
+  }),
+  DNA_FOLLOW_UP_DEFAULTS,
+);

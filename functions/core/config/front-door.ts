@@ -6,14 +6,16 @@
  * Pure zod, like the rest of the trust config schema (which may move to functions/core/config/: this
  * part is one file so it moves as one).
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 const hostname = z
   .string()
-  .toLowerCase()
-  .regex(
-    /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'expected a host name such as "attend.example-trust.nhs.uk"',
+  .check(
+    z.toLowerCase(),
+    z.regex(
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'expected a host name such as "attend.example-trust.nhs.uk"',
+    ),
   );
 
 /** An ACM certificate; group 1 is its region. */
@@ -29,45 +31,55 @@ export const frontDoorSchema = z
      */
     certificateArn: z
       .string()
-      .regex(
-        ACM_ARN,
-        'expected an ACM certificate ARN, e.g. "arn:aws:acm:eu-west-2:111122223333:certificate/0a1b2c3d-…"',
+      .check(
+        z.regex(
+          ACM_ARN,
+          'expected an ACM certificate ARN, e.g. "arn:aws:acm:eu-west-2:111122223333:certificate/0a1b2c3d-…"',
+        ),
       ),
     /**
      * A Route 53 public hosted zone to put the alias record in. Leave it out when the trust's DNS is
      * elsewhere: point a CNAME at the FrontDoorTarget output instead.
      */
-    hostedZoneId: z
-      .string()
-      .regex(/^Z[A-Z0-9]{4,32}$/, 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"')
-      .optional(),
+    hostedZoneId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^Z[A-Z0-9]{4,32}$/, 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'),
+        ),
+    ),
     /** The hosted zone's name. @default domainName without its first label */
-    hostedZoneName: hostname.optional(),
+    hostedZoneName: z.optional(hostname),
     /** Requests one IP address may make in 5 minutes before AWS WAF answers 429 for a while. */
-    rateLimitPerFiveMinutes: z.number().int().min(100).max(2_000_000_000).default(2000),
+    rateLimitPerFiveMinutes: z._default(z.number().check(z.int(), z.gte(100), z.lte(2_000_000_000)), 2000),
     /**
      * The same for parent pages (/p/…) alone: lower, because a personal link needs a handful of requests
      * and guessing links needs many. Mobile networks share addresses, so not too low.
      */
-    parentLinkRateLimitPerFiveMinutes: z.number().int().min(100).max(2_000_000_000).default(300),
+    parentLinkRateLimitPerFiveMinutes: z._default(
+      z.number().check(z.int(), z.gte(100), z.lte(2_000_000_000)),
+      300,
+    ),
   })
-  .superRefine((door, ctx) => {
-    if (door.hostedZoneName && !door.hostedZoneId) {
-      ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'required with hostedZoneName' });
-    }
-    const zone = door.hostedZoneName ?? door.domainName.split('.').slice(1).join('.');
-    if (door.hostedZoneId && door.domainName !== zone && !door.domainName.endsWith(`.${zone}`)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hostedZoneName'],
-        message: `"${door.domainName}" is not in the zone "${zone}"`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((door, ctx) => {
+      if (door.hostedZoneName && !door.hostedZoneId) {
+        ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'required with hostedZoneName' });
+      }
+      const zone = door.hostedZoneName ?? door.domainName.split('.').slice(1).join('.');
+      if (door.hostedZoneId && door.domainName !== zone && !door.domainName.endsWith(`.${zone}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hostedZoneName'],
+          message: `"${door.domainName}" is not in the zone "${zone}"`,
+        });
+      }
+    }),
+  );
 export type FrontDoorConfig = z.infer<typeof frontDoorSchema>;
 
 /** The section: optional, with no default (no front door unless the trust configures one). */
-export const frontDoorSection = frontDoorSchema.optional();
+export const frontDoorSection = z.optional(frontDoorSchema);
 
 /** The hosted zone's name: as configured, else the domain without its first label. */
 export function hostedZoneName(door: FrontDoorConfig): string {

@@ -1,8 +1,9 @@
 /** `messages`: how long texts in and out are kept. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
-export const messagesSection = z
-  .object({
-    retentionDays: z.number().int().min(1).max(3650).default(90),
-  })
-  .default({ retentionDays: 90 });
+export const messagesSection = z._default(
+  z.object({
+    retentionDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(3650)), 90),
+  }),
+  { retentionDays: 90 },
+);

@@ -4,7 +4,7 @@
  * defaults stay). `wording` is the sentence added to a text, per language, with `{link}` where the
  * address goes; a language without its own falls back to English.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { analyseSms, MAX_SEGMENTS } from '../sms-segments.ts';
 import { renderText, type TextConfig } from '../templates.ts';
 import { languageSchema } from './primitives.ts';
@@ -27,25 +27,25 @@ export const PARENT_LINK_OFFER_WORDING_DEFAULTS = {
   ne: 'Wa online lina: {link}',
 } as const;
 
-const wordingText = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((text) => text.includes('{link}') && !/\{(?!link\})[^}]*\}/.test(text), {
+const wordingText = z.string().check(
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((text) => text.includes('{link}') && !/\{(?!link\})[^}]*\}/.test(text), {
     message: 'the wording needs {link} and no other placeholder',
-  });
+  }),
+);
 
-export const parentLinksSection = z
-  .strictObject({
+export const parentLinksSection = z.optional(
+  z.strictObject({
     /** The trust's own HTTPS origin for the parent pages (locally http://localhost:<port>). */
     baseUrl: z
       .url({ protocol: /^https?$/ })
-      .refine((u) => !/[?#]/.test(u), { message: 'a plain origin or path, no query or fragment' }),
-    wording: z.record(languageSchema, wordingText).default(PARENT_LINK_WORDING_DEFAULTS),
+      .check(z.refine((u) => !/[?#]/.test(u), { message: 'a plain origin or path, no query or fragment' })),
+    wording: z._default(z.record(languageSchema, wordingText), PARENT_LINK_WORDING_DEFAULTS),
     /** The same for the short-notice offer, whose link takes the time. */
-    offerWording: z.record(languageSchema, wordingText).default(PARENT_LINK_OFFER_WORDING_DEFAULTS),
-  })
-  .optional();
+    offerWording: z._default(z.record(languageSchema, wordingText), PARENT_LINK_OFFER_WORDING_DEFAULTS),
+  }),
+);
 export type ParentLinksConfig = NonNullable<z.infer<typeof parentLinksSection>>;
 
 /** The texts that carry the link (core/parent-links.ts LINKED_TEMPLATES, repeated to avoid a cycle). */

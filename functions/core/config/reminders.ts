@@ -1,5 +1,5 @@
 /** `reminders` (the sweep) and the reminder tiers each appointment type lists. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { hhmm } from './primitives.ts';
 
 /**
@@ -9,30 +9,32 @@ import { hhmm } from './primitives.ts';
  */
 export const reminderTierSchema = z.discriminatedUnion('kind', [
   z.object({
-    id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'expected a short id of lower-case letters, digits and dashes'),
+    id: z
+      .string()
+      .check(z.regex(/^[a-z0-9-]{1,24}$/, 'expected a short id of lower-case letters, digits and dashes')),
     kind: z.literal('daysBefore'),
-    days: z.number().int().min(0).max(28),
+    days: z.number().check(z.int(), z.gte(0), z.lte(28)),
     at: hhmm,
-    onlyIfStartsAtOrAfter: hhmm.optional(),
+    onlyIfStartsAtOrAfter: z.optional(hhmm),
   }),
   z.object({
-    id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'expected a short id of lower-case letters, digits and dashes'),
+    id: z
+      .string()
+      .check(z.regex(/^[a-z0-9-]{1,24}$/, 'expected a short id of lower-case letters, digits and dashes')),
     kind: z.literal('hoursBefore'),
-    hours: z
-      .number()
-      .positive()
-      .max(24 * 28),
-    onlyIfStartsAtOrAfter: hhmm.optional(),
+    hours: z.number().check(z.positive(), z.lte(24 * 28)),
+    onlyIfStartsAtOrAfter: z.optional(hhmm),
   }),
 ]);
 export type ReminderTierConfig = z.infer<typeof reminderTierSchema>;
 
-export const remindersSection = z
-  .object({
-    sweepIntervalMinutes: z.number().int().min(1).max(60).default(5),
+export const remindersSection = z._default(
+  z.object({
+    sweepIntervalMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 5),
     /** Texts in flight at once during a sweep. */
-    sendConcurrency: z.number().int().min(1).max(50).default(8),
+    sendConcurrency: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 8),
     /** Text a confirmation when a booking is made; off where the trust confirms bookings another way. */
-    confirmation: z.boolean().default(true),
-  })
-  .default({ sweepIntervalMinutes: 5, sendConcurrency: 8, confirmation: true });
+    confirmation: z._default(z.boolean(), true),
+  }),
+  { sweepIntervalMinutes: 5, sendConcurrency: 8, confirmation: true },
+);

@@ -1,25 +1,23 @@
 /** `replies`: how parents' texts are handled. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { languageSchema } from './primitives.ts';
 
-export const repliesSection = z
-  .object({
-    lateCancellationMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .default(24 * 60),
-    maxInboundPerHour: z.number().int().min(1).default(10),
+export const repliesSection = z._default(
+  z.object({
+    lateCancellationMinutes: z._default(z.number().check(z.int(), z.gte(0)), 24 * 60),
+    maxInboundPerHour: z._default(z.number().check(z.int(), z.gte(1)), 10),
     /** Extra keywords per language, merged over the built-in table. */
-    keywords: z
-      .record(
+    keywords: z._default(
+      z.record(
         languageSchema,
         // partialRecord: a trust may add words for some intents only.
         z.partialRecord(
           z.enum(['CANCEL', 'REBOOK', 'YES', 'NO', 'STOP', 'START', 'HELP']),
-          z.array(z.string().min(1)),
+          z.array(z.string().check(z.minLength(1))),
         ),
-      )
-      .default({}),
-  })
-  .default({ lateCancellationMinutes: 1440, maxInboundPerHour: 10, keywords: {} });
+      ),
+      {},
+    ),
+  }),
+  { lateCancellationMinutes: 1440, maxInboundPerHour: 10, keywords: {} },
+);

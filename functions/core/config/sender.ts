@@ -1,5 +1,5 @@
 /** `sender`: how texts go out (SNS) and the two-way number replies come back to. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { countryCode, e164 } from './primitives.ts';
 import type { TemplateKey } from './templates.ts';
 
@@ -13,31 +13,36 @@ const SMS_VOICE_ARN = /^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):\d{12}:(phone-numb
  */
 export const phoneNumberSchema = z
   .strictObject({
-    create: z
-      .strictObject({
+    create: z.optional(
+      z.strictObject({
         /** The number's country: a dedicated number texts only phones of its own country. */
-        isoCountryCode: countryCode.default('GB'),
+        isoCountryCode: z._default(countryCode, 'GB'),
         /** LONG_CODE is a real number; SIMULATOR (US only, as of 2026) texts only AWS's simulator numbers. */
-        numberType: z.enum(['LONG_CODE', 'SIMULATOR']).default('LONG_CODE'),
-      })
-      .optional(),
-    arn: z
-      .string()
-      .regex(
-        SMS_VOICE_ARN,
-        'expected the ARN of an End User Messaging phone number or pool, e.g. "arn:aws:sms-voice:eu-west-2:111122223333:phone-number/phone-0123abcd"',
-      )
-      .optional(),
+        numberType: z._default(z.enum(['LONG_CODE', 'SIMULATOR']), 'LONG_CODE'),
+      }),
+    ),
+    arn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            SMS_VOICE_ARN,
+            'expected the ARN of an End User Messaging phone number or pool, e.g. "arn:aws:sms-voice:eu-west-2:111122223333:phone-number/phone-0123abcd"',
+          ),
+        ),
+    ),
   })
-  .superRefine((value, ctx) => {
-    if ((value.create === undefined) === (value.arn === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'set exactly one of "create" (the stack requests a new number) or "arn" (a number or pool the trust already has)',
-      });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if ((value.create === undefined) === (value.arn === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'set exactly one of "create" (the stack requests a new number) or "arn" (a number or pool the trust already has)',
+        });
+      }
+    }),
+  );
 export type PhoneNumberConfig = z.infer<typeof phoneNumberSchema>;
 
 /** Placeholders a keyword reply can fill: AWS stores it once per number, with no family or booking. */
@@ -47,33 +52,32 @@ export const KEYWORD_REPLY_TEMPLATES = { HELP: 'help', STOP: 'stopConfirmed' } a
 
 export const senderSection = z.object({
   /** The two-way origination number (E.164); required for replies to reach Attend. */
-  originationNumber: e164.optional(),
+  originationNumber: z.optional(e164),
   /**
    * With a pool (sender.phoneNumber.arn naming `pool/…`): the pool's other numbers (E.164), which
    * replies may also come to. A reply to any number that is neither this nor originationNumber goes to
    * staff, unanswered (see trustNumbers in functions/core/trust-numbers.ts).
    * @default []
    */
-  poolNumbers: z.array(e164).default([]),
+  poolNumbers: z._default(z.array(e164), []),
   /** Alphanumeric sender ID (not two-way; used only where the trust chooses one-way texts). */
-  senderId: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,11}$/, 'expected up to 11 letters and digits')
-    .optional(),
-  smsType: z.enum(['Transactional', 'Promotional']).default('Transactional'),
-  maxSendsPerSecond: z.number().int().min(1).max(100).default(10),
+  senderId: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9]{1,11}$/, 'expected up to 11 letters and digits')),
+  ),
+  smsType: z._default(z.enum(['Transactional', 'Promotional']), 'Transactional'),
+  maxSendsPerSecond: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 10),
   /**
    * Message parts (segments, not texts) a second that the number or pool takes: every text waits for
    * its segments in a bucket of this size (functions/core/send-rate.ts). A UK long code takes about 10;
    * a pool takes the sum of its numbers'. When absent, the older key maxSendsPerSecond is used.
    * @default 10
    */
-  messagesPerSecond: z.number().int().min(1).max(1000).optional(),
+  messagesPerSecond: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
   /**
    * The number's End User Messaging resources: `{"create": {...}}` or `{"arn": "..."}`.
    * @default - none: the trust sets up two-way and self-managed opt-outs by hand
    */
-  phoneNumber: phoneNumberSchema.optional(),
+  phoneNumber: z.optional(phoneNumberSchema),
 });
 
 /** The parts of a parsed config that sender.phoneNumber is checked against. */

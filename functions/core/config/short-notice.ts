@@ -1,35 +1,36 @@
 /** `shortNotice`: offering freed slots to the waitlist, and the priority weights that order it. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 
 const priorityWeightsSchema = z.object({
-  imdDecile1to2: z.number().min(0).default(30),
-  imdDecile3to4: z.number().min(0).default(15),
-  needsCarer: z.number().min(0).default(20),
-  parentalMentalHealth: z.number().min(0).default(20),
-  vulnerable: z.number().min(0).default(25),
-  windowClosingSoon: z.number().min(0).default(20),
-  windowClosingSoonDays: z.number().int().min(1).default(7),
-  perDayWaiting: z.number().min(0).default(0.5),
-  maxDaysWaiting: z.number().int().min(0).default(60),
-  rebookRequest: z.number().min(0).default(10),
+  imdDecile1to2: z._default(z.number().check(z.gte(0)), 30),
+  imdDecile3to4: z._default(z.number().check(z.gte(0)), 15),
+  needsCarer: z._default(z.number().check(z.gte(0)), 20),
+  parentalMentalHealth: z._default(z.number().check(z.gte(0)), 20),
+  vulnerable: z._default(z.number().check(z.gte(0)), 25),
+  windowClosingSoon: z._default(z.number().check(z.gte(0)), 20),
+  windowClosingSoonDays: z._default(z.number().check(z.int(), z.gte(1)), 7),
+  perDayWaiting: z._default(z.number().check(z.gte(0)), 0.5),
+  maxDaysWaiting: z._default(z.number().check(z.int(), z.gte(0)), 60),
+  rebookRequest: z._default(z.number().check(z.gte(0)), 10),
 });
 
-export const shortNoticeSection = z
-  .object({
-    waveSize: z.number().int().min(1).max(20).default(3),
+export const shortNoticeSection = z._default(
+  z.object({
+    waveSize: z._default(z.number().check(z.int(), z.gte(1), z.lte(20)), 3),
     /** Hold time for an offer when the slot is far away; it shortens as the slot nears. */
-    maxHoldMinutes: z.number().int().min(5).default(120),
-    minHoldMinutes: z.number().int().min(5).default(15),
-    cutoffMinutes: z.number().int().min(0).default(120),
+    maxHoldMinutes: z._default(z.number().check(z.int(), z.gte(5)), 120),
+    minHoldMinutes: z._default(z.number().check(z.int(), z.gte(5)), 15),
+    cutoffMinutes: z._default(z.number().check(z.int(), z.gte(0)), 120),
     /** Slots freed further ahead than this are left for schedulers to book in the usual way. */
-    maxLeadDays: z.number().int().min(1).max(90).default(14),
-    priorityWeights: priorityWeightsSchema.default(priorityWeightsSchema.parse({})),
-  })
-  .default({
+    maxLeadDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(90)), 14),
+    priorityWeights: z._default(priorityWeightsSchema, priorityWeightsSchema.parse({})),
+  }),
+  {
     waveSize: 3,
     maxHoldMinutes: 120,
     minHoldMinutes: 15,
     cutoffMinutes: 120,
     maxLeadDays: 14,
     priorityWeights: priorityWeightsSchema.parse({}),
-  });
+  },
+);

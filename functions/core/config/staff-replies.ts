@@ -4,7 +4,7 @@
  * used when there is a text in it, English otherwise. Placeholders: {trust} and {servicePhone}. Left out,
  * the three replies below apply; a trust that sets the section replaces them all.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { languageSchema } from './primitives.ts';
 
 export const STAFF_REPLY_PLACEHOLDERS = ['trust', 'servicePhone'] as const;
@@ -24,12 +24,11 @@ export const STAFF_REPLIES_DEFAULTS = {
   },
 } as const;
 
-const replyText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(918)
-  .superRefine((text, ctx) => {
+const replyText = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(918),
+  z.superRefine((text, ctx) => {
     for (const match of text.matchAll(/\{([^}]*)\}/g)) {
       if (!(STAFF_REPLY_PLACEHOLDERS as readonly string[]).includes(match[1] ?? '')) {
         ctx.addIssue({
@@ -38,23 +37,32 @@ const replyText = z
         });
       }
     }
-  });
+  }),
+);
 
 export const staffReplySchema = z.object({
   /** What the reply form calls it ("Please call us"). */
-  label: z.string().trim().min(1).max(60),
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
   /** The text per language; English is required (other languages fall back to it). */
-  texts: z.record(languageSchema, replyText).refine((t) => 'en' in t, {
-    message: 'an English ("en") text is required',
-  }),
+  texts: z.record(languageSchema, replyText).check(
+    z.refine((t) => 'en' in t, {
+      message: 'an English ("en") text is required',
+    }),
+  ),
 });
 
-export const staffRepliesSection = z
-  .record(
-    z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a key of lower-case letters, digits and dashes'),
-    staffReplySchema,
-  )
-  .refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 12, {
-    message: 'give between 1 and 12 replies',
-  })
-  .default(STAFF_REPLIES_DEFAULTS);
+export const staffRepliesSection = z._default(
+  z
+    .record(
+      z
+        .string()
+        .check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a key of lower-case letters, digits and dashes')),
+      staffReplySchema,
+    )
+    .check(
+      z.refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 12, {
+        message: 'give between 1 and 12 replies',
+      }),
+    ),
+  STAFF_REPLIES_DEFAULTS,
+);

@@ -1,5 +1,5 @@
 /** `templates`: every text Attend sends, per language. Placeholders are written {name}. */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { languageSchema } from './primitives.ts';
 
 /** Every text Attend sends. Placeholders are written {name}; unknown placeholders fail validation. */
@@ -48,11 +48,10 @@ export const TEMPLATE_PLACEHOLDERS = [
   'holdMinutes',
 ] as const;
 
-const templateText = z
-  .string()
-  .min(1)
-  .max(1600)
-  .superRefine((text, ctx) => {
+const templateText = z.string().check(
+  z.minLength(1),
+  z.maxLength(1600),
+  z.superRefine((text, ctx) => {
     for (const match of text.matchAll(/\{([^}]*)\}/g)) {
       const key = match[1] ?? '';
       if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(key)) {
@@ -62,17 +61,20 @@ const templateText = z
         });
       }
     }
-  });
+  }),
+);
 
 const templateSetSchema = z.object(
   Object.fromEntries(TEMPLATE_KEYS.map((k) => [k, templateText])) as Record<TemplateKey, typeof templateText>,
 );
-export const partialTemplateSetSchema = templateSetSchema.partial();
+export const partialTemplateSetSchema = z.partial(templateSetSchema);
 export type TemplateSet = z.infer<typeof templateSetSchema>;
 
-export const templatesSection = z.record(languageSchema, partialTemplateSetSchema).refine((t) => 'en' in t, {
-  message: 'English ("en") templates are required',
-});
+export const templatesSection = z.record(languageSchema, partialTemplateSetSchema).check(
+  z.refine((t) => 'en' in t, {
+    message: 'English ("en") templates are required',
+  }),
+);
 
 /** Other languages fall back to English, so every English template must be there. */
 export function checkEnglishTemplates(

@@ -5,7 +5,7 @@
  * a 40-character name and venue (the most staff can enter), a day longer than any language writes,
  * a {choices} listing three bookings.
  */
-import type * as z from 'zod';
+import type * as z from '#core/zod.ts';
 import { TextTooLongError } from '../errors.ts';
 import {
   appointmentTypeName,

@@ -8,7 +8,7 @@
  * function can never run with a config that `cdk synth` did not validate. lib/trust-config.ts reads
  * the files.
  */
-import * as z from 'zod';
+import * as z from '#core/zod.ts';
 import { appointmentTypesSection, checkTierIds } from './appointment-types.ts';
 import { bookingSection } from './booking.ts';
 import { costsSection } from './costs.ts';
@@ -44,7 +44,7 @@ const sections = {
   /** Who may use Attend: IAM roles and OpenID Connect sign-in, mapped to Attend roles. */
   staffAccess: staffAccessSection,
   /** Letters for families who cannot get texts. */
-  letters: lettersConfigSchema.default(LETTERS_DEFAULTS),
+  letters: z._default(lettersConfigSchema, LETTERS_DEFAULTS),
   /** The personal link to the parent pages in texts; off when left out. */
   parentLinks: parentLinksSection,
   /** What the metrics page compares the service with (the DNA+WNB baseline). */
@@ -67,9 +67,11 @@ const checks: readonly ((cfg: z.infer<typeof shape>, ctx: z.RefinementCtx) => vo
   checkParentLinkLengths,
 ];
 
-export const trustConfigSchema = shape.superRefine((cfg, ctx) => {
-  for (const check of checks) check(cfg, ctx);
-});
+export const trustConfigSchema = shape.check(
+  z.superRefine((cfg, ctx) => {
+    for (const check of checks) check(cfg, ctx);
+  }),
+);
 
 export type TrustConfig = z.infer<typeof trustConfigSchema>;
 

@@ -63,7 +63,7 @@ describe('withRetry', () => {
     expect(broken).toBeInstanceOf(Broken);
     expect(calls).toBe(1);
 
-    // p-retry alone never retries a TypeError; the caller's retryIf decides here.
+    // A TypeError is retried when the caller's retryIf says so (p-retry, used here before, never retried one).
     let typeCalls = 0;
     const typeError = await withRetry(
       async () => {
