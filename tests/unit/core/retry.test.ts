@@ -63,7 +63,7 @@ describe('withRetry', () => {
     expect(broken).toBeInstanceOf(Broken);
     expect(calls).toBe(1);
 
-    // A TypeError is retried when the caller's retryIf says so (p-retry, used here before, never retried one).
+    // p-retry alone never retries a TypeError; the caller's retryIf decides here.
     let typeCalls = 0;
     const typeError = await withRetry(
       async () => {
