@@ -211,7 +211,7 @@ issue asks for.
     : ''
 }Cost is text parts × £${first.metrics.pricePerSegmentGbp} (the trust's \`costs.pricePerSegmentGbp\`); cost per avoided missed
 appointment is the run's text cost above the no-Attend run, divided by the missed appointments it avoided.
-Letters are not in the model yet (letters are being wired in separately), so the letter count is 0.
+Every simulated family has a mobile number, so no letters go (Attend posts letters only to families who cannot get texts); families without a mobile are not in the model yet, so the letter count is 0.
 
 ![DNA+WNB rate by week](rate-by-week.svg)
 
