@@ -58,6 +58,11 @@ export interface LocalOptions {
   startAt?: Date;
   print?: (line: string) => void;
   /**
+   * Shown every table stream record as the runtime reads it, before any consumer's filter (the simulator
+   * keeps the table's final state from them rather than scanning it). It must not throw.
+   */
+  onStreamRecord?: (record: DynamoDBRecord) => void;
+  /**
    * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
    * Read once, when the web function's module is first loaded in this process.
    */
@@ -259,7 +264,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   };
   // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
   const poller = new StreamPoller({
-    onRecord: countIndexWrites,
+    onRecord: (record) => {
+      countIndexWrites(record);
+      options.onStreamRecord?.(record);
+    },
     endpoint,
     tableName,
     filters: SLOT_FREED_FILTER_PATTERNS,

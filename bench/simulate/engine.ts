@@ -6,7 +6,8 @@
  * ends a step and families read them at the virtual time they arrived.
  */
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DateTime } from 'luxon';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -58,6 +59,12 @@ export interface RunResult {
   /** Virtual tick time → wall-clock time the step that ran it began. */
   tickWall: Map<number, number>;
   printed: string[];
+  /**
+   * Every item in the table at the end of the run, from the stream (see runMonth): no Scan needed. The
+   * set-up's metrics cells are in it only if the month changed them (they are written before the stream
+   * starts; the checks read metrics through GET /metrics).
+   */
+  tableItems(): Record<string, unknown>[];
   timings: { setUpMs: number; startMs: number; loopMs: number; steps: number };
   stop(): Promise<void>;
 }
@@ -75,7 +82,19 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   await ensureTables(raw, { table: tableName, idempotencyTable: `${tableName}-idempotency` });
   raw.destroy();
   const db = createDocClient({ ...LOCAL_AWS, endpoint });
-  const { summary: setUp, bookings: setUpBookings } = await writeSetUp(db, tableName, config, population);
+  const {
+    summary: setUp,
+    bookings: setUpBookings,
+    items: setUpItems,
+  } = await writeSetUp(db, tableName, config, population);
+  // The table's state, kept from the stream (each record's new image over the set-up's items) so the
+  // checks need not read the table back: a Scan of a Kent-sized table in DynamoDB Local takes hours.
+  const image = new Map<
+    string,
+    { plain: Record<string, unknown> } | { wire: Record<string, AttributeValue> }
+  >();
+  const keyOf = (pk: unknown, sk: unknown) => `${String(pk)}\u0000${String(sk)}`;
+  for (const item of setUpItems) image.set(keyOf(item.pk, item.sk), { plain: item });
   db.destroy();
   progress(
     `set up ${setUp.items} items (${setUp.bookings} bookings, ${setUp.waiting} on the list) in ${(setUp.ms / 1000).toFixed(1)} s`,
@@ -92,6 +111,14 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     frozenClock: true,
     startAt: calendar.simStart,
     print: (line) => printed.push(line),
+    onStreamRecord: (record) => {
+      const keys = record.dynamodb?.Keys as Record<string, AttributeValue> | undefined;
+      if (!keys) return;
+      const key = keyOf(keys.pk?.S, keys.sk?.S);
+      if (record.eventName === 'REMOVE') image.delete(key);
+      else if (record.dynamodb?.NewImage)
+        image.set(key, { wire: record.dynamodb.NewImage as Record<string, AttributeValue> });
+    },
   });
   const startMs = performance.now() - startAt;
   // The runtime's database watch reads the table once a second of wall time to notice a DynamoDB Local
@@ -274,6 +301,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     sentWall,
     tickWall,
     printed,
+    // Set-up items are plain; stream images are in DynamoDB's wire format.
+    tableItems: () => [...image.values()].map((i) => ('wire' in i ? unmarshall(i.wire) : i.plain)),
     timings: { setUpMs: setUp.ms, startMs, loopMs: performance.now() - loopStart, steps },
     async stop() {
       await runtime.stop();

@@ -59,7 +59,12 @@ export async function writeSetUp(
   table: string,
   config: TrustConfig,
   population: Population,
-): Promise<{ summary: SetUpSummary; bookings: Booking[] }> {
+): Promise<{
+  summary: SetUpSummary;
+  bookings: Booking[];
+  /** Every entity item written (not the metrics cells): the table's state before the stream starts. */
+  items: Record<string, unknown>[];
+}> {
   const started = Date.now();
   const store = { db, table };
   const simStart = population.calendar.simStart.toISOString();
@@ -174,6 +179,7 @@ export async function writeSetUp(
   }
   return {
     bookings,
+    items,
     summary: {
       items: items.length,
       clients: population.children.size,

@@ -19,15 +19,18 @@ describe('npm run simulate at one clinic for one week', () => {
   });
 
   it('keeps every invariant, measures throughput and writes the report', { timeout: 600_000 }, async () => {
-    const result: ScenarioResult = await simulateScenario({
+    const result: ScenarioResult & { imageMismatches?: string[] } = await simulateScenario({
       scenario: 'everything',
       scale: 0.0025,
       dynamoEndpoint: inject('dynamoEndpoint'),
       tableName: `attend-sim-${randomUUID().slice(0, 8)}`,
+      crossCheckScan: true,
     });
     const printed = summaryLines(result).join('\n');
     expect(result.breaches, printed).toEqual([]);
     expect(result.apiErrors, printed).toEqual([]);
+    // The checks read the table's state kept from the stream; a Scan of the table finds the same items.
+    expect(result.imageMismatches).toEqual([]);
     // The run did something worth checking: texts went, families answered, outcomes were recorded.
     expect(result.shape).toMatchObject({ clinics: 1, weeks: 1 });
     expect(result.checked.texts).toBeGreaterThan(50);
