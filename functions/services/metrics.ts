@@ -14,6 +14,7 @@ import {
   slotFacts,
 } from '#core/metrics.ts';
 import { buildReport, type GroupBy, MAX_RANGE_DAYS, type MetricsReport } from '#core/metrics-report.ts';
+import type { Client } from '#core/model.ts';
 import { getClient, getClients } from '#store/clients.ts';
 import {
   applyIncrements,
@@ -60,21 +61,48 @@ function changeOf(record: ItemRecord): ItemChange | undefined {
 }
 
 /**
+ * The record's change and its increments, when it moves a counter; undefined when it counts nothing (a
+ * REMOVE, an item of another kind, a change that moves no counter). Throws on an image that does not read.
+ */
+function countedChange(
+  record: ItemRecord,
+  timeZone: string,
+): { change: ItemChange; increments: Increment[] } | undefined {
+  if (record.eventName === 'REMOVE') return undefined;
+  const change = changeOf(record);
+  if (!change) return undefined;
+  const increments = incrementsFor(change, timeZone);
+  return increments.length > 0 ? { change, increments } : undefined;
+}
+
+/** The client a booking change is counted under (for the IMD breakdown); none for a slot or a text. */
+function bookingClientId(change: ItemChange): string | undefined {
+  return change.entity === 'Booking' ? (change.new?.clientId ?? change.old?.clientId) : undefined;
+}
+
+/** A booking change's increments again, under its client's IMD decile ("unknown" for an erased client). */
+function withImd(
+  counted: { change: ItemChange; increments: Increment[] },
+  client: Client | undefined,
+  timeZone: string,
+): Increment[] {
+  const { change } = counted;
+  return change.entity === 'Booking'
+    ? incrementsFor({ ...change, imdDecile: client?.flags.imdDecile }, timeZone)
+    : counted.increments;
+}
+
+/**
  * Counts one stream record exactly once (see applyIncrements). A booking change that moves a counter
  * reads the client's IMD decile for the deprivation breakdown; an erased client counts as "unknown".
  */
 export async function countStreamRecord(deps: MetricsDeps, record: ItemRecord): Promise<CountOutcome> {
-  if (record.eventName === 'REMOVE') return 'nothing-to-count';
-  const change = changeOf(record);
-  if (!change) return 'nothing-to-count';
   const timeZone = deps.config.timeZone;
-  let increments: Increment[] = incrementsFor(change, timeZone);
-  if (increments.length === 0) return 'nothing-to-count';
-  if (change.entity === 'Booking') {
-    const clientId = change.new?.clientId ?? change.old?.clientId;
-    const client = clientId ? await getClient(deps.store, clientId) : undefined;
-    increments = incrementsFor({ ...change, imdDecile: client?.flags.imdDecile }, timeZone);
-  }
+  const counted = countedChange(record, timeZone);
+  if (!counted) return 'nothing-to-count';
+  const clientId = bookingClientId(counted.change);
+  const client = clientId ? await getClient(deps.store, clientId) : undefined;
+  const increments = withImd(counted, client, timeZone);
   const result = await applyIncrements(deps.store, record.eventId, increments, deps.now());
   return result === 'applied' ? 'counted' : 'duplicate';
 }
@@ -96,46 +124,26 @@ export async function countStreamRecords(
 ): Promise<Map<string, CountOutcome>> {
   const outcomes = new Map<string, CountOutcome>();
   const timeZone = deps.config.timeZone;
-  const pending: { record: ItemRecord; change: ItemChange }[] = [];
+  const pending: { eventId: string; counted: { change: ItemChange; increments: Increment[] } }[] = [];
+  const seen = new Set<string>();
   for (const record of records) {
-    if (record.eventName === 'REMOVE') {
-      outcomes.set(record.eventId, 'nothing-to-count');
-      continue;
-    }
-    let change: ItemChange | undefined;
+    let counted: ReturnType<typeof countedChange>;
     try {
-      change = changeOf(record);
+      counted = countedChange(record, timeZone);
     } catch {
       continue; // unreadable: countStreamRecord reports it as the single record it is
     }
-    if (!change || incrementsFor(change, timeZone).length === 0) {
-      outcomes.set(record.eventId, 'nothing-to-count');
-      continue;
-    }
-    pending.push({ record, change });
+    if (!counted) outcomes.set(record.eventId, 'nothing-to-count');
+    else if (!seen.has(record.eventId)) pending.push({ eventId: record.eventId, counted });
+    seen.add(record.eventId); // the same record twice: the second is counted alone
   }
-  const clientIds = pending.flatMap(({ change }) => {
-    if (change.entity !== 'Booking') return [];
-    const id = change.new?.clientId ?? change.old?.clientId;
-    return id ? [id] : [];
-  });
+  const clientIds = pending.flatMap(({ counted }) => bookingClientId(counted.change) ?? []);
   const clients =
     clientIds.length > 0 ? await getClients(deps.store, clientIds, { consistentRead: true }) : new Map();
-  const changes: ChangeIncrements[] = [];
-  const seen = new Set<string>();
-  for (const { record, change } of pending) {
-    if (seen.has(record.eventId)) continue; // the same record twice: the second is counted alone
-    seen.add(record.eventId);
-    const clientId = change.entity === 'Booking' ? (change.new?.clientId ?? change.old?.clientId) : undefined;
-    const increments =
-      change.entity === 'Booking'
-        ? incrementsFor(
-            { ...change, imdDecile: clientId ? clients.get(clientId)?.flags.imdDecile : undefined },
-            timeZone,
-          )
-        : incrementsFor(change, timeZone);
-    changes.push({ eventId: record.eventId, increments });
-  }
+  const changes: ChangeIncrements[] = pending.map(({ eventId, counted }) => {
+    const clientId = bookingClientId(counted.change);
+    return { eventId, increments: withImd(counted, clientId ? clients.get(clientId) : undefined, timeZone) };
+  });
   for (const chunk of transactionChunks(changes)) {
     try {
       if ((await applyIncrementsTogether(deps.store, chunk, deps.now())) === 'applied')

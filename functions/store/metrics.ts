@@ -11,7 +11,7 @@
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { calendarDate } from '#core/dates.ts';
-import { COUNTERS, type Counters, type Increment } from '#core/metrics.ts';
+import { COUNTERS, type Counters, type Increment, mergeIncrements } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';
 import * as z from '#core/zod.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
@@ -76,8 +76,8 @@ export interface ChangeIncrements {
  * Returns 'applied', or 'not-applied' when nothing was written because a marker already existed (one of
  * the changes was counted before: the caller counts them one by one, so each is counted once) or the
  * cells stayed contended after a few tries. Throws on anything else. The changes' ids must be distinct,
- * and markers plus distinct cells at most MAX_TRANSACTION_ACTIONS (the caller chunks; see
- * actionsFor); otherwise it throws without writing.
+ * and markers plus distinct cells at most MAX_TRANSACTION_ACTIONS (the caller chunks); otherwise it
+ * throws without writing. Cells whose counts add up to nothing are left out (mergeIncrements).
  */
 export async function applyIncrementsTogether(
   ctx: StoreContext,
@@ -106,23 +106,6 @@ export async function applyIncrementsTogether(
     if (isConditionFailure(err)) return 'not-applied';
     throw err;
   }
-}
-
-/** Increments on the same cell, added together: one update per cell. */
-function mergeIncrements(increments: readonly Increment[]): Increment[] {
-  const byCell = new Map<string, Increment>();
-  for (const inc of increments) {
-    const key = `${inc.day}|${inc.dimension}`;
-    const known = byCell.get(key);
-    if (!known) {
-      byCell.set(key, { ...inc, counters: { ...inc.counters } });
-      continue;
-    }
-    const counters = known.counters as Record<string, number>;
-    for (const [name, value] of Object.entries(inc.counters) as [string, number][])
-      counters[name] = (counters[name] ?? 0) + value;
-  }
-  return [...byCell.values()];
 }
 
 const isConflict = (err: unknown) =>
