@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stableJson } from '#core/stable-json.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { collect, type ScenarioResult, scanTable } from './collect.ts';
 import { runMonth } from './engine.ts';
@@ -70,22 +71,9 @@ export async function simulateScenario(
 /** The pk|sk of every item that is in only one of the two lists, or differs between them. */
 function differingKeys(a: Record<string, unknown>[], b: Record<string, unknown>[]): string[] {
   const byKey = (items: Record<string, unknown>[]) =>
-    new Map(items.map((i) => [`${String(i.pk)}|${String(i.sk)}`, canonical(i)]));
+    new Map(items.map((i) => [`${String(i.pk)}|${String(i.sk)}`, stableJson(i)]));
   const [x, y] = [byKey(a), byKey(b)];
   return [...new Set([...x.keys(), ...y.keys()])].filter((k) => x.get(k) !== y.get(k)).sort();
-}
-
-/** JSON with object keys sorted, so two reads of one item compare equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Set)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([p], [q]) => p.localeCompare(q)),
-        )
-      : v instanceof Set
-        ? [...v].sort()
-        : v,
-  );
 }
 
 /** The lines `attend simulate` prints for a run: throughput, then each breach. */

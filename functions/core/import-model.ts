@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { PostalAddress } from './postal-address.ts';
+import { stableJson } from './stable-json.ts';
 
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -129,16 +130,6 @@ export type MapResult =
  */
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('base64url').slice(0, 27);
-}
-
-function stableJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
 
 /**
