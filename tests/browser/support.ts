@@ -79,6 +79,12 @@ export async function screenshot(page: Page, name: string): Promise<string[]> {
   const original = page.viewportSize();
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
+    // The NHS header moves navigation items under "More" on resize, a moment later; until it has, the
+    // page is wider than the phone. A page that really is too wide is still saved as it is.
+    // (A string: this project's TypeScript has no DOM types; the expression runs in the page.)
+    await page
+      .waitForFunction(`document.documentElement.scrollWidth <= ${size.width}`, undefined, { timeout: 2_000 })
+      .catch(() => {});
     const path = join(SCREENSHOT_DIR, `${name}-${label}.png`);
     await page.screenshot({ path, fullPage: true, animations: 'disabled' });
     saved.push(path);
