@@ -14,7 +14,7 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { dynamoEndpoint, exampleConfig } from '#tests/support/dynamo.ts';
 
@@ -81,9 +81,17 @@ export async function screenshot(page: Page, name: string): Promise<string[]> {
     await page.setViewportSize(size);
     // The NHS header moves navigation items under "More" on resize, a moment later; until it has, the
     // page is wider than the phone. A page that really is too wide is still saved as it is.
-    // (A string: this project's TypeScript has no DOM types; the expression runs in the page.)
-    await page
-      .waitForFunction(`document.documentElement.scrollWidth <= ${size.width}`, undefined, { timeout: 2_000 })
+    // Polled from here with page.evaluate (a DevTools call, which the page's CSP does not govern):
+    // waitForFunction builds its predicate with eval inside the page, which our CSP refuses, and the
+    // refusal is a page error. A string, as this project's TypeScript has no DOM types.
+    await vi
+      .waitFor(
+        async () => {
+          const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+          if (width > size.width) throw new Error(`${width} px wide`);
+        },
+        { timeout: 2_000, interval: 50 },
+      )
       .catch(() => {});
     const path = join(SCREENSHOT_DIR, `${name}-${label}.png`);
     await page.screenshot({ path, fullPage: true, animations: 'disabled' });
