@@ -1,6 +1,5 @@
 /** The staff admin API, on a Lambda function URL (AWS_IAM auth): the IAM door to the route table. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createAdminApi } from '#api/router.ts';
@@ -10,7 +9,7 @@ import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
 import { errorResponse } from '#runtime/http.ts';
 import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger } from '#runtime/powertools.ts';
-import { tracer } from '#runtime/tracer.ts';
+import { traceHandler } from '#runtime/tracer.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 
 const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
@@ -45,5 +44,5 @@ export const processEvent = async (
 };
 
 export const handler = middy(processEvent)
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(traceHandler({ captureResponse: false }))
   .use(injectLambdaContext(logger));

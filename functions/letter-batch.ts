@@ -9,13 +9,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger, metrics } from '#runtime/powertools.ts';
 import { scheduledRun } from '#runtime/scheduled-run.ts';
-import { tracer } from '#runtime/tracer.ts';
+import { traceHandler } from '#runtime/tracer.ts';
 import { makeLetterBatches } from '#services/letters.ts';
 
 const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
@@ -36,6 +35,6 @@ export const run = async (event?: unknown): Promise<LetterRunReport> => {
 };
 
 export const handler = middy(run)
-  .use(captureLambdaHandler(tracer))
+  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -3,7 +3,6 @@
  * front door (API Gateway REST API with the trust's domain and AWS WAF; locally, the local runtime).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
@@ -11,7 +10,7 @@ import { depsFromEnv } from '#runtime/deps-from-env.ts';
 import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger } from '#runtime/powertools.ts';
 import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
-import { tracer } from '#runtime/tracer.ts';
+import { traceHandler } from '#runtime/tracer.ts';
 import { createWebApp } from '#web/app.ts';
 import { registeredWebAdapters } from '#web/registry.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
@@ -34,5 +33,5 @@ const app = createWebApp(deps, {
 });
 
 export const handler = middy((event: APIGatewayProxyEvent, _context: Context) => app.handleEvent(event))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(traceHandler({ captureResponse: false }))
   .use(injectLambdaContext(logger));

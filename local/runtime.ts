@@ -40,7 +40,7 @@ import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
 import { snsEventOf } from './sns-event.ts';
-import { type StreamHandler, StreamPoller } from './stream-poller.ts';
+import { DatabaseAwayError, type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -76,9 +76,11 @@ export interface LocalRuntime {
   outbox: LocalOutbox;
   events: LocalEventBus;
   scheduler: Scheduler;
+  /**
+   * The table stream's two mappings, as in AWS: the backfill's (freed slots) and the metrics stream's,
+   * each with its own filters, batches and dead letters, fed from one read of the stream.
+   */
   poller: StreamPoller;
-  /** The metrics stream consumer's own poller: same stream, its own filters, as its own mapping in AWS. */
-  metricsPoller: StreamPoller;
   /** The local OpenID Connect provider at /oidc (demo staff accounts; local only). */
   idp: LocalIdp;
   /** Whether the table answers, as the runtime last saw it (see local/database-watch.ts). */
@@ -270,30 +272,34 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     },
     endpoint,
     tableName,
+    name: 'backfill',
     filters: SLOT_FREED_FILTER_PATTERNS,
     handler: (event) => backfill(event, lambdaContext('attend-backfill')) as ReturnType<StreamHandler>,
     onDeadLetter: (record, reason) => print(`[stream] record ${record.eventID} dead-lettered: ${reason}`),
+    also: [
+      {
+        name: 'metrics-stream',
+        filters: METRICS_FILTER_PATTERNS,
+        handler: (event) =>
+          metricsStream(event, lambdaContext('attend-metrics-stream')) as ReturnType<StreamHandler>,
+        batchSize: 50,
+        maxRetries: 5,
+        onDeadLetter: (record, reason) =>
+          print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
+      },
+    ],
     paused: () => !database.up,
+    // A handler that failed may have failed because the database just went: look now, rather than
+    // count retries against the record until the watch's next look.
+    databaseAway: async () => {
+      await database.check();
+      return !database.up;
+    },
   });
-  const metricsPoller = new StreamPoller({
-    endpoint,
-    tableName,
-    filters: METRICS_FILTER_PATTERNS,
-    handler: (event) =>
-      metricsStream(event, lambdaContext('attend-metrics-stream')) as ReturnType<StreamHandler>,
-    batchSize: 50,
-    maxRetries: 5,
-    paused: () => !database.up,
-    onDeadLetter: (record, reason) =>
-      print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
-  });
-  await Promise.all([poller.init(), metricsPoller.init()]);
-  const settle = async () => {
-    await poller.drain();
-    // After the backfill's drain, which may itself have written (offers sent, slots filled): the
-    // metrics poller then counts those writes too before the caller reads anything.
-    await metricsPoller.drain();
-  };
+  await poller.init();
+  // A drain reads on until a pass finds nothing, so the metrics count the backfill's own writes (offers
+  // sent, slots filled) before the caller reads anything.
+  const settle = () => poller.drain().then(() => undefined);
 
   const scheduler = new Scheduler(
     clock,
@@ -368,7 +374,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       // Positioned before the doors reopen (the watch says "up" only after this), so no change made
       // through them is missed, and the seed's own writes are not replayed (as at start-up).
       await poller.reconnect();
-      await metricsPoller.reconnect();
       // The table may be new (an in-memory database started afresh) and seeded: no answer from before stands.
       indexWrites.dueReminders++;
       indexWrites.offersByExpiry++;
@@ -377,6 +382,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
   const reportFailure = (where: string, err: unknown) => {
     if (isDatabaseUnreachable(err)) database.failed(reasonOf(err));
+    // The stream stopped for the database: the watch, which found it away, has said so already.
+    else if (err instanceof DatabaseAwayError) return;
     else print(`[${where}] ${(err as Error).message}`);
   };
 
@@ -477,7 +484,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       }, 1000);
   if (!options.frozenClock) {
     poller.start(500).catch((err: unknown) => reportFailure('stream', err));
-    metricsPoller.start(1000).catch((err: unknown) => reportFailure('metrics-stream', err));
   }
   database.start();
 
@@ -489,7 +495,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     events,
     scheduler,
     poller,
-    metricsPoller,
     idp,
     database,
     dynamoDbLocal: () => ddb,
@@ -499,7 +504,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       await database.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await poller.close();
-      await metricsPoller.close();
       await persistClock().catch(() => undefined);
       db.destroy();
       raw.destroy();

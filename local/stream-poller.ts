@@ -21,6 +21,11 @@
  * 24 hours. So the poller keeps its place by sequence number, reads a shard that appeared after it
  * started from TRIM_HORIZON once its parent is finished, and gets a fresh iterator when one expires.
  *
+ * One poller can stand for several mappings on the same stream (`also`), as the backfill and the metrics
+ * stream are in AWS: the stream is then read once, and each page goes to every mapping, with its own
+ * filters, batch size, retries and dead letters. The mappings take a page at the same time, as Lambda
+ * runs each mapping on its own; the poller reads on when all of them are done with it.
+ *
  * The shard list (DescribeStream) is read again only when it may have changed: when a shard ran out (no
  * next iterator), when a read names a shard that is gone or trimmed, and otherwise at most every
  * `shardListMaxAgeMs` of wall time (a shard may also appear beside one still open). Each shard keeps
@@ -47,6 +52,8 @@ export type StreamHandler = (
 ) => Promise<DynamoDBBatchResponse | void>;
 
 export interface DeadLetter {
+  /** The mapping whose handler failed on it (StreamMappingOptions.name). */
+  readonly mapping: string;
   readonly record: DynamoDBRecord;
   readonly reason: string;
 }
@@ -56,10 +63,10 @@ export interface StreamPollerLog {
   warn(message: string, details?: Record<string, unknown>): void;
 }
 
-export interface StreamPollerOptions {
-  /** DynamoDB Local's endpoint; the Streams API is served on the same one. */
-  endpoint: string;
-  tableName: string;
+/** One event source mapping: which records reach which handler, in what batches, with what retries. */
+export interface StreamMappingOptions {
+  /** Names the mapping in logs and in its dead letters (a function's name). @default 'stream' */
+  name?: string;
   /** Lambda FilterCriteria patterns; a record passes if it matches any. None lets every record pass. */
   filters: readonly FilterPattern[];
   handler: StreamHandler;
@@ -68,6 +75,14 @@ export interface StreamPollerOptions {
   /** Retries of a failing record before it goes to dead letters. @default 3 */
   maxRetries?: number;
   onDeadLetter?: (record: DynamoDBRecord, reason: string) => void;
+}
+
+export interface StreamPollerOptions extends StreamMappingOptions {
+  /** DynamoDB Local's endpoint; the Streams API is served on the same one. */
+  endpoint: string;
+  tableName: string;
+  /** Further mappings on the same stream, read once with this one's (see the top). */
+  also?: readonly StreamMappingOptions[];
   log?: StreamPollerLog;
   /**
    * Passes over the shards one drain may make. A handler that writes to the table causes more records,
@@ -77,6 +92,12 @@ export interface StreamPollerOptions {
   maxPasses?: number;
   /** While this answers true (the database is away), background polling skips its ticks. */
   paused?: () => boolean;
+  /**
+   * Asked when a handler fails: resolves true if the database is away. Then the failure is not the
+   * record's (no retry counted, nothing dead-lettered) and the drain stops with DatabaseAwayError, to
+   * read the page again when the database is back. @default `paused`
+   */
+  databaseAway?: () => Promise<boolean>;
   /**
    * Sees every record read, in stream order, before the filters and before the handler (the local
    * scheduler counts writes to the indexes it asks about). It must not throw.
@@ -110,11 +131,11 @@ interface ShardState {
 type Outcome = { kind: 'ok' } | { kind: 'partial'; firstFailed: number } | { kind: 'error'; reason: string };
 
 export class StreamPoller {
+  /** Records every mapping gave up on, in the order they were given up. */
   readonly deadLetters: DeadLetter[] = [];
   private readonly streams: DynamoDBStreamsClient;
   private readonly shards = new Map<string, ShardState>();
-  private readonly batchSize: number;
-  private readonly maxRetries: number;
+  private readonly mappings: Mapping[];
   private readonly maxPasses: number;
   private readonly log: StreamPollerLog;
   private ready: Promise<string> | undefined;
@@ -130,16 +151,20 @@ export class StreamPoller {
   private readonly shardListMaxAgeMs: number;
 
   constructor(private readonly options: StreamPollerOptions) {
-    // A pattern Lambda would reject fails here, at start-up, not on the first record.
-    for (const pattern of options.filters) assertValidPattern(pattern);
-    this.batchSize = options.batchSize ?? 10;
-    this.maxRetries = options.maxRetries ?? 3;
+    // A pattern Lambda would reject fails here (in Mapping), at start-up, not on the first record.
     this.maxPasses = options.maxPasses ?? 50;
     this.shardListMaxAgeMs = options.shardListMaxAgeMs ?? 1000;
-    if (this.batchSize < 1 || this.maxRetries < 0 || this.maxPasses < 1) {
-      throw new RangeError('batchSize and maxPasses must be at least 1, maxRetries at least 0');
-    }
+    if (this.maxPasses < 1) throw new RangeError('maxPasses must be at least 1');
     this.log = options.log ?? { warn() {} };
+    this.mappings = [options, ...(options.also ?? [])].map(
+      (m) =>
+        new Mapping(
+          m,
+          this.log,
+          (letter) => this.deadLetters.push(letter),
+          options.databaseAway ?? (async () => options.paused?.() ?? false),
+        ),
+    );
     this.streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: options.endpoint });
   }
 
@@ -157,8 +182,9 @@ export class StreamPoller {
   }
 
   /**
-   * Delivers every record available now, including those the handler's own writes cause, and resolves
-   * with the number of records the handler accepted. Drains run one at a time, in call order.
+   * Delivers every record available now, including those the handlers' own writes cause, and resolves
+   * with the number of records the handlers accepted (a record two mappings take counts twice). Drains
+   * run one at a time, in call order.
    */
   drain(): Promise<number> {
     this.queued++;
@@ -349,10 +375,8 @@ export class StreamPoller {
       if (records.length > 0) {
         const all = records.map((r) => toLambdaRecord(r, streamArn));
         if (this.options.onRecord) for (const r of all) this.options.onRecord(r);
-        const wanted = all.filter(
-          (r) => this.options.filters.length === 0 || matchesAny(r, this.options.filters),
-        );
-        delivered += await this.deliver(wanted);
+        const accepted = await Promise.all(this.mappings.map((m) => m.deliver(all)));
+        delivered += accepted.reduce((sum, n) => sum + n, 0);
         read += records.length;
         shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
       }
@@ -414,9 +438,56 @@ export class StreamPoller {
     return undefined;
   }
 
-  /** Hands records to the handler in order, in batches; resolves with how many it accepted. */
-  private async deliver(records: readonly DynamoDBRecord[]): Promise<number> {
-    let pending = records;
+  private async describeShards(streamArn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let after: string | undefined;
+    do {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: after }),
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      after = StreamDescription?.LastEvaluatedShardId;
+    } while (after);
+    return shards;
+  }
+}
+
+/** A drain stopped because the database went away while a handler ran; nothing was blamed or lost. */
+export class DatabaseAwayError extends Error {
+  override readonly name = 'DatabaseAwayError';
+  constructor(mapping: string) {
+    super(`the database went away while the ${mapping} handler ran; the page is read again when it is back`);
+  }
+}
+
+/** One mapping's delivery: its filters, batches, bisection, retries and dead letters. */
+class Mapping {
+  readonly name: string;
+  private readonly batchSize: number;
+  private readonly maxRetries: number;
+
+  constructor(
+    private readonly options: StreamMappingOptions,
+    private readonly log: StreamPollerLog,
+    private readonly onDeadLetter: (letter: DeadLetter) => void,
+    private readonly databaseAway: () => Promise<boolean>,
+  ) {
+    for (const pattern of options.filters) assertValidPattern(pattern);
+    this.name = options.name ?? 'stream';
+    this.batchSize = options.batchSize ?? 10;
+    this.maxRetries = options.maxRetries ?? 3;
+    if (this.batchSize < 1 || this.maxRetries < 0) {
+      throw new RangeError('batchSize must be at least 1, maxRetries at least 0');
+    }
+  }
+
+  /**
+   * Hands the records its filters pass to the handler in order, in batches; resolves with how many it
+   * accepted.
+   */
+  async deliver(all: readonly DynamoDBRecord[]): Promise<number> {
+    const filters = this.options.filters;
+    let pending = filters.length === 0 ? all : all.filter((r) => matchesAny(r, filters));
     let size = this.batchSize;
     let accepted = 0;
     const failures = new Map<DynamoDBRecord, number>();
@@ -431,6 +502,11 @@ export class StreamPoller {
     while (pending.length > 0) {
       const batch = pending.slice(0, size);
       const outcome = await this.invoke(batch);
+      // A handler that failed because the database went away is not the record's fault: no retry is
+      // counted and nothing is dead-lettered. The drain stops without moving the position past the
+      // page, which is read again (by every mapping: handlers take records at least once, as in
+      // Lambda) when the database is back.
+      if (outcome.kind !== 'ok' && (await this.databaseAway())) throw new DatabaseAwayError(this.name);
       if (outcome.kind === 'ok') {
         accepted += batch.length;
         pending = pending.slice(batch.length);
@@ -445,6 +521,7 @@ export class StreamPoller {
         // Bisect on error: halve the batch until the record that makes the handler throw stands alone.
         size = Math.ceil(batch.length / 2);
         this.log.warn('stream handler failed; splitting the batch', {
+          mapping: this.name,
           records: batch.length,
           error: outcome.reason,
         });
@@ -476,26 +553,14 @@ export class StreamPoller {
   }
 
   private deadLetter(record: DynamoDBRecord, reason: string): void {
-    this.deadLetters.push({ record, reason });
+    this.onDeadLetter({ mapping: this.name, record, reason });
     this.log.warn('stream record sent to dead letters after its retries', {
+      mapping: this.name,
       eventID: record.eventID,
       sequenceNumber: record.dynamodb?.SequenceNumber,
       reason,
     });
     this.options.onDeadLetter?.(record, reason);
-  }
-
-  private async describeShards(streamArn: string): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let after: string | undefined;
-    do {
-      const { StreamDescription } = await this.streams.send(
-        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: after }),
-      );
-      shards.push(...(StreamDescription?.Shards ?? []));
-      after = StreamDescription?.LastEvaluatedShardId;
-    } while (after);
-    return shards;
   }
 }
 

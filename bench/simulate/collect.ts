@@ -147,12 +147,7 @@ export async function collect(
 
   const deadLetters: DeadLetterRecord[] = [
     ...run.runtime.poller.deadLetters.map((d) => ({
-      queue: 'backfill stream',
-      id: d.record.eventID ?? '?',
-      reason: d.reason,
-    })),
-    ...run.runtime.metricsPoller.deadLetters.map((d) => ({
-      queue: 'metrics stream',
+      queue: `${d.mapping} stream`,
       id: d.record.eventID ?? '?',
       reason: d.reason,
     })),

@@ -107,7 +107,6 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
 
     async settle() {
       await runtime.poller.drain();
-      await runtime.metricsPoller.drain();
     },
   };
 }

@@ -6,7 +6,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StreamPoller, type StreamPollerOptions } from '#local/stream-poller.ts';
+import { DatabaseAwayError, StreamPoller, type StreamPollerOptions } from '#local/stream-poller.ts';
 import type { StoreContext } from '#store/context.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { freshTable } from '#tests/support/dynamo.ts';
@@ -279,6 +279,36 @@ describe('StreamPoller failures', () => {
     expect(calls.every((batch) => batch.length <= 4)).toBe(true);
   });
 
+  it('does not count a failure against the record while the database is away, and reads the page again when it is back', async () => {
+    // Prepare: the handler fails while the database is "away" (as it does when DynamoDB Local is killed).
+    let away = true;
+    const { poller, calls } = aPoller(
+      () => {
+        if (away) throw new Error('connect ECONNREFUSED');
+        return undefined;
+      },
+      { maxRetries: 0, databaseAway: async () => away },
+    );
+    await poller.init();
+    await putSlot('s1', 'FREE');
+
+    // Act 1
+    const first = poller.drain();
+
+    // Assess 1: the drain stops, blaming nothing
+    await expect(first).rejects.toThrow(DatabaseAwayError);
+    expect(poller.deadLetters).toEqual([]);
+
+    // Act 2: the database is back
+    away = false;
+    const delivered = await poller.drain();
+
+    // Assess 2: the same record, delivered now
+    expect(delivered).toBe(1);
+    expect(idsOf(calls.at(-1) ?? [])).toEqual(['s1']);
+    expect(poller.deadLetters).toEqual([]);
+  });
+
   it('does not deliver a dead-lettered record again on the next drain', async () => {
     // Prepare
     const { poller, calls } = aPoller(
@@ -300,6 +330,54 @@ describe('StreamPoller failures', () => {
     expect(delivered).toBe(0);
     expect(calls).toHaveLength(callsBefore);
     expect(poller.deadLetters).toHaveLength(1);
+  });
+});
+
+describe('StreamPoller with two mappings on one read', () => {
+  it('gives each mapping its own records, batches and dead letters, and the second sees the first one’s writes in the same drain', async () => {
+    // Prepare: the backfill's mapping (freed slots) and a counting mapping that takes every record, 2 at a time
+    // and chokes on one of them. The backfill's handler writes, as it does when it offers a slot.
+    const counted: (string | undefined)[][] = [];
+    const deadLettered: string[] = [];
+    const { poller, calls } = aPoller(
+      async (event) => {
+        for (const record of event.Records)
+          if (slotIdOf(record) === 'freed') await putSlot('offered', 'HELD');
+        return undefined;
+      },
+      {
+        name: 'backfill',
+        also: [
+          {
+            name: 'counter',
+            filters: [],
+            batchSize: 2,
+            maxRetries: 1,
+            handler: async (event) => {
+              if (idsOf(event.Records).includes('poison')) throw new Error('cannot count poison');
+              counted.push(idsOf(event.Records));
+            },
+            onDeadLetter: (record) => deadLettered.push(slotIdOf(record) ?? ''),
+          },
+        ],
+      },
+    );
+    await poller.init();
+    await putSlot('booked', 'BOOKED');
+    await putSlot('poison', 'BOOKED');
+    await putSlot('freed', 'FREE');
+
+    // Act
+    const delivered = await poller.drain();
+
+    // Assess: the backfill took only the freed slot; the counter took all four records (the offer written
+    // by the backfill included) in batches of at most 2, except the poison it dead-lettered under its name.
+    expect(idsOf(calls.flat())).toEqual(['freed']);
+    expect(counted.flat()).toEqual(['booked', 'freed', 'offered']);
+    expect(counted.every((batch) => batch.length <= 2)).toBe(true);
+    expect(deadLettered).toEqual(['poison']);
+    expect(poller.deadLetters.map((d) => [d.mapping, slotIdOf(d.record)])).toEqual([['counter', 'poison']]);
+    expect(delivered).toBe(1 + 3);
   });
 });
 
