@@ -3,8 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createAdminApi } from '#api/router.ts';
+import { parseTrustConfig } from '#core/config/trust-config.ts';
 import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { parseEnv } from '#runtime/env.ts';
 import { normaliseFunctionUrlEvent } from '#runtime/function-url-event.ts';
 import { errorResponse } from '#runtime/http.ts';
 import { lettersFromEnv } from '#runtime/letters-from-env.ts';
@@ -12,7 +14,8 @@ import { logger } from '#runtime/powertools.ts';
 import { traceHandler } from '#runtime/tracer.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 
-const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
+// The whole trust config: this function reads `staffAccess` (and the event path's parse leaves it out).
+const deps = depsFromEnv(parseEnv(process.env, parseTrustConfig), { letters: lettersFromEnv });
 // The IAM door; only the local runtime sets ATTEND_LOCAL_CALLER, making unsigned calls the local admin.
 const unsignedLocalAdmin = deps.env.ATTEND_LOCAL_CALLER === 'admin';
 const api = createAdminApi(

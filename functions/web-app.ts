@@ -5,8 +5,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { parseTrustConfig } from '#core/config/trust-config.ts';
 import { cursorCodecFromEnv } from '#runtime/cursor-key.ts';
 import { depsFromEnv } from '#runtime/deps-from-env.ts';
+import { parseEnv } from '#runtime/env.ts';
 import { lettersFromEnv } from '#runtime/letters-from-env.ts';
 import { logger } from '#runtime/powertools.ts';
 import { staffAuthFromEnv } from '#runtime/staff-auth-from-env.ts';
@@ -16,7 +18,8 @@ import { registeredWebAdapters } from '#web/registry.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
 
 const adapters = registeredWebAdapters();
-const deps = depsFromEnv(undefined, { letters: lettersFromEnv });
+// The whole trust config: this function reads `staffAccess` (and the event path's parse leaves it out).
+const deps = depsFromEnv(parseEnv(process.env, parseTrustConfig), { letters: lettersFromEnv });
 const oidc = deps.config.staffAccess.oidc;
 // Staff sign in through the trust's identity provider when staffAccess.oidc is configured; otherwise
 // nobody is signed in and pages that need sign-in answer 503. Tests may register their own port.

@@ -11,9 +11,10 @@
  */
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Caller } from '#core/roles.ts';
 import { errorResponse, json } from '#runtime/http.ts';
-import type { Log } from '#services/deps.ts';
+import type { Deps, Log } from '#services/deps.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 import { answerRequest, notServed, type RouteContext } from './dispatch.ts';
 import { matchRoute } from './match.ts';
@@ -75,7 +76,11 @@ function edge(event: APIGatewayProxyEventV2, log: Log): Response | undefined {
   }
 }
 
-export function createAdminApi(ctx: RouteContext, options: { callerOf?: CallerOf } = {}): AdminApi {
+/** The deps hold the whole trust config: the IAM door maps callers through `staffAccess.iamRoles`. */
+export function createAdminApi(
+  ctx: RouteContext & { readonly deps: Deps<TrustConfig> },
+  options: { callerOf?: CallerOf } = {},
+): AdminApi {
   const { deps } = ctx;
   const callerOf = options.callerOf ?? ((event: unknown) => callerFromIam(event, deps.config));
   const router = new Router({ logger: deps.log as never });

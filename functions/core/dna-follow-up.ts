@@ -4,7 +4,7 @@
  * send the question, the reminder sweep among them, do not carry the reply parser and its lexicons).
  */
 import type { CancelReason } from './cancel-reason.ts';
-import type { TrustConfig } from './config/trust-config.ts';
+import type { EventPathConfig } from './config/event-path-config.ts';
 import { sanitiseSmsValue } from './sms-sanitise.ts';
 import { analyseSms, type SmsAnalysis } from './sms-segments.ts';
 import { renderTemplate } from './templates.ts';
@@ -30,7 +30,7 @@ export interface DnaFollowUpText extends SmsAnalysis {
 
 /** The question in the family's language (its base language, then English), placeholders filled. */
 export function dnaFollowUpText(
-  config: Pick<TrustConfig, 'dnaFollowUp' | 'shortName' | 'servicePhone'>,
+  config: Pick<EventPathConfig, 'dnaFollowUp' | 'shortName' | 'servicePhone'>,
   language: string,
 ): DnaFollowUpText {
   const texts = config.dnaFollowUp.texts as Record<string, string>;

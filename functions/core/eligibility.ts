@@ -4,7 +4,7 @@
  */
 import { textsSwitchedOff } from '#core/client.ts';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { addDays } from '#core/dates.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import { compareByPriority, type PriorityScore, scorePriority } from '#core/priority.ts';
@@ -187,7 +187,7 @@ export function scoreEntry(
   entry: WaitlistEntry,
   client: Client,
   typeConfig: AppointmentTypeConfig,
-  config: Pick<TrustConfig, 'shortNotice' | 'timeZone'>,
+  config: Pick<EventPathConfig, 'shortNotice' | 'timeZone'>,
   now: string,
 ): PriorityScore {
   const { latest } = dateRangeFor(entry, client, typeConfig);
@@ -225,7 +225,7 @@ export interface RankedCandidate extends PriorityScore {
 export function rankCandidates(
   candidates: readonly Candidate[],
   slot: Slot,
-  config: TrustConfig,
+  config: EventPathConfig,
   now: string,
   k: number,
 ): RankedCandidate[] {

@@ -2,7 +2,7 @@
  * What every planning step shares: the context an import is planned in, the state the planner moves on
  * as it goes, and the small builders of pointers and slots.
  */
-import type { TrustConfig } from './config/trust-config.ts';
+import type { EventPathConfig } from './config/event-path-config.ts';
 import type {
   AppointmentInput,
   ImportBatch,
@@ -22,7 +22,7 @@ import { newSlot } from './slot.ts';
 export interface PlanContext {
   batch: ImportBatch;
   records: ImportRecords;
-  config: TrustConfig;
+  config: EventPathConfig;
   /** The moment of the import: every booking it makes is booked at this instant. */
   now: string;
   /** Who is importing. */

@@ -2,14 +2,14 @@
  * How long a family has to answer a short-notice offer, and whether an offer may be sent now.
  */
 
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { isQuiet } from '#core/quiet-hours.ts';
 
 export type ShortNoticeConfig = Pick<
-  TrustConfig['shortNotice'],
+  EventPathConfig['shortNotice'],
   'maxHoldMinutes' | 'minHoldMinutes' | 'cutoffMinutes'
 >;
-export type QuietHours = TrustConfig['quietHours'];
+export type QuietHours = EventPathConfig['quietHours'];
 
 /** From this far out the full hold applies: a family has time to arrange childcare or transport. */
 export const FULL_HOLD_LEAD_MINUTES = 48 * 60;

@@ -10,10 +10,10 @@
  * carries the link's own state (wrong tries, lock, use).
  */
 import { createHash, createHmac } from 'node:crypto';
+import type { EventPathConfig } from './config/event-path-config.ts';
 import { PARENT_LINK_OFFER_WORDING_DEFAULTS, PARENT_LINK_WORDING_DEFAULTS } from './config/parent-links.ts';
 import type { Language } from './config/primitives.ts';
 import type { TemplateKey } from './config/templates.ts';
-import type { TrustConfig } from './config/trust-config.ts';
 import { TextTooLongError } from './errors.ts';
 import { analyseSms, MAX_SEGMENTS, type SmsAnalysis } from './sms-segments.ts';
 
@@ -85,7 +85,7 @@ export function carriesLink(key: TemplateKey): boolean {
 
 /** The link sentence in `language` (the language of the text it joins), else English. */
 export function linkWording(
-  config: Pick<TrustConfig, 'parentLinks'>,
+  config: Pick<EventPathConfig, 'parentLinks'>,
   language: string,
   key: TemplateKey = 'confirmation',
 ): string {
@@ -104,7 +104,7 @@ export function linkWording(
  * cost counted again. A text that would pass 6 segments with the link is refused, as any text is.
  */
 export function withLink<T extends { body: string; language: string }>(
-  config: Pick<TrustConfig, 'parentLinks'>,
+  config: Pick<EventPathConfig, 'parentLinks'>,
   text: T,
   url: string,
   key: TemplateKey = 'confirmation',

@@ -2,12 +2,12 @@
  * The short-notice priority score. It decides which families hear about a freed slot first, so every
  * point must be explainable to a manager: the breakdown names each factor that scored and why.
  */
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { wholeLocalDaysBetween } from '#core/dates.ts';
 import type { PriorityInputs, ScorePart } from '#core/waitlist.ts';
 import { parseIsoInstant, utcMs, wallTimeAt } from '#core/wall-clock.ts';
 
-export type PriorityWeights = TrustConfig['shortNotice']['priorityWeights'];
+export type PriorityWeights = EventPathConfig['shortNotice']['priorityWeights'];
 
 export const PRIORITY_FACTORS = [
   'imd-decile-1-2',

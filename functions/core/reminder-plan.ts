@@ -4,8 +4,8 @@
  * only has to read what is due.
  */
 
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
-import type { TrustConfig } from '#core/config/trust-config.ts';
 import { addDays } from '#core/dates.ts';
 import { localDay, localToUtcLenient, minutesOfDay, parseHhmm, wallClock } from '#core/local-time.ts';
 import { isQuiet, lastAllowedBefore, nextAllowedAfter, type QuietHours } from '#core/quiet-hours.ts';
@@ -39,7 +39,7 @@ export interface ReminderPlanInput {
 
 /** A booking's own facts, with the trust's quiet hours, time zone and sweep interval around them. */
 export function reminderPlanInput(
-  config: Pick<TrustConfig, 'quietHours' | 'timeZone' | 'reminders'>,
+  config: Pick<EventPathConfig, 'quietHours' | 'timeZone' | 'reminders'>,
   booking: { startsAt: string; bookedAt: string; tiers: readonly ReminderTierConfig[] },
 ): ReminderPlanInput {
   return {

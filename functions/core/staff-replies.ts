@@ -4,7 +4,7 @@
  * sanitised as every text's values are (core/sms-sanitise.ts: a look-alike quote would triple the cost),
  * counted in segments, priced, and refused over 6 segments, before anything is sent.
  */
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { sanitiseSmsValue } from '#core/sms-sanitise.ts';
 import { analyseSms, type SmsAnalysis } from '#core/sms-segments.ts';
 import { renderTemplate } from '#core/templates.ts';
@@ -19,10 +19,10 @@ export interface StaffReplyText extends SmsAnalysis {
   readonly tooLong: boolean;
 }
 
-type ReplyConfig = Pick<TrustConfig, 'shortName' | 'servicePhone' | 'staffReplies'>;
+type ReplyConfig = Pick<EventPathConfig, 'shortName' | 'servicePhone' | 'staffReplies'>;
 
 /** The trust's fixed replies, in the order the config gives them (the order the page shows them). */
-export function staffReplyKeys(config: Pick<TrustConfig, 'staffReplies'>): string[] {
+export function staffReplyKeys(config: Pick<EventPathConfig, 'staffReplies'>): string[] {
   return Object.keys(config.staffReplies);
 }
 
@@ -37,7 +37,7 @@ export function staffReplyTemplate(config: ReplyConfig, key: string, language: s
 
 /** The text a staff reply would send, with its encoding, segments and cost. */
 export function staffReplyText(
-  config: ReplyConfig & Pick<TrustConfig, 'costs'>,
+  config: ReplyConfig & Pick<EventPathConfig, 'costs'>,
   input: { template?: string | undefined; text?: string | undefined; language: string },
 ): StaffReplyText {
   const fallback = staffReplyKeys(config)[0] ?? '';

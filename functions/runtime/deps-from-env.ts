@@ -4,6 +4,7 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { messagesPerSecond } from '#core/config/sender.ts';
 import { realTimer, SendRateLimiter, type Timer } from '#core/send-rate.ts';
 import { EumSmsSender } from '#messaging/eum-sms-sender.ts';
@@ -118,6 +119,15 @@ export interface DepsOptions {
   readonly letters?: (env: Env) => LetterFiles | undefined;
 }
 
+/**
+ * With no environment given, the event path's: its config is parsed without `staffAccess` and
+ * `frontDoor`. The web and admin functions pass `parseEnv(process.env, parseTrustConfig)`.
+ */
+export function depsFromEnv<C extends EventPathConfig>(
+  env: Env<C>,
+  options?: DepsOptions,
+): Deps<C> & { env: Env<C> };
+export function depsFromEnv(env?: Env, options?: DepsOptions): Deps & { env: Env };
 export function depsFromEnv(env: Env = parseEnv(), options: DepsOptions = {}): Deps & { env: Env } {
   const db = docClientFromEnv(env);
   const store = { db, table: env.TABLE_NAME };

@@ -3,7 +3,7 @@
  * init, not a request halfway through.
  */
 
-import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
+import { type EventPathConfig, parseEventPathConfig } from '#core/config/event-path-config.ts';
 import * as z from '#core/zod.ts';
 
 const envSchema = z.object({
@@ -51,9 +51,29 @@ const envSchema = z.object({
   NOTIFY_API_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
 });
 
-export type Env = z.infer<typeof envSchema> & { trust: TrustConfig };
+/**
+ * The environment with its parsed trust config: by default the event path's view of it (every section
+ * but `staffAccess` and `frontDoor`); the web and admin functions parse the whole config (TrustConfig).
+ */
+export type Env<C extends EventPathConfig = EventPathConfig> = z.infer<typeof envSchema> & { trust: C };
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/** Parses the trust config JSON, throwing an error that names each field at fault. */
+export type TrustConfigParser<C extends EventPathConfig> = (raw: unknown, source: string) => C;
+
+/**
+ * Parses the environment and the inlined trust config. The event-path functions take the default
+ * parser (event-path-config.ts), so the schemas of the sections they never read stay out of their
+ * bundles; the web and admin functions pass parseTrustConfig (core/config/trust-config.ts).
+ */
+export function parseEnv(source?: NodeJS.ProcessEnv): Env;
+export function parseEnv<C extends EventPathConfig>(
+  source: NodeJS.ProcessEnv,
+  parseTrust: TrustConfigParser<C>,
+): Env<C>;
+export function parseEnv(
+  source: NodeJS.ProcessEnv = process.env,
+  parseTrust: TrustConfigParser<EventPathConfig> = parseEventPathConfig,
+): Env {
   // CDK inlines the config by replacing the literal expression `process.env.ATTEND_TRUST_CONFIG` at
   // bundle time (it is too large for Lambda's 4 KB of environment), so it must be spelled out here.
   const result = envSchema.safeParse({
@@ -70,5 +90,5 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   } catch {
     throw new Error('Invalid environment:\n  ATTEND_TRUST_CONFIG: not valid JSON');
   }
-  return { ...result.data, trust: parseTrustConfig(raw, 'ATTEND_TRUST_CONFIG') };
+  return { ...result.data, trust: parseTrust(raw, 'ATTEND_TRUST_CONFIG') };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import type { PhoneHasher } from '#core/consent.ts';
 import type { LinkTokenMaker } from '#core/parent-links.ts';
 import type { EventPublisher } from '#messaging/event-publisher.ts';
@@ -10,10 +10,14 @@ import type { GuardedSmsSender } from './consent.ts';
 /** The slice of a logger the services use, so tests and the local runtime can pass their own. */
 export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-/** Everything the application services need, built once per cold start (or per test). */
-export interface Deps {
+/**
+ * Everything the application services need, built once per cold start (or per test). The config is
+ * the event path's view of the trust config unless `C` says more: the web and admin functions' deps
+ * hold the whole TrustConfig (`Deps<TrustConfig>`), which the staff sign-in reads.
+ */
+export interface Deps<C extends EventPathConfig = EventPathConfig> {
   readonly store: StoreContext;
-  readonly config: TrustConfig;
+  readonly config: C;
   /** Every text goes through the consent guard (guardSms): a plain adapter does not fit here. */
   readonly sms: GuardedSmsSender;
   /** A phone number's consent key: HMAC-SHA-256 with the trust's secret (core/consent.ts). */

@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { notifyLettersConfigSchema } from '#core/config/letters.ts';
-import type { TrustConfig } from '#core/config/trust-config.ts';
 import { decideContactRoute } from '#core/contact-channels.ts';
 import { addDays, daysBetween } from '#core/dates.ts';
 import { domainEvent } from '#core/events.ts';
@@ -77,7 +77,7 @@ export function letterIdOf(bookingId: string, kind: LetterKind): string {
 }
 
 /** The local days whose bookings a batch made on `day` may write to, nearest first. */
-function daysAhead(config: TrustConfig, day: string): string[] {
+function daysAhead(config: EventPathConfig, day: string): string[] {
   const { minLeadDays, reminderDaysBefore, reminderLatestDaysBefore } = config.letters;
   const first = Math.min(minLeadDays, reminderLatestDaysBefore);
   // Booking letters go to every booking far enough ahead, up to the booking horizon.
@@ -188,7 +188,7 @@ async function letterData(deps: Deps, chosen: Chosen, clinic: Clinic, day: strin
 }
 
 /** The Notify reconcile timings: the trust's, or their defaults (a Notify sink given without the config, in tests). */
-function notifyTiming(config: TrustConfig): { resendAfterMinutes: number; dataRetentionDays: number } {
+function notifyTiming(config: EventPathConfig): { resendAfterMinutes: number; dataRetentionDays: number } {
   const shape = notifyLettersConfigSchema.shape;
   return {
     resendAfterMinutes:
@@ -509,7 +509,7 @@ export async function makeLetterBatches(
 }
 
 /** The instant of the first daily batch run strictly after `after`, at letters.batchAt local time. */
-export function nextLetterRunAt(config: TrustConfig, after: Date): string {
+export function nextLetterRunAt(config: EventPathConfig, after: Date): string {
   let day = localDay(after, config.timeZone);
   for (;;) {
     const at = localToUtc(day, config.letters.batchAt, config.timeZone);

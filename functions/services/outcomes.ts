@@ -4,7 +4,7 @@ import type { CancelReason } from '#core/cancel-reason.ts';
  * the child's named health visitor to act on; nothing here discharges a child or closes a follow-up.
  */
 
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, BookingOutcome, Client } from '#core/model.ts';
@@ -57,7 +57,7 @@ export function historyAfter(history: Client['history'], outcome: BookingOutcome
  * a row (every further WNB in the run opens one too), or any WNB for a child flagged vulnerable.
  */
 export function escalationFor(
-  config: Pick<TrustConfig, 'booking'>,
+  config: Pick<EventPathConfig, 'booking'>,
   outcome: BookingOutcome,
   after: Client['history'],
   vulnerable: boolean,

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomFetch } from 'openid-client';
 import type { OidcConfig } from '#core/config/staff-access.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { type Caller, type Role, rolesFromClaims } from '#core/roles.ts';
 import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import {
@@ -86,7 +87,8 @@ export interface StaffAuthOptions {
   readonly fetch?: CustomFetch;
 }
 
-export type StaffAuthDeps = Pick<Deps, 'store' | 'config' | 'now' | 'log'>;
+/** The whole trust config: sign-in reads `staffAccess`, which the event path's config leaves out. */
+export type StaffAuthDeps = Pick<Deps<TrustConfig>, 'store' | 'config' | 'now' | 'log'>;
 
 /** A sign-in must come back from the provider within this time. */
 const SIGN_IN_MINUTES = 10;

@@ -51,7 +51,7 @@ export class TestClock {
 
 export const silentLog = { info() {}, warn() {}, error() {} } as unknown as Deps['log'];
 
-export interface TestDeps extends Deps {
+export interface TestDeps extends Deps<TrustConfig> {
   outbox: LocalOutbox;
   bus: LocalEventBus;
   clock: TestClock;

@@ -48,7 +48,7 @@ export function withTestStaff(config: TrustConfig): TrustConfig {
 export const TEST_CURSORS = CursorCodec.ephemeral();
 
 /** The route table's context for tests: the test staff mapped, responses checked against their schemas. */
-export function testRouteContext(deps: Deps): RouteContext {
+export function testRouteContext(deps: Deps<TrustConfig>): RouteContext & { deps: Deps<TrustConfig> } {
   return {
     deps: { ...deps, config: withTestStaff(deps.config), log: routerLog },
     cursors: TEST_CURSORS,
@@ -104,7 +104,7 @@ export function functionUrlEvent(
 }
 
 export async function callApi<T = unknown>(
-  deps: Deps,
+  deps: Deps<TrustConfig>,
   method: string,
   pathAndQuery: string,
   body?: unknown,

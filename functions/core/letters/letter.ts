@@ -4,7 +4,7 @@
  * Welsh alongside English. Pure: the PDF renderer only places what this returns.
  */
 import * as z from 'zod';
-import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { calendarDate } from '#core/dates.ts';
 import { addressLines, type PostalAddress, postalAddressSchema } from '#core/postal-address.ts';
 import { appointmentTypeName } from '#core/templates.ts';
@@ -58,7 +58,7 @@ export interface LetterContext {
 }
 
 /** The letter context of a trust; throws when the trust has no return address (letters not set up). */
-export function letterContextFrom(config: TrustConfig): LetterContext {
+export function letterContextFrom(config: EventPathConfig): LetterContext {
   const { returnAddress, bilingualWelsh } = config.letters;
   if (!returnAddress) {
     throw new Error('letters.returnAddress is not set: letters cannot be made for this trust');

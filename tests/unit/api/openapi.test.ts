@@ -10,6 +10,7 @@ import { API_VERSION, buildOpenApiDocument } from '#api/openapi.ts';
 import { createAdminApi } from '#api/router.ts';
 import { ROUTES } from '#api/routes.ts';
 import { ROUTES as CLI_ROUTES } from '#bin/admin.ts';
+import type { TrustConfig } from '#core/config/trust-config.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { CursorCodec } from '#runtime/cursors.ts';
 import type { Deps } from '#services/deps.ts';
@@ -43,7 +44,7 @@ const deps = {
   store: {},
   sms: {},
   events: {},
-} as unknown as Deps;
+} as unknown as Deps<TrustConfig>;
 const context = { deps, cursors: CursorCodec.ephemeral() };
 
 /** `routeRegistry` is protected in the Router's types; at run time it is the registry every route goes into. */
