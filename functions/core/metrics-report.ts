@@ -235,6 +235,21 @@ export function periodOf(day: string, groupBy: GroupBy): { period: string; start
   };
 }
 
+const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/**
+ * How a period is named on the charts' axis. A week is named by its Monday, whatever day the range clips
+ * it to: named by its clipped start, a range beginning on a Sunday showed "1 Nov" and then "2 Nov", two
+ * weeks a day apart. A week the range cuts short says so, as its numbers cover only part of it. Days are
+ * already Europe/London calendar days, so formatting them at UTC midnight gives the same date.
+ */
+export function periodLabel(p: Pick<PeriodReport, 'period' | 'start' | 'end'>, groupBy: GroupBy): string {
+  if (groupBy === 'month') return p.start.slice(0, 7);
+  const week = periodOf(p.start, 'week');
+  const monday = shortDay.format(new Date(dayMs(week.start)));
+  return p.start === week.start && p.end === week.end ? monday : `${monday} (part week)`;
+}
+
 /** Every day from `from` to `to`, inclusive. */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];

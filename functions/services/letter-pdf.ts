@@ -183,6 +183,7 @@ function drawFirstPageHead(doc: Doc, letter: ComposedLetter): void {
   );
 
   const contactLines = [
+    { text: letter.returnAddressLabel, bold: true },
     ...letter.returnAddress.map((text) => ({ text })),
     ...letter.contactItems.flatMap((item) => [
       { text: item.label, bold: true, gapBefore: 6 },

@@ -89,6 +89,32 @@ describe('Metrics', { timeout: 90_000 }, () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
+  it('names each week by its Monday when the period starts on a Sunday, the cut-short week marked', async () => {
+    // Prepare: from the latest Sunday (London) to the Sunday two weeks after it
+    const today = DateTime.now().setZone(exampleConfig.timeZone).startOf('day');
+    const sunday = today.minus({ days: today.weekday % 7 });
+    const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const label = (day: DateTime) => dayMonth.format(new Date(`${day.toISODate()}T00:00:00Z`));
+
+    // Act
+    const page = await signIn('manager@example.nhs.uk');
+    await page.goto(
+      `${world.url}/staff/metrics?from=${sunday.toISODate()}&to=${sunday.plus({ days: 14 }).toISODate()}`,
+    );
+
+    // Assess: three weeks, a week apart, not a "week beginning" Sunday then Monday
+    const weeks = (await chartTable(page, 'dna-wnb-by-week')).map((row) => row[0]);
+    expect(weeks).toEqual([
+      'Week beginning',
+      `${label(sunday.minus({ days: 6 }))} (part week)`,
+      label(sunday.plus({ days: 1 })),
+      label(sunday.plus({ days: 8 })),
+    ]);
+    expect(await page.locator('#metrics-weeks').textContent()).toContain('Weeks run from Monday to Sunday');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-metrics-weeks');
+  });
+
   it('is not for schedulers: no navigation entry, and 403', async () => {
     const page = await signIn('scheduler@example.nhs.uk');
     expect(await page.locator('header a[href="/staff/metrics"]').count()).toBe(0);

@@ -126,6 +126,22 @@ describe('the metrics period', () => {
     expect(byField.from).toBeUndefined();
   });
 
+  it('a period starting on a Sunday shows each Monday-to-Sunday week once, the cut-short one marked', async () => {
+    // Act: Sunday 1 November to Sunday 15 November 2026
+    const res = await get(manager, '/staff/metrics?from=2026-11-01&to=2026-11-15');
+    const doc = parse(await res.text());
+
+    // Assess: the table beside each weekly chart names its rows by the week's Monday, not "1 Nov" then "2 Nov"
+    expect(res.status).toBe(200);
+    for (const chart of ['dna-wnb-by-week', 'texts-sent']) {
+      const rows = doc
+        .querySelectorAll(`#${chart} table tr`)
+        .map((tr) => tr.querySelector('th, td')?.text.trim());
+      expect(rows).toEqual(['Week beginning', '26 Oct (part week)', '2 Nov', '9 Nov']);
+    }
+    expect(doc.querySelector('#metrics-weeks')?.text).toContain('Weeks run from Monday to Sunday');
+  });
+
   it('"from" after "to" is reported on "From"', async () => {
     const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
     const { byField } = errorsOf(await res.text());

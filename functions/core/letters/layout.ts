@@ -45,7 +45,7 @@ export const LETTER_LAYOUT = {
   trustName: { left: spec.addressBlock.left, top: 12, width: spec.logoBlock.width - 10 },
   /** The family's address: the whole of the spec's address block. */
   address: spec.addressBlock,
-  /** The trust's return address, phone, date and reference. */
+  /** The trust's return address (labelled as such), phone, date and reference. */
   contact: spec.contactBlock,
   /** Body text lines up with the address; wider margins than the minimum read better. */
   body: {

@@ -105,8 +105,14 @@ export interface ComposedLetter {
   readonly addressBlock: readonly string[];
   /** The trust's name, top left. */
   readonly trustName: string;
-  /** The service's own address, top right. */
+  /**
+   * The trust's return address (letters.returnAddress), top right under `returnAddressLabel`. It may be
+   * one clinic's address while the appointment is at another: the appointment's own address is the body's
+   * "where".
+   */
   readonly returnAddress: readonly string[];
+  /** "Return address", in every language of the letter. */
+  readonly returnAddressLabel: string;
   /** Phone, date and reference under the return address; labels in every language of the letter. */
   readonly contactItems: readonly { readonly label: string; readonly values: readonly string[] }[];
   readonly sections: readonly LetterSection[];
@@ -178,6 +184,7 @@ export function composeLetter(ctx: LetterContext, input: LetterDataInput): Compo
     addressBlock: [addressee, ...addressLines(recipient.address)],
     trustName: ctx.trustName,
     returnAddress: addressLines(ctx.returnAddress),
+    returnAddressLabel: joinLabels(texts, (t) => t.labels.returnAddress),
     contactItems: [
       { label: joinLabels(texts, (t) => t.labels.phone), values: [ctx.servicePhone] },
       {

@@ -36,6 +36,11 @@ export interface LetterTexts {
   /** The first line of the address when the letter is about a child; {name} is the child's name. */
   readonly addresseeParentOf: string;
   readonly labels: {
+    /**
+     * Over the trust's return address, top right: it may be another clinic's, so it is named as where
+     * undelivered post goes, not left to be read as where the appointment is (that is under `where`).
+     */
+    readonly returnAddress: string;
     readonly phone: string;
     readonly date: string;
     readonly reference: string;

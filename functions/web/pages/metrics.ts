@@ -5,7 +5,7 @@
  * permission check and the audit are the API's own.
  */
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
-import type { MetricsReport, Summary } from '#core/metrics-report.ts';
+import { type MetricsReport, periodLabel, type Summary } from '#core/metrics-report.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   type BarDatum,
@@ -90,12 +90,9 @@ const percent = (value: number) => `${(value * 100).toFixed(1).replace(/\.0$/, '
 
 /** The charts of one report, in the order the page shows them. */
 export function metricsCharts(report: MetricsReport, baseline: number, names: Names): ChartPlan[] {
-  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-  const label = (start: string) =>
-    report.groupBy === 'week' ? day.format(new Date(`${start}T00:00:00Z`)) : start.slice(0, 7);
   const periodTitle = report.groupBy === 'week' ? 'Week' : 'Month';
   const periodAxis = report.groupBy === 'week' ? 'Week beginning' : 'Month';
-  const periods = report.periods.map((p) => ({ x: label(p.start), p }));
+  const periods = report.periods.map((p) => ({ x: periodLabel(p, report.groupBy), p }));
   const rateBars = (
     by: Record<string, Summary>,
     name: (key: string) => string,

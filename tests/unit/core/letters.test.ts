@@ -108,6 +108,7 @@ describe('composeLetter', () => {
       'Dover',
       'CT17 9BX',
     ]);
+    expect(letter.returnAddressLabel).toBe('Return address');
     expect(letter.returnAddress).toEqual([
       'Health Visiting Service',
       "Riverside Children's Centre",
@@ -134,6 +135,32 @@ describe('composeLetter', () => {
     });
     expect(letter.link).toBe(A_PARENT_LINK);
     expect(letter.pageOf(1, 2)).toBe('Page 1 of 2');
+  });
+
+  it('names the trust’s return address as such, and says where the appointment is when it is another clinic', () => {
+    // Act: the return address is at Riverside; the appointment is at Oakwood
+    const letter = composeLetter(
+      context,
+      aLetter({ appointment: { venue: 'Oakwood Health Centre', venueAddress: '12 Oakwood Road, Ashford' } }),
+    );
+    const bilingualLetter = composeLetter(
+      letterContextFrom(lettersTrust({ bilingualWelsh: true })),
+      aLetter({ appointment: { venue: 'Oakwood Health Centre', venueAddress: '12 Oakwood Road, Ashford' } }),
+    );
+
+    // Assess
+    expect(letter.returnAddressLabel).toBe('Return address');
+    expect(letter.returnAddress).toContain("Riverside Children's Centre");
+    expect(letter.sections[0]?.details[2]).toEqual({
+      label: 'Where',
+      value: 'Oakwood Health Centre, 12 Oakwood Road, Ashford',
+    });
+    expect(JSON.stringify(letter.sections)).not.toMatch(/Riverside|Quay Street/);
+    expect(bilingualLetter.returnAddressLabel).toBe('Cyfeiriad dychwelyd / Return address');
+    expect(bilingualLetter.sections.map((s) => s.details[2])).toEqual([
+      { label: 'Ble', value: 'Oakwood Health Centre, 12 Oakwood Road, Ashford' },
+      { label: 'Where', value: 'Oakwood Health Centre, 12 Oakwood Road, Ashford' },
+    ]);
   });
 
   it('writes the time in the trust’s time zone (British Summer Time)', () => {

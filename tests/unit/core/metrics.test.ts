@@ -9,7 +9,7 @@ import {
   type SlotFacts,
   unreachableIncrements,
 } from '#core/metrics.ts';
-import { buildReport, medianFromBuckets, periodOf } from '#core/metrics-report.ts';
+import { buildReport, medianFromBuckets, periodLabel, periodOf } from '#core/metrics-report.ts';
 
 const TZ = 'Europe/London';
 
@@ -311,6 +311,52 @@ describe('periodOf', () => {
       start: '2026-11-01',
       end: '2026-11-30',
     });
+  });
+});
+
+describe('the weekly axis (periodLabel)', () => {
+  const axis = (from: string, to: string) => {
+    const report = buildReport([], { from, to, groupBy: 'week', pricePerSegmentGbp: 0 });
+    return report.periods.map((p) => [p.period, p.start, p.end, periodLabel(p, 'week')]);
+  };
+
+  it('names a period starting on a Sunday by its ISO week’s Monday, marked part week, once', () => {
+    // Act: Sunday 1 November to Sunday 15 November 2026
+    const weeks = axis('2026-11-01', '2026-11-15');
+
+    // Assess: not "1 Nov" then "2 Nov", a day apart
+    expect(weeks).toEqual([
+      ['2026-W44', '2026-11-01', '2026-11-01', '26 Oct (part week)'],
+      ['2026-W45', '2026-11-02', '2026-11-08', '2 Nov'],
+      ['2026-W46', '2026-11-09', '2026-11-15', '9 Nov'],
+    ]);
+  });
+
+  it('ends a period ending on a Sunday with a whole week, and one ending on a Monday with a part week', () => {
+    expect(axis('2026-11-16', '2026-11-29').map((w) => w[3])).toEqual(['16 Nov', '23 Nov']);
+    expect(axis('2026-11-16', '2026-11-30').map((w) => w[3])).toEqual([
+      '16 Nov',
+      '23 Nov',
+      '30 Nov (part week)',
+    ]);
+  });
+
+  it('keeps Monday-to-Sunday weeks across the October clock change (Sunday 25 October 2026)', () => {
+    // Act: Wednesday 21 October to Wednesday 4 November, over the change back to GMT
+    const weeks = axis('2026-10-21', '2026-11-04');
+
+    // Assess: the week holding the 25-hour Sunday is one week, Monday 19 to Sunday 25 October
+    expect(weeks).toEqual([
+      ['2026-W43', '2026-10-21', '2026-10-25', '19 Oct (part week)'],
+      ['2026-W44', '2026-10-26', '2026-11-01', '26 Oct'],
+      ['2026-W45', '2026-11-02', '2026-11-04', '2 Nov (part week)'],
+    ]);
+  });
+
+  it('gives every week in a year-long range its own label', () => {
+    const labels = axis('2025-12-28', '2026-12-27').map((w) => w[3]);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toBe('22 Dec (part week)');
   });
 });
 

@@ -194,7 +194,7 @@ describe('the address in the envelope window', () => {
     }
   });
 
-  it('puts the trust’s return address, phone, date and reference inside the contact block', async () => {
+  it('puts the trust’s return address, labelled as such, phone, date and reference inside the contact block', async () => {
     // Act
     const { pdf } = await renderLetterPdf(composeLetter(bilingual, aLetter()));
 
@@ -202,7 +202,7 @@ describe('the address in the envelope window', () => {
     const block = LETTER_LAYOUT.contact;
     const contact = pdfWords(pdf, 1).filter((w) => inMm(w).left >= block.left - 1 && inMm(w).top < 100);
     expect(normalise(contact.map((w) => w.text).join(' '))).toBe(
-      "Health Visiting Service Riverside Children's Centre 1 Quay Street Maidstone ME14 1XX Ffôn / Phone 0300 123 4024 Dyddiad / Date 20 Tachwedd 2026 20 November 2026 Cyfeirnod / Reference 4821",
+      "Cyfeiriad dychwelyd / Return address Health Visiting Service Riverside Children's Centre 1 Quay Street Maidstone ME14 1XX Ffôn / Phone 0300 123 4024 Dyddiad / Date 20 Tachwedd 2026 20 November 2026 Cyfeirnod / Reference 4821",
     );
     for (const word of contact) {
       const box = inMm(word);
@@ -210,6 +210,30 @@ describe('the address in the envelope window', () => {
       expect(box.bottom, word.text).toBeLessThanOrEqual(bottom(block) + EPS);
       expect(box.right, word.text).toBeLessThanOrEqual(right(block) + EPS);
     }
+  });
+
+  it('prints the appointment’s own clinic under Where, apart from the return address at another clinic', async () => {
+    // Act
+    const letter = composeLetter(
+      context,
+      aLetter({ appointment: { venue: 'Oakwood Health Centre', venueAddress: '12 Oakwood Road, Ashford' } }),
+    );
+    const { pdf } = await renderLetterPdf(letter);
+
+    // Assess: the contact block opens with its label; the body names Oakwood, never Riverside
+    const words = pdfWords(pdf, 1);
+    const contact = words.filter((w) => inMm(w).left >= LETTER_LAYOUT.contact.left - 1 && inMm(w).top < 100);
+    expect(normalise(contact.map((w) => w.text).join(' '))).toMatch(
+      /^Return address Health Visiting Service Riverside Children's Centre 1 Quay Street Maidstone ME14 1XX Phone/,
+    );
+    const body = normalise(
+      words
+        .filter((w) => inMm(w).top >= LETTER_LAYOUT.body.topOnFirstPage)
+        .map((w) => w.text)
+        .join(' '),
+    );
+    expect(body).toContain('Where Oakwood Health Centre, 12 Oakwood Road, Ashford');
+    expect(body).not.toMatch(/Riverside|Quay Street/);
   });
 
   it('refuses to print an address it cannot fit, rather than cut it short', async () => {

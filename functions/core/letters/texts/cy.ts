@@ -7,6 +7,7 @@ export const cy: LetterTexts = {
   clock: '24h',
   addresseeParentOf: 'Rhiant neu ofalwr {name}',
   labels: {
+    returnAddress: 'Cyfeiriad dychwelyd',
     phone: 'Ffôn',
     date: 'Dyddiad',
     reference: 'Cyfeirnod',

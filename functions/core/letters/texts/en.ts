@@ -7,6 +7,7 @@ export const en: LetterTexts = {
   clock: '12h',
   addresseeParentOf: 'Parent or carer of {name}',
   labels: {
+    returnAddress: 'Return address',
     phone: 'Phone',
     date: 'Date',
     reference: 'Reference',

@@ -12,6 +12,7 @@ export const ne: LetterTexts = {
   clock: '12h',
   addresseeParentOf: '{name} ko aama-buwa wa herchaha garne',
   labels: {
+    returnAddress: 'Return address',
     phone: 'Phone',
     date: 'Miti',
     reference: 'Reference',

@@ -7,6 +7,7 @@ export const pl: LetterTexts = {
   clock: '24h',
   addresseeParentOf: 'Rodzic lub opiekun: {name}',
   labels: {
+    returnAddress: 'Adres zwrotny',
     phone: 'Telefon',
     date: 'Data',
     reference: 'Numer referencyjny',

@@ -7,6 +7,7 @@ export const ro: LetterTexts = {
   clock: '24h',
   addresseeParentOf: 'Părintele sau îngrijitorul: {name}',
   labels: {
+    returnAddress: 'Adresa de retur',
     phone: 'Telefon',
     date: 'Data',
     reference: 'Referință',
