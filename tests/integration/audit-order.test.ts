@@ -1,9 +1,12 @@
 /**
  * The audit trail lists entries by when they were written, newest first, with a stable tie-break: two
  * entries in the same millisecond (a frozen local clock, or two calls close together) come back in the
- * order they were written, not in the order of their random ids.
+ * order they were written, not in the order of their random ids. And the local runtime's flowing clock,
+ * which the entries' times are read from, never goes back under them.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { Scheduler } from '#local/scheduler.ts';
+import { VirtualClock } from '#local/virtual-clock.ts';
 import { type AuditEntry, auditByDay, recordAudit } from '#store/audit.ts';
 import type { StoreContext } from '#store/context.ts';
 import { freshTable } from '../support/dynamo.ts';
@@ -47,4 +50,39 @@ it('lists entries written in the same millisecond newest first, in the order the
     cursor = page.cursor;
   } while (cursor);
   expect(paged).toEqual(['LATER', 'SIGN_OUT', 'DELETE /clients/{id}', 'SIGN_IN']);
+});
+
+it('lists a call answered during a scheduler catch-up before the call answered after it (local runtime)', async () => {
+  // Prepare: the local runtime's flowing clock (on a hand-moved real time) and its once-a-second
+  // catch-up, whose question to a schedule takes 400 ms of real time, as it can on a loaded machine;
+  // meanwhile a staff call is answered and audited
+  let real = 0;
+  const clock = new VirtualClock(new Date('2026-11-30T10:00:00.000Z'), false, () => real);
+  const audited = (id: string, action: string) =>
+    recordAudit(store, entry(id, clock.now().toISOString(), action));
+  const scheduler = new Scheduler(clock, [
+    {
+      name: 'sweep',
+      everyMinutes: 5,
+      run: async () => {},
+      nextWorkAt: async () => {
+        real += 400;
+        await audited('00000000-0000-4000-8000-00000000000a', 'DELETE /clients/{id}');
+        return undefined;
+      },
+    },
+  ]);
+
+  // Act: the catch-up, then the next call 20 ms later
+  await scheduler.advanceTo(() => clock.now());
+  real += 20;
+  await audited('00000000-0000-4000-8000-00000000000b', 'SIGN_OUT');
+
+  // Assess: the later call is listed as the newer, and its time is the later
+  const { items } = await auditByDay(store, '2026-11-30');
+  const steps = items.filter((e) => e.at.startsWith('2026-11-30T10:')).map((e) => [e.action, e.at]);
+  expect(steps).toEqual([
+    ['SIGN_OUT', '2026-11-30T10:00:00.420Z'],
+    ['DELETE /clients/{id}', '2026-11-30T10:00:00.400Z'],
+  ]);
 });
