@@ -112,7 +112,10 @@ export class Scheduler {
         (this.stats.tickMs[best.schedule.name] ?? 0) + (performance.now() - started);
       ticks++;
     }
-    this.clock.set(target);
+    // Never back here either: on a flowing clock the catch-up itself takes real time (the stream followed,
+    // the schedules asked, the ticks run), and a request answered meanwhile has read a later time than
+    // `target`; setting the clock to `target` would give the next request an earlier time than that one.
+    this.clock.set(new Date(Math.max(goal, this.clock.now().getTime())));
     return { ticks };
   }
 

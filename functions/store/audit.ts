@@ -9,6 +9,13 @@ import { keys, withoutStorageAttributes } from './keys.ts';
  * One staff change or sign-in event: who, what, which record, when. Field names only, never values (they
  * hold personal data). `actor` is the caller's subject (OIDC `sub`, the IAM principal ARN, or `local-dev`
  * for the local runtime's unsigned calls); `actorName` is who that is, as people read it.
+ *
+ * `at` is when the entry is written (the runtime's clock, UTC, to the millisecond): for a change, once it
+ * is made and its answer is ready; for a refusal, when it is refused; for a sign-in or sign-out, once the
+ * session is made or ended. So the trail is in the order things happened, not the order requests began:
+ * of two requests at once, the one that finished first is listed first. Within one millisecond, entries
+ * one process wrote keep the order it wrote them in (`recordAudit`); entries from two processes (two
+ * Lambda instances) in one millisecond have an order that is arbitrary but always the same.
  */
 export const auditEntrySchema = z.object({
   id,
@@ -41,17 +48,26 @@ export function auditActor(
   };
 }
 
+/** How many audit entries this process has begun to write: the tie-break within a millisecond. */
+let written = 0;
+
+/**
+ * Writes one entry. Its place on the trail is its `at`, then the order this process wrote it in, counted
+ * here before the first await: callers take `at` just before calling, so within a process a later call
+ * never sorts before an earlier one (the local runtime's clock never goes back by itself either).
+ */
 export async function recordAudit(ctx: StoreContext, entry: AuditEntry): Promise<void> {
+  written += 1;
   await ctx.db.send(
     new PutCommand({
       TableName: ctx.table,
-      Item: { ...keys.audit(entry.at, entry.id), entity: 'Audit', ...entry },
+      Item: { ...keys.audit(entry.at, written, entry.id), entity: 'Audit', ...entry },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
 }
 
-/** Pattern: the audit trail of one UTC day, newest first. */
+/** Pattern: the audit trail of one UTC day, newest first (by `at`, then the order written: see above). */
 export async function auditByDay(
   ctx: StoreContext,
   day: string,

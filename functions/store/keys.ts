@@ -48,8 +48,15 @@ export const keys = {
   }),
   waitlistEntry: (id: string) => ({ pk: `WAITLIST#${id}`, sk: 'WAITLIST' }),
   inboxItem: (id: string) => ({ pk: `INBOX#${id}`, sk: 'INBOX' }),
-  /** The audit trail has one partition per UTC day: it is read by time. */
-  audit: (at: string, id: string) => ({ pk: auditPk(at.slice(0, 10)), sk: `${at}#${id}` }),
+  /**
+   * The audit trail has one partition per UTC day: it is read by time, then, within a millisecond, by
+   * `order` (the writing process's count of its audit writes, fixed width), so entries that share an
+   * instant keep the order they were written in. (Entries written before `order` was added have `at#id`.)
+   */
+  audit: (at: string, order: number, id: string) => ({
+    pk: auditPk(at.slice(0, 10)),
+    sk: `${at}#${String(order).padStart(16, '0')}#${id}`,
+  }),
   auditPartition: auditPk,
   /** A phone number's consent, keyed by the keyed hash of the number (core/consent.ts), never the number. */
   consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),

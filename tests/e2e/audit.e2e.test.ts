@@ -27,8 +27,8 @@ it('records successful changes with the caller, the action, the record and the f
   const trail = await http.get<{ date: string; items: AuditEntry[] }>('/audit?date=2026-11-23');
   expect(trail.status).toBe(200);
   const actions = trail.body.items.map((e) => e.action);
-  // The local clock is frozen, so both share an instant and their order is not asserted.
-  expect(actions.sort()).toEqual(['POST /clients', 'POST /clinics']);
+  // The local clock is frozen, so both share an instant: newest first, in the order they were made.
+  expect(actions).toEqual(['POST /clients', 'POST /clinics']);
   const created = trail.body.items.find((e) => e.action === 'POST /clients')!;
   expect(created.actor).toBe('local-dev');
   // Unsigned calls exist only locally, where they are the local admin.

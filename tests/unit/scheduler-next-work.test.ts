@@ -148,3 +148,59 @@ describe('Scheduler.advanceTo', () => {
     expect(clock.now().toISOString()).toBe('2026-10-05T09:01:30.000Z');
   });
 });
+
+describe('Scheduler.advanceTo on a flowing clock', () => {
+  it('never sets the clock back when the catch-up itself took time: a time read meanwhile stays the latest', async () => {
+    // Prepare: a flowing clock on a hand-moved real time, and a sweep whose question (a query) takes
+    // 300 ms of real time, as the runtime's once-a-second catch-up can under load
+    let real = 1_000;
+    const clock = new VirtualClock(new Date('2026-10-05T09:00:00.000Z'), false, () => real);
+    const readMeanwhile: string[] = [];
+    const scheduler = new Scheduler(clock, [
+      {
+        name: 'sweep',
+        everyMinutes: 5,
+        run: async () => {},
+        nextWorkAt: async () => {
+          real += 300;
+          // A request answered meanwhile (an audit entry written) reads the clock
+          readMeanwhile.push(clock.now().toISOString());
+          return undefined;
+        },
+      },
+    ]);
+
+    // Act: the runtime's catch-up to now
+    await scheduler.advanceTo(() => clock.now());
+
+    // Assess: the clock went on flowing from the time read meanwhile, not back to where the catch-up began
+    expect(readMeanwhile).toEqual(['2026-10-05T09:00:00.300Z']);
+    expect(clock.now().toISOString()).toBe('2026-10-05T09:00:00.300Z');
+    real += 10;
+    expect(clock.now().toISOString()).toBe('2026-10-05T09:00:00.310Z');
+  });
+
+  it('runs each tick due on the way at its own time, and does not go back to the target after the last one took time', async () => {
+    // Prepare: a flowing clock whose ticks each take 50 ms of real time
+    let real = 0;
+    const clock = new VirtualClock(new Date('2026-10-05T09:00:00.000Z'), false, () => real);
+    const ran: string[] = [];
+    const scheduler = new Scheduler(clock, [
+      {
+        name: 'sweep',
+        everyMinutes: 5,
+        run: async () => {
+          ran.push(clock.now().toISOString());
+          real += 50;
+        },
+      },
+    ]);
+
+    // Act: move ten minutes on (POST /dev/clock)
+    await scheduler.advanceTo(new Date('2026-10-05T09:10:00.000Z'));
+
+    // Assess
+    expect(ran).toEqual(['2026-10-05T09:05:00.000Z', '2026-10-05T09:10:00.000Z']);
+    expect(clock.now().toISOString()).toBe('2026-10-05T09:10:00.050Z');
+  });
+});

@@ -24,9 +24,9 @@ describe('keys', () => {
     expect(keys.offer('s1', 'o1')).toEqual({ pk: 'SLOT#s1', sk: 'OFFER#o1' });
     expect(keys.waitlistEntry('c1.clinic')).toEqual({ pk: 'WAITLIST#c1.clinic', sk: 'WAITLIST' });
     expect(keys.inboxItem('i1')).toEqual({ pk: 'INBOX#i1', sk: 'INBOX' });
-    expect(keys.audit('2026-11-16T10:00:00.000Z', 'a1')).toEqual({
+    expect(keys.audit('2026-11-16T10:00:00.000Z', 42, 'a1')).toEqual({
       pk: 'AUDIT#2026-11-16',
-      sk: '2026-11-16T10:00:00.000Z#a1',
+      sk: '2026-11-16T10:00:00.000Z#0000000000000042#a1',
     });
     expect(keys.auditPartition('2026-11-16')).toBe('AUDIT#2026-11-16');
     expect(keys.localState('CLOCK')).toEqual({ pk: 'LOCAL#CLOCK', sk: 'LOCAL#CLOCK' });
