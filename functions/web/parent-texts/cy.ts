@@ -86,6 +86,7 @@ export const cy: ParentTexts = {
   offerEndedBody: 'Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
   offerHold:
     "Rydym yn cadw'r amser hwn i chi tan {time} {when}. Ar ôl hynny, byddwn yn ei gynnig i deulu arall.",
+  offerHoldSession: "Ni fydd angen i chi roi'r dyddiad eto cyn hynny.",
   offerHoldToday: 'heddiw',
   offerHoldTomorrow: 'yfory',
   offerHoldOn: 'ddydd {day}',

@@ -86,6 +86,7 @@ export const en = {
   offerEndedBody: 'You are still on the list, and we will text you if another time comes up.',
   offerHold:
     'We are keeping this time for you until {time} {when}. After that, we offer it to another family.',
+  offerHoldSession: 'You will not need to enter the date again before then.',
   offerHoldToday: 'today',
   offerHoldTomorrow: 'tomorrow',
   offerHoldOn: 'on {day}',

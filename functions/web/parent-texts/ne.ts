@@ -89,6 +89,7 @@ export const ne: ParentTexts = {
   offerEndedTitle: 'Maaf garnuhos, yo offer sakiyo',
   offerEndedBody: 'Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
   offerHold: 'Yo samaya tapaiko lagi {when} {time} samma rakhchhaun. Tyaspachhi arko pariwarlai dinchhaun.',
+  offerHoldSession: 'Tyo bela samma miti pheri halnu pardaina.',
   offerHoldToday: 'aaja',
   offerHoldTomorrow: 'bholi',
   offerHoldOn: '{day}',

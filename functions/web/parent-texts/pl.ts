@@ -85,6 +85,7 @@ export const pl: ParentTexts = {
   offerEndedTitle: 'Przepraszamy, ta oferta wygasła',
   offerEndedBody: 'Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
   offerHold: 'Trzymamy ten termin dla Ciebie do {time} {when}. Potem zaproponujemy go innej rodzinie.',
+  offerHoldSession: 'Do tego czasu nie trzeba będzie ponownie podawać daty.',
   offerHoldToday: 'dzisiaj',
   offerHoldTomorrow: 'jutro',
   offerHoldOn: '({day})',

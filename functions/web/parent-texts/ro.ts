@@ -87,6 +87,7 @@ export const ro: ParentTexts = {
   offerEndedBody: 'Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
   offerHold:
     'Păstrăm această oră pentru dumneavoastră până la {time} {when}. După aceea, o oferim altei familii.',
+  offerHoldSession: 'Până atunci nu va trebui să introduceți din nou data.',
   offerHoldToday: 'astăzi',
   offerHoldTomorrow: 'mâine',
   offerHoldOn: '({day})',
