@@ -157,7 +157,7 @@ describe('an offer held for longer than the parent session', () => {
     const ended = await follow(browser, pressed);
     expect(ended.status).toBe(200);
     expect(ended.html).toContain('Sorry, this offer has ended');
-    expect(ended.html).toContain('You are still on the list, and we will text you if another time comes up.');
+    expect(ended.html).toContain('You do not need to do anything. You are still on the list');
     expect(ended.html).toMatch(/If you need help, call \d/);
     expect(ended.html).not.toContain('Check it is you');
     expect(ended.html).not.toContain('Take this time');
