@@ -68,6 +68,25 @@ export const LOCK_MINUTES = 60;
 export const OFFER_LINK_DAYS = 7;
 /** A parent session lasts this long after the check, then the date of birth is asked again. */
 export const PARENT_SESSION_MINUTES = 30;
+/**
+ * On an offer's link, a session checked while the time is held lasts until the hold ends (up to 2 hours
+ * by default), so a parent who puts the phone down and comes back can still take it; never longer than
+ * this after the check, whatever hold a trust configures.
+ */
+export const PARENT_OFFER_SESSION_MAX_MINUTES = 120;
+
+/**
+ * When a parent session checked at `now` ends: 30 minutes on, or, on an offer still held until
+ * `heldUntil`, at the end of the hold, bounded by PARENT_OFFER_SESSION_MAX_MINUTES.
+ */
+export function parentSessionEnds(now: Date, heldUntil?: string): Date {
+  const floor = now.getTime() + PARENT_SESSION_MINUTES * 60_000;
+  if (heldUntil === undefined) return new Date(floor);
+  const cap = now.getTime() + PARENT_OFFER_SESSION_MAX_MINUTES * 60_000;
+  const hold = Date.parse(heldUntil);
+  if (Number.isNaN(hold)) throw new RangeError(`heldUntil is not an ISO instant: ${heldUntil}`);
+  return new Date(Math.max(floor, Math.min(hold, cap)));
+}
 
 /** The texts that carry the parent link when the trust turns links on. */
 export const LINKED_TEMPLATES = [

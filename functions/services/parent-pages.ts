@@ -13,7 +13,7 @@ import { ConflictError } from '#core/errors.ts';
 import { appointmentCancelled } from '#core/events.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Slot } from '#core/model.ts';
-import { LOCK_MINUTES, PARENT_SESSION_MINUTES, TOKEN_PATTERN, tokenHash } from '#core/parent-links.ts';
+import { LOCK_MINUTES, parentSessionEnds, TOKEN_PATTERN, tokenHash } from '#core/parent-links.ts';
 import type { Offer } from '#core/waitlist.ts';
 import { cancelBooking, getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
@@ -149,11 +149,34 @@ export async function checkIdentity(
 
 // --- sessions --------------------------------------------------------------------------------------
 
-/** A parent session: the cookie holds a random 256-bit token, the table its SHA-256 (like staff sessions). */
+/** Until when the link's offer is held for the family, while it is open to be taken; else undefined. */
+export function offerHeldUntil(
+  deps: Pick<Deps, 'now'>,
+  subject: Pick<LinkSubject, 'offer'>,
+): string | undefined {
+  const offer = subject.offer;
+  if (offer?.status !== 'PENDING' || offer.expiresAt <= deps.now().toISOString()) return undefined;
+  return offer.expiresAt;
+}
+
+/**
+ * Whether the link's offer is over and not taken by this family (lapsed, declined, gone to another
+ * family or withdrawn): its page then says so with nothing personal on it, so it needs no date check.
+ */
+export function offerIsOver(deps: Pick<Deps, 'now'>, subject: Pick<LinkSubject, 'offer'>): boolean {
+  const offer = subject.offer;
+  return offer !== undefined && offer.status !== 'ACCEPTED' && offerHeldUntil(deps, subject) === undefined;
+}
+
+/**
+ * A parent session: the cookie holds a random 256-bit token, the table its SHA-256 (like staff sessions).
+ * `heldUntil` (an offer's link, checked while the time is held) makes it last until the hold ends.
+ */
 export async function startParentSession(
   deps: Deps,
   linkHash: string,
   verified: boolean,
+  heldUntil?: string,
 ): Promise<{ token: string; session: ParentSession }> {
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
@@ -162,7 +185,7 @@ export async function startParentSession(
     verified,
     csrfSecret: randomBytes(32).toString('base64url'),
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + PARENT_SESSION_MINUTES * MINUTE).toISOString(),
+    expiresAt: parentSessionEnds(now, heldUntil).toISOString(),
   };
   await putParentSession(deps.store, sessionHash(token), session);
   return { token, session };

@@ -82,6 +82,12 @@ export interface PageDefinition {
    * use the staff session's secret. A POST page without either cannot be registered.
    */
   readonly csrfSecret?: (request: Request) => Promise<string | undefined>;
+  /**
+   * For a `public` POST page: the answer to a form posted after its session has gone (no CSRF secret to
+   * check it against), instead of the 403 "your form could not be sent". The post is still refused
+   * (logged, audited, nothing done); this only says where to go next, such as the page it came from.
+   */
+  readonly sessionGone?: (params: Readonly<Record<string, string>>) => Response;
   readonly handler: (page: PageContext) => Promise<Response> | Response;
 }
 
@@ -333,6 +339,8 @@ export class WebRouter {
           why: 'csrf-token',
         });
         state.reason = 'form-expired';
+        if (!csrfSecret && definition.access === 'public' && definition.sessionGone)
+          return { response: definition.sessionGone(params), kind: 'personal' };
         return { response: errorStatus(403), kind: 'personal' };
       }
     }

@@ -301,4 +301,53 @@ describe('a family on a phone', () => {
     expect(await page.locator('h1').textContent()).toBe('Eich apwyntiad');
     await close();
   });
+
+  // Last in the file: it moves the virtual clock on past a hold.
+  it('comes back after the 30-minute session, within the hold, and takes the offer; after the hold, a kind ended page', async () => {
+    const moveClock = (advance: string) =>
+      fetch(`${runtime.url}/dev/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advance }),
+      });
+    const offerFor = async (name: string, startsAt: string) => {
+      const waiting = await aFamily(name);
+      await addToWaitlist(deps, aWaitlistRequestFor(waiting, clinic));
+      const holder = await bookedFamily('Holder', startsAt);
+      await cancelByStaff(deps, {
+        bookingId: holder.booking.id,
+        by: 'hv',
+        reason: 'moved away',
+        notify: false,
+      });
+      await runtime.poller.drain();
+      return linkIn(lastTextTo(waiting));
+    };
+
+    const link = await offerFor('Hana', DAYS[0]!);
+    const { page, problems, close } = await phone();
+    await page.goto(`${runtime.url}${link}`);
+    await passCheck(page);
+    expect(await page.locator('.nhsuk-inset-text').textContent()).toContain(
+      'You will not need to enter the date again before then.',
+    );
+    await look(page, 'parent-offer-hold-session-phone');
+    // The page stays open while the phone is put down for 45 minutes.
+    expect((await moveClock('PT45M')).status).toBe(200);
+    await page.getByRole('button', { name: 'Take this time', exact: true }).click();
+    expect(await page.locator('.nhsuk-panel').textContent()).toContain('This time is booked for you');
+
+    const later = await offerFor('Iwan', DAYS[1]!);
+    await page.goto(`${runtime.url}${later}`);
+    await passCheck(page);
+    expect(await page.locator('h1').textContent()).toBe('A time has come up');
+    // Past the hold (two hours): the page left open and Take pressed, the parent lands on the ended page.
+    expect((await moveClock('PT2H1M')).status).toBe(200);
+    await page.getByRole('button', { name: 'Take this time', exact: true }).click();
+    expect(await page.locator('h1').textContent()).toBe('Sorry, this offer has ended');
+    expect(await page.locator('main').textContent()).toContain('You are still on the list');
+    await look(page, 'parent-offer-ended-phone');
+    expect(problems).toEqual([]);
+    await close();
+  });
 });

@@ -164,9 +164,15 @@ describe('the date check', () => {
     // Locked: the page itself and the right date get the locked page, from any browser.
     expect((await new ParentBrowser(app).get(link)).status).toBe(423);
     const stranger = new ParentBrowser(app);
-    expect(
-      (await stranger.request(`${link}/check`, { _csrf: 'x', day: '5', month: '10', year: '2026' })).status,
-    ).toBe(403);
+    // A post with no session is refused (nothing is checked or counted) and sent back to the link's page.
+    const refused = await stranger.request(`${link}/check`, {
+      _csrf: 'x',
+      day: '5',
+      month: '10',
+      year: '2026',
+    });
+    expect(refused.status).toBe(303);
+    expect(refused.location).toBe(link);
     // The refused post is audited under the page's pattern, never the link's token.
     const audited = (await auditByDay(store, NOW.slice(0, 10), { limit: 500 })).items.filter(
       (e) => e.status === 403,

@@ -1,15 +1,32 @@
 /** Starts the local runtime (the same one `npm start` runs) on a free port, against the shared DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
+import {
+  PARENT_LINK_OFFER_WORDING_DEFAULTS,
+  PARENT_LINK_WORDING_DEFAULTS,
+} from '#core/config/parent-links.ts';
+import { freePort } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { dynamoEndpoint, exampleConfig } from './dynamo.ts';
 
+/** `parentLinks`: texts carry parent links to this runtime's own pages (without the demo's seed). */
 export async function startTestRuntime(
   startAt: string,
-  options: { seed?: boolean } = {},
+  options: { seed?: boolean; parentLinks?: boolean } = {},
 ): Promise<LocalRuntime> {
+  const port = options.parentLinks ? await freePort() : 0;
+  const config = options.parentLinks
+    ? {
+        ...exampleConfig,
+        parentLinks: {
+          baseUrl: `http://localhost:${port}`,
+          wording: { ...PARENT_LINK_WORDING_DEFAULTS },
+          offerWording: { ...PARENT_LINK_OFFER_WORDING_DEFAULTS },
+        },
+      }
+    : exampleConfig;
   return startLocal({
-    config: exampleConfig,
-    port: 0,
+    config,
+    port,
     dynamoEndpoint: dynamoEndpoint(),
     tableName: `attend-e2e-${randomUUID().slice(0, 8)}`,
     seed: options.seed ?? false,

@@ -22,20 +22,24 @@ export const linksOnConfig: TrustConfig = {
 
 export class ParentBrowser {
   readonly jar = new CookieJar();
-  constructor(private readonly app: Pick<WebApp, 'handle'>) {}
+  /** `origin`: the address the pages are served on (the test origin in-process, the local runtime's over HTTP). */
+  constructor(
+    private readonly app: Pick<WebApp, 'handle'>,
+    private readonly origin = PARENT_ORIGIN,
+  ) {}
 
   async request(
     path: string,
     form?: Record<string, string>,
   ): Promise<{ status: number; html: string; location?: string }> {
-    const url = new URL(path, PARENT_ORIGIN).href;
+    const url = new URL(path, this.origin).href;
     const headers = new Headers();
     const cookie = await this.jar.getCookieString(url);
     if (cookie) headers.set('cookie', cookie);
     let body: string | undefined;
     if (form) {
       headers.set('content-type', 'application/x-www-form-urlencoded');
-      headers.set('origin', PARENT_ORIGIN);
+      headers.set('origin', this.origin);
       body = new URLSearchParams(form).toString();
     }
     const response = await this.app.handle(
@@ -66,6 +70,12 @@ export class ParentBrowser {
       year: year!,
     });
   }
+}
+
+/** A parent's browser against a running local runtime, over real HTTP (redirects not followed). */
+export function httpParentBrowser(baseUrl: string): ParentBrowser {
+  const origin = new URL(baseUrl).origin;
+  return new ParentBrowser({ handle: (request) => fetch(request, { redirect: 'manual' }) }, origin);
 }
 
 /** The CSRF token of the form posting to `action`. */

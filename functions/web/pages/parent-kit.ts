@@ -16,6 +16,7 @@ import {
   readParentSession,
   startParentSession,
 } from '#services/parent-pages.ts';
+import type { ParentSession } from '#store/parent-links.ts';
 import { csrfToken } from '#web/csrf.ts';
 import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '#web/parent-texts/index.ts';
 import { type PageContext, redirect, withCookies } from '#web/router.ts';
@@ -167,6 +168,8 @@ export type Gate =
       readonly opened: Extract<OpenedLink, { state: 'open' }>;
       readonly subject: LinkSubject;
       readonly sessionToken: string | undefined;
+      /** The verified session, when there is one. */
+      readonly session?: ParentSession;
     };
 
 /**
@@ -196,7 +199,7 @@ export async function gate(ctx: Ctx, allowUnverified = false): Promise<Gate> {
     if (allowUnverified) return { opened, subject, sessionToken: undefined };
     return { response: redirect(ctx.base) };
   }
-  return { opened, subject, sessionToken };
+  return { opened, subject, sessionToken, session };
 }
 
 export async function showCheck(

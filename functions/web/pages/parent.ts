@@ -1,6 +1,5 @@
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
-import { PARENT_SESSION_MINUTES } from '#core/parent-links.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   cancelFromPage,
@@ -12,6 +11,8 @@ import {
   joinListFromPage,
   type LinkSubject,
   loadSubject,
+  offerHeldUntil,
+  offerIsOver,
   openLink,
   readParentSession,
   rebookChoices,
@@ -21,6 +22,7 @@ import {
 } from '#services/parent-pages.ts';
 import { getBooking } from '#store/bookings.ts';
 import { getClinic } from '#store/clinics.ts';
+import type { ParentSession } from '#store/parent-links.ts';
 import { errorStatus, redirect, type WebRouter, withCookies } from '#web/router.ts';
 
 import {
@@ -41,10 +43,15 @@ import {
   useFamilyLanguage,
 } from './parent-kit.ts';
 
-async function appointmentPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise<Response> {
+async function appointmentPage(
+  ctx: Ctx,
+  subject: LinkSubject,
+  done?: string,
+  session?: ParentSession,
+): Promise<Response> {
   const t = ctx.texts;
   const now = ctx.deps.now().toISOString();
-  if (subject.offer) return offerPage(ctx, subject, done);
+  if (subject.offer) return offerPage(ctx, subject, done, session);
   const booking = subject.booking as Booking;
   if (booking.status === 'CANCELLED' && booking.movedTo) {
     const moved = await getBooking(ctx.deps.store, booking.movedTo);
@@ -75,7 +82,13 @@ async function appointmentPage(ctx: Ctx, subject: LinkSubject, done?: string): P
   });
 }
 
-async function offerPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise<Response> {
+/** `session`: the verified session the page is shown in, to say whether the date will be asked again. */
+async function offerPage(
+  ctx: Ctx,
+  subject: LinkSubject,
+  done?: string,
+  session?: ParentSession,
+): Promise<Response> {
   const t = ctx.texts;
   const offer = subject.offer!;
   const appointment = summary(ctx, {
@@ -97,10 +110,13 @@ async function offerPage(ctx: Ctx, subject: LinkSubject, done?: string): Promise
     return message(ctx, t.offerDeclinedTitle, t.offerDeclinedBody, { asPanel: done === 'declined' });
   if (offer.status !== 'PENDING' || offer.expiresAt <= ctx.deps.now().toISOString() || done === 'expired')
     return message(ctx, t.offerEndedTitle, t.offerEndedBody);
+  // A session checked while the time was held lasts until the hold ends: say so, so nobody hurries.
+  const lastsTheHold = session !== undefined && session.expiresAt >= offer.expiresAt;
+  const hold = holdUntil(ctx, offer.expiresAt);
   return render(ctx, 'pages/parent/offer.njk', {
     title: t.offerTitle,
     appointment,
-    hold: holdUntil(ctx, offer.expiresAt),
+    hold: lastsTheHold ? `${hold} ${t.offerHoldSession}` : hold,
   });
 }
 
@@ -121,6 +137,11 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       ?.slice(name.length + 1);
     return (await readParentSession(deps, value))?.csrfSecret;
   };
+  // A form posted after its session ended (the phone put down past the session, cookies cleared) goes
+  // back to its link, which asks the date again and then shows the same offer or appointment, or says
+  // kindly that the offer has ended; not to an error page.
+  const sessionGone = (params: Readonly<Record<string, string>>) =>
+    redirect(`/p/${encodeURIComponent(params.token ?? '')}`);
 
   router.page({
     method: 'GET',
@@ -132,9 +153,14 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const ctx = context(page, deps);
       const g = await gate(ctx, true);
       if ('response' in g) return g.response;
-      if (!g.sessionToken) return showCheck(ctx, g.opened, g.subject);
+      if (!g.sessionToken) {
+        // An offer that has ended (and was not taken by this family) is said kindly at once: that page
+        // shows nothing personal, so a parent coming back after the hold is not asked for the date first.
+        if (offerIsOver(deps, g.subject)) return offerPage(ctx, g.subject);
+        return showCheck(ctx, g.opened, g.subject);
+      }
       useFamilyLanguage(ctx, g.subject);
-      return appointmentPage(ctx, g.subject, page.url.searchParams.get('done') ?? undefined);
+      return appointmentPage(ctx, g.subject, page.url.searchParams.get('done') ?? undefined, g.session);
     },
   });
 
@@ -144,6 +170,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     summary: "Parent page: check the child's date of birth (or due date)",
     access: 'public',
     csrfSecret,
+    sessionGone,
     handler: async (page) => {
       const ctx = context(page, deps);
       const opened = await openLink(deps, ctx.token);
@@ -161,10 +188,13 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       if (result === 'wrong') return showCheck(ctx, opened, subject, 'wrong');
       // A new session id after the check, so a cookie planted before it is worth nothing after.
       await endParentSession(deps, page.cookies[name]);
-      const started = await startParentSession(deps, opened.hash, true);
+      // On an offer's link the session lasts while the time is held (bounded), so coming back within the
+      // hold needs no second check.
+      const started = await startParentSession(deps, opened.hash, true, offerHeldUntil(deps, subject));
+      const seconds = Math.round((Date.parse(started.session.expiresAt) - deps.now().getTime()) / 1000);
       return withCookies(redirect(ctx.base), [
         ...ctx.cookies,
-        sessionCookie(page.url, started.token, PARENT_SESSION_MINUTES * 60),
+        sessionCookie(page.url, started.token, seconds),
       ]);
     },
   });
@@ -180,6 +210,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       summary: summaryText,
       access: 'public',
       csrfSecret,
+      sessionGone,
       handler: async (page) => {
         const ctx = context(page, deps);
         const g = await gate(ctx);

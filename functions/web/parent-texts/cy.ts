@@ -83,9 +83,11 @@ export const cy: ParentTexts = {
   offerGoneBody:
     'Fe wnaeth teulu arall ei gymryd yn gyntaf. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
   offerEndedTitle: "Mae'n ddrwg gennym, mae'r cynnig hwn wedi dod i ben",
-  offerEndedBody: 'Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',
+  offerEndedBody:
+    "Dim ond am ychydig y gallem gadw'r amser hwn. Does dim angen i chi wneud dim byd. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.",
   offerHold:
     "Rydym yn cadw'r amser hwn i chi tan {time} {when}. Ar ôl hynny, byddwn yn ei gynnig i deulu arall.",
+  offerHoldSession: "Ni fydd angen i chi roi'r dyddiad eto cyn hynny.",
   offerHoldToday: 'heddiw',
   offerHoldTomorrow: 'yfory',
   offerHoldOn: 'ddydd {day}',

@@ -83,9 +83,11 @@ export const en = {
   offerGoneBody:
     'Another family took it first. You are still on the list, and we will text you if another time comes up.',
   offerEndedTitle: 'Sorry, this offer has ended',
-  offerEndedBody: 'You are still on the list, and we will text you if another time comes up.',
+  offerEndedBody:
+    'We could only keep this time for a short while. You do not need to do anything. You are still on the list, and we will text you if another time comes up.',
   offerHold:
     'We are keeping this time for you until {time} {when}. After that, we offer it to another family.',
+  offerHoldSession: 'You will not need to enter the date again before then.',
   offerHoldToday: 'today',
   offerHoldTomorrow: 'tomorrow',
   offerHoldOn: 'on {day}',

@@ -87,8 +87,10 @@ export const ne: ParentTexts = {
   offerGoneBody:
     'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
   offerEndedTitle: 'Maaf garnuhos, yo offer sakiyo',
-  offerEndedBody: 'Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
+  offerEndedBody:
+    'Yo samaya thorai bela matra rakhna sakinchha. Tapaile kehi garnu pardaina. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',
   offerHold: 'Yo samaya tapaiko lagi {when} {time} samma rakhchhaun. Tyaspachhi arko pariwarlai dinchhaun.',
+  offerHoldSession: 'Tyo bela samma miti pheri halnu pardaina.',
   offerHoldToday: 'aaja',
   offerHoldTomorrow: 'bholi',
   offerHoldOn: '{day}',

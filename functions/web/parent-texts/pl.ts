@@ -83,8 +83,10 @@ export const pl: ParentTexts = {
   offerGoneBody:
     'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
   offerEndedTitle: 'Przepraszamy, ta oferta wygasła',
-  offerEndedBody: 'Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
+  offerEndedBody:
+    'Mogliśmy trzymać ten termin tylko przez krótki czas. Nie musisz nic robić. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',
   offerHold: 'Trzymamy ten termin dla Ciebie do {time} {when}. Potem zaproponujemy go innej rodzinie.',
+  offerHoldSession: 'Do tego czasu nie trzeba będzie ponownie podawać daty.',
   offerHoldToday: 'dzisiaj',
   offerHoldTomorrow: 'jutro',
   offerHoldOn: '({day})',

@@ -84,9 +84,11 @@ export const ro: ParentTexts = {
   offerGoneBody:
     'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
   offerEndedTitle: 'Ne pare rău, această ofertă a expirat',
-  offerEndedBody: 'Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
+  offerEndedBody:
+    'Am putut păstra această oră doar pentru scurt timp. Nu trebuie să faceți nimic. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
   offerHold:
     'Păstrăm această oră pentru dumneavoastră până la {time} {when}. După aceea, o oferim altei familii.',
+  offerHoldSession: 'Până atunci nu va trebui să introduceți din nou data.',
   offerHoldToday: 'astăzi',
   offerHoldTomorrow: 'mâine',
   offerHoldOn: '({day})',

@@ -11,6 +11,7 @@ import {
   LINKED_TEMPLATES,
   linkToken,
   parentLinkUrl,
+  parentSessionEnds,
   TOKEN_PATTERN,
   tokenHash,
   withLink,
@@ -107,5 +108,23 @@ describe('links in texts', () => {
         parentLinks: { baseUrl: 'https://a.example.nhs.uk', wording: { en: 'Manage it online' } },
       }),
     ).toThrow(/needs \{link\}/);
+  });
+});
+
+describe('how long a parent session lasts', () => {
+  const checkedAt = new Date('2026-11-23T09:00:00.000Z');
+  const at = (minutes: number) => new Date(checkedAt.getTime() + minutes * 60_000).toISOString();
+
+  it('30 minutes on a booking link', () => {
+    expect(parentSessionEnds(checkedAt).toISOString()).toBe(at(30));
+  });
+
+  it('on an offer still held, until the hold ends, so coming back within it needs no second check', () => {
+    expect(parentSessionEnds(checkedAt, at(110)).toISOString()).toBe(at(110));
+  });
+
+  it('never shorter than 30 minutes, and never longer than 2 hours after the check, whatever the hold', () => {
+    expect(parentSessionEnds(checkedAt, at(5)).toISOString()).toBe(at(30));
+    expect(parentSessionEnds(checkedAt, at(24 * 60)).toISOString()).toBe(at(120));
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '#tests/support/web.ts';
 import { received, testPages } from '#tests/support/web-pages.ts';
 import { csrfToken, newCsrfSecret } from '#web/csrf.ts';
-import { WebRouter } from '#web/router.ts';
+import { redirect, WebRouter } from '#web/router.ts';
 
 const scheduler = aStaffMember({ name: 'Sam Scheduler', roles: ['scheduler'] });
 const manager = aStaffMember({ id: 'session-2', name: 'Mo Manager', roles: ['manager'] });
@@ -290,6 +290,38 @@ describe('form posts and CSRF', () => {
     expect(response.status).toBe(413);
     expect(h1(await page(response))).toBe('The file or form is too big');
     expect(received.file).toBeUndefined();
+  });
+
+  it('sends a public form posted after its session has gone where the page says (sessionGone); a wrong token with a live session is still a 403', async () => {
+    const secret = newCsrfSecret();
+    let ran = 0;
+    const parentish = testWebApp({
+      pages: [
+        (router) =>
+          router.page({
+            method: 'POST',
+            path: '/p/:token/test-form',
+            summary: 'A parent form (test page)',
+            access: 'public',
+            csrfSecret: async (request) =>
+              (request.headers.get('cookie') ?? '').includes('live') ? secret : undefined,
+            sessionGone: (params) => redirect(`/p/${params.token}`),
+            handler: () => {
+              ran += 1;
+              return new Response('done');
+            },
+          }),
+      ],
+    });
+    const gone = await parentish.post('/p/abc/test-form', form({ _csrf: csrfToken(secret) }));
+    expect([gone.status, gone.headers.get('location')]).toEqual([303, '/p/abc']);
+    const forged = await parentish.post('/p/abc/test-form', form({ _csrf: 'forged' }), { cookie: 'live=1' });
+    expect(forged.status).toBe(403);
+    const live = await parentish.post('/p/abc/test-form', form({ _csrf: csrfToken(secret) }), {
+      cookie: 'live=1',
+    });
+    expect(live.status).toBe(200);
+    expect(ran).toBe(1);
   });
 
   it('will not register a public POST page that has no CSRF secret to check', () => {
