@@ -31,10 +31,13 @@ export { callerFromIam } from './iam-door.ts';
 import { OidcClient, type OidcCredentials, SignInRefusal, type SignInRefusalReason } from './oidc-client.ts';
 import {
   type CookiePolicy,
+  clearReauthCookie,
   clearSessionCookie,
   cookiePolicy,
+  hasReauthCookie,
   randomToken,
   readTokenCookie,
+  reauthCookie,
   sameToken,
   sessionCookie,
   signInCookie,
@@ -228,7 +231,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
   };
 
   const beginSignIn: StaffAuth['beginSignIn'] = async (request) => {
-    const start = await oidc().authorizationRequest();
+    // After a sign-out from this browser the provider must ask again (its own session may still be open).
+    const start = await oidc().authorizationRequest({ forceLogin: hasReauthCookie(request, policy) });
     // One binding per browser, reused by sign-ins started in several tabs at once.
     const binding = readTokenCookie(request, policy.signInName) ?? randomToken();
     const now = deps.now();
@@ -305,6 +309,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const session = toStaffSession(stored);
     const caller = callerOfSession(session);
     const cookies = [sessionCookie(policy, token)];
+    if (hasReauthCookie(request, policy)) cookies.push(clearReauthCookie(policy));
     if (session.roles.length === 0) {
       await audit({ ...auditActor(caller), action: 'ACCESS_REFUSED', detail: 'no mapped role' });
       return { kind: 'no-access', session, caller, location: NO_ACCESS_PATH, cookies };
@@ -329,7 +334,9 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     } catch (err) {
       deps.log.warn('provider sign-out page unavailable', { error: (err as Error).name });
     }
-    return { ended, location, cookies: [clearSessionCookie(policy)] };
+    // And whatever the provider does with its sign-out page (a person may walk away from it, or the
+    // provider may not offer one), the next sign-in from this browser sends prompt=login.
+    return { ended, location, cookies: [clearSessionCookie(policy), reauthCookie(policy)] };
   };
 
   const endSession: StaffAuth['endSession'] = async (actor, sessionId) => {

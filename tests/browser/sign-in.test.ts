@@ -2,7 +2,8 @@
  * Staff sign-in end to end in Chromium, through the local runtime and its real OpenID Connect provider
  * (`npm start` as a new user would use it): `/` sends a signed-out person to the provider, the demo
  * scheduler signs in and sees their name and role, signs out with the header's button, and the old
- * session cookie no longer opens anything. A person with no role sees only the no-access page.
+ * session cookie no longer opens anything; after a sign-out the provider asks for credentials again.
+ * A person with no role sees only the no-access page.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -34,6 +35,12 @@ afterAll(async () => {
 async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  await signInOn(page, email);
+  return { context, page };
+}
+
+/** Opens `/` and signs in at the provider's login form, which must appear. */
+async function signInOn(page: Page, email: string): Promise<void> {
   await page.goto(`${runtime.url}/`);
   // The provider's own login form (local only), reached through its authorization endpoint.
   expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);
@@ -43,7 +50,6 @@ async function signIn(email: string): Promise<{ context: BrowserContext; page: P
     page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
     page.locator('form button[type="submit"]').first().click(),
   ]);
-  return { context, page };
 }
 
 describe('staff sign-in in Chromium', () => {
@@ -75,6 +81,22 @@ describe('staff sign-in in Chromium', () => {
     expect(response.status()).toBe(302);
     expect(response.headers().location).toContain('/oidc/');
     await replay.close();
+    await context.close();
+  });
+
+  it('asks for credentials again at the next sign-in after a sign-out, so the next person on a shared computer signs in as themselves', async () => {
+    const { context, page } = await signIn('scheduler@example.nhs.uk');
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    // The provider's sign-out page; the person walks away without pressing its button.
+    await page.waitForURL((url) => url.pathname.startsWith('/oidc/'));
+    expect(await page.locator('h1').textContent()).toBe('Sign out of the demo identity provider');
+    await screenshot(page, 'signed-out-provider-page');
+
+    // The next person: the provider's session is still open, yet its login form appears (prompt=login).
+    await signInOn(page, 'health-visitor@example.nhs.uk');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.locator('.nhsuk-header__account').textContent()).toContain('Grace Adeyemi');
+    expect(await page.locator('main').textContent()).not.toContain('Sam Patel');
     await context.close();
   });
 

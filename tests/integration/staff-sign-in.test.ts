@@ -457,7 +457,10 @@ describe('sessions', () => {
 
     // Assess
     expect(out.ended).toBe(true);
-    expect(out.cookies).toEqual(['attend-session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax']);
+    expect(out.cookies).toEqual([
+      'attend-session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+      'attend-reauth=1; Max-Age=34560000; Path=/; HttpOnly; SameSite=Lax',
+    ]);
     const provider = new URL(out.location);
     expect(`${provider.origin}${provider.pathname}`).toBe(`${world.runtime.idp.issuer}/session/end`);
     expect(provider.searchParams.get('post_logout_redirect_uri')).toBe(`${origin}/`);
@@ -469,6 +472,47 @@ describe('sessions', () => {
     const page = await browser.request(out.location);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Sign out of the demo identity provider');
+  });
+
+  it('makes the provider ask for credentials again at the next sign-in after a sign-out (a shared computer)', async () => {
+    // Prepare: signed in, so the provider's own session is open in this browser.
+    at(START);
+    const browser = new TestBrowser();
+    signedIn(await signIn(world.auth(), browser, origin, 'scheduler@example.nhs.uk'));
+    // While the provider's session is open, a new sign-in goes straight back without asking.
+    const silent = await loginAtProvider(
+      browser,
+      await startSignIn(world.auth(), browser, `${origin}/`),
+      origin,
+      { email: 'scheduler@example.nhs.uk', password: 'attend-demo' },
+    );
+    expect(silent.loginForm).toBeUndefined();
+    signedIn(await finishSignIn(world.auth(), browser, silent.callbackUrl!));
+
+    // Act: sign out, and walk away from the provider's sign-out page without pressing its button.
+    const out = await world
+      .auth()
+      .signOut(await appRequest(browser, `${origin}/auth/sign-out`, { method: 'POST' }));
+    await browser.store(`${origin}/`, out.cookies);
+    const next = await startSignIn(world.auth(), browser, `${origin}/`);
+
+    // Assess: the provider is told to ask again, and does (another person signing in on the same
+    // computer is in tests/browser/sign-in.test.ts, where the provider's page script can run).
+    expect(new URL(next).searchParams.get('prompt')).toBe('login');
+    const visit = await loginAtProvider(browser, next, origin, {
+      email: 'scheduler@example.nhs.uk',
+      password: 'attend-demo',
+    });
+    expect(visit.loginForm).toContain('Sign in to Attend');
+    expect(visit.loginForm).toContain('name="password"');
+    const second = signedIn(await finishSignIn(world.auth(), browser, visit.callbackUrl!));
+    expect(second.session.name).toBe('Sam Patel');
+    // That completed sign-in clears the marker: sign-ins after it are single sign-on again.
+    expect(second.cookies).toContain('attend-reauth=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
+    await browser.store(`${origin}/`, second.cookies);
+    expect(
+      new URL(await startSignIn(world.auth(), browser, `${origin}/`)).searchParams.get('prompt'),
+    ).toBeNull();
   });
 
   it('ends every session of one person, then every session of everyone, each audited with who did it', async () => {
