@@ -15,10 +15,13 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { type Caller, type Role, rolesFromClaims } from '#core/roles.ts';
 import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import {
+  clearReauthentication,
   createSession,
   deleteSession,
   getSession,
+  markReauthentication,
   putSignIn,
+  reauthenticationMark,
   type StaffSessionEntry,
   type StaffSessionRecord,
   takeSignIn,
@@ -77,6 +80,12 @@ export type CompleteSignInResult =
    * and every other route refuses them. `location` is /auth/no-access.
    */
   | (Redirect & { readonly kind: 'no-access'; readonly session: StaffSession; readonly caller: Caller })
+  /**
+   * The person's sessions were ended by a manager or administrator since they last authenticated, and
+   * this sign-in did not make the provider ask: no session; `location` is a fresh sign-in with
+   * `prompt=login`, so the provider asks for credentials before they are back in.
+   */
+  | (Redirect & { readonly kind: 'reauthenticate' })
   /** The callback was refused: show an error page whose "sign in again" begins a fresh sign-in. */
   | { readonly kind: 'refused'; readonly reason: SignInFailure; readonly cookies: readonly string[] };
 
@@ -176,6 +185,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
   const origin = new URL(options.publicOrigin).origin;
   const redirectUri = `${origin}${CALLBACK_PATH}`;
   const sessionsConfig = deps.config.staffAccess.sessions;
+  // Real time, as the provider's auth_time is (see StaffAuthOptions.tokenClock).
+  const realNow = options.tokenClock ?? Date.now;
   let oidcClient: OidcClient | undefined;
 
   const oidcConfig = (): OidcConfig => {
@@ -230,9 +241,11 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return toStaffSession(record);
   };
 
-  const beginSignIn: StaffAuth['beginSignIn'] = async (request) => {
-    // After a sign-out from this browser the provider must ask again (its own session may still be open).
-    const start = await oidc().authorizationRequest({ forceLogin: hasReauthCookie(request, policy) });
+  const startSignIn = async (
+    request: Request,
+    options: { forceLogin: boolean; returnTo: string },
+  ): Promise<Redirect> => {
+    const start = await oidc().authorizationRequest({ forceLogin: options.forceLogin });
     // One binding per browser, reused by sign-ins started in several tabs at once.
     const binding = readTokenCookie(request, policy.signInName) ?? randomToken();
     const now = deps.now();
@@ -241,7 +254,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
       browserBinding: tokenHash(binding),
-      returnTo: safeReturnTo(request),
+      returnTo: options.returnTo,
+      ...(options.forceLogin ? { forceLogin: true } : {}),
       createdAt: now.toISOString(),
       expiresAt: plusMinutes(now, SIGN_IN_MINUTES).toISOString(),
     });
@@ -250,6 +264,10 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       cookies: [signInCookie(policy, binding, SIGN_IN_MINUTES * 60)],
     };
   };
+
+  const beginSignIn: StaffAuth['beginSignIn'] = (request) =>
+    // After a sign-out from this browser the provider must ask again (its own session may still be open).
+    startSignIn(request, { forceLogin: hasReauthCookie(request, policy), returnTo: safeReturnTo(request) });
 
   const completeSignIn: StaffAuth['completeSignIn'] = async (request) => {
     const query = new URL(request.url).searchParams;
@@ -279,6 +297,20 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
         detail: err.code ? `${err.reason} (${err.code})` : err.reason,
       });
       return refused(err.reason);
+    }
+
+    // Someone ended this person's sessions after they last authenticated: unless the provider was just
+    // told to ask for credentials, go round again with prompt=login (the provider's session alone, from
+    // before the sessions were ended, does not bring them back).
+    const mark = await reauthenticationMark(deps.store, identity.subject);
+    if (mark !== undefined) {
+      // auth_time has whole seconds: an authentication in the same second as the mark counts as after it.
+      const authSeconds = identity.authTime ? Date.parse(identity.authTime) / 1000 : 0;
+      if (!record.forceLogin && authSeconds < Math.floor(mark / 1000)) {
+        const again = await startSignIn(request, { forceLogin: true, returnTo: record.returnTo });
+        return { kind: 'reauthenticate', ...again };
+      }
+      await clearReauthentication(deps.store, identity.subject);
     }
 
     const mapped = rolesFromClaims(identity.claims, oidcConfig().roleClaims);
@@ -336,12 +368,16 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     }
     // And whatever the provider does with its sign-out page (a person may walk away from it, or the
     // provider may not offer one), the next sign-in from this browser sends prompt=login.
-    return { ended, location, cookies: [clearSessionCookie(policy), reauthCookie(policy)] };
+    // Past maxAuthAgeMinutes the provider must ask anyway (max_age, auth_time), so the marker lasts that long.
+    const reauth = reauthCookie(policy, oidcConfig().maxAuthAgeMinutes * 60);
+    return { ended, location, cookies: [clearSessionCookie(policy), reauth] };
   };
 
   const endSession: StaffAuth['endSession'] = async (actor, sessionId) => {
     const record = await getSession(deps.store, sessionId);
     if (!record) return { ended: false };
+    // Their device may still hold the provider's session: their next sign-in must authenticate again.
+    await markReauthentication(deps.store, record.subject, realNow());
     const ended = await endStored({ sessionId: record.id, subject: record.subject });
     if (ended) {
       await audit({
@@ -354,7 +390,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return { ended };
   };
 
-  const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) => endSessions(deps, actor, scope);
+  const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) =>
+    endSessions(deps, actor, scope, realNow);
 
   return {
     beginSignIn,

@@ -96,13 +96,11 @@ export function signInCookie(policy: CookiePolicy, value: string, maxAgeSeconds:
 /**
  * The sign-out marker. It holds no token and nothing personal, only `1`: "someone signed out here, so
  * the next sign-in must ask for credentials again" (`prompt=login`). It outlives the browser session,
- * as the provider's own session may (400 days is the most browsers keep a cookie); a completed sign-in
- * clears it.
+ * for as long as an authentication from before the sign-out could still be accepted (the caller passes
+ * `maxAuthAgeMinutes`; after that `max_age` makes the provider ask anyway); a completed sign-in clears it.
  */
-const REAUTH_SECONDS = 400 * 24 * 3600;
-
-export function reauthCookie(policy: CookiePolicy): string {
-  return setCookie(policy, policy.reauthName, '1', REAUTH_SECONDS);
+export function reauthCookie(policy: CookiePolicy, maxAgeSeconds: number): string {
+  return setCookie(policy, policy.reauthName, '1', maxAgeSeconds);
 }
 
 export function clearReauthCookie(policy: CookiePolicy): string {

@@ -2,7 +2,8 @@
  * Staff sign-in end to end in Chromium, through the local runtime and its real OpenID Connect provider
  * (`npm start` as a new user would use it): `/` sends a signed-out person to the provider, the demo
  * scheduler signs in and sees their name and role, signs out with the header's button, and the old
- * session cookie no longer opens anything; after a sign-out the provider asks for credentials again.
+ * session cookie no longer opens anything; after a sign-out, or after an administrator ends a person's
+ * sessions, the provider asks for credentials again.
  * A person with no role sees only the no-access page.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -98,6 +99,28 @@ describe('staff sign-in in Chromium', () => {
     expect(await page.locator('.nhsuk-header__account').textContent()).toContain('Grace Adeyemi');
     expect(await page.locator('main').textContent()).not.toContain('Sam Patel');
     await context.close();
+  });
+
+  it('asks a person whose sessions an administrator ended for credentials again, though the provider still has their session', async () => {
+    const manager = await signIn('manager@example.nhs.uk');
+    const authenticatedAt = Math.floor(Date.now() / 1000);
+    const admin = await signIn('admin@example.nhs.uk');
+    // auth_time has whole seconds, and one in the same second as the ending counts as after it.
+    await expect
+      .poll(() => Math.floor(Date.now() / 1000), { timeout: 5_000 })
+      .toBeGreaterThan(authenticatedAt);
+    await admin.page.goto(`${runtime.url}/staff/sessions`);
+    await Promise.all([
+      admin.page.waitForURL((url) => url.searchParams.has('ended')),
+      admin.page.getByRole('button', { name: 'End the sessions of Tom Hughes' }).click(),
+    ]);
+
+    // The provider's session is still open in the manager's browser, yet its login form appears.
+    await signInOn(manager.page, 'manager@example.nhs.uk');
+    expect(new URL(manager.page.url()).pathname).toBe('/');
+    expect(await manager.page.locator('.nhsuk-header__account').textContent()).toContain('Tom Hughes');
+    await manager.context.close();
+    await admin.context.close();
   });
 
   it('shows a person with no Attend role only the no-access page, which passes axe', async () => {

@@ -11,7 +11,7 @@ import type { CompleteSignInResult, StaffSession } from '#services/staff-auth.ts
 import { tokenHash } from '#services/staff-cookies.ts';
 import { type AuditEntry, auditByDay } from '#store/audit.ts';
 import { staffSessions } from '#store/keys.ts';
-import { sessionsOfPerson } from '#store/sessions.ts';
+import { clearReauthentication, reauthenticationMark, sessionsOfPerson } from '#store/sessions.ts';
 import { TestBrowser } from '#tests/support/browser.ts';
 import { appRequest, finishSignIn, loginAtProvider, signIn, startSignIn } from '#tests/support/sign-in.ts';
 import { type SignInWorld, startSignInWorld } from '#tests/support/staff-auth.ts';
@@ -459,7 +459,7 @@ describe('sessions', () => {
     expect(out.ended).toBe(true);
     expect(out.cookies).toEqual([
       'attend-session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-      'attend-reauth=1; Max-Age=34560000; Path=/; HttpOnly; SameSite=Lax',
+      'attend-reauth=1; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax',
     ]);
     const provider = new URL(out.location);
     expect(`${provider.origin}${provider.pathname}`).toBe(`${world.runtime.idp.issuer}/session/end`);
@@ -550,6 +550,64 @@ describe('sessions', () => {
         ['Alex Morgan', undefined],
       ]),
     );
+  });
+
+  it('makes a person whose sessions were ended by someone else authenticate again, though the provider still has their session', async () => {
+    // Prepare: the scheduler signed in on a laptop (so the provider's session is open there).
+    at(START);
+    const laptop = new TestBrowser();
+    const credentials = { email: 'scheduler@example.nhs.uk', password: 'attend-demo' };
+    signedIn(await signIn(world.auth(), laptop, origin, credentials.email));
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    // The administrator acts a few seconds after the scheduler authenticated (auth_time has whole seconds).
+    const later = world.auth({ tokenClock: () => Date.now() + 5_000 });
+    await later.endAllSessions(admin.caller, { subject: demoSubject(credentials.email) });
+    expect(await current(laptop)).toBeUndefined();
+
+    // Act: the scheduler opens Attend again on the laptop; the provider does not ask (its session is open).
+    const silent = await loginAtProvider(
+      laptop,
+      await startSignIn(world.auth(), laptop, `${origin}/`),
+      origin,
+      credentials,
+    );
+    expect(silent.loginForm).toBeUndefined();
+    const bounced = await finishSignIn(world.auth(), laptop, silent.callbackUrl!);
+
+    // Assess: no session from that; round again with prompt=login, and this time the provider asks.
+    if (bounced.kind !== 'reauthenticate') throw new Error(`expected a second round, got ${bounced.kind}`);
+    expect(await current(laptop)).toBeUndefined();
+    expect(new URL(bounced.location).searchParams.get('prompt')).toBe('login');
+    const asked = await loginAtProvider(laptop, bounced.location, origin, credentials);
+    expect(asked.loginForm).toContain('name="password"');
+    signedIn(await finishSignIn(world.auth(), laptop, asked.callbackUrl!));
+    // The mark is gone with that sign-in: the next one is single sign-on again.
+    const after = await loginAtProvider(
+      laptop,
+      await startSignIn(world.auth(), laptop, `${origin}/`),
+      origin,
+      credentials,
+    );
+    expect(after.loginForm).toBeUndefined();
+    signedIn(await finishSignIn(world.auth(), laptop, after.callbackUrl!));
+  });
+
+  it("marks the person to authenticate again when one session is ended, or everyone's are", async () => {
+    at(START);
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    const one = signedIn(
+      await signIn(world.auth(), new TestBrowser(), origin, 'health-visitor@example.nhs.uk'),
+    );
+    const other = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'manager@example.nhs.uk'));
+    await clearReauthentication(world.store, one.session.subject);
+    await clearReauthentication(world.store, other.session.subject);
+
+    await world.auth().endSession(admin.caller, one.session.id);
+    expect(await reauthenticationMark(world.store, one.session.subject)).toBeTypeOf('number');
+    expect(await reauthenticationMark(world.store, other.session.subject)).toBeUndefined();
+
+    await world.auth().endAllSessions(admin.caller, 'everyone');
+    expect(await reauthenticationMark(world.store, other.session.subject)).toBeTypeOf('number');
   });
 
   it('ends one session by its id (an administrator signing a lost device out)', async () => {
