@@ -30,8 +30,16 @@ export class Scheduler {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last answer of each schedule with a workVersion, and the version it was given at. */
   private readonly answers = new Map<string, { version: number; work: string | undefined }>();
-  /** Counts for whoever measures the loop (the simulator): ticks run, and nextWorkAt asked or reused. */
-  readonly stats = { ticks: {} as Record<string, number>, asked: 0, reused: 0 };
+  /**
+   * Counts for whoever measures the loop (the simulator): ticks run, the wall-clock milliseconds each
+   * schedule's ticks took (the run and the stream followed after it), and nextWorkAt asked or reused.
+   */
+  readonly stats = {
+    ticks: {} as Record<string, number>,
+    tickMs: {} as Record<string, number>,
+    asked: 0,
+    reused: 0,
+  };
 
   constructor(
     private readonly clock: VirtualClock,
@@ -92,6 +100,7 @@ export class Scheduler {
       this.clock.set(new Date(Math.max(best.at, this.clock.now().getTime())));
       this.lastTick.set(best.schedule.name, best.at);
       this.stats.ticks[best.schedule.name] = (this.stats.ticks[best.schedule.name] ?? 0) + 1;
+      const started = performance.now();
       try {
         await best.schedule.run();
       } catch (err) {
@@ -99,6 +108,8 @@ export class Scheduler {
         this.onError(best.schedule.name, err);
       }
       await this.settle();
+      this.stats.tickMs[best.schedule.name] =
+        (this.stats.tickMs[best.schedule.name] ?? 0) + (performance.now() - started);
       ticks++;
     }
     this.clock.set(target);

@@ -283,10 +283,10 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   progress(
     `wall ms in: schedules ${spent.advance.toFixed(0)}, families and staff ${spent.act.toFixed(0)}, stream ${spent.settle.toFixed(0)}, next-work look-ups ${spent.work.toFixed(0)}`,
   );
-  const { ticks, asked, reused } = runtime.scheduler.stats;
+  const { ticks, tickMs, asked, reused } = runtime.scheduler.stats;
   progress(
     `${steps} steps; ticks ${Object.entries(ticks)
-      .map(([k, v]) => `${k} ${v}`)
+      .map(([k, v]) => `${k} ${v} (${((tickMs[k] ?? 0) / 1000).toFixed(0)} s)`)
       .join(', ')}; next-work questions ${asked} asked, ${reused} answered from the last answer`,
   );
 

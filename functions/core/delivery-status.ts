@@ -29,9 +29,19 @@ export const deliverySchema = z.object({
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
+/** The key of a text's Context under which Attend sends its Message id (OutboundSms.ref). */
+export const MESSAGE_REF_CONTEXT_KEY = 'attendMessageId';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One status report about one text, provider-neutral: what the delivery-status handler acts on. */
 export interface DeliveryReport {
   readonly providerMessageId: string;
+  /**
+   * Attend's Message id, when the event carries it (the Context sent with the text): the handler then
+   * needs no look-up by provider id, and the write still requires the message's provider id to match.
+   */
+  readonly messageId?: string;
   readonly status: DeliveryStatus;
   readonly reason: string;
   readonly changedAt: string;
@@ -84,6 +94,8 @@ export const eumSmsEventSchema = z.looseObject({
   messageId: z.string().check(z.minLength(1), z.maxLength(200)),
   messageStatus: z.string().check(z.minLength(1), z.maxLength(60)),
   messageStatusDescription: z.optional(z.string().check(z.maxLength(500))),
+  /** The Context sent with the text, as given (values read only when they are what Attend sent). */
+  context: z.optional(z.record(z.string(), z.unknown())),
 });
 export type EumSmsEvent = z.infer<typeof eumSmsEventSchema>;
 
@@ -93,8 +105,10 @@ export function deliveryReportFromEum(event: EumSmsEvent): DeliveryReport | unde
   if (!known) return undefined;
   const status = event.messageStatus === 'SUCCESSFUL' && event.isFinal === true ? 'delivered' : known.status;
   const description = event.messageStatusDescription ? `: ${event.messageStatusDescription}` : '';
+  const ref = event.context?.[MESSAGE_REF_CONTEXT_KEY];
   return {
     providerMessageId: event.messageId,
+    ...(typeof ref === 'string' && UUID.test(ref) ? { messageId: ref.toLowerCase() } : {}),
     status,
     reason: `${event.messageStatus}${description}`.slice(0, 300),
     changedAt: new Date(event.eventTimestamp).toISOString(),

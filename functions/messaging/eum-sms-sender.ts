@@ -1,4 +1,5 @@
 import type { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { MESSAGE_REF_CONTEXT_KEY } from '#core/delivery-status.ts';
 import { SmsSendError } from '#core/errors.ts';
 import type { OutboundSms, SmsSender } from './sms-sender.ts';
 
@@ -46,6 +47,8 @@ export class EumSmsSender implements SmsSender {
           MessageType: this.settings.messageType,
           ConfigurationSetName: this.settings.configurationSetName,
           TimeToLive: this.settings.timeToLiveSeconds ?? 86_400,
+          // Returned in each of the text's status events (core/delivery-status.ts): an id, nothing personal.
+          ...(sms.ref ? { Context: { [MESSAGE_REF_CONTEXT_KEY]: sms.ref } } : {}),
         }),
       );
       if (!out.MessageId) throw new Error('End User Messaging returned no MessageId');

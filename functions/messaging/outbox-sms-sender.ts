@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { MESSAGE_REF_CONTEXT_KEY } from '#core/delivery-status.ts';
 import { analyseSms } from '#core/sms-segments.ts';
 import type { OutboundSms, SmsSender } from './sms-sender.ts';
 
 export interface OutboxEntry {
   id: string;
+  /** OutboundSms.ref: the Message id the sender gave, returned in the receipt's context. */
+  ref?: string;
   to: string;
   body: string;
   at: string;
@@ -24,6 +27,7 @@ export interface SimulatedReceipt {
     messageId: string;
     messageStatus: string;
     messageStatusDescription: string;
+    context?: Record<string, string>;
   };
 }
 
@@ -96,6 +100,7 @@ export class LocalOutbox implements SmsSender {
         messageId: entry.id,
         messageStatus: status,
         messageStatusDescription: forced ? 'Simulated by a test (local)' : usual.description,
+        ...(entry.ref ? { context: { [MESSAGE_REF_CONTEXT_KEY]: entry.ref } } : {}),
       },
     });
     this.receipts.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
@@ -109,6 +114,7 @@ export class LocalOutbox implements SmsSender {
     const { segments, encoding } = analyseSms(sms.body);
     const entry: OutboxEntry = {
       id: randomUUID(),
+      ...(sms.ref ? { ref: sms.ref } : {}),
       to: sms.to,
       body: sms.body,
       at: this.now().toISOString(),

@@ -37,15 +37,19 @@ export type DeliveryOutcome =
 
 /** Applies one status report; safe to call again with the same report, or with reports out of order. */
 export async function applyDeliveryReport(deps: Deps, report: DeliveryReport): Promise<DeliveryOutcome> {
-  const messageId = await messageIdByProviderId(deps.store, report.providerMessageId);
+  // The text's own Context names the message (OutboundSms.ref); older texts and other providers are
+  // found through the provider-id pointer.
+  const messageId = report.messageId ?? (await messageIdByProviderId(deps.store, report.providerMessageId));
   // A text older than the retention period, or not Attend's (another app on the same configuration set).
   if (messageId === undefined) return { outcome: 'unknown-message' };
-  // The write itself checks that the message exists and is outbound (no read before it).
-  const result = await applyDelivery(deps.store, messageId, {
-    status: report.status,
-    reason: report.reason,
-    changedAt: report.changedAt,
-  });
+  // The write itself checks that the message exists, is outbound and, when the event named it, was sent
+  // with the event's provider id (no read before it).
+  const result = await applyDelivery(
+    deps.store,
+    messageId,
+    { status: report.status, reason: report.reason, changedAt: report.changedAt },
+    report.messageId === undefined ? undefined : report.providerMessageId,
+  );
   if (!result.applied) {
     return result.reason === 'no-message' ? { outcome: 'unknown-message' } : { outcome: 'unchanged' };
   }

@@ -317,9 +317,10 @@ export async function replyToInboxItem(
     throw new ConflictError('A child on this number is marked do not text: call instead', 'DO_NOT_TEXT');
   // deps.sms is the consent guard every text goes through (a STOP landing meanwhile is refused there,
   // 422 RECIPIENT_SUPPRESSED); the message is recorded as staff-written.
-  const { providerMessageId } = await deps.sms.send({ to: item.phone, body: text.body });
+  const id = randomUUID();
+  const { providerMessageId } = await deps.sms.send({ to: item.phone, body: text.body, ref: id });
   const message: Message = {
-    id: randomUUID(),
+    id,
     direction: 'OUT',
     phone: item.phone,
     body: text.body,

@@ -4,6 +4,7 @@
  * claimed on the offer with a conditional write before it is sent and marked after, so ten YESes at
  * once, a winner telling the others and each loser's own YES, still tell each family once.
  */
+import { randomUUID } from 'node:crypto';
 import { isRecipientSuppressed } from '#core/errors.ts';
 import { formatDay, formatTime } from '#core/local-time.ts';
 import type { Client, Clinic, Slot } from '#core/model.ts';
@@ -81,8 +82,9 @@ export async function sendOfferText(
   // With parentLinks on, the offer carries its own link (7 days), where the family can take it.
   const text = await linked(deps, offerText(deps, offer, input), () => offerLink(deps, offer));
   let providerMessageId: string;
+  const id = randomUUID();
   try {
-    ({ providerMessageId } = await deps.sms.send({ to: offer.phone, body: text.body }));
+    ({ providerMessageId } = await deps.sms.send({ to: offer.phone, body: text.body, ref: id }));
   } catch (err) {
     await releaseOfferText(deps.store, {
       offer,
@@ -93,6 +95,7 @@ export async function sendOfferText(
     return false;
   }
   const message = outboundMessage(text, {
+    id,
     to: offer.phone,
     at: deps.now().toISOString(),
     providerMessageId,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
 import { type Booking, type Client, type Clinic, ERASED_PHONE } from '#core/model.ts';
@@ -234,8 +235,9 @@ async function handleDueBooking(
     bookingLink(deps, claimed),
   );
   let providerMessageId: string;
+  const id = randomUUID();
   try {
-    ({ providerMessageId } = await deps.sms.send({ to, body: text.body }));
+    ({ providerMessageId } = await deps.sms.send({ to, body: text.body, ref: id }));
   } catch (err) {
     // A number opted out since the check above (a STOP in between) is refused by the guard: not sent,
     // and never retried.
@@ -268,6 +270,7 @@ async function handleDueBooking(
   }
   const sentAt = deps.now().toISOString();
   const message = outboundMessage(text, {
+    id,
     to,
     at: sentAt,
     providerMessageId,

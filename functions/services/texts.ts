@@ -103,14 +103,15 @@ export async function sendAndRecord(
   input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
   options: { stopConfirmation?: boolean } = {},
 ): Promise<Message> {
-  const sms = { to: input.to, body: text.body };
+  const id = randomUUID();
+  const sms = { to: input.to, body: text.body, ref: id };
   if (options.stopConfirmation && text.key !== 'stopConfirmed') {
     throw new Error('Only the stopConfirmed text may go to a number that has just opted out');
   }
   const { providerMessageId } = options.stopConfirmation
     ? await deps.sms.sendStopConfirmation(sms)
     : await deps.sms.send(sms);
-  const message = outboundMessage(text, { ...input, at: deps.now().toISOString(), providerMessageId });
+  const message = outboundMessage(text, { ...input, id, at: deps.now().toISOString(), providerMessageId });
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;
 }

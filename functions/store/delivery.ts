@@ -31,21 +31,24 @@ export async function applyDelivery(
   ctx: StoreContext,
   messageId: string,
   delivery: Delivery,
+  /** When given, the message must have been sent with this provider id (else `no-message`). */
+  providerMessageId?: string,
 ): Promise<ApplyResult> {
   const rank = DELIVERY_RANK[delivery.status];
+  const sameText = providerMessageId === undefined ? '' : ' AND providerMessageId = :pid';
   try {
     const out = await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: keys.message(messageId),
         UpdateExpression: 'SET delivery = :delivery, deliveryRank = :rank',
-        ConditionExpression:
-          'attribute_exists(pk) AND direction = :out AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank OR (deliveryRank = :rank AND delivery.changedAt < :at))',
+        ConditionExpression: `attribute_exists(pk) AND direction = :out${sameText} AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank OR (deliveryRank = :rank AND delivery.changedAt < :at))`,
         ExpressionAttributeValues: {
           ':delivery': delivery,
           ':rank': rank,
           ':at': delivery.changedAt,
           ':out': 'OUT',
+          ...(providerMessageId === undefined ? {} : { ':pid': providerMessageId }),
         },
         ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -59,8 +62,12 @@ export async function applyDelivery(
     const raw = (err as { Item?: Record<string, never> }).Item;
     if (!raw) return { applied: false, reason: 'no-message' };
     const old = messageSchema.parse(withoutStorageAttributes(unmarshall(raw)));
-    // A family's own text (IN) has no delivery status: a report naming it is not about Attend's text.
+    // A family's own text (IN) has no delivery status: a report naming it is not about Attend's text;
+    // nor is one whose provider id is another text's.
     if (old.direction !== 'OUT') return { applied: false, reason: 'no-message' };
+    if (providerMessageId !== undefined && old.providerMessageId !== providerMessageId) {
+      return { applied: false, reason: 'no-message' };
+    }
     return { applied: false, reason: 'outranked', current: old.delivery?.status };
   }
 }

@@ -4,9 +4,15 @@
  * the guard stops texting it, staff get one inbox task and the bus one NumberUnreachable; and a new
  * number, or staff confirming the old one, lets texts go again.
  */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decideContactRoute } from '#core/contact-channels.ts';
-import type { DeliveryReport, DeliveryStatus } from '#core/delivery-status.ts';
+import {
+  type DeliveryReport,
+  type DeliveryStatus,
+  deliveryReportFromEum,
+  eumSmsEventSchema,
+} from '#core/delivery-status.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
 import type { Message } from '#core/model.ts';
 import { consentOf } from '#services/consent.ts';
@@ -15,6 +21,7 @@ import { optInByStaff } from '#services/staff-consent.ts';
 import { sendAndRecord } from '#services/texts.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
+import { keys } from '#store/keys.ts';
 import { getMessage, recordMessage } from '#store/messages.ts';
 import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient } from '#tests/support/builders.ts';
@@ -126,6 +133,45 @@ describe('status events out of order and twice', () => {
 
     expect(result).toEqual({ outcome: 'unknown-message' });
     expect(await getMessage(store, inbound.id)).toEqual(inbound);
+  });
+});
+
+describe("the Message id in the text's Context", () => {
+  it('is sent with the text and comes back in its receipt, which is applied with no look-up by provider id', async () => {
+    // Prepare: a text sent as every path sends; then its provider-id pointer removed, so only the Context can name it
+    const m = await sendOne();
+    const [receipt] = deps.outbox.takeDueReceipts(new Date('2026-11-24T00:00:00.000Z'));
+    await store.db.send(
+      new DeleteCommand({ TableName: store.table, Key: keys.providerMessage(m.providerMessageId!) }),
+    );
+
+    // Act
+    const parsed = deliveryReportFromEum(eumSmsEventSchema.parse(receipt));
+    const result = await applyDeliveryReport(deps, parsed!);
+
+    // Assess
+    expect(deps.outbox.entries.at(-1)?.ref).toBe(m.id);
+    expect(receipt?.context).toEqual({ attendMessageId: m.id });
+    expect(parsed?.messageId).toBe(m.id);
+    expect(result).toEqual({ outcome: 'applied', status: 'delivered', unreachable: false });
+    expect(await statusOf(m)).toBe('delivered');
+  });
+
+  it("ignores a report whose Context names one text and whose provider id is another's", async () => {
+    // Prepare: two texts; a report naming the first's Message id with the second's provider id
+    const first = await sendOne();
+    const second = await sendOne();
+
+    // Act
+    const result = await applyDeliveryReport(deps, {
+      ...report(second, 'failed-permanent', '2026-11-23T10:05:00.000Z'),
+      messageId: first.id,
+    });
+
+    // Assess: neither text changed
+    expect(result).toEqual({ outcome: 'unknown-message' });
+    expect(await statusOf(first)).toBeUndefined();
+    expect(await statusOf(second)).toBeUndefined();
   });
 });
 
