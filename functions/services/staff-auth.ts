@@ -369,7 +369,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     // And whatever the provider does with its sign-out page (a person may walk away from it, or the
     // provider may not offer one), the next sign-in from this browser sends prompt=login.
     // Past maxAuthAgeMinutes the provider must ask anyway (max_age, auth_time), so the marker lasts that long.
-    const reauth = reauthCookie(policy, oidcConfig().maxAuthAgeMinutes * 60);
+    const maxAuthAgeMinutes = deps.config.staffAccess.oidc?.maxAuthAgeMinutes ?? 60;
+    const reauth = reauthCookie(policy, maxAuthAgeMinutes * 60);
     return { ended, location, cookies: [clearSessionCookie(policy), reauth] };
   };
 
