@@ -191,7 +191,8 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
           ctx.body = page(
             'Sign out',
             `<h1>Sign out of the demo identity provider</h1>${form}
-<p>You have signed out of Attend. Sign out here too, or the next visit signs you straight back in.</p>
+<p>You have signed out of Attend. The next sign-in to Attend on this computer asks for your password again.</p>
+<p>Sign out here too to end your session with the identity provider for every other service.</p>
 <button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>`,
           );
         },

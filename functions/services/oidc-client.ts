@@ -225,8 +225,12 @@ export class OidcClient {
     return cfg;
   }
 
-  /** Starts a sign-in: the authorization URL with fresh `state`, `nonce` and PKCE S256 challenge. */
-  async authorizationRequest(): Promise<AuthorizationStart> {
+  /**
+   * Starts a sign-in: the authorization URL with fresh `state`, `nonce` and PKCE S256 challenge. With
+   * `forceLogin` it also sends `prompt=login`, so the provider asks the person to authenticate again
+   * even when its own session is still open (after a sign-out from this browser).
+   */
+  async authorizationRequest(options: { forceLogin?: boolean } = {}): Promise<AuthorizationStart> {
     const cfg = await this.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -241,6 +245,7 @@ export class OidcClient {
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       max_age: String(this.options.config.maxAuthAgeMinutes * 60),
+      ...(options.forceLogin ? { prompt: 'login' } : {}),
     });
     return { url, state, nonce, codeVerifier };
   }

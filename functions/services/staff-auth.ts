@@ -15,10 +15,13 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { type Caller, type Role, rolesFromClaims } from '#core/roles.ts';
 import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import {
+  clearReauthentication,
   createSession,
   deleteSession,
   getSession,
+  markReauthentication,
   putSignIn,
+  reauthenticationMark,
   type StaffSessionEntry,
   type StaffSessionRecord,
   takeSignIn,
@@ -31,10 +34,13 @@ export { callerFromIam } from './iam-door.ts';
 import { OidcClient, type OidcCredentials, SignInRefusal, type SignInRefusalReason } from './oidc-client.ts';
 import {
   type CookiePolicy,
+  clearReauthCookie,
   clearSessionCookie,
   cookiePolicy,
+  hasReauthCookie,
   randomToken,
   readTokenCookie,
+  reauthCookie,
   sameToken,
   sessionCookie,
   signInCookie,
@@ -74,6 +80,12 @@ export type CompleteSignInResult =
    * and every other route refuses them. `location` is /auth/no-access.
    */
   | (Redirect & { readonly kind: 'no-access'; readonly session: StaffSession; readonly caller: Caller })
+  /**
+   * The person's sessions were ended by a manager or administrator since they last authenticated, and
+   * this sign-in did not make the provider ask: no session; `location` is a fresh sign-in with
+   * `prompt=login`, so the provider asks for credentials before they are back in.
+   */
+  | (Redirect & { readonly kind: 'reauthenticate' })
   /** The callback was refused: show an error page whose "sign in again" begins a fresh sign-in. */
   | { readonly kind: 'refused'; readonly reason: SignInFailure; readonly cookies: readonly string[] };
 
@@ -173,6 +185,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
   const origin = new URL(options.publicOrigin).origin;
   const redirectUri = `${origin}${CALLBACK_PATH}`;
   const sessionsConfig = deps.config.staffAccess.sessions;
+  // Real time, as the provider's auth_time is (see StaffAuthOptions.tokenClock).
+  const realNow = options.tokenClock ?? Date.now;
   let oidcClient: OidcClient | undefined;
 
   const oidcConfig = (): OidcConfig => {
@@ -227,8 +241,11 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return toStaffSession(record);
   };
 
-  const beginSignIn: StaffAuth['beginSignIn'] = async (request) => {
-    const start = await oidc().authorizationRequest();
+  const startSignIn = async (
+    request: Request,
+    options: { forceLogin: boolean; returnTo: string },
+  ): Promise<Redirect> => {
+    const start = await oidc().authorizationRequest({ forceLogin: options.forceLogin });
     // One binding per browser, reused by sign-ins started in several tabs at once.
     const binding = readTokenCookie(request, policy.signInName) ?? randomToken();
     const now = deps.now();
@@ -237,7 +254,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
       browserBinding: tokenHash(binding),
-      returnTo: safeReturnTo(request),
+      returnTo: options.returnTo,
+      ...(options.forceLogin ? { forceLogin: true } : {}),
       createdAt: now.toISOString(),
       expiresAt: plusMinutes(now, SIGN_IN_MINUTES).toISOString(),
     });
@@ -246,6 +264,10 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       cookies: [signInCookie(policy, binding, SIGN_IN_MINUTES * 60)],
     };
   };
+
+  const beginSignIn: StaffAuth['beginSignIn'] = (request) =>
+    // After a sign-out from this browser the provider must ask again (its own session may still be open).
+    startSignIn(request, { forceLogin: hasReauthCookie(request, policy), returnTo: safeReturnTo(request) });
 
   const completeSignIn: StaffAuth['completeSignIn'] = async (request) => {
     const query = new URL(request.url).searchParams;
@@ -277,6 +299,20 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       return refused(err.reason);
     }
 
+    // Someone ended this person's sessions after they last authenticated: unless the provider was just
+    // told to ask for credentials, go round again with prompt=login (the provider's session alone, from
+    // before the sessions were ended, does not bring them back).
+    const mark = await reauthenticationMark(deps.store, identity.subject);
+    if (mark !== undefined) {
+      // auth_time has whole seconds: an authentication in the same second as the mark counts as after it.
+      const authSeconds = identity.authTime ? Date.parse(identity.authTime) / 1000 : 0;
+      if (!record.forceLogin && authSeconds < Math.floor(mark / 1000)) {
+        const again = await startSignIn(request, { forceLogin: true, returnTo: record.returnTo });
+        return { kind: 'reauthenticate', ...again };
+      }
+      await clearReauthentication(deps.store, identity.subject);
+    }
+
     const mapped = rolesFromClaims(identity.claims, oidcConfig().roleClaims);
 
     // A sign-in always gets a new session: one the browser already had is ended (no fixation).
@@ -305,6 +341,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const session = toStaffSession(stored);
     const caller = callerOfSession(session);
     const cookies = [sessionCookie(policy, token)];
+    if (hasReauthCookie(request, policy)) cookies.push(clearReauthCookie(policy));
     if (session.roles.length === 0) {
       await audit({ ...auditActor(caller), action: 'ACCESS_REFUSED', detail: 'no mapped role' });
       return { kind: 'no-access', session, caller, location: NO_ACCESS_PATH, cookies };
@@ -329,12 +366,19 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     } catch (err) {
       deps.log.warn('provider sign-out page unavailable', { error: (err as Error).name });
     }
-    return { ended, location, cookies: [clearSessionCookie(policy)] };
+    // And whatever the provider does with its sign-out page (a person may walk away from it, or the
+    // provider may not offer one), the next sign-in from this browser sends prompt=login.
+    // Past maxAuthAgeMinutes the provider must ask anyway (max_age, auth_time), so the marker lasts that long.
+    const maxAuthAgeMinutes = deps.config.staffAccess.oidc?.maxAuthAgeMinutes ?? 60;
+    const reauth = reauthCookie(policy, maxAuthAgeMinutes * 60);
+    return { ended, location, cookies: [clearSessionCookie(policy), reauth] };
   };
 
   const endSession: StaffAuth['endSession'] = async (actor, sessionId) => {
     const record = await getSession(deps.store, sessionId);
     if (!record) return { ended: false };
+    // Their device may still hold the provider's session: their next sign-in must authenticate again.
+    await markReauthentication(deps.store, record.subject, realNow());
     const ended = await endStored({ sessionId: record.id, subject: record.subject });
     if (ended) {
       await audit({
@@ -347,7 +391,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return { ended };
   };
 
-  const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) => endSessions(deps, actor, scope);
+  const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) =>
+    endSessions(deps, actor, scope, realNow);
 
   return {
     beginSignIn,

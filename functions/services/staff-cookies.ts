@@ -12,6 +12,8 @@ export interface CookiePolicy {
   readonly secure: boolean;
   readonly sessionName: string;
   readonly signInName: string;
+  /** Set by a sign-out: the next sign-in from this browser must authenticate again at the provider. */
+  readonly reauthName: string;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -20,11 +22,21 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 export function cookiePolicy(publicOrigin: string): CookiePolicy {
   const url = new URL(publicOrigin);
   if (url.protocol === 'https:') {
-    return { secure: true, sessionName: '__Host-attend-session', signInName: '__Host-attend-signin' };
+    return {
+      secure: true,
+      sessionName: '__Host-attend-session',
+      signInName: '__Host-attend-signin',
+      reauthName: '__Host-attend-reauth',
+    };
   }
   if (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)) {
     // Browsers drop Secure cookies on plain http; the local runtime is the only http origin allowed.
-    return { secure: false, sessionName: 'attend-session', signInName: 'attend-signin' };
+    return {
+      secure: false,
+      sessionName: 'attend-session',
+      signInName: 'attend-signin',
+      reauthName: 'attend-reauth',
+    };
   }
   throw new Error(`the web origin must be https:// (or http://localhost locally), not ${url.origin}`);
 }
@@ -79,4 +91,24 @@ export function clearSessionCookie(policy: CookiePolicy): string {
 
 export function signInCookie(policy: CookiePolicy, value: string, maxAgeSeconds: number): string {
   return setCookie(policy, policy.signInName, value, maxAgeSeconds);
+}
+
+/**
+ * The sign-out marker. It holds no token and nothing personal, only `1`: "someone signed out here, so
+ * the next sign-in must ask for credentials again" (`prompt=login`). It outlives the browser session,
+ * for as long as an authentication from before the sign-out could still be accepted (the caller passes
+ * `maxAuthAgeMinutes`; after that `max_age` makes the provider ask anyway); a completed sign-in clears it.
+ */
+export function reauthCookie(policy: CookiePolicy, maxAgeSeconds: number): string {
+  return setCookie(policy, policy.reauthName, '1', maxAgeSeconds);
+}
+
+export function clearReauthCookie(policy: CookiePolicy): string {
+  return setCookie(policy, policy.reauthName, '', 0);
+}
+
+/** Whether a request carries the sign-out marker. */
+export function hasReauthCookie(request: Request, policy: CookiePolicy): boolean {
+  const header = request.headers.get('cookie');
+  return header ? parseCookie(header)[policy.reauthName] === '1' : false;
 }

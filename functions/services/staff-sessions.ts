@@ -12,6 +12,7 @@ import {
   allSessions,
   deleteSession,
   getSession,
+  markReauthentication,
   type StaffSessionEntry,
   sessionsOfPerson,
 } from '#store/sessions.ts';
@@ -78,15 +79,22 @@ export async function signedInPeople(deps: Pick<Deps, 'store' | 'now'>): Promise
 
 /**
  * Ends every session of one person, or of everyone (the actor's own included), and audits it as
- * SESSIONS_ENDED with the count. A session that had already ended is not counted.
+ * SESSIONS_ENDED with the count. A session that had already ended is not counted. Each person whose
+ * sessions are ended (the one named, or everyone who had a session) is first marked to authenticate
+ * again at the provider at their next sign-in (store/sessions.ts `markReauthentication`).
  */
 export async function endSessions(
   deps: Pick<Deps, 'store' | 'now' | 'log'>,
   actor: Caller,
   scope: SessionScope,
+  /** Real time (epoch ms), which the provider's `auth_time` is compared with; not the local virtual clock. */
+  realNow: () => number = Date.now,
 ): Promise<{ ended: number }> {
   const entries: StaffSessionEntry[] =
     scope === 'everyone' ? await allSessions(deps.store) : await sessionsOfPerson(deps.store, scope.subject);
+  const at = realNow();
+  const people = scope === 'everyone' ? new Set(entries.map((e) => e.subject)) : new Set([scope.subject]);
+  await mapWithConcurrency([...people], 8, (subject) => markReauthentication(deps.store, subject, at));
   let ended = 0;
   for (const entry of entries) if (await deleteSession(deps.store, entry)) ended += 1;
   try {

@@ -238,6 +238,8 @@ export const staffSessions = {
   personPrefix: (subject: string) => `${subjectPart(subject)}#`,
   /** A sign-in under way, keyed by its `state`: one use, removed when the callback takes it. */
   signIn: (state: string) => ({ pk: `SIGNIN#${state}`, sk: 'SIGNIN' }),
+  /** "Authenticate again": the person's sessions were ended by someone else; see store/sessions.ts. */
+  reauth: (subject: string) => ({ pk: `REAUTH#${subjectPart(subject)}`, sk: 'REAUTH' }),
 } as const;
 
 /**

@@ -192,6 +192,8 @@ export const signInRecordSchema = z.object({
   browserBinding: z.string(),
   /** Where to go after signing in: a path on this origin. */
   returnTo: z.string().startsWith('/'),
+  /** The authorization request sent `prompt=login`: the provider was told to ask for credentials. */
+  forceLogin: zm.optional(z.boolean()),
   createdAt: isoInstant,
   expiresAt: isoInstant,
 });
@@ -232,4 +234,45 @@ export async function takeSignIn(ctx: StoreContext, state: string): Promise<Sign
     if (isConditionFailure(err)) return undefined;
     throw err;
   }
+}
+
+// ---- "Authenticate again" markers -----------------------------------------------------------------
+
+/**
+ * When a manager or administrator ends someone's sessions, that person's browser may still hold the
+ * identity provider's session, which would sign them straight back in. Attend cannot end the provider's
+ * session for them, so it marks the person (by subject) with the time: a sign-in whose authentication
+ * (`auth_time`) is older than the mark, and whose request did not send `prompt=login`, is sent round
+ * again with it. A later sign-in removes the mark. The time is real time (epoch ms), as `auth_time` is
+ * the provider's. A mark only matters while an authentication from before it could still be accepted,
+ * at most `maxAuthAgeMinutes` (24 hours at most), so TTL removes it after a day.
+ */
+const REAUTH_MARKER_MS = 24 * 3_600_000;
+
+export async function markReauthentication(ctx: StoreContext, subject: string, atMs: number): Promise<void> {
+  await ctx.db.send(
+    new PutCommand({
+      TableName: ctx.table,
+      Item: {
+        ...staffSessions.reauth(subject),
+        entity: 'Reauthenticate',
+        subject,
+        atMs,
+        [TTL_ATTRIBUTE]: Math.ceil((atMs + REAUTH_MARKER_MS) / 1000),
+      },
+    }),
+  );
+}
+
+/** When the person's sessions were last ended by someone else (epoch ms), if they are marked. */
+export async function reauthenticationMark(ctx: StoreContext, subject: string): Promise<number | undefined> {
+  const out = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: staffSessions.reauth(subject), ConsistentRead: true }),
+  );
+  const atMs = out.Item?.atMs;
+  return typeof atMs === 'number' ? atMs : undefined;
+}
+
+export async function clearReauthentication(ctx: StoreContext, subject: string): Promise<void> {
+  await ctx.db.send(new DeleteCommand({ TableName: ctx.table, Key: staffSessions.reauth(subject) }));
 }

@@ -2,7 +2,9 @@
  * Staff sign-in end to end in Chromium, through the local runtime and its real OpenID Connect provider
  * (`npm start` as a new user would use it): `/` sends a signed-out person to the provider, the demo
  * scheduler signs in and sees their name and role, signs out with the header's button, and the old
- * session cookie no longer opens anything. A person with no role sees only the no-access page.
+ * session cookie no longer opens anything; after a sign-out, or after an administrator ends a person's
+ * sessions, the provider asks for credentials again.
+ * A person with no role sees only the no-access page.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -34,6 +36,12 @@ afterAll(async () => {
 async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...UK_BROWSER, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  await signInOn(page, email);
+  return { context, page };
+}
+
+/** Opens `/` and signs in at the provider's login form, which must appear. */
+async function signInOn(page: Page, email: string): Promise<void> {
   await page.goto(`${runtime.url}/`);
   // The provider's own login form (local only), reached through its authorization endpoint.
   expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\//);
@@ -43,7 +51,6 @@ async function signIn(email: string): Promise<{ context: BrowserContext; page: P
     page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
     page.locator('form button[type="submit"]').first().click(),
   ]);
-  return { context, page };
 }
 
 describe('staff sign-in in Chromium', () => {
@@ -76,6 +83,44 @@ describe('staff sign-in in Chromium', () => {
     expect(response.headers().location).toContain('/oidc/');
     await replay.close();
     await context.close();
+  });
+
+  it('asks for credentials again at the next sign-in after a sign-out, so the next person on a shared computer signs in as themselves', async () => {
+    const { context, page } = await signIn('scheduler@example.nhs.uk');
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    // The provider's sign-out page; the person walks away without pressing its button.
+    await page.waitForURL((url) => url.pathname.startsWith('/oidc/'));
+    expect(await page.locator('h1').textContent()).toBe('Sign out of the demo identity provider');
+    await screenshot(page, 'signed-out-provider-page');
+
+    // The next person: the provider's session is still open, yet its login form appears (prompt=login).
+    await signInOn(page, 'health-visitor@example.nhs.uk');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.locator('.nhsuk-header__account').textContent()).toContain('Grace Adeyemi');
+    expect(await page.locator('main').textContent()).not.toContain('Sam Patel');
+    await context.close();
+  });
+
+  it('asks a person whose sessions an administrator ended for credentials again, though the provider still has their session', async () => {
+    const manager = await signIn('manager@example.nhs.uk');
+    const authenticatedAt = Math.floor(Date.now() / 1000);
+    const admin = await signIn('admin@example.nhs.uk');
+    // auth_time has whole seconds, and one in the same second as the ending counts as after it.
+    await expect
+      .poll(() => Math.floor(Date.now() / 1000), { timeout: 5_000 })
+      .toBeGreaterThan(authenticatedAt);
+    await admin.page.goto(`${runtime.url}/staff/sessions`);
+    await Promise.all([
+      admin.page.waitForURL((url) => url.searchParams.has('ended')),
+      admin.page.getByRole('button', { name: 'End the sessions of Tom Hughes' }).click(),
+    ]);
+
+    // The provider's session is still open in the manager's browser, yet its login form appears.
+    await signInOn(manager.page, 'manager@example.nhs.uk');
+    expect(new URL(manager.page.url()).pathname).toBe('/');
+    expect(await manager.page.locator('.nhsuk-header__account').textContent()).toContain('Tom Hughes');
+    await manager.context.close();
+    await admin.context.close();
   });
 
   it('shows a person with no Attend role only the no-access page, which passes axe', async () => {

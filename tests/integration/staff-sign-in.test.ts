@@ -11,7 +11,7 @@ import type { CompleteSignInResult, StaffSession } from '#services/staff-auth.ts
 import { tokenHash } from '#services/staff-cookies.ts';
 import { type AuditEntry, auditByDay } from '#store/audit.ts';
 import { staffSessions } from '#store/keys.ts';
-import { sessionsOfPerson } from '#store/sessions.ts';
+import { clearReauthentication, reauthenticationMark, sessionsOfPerson } from '#store/sessions.ts';
 import { TestBrowser } from '#tests/support/browser.ts';
 import { appRequest, finishSignIn, loginAtProvider, signIn, startSignIn } from '#tests/support/sign-in.ts';
 import { type SignInWorld, startSignInWorld } from '#tests/support/staff-auth.ts';
@@ -457,7 +457,10 @@ describe('sessions', () => {
 
     // Assess
     expect(out.ended).toBe(true);
-    expect(out.cookies).toEqual(['attend-session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax']);
+    expect(out.cookies).toEqual([
+      'attend-session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+      'attend-reauth=1; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax',
+    ]);
     const provider = new URL(out.location);
     expect(`${provider.origin}${provider.pathname}`).toBe(`${world.runtime.idp.issuer}/session/end`);
     expect(provider.searchParams.get('post_logout_redirect_uri')).toBe(`${origin}/`);
@@ -469,6 +472,47 @@ describe('sessions', () => {
     const page = await browser.request(out.location);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Sign out of the demo identity provider');
+  });
+
+  it('makes the provider ask for credentials again at the next sign-in after a sign-out (a shared computer)', async () => {
+    // Prepare: signed in, so the provider's own session is open in this browser.
+    at(START);
+    const browser = new TestBrowser();
+    signedIn(await signIn(world.auth(), browser, origin, 'scheduler@example.nhs.uk'));
+    // While the provider's session is open, a new sign-in goes straight back without asking.
+    const silent = await loginAtProvider(
+      browser,
+      await startSignIn(world.auth(), browser, `${origin}/`),
+      origin,
+      { email: 'scheduler@example.nhs.uk', password: 'attend-demo' },
+    );
+    expect(silent.loginForm).toBeUndefined();
+    signedIn(await finishSignIn(world.auth(), browser, silent.callbackUrl!));
+
+    // Act: sign out, and walk away from the provider's sign-out page without pressing its button.
+    const out = await world
+      .auth()
+      .signOut(await appRequest(browser, `${origin}/auth/sign-out`, { method: 'POST' }));
+    await browser.store(`${origin}/`, out.cookies);
+    const next = await startSignIn(world.auth(), browser, `${origin}/`);
+
+    // Assess: the provider is told to ask again, and does (another person signing in on the same
+    // computer is in tests/browser/sign-in.test.ts, where the provider's page script can run).
+    expect(new URL(next).searchParams.get('prompt')).toBe('login');
+    const visit = await loginAtProvider(browser, next, origin, {
+      email: 'scheduler@example.nhs.uk',
+      password: 'attend-demo',
+    });
+    expect(visit.loginForm).toContain('Sign in to Attend');
+    expect(visit.loginForm).toContain('name="password"');
+    const second = signedIn(await finishSignIn(world.auth(), browser, visit.callbackUrl!));
+    expect(second.session.name).toBe('Sam Patel');
+    // That completed sign-in clears the marker: sign-ins after it are single sign-on again.
+    expect(second.cookies).toContain('attend-reauth=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
+    await browser.store(`${origin}/`, second.cookies);
+    expect(
+      new URL(await startSignIn(world.auth(), browser, `${origin}/`)).searchParams.get('prompt'),
+    ).toBeNull();
   });
 
   it('ends every session of one person, then every session of everyone, each audited with who did it', async () => {
@@ -506,6 +550,64 @@ describe('sessions', () => {
         ['Alex Morgan', undefined],
       ]),
     );
+  });
+
+  it('makes a person whose sessions were ended by someone else authenticate again, though the provider still has their session', async () => {
+    // Prepare: the scheduler signed in on a laptop (so the provider's session is open there).
+    at(START);
+    const laptop = new TestBrowser();
+    const credentials = { email: 'scheduler@example.nhs.uk', password: 'attend-demo' };
+    signedIn(await signIn(world.auth(), laptop, origin, credentials.email));
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    // The administrator acts a few seconds after the scheduler authenticated (auth_time has whole seconds).
+    const later = world.auth({ tokenClock: () => Date.now() + 5_000 });
+    await later.endAllSessions(admin.caller, { subject: demoSubject(credentials.email) });
+    expect(await current(laptop)).toBeUndefined();
+
+    // Act: the scheduler opens Attend again on the laptop; the provider does not ask (its session is open).
+    const silent = await loginAtProvider(
+      laptop,
+      await startSignIn(world.auth(), laptop, `${origin}/`),
+      origin,
+      credentials,
+    );
+    expect(silent.loginForm).toBeUndefined();
+    const bounced = await finishSignIn(world.auth(), laptop, silent.callbackUrl!);
+
+    // Assess: no session from that; round again with prompt=login, and this time the provider asks.
+    if (bounced.kind !== 'reauthenticate') throw new Error(`expected a second round, got ${bounced.kind}`);
+    expect(await current(laptop)).toBeUndefined();
+    expect(new URL(bounced.location).searchParams.get('prompt')).toBe('login');
+    const asked = await loginAtProvider(laptop, bounced.location, origin, credentials);
+    expect(asked.loginForm).toContain('name="password"');
+    signedIn(await finishSignIn(world.auth(), laptop, asked.callbackUrl!));
+    // The mark is gone with that sign-in: the next one is single sign-on again.
+    const after = await loginAtProvider(
+      laptop,
+      await startSignIn(world.auth(), laptop, `${origin}/`),
+      origin,
+      credentials,
+    );
+    expect(after.loginForm).toBeUndefined();
+    signedIn(await finishSignIn(world.auth(), laptop, after.callbackUrl!));
+  });
+
+  it("marks the person to authenticate again when one session is ended, or everyone's are", async () => {
+    at(START);
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    const one = signedIn(
+      await signIn(world.auth(), new TestBrowser(), origin, 'health-visitor@example.nhs.uk'),
+    );
+    const other = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'manager@example.nhs.uk'));
+    await clearReauthentication(world.store, one.session.subject);
+    await clearReauthentication(world.store, other.session.subject);
+
+    await world.auth().endSession(admin.caller, one.session.id);
+    expect(await reauthenticationMark(world.store, one.session.subject)).toBeTypeOf('number');
+    expect(await reauthenticationMark(world.store, other.session.subject)).toBeUndefined();
+
+    await world.auth().endAllSessions(admin.caller, 'everyone');
+    expect(await reauthenticationMark(world.store, other.session.subject)).toBeTypeOf('number');
   });
 
   it('ends one session by its id (an administrator signing a lost device out)', async () => {

@@ -13,7 +13,15 @@ import { awsOidcCredentials } from '#runtime/oidc-credentials.ts';
 import { callerFromIam } from '#services/iam-door.ts';
 import { kmsPrivateKeyJwt } from '#services/oidc-client.ts';
 import { safeReturnTo } from '#services/staff-auth.ts';
-import { clearSessionCookie, cookiePolicy, readTokenCookie, sessionCookie } from '#services/staff-cookies.ts';
+import {
+  clearReauthCookie,
+  clearSessionCookie,
+  cookiePolicy,
+  hasReauthCookie,
+  readTokenCookie,
+  reauthCookie,
+  sessionCookie,
+} from '#services/staff-cookies.ts';
 
 const event = JSON.parse(readFileSync('tests/fixtures/events/function-url-iam.json', 'utf8')) as Record<
   string,
@@ -80,6 +88,22 @@ describe('cookies', () => {
       `attend-session=${token}; Path=/; HttpOnly; SameSite=Lax`,
     );
     expect(() => cookiePolicy('http://attend.example-trust.nhs.uk')).toThrow(/https/);
+  });
+
+  it('mark a sign-out with a Secure __Host- cookie holding only 1, read back only as exactly that', () => {
+    const policy = cookiePolicy('https://attend.example-trust.nhs.uk');
+    expect(reauthCookie(policy, 3600)).toBe(
+      '__Host-attend-reauth=1; Max-Age=3600; Path=/; HttpOnly; Secure; SameSite=Lax',
+    );
+    expect(clearReauthCookie(policy)).toBe(
+      '__Host-attend-reauth=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+    );
+    const request = (cookie?: string) =>
+      new Request('https://x.test/', cookie ? { headers: { cookie } } : {});
+    expect(hasReauthCookie(request('a=b; __Host-attend-reauth=1'), policy)).toBe(true);
+    expect(hasReauthCookie(request('attend-reauth=1'), policy)).toBe(false);
+    expect(hasReauthCookie(request('__Host-attend-reauth='), policy)).toBe(false);
+    expect(hasReauthCookie(request(), policy)).toBe(false);
   });
 
   it('reads only values shaped like a token', () => {
