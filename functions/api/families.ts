@@ -54,7 +54,11 @@ const clinicDaySchema = z.object({
   ),
 });
 
-const toCallQuery = z.object({ date: z.iso.date().optional() });
+const toCallQuery = z.object({
+  date: z.iso.date().optional(),
+  /** `cannot-reach`: also the day's bookings that neither a text nor a letter can reach. */
+  include: z.enum(['cannot-reach']).optional(),
+});
 
 const toCallSchema = z.object({
   date: z.iso.date(),
@@ -66,6 +70,14 @@ const toCallSchema = z.object({
       familyName: z.string(),
       misses: z.number().int(),
       vulnerable: z.boolean(),
+      why: z.array(z.enum(['missed', 'vulnerable', 'cannot-reach'])),
+      cannotReach: z
+        .object({
+          noSms: z.enum(['no-phone', 'sms-off', 'opted-out', 'unreachable']),
+          noLetter: z.enum(['letters-disabled', 'letter-off', 'no-address']),
+          optOut: z.enum(['stop-text', 'staff']).optional(),
+        })
+        .optional(),
     }),
   ),
 });
@@ -157,13 +169,22 @@ export const familyRoutes = [
     tag: 'bookings',
     summary:
       "Tomorrow's bookings of families with two or more misses in a year, or flagged vulnerable, who have not replied",
+    description:
+      'Each item says `why`: `missed` (two or more DNA/WNB in the 365 days before) and `vulnerable`, for a family ' +
+      'who has sent no text since booking. With `include=cannot-reach`, also the bookings that neither a text nor ' +
+      'a letter can reach (as `GET /call-list` lists them, which needs the same roles): `why` holds `cannot-reach` ' +
+      'and `cannotReach` says why (`noSms`, `noLetter`, and for `opted-out` whether by STOP or staff). A booking ' +
+      'that is both is one item.',
     roles: forStaff('scheduler', 'health-visitor'),
     query: toCallQuery,
     response: { status: 200, name: 'FamiliesToCall', schema: toCallSchema, description: 'Who to call' },
     errors: [400],
     handler: async ({ deps, query }) => {
       const date = query.date ?? tomorrowOf(deps);
-      return { date, items: await familiesToCall(deps, date) };
+      return {
+        date,
+        items: await familiesToCall(deps, date, { cannotReach: query.include === 'cannot-reach' }),
+      };
     },
   }),
   defineRoute({

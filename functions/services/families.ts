@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
-import { type ConsentView, consentView } from '#core/consent.ts';
+import { type Consent, type ConsentView, consentView } from '#core/consent.ts';
+import { decideContactRoute, type NoLetterReason, type NoSmsReason } from '#core/contact-channels.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
@@ -20,7 +21,8 @@ import { bookingsByRef, bookingsOfClients, clientsByName, missesOfClients } from
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
 import { clientIdByNhsNumber } from '#store/nhs-numbers.ts';
-import { consentOf, noMobile } from './consent.ts';
+import { consentOf, consentsOf, noMobile } from './consent.ts';
+import { contactFacts } from './contact.ts';
 import type { Deps } from './deps.ts';
 
 /** How a search reads its query: a booking reference, an NHS number, a mobile number, or a name. */
@@ -167,6 +169,9 @@ export async function clinicDay(
   return { clinic, items };
 }
 
+/** Why a booking is on the list of families to call. */
+export type CallReason = 'missed' | 'vulnerable' | 'cannot-reach';
+
 export interface FamilyToCall {
   booking: Booking;
   clinicName: string;
@@ -175,6 +180,19 @@ export interface FamilyToCall {
   /** DNA and WNB outcomes in the 365 days before the day. */
   misses: number;
   vulnerable: boolean;
+  /**
+   * Why the booking is on the list: `missed` (two or more misses) and `vulnerable` when the family has
+   * not replied since the booking was made; `cannot-reach` when neither a text nor a letter can reach
+   * them (asked for with `cannotReach`).
+   */
+  why: CallReason[];
+  /** Why neither a text nor a letter can go, for a `cannot-reach` booking (as `GET /call-list` says it). */
+  cannotReach?: {
+    noSms: NoSmsReason;
+    noLetter: NoLetterReason;
+    /** For `opted-out`: whether the number texted STOP or staff recorded the opt-out. */
+    optOut?: 'stop-text' | 'staff';
+  };
 }
 
 /** The day after `today` in the trust's time zone. */
@@ -188,9 +206,16 @@ export function tomorrowOf(deps: Deps): string {
 /**
  * The day's live bookings (every clinic) of families with two or more misses (DNA or WNB) in the last
  * year, or flagged vulnerable, who have not confirmed: the family has sent no text since the booking was
- * made. The service calls these families personally.
+ * made. The service calls these families personally. With `cannotReach`, also the day's bookings that
+ * neither a text nor a letter can reach (`decideContactRoute` says `call`, as `GET /call-list` lists
+ * them), from the same reads of the day plus one batch read of the numbers' consent; a booking that is
+ * both is listed once, with both reasons.
  */
-export async function familiesToCall(deps: Deps, date: string): Promise<FamilyToCall[]> {
+export async function familiesToCall(
+  deps: Deps,
+  date: string,
+  options: { cannotReach?: boolean } = {},
+): Promise<FamilyToCall[]> {
   const clinics = await listClinics(deps.store);
   const names = new Map(clinics.map((c) => [c.id, c.name]));
   // Every clinic's day at once (one byClinicDay Query each), kept in clinic order.
@@ -217,21 +242,52 @@ export async function familiesToCall(deps: Deps, date: string): Promise<FamilyTo
     getClients(deps.store, ids),
     missesOfClients(deps.store, ids, from, date),
   ]);
+  const highRisk = (client: Client) => (misses.get(client.id) ?? 0) >= 2 || client.flags.vulnerable;
   const candidates = live.filter((booking) => {
     const client = clients.get(booking.clientId);
-    return client && ((misses.get(client.id) ?? 0) >= 2 || client.flags.vulnerable);
+    return client && highRisk(client);
   });
-  const replied = await mapWithConcurrency(candidates, 16, async (booking) => {
-    const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
-    return since.items.some((m) => m.direction === 'IN');
-  });
-  const unconfirmed = candidates.filter((_, i) => !replied[i]);
+  // The candidates' replies, and (only when the unreachable are asked for) the numbers' consent in one
+  // batch read per 100 numbers, at the same time.
+  const [replied, consents] = await Promise.all([
+    mapWithConcurrency(candidates, 16, async (booking) => {
+      const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
+      return since.items.some((m) => m.direction === 'IN');
+    }),
+    options.cannotReach
+      ? consentsOf(
+          deps,
+          [...clients.values()].flatMap((c) => (c.phone ? [c.phone] : [])),
+        )
+      : new Map<string, Consent>(),
+  ]);
+  const unconfirmed = new Set(candidates.filter((_, i) => !replied[i]).map((b) => b.id));
   const out: FamilyToCall[] = [];
-  for (const booking of unconfirmed) {
+  for (const booking of live) {
     const client = clients.get(booking.clientId);
     if (!client) continue;
     const missed = misses.get(client.id) ?? 0;
-    if (missed < 2 && !client.flags.vulnerable) continue;
+    const why: CallReason[] = [];
+    if (unconfirmed.has(booking.id)) {
+      if (missed >= 2) why.push('missed');
+      if (client.flags.vulnerable) why.push('vulnerable');
+    }
+    let cannotReach: FamilyToCall['cannotReach'];
+    if (options.cannotReach) {
+      const consent = client.phone ? consents.get(client.phone) : undefined;
+      const decision = decideContactRoute(contactFacts(deps, client, consent));
+      if (decision.route === 'call') {
+        why.push('cannot-reach');
+        cannotReach = {
+          noSms: decision.noSms,
+          noLetter: decision.noLetter,
+          ...(decision.noSms === 'opted-out' &&
+            consent &&
+            consent.reason !== 'unreachable' && { optOut: consent.reason }),
+        };
+      }
+    }
+    if (why.length === 0) continue;
     out.push({
       booking,
       clinicName: names.get(booking.clinicId) ?? booking.clinicId,
@@ -239,6 +295,8 @@ export async function familiesToCall(deps: Deps, date: string): Promise<FamilyTo
       familyName: client.familyName,
       misses: missed,
       vulnerable: client.flags.vulnerable,
+      why,
+      ...(cannotReach && { cannotReach }),
     });
   }
   return out.sort((a, b) => a.booking.startsAt.localeCompare(b.booking.startsAt));

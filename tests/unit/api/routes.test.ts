@@ -47,6 +47,12 @@ describe('the route table', () => {
     expect(roles('cancelBooking')).toEqual(forStaff('scheduler'));
     expect(roles('recordOutcome')).toEqual(forStaff('scheduler', 'health-visitor'));
   });
+
+  it('gives GET /families-to-call exactly the roles of GET /call-list, whose bookings it lists too', () => {
+    // `include=cannot-reach` answers what `GET /call-list` does: it must not open it to anyone more.
+    const roles = (id: string) => ROUTES.find((r) => r.id === id)?.roles;
+    expect(roles('listFamiliesToCall')).toEqual(roles('getCallList'));
+  });
 });
 
 describe('mayUse (deny by default)', () => {
