@@ -6,7 +6,7 @@
  */
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
-import { formats, may, STATUS_LABELS, typeName } from './staff-kit.ts';
+import { formats, may, STATUS_LABELS, seesSensitiveFlags, typeName } from './staff-kit.ts';
 
 const ERASE_ERRORS: Readonly<Record<string, string>> = {
   confirm: 'Tick the box to confirm the family asked for their data to be erased.',
@@ -25,12 +25,6 @@ const KIND_LABELS = {
   phone: 'mobile number',
   name: 'name',
 } as const;
-
-/**
- * Health visitors, managers and admins see what the sensitive flags say; a scheduler sees that a family
- * must not be texted, not why (a domestic-abuse risk, say), nor the safeguarding flags behind it.
- */
-const SEES_SENSITIVE_FLAGS = ['health-visitor', 'manager', 'admin'] as const;
 
 /** The contact form's fields, as the form posts them. */
 interface ContactValues {
@@ -140,7 +134,7 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
     const found = await page.invoke('getFamily', { params: { id } });
     if (!found.ok) return errorStatus(found.status === 400 ? 404 : found.status);
     const { client, children, bookings, messages, consent } = found.body;
-    const sensitive = page.staff?.roles.some((r) => (SEES_SENSITIVE_FLAGS as readonly string[]).includes(r));
+    const sensitive = seesSensitiveFlags(page);
     const names = new Map(children.map((c) => [c.id, c.firstName]));
     const optedOut = consent.state === 'opted-out';
     const channelText = (ch: { on: boolean; reason?: string | undefined } | undefined, what: string) =>

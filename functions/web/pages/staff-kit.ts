@@ -21,6 +21,17 @@ export function rolesOf(routeId: RouteId): readonly Role[] {
   return routeById(routeId)?.roles ?? [];
 }
 
+/**
+ * Health visitors, managers and admins see what the sensitive flags say; a scheduler sees that a family
+ * must not be texted, not why (a domestic-abuse risk, say), nor the safeguarding flags behind it.
+ */
+const SEES_SENSITIVE_FLAGS: readonly Role[] = ['health-visitor', 'manager', 'admin'];
+
+/** Whether this person may read the safeguarding flags (vulnerable, parental mental health). */
+export function seesSensitiveFlags(page: PageContext): boolean {
+  return page.staff?.roles.some((r) => SEES_SENSITIVE_FLAGS.includes(r)) ?? false;
+}
+
 export interface Formats {
   /** "14:30" */
   time(iso: string): string;

@@ -6,10 +6,11 @@
  */
 
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
+import type { NoLetterReason, NoSmsReason } from '#core/contact-channels.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
-import { addDays, formats, isoDay, may, STATUS_LABELS, typeName } from './staff-kit.ts';
+import { addDays, formats, isoDay, may, STATUS_LABELS, seesSensitiveFlags, typeName } from './staff-kit.ts';
 
 const OUTCOME_ERRORS: Readonly<Record<string, string>> = {
   NOT_STARTED: 'That appointment has not started yet: record its outcome once it has.',
@@ -34,6 +35,62 @@ const TIER_STATUS: Readonly<Record<string, string>> = {
 const QUIET_SKIPS = new Set(['past-at-booking', 'not-applicable']);
 /** Skip reasons in words, where the code alone would puzzle. */
 const SKIP_WORDS: Readonly<Record<string, string>> = { 'no-phone': 'no mobile' };
+
+/** Why a text cannot go, in words (`optOut` says how a number came to be opted out). */
+const NO_SMS_WORDS: Readonly<Record<NoSmsReason, string>> = {
+  'no-phone': 'No mobile number',
+  'sms-off': 'Texts are off for this family',
+  'opted-out': 'Cannot be texted (opted out)',
+  unreachable: 'Number cannot get texts',
+};
+const OPT_OUT_WORDS: Readonly<Record<string, string>> = {
+  'stop-text': 'Cannot be texted (texted STOP)',
+  staff: 'Cannot be texted (asked staff to stop texts)',
+};
+/** Why a letter cannot go, in words. */
+const NO_LETTER_WORDS: Readonly<Record<NoLetterReason, string>> = {
+  'letters-disabled': 'this service sends no letters',
+  'letter-off': 'letters are off for this family',
+  'no-address': 'no postal address',
+};
+
+interface ToCallItem {
+  misses: number;
+  why: readonly string[];
+  cannotReach?: { noSms: NoSmsReason; noLetter: NoLetterReason; optOut?: string };
+}
+
+/**
+ * Why a family is on the list to call, in plain words: "2 missed appointments in the last year, no reply
+ * to texts"; "Flagged vulnerable, no reply"; "Cannot be texted (texted STOP) and no postal address". A
+ * scheduler is not told a family is flagged vulnerable (the families page keeps that flag from them too):
+ * they read that the health visitor flagged the family, and ask them why.
+ */
+export function callReasons(item: ToCallItem, sensitive: boolean): string[] {
+  const risk = [
+    ...(item.why.includes('missed')
+      ? [`${item.misses} missed appointment${item.misses === 1 ? '' : 's'} in the last year`]
+      : []),
+    ...(item.why.includes('vulnerable')
+      ? [sensitive ? 'flagged vulnerable' : 'flagged by the health visitor']
+      : []),
+  ];
+  const reasons: string[] = [];
+  if (risk.length) {
+    const text = `${risk.join(' and ')}, no reply${item.why.includes('missed') ? ' to texts' : ''}`;
+    reasons.push(text.charAt(0).toUpperCase() + text.slice(1));
+  }
+  const c = item.cannotReach;
+  if (c) {
+    const sms = (c.noSms === 'opted-out' && c.optOut && OPT_OUT_WORDS[c.optOut]) || NO_SMS_WORDS[c.noSms];
+    reasons.push(
+      c.noSms === 'sms-off' && c.noLetter === 'letter-off'
+        ? 'Texts and letters are off for this family'
+        : `${sms} and ${NO_LETTER_WORDS[c.noLetter]}`,
+    );
+  }
+  return reasons;
+}
 
 function back(
   clinic: string | undefined,
@@ -78,7 +135,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       if (!may(page, 'getClinicDay')) return page.render('pages/today.njk', { noAccess: true });
       // Families to call does not depend on the clinic picked: it starts with the clinic list.
-      const toCallPending = page.invoke('listFamiliesToCall', {});
+      // One list, one route: the high-risk families who have not replied and (`include=cannot-reach`) those
+      // neither a text nor a letter can reach, from one read of tomorrow (as the signed-in person).
+      const toCallPending = page.invoke('listFamiliesToCall', { query: { include: 'cannot-reach' } });
       const clinics = await page.invoke('listClinics', {});
       if (!clinics.ok) {
         await toCallPending.catch(() => undefined);
@@ -124,6 +183,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       const canCancel = may(page, 'cancelBooking');
       const canMove = may(page, 'moveBooking');
       const canOutcome = may(page, 'recordOutcome');
+      const sensitive = seesSensitiveFlags(page);
       const bookings = (day?.ok ? day.body.items : []).map((item) => {
         const b = item.booking;
         const live = b.status === 'BOOKED';
@@ -173,10 +233,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
                 when: f.time(c.booking.startsAt),
                 clinic: c.clinicName,
                 type: typeName(deps, c.booking.type),
-                why: [
-                  ...(c.misses >= 2 ? [`${c.misses} missed in the last year`] : []),
-                  ...(c.vulnerable ? ['flagged vulnerable'] : []),
-                ].join(', '),
+                why: callReasons(c, sensitive),
               })),
             }
           : undefined,
