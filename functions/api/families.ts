@@ -171,7 +171,7 @@ export const familyRoutes = [
       "Tomorrow's bookings of families with two or more misses in a year, or flagged vulnerable, who have not replied",
     description:
       'Each item says `why`: `missed` (two or more DNA/WNB in the 365 days before) and `vulnerable`, for a family ' +
-      'who has sent no text since booking. With `include=cannot-reach`, also the bookings that neither a text nor ' +
+      'who has sent no text since booking (STOP and HELP are not replies). With `include=cannot-reach`, also the bookings that neither a text nor ' +
       'a letter can reach (as `GET /call-list` lists them, which needs the same roles): `why` holds `cannot-reach` ' +
       'and `cannotReach` says why (`noSms`, `noLetter`, and for `opted-out` whether by STOP or staff). A booking ' +
       'that is both is one item.',

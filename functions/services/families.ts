@@ -9,6 +9,7 @@ import { mapWithConcurrency } from '#core/concurrency.ts';
 import { type Consent, type ConsentView, consentView } from '#core/consent.ts';
 import { decideContactRoute, type NoLetterReason, type NoSmsReason } from '#core/contact-channels.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
+import { parseReply } from '#core/intent.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { parseNhsNumber } from '#core/nhs-number.ts';
@@ -195,6 +196,16 @@ export interface FamilyToCall {
   };
 }
 
+/**
+ * Whether a family's text counts as a reply for the list of families to call: anything but STOP and
+ * HELP. Those two are answered by the system, not about the appointment, and a high-risk family who
+ * texts STOP has just stopped the reminders, so they are called rather than taken as confirmed.
+ */
+function isAnswer(deps: Deps, body: string): boolean {
+  const { intent } = parseReply(body, deps.config.replies.keywords);
+  return intent !== 'STOP' && intent !== 'HELP';
+}
+
 /** The day after `today` in the trust's time zone. */
 export function tomorrowOf(deps: Deps): string {
   const today = localDay(deps.now().toISOString(), deps.config.timeZone);
@@ -206,7 +217,7 @@ export function tomorrowOf(deps: Deps): string {
 /**
  * The day's live bookings (every clinic) of families with two or more misses (DNA or WNB) in the last
  * year, or flagged vulnerable, who have not confirmed: the family has sent no text since the booking was
- * made. The service calls these families personally. With `cannotReach`, also the day's bookings that
+ * made, STOP and HELP aside (isAnswer). The service calls these families personally. With `cannotReach`, also the day's bookings that
  * neither a text nor a letter can reach (`decideContactRoute` says `call`, as `GET /call-list` lists
  * them), from the same reads of the day plus one batch read of the numbers' consent; a booking that is
  * both is listed once, with both reasons.
@@ -252,7 +263,7 @@ export async function familiesToCall(
   const [replied, consents] = await Promise.all([
     mapWithConcurrency(candidates, 16, async (booking) => {
       const since = await messagesByPhone(deps.store, booking.phone, { since: booking.bookedAt, limit: 20 });
-      return since.items.some((m) => m.direction === 'IN');
+      return since.items.some((m) => m.direction === 'IN' && isAnswer(deps, m.body));
     }),
     options.cannotReach
       ? consentsOf(

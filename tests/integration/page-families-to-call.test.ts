@@ -69,6 +69,11 @@ beforeAll(async () => {
       address,
       contact: { sms: { on: true }, letter: { on: false } },
     }),
+    // Flagged vulnerable, an address (so letters reach them), texted STOP since booking: STOP is not
+    // a reply about the appointment, so they are still called.
+    quiet: aClient({ firstName: 'Quinn', familyName: 'Quiet', flags: vulnerable, address }),
+    // Flagged vulnerable and replied about the appointment since booking: not called.
+    answered: aClient({ firstName: 'Ava', familyName: 'Answered', flags: vulnerable, address }),
     // Reachable by text, nothing else: not called.
     ordinary: aClient({ firstName: 'Olive', familyName: 'Ordinary' }),
     // Texts off, but an address: gets a letter, not a call.
@@ -86,9 +91,11 @@ beforeAll(async () => {
   let minute = 0;
   for (const [key, client] of Object.entries(families)) {
     booked.set(key, await aBooking(client, `${TOMORROW}T10:${String(minute).padStart(2, '0')}:00.000Z`));
-    minute += 10;
+    minute += 7;
   }
   await handleInboundSms(deps, anInboundSms(families.stopped.phone, 'STOP'));
+  await handleInboundSms(deps, anInboundSms(families.quiet.phone, 'STOP'));
+  await handleInboundSms(deps, anInboundSms(families.answered.phone, 'See you tomorrow, thanks'));
   await optOutNumber(deps, families.both.phone, { reason: 'unreachable', at: NOW });
 });
 
@@ -133,6 +140,7 @@ describe("Today's families to call", () => {
         family: 'Bella Both',
         why: ['Flagged vulnerable, no reply', 'Number cannot get texts and letters are off for this family'],
       },
+      { family: 'Quinn Quiet', why: ['Flagged vulnerable, no reply'] },
     ]);
     expect(pageProblems(page.html)).toEqual([]);
   });
@@ -140,7 +148,13 @@ describe("Today's families to call", () => {
   it('tells a scheduler the health visitor flagged a family, not that it is flagged vulnerable', async () => {
     const page = await open(scheduler);
     expect(page.status).toBe(200);
-    expect(page.rows.map((r) => r.family)).toEqual(['Stella Stop', 'Tom Off', 'Wendy Twice', 'Bella Both']);
+    expect(page.rows.map((r) => r.family)).toEqual([
+      'Stella Stop',
+      'Tom Off',
+      'Wendy Twice',
+      'Bella Both',
+      'Quinn Quiet',
+    ]);
     expect(page.rows[3]!.why).toEqual([
       'Flagged by the health visitor, no reply',
       'Number cannot get texts and letters are off for this family',
@@ -166,6 +180,7 @@ describe("Today's families to call", () => {
     expect(body.items.map((i) => [i.booking.id, i.why])).toEqual([
       [booked.get('twice')!.id, ['missed']],
       [booked.get('both')!.id, ['vulnerable']],
+      [booked.get('quiet')!.id, ['vulnerable']],
     ]);
     const callList = await door.call(healthVisitor, 'GET', `/call-list?date=${TOMORROW}`);
     const list = (await callList.json()) as {
