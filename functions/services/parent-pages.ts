@@ -298,9 +298,22 @@ const REBOOK_LOOKAHEAD_DAYS = 42;
 /**
  * The times the family may move to: free slots (or slots being offered) of the same type, at the
  * clinics they can get to (their short-notice entry's, else the booking's), inside the child's Healthy
- * Child Programme window and the booking horizon, not yet started.
+ * Child Programme window and the booking horizon, starting at least `booking.parentRebookNoticeMinutes`
+ * from now (a duration before the slot's UTC start; staff moves have no such notice).
  */
 export async function rebookChoices(deps: Deps, subject: LinkSubject): Promise<Slot[]> {
+  const earliest = rebookEarliestStart(deps);
+  return (await rebookCandidates(deps, subject)).filter((slot) => slot.startsAt >= earliest);
+}
+
+/** The earliest start a parent may move to on the page now (ISO, UTC). */
+function rebookEarliestStart(deps: Deps): string {
+  const noticeMs = deps.config.booking.parentRebookNoticeMinutes * 60_000;
+  return new Date(deps.now().getTime() + noticeMs).toISOString();
+}
+
+/** rebookChoices without the notice: every time not yet started. */
+async function rebookCandidates(deps: Deps, subject: LinkSubject): Promise<Slot[]> {
   const booking = liveBooking(deps, subject);
   if (!booking) return [];
   const type = deps.config.appointmentTypes[booking.type];
@@ -343,7 +356,7 @@ function isBeyondHorizon(deps: Deps, slot: Slot, now: Date): boolean {
   }
 }
 
-export type RebookOutcome = 'moved' | 'used' | 'not-booked' | 'not-offered' | 'slot-taken';
+export type RebookOutcome = 'moved' | 'used' | 'not-booked' | 'not-offered' | 'slot-taken' | 'too-soon';
 
 /**
  * Moves the booking to the chosen slot, as POST /bookings/{id}/move does (one transaction; the old slot
@@ -357,9 +370,11 @@ export async function rebookFromPage(
 ): Promise<{ outcome: RebookOutcome; booking?: Booking }> {
   const booking = liveBooking(deps, subject);
   if (!booking) return { outcome: 'not-booked' };
-  // Only a time the page offered this family: not any slot id posted to it.
-  const choices = await rebookChoices(deps, subject);
-  if (!choices.some((s) => s.id === slotId)) return { outcome: 'not-offered' };
+  // Only a time the page offers this family now: not any slot id posted to it, nor a time a page left
+  // open (or a forged form) chose that now starts inside the notice.
+  const chosen = (await rebookCandidates(deps, subject)).find((s) => s.id === slotId);
+  if (!chosen) return { outcome: 'not-offered' };
+  if (chosen.startsAt < rebookEarliestStart(deps)) return { outcome: 'too-soon' };
   const claimedAt = deps.now().toISOString();
   if (!(await claimRebook(deps.store, opened.hash, claimedAt))) return { outcome: 'used' };
   try {

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { tokenHash } from '#core/parent-links.ts';
 import { startBackfill } from '#services/backfill.ts';
-import { bookSlot, cancelByStaff } from '#services/bookings.ts';
+import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { auditByDay } from '#store/audit.ts';
@@ -311,6 +311,55 @@ describe('what a parent can do', () => {
     expect((await getBooking(store, fresh!.id))?.slotId).toBe(inWindow.id);
     const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
     expect(item).toMatchObject({ rebookedAt: NOW, rebookedTo: fresh!.id });
+  });
+
+  it('offers no time starting inside the notice (booking.parentRebookNoticeMinutes, 120), and refuses one posted anyway', async () => {
+    expect(deps.config.booking.parentRebookNoticeMinutes).toBe(120);
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const tooSoon = await aSlot(plusMinutes(NOW, 119));
+    const justOutside = await aSlot(plusMinutes(NOW, 120));
+    const browser = await signedIn(link);
+    const page = await browser.get(`${link}/rebook`);
+    expect(page.html).not.toContain(`value="${tooSoon.id}"`);
+    expect(page.html).toContain(`value="${justOutside.id}"`);
+
+    // A forged form for the time inside the notice: refused, the page says why and offers the others.
+    const forged = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: tooSoon.id });
+    expect(forged.location).toBe(`${link}/rebook?error=soon`);
+    const told = await browser.get(forged.location!);
+    expect(told.status).toBe(200);
+    expect(told.html).toContain('That time starts too soon to book here');
+    expect(told.html).toContain('cannot be booked online');
+    expect(told.html).toContain(`value="${justOutside.id}"`);
+    expect((await getSlot(store, tooSoon.id))?.status).toBe('FREE');
+    expect(await getBooking(store, booking.id)).toMatchObject({ status: 'BOOKED', slotId: booking.slotId });
+
+    // A page left open a minute: the time it offered is now inside the notice, and is refused the same way.
+    const stale = await browser.get(`${link}/rebook`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(stale.html)![1]!;
+    deps.clock.set(plusMinutes(NOW, 1));
+    const late = await browser.request(`${link}/rebook`, { _csrf: token, slotId: justOutside.id });
+    expect(late.location).toBe(`${link}/rebook?error=soon`);
+    expect((await getSlot(store, justOutside.id))?.status).toBe('FREE');
+    // The refusal used nothing up: a later time still moves the booking.
+    const later = await aSlot(FRIDAY);
+    const moved = await browser.request(`${link}/rebook`, { _csrf: token, slotId: later.id });
+    expect(moved.location).toBe(link);
+    expect((await getBooking(store, booking.id))?.status).toBe('CANCELLED');
+  });
+
+  it('staff may still move a booking to a time starting within the parent notice (a walk-in)', async () => {
+    const child = await aFamily('Walkin');
+    const { booking } = await booked(child);
+    const soon = await aSlot(plusMinutes(NOW, 15));
+    const moved = await moveBooking(deps, {
+      bookingId: booking.id,
+      slotId: soon.id,
+      by: 'hv',
+      reason: 'walk-in',
+    });
+    expect(moved.to).toMatchObject({ status: 'BOOKED', slotId: soon.id });
   });
 
   it('with nothing that fits, joins the short-notice list and keeps the booking', async () => {

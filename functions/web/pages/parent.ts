@@ -30,6 +30,7 @@ import {
   context,
   cookieNames,
   ended,
+  fill,
   type Gate,
   gate,
   holdUntil,
@@ -298,6 +299,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
         choices: slots.map((s) => slotChoice(ctx, s, clinics)),
         taken: error === 'taken',
         choose: error === 'choose',
+        tooSoon: error === 'soon',
+        tooSoonBody: fill(t.rebookTooSoonBody, { phone: deps.config.servicePhone }),
         hasErrors: error !== null,
       });
     },
@@ -313,6 +316,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
         return redirect(ctx.base);
       case 'used':
         return message(ctx, t.usedTitle, t.usedBody, {}, 409);
+      case 'too-soon':
+        return redirect(`${ctx.base}/rebook?error=soon`);
       case 'slot-taken':
       case 'not-offered':
         return redirect(`${ctx.base}/rebook?error=taken`);

@@ -64,6 +64,9 @@ export const cy: ParentTexts = {
   rebookButton: "Trefnu'r amser hwn",
   rebookNone: "Nid oes amseroedd ar gael sy'n addas ar hyn o bryd.",
   rebookChoose: 'Dewiswch amser',
+  rebookTooSoonTitle: "Mae'r amser hwnnw'n dechrau'n rhy fuan i'w drefnu yma",
+  rebookTooSoonBody:
+    "Ni ellir trefnu amser sy'n dechrau mor fuan â hyn ar-lein. Dewiswch amser hwyrach, neu ffoniwch {phone}.",
   joinListIntro:
     'Gallwn anfon neges atoch os daw amser ar gael ar fyr rybudd. Rydych yn cadw eich apwyntiad nes i chi gymryd un newydd.',
   joinListButton: 'Anfonwch neges ataf os daw amser ar gael',

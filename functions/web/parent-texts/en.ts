@@ -65,6 +65,9 @@ export const en = {
   rebookButton: 'Book this time',
   rebookNone: 'There are no free times that fit right now.',
   rebookChoose: 'Choose a time',
+  rebookTooSoonTitle: 'That time starts too soon to book here',
+  rebookTooSoonBody:
+    'A time starting this soon cannot be booked online. Please choose a later time, or call {phone}.',
   joinListIntro:
     'We can text you if a time comes up at short notice. You keep your appointment until you take a new one.',
   joinListButton: 'Text me if a time comes up',

@@ -67,6 +67,9 @@ export const ne: ParentTexts = {
   rebookButton: 'Yo samaya book garnuhos',
   rebookNone: 'Ahile milne khali samaya chhaina.',
   rebookChoose: 'Samaya channuhos',
+  rebookTooSoonTitle: 'Tyo samaya yaha book garna dherai chhito suru hunchha',
+  rebookTooSoonBody:
+    'Yati chhito suru hune samaya online book garna mildaina. Pachhiko samaya channuhos, wa {phone} ma phone garnuhos.',
   joinListIntro:
     'Chhito samaya khali bhaema hami message pathauna sakchhaun. Naya nalie samma tapaiko appointment rahanchha.',
   joinListButton: 'Samaya khali bhaema message pathaunuhos',

@@ -64,6 +64,9 @@ export const pl: ParentTexts = {
   rebookButton: 'Zarezerwuj ten termin',
   rebookNone: 'W tej chwili nie ma pasujących wolnych terminów.',
   rebookChoose: 'Wybierz termin',
+  rebookTooSoonTitle: 'Ten termin zaczyna się zbyt szybko, aby zarezerwować go tutaj',
+  rebookTooSoonBody:
+    'Terminu zaczynającego się tak szybko nie można zarezerwować online. Wybierz późniejszy termin lub zadzwoń pod {phone}.',
   joinListIntro:
     'Możemy wysłać SMS, gdy zwolni się termin. Zachowujesz obecną wizytę, dopóki nie przyjmiesz nowej.',
   joinListButton: 'Wyślijcie mi SMS, gdy zwolni się termin',

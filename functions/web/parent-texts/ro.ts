@@ -65,6 +65,9 @@ export const ro: ParentTexts = {
   rebookButton: 'Rezervați această oră',
   rebookNone: 'Acum nu există ore libere potrivite.',
   rebookChoose: 'Alegeți o oră',
+  rebookTooSoonTitle: 'Acea oră începe prea curând pentru a o rezerva aici',
+  rebookTooSoonBody:
+    'O oră care începe atât de curând nu poate fi rezervată online. Alegeți o oră mai târzie sau sunați la {phone}.',
   joinListIntro:
     'Vă putem trimite un mesaj dacă se eliberează o oră. Vă păstrați programarea până când acceptați una nouă.',
   joinListButton: 'Trimiteți-mi un mesaj dacă se eliberează o oră',

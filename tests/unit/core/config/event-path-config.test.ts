@@ -57,6 +57,16 @@ describe('the event path’s trust config', () => {
     ['templates.en.reminder', (c: Raw) => (c.templates.en.reminder = 'Hi {nmae}'), '{nmae}'],
     ['letters.batchAt', (c: Raw) => (c.letters.batchAt = '5pm'), 'HH:mm'],
     [
+      'booking.parentRebookNoticeMinutes',
+      (c: Raw) => (c.booking.parentRebookNoticeMinutes = -30),
+      'at least 0 minutes',
+    ],
+    [
+      'booking.parentRebookNoticeMinutes',
+      (c: Raw) => (c.booking.parentRebookNoticeMinutes = 1.5),
+      'a whole number of minutes',
+    ],
+    [
       'appointmentTypes.antenatal.tiers[1].id',
       (c: Raw) => (c.appointmentTypes.antenatal.tiers[1].id = c.appointmentTypes.antenatal.tiers[0].id),
       'duplicate tier id',
@@ -77,5 +87,17 @@ describe('the event path’s trust config', () => {
     expect(message).toContain('Invalid ATTEND_TRUST_CONFIG:\n');
     expect(message).toContain(`\n  ${field}: `);
     expect(message).toContain(hint);
+  });
+
+  it('gives the parent page a 2-hour rebook notice by default, and reads the trust’s own', () => {
+    const raw = example();
+    delete raw.booking.parentRebookNoticeMinutes;
+    expect(parseEventPathConfig(raw).booking.parentRebookNoticeMinutes).toBe(120);
+    delete raw.booking;
+    expect(parseTrustConfig(raw).booking.parentRebookNoticeMinutes).toBe(120);
+    expect(parseTrustConfig(example()).booking.parentRebookNoticeMinutes).toBe(120);
+    const mine = example();
+    mine.booking.parentRebookNoticeMinutes = 240;
+    expect(parseTrustConfig(mine).booking.parentRebookNoticeMinutes).toBe(240);
   });
 });
