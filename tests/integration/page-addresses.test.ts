@@ -120,6 +120,32 @@ describe('/staff/slots', () => {
     expect(page.main).not.toContain('14:00');
   });
 
+  it.each([
+    ['an unknown clinic', '/staff/slots?clinicId=nope&date=2026-12-04', undefined],
+    ['a day that is not one', '/staff/slots?clinicId=riverside&date=x', 'riverside'],
+  ])('the 400 for %s lists the clinics and does not say there are none', async (_, path, selected) => {
+    const page = await open(path);
+    expect(page.status).toBe(400);
+    const options = parse(page.html)
+      .querySelectorAll('select#clinicId option')
+      .map((o) => ({ value: o.getAttribute('value'), selected: o.hasAttribute('selected') }));
+    expect(options.map((o) => o.value)).toEqual(['riverside']);
+    // The clinic the address named, when it is one, stays chosen for the corrected day.
+    expect(options.filter((o) => o.selected).map((o) => o.value)).toEqual(selected ? [selected] : []);
+    expect(page.main).not.toContain('no clinics');
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('with no clinics at all, the page says so', async () => {
+    const empty = browserDoor(testDeps(await freshTable(), '2026-12-03T09:00:00Z'));
+    const admin = await empty.signIn({ name: 'Ada Admin', roles: ['scheduler'] });
+    const res = await empty.app.handle(
+      new Request(`${WEB_ORIGIN}/staff/slots?clinicId=nope`, { headers: { cookie: admin.cookie } }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('There are no clinics yet.');
+  });
+
   it('a real clinic and day still list its slots', async () => {
     const page = await open('/staff/slots?clinicId=riverside&date=2026-12-03');
     expect(page.status).toBe(200);

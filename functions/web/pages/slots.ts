@@ -149,7 +149,12 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
         'pages/slots.njk',
         {
           date,
-          clinicItems: Object.entries(clinics).map(([value, text]) => ({ value, text })),
+          // A real clinic named beside a bad day stays chosen, to show once the day is corrected.
+          clinicItems: Object.entries(clinics).map(([value, text]) => ({
+            value,
+            text,
+            selected: !clinicError && value === clinicId,
+          })),
           errors: [
             ...(clinicError ? [{ text: clinicError, href: '#clinicId' }] : []),
             ...(dateError ? [{ text: dateError, href: '#date' }] : []),
