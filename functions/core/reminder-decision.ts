@@ -3,7 +3,6 @@
  * makes the decision stick with a conditional write, so two sweeps deciding the same thing at once
  * still send a tier only once.
  */
-import { textsSwitchedOff } from './client.ts';
 import type { Booking, Client, TierState } from './model.ts';
 import { isQuiet, type QuietHours } from './quiet-hours.ts';
 
@@ -27,14 +26,14 @@ export type ReminderDecision =
   | {
       action: 'skip';
       tierIds: string[];
-      reason: 'opted-out' | 'do-not-text' | 'no-phone' | 'appointment-started';
+      reason: 'opted-out' | 'do-not-text' | 'sms-off' | 'no-phone' | 'appointment-started';
     }
   | { action: 'wait'; reason: 'quiet-hours' | 'claimed-elsewhere' | 'nothing-due' }
   | { action: 'clear'; reason: 'not-booked' };
 
 export function decideReminder(input: {
   booking: Booking;
-  client: Pick<Client, 'flags'> | undefined;
+  client: Pick<Client, 'flags' | 'contact'> | undefined;
   /** The booking's number is opted out of texts (its Consent record). */
   suppressed: boolean;
   now: Date;
@@ -64,8 +63,12 @@ export function decideReminder(input: {
   if (!client || input.suppressed) {
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'opted-out' };
   }
-  if (textsSwitchedOff(client))
+  // Texts switched off by staff: the do-not-text flag, or the family's sms channel off (its own reason,
+  // so Today does not call a family do-not-text who is not flagged so).
+  if (client.flags.doNotText)
     return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'do-not-text' };
+  if (client.contact?.sms.on === false)
+    return { action: 'skip', tierIds: claimable.map(([id]) => id), reason: 'sms-off' };
   if (isQuiet(now, input.quietHours, input.timeZone)) return { action: 'wait', reason: 'quiet-hours' };
 
   // After an outage several tiers can be due at once: the family needs one text, the latest one.

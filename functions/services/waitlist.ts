@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#core/errors.ts';
 import type { Client } from '#core/model.ts';
 import type { AvailabilityWindow, WaitlistEntry } from '#core/waitlist.ts';
 import { getClient } from '#store/clients.ts';
+import { listClinics } from '#store/clinics.ts';
 import { entryIdFor, putEntry } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';
 
@@ -34,6 +35,18 @@ export async function addToWaitlist(
       {
         field: 'type',
         message: `unknown appointment type; one of: ${Object.keys(deps.config.appointmentTypes).join(', ')}`,
+      },
+    ]);
+  }
+  // An entry naming only clinics that do not exist could never be offered a slot, and would block
+  // adding the family properly (ALREADY_WAITING): every id must be a clinic of the trust.
+  const clinicIds = new Set((await listClinics(deps.store)).map((c) => c.id));
+  const unknown = [...new Set(input.acceptableClinicIds)].filter((id) => !clinicIds.has(id));
+  if (unknown.length > 0) {
+    throw new ValidationError('Request body is invalid', [
+      {
+        field: 'acceptableClinicIds',
+        message: `no clinic with id ${unknown.join(', ')}`,
       },
     ]);
   }

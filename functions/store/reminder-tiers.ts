@@ -231,7 +231,7 @@ export async function releaseTier(
 }
 
 /**
- * Marks open tiers SKIPPED (opted out, do-not-text, appointment started). Only tiers still PENDING, or
+ * Marks open tiers SKIPPED (opted out, do-not-text, texts off, appointment started). Only tiers still PENDING, or
  * SENDING with a lapsed lease, are touched, so a text being sent right now is never overwritten.
  */
 export async function skipTiers(

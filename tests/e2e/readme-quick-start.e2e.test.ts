@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { startTestRuntime } from '#tests/support/local-runtime.ts';
+import { linkIn } from '#tests/support/parent-pages.ts';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
@@ -65,6 +66,13 @@ describe("the README's quick start", () => {
     expect(amelia.length).toBeGreaterThanOrEqual(2);
     expect(amelia[0]!.body).toContain('Amelia');
     expect(stdout).toContain('"status":"BOOKED"');
+    // The family has a date of birth, so the parent link in her texts asks for it rather than saying
+    // it cannot be checked online.
+    const page = await fetch(`${runtime.url}${linkIn(amelia[0]!.body)}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('What is your child&#39;s date of birth?');
+    expect(html).not.toContain('We cannot check this link online');
   }, 240_000);
 
   it('imports the CSV sample at dates relative to the clock: 5 created and row 7 refused, then all unchanged', async () => {

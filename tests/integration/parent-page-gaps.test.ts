@@ -190,7 +190,7 @@ describe('a rebook on the parent page texts the new time', () => {
     });
     expect((await getBooking(store, movedB.id))?.tiers.confirmation).toMatchObject({
       status: 'SKIPPED',
-      skipReason: 'do-not-text',
+      skipReason: 'sms-off',
     });
   });
 });

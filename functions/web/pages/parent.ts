@@ -1,5 +1,7 @@
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
-import type { Booking, Clinic, Slot } from '#core/model.ts';
+import { textsSwitchedOff } from '#core/client.ts';
+import { type Booking, type Client, type Clinic, ERASED_PHONE, type Slot } from '#core/model.ts';
+import { isSuppressed } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   cancelFromPage,
@@ -44,6 +46,31 @@ import {
   useFamilyLanguage,
 } from './parent-kit.ts';
 
+/**
+ * What the page may promise about texts for a booking: a reminder only when a reminder tier is still
+ * to go (a time booked for the next day often has none: past at booking, or not applicable), else the
+ * confirmation (sent, or still to go after quiet hours), and nothing when the family cannot be texted
+ * (no mobile, texts switched off by staff, or the number opted out).
+ */
+async function textsPromise(
+  ctx: Ctx,
+  booking: Booking | undefined,
+  client: Client,
+): Promise<string | undefined> {
+  const t = ctx.texts;
+  if (!booking || booking.phone === undefined || booking.phone === ERASED_PHONE) return undefined;
+  if (textsSwitchedOff(client) || (await isSuppressed(ctx.deps, booking.phone))) return undefined;
+  const tiers = Object.values(booking.tiers);
+  const open = (s: string) => s === 'PENDING' || s === 'SENDING';
+  if (tiers.some((tier) => tier.kind === 'reminder' && open(tier.status))) return t.textReminder;
+  const confirmation = tiers.find((tier) => tier.kind === 'confirmation');
+  if (confirmation?.status === 'SENT') return t.textDetailsSent;
+  if (confirmation && open(confirmation.status)) return t.textDetailsDue;
+  return undefined;
+}
+
+const sentences = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(' ') || undefined;
+
 async function appointmentPage(
   ctx: Ctx,
   subject: LinkSubject,
@@ -60,7 +87,7 @@ async function appointmentPage(
       const clinic = await getClinic(ctx.deps.store, moved.clinicId);
       return render(ctx, 'pages/parent/appointment.njk', {
         title: t.movedTitle,
-        lead: t.movedBody,
+        lead: sentences(t.movedBody, await textsPromise(ctx, moved, subject.client)),
         appointment: summary(ctx, { type: moved.type, startsAt: moved.startsAt, clinic }),
         actions: false,
         moved: true,
@@ -97,14 +124,18 @@ async function offerPage(
     startsAt: subject.startsAt,
     clinic: subject.clinic,
   });
-  if (offer.status === 'ACCEPTED')
+  if (offer.status === 'ACCEPTED') {
+    const bookingId = subject.slot?.bookingId;
+    const booking = bookingId ? await getBooking(ctx.deps.store, bookingId) : undefined;
+    const ours = booking?.clientId === offer.clientId ? booking : undefined;
     return render(ctx, 'pages/parent/appointment.njk', {
       title: t.offerTakenTitle,
-      lead: t.offerTakenBody,
+      lead: await textsPromise(ctx, ours, subject.client),
       appointment,
       actions: false,
       asPanel: done === 'accepted',
     });
+  }
   if (done === 'gone' || offer.status === 'TAKEN' || offer.status === 'WITHDRAWN')
     return message(ctx, t.offerGoneTitle, t.offerGoneBody);
   if (offer.status === 'DECLINED')

@@ -33,8 +33,22 @@ const TIER_STATUS: Readonly<Record<string, string>> = {
 
 /** Tiers skipped for reasons nobody need see: booked too late for them, or not for this booking. */
 const QUIET_SKIPS = new Set(['past-at-booking', 'not-applicable']);
-/** Skip reasons in words, where the code alone would puzzle. */
-const SKIP_WORDS: Readonly<Record<string, string>> = { 'no-phone': 'no mobile' };
+/** Why a text was not sent, in words (an unknown code is shown as it is). */
+export const SKIP_WORDS: Readonly<Record<string, string>> = {
+  'no-phone': 'no mobile',
+  'opted-out': 'the number is opted out of texts',
+  'do-not-text': 'do not text',
+  'sms-off': 'texts are off for this family',
+  'appointment-started': 'the appointment had started',
+  'after-start': 'it would have gone after the appointment started',
+  superseded: 'a later text replaced it',
+  'past-at-booking': 'booked too late for it',
+  'not-applicable': 'not for this appointment time',
+  'send-failed': 'sending failed',
+  'offer-accepted-text': 'the reply to their YES confirmed it',
+  'not-requested': 'not asked for when imported',
+  'before-demo-start': "before the demo's start",
+};
 
 /** Why a text cannot go, in words (`optOut` says how a number came to be opted out). */
 const NO_SMS_WORDS: Readonly<Record<NoSmsReason, string>> = {

@@ -1,5 +1,5 @@
 /** The parent pages in Welsh. Not written by a native speaker: have one review it (README, Parent pages). */
-import type { ParentTexts } from './en.ts';
+import { en, type ParentTexts } from './en.ts';
 
 export const cy: ParentTexts = {
   languageName: 'Cymraeg',
@@ -57,7 +57,7 @@ export const cy: ParentTexts = {
   notBookedBody: "Efallai ei fod wedi'i ganslo neu ei newid. Os nad ydych yn siŵr, ffoniwch {phone}.",
   passedTitle: "Mae'r apwyntiad hwn wedi bod",
   movedTitle: 'Mae eich apwyntiad wedi symud',
-  movedBody: 'Dyma eich apwyntiad newydd. Byddwn yn anfon neges i’ch atgoffa.',
+  movedBody: 'Dyma eich apwyntiad newydd.',
   rebookTitle: 'Dewis amser newydd',
   rebookIntro: "Mae'r amseroedd hyn ar gael mewn clinigau y gallwch eu cyrraedd.",
   rebookLegend: 'Amseroedd ar gael',
@@ -81,7 +81,10 @@ export const cy: ParentTexts = {
   offerIntro: "Mae'r amser hwn ar gael ar fyr rybudd. Os byddwch yn ei gymryd, chi piau ef.",
   offerButton: 'Cymryd yr amser hwn',
   offerTakenTitle: "Mae'r amser hwn wedi'i drefnu i chi",
-  offerTakenBody: 'Byddwn yn anfon neges i’ch atgoffa.',
+  textReminder: 'Byddwn yn anfon neges i’ch atgoffa.',
+  // Not yet translated: English until a translator gives these sentences.
+  textDetailsSent: en.textDetailsSent,
+  textDetailsDue: en.textDetailsDue,
   offerGoneTitle: "Mae'n ddrwg gennym, mae'r amser hwnnw wedi mynd",
   offerGoneBody:
     'Fe wnaeth teulu arall ei gymryd yn gyntaf. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',

@@ -58,7 +58,7 @@ export const en = {
   notBookedBody: 'It may have been cancelled or changed. If you are not sure, call {phone}.',
   passedTitle: 'This appointment has passed',
   movedTitle: 'Your appointment has moved',
-  movedBody: 'This is your new appointment. We will text you a reminder.',
+  movedBody: 'This is your new appointment.',
   rebookTitle: 'Choose a new time',
   rebookIntro: 'These times are free at clinics you can get to.',
   rebookLegend: 'Free times',
@@ -81,7 +81,12 @@ export const en = {
   offerIntro: 'This time has come up at short notice. If you take it, it is yours.',
   offerButton: 'Take this time',
   offerTakenTitle: 'This time is booked for you',
-  offerTakenBody: 'We will text you a reminder.',
+  /** Said only when a reminder tier is still to go (parent.ts textsPromise). */
+  textReminder: 'We will text you a reminder.',
+  /** When no reminder will go but the booking's confirmation text has been sent. */
+  textDetailsSent: 'We have sent you a text with the details.',
+  /** When no reminder will go and the confirmation is still to go (held by quiet hours). */
+  textDetailsDue: 'We will text you the details.',
   offerGoneTitle: 'Sorry, that time has gone',
   offerGoneBody:
     'Another family took it first. You are still on the list, and we will text you if another time comes up.',

@@ -2,7 +2,7 @@
  * The parent pages in Nepali, romanised as families text it (see README, Reply languages). Not written by
  * a native speaker: have one review it (README, Parent pages).
  */
-import type { ParentTexts } from './en.ts';
+import { en, type ParentTexts } from './en.ts';
 
 export const ne: ParentTexts = {
   languageName: 'Nepali',
@@ -60,7 +60,7 @@ export const ne: ParentTexts = {
   notBookedBody: 'Yo radda wa pariwartan bhaeko huna sakchha. Thaha chhaina bhane {phone} ma phone garnuhos.',
   passedTitle: 'Yo appointment sakiyo',
   movedTitle: 'Tapaiko appointment sariyo',
-  movedBody: 'Yo tapaiko naya appointment ho. Hami samjhauna message pathaunchhaun.',
+  movedBody: 'Yo tapaiko naya appointment ho.',
   rebookTitle: 'Naya samaya channuhos',
   rebookIntro: 'Tapai pugna sakne clinicma yi samaya khali chhan.',
   rebookLegend: 'Khali samaya',
@@ -85,7 +85,10 @@ export const ne: ParentTexts = {
   offerIntro: 'Yo samaya chhito khali bhayo. Linuhunchha bhane tapaiko hunchha.',
   offerButton: 'Yo samaya linchhu',
   offerTakenTitle: 'Yo samaya tapaiko lagi book bhayo',
-  offerTakenBody: 'Hami samjhauna message pathaunchhaun.',
+  textReminder: 'Hami samjhauna message pathaunchhaun.',
+  // Not yet translated: English until a translator gives these sentences.
+  textDetailsSent: en.textDetailsSent,
+  textDetailsDue: en.textDetailsDue,
   offerGoneTitle: 'Maaf garnuhos, tyo samaya gaisakyo',
   offerGoneBody:
     'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',

@@ -1,5 +1,5 @@
 /** The parent pages in Polish. Not written by a native speaker: have one review it (README, Parent pages). */
-import type { ParentTexts } from './en.ts';
+import { en, type ParentTexts } from './en.ts';
 
 export const pl: ParentTexts = {
   languageName: 'Polski',
@@ -57,7 +57,7 @@ export const pl: ParentTexts = {
   notBookedBody: 'Mogła zostać odwołana lub zmieniona. W razie wątpliwości zadzwoń pod numer {phone}.',
   passedTitle: 'Ta wizyta już się odbyła',
   movedTitle: 'Wizyta została przeniesiona',
-  movedBody: 'To jest nowy termin wizyty. Wyślemy SMS z przypomnieniem.',
+  movedBody: 'To jest nowy termin wizyty.',
   rebookTitle: 'Wybierz nowy termin',
   rebookIntro: 'Te terminy są wolne w przychodniach, do których możesz dotrzeć.',
   rebookLegend: 'Wolne terminy',
@@ -81,7 +81,10 @@ export const pl: ParentTexts = {
   offerIntro: 'Ten termin zwolnił się w ostatniej chwili. Jeśli go przyjmiesz, jest Twój.',
   offerButton: 'Przyjmuję ten termin',
   offerTakenTitle: 'Ten termin jest zarezerwowany dla Ciebie',
-  offerTakenBody: 'Wyślemy SMS z przypomnieniem.',
+  textReminder: 'Wyślemy SMS z przypomnieniem.',
+  // Not yet translated: English until a translator gives these sentences.
+  textDetailsSent: en.textDetailsSent,
+  textDetailsDue: en.textDetailsDue,
   offerGoneTitle: 'Przepraszamy, ten termin jest już zajęty',
   offerGoneBody:
     'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',

@@ -1,5 +1,5 @@
 /** The parent pages in Romanian. Not written by a native speaker: have one review it (README, Parent pages). */
-import type { ParentTexts } from './en.ts';
+import { en, type ParentTexts } from './en.ts';
 
 export const ro: ParentTexts = {
   languageName: 'Română',
@@ -58,7 +58,7 @@ export const ro: ParentTexts = {
   notBookedBody: 'Este posibil să fi fost anulată sau schimbată. Dacă nu sunteți sigur, sunați la {phone}.',
   passedTitle: 'Această programare a trecut',
   movedTitle: 'Programarea a fost mutată',
-  movedBody: 'Aceasta este noua programare. Vă vom trimite un mesaj de reamintire.',
+  movedBody: 'Aceasta este noua programare.',
   rebookTitle: 'Alegeți o oră nouă',
   rebookIntro: 'Aceste ore sunt libere la clinicile la care puteți ajunge.',
   rebookLegend: 'Ore libere',
@@ -82,7 +82,10 @@ export const ro: ParentTexts = {
   offerIntro: 'Această oră s-a eliberat în ultimul moment. Dacă o acceptați, este a dumneavoastră.',
   offerButton: 'Accept această oră',
   offerTakenTitle: 'Această oră este rezervată pentru dumneavoastră',
-  offerTakenBody: 'Vă vom trimite un mesaj de reamintire.',
+  textReminder: 'Vă vom trimite un mesaj de reamintire.',
+  // Not yet translated: English until a translator gives these sentences.
+  textDetailsSent: en.textDetailsSent,
+  textDetailsDue: en.textDetailsDue,
   offerGoneTitle: 'Ne pare rău, acea oră a fost ocupată',
   offerGoneBody:
     'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
