@@ -6,20 +6,21 @@ import { contactChannelSchema, contactChannelsSchema } from '#core/contact-chann
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { localDay } from '#core/local-time.ts';
-import { clientSchema, equityFlagsSchema, messageSchema } from '#core/model.ts';
+import { equityFlagsSchema, messageSchema } from '#core/model.ts';
 import { nhsNumberInput } from '#core/nhs-number.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import { postalAddressSchema } from '#core/postal-address.ts';
 import { noPictographs } from '#core/sms-sanitise.ts';
 import * as zm from '#core/zod.ts';
 import { changeContactDetails } from '#services/client-contact.ts';
-import { type ClientView, clientView, clientViews, consentOf } from '#services/consent.ts';
+import { clientView, clientViews, consentOf } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { erasedClientView } from '#services/erasure.ts';
 import { clientByNhsNumber, clientsByPhone, createClient, getClient } from '#store/clients.ts';
 import { clientTombstoneSchema, getTombstone } from '#store/erasure.ts';
 import { messagesByPhone } from '#store/messages.ts';
 import { forStaff } from './access.ts';
+import { clientAnswerSchema, FLAGS_NOTE } from './flag-schemas.ts';
 import { defineRoute, idParams, list, page, pageCursor, pageLimit } from './route.ts';
 
 export const createClientBody = z.object({
@@ -90,12 +91,12 @@ export const findClientsQuery = z
   });
 
 /** A client as the API answers it: the record, and its number's consent (clientView in services/consent.ts). */
-export const clientViewSchema = zm.extend(clientSchema, {
+export const clientViewSchema = zm.extend(clientAnswerSchema, {
   /** The client's number is opted out of texts (STOP, staff, unreachable): no text goes to it. */
   optedOut: z.boolean(),
   /** The number's consent: `opted-in`, or `opted-out` with `reason` (stop-text, staff, unreachable) and `since`. */
   consent: consentViewSchema,
-}) satisfies z.core.$ZodType<ClientView>;
+});
 
 /** What GET /clients/{id} answers for a client whose personal data was erased (erasedClientView). */
 const erasedClientSchema = clientTombstoneSchema
@@ -223,7 +224,8 @@ export const clientRoutes = [
     tag: 'clients',
     summary: 'Find the clients who share a mobile number, or the client with an NHS number',
     description:
-      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).',
+      'Give exactly one of `phone` and `nhsNumber` (10 digits, spaces allowed, check digit checked).' +
+      FLAGS_NOTE,
     // Schedulers find the family they are booking.
     roles: forStaff('scheduler', 'health-visitor'),
     query: findClientsQuery,
@@ -252,6 +254,7 @@ export const clientRoutes = [
     path: '/clients/{id}',
     tag: 'clients',
     summary: 'Read a client; an erased client reads as `{id, erased: true, erasedAt, counts}`',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: {

@@ -2,6 +2,7 @@
 import { optInByStaff, optOutByStaff } from '#services/staff-consent.ts';
 import { forStaff } from './access.ts';
 import { clientViewSchema } from './clients.ts';
+import { FLAGS_NOTE } from './flag-schemas.ts';
 import { defineRoute, idParams } from './route.ts';
 
 const clientWithConsent = {
@@ -20,7 +21,8 @@ export const consentRoutes = [
     summary: "Opt the client's number out of texts (staff-recorded)",
     description:
       'Consent belongs to the number: every child on it, now and later, gets no texts until the number ' +
-      'texts START or staff opt it back in. A number already opted out stays as it is (a STOP stays a STOP).',
+      'texts START or staff opt it back in. A number already opted out stays as it is (a STOP stays a STOP).' +
+      FLAGS_NOTE,
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: clientWithConsent,
@@ -34,7 +36,8 @@ export const consentRoutes = [
     tag: 'clients',
     summary: 'Lift a staff-recorded opt-out of the client’s number',
     description:
-      '409 OPTED_OUT_BY_TEXT when the number texted STOP: only a START from the number lifts that.',
+      '409 OPTED_OUT_BY_TEXT when the number texted STOP: only a START from the number lifts that.' +
+      FLAGS_NOTE,
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: clientWithConsent,

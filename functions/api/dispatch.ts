@@ -15,6 +15,7 @@ import { type AuditEntry, auditActor, recordAudit } from '#store/audit.ts';
 import { mayUse } from './access.ts';
 import { type AnyRoute, type RawBody, type RouteSpec, recordId } from './route.ts';
 import { type Route, type RouteId, routeById } from './routes.ts';
+import { answerForRoles } from './sensitive.ts';
 import { unknownFields } from './unknown-fields.ts';
 
 /** What every call into the route table needs: the services' dependencies and the cursor key. */
@@ -140,6 +141,8 @@ export async function runRoute(
     if (route.body && meta.door !== 'in-process') refuseUnknownFields(route.body.schema, input.body);
     const body = route.body ? parse(route.body.schema, input.body, '', 'Request body is invalid') : undefined;
     let output = (await route.handler({ deps, caller, params, query, body, raw: input.raw })) as unknown;
+    // The safeguarding flags, for the caller's roles (a scheduler's answer leaves them out): sensitive.ts.
+    if (!route.noFamilyData) output = answerForRoles(output, caller.roles);
     if (ctx.checkResponses) route.response.schema.parse(output);
     if (paged && isRecord(output) && typeof output.cursor === 'string') {
       output = { ...output, cursor: await ctx.cursors.seal(output.cursor, scope) };

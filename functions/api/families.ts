@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
-import { bookingSchema, clientSchema, clinicSchema, messageSchema } from '#core/model.ts';
+import { bookingSchema, clinicSchema, messageSchema } from '#core/model.ts';
 import {
   clinicDay,
   familiesToCall,
@@ -17,6 +17,7 @@ import {
 } from '#services/families.ts';
 import { inboxItemSchema } from '#store/inbox.ts';
 import { forStaff } from './access.ts';
+import { clientAnswerSchema, FLAGS_NOTE } from './flag-schemas.ts';
 import { defineRoute, idParams, list, recordId } from './route.ts';
 
 export const searchFamiliesQuery = z.object({
@@ -24,8 +25,8 @@ export const searchFamiliesQuery = z.object({
 });
 
 const familyRecordSchema = z.object({
-  client: clientSchema,
-  children: z.array(clientSchema),
+  client: clientAnswerSchema,
+  children: z.array(clientAnswerSchema),
   bookings: z.array(bookingSchema),
   messages: z.array(messageSchema),
   consent: consentViewSchema,
@@ -69,8 +70,10 @@ const toCallSchema = z.object({
       firstName: z.string(),
       familyName: z.string(),
       misses: z.number().int(),
-      vulnerable: z.boolean(),
-      why: z.array(z.enum(['missed', 'vulnerable', 'cannot-reach'])),
+      /** Left out for a caller who may not see the safeguarding flags (a scheduler). */
+      vulnerable: z.boolean().optional(),
+      /** `flagged` (by the health visitor) is what a caller who may not see the flags reads for `vulnerable`. */
+      why: z.array(z.enum(['missed', 'vulnerable', 'flagged', 'cannot-reach'])),
       cannotReach: z
         .object({
           noSms: z.enum(['no-phone', 'sms-off', 'opted-out', 'unreachable']),
@@ -84,7 +87,7 @@ const toCallSchema = z.object({
 
 const conversationSchema = z.object({
   item: inboxItemSchema,
-  clients: z.array(clientSchema),
+  clients: z.array(clientAnswerSchema),
   messages: z.array(messageSchema),
 });
 
@@ -125,13 +128,14 @@ export const familyRoutes = [
     tag: 'families',
     summary: 'Find families by name, mobile number, NHS number or booking reference',
     description:
-      'Four digits are a booking reference, ten with a valid check digit an NHS number, another number a mobile, anything else a name.',
+      'Four digits are a booking reference, ten with a valid check digit an NHS number, another number a mobile, anything else a name.' +
+      FLAGS_NOTE,
     roles: forStaff('scheduler', 'health-visitor'),
     query: searchFamiliesQuery,
     response: {
       status: 200,
       name: 'FamilySearch',
-      schema: list(clientSchema).extend({ kind: z.enum(['ref', 'nhs-number', 'phone', 'name']) }),
+      schema: list(clientAnswerSchema).extend({ kind: z.enum(['ref', 'nhs-number', 'phone', 'name']) }),
       description: 'The clients found, and how the query was read',
     },
     errors: [400],
@@ -143,6 +147,7 @@ export const familyRoutes = [
     path: '/families/{id}',
     tag: 'families',
     summary: "A family's record: the children on the number, their bookings and the text thread",
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: { status: 200, name: 'FamilyRecord', schema: familyRecordSchema, description: 'The family' },
@@ -174,7 +179,9 @@ export const familyRoutes = [
       'who has sent no text since booking (STOP and HELP are not replies). With `include=cannot-reach`, also the bookings that neither a text nor ' +
       'a letter can reach (as `GET /call-list` lists them, which needs the same roles): `why` holds `cannot-reach` ' +
       'and `cannotReach` says why (`noSms`, `noLetter`, and for `opted-out` whether by STOP or staff). A booking ' +
-      'that is both is one item.',
+      'that is both is one item. For a scheduler an item has no `vulnerable` and `why` says `flagged` ' +
+      '(flagged by the health visitor) instead of `vulnerable`.' +
+      FLAGS_NOTE,
     roles: forStaff('scheduler', 'health-visitor'),
     query: toCallQuery,
     response: { status: 200, name: 'FamiliesToCall', schema: toCallSchema, description: 'Who to call' },
@@ -193,6 +200,7 @@ export const familyRoutes = [
     path: '/inbox/{id}/conversation',
     tag: 'inbox',
     summary: "An inbox item with its number's clients and the whole text thread",
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     response: {

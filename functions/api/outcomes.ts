@@ -2,10 +2,11 @@ import * as z from 'zod';
 import { NotFoundError, ValidationError } from '#core/errors.ts';
 import { bookingSchema, clientSchema } from '#core/model.ts';
 import { followUpsFor, type ListedFollowUp } from '#services/follow-ups.ts';
-import { type OutcomeResult, recordOutcome } from '#services/outcomes.ts';
-import { closeFollowUp, followUpSchema, getFollowUp } from '#store/follow-ups.ts';
+import { recordOutcome } from '#services/outcomes.ts';
+import { closeFollowUp, FOLLOW_UP_REASONS, followUpSchema, getFollowUp } from '#store/follow-ups.ts';
 import { forStaff } from './access.ts';
 import { outcomeBody } from './bookings.ts';
+import { FLAGS_NOTE } from './flag-schemas.ts';
 import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit } from './route.ts';
 
 export const listFollowUpsQuery = z.object({
@@ -17,11 +18,20 @@ export const closeFollowUpBody = z.object({
   note: z.string().trim().min(1, 'say what was done (who was contacted, what was agreed)').max(1000),
 });
 
+/**
+ * A follow-up as the outcome route answers it: for a caller who may not see the safeguarding flags (a
+ * scheduler) without `vulnerable`, and `flagged-wnb` instead of `vulnerable-wnb` (sensitive.ts).
+ */
+const answeredFollowUpSchema = followUpSchema.extend({
+  reason: z.enum([...FOLLOW_UP_REASONS, 'flagged-wnb']),
+  vulnerable: z.boolean().optional(),
+});
+
 const outcomeResultSchema = z.object({
   booking: bookingSchema,
   history: clientSchema.shape.history,
-  followUp: followUpSchema.optional(),
-}) satisfies z.ZodType<OutcomeResult>;
+  followUp: answeredFollowUpSchema.optional(),
+});
 
 const listedFollowUpSchema = followUpSchema.extend({
   /** The follow-up names the caller as the child's health visitor; these come first. */
@@ -48,7 +58,8 @@ export const outcomeRoutes = [
     summary: 'Record ATTENDED, DNA or WNB (was not brought) once the appointment has started',
     description:
       'A WNB that makes the escalation threshold in a row, or any WNB for a child flagged vulnerable, opens ' +
-      'a follow-up for the named health visitor.',
+      'a follow-up for the named health visitor.' +
+      FLAGS_NOTE,
     roles: forStaff('scheduler', 'health-visitor'),
     params: idParams,
     body: { name: 'OutcomeRequest', schema: outcomeBody },

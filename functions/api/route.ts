@@ -91,6 +91,12 @@ export interface RouteSpec<
   };
   /** The error statuses it can answer besides 403, 500 and 503. */
   readonly errors: readonly RouteErrorStatus[];
+  /**
+   * The answer holds no family's data (the OpenAPI document, whose schemas name the flags): it is sent as
+   * is. Every other answer goes through `answerForRoles` (sensitive.ts), which leaves the safeguarding
+   * flags out for a caller who may not see them.
+   */
+  readonly noFamilyData?: true;
   handler(args: HandlerArgs<P, Q, B>): Promise<z.output<R>>;
 }
 

@@ -74,6 +74,7 @@ const metaRoutes = [
     tag: 'health',
     summary: 'This OpenAPI 3.1 document',
     roles: EVERYONE,
+    noFamilyData: true,
     response: {
       status: 200,
       name: 'OpenApiDocument',

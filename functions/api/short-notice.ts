@@ -5,10 +5,11 @@
 
 import * as z from 'zod';
 import { slotSchema } from '#core/model.ts';
-import { offerSchema, scorePartSchema, waitlistEntrySchema } from '#core/waitlist.ts';
+import { offerSchema, scorePartSchema } from '#core/waitlist.ts';
 import * as zm from '#core/zod.ts';
 import { explainedList, liveRuns } from '#services/short-notice.ts';
 import { forStaff } from './access.ts';
+import { FLAGS_NOTE, waitlistEntryAnswerSchema as waitlistEntrySchema } from './flag-schemas.ts';
 import { appointmentTypeId, defineRoute, list, page, pageCursor, pageLimit } from './route.ts';
 
 export const shortNoticeListQuery = z.object({
@@ -46,6 +47,7 @@ export const shortNoticeRoutes = [
     tag: 'waitlist',
     summary:
       'The short-notice list for an appointment type, each family with their score now and its breakdown and their dates',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     query: shortNoticeListQuery,
     response: {
@@ -63,6 +65,7 @@ export const shortNoticeRoutes = [
     path: '/short-notice/runs',
     tag: 'waitlist',
     summary: "Short-notice runs under way: each slot being offered, its wave and this run's offers",
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     response: {
       status: 200,

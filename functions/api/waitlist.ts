@@ -2,13 +2,14 @@ import * as z from 'zod';
 import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { slotSchema } from '#core/model.ts';
-import { availabilityWindowSchema, offerSchema, waitlistEntrySchema } from '#core/waitlist.ts';
+import { availabilityWindowSchema, offerSchema } from '#core/waitlist.ts';
 import * as zm from '#core/zod.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import { forStaff } from './access.ts';
+import { FLAGS_NOTE, waitlistEntryAnswerSchema as waitlistEntrySchema } from './flag-schemas.ts';
 import { appointmentTypeId, defineRoute, idParams, page, pageCursor, pageLimit, recordId } from './route.ts';
 
 export const addToWaitlistBody = z
@@ -50,6 +51,7 @@ export const waitlistRoutes = [
     path: '/waitlist',
     tag: 'waitlist',
     summary: 'Put a family on the short-notice list',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     body: { name: 'AddToWaitlistRequest', schema: addToWaitlistBody },
     response: {
@@ -67,6 +69,7 @@ export const waitlistRoutes = [
     path: '/waitlist',
     tag: 'waitlist',
     summary: 'The list for an appointment type, highest priority first (the order offers go out in)',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     query: listWaitlistQuery,
     response: {
@@ -87,6 +90,7 @@ export const waitlistRoutes = [
     path: '/waitlist/{id}',
     tag: 'waitlist',
     summary: 'Read a waitlist entry',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     params: idParams,
     response: { status: 200, name: 'WaitlistEntry', schema: waitlistEntrySchema, description: 'The entry' },
@@ -103,6 +107,7 @@ export const waitlistRoutes = [
     path: '/waitlist/{id}',
     tag: 'waitlist',
     summary: 'Take a family off the list',
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     params: idParams,
     response: {
@@ -121,6 +126,7 @@ export const waitlistRoutes = [
     tag: 'waitlist',
     summary:
       "Every offer made for a slot, with each family's score and its breakdown: who was offered what, and why",
+    description: FLAGS_NOTE.trim(),
     roles: forStaff('scheduler'),
     query: offersQuery,
     response: {

@@ -26,6 +26,8 @@ export function newClient(
  * Whether staff have switched texts off for the family: the do-not-text flag, or the sms channel off
  * (core/contact-channels.ts). Every path that texts a family checks this, as it checks the number's consent.
  */
-export function textsSwitchedOff(client: Pick<Client, 'flags' | 'contact'>): boolean {
+export function textsSwitchedOff(
+  client: Pick<Client, 'contact'> & { flags: Pick<Client['flags'], 'doNotText'> },
+): boolean {
   return client.flags.doNotText || client.contact?.sms.on === false;
 }

@@ -200,7 +200,10 @@ describe('Short-notice', { timeout: 90_000 }, () => {
     expect(await row.count()).toBe(1);
     const cells = (await row.textContent()) ?? '';
     expect(cells).toContain('Tue, Thu 09:00 to 12:30');
-    expect(cells).toMatch(/vulnerable/i);
+    // A scheduler is not told the family is flagged vulnerable, only that the health visitor set a
+    // priority (README, "Do not text and safeguarding flags").
+    expect(cells).toContain('Priority set by the health visitor (ask them why)');
+    expect(cells).not.toMatch(/vulnerable|mental health/i);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'staff-short-notice');
 

@@ -190,14 +190,27 @@ describe('GET /families-to-call', () => {
     await handleInboundSms(deps, anInboundSms(replied.phone, 'Yes we will be there'));
 
     // Act
-    const res = await get<{
+    type ToCall = {
       date: string;
-      items: { firstName: string; misses: number; vulnerable: boolean }[];
-    }>('/families-to-call');
+      items: { firstName: string; misses: number; vulnerable?: boolean; why: string[] }[];
+    };
+    const res = await get<ToCall>('/families-to-call');
+    const asHealthVisitor = await callApi<ToCall>(
+      deps,
+      'GET',
+      '/families-to-call',
+      undefined,
+      IAM_CALLER_ARNS['health-visitor'],
+    );
 
-    // Assess
+    // Assess: a scheduler is told the health visitor flagged Quiet, not that Quiet is vulnerable (README,
+    // "Do not text and safeguarding flags"); a health visitor sees the flag.
     expect(res.body.date).toBe('2026-11-24');
-    expect(res.body.items.map((c) => [c.firstName, c.misses, c.vulnerable]).sort()).toEqual([
+    expect(res.body.items.map((c) => [c.firstName, c.misses, c.vulnerable, c.why]).sort()).toEqual([
+      ['Quiet', 0, undefined, ['flagged']],
+      ['Twice', 2, undefined, ['missed']],
+    ]);
+    expect(asHealthVisitor.body.items.map((c) => [c.firstName, c.misses, c.vulnerable]).sort()).toEqual([
       ['Quiet', 0, true],
       ['Twice', 2, false],
     ]);

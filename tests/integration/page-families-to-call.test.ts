@@ -160,6 +160,14 @@ describe("Today's families to call", () => {
       'Number cannot get texts and letters are off for this family',
     ]);
     expect(page.html).not.toMatch(/vulnerable, no reply/i);
+    // The list's introduction does not name the flag either (README, "Do not text and safeguarding flags").
+    expect(page.html).toContain('or flagged by the health visitor, who have not replied');
+    expect(page.html).not.toMatch(/vulnerable/i);
+  });
+
+  it('tells a health visitor the list holds families flagged vulnerable', async () => {
+    const page = await open(healthVisitor);
+    expect(page.html).toContain('or flagged vulnerable, who have not replied');
   });
 
   it('gives someone with no role neither the page nor the list behind it', async () => {

@@ -57,7 +57,10 @@ interface FormError {
  * Why a reply by text cannot go to the item's number: its consent (one record per number: STOP, staff,
  * unreachable), read once through the first client on it, or texts switched off for a client on it.
  */
-async function whyNoReply(page: PageContext, clients: readonly Client[]): Promise<string | undefined> {
+async function whyNoReply(
+  page: PageContext,
+  clients: readonly (Pick<Client, 'id' | 'contact'> & { flags: Pick<Client['flags'], 'doNotText'> })[],
+): Promise<string | undefined> {
   const first = clients[0];
   if (first === undefined) return undefined;
   const view = await page.invoke('getClient', { params: { id: first.id } });

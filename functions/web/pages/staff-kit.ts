@@ -5,6 +5,7 @@
  */
 import { mayUse } from '#api/access.ts';
 import { type RouteId, routeById } from '#api/routes.ts';
+import { seesSensitiveFlags as seesFlags } from '#api/sensitive.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
@@ -22,14 +23,13 @@ export function rolesOf(routeId: RouteId): readonly Role[] {
 }
 
 /**
- * Health visitors, managers and admins see what the sensitive flags say; a scheduler sees that a family
- * must not be texted, not why (a domestic-abuse risk, say), nor the safeguarding flags behind it.
+ * Whether this person may read the safeguarding flags (vulnerable, parental mental health): health
+ * visitors, managers and admins do; a scheduler sees that a family must not be texted, not why (a
+ * domestic-abuse risk, say), nor the safeguarding flags behind it. The rule is `seesSensitiveFlags` in
+ * functions/api/sensitive.ts, which also redacts every route's answer.
  */
-const SEES_SENSITIVE_FLAGS: readonly Role[] = ['health-visitor', 'manager', 'admin'];
-
-/** Whether this person may read the safeguarding flags (vulnerable, parental mental health). */
 export function seesSensitiveFlags(page: PageContext): boolean {
-  return page.staff?.roles.some((r) => SEES_SENSITIVE_FLAGS.includes(r)) ?? false;
+  return page.staff !== undefined && seesFlags(page.staff.roles);
 }
 
 export interface Formats {

@@ -85,8 +85,13 @@ export function callReasons(item: ToCallItem, sensitive: boolean): string[] {
     ...(item.why.includes('missed')
       ? [`${item.misses} missed appointment${item.misses === 1 ? '' : 's'} in the last year`]
       : []),
-    ...(item.why.includes('vulnerable')
-      ? [sensitive ? 'flagged vulnerable' : 'flagged by the health visitor']
+    // A scheduler's answer says `flagged`, not `vulnerable` (functions/api/sensitive.ts).
+    ...(item.why.includes('vulnerable') || item.why.includes('flagged')
+      ? [
+          sensitive && item.why.includes('vulnerable')
+            ? 'flagged vulnerable'
+            : 'flagged by the health visitor',
+        ]
       : []),
   ];
   const reasons: string[] = [];
@@ -238,6 +243,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         previous: back(clinicId, addDays(date, -1)),
         next: back(clinicId, addDays(date, 1)),
         bookings,
+        sensitive,
         toCall: toCall.ok
           ? {
               dateLabel: f.longDate(toCall.body.date),
