@@ -4,7 +4,9 @@ import { calendarDate } from '#core/dates.ts';
 import { NotFoundError } from '#core/errors.ts';
 import { BOOKING_OUTCOMES, bookingSchema } from '#core/model.ts';
 import { bookSlot, type CancelResult, cancelByStaff } from '#services/bookings.ts';
+import type { Deps } from '#services/deps.ts';
 import { bookingsByClinicDay, getBooking } from '#store/bookings.ts';
+import { getClinic } from '#store/clinics.ts';
 import { forStaff } from './access.ts';
 import { actedBy, defineRoute, idParams, page, pageCursor, pageLimit, recordId } from './route.ts';
 
@@ -38,6 +40,11 @@ export const cancelBookingBody = z.object({
   /** Why the family cancelled, as one of the reasons /metrics counts. */
   category: z.enum(CANCEL_REASONS).optional(),
 });
+
+/** Throws a 404 naming a clinic that does not exist (a clinic's day of records is not an empty list then). */
+export async function clinicOrNotFound(deps: Deps, clinicId: string): Promise<void> {
+  if (!(await getClinic(deps.store, clinicId))) throw new NotFoundError(`Clinic ${clinicId} does not exist`);
+}
 
 /** A clinic's records on one local day, a page at a time (slots and bookings). */
 export const clinicDayQuery = z.object({
@@ -85,12 +92,15 @@ export const bookingRoutes = [
       schema: page(bookingSchema),
       description: 'One page of bookings',
     },
-    errors: [400],
-    handler: async ({ deps, query }) =>
-      bookingsByClinicDay(deps.store, query.clinicId, query.date, {
+    errors: [400, 404],
+    handler: async ({ deps, query }) => {
+      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day.
+      await clinicOrNotFound(deps, query.clinicId);
+      return bookingsByClinicDay(deps.store, query.clinicId, query.date, {
         limit: query.limit,
         cursor: query.cursor,
-      }),
+      });
+    },
   }),
   defineRoute({
     id: 'getBooking',

@@ -11,7 +11,7 @@ import { offerSlotAtShortNotice, withdrawSlot } from '#services/slot-changes.ts'
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { forStaff } from './access.ts';
-import { clinicDayQuery } from './bookings.ts';
+import { clinicDayQuery, clinicOrNotFound } from './bookings.ts';
 import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
 
 /** Whole minutes within [min, max], one message for every way a number can be wrong (NaN included). */
@@ -175,9 +175,15 @@ export const slotRoutes = [
     roles: forStaff('scheduler', 'health-visitor'),
     query: clinicDayQuery,
     response: { status: 200, name: 'SlotPage', schema: page(slotSchema), description: 'One page of slots' },
-    errors: [400],
-    handler: async ({ deps, query }) =>
-      slotsByClinicDay(deps.store, query.clinicId, query.date, { limit: query.limit, cursor: query.cursor }),
+    errors: [400, 404],
+    handler: async ({ deps, query }) => {
+      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day.
+      await clinicOrNotFound(deps, query.clinicId);
+      return slotsByClinicDay(deps.store, query.clinicId, query.date, {
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+    },
   }),
   defineRoute({
     id: 'withdrawSlot',
