@@ -77,6 +77,24 @@ function refuseUnknownFields(schema: z.core.$ZodType, value: unknown): void {
   );
 }
 
+/**
+ * Throws a 400 naming each query parameter the route does not take (`query.extra`), with the ones it
+ * does: a misspelt `form=` for `from=` would otherwise be dropped and the default answered.
+ */
+function refuseUnknownQuery(schema: z.core.$ZodObject | undefined, value: unknown): void {
+  if (!isRecord(value)) return;
+  const known = schema ? Object.keys(schema._zod.def.shape).sort() : [];
+  const unknown = Object.keys(value).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw new ValidationError(
+    'Query string has parameters this request does not take',
+    unknown.map((name) => ({
+      field: `query.${name}`,
+      message: `not a parameter of this request; expected ${known.length ? known.join(', ') : 'no query parameters'}`,
+    })),
+  );
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -125,6 +143,8 @@ export async function runRoute(
     }
     const input = await read();
     const params = parse(route.params, rawParams, 'path', 'The request path is invalid');
+    // As for a body: a stray or misspelt parameter is refused, not dropped (the pages' queries are typed).
+    if (meta.door !== 'in-process') refuseUnknownQuery(route.query, input.query);
     const query = parse(route.query, input.query, 'query', 'Query string is invalid');
     const paged = route.query !== undefined && 'cursor' in route.query.shape;
     const scope = paged ? cursorScope(route.id, { ...query, ...params }) : '';

@@ -42,8 +42,11 @@ export const ERROR_RESPONSES = {
 
 export type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
 
-/** Statuses every operation can answer, besides those its route lists. */
-export const EVERY_ROUTE_ERRORS = [403, 500, 503] as const satisfies readonly DocumentedErrorStatus[];
+/**
+ * Statuses every operation can answer, besides those its route lists: 400 too, since any route refuses
+ * a query parameter it does not take (dispatch.ts).
+ */
+export const EVERY_ROUTE_ERRORS = [400, 403, 500, 503] as const satisfies readonly DocumentedErrorStatus[];
 
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   cursor: 'Opaque cursor from the previous page, valid only with the same query',

@@ -15,8 +15,9 @@ import type { Deps } from '#services/deps.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
- * Statuses a route may answer besides its success: the ones it names in `errors`, plus 403 (a caller
- * whose roles may not use it), 500 and 503, which every route can answer.
+ * Statuses a route may answer besides its success: the ones it names in `errors`, plus 400 (a query
+ * parameter it does not take), 403 (a caller whose roles may not use it), 500 and
+ * 503, which every route can answer.
  */
 export type RouteErrorStatus = 400 | 404 | 409 | 413 | 422;
 
@@ -89,7 +90,7 @@ export interface RouteSpec<
      */
     readonly file?: { readonly contentType: string };
   };
-  /** The error statuses it can answer besides 403, 500 and 503. */
+  /** The error statuses it can answer besides 400, 403, 500 and 503. */
   readonly errors: readonly RouteErrorStatus[];
   /**
    * The answer holds no family's data (the OpenAPI document, whose schemas name the flags): it is sent as

@@ -19,16 +19,57 @@ beforeAll(async () => {
 });
 
 describe("an unknown clinic's day", () => {
-  it.each(['/slots', '/bookings'])('GET %s for a clinic that does not exist is a 404 naming it', async (path) => {
-    const res = await callApi<ErrorResult>(deps, 'GET', `${path}?clinicId=nope&date=2026-12-04`);
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('NOT_FOUND');
-    expect(res.body.error.message).toContain('nope');
-  });
+  it.each(['/slots', '/bookings'])(
+    'GET %s for a clinic that does not exist is a 404 naming it',
+    async (path) => {
+      const res = await callApi<ErrorResult>(deps, 'GET', `${path}?clinicId=nope&date=2026-12-04`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+      expect(res.body.error.message).toContain('nope');
+    },
+  );
 
   it.each(['/slots', '/bookings'])('GET %s for a known clinic is still a 200', async (path) => {
-    const res = await callApi<{ items: unknown[] }>(deps, 'GET', `${path}?clinicId=riverside&date=2026-12-04`);
+    const res = await callApi<{ items: unknown[] }>(
+      deps,
+      'GET',
+      `${path}?clinicId=riverside&date=2026-12-04`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
+  });
+});
+
+describe('query parameters a route does not take', () => {
+  it('GET /metrics with a stray parameter is a 400 naming it and the ones the route takes', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', '/metrics?from=2026-11-01&to=2026-11-20&extra=1');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.fields).toEqual([
+      { field: 'query.extra', message: 'not a parameter of this request; expected from, groupBy, to' },
+    ]);
+  });
+
+  it('GET /metrics without it is still a 200', async () => {
+    const res = await callApi(deps, 'GET', '/metrics?from=2026-11-01&to=2026-11-20');
+    expect(res.status).toBe(200);
+  });
+
+  it('a misspelt parameter is refused on other routes too', async () => {
+    const res = await callApi<ErrorResult>(
+      deps,
+      'GET',
+      '/slots?clinicId=riverside&dat=2026-12-04&date=2026-12-04',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields?.map((f) => f.field)).toEqual(['query.dat']);
+  });
+
+  it('a route that takes no query refuses any parameter', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', '/clinics?x=1');
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([
+      { field: 'query.x', message: 'not a parameter of this request; expected no query parameters' },
+    ]);
   });
 });
