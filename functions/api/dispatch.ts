@@ -241,11 +241,28 @@ export async function invokeRoute<Id extends RouteId>(
 // ---------------------------------------------------------------------------------------------------
 // HTTP: both doors read a web Request the same way.
 
-/** The query string's parameters, each its first value. */
+/**
+ * The query string's parameters. Each takes one value: a parameter given twice (`?date=…&date=…`) is a
+ * 400 naming it, not its first value quietly used.
+ */
 function queryOf(url: URL): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) if (!(name in query)) query[name] = value;
-  return query;
+  // A Map, then own properties: `__proto__` and `constructor` are parameters like any other.
+  const query = new Map<string, string>();
+  const repeated = new Set<string>();
+  for (const [name, value] of url.searchParams) {
+    if (query.has(name)) repeated.add(name);
+    else query.set(name, value);
+  }
+  if (repeated.size > 0) {
+    throw new ValidationError(
+      'Query string gives a parameter more than once',
+      [...repeated].map((name) => ({
+        field: `query.${name}`,
+        message: 'given more than once; give it once',
+      })),
+    );
+  }
+  return Object.fromEntries(query);
 }
 
 async function readHttpInput(route: AnyRoute, request: Request): Promise<UncheckedInput> {

@@ -44,7 +44,7 @@ export type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /**
  * Statuses every operation can answer, besides those its route lists: 400 too, since any route refuses
- * a query parameter it does not take (dispatch.ts).
+ * a query parameter it does not take or one given twice (dispatch.ts).
  */
 export const EVERY_ROUTE_ERRORS = [400, 403, 500, 503] as const satisfies readonly DocumentedErrorStatus[];
 

@@ -16,7 +16,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
  * Statuses a route may answer besides its success: the ones it names in `errors`, plus 400 (a query
- * parameter it does not take), 403 (a caller whose roles may not use it), 500 and
+ * parameter it does not take, or one given twice), 403 (a caller whose roles may not use it), 500 and
  * 503, which every route can answer.
  */
 export type RouteErrorStatus = 400 | 404 | 409 | 413 | 422;

@@ -65,11 +65,28 @@ describe('query parameters a route does not take', () => {
     expect(res.body.error.fields?.map((f) => f.field)).toEqual(['query.dat']);
   });
 
-  it('a route that takes no query refuses any parameter', async () => {
-    const res = await callApi<ErrorResult>(deps, 'GET', '/clinics?x=1');
+  it('a route that takes no query refuses any parameter, __proto__ included', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', '/clinics?x=1&__proto__=2');
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual([
       { field: 'query.x', message: 'not a parameter of this request; expected no query parameters' },
+      { field: 'query.__proto__', message: 'not a parameter of this request; expected no query parameters' },
     ]);
+  });
+});
+
+describe('a single-valued query parameter given twice', () => {
+  it('GET /audit?date=…&date=… is a 400 naming date, not the first date used', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', '/audit?date=2026-12-01&date=2026-12-02');
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([
+      { field: 'query.date', message: 'given more than once; give it once' },
+    ]);
+  });
+
+  it('GET /audit with the date once is still a 200', async () => {
+    const res = await callApi<{ date: string }>(deps, 'GET', '/audit?date=2026-12-01');
+    expect(res.status).toBe(200);
+    expect(res.body.date).toBe('2026-12-01');
   });
 });
