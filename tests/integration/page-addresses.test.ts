@@ -179,3 +179,51 @@ describe('/staff/today/bookings/{id}/move', () => {
     expect(page.main).toContain('15:00');
   });
 });
+
+describe('/staff/short-notice', () => {
+  it('a type that does not exist is a 400 naming it, not the first type’s list', async () => {
+    const page = await open('/staff/short-notice?type=bogus');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#type',
+        text: 'Appointment type: there is no appointment type “bogus”; choose one from the list',
+      },
+    ]);
+    expect(page.fieldErrors).toEqual(['type-error']);
+    expect(page.main).not.toMatch(/waiting|No families are waiting/);
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a real type, and no type, still show a list', async () => {
+    for (const path of ['/staff/short-notice?type=six-to-eight-week-review', '/staff/short-notice']) {
+      const page = await open(path);
+      expect(page.status).toBe(200);
+      expect(page.summary).toEqual([]);
+      expect(page.main).toMatch(/waiting/);
+    }
+  });
+});
+
+describe('/staff/letters', () => {
+  it('a date that is not one is a 400 naming it, not today', async () => {
+    const page = await open('/staff/letters?date=zz');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      { href: '#date', text: 'Day: “zz” is not a real date; enter it as yyyy-mm-dd, for example 2026-12-03' },
+    ]);
+    expect(page.fieldErrors).toEqual(['date-error']);
+    expect(page.main).not.toMatch(/Today, |Previous day|No batches/);
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('a real day, and no day, still show the day', async () => {
+    const chosen = await open('/staff/letters?date=2026-12-04');
+    const plain = await open('/staff/letters');
+    expect(chosen.status).toBe(200);
+    expect(chosen.summary).toEqual([]);
+    expect(chosen.main).toContain('Previous day');
+    expect(plain.status).toBe(200);
+    expect(plain.main).toContain('Today, ');
+  });
+});

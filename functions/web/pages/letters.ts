@@ -22,7 +22,24 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       if (!may(page, 'listLetterBatches')) return page.render('pages/letters.njk', { noAccess: true });
       const today = f.today();
-      const date = isoDay(page.url.searchParams.get('date')) ?? today;
+      // A day in the address that is not one is said so, not quietly replaced by today.
+      const asked = page.url.searchParams.get('date') ?? '';
+      if (asked && !isoDay(asked)) {
+        const dateError = `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`;
+        return page.render(
+          'pages/letters.njk',
+          {
+            date: asked,
+            dateError,
+            addressErrors: [{ text: dateError, href: '#date' }],
+            batchAt: deps.config.letters.batchAt,
+            enabled: deps.config.letters.enabled,
+            throughNotify: deps.config.letters.notify !== undefined,
+          },
+          { status: 400 },
+        );
+      }
+      const date = isoDay(asked) ?? today;
       const [batches, clinics] = await Promise.all([
         page.invoke('listLetterBatches', { query: { date } }),
         page.invoke('listClinics', {}),

@@ -69,6 +69,20 @@ export const registerShortNoticePages: RegisterPages = (router, deps) => {
     access: ACCESS,
     nav: { label: 'Short-notice', order: 40 },
     handler: async (page) => {
+      // A type in the address that is not one is said so, not quietly replaced by the first type.
+      const asked = page.url.searchParams.get('type') ?? '';
+      if (asked && !(asked in types)) {
+        const typeError = `Appointment type: there is no appointment type “${asked}”; choose one from the list`;
+        return page.render(
+          'pages/short-notice.njk',
+          {
+            typeError,
+            addressErrors: [{ text: typeError, href: '#type' }],
+            typeItems: typeIds.map((id) => ({ value: id, text: types[id] })),
+          },
+          { status: 400 },
+        );
+      }
       const type = chosenType(page);
       const [list, runs, clinics] = await Promise.all([
         page.invoke('listShortNotice', { query: { type, limit: 200 } }),
