@@ -245,3 +245,23 @@ describe('GET /clients?phone= (admin API)', () => {
     expect(error.fields).toEqual([{ field: 'query.phone', message: expect.stringMatching(/letters/) }]);
   });
 });
+
+describe('a time of day with no day ticked', () => {
+  it('says to tick at least one day, in words, not zod’s array wording', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      clientId: booking.clientId,
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      from: '09:00',
+      to: '12:00',
+      consent: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Availability: tick at least one day']);
+    expect(html).not.toMatch(/expected array|&gt;=1 items/);
+  });
+});
