@@ -21,7 +21,17 @@ import { clientAnswerSchema, FLAGS_NOTE } from './flag-schemas.ts';
 import { defineRoute, idParams, list, recordId } from './route.ts';
 
 export const searchFamiliesQuery = z.object({
-  q: z.string().trim().min(2, 'give a name, mobile number, NHS number or booking reference').max(100),
+  q: z
+    .string()
+    .trim()
+    .min(2, {
+      // One letter is a name too short to search on; anything else that short is none of the four.
+      error: (issue) =>
+        /^\p{L}$/u.test(String(issue.input))
+          ? 'a name needs at least two letters'
+          : 'give a name, mobile number, NHS number or booking reference',
+    })
+    .max(100),
 });
 
 const familyRecordSchema = z.object({

@@ -265,3 +265,21 @@ describe('a time of day with no day ticked', () => {
     expect(html).not.toMatch(/expected array|&gt;=1 items/);
   });
 });
+
+describe('a one-letter family search', () => {
+  it('says a name needs at least two letters, not to give a name', async () => {
+    // Act
+    const res = await get(scheduler, '/staff/families?q=a');
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).byField.q).toBe('a name needs at least two letters');
+  });
+
+  it('a single digit still lists what may be searched for', async () => {
+    const res = await get(scheduler, '/staff/families?q=7');
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).byField.q).toMatch(/mobile number, NHS number or booking reference/);
+  });
+});
