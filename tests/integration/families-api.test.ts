@@ -100,6 +100,18 @@ describe('GET /families', () => {
     expect(res.status).toBe(400);
     expect((res.body as ErrorResult).error.fields?.map((f) => f.field)).toEqual(['query.q']);
   });
+
+  it.each(['/families', '/call-list'])(
+    '%s without its query parameter says which one is required, not zod’s "received undefined"',
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      const { error } = res.body as ErrorResult;
+      const name = path === '/families' ? 'q' : 'date';
+      expect(error.message).toBe(`Query parameter ${name} is required`);
+      expect(error.fields).toEqual([{ field: `query.${name}`, message: 'is required' }]);
+    },
+  );
 });
 
 describe('GET /families/{id}', () => {
