@@ -74,7 +74,8 @@ const REQUIRED = 'is required';
 
 /** "Query parameter q is required" when every fault is a query parameter left out. */
 function missingQueryMessage(fields: readonly { field: string; message: string }[], prefix: string) {
-  if (prefix !== 'query' || fields.length === 0 || fields.some((f) => f.message !== REQUIRED)) return undefined;
+  if (prefix !== 'query' || fields.length === 0 || fields.some((f) => f.message !== REQUIRED))
+    return undefined;
   const names = fields.map((f) => f.field.replace(/^query\./, ''));
   return names.length === 1
     ? `Query parameter ${names[0]} is required`
