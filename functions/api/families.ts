@@ -5,7 +5,9 @@
  */
 import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
+import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clinicSchema, messageSchema } from '#core/model.ts';
+import * as zm from '#core/zod.ts';
 import {
   clinicDay,
   familiesToCall,
@@ -42,7 +44,7 @@ const familyRecordSchema = z.object({
   consent: consentViewSchema,
 });
 
-const clinicDayQuery = z.object({ date: z.iso.date() });
+const clinicDayQuery = z.object({ date: calendarDate });
 
 const clinicDaySchema = z.object({
   clinic: clinicSchema,
@@ -66,7 +68,7 @@ const clinicDaySchema = z.object({
 });
 
 const toCallQuery = z.object({
-  date: z.iso.date().optional(),
+  date: zm.optional(calendarDate),
   /** `cannot-reach`: also the day's bookings that neither a text nor a letter can reach. */
   include: z.enum(['cannot-reach']).optional(),
 });
