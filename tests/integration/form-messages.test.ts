@@ -283,3 +283,13 @@ describe('a one-letter family search', () => {
     expect(errorsOf(await res.text()).byField.q).toMatch(/mobile number, NHS number or booking reference/);
   });
 });
+
+describe('a metrics CSV download with a bad date', () => {
+  it('names the field and what is wrong, not only that the request could not be read', async () => {
+    const res = await get(manager, '/staff/metrics.csv?chart=cancellations-by-notice&from=bad');
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
+    expect(text).toMatch(/From: expected a date as yyyy-mm-dd|From: is not a real calendar date/);
+  });
+});
