@@ -244,6 +244,14 @@ describe('GET /clients?phone= (admin API)', () => {
     expect(error.message).not.toMatch(/body/i);
     expect(error.fields).toEqual([{ field: 'query.phone', message: expect.stringMatching(/letters/) }]);
   });
+
+  it('an empty phone asks for a mobile number, not zod’s string length wording', async () => {
+    const res = await callApi(deps, 'GET', '/clients?phone=');
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorResult).error.fields).toEqual([
+      { field: 'query.phone', message: 'give a mobile number' },
+    ]);
+  });
 });
 
 describe('a time of day with no day ticked', () => {
