@@ -82,7 +82,7 @@ export const clientMessagesQuery = z.object({
 /** GET /clients: by mobile (siblings share a parent's), or by NHS number (one client at most). */
 export const findClientsQuery = z
   .object({
-    phone: z.string().min(1).max(64).optional(),
+    phone: z.string().min(1, 'give a mobile number').max(64, 'at most 64 characters').optional(),
     nhsNumber: zm.optional(nhsNumberInput),
   })
   .refine((q) => (q.phone === undefined) !== (q.nhsNumber === undefined), {

@@ -58,10 +58,28 @@ function parse<S extends z.core.$ZodType>(
   message: string,
 ) {
   if (!schema) return {};
-  // Classic and zod/mini schemas (core/zod.ts) both have safeParse.
-  const result = (schema as unknown as z.ZodType).safeParse(value === undefined ? {} : value);
-  if (!result.success) throw new ValidationError(message, zodFields(result.error, prefix));
+  // Classic and zod/mini schemas (core/zod.ts) both have safeParse. A field left out "is required",
+  // not zod's "expected string, received undefined" (a schema's own message still wins).
+  const result = (schema as unknown as z.ZodType).safeParse(value === undefined ? {} : value, {
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? REQUIRED : undefined),
+  });
+  if (!result.success) {
+    const fields = zodFields(result.error, prefix);
+    throw new ValidationError(missingQueryMessage(fields, prefix) ?? message, fields);
+  }
   return result.data as Record<string, unknown>;
+}
+
+const REQUIRED = 'is required';
+
+/** "Query parameter q is required" when every fault is a query parameter left out. */
+function missingQueryMessage(fields: readonly { field: string; message: string }[], prefix: string) {
+  if (prefix !== 'query' || fields.length === 0 || fields.some((f) => f.message !== REQUIRED))
+    return undefined;
+  const names = fields.map((f) => f.field.replace(/^query\./, ''));
+  return names.length === 1
+    ? `Query parameter ${names[0]} is required`
+    : `Query parameters ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are required`;
 }
 
 /** Throws a 400 naming each body field the route's schema does not know, with the fields it does. */

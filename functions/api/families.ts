@@ -5,7 +5,9 @@
  */
 import * as z from 'zod';
 import { consentViewSchema } from '#core/consent.ts';
+import { calendarDate } from '#core/dates.ts';
 import { bookingSchema, clinicSchema, messageSchema } from '#core/model.ts';
+import * as zm from '#core/zod.ts';
 import {
   clinicDay,
   familiesToCall,
@@ -21,7 +23,17 @@ import { clientAnswerSchema, FLAGS_NOTE } from './flag-schemas.ts';
 import { defineRoute, idParams, list, recordId } from './route.ts';
 
 export const searchFamiliesQuery = z.object({
-  q: z.string().trim().min(2, 'give a name, mobile number, NHS number or booking reference').max(100),
+  q: z
+    .string()
+    .trim()
+    .min(2, {
+      // One letter is a name too short to search on; anything else that short is none of the four.
+      error: (issue) =>
+        /^\p{L}$/u.test(String(issue.input))
+          ? 'a name needs at least two letters'
+          : 'give a name, mobile number, NHS number or booking reference',
+    })
+    .max(100),
 });
 
 const familyRecordSchema = z.object({
@@ -32,7 +44,7 @@ const familyRecordSchema = z.object({
   consent: consentViewSchema,
 });
 
-const clinicDayQuery = z.object({ date: z.iso.date() });
+const clinicDayQuery = z.object({ date: calendarDate });
 
 const clinicDaySchema = z.object({
   clinic: clinicSchema,
@@ -56,7 +68,7 @@ const clinicDaySchema = z.object({
 });
 
 const toCallQuery = z.object({
-  date: z.iso.date().optional(),
+  date: zm.optional(calendarDate),
   /** `cannot-reach`: also the day's bookings that neither a text nor a letter can reach. */
   include: z.enum(['cannot-reach']).optional(),
 });

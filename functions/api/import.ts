@@ -21,7 +21,8 @@ export const importQuery = z.object({
   format: z.enum(['csv', 'fhir']).optional(),
 });
 
-const CSV_TYPES = ['text/csv', 'application/csv', 'text/comma-separated-values'];
+/** `application/vnd.ms-excel` is what Windows labels a .csv file with (an .xls is refused as not text). */
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/comma-separated-values', 'application/vnd.ms-excel'];
 const JSON_TYPES = ['application/json', 'application/fhir+json'];
 
 /** CSV or FHIR by Content-Type; a body sent without a meaningful one (curl's default) is recognised by its first character. */
@@ -34,7 +35,37 @@ export function importFormat(contentType: string | null, body: string): 'csv' | 
   }
   if (CSV_TYPES.includes(type)) return 'csv';
   if (JSON_TYPES.includes(type)) return 'fhir';
+  if (!VAGUE_TYPES.includes(type)) {
+    throw new ValidationError(`The import reads CSV or a FHIR Bundle (JSON), not ${type}`, [
+      { field: 'content-type', message: ACCEPTED },
+    ]);
+  }
   return body.trimStart().startsWith('{') ? 'fhir' : 'csv';
+}
+
+const ACCEPTED = 'send a CSV file (text/csv) or a FHIR R4 Bundle (application/fhir+json or application/json)';
+
+/** What a client sends when it says nothing of the format (curl's default, a browser's unknown file). */
+const VAGUE_TYPES = ['', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded'];
+
+/**
+ * Refuses a file that is neither CSV nor JSON whatever it was sent as: bytes that are not text (an
+ * image, a spreadsheet or a zip has NULs near its start; a PDF starts %PDF-) or markup (XML, HTML).
+ * Characters UTF-8 could not decode alone are not enough: a CSV saved in Windows-1252 has them.
+ */
+export function refuseNotImportable(body: string): void {
+  const start = body.slice(0, 4096);
+  const what =
+    start.includes('\u0000') || start.startsWith('%PDF-')
+      ? 'it is not text (an image, a spreadsheet or a PDF?)'
+      : start.trimStart().startsWith('<')
+        ? 'it is XML or HTML'
+        : undefined;
+  if (what) {
+    throw new ValidationError('The file is not a CSV file or a FHIR Bundle (JSON)', [
+      { field: '(body)', message: `${what}: ${ACCEPTED}` },
+    ]);
+  }
 }
 
 const importRowSchema = z.object({
@@ -117,6 +148,7 @@ export const importRoutes = [
         ]);
       }
       const format = query.format ?? importFormat(raw?.contentType ?? null, text);
+      refuseNotImportable(text);
       let mapped: ReturnType<typeof mapCsv>;
       if (format === 'csv') {
         mapped = mapCsv(text, context);

@@ -29,7 +29,11 @@ const signedInPersonSchema = z.object({
 export const endSessionsBody = z
   .object({
     /** End every session of this person (their subject, as `GET /sessions` lists it)… */
-    subject: z.string().min(1).max(255).optional(),
+    subject: z
+      .string()
+      .min(1, 'give the person whose sessions to end (their subject, as the sessions list shows it)')
+      .max(255, 'at most 255 characters')
+      .optional(),
     /** …or of everyone, the administrator's own included. */
     everyone: z.literal(true).optional(),
   })

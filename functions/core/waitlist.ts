@@ -20,7 +20,7 @@ const localTime = z
  */
 export const availabilityWindowSchema = z
   .object({
-    days: z.array(z.enum(DAYS_OF_WEEK)).check(z.minLength(1)),
+    days: z.array(z.enum(DAYS_OF_WEEK)).check(z.minLength(1, 'tick at least one day')),
     from: localTime,
     to: localTime,
   })
@@ -56,7 +56,7 @@ export const waitlistEntrySchema = z.object({
   clientId: id,
   /** The appointment type id, a key of the trust config's appointmentTypes. */
   type: z.string().check(z.minLength(1)),
-  acceptableClinicIds: z.array(id).check(z.minLength(1)),
+  acceptableClinicIds: z.array(id).check(z.minLength(1, 'name at least one clinic the family can get to')),
   /** Empty means the family can come at any time. */
   availability: z._default(z.array(availabilityWindowSchema), []),
   /** Local dates; when absent, the child's Healthy Child Programme window for the type applies. */

@@ -121,9 +121,32 @@ export function withCookies(response: Response, cookies: readonly string[]): Res
   return response;
 }
 
-/** An empty response with this status: the router shows its error page (404, 403, 500, …). */
-export function errorStatus(status: number): Response {
-  return new Response(null, { status });
+/** What a 400 from `errorStatus` says on its error page, kept off the response itself. */
+const ERROR_MESSAGES = new WeakMap<Response, string>();
+
+/**
+ * An empty response with this status: the router shows its error page (404, 403, 500, …), with
+ * `message` (what is wrong, in words) on a 400's page instead of only "go back and try again".
+ */
+export function errorStatus(status: number, message?: string): Response {
+  const response = new Response(null, { status });
+  if (message) ERROR_MESSAGES.set(response, message);
+  return response;
+}
+
+/**
+ * A refused route call's 400 message for an error page: each field the route named and what is wrong
+ * with it (`labels` gives the page's words for a field), else the route's own message.
+ */
+export function refusalMessage(
+  error: { readonly message: string; readonly fields?: readonly { field: string; message: string }[] },
+  labels: Readonly<Record<string, string>> = {},
+): string {
+  const fields = error.fields ?? [];
+  if (fields.length === 0) return error.message;
+  return fields
+    .map((f) => `${labels[f.field] ?? f.field.replace(/^(query|path)\./, '')}: ${f.message}`)
+    .join('. ');
 }
 
 interface CompiledPage {
@@ -256,7 +279,7 @@ export class WebRouter {
       response = this.failure(err, state);
     }
     if (response.status >= 400 && response.body === null) {
-      response = this.errorPage(response.status, state, response.headers);
+      response = this.errorPage(response.status, state, response.headers, ERROR_MESSAGES.get(response));
     }
     // Anything shown to a signed-in person carries their name at least: never stored.
     if (state.staff) kind = 'personal';
@@ -413,11 +436,11 @@ export class WebRouter {
   }
 
   /** The error page for a status; a failure to render even that is a bare 500 that says nothing. */
-  private errorPage(status: number, state: RequestState, headers: Headers): Response {
+  private errorPage(status: number, state: RequestState, headers: Headers, message?: string): Response {
     const template = ERROR_TEMPLATES[status] ?? 'errors/server-error.njk';
     try {
       const context = { ...this.layoutContext(state, state.staff?.csrfSecret), reason: state.reason };
-      const response = this.html(template, { ...context, status }, status, headers);
+      const response = this.html(template, { ...context, status, message }, status, headers);
       return response;
     } catch (err) {
       this.options.log.error('could not render an error page', { error: err as Error, status });

@@ -100,6 +100,29 @@ describe('GET /families', () => {
     expect(res.status).toBe(400);
     expect((res.body as ErrorResult).error.fields?.map((f) => f.field)).toEqual(['query.q']);
   });
+
+  it.each(['/families-to-call?date=2026-02-30', '/clinics/{id}/day?date=2026-02-30'])(
+    '%s: a date that is not on the calendar says so, as every other route does',
+    async (path) => {
+      const res = await get(path.replace('{id}', clinic.id));
+      expect(res.status).toBe(400);
+      expect((res.body as ErrorResult).error.fields).toEqual([
+        { field: 'query.date', message: 'is not a real calendar date' },
+      ]);
+    },
+  );
+
+  it.each(['/families', '/call-list'])(
+    '%s without its query parameter says which one is required, not zod’s "received undefined"',
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      const { error } = res.body as ErrorResult;
+      const name = path === '/families' ? 'q' : 'date';
+      expect(error.message).toBe(`Query parameter ${name} is required`);
+      expect(error.fields).toEqual([{ field: `query.${name}`, message: 'is required' }]);
+    },
+  );
 });
 
 describe('GET /families/{id}', () => {

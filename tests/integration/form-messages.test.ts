@@ -244,4 +244,60 @@ describe('GET /clients?phone= (admin API)', () => {
     expect(error.message).not.toMatch(/body/i);
     expect(error.fields).toEqual([{ field: 'query.phone', message: expect.stringMatching(/letters/) }]);
   });
+
+  it('an empty phone asks for a mobile number, not zod’s string length wording', async () => {
+    const res = await callApi(deps, 'GET', '/clients?phone=');
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorResult).error.fields).toEqual([
+      { field: 'query.phone', message: 'give a mobile number' },
+    ]);
+  });
+});
+
+describe('a time of day with no day ticked', () => {
+  it('says to tick at least one day, in words, not zod’s array wording', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      clientId: booking.clientId,
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      from: '09:00',
+      to: '12:00',
+      consent: 'yes',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Availability: tick at least one day']);
+    expect(html).not.toMatch(/expected array|&gt;=1 items/);
+  });
+});
+
+describe('a one-letter family search', () => {
+  it('says a name needs at least two letters, not to give a name', async () => {
+    // Act
+    const res = await get(scheduler, '/staff/families?q=a');
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).byField.q).toBe('a name needs at least two letters');
+  });
+
+  it('a single digit still lists what may be searched for', async () => {
+    const res = await get(scheduler, '/staff/families?q=7');
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).byField.q).toMatch(/mobile number, NHS number or booking reference/);
+  });
+});
+
+describe('a metrics CSV download with a bad date', () => {
+  it('names the field and what is wrong, not only that the request could not be read', async () => {
+    const res = await get(manager, '/staff/metrics.csv?chart=cancellations-by-notice&from=bad');
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
+    expect(text).toMatch(/From: expected a date as yyyy-mm-dd|From: is not a real calendar date/);
+  });
 });

@@ -97,6 +97,19 @@ describe('the sessions page', () => {
     expect((await door.call(admin, 'GET', '/clinics')).status).toBe(401);
   });
 
+  it('an empty subject says whose sessions are missing, not only that the form could not be read', async () => {
+    // Act
+    const res = await post(admin, { subject: '' });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
+    expect(text).toContain('Person: give the person whose sessions to end');
+    expect(text).not.toContain('Too small');
+    expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(200);
+  });
+
   it('refuses a form without its CSRF token', async () => {
     expect((await post(admin, { subject: 'sub-sam' }, 'forged')).status).toBe(403);
     expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(200);

@@ -15,7 +15,7 @@ import {
   lineChart,
   stackedBarChart,
 } from '#web/charts.ts';
-import { errorStatus, type PageContext, type RegisterPages } from '#web/router.ts';
+import { errorStatus, type PageContext, type RegisterPages, refusalMessage } from '#web/router.ts';
 import { clinicNames, typeNames } from './planning.ts';
 
 const METRICS_ACCESS = ['manager', 'admin'] as const;
@@ -388,7 +388,13 @@ export const registerMetricsPages: RegisterPages = (router, deps) => {
       const from = page.url.searchParams.get('from') || undefined;
       const to = page.url.searchParams.get('to') || undefined;
       const result = await page.invoke('getMetrics', { query: { from, to } });
-      if (!result.ok) return errorStatus(result.status);
+      if (!result.ok)
+        return errorStatus(
+          result.status,
+          result.status === 400
+            ? refusalMessage(result.error, { 'query.from': 'From', 'query.to': 'To' })
+            : undefined,
+        );
       const plan = metricsCharts(result.body, baseline, await names(page, deps)).find((p) => p.id === id);
       if (!plan) return errorStatus(404);
       const chart = await plan.draw();

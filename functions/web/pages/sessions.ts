@@ -3,7 +3,7 @@
  * person out everywhere, or everyone. The page calls the route table in-process (`page.invoke`), so the
  * permission check and the audit are those of `GET /sessions` and `POST /sessions/end`.
  */
-import { errorStatus, type RegisterPages, redirect } from '#web/router.ts';
+import { errorStatus, type RegisterPages, redirect, refusalMessage } from '#web/router.ts';
 import { ROLE_LABELS } from '#web/staff-session.ts';
 
 export const registerSessionPages: RegisterPages = (router, deps) => {
@@ -55,7 +55,11 @@ export const registerSessionPages: RegisterPages = (router, deps) => {
       const result = await page.invoke('endStaffSessions', {
         body: everyone ? { everyone: true } : { subject },
       });
-      if (!result.ok) return errorStatus(result.status === 400 ? 400 : result.status);
+      if (!result.ok)
+        return errorStatus(
+          result.status,
+          result.status === 400 ? refusalMessage(result.error, { subject: 'Person' }) : undefined,
+        );
       // Ending everyone's ends this administrator's own session too: the next page asks them to sign in.
       return redirect(`/staff/sessions?ended=${result.body.ended}`);
     },
