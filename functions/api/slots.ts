@@ -177,12 +177,16 @@ export const slotRoutes = [
     response: { status: 200, name: 'SlotPage', schema: page(slotSchema), description: 'One page of slots' },
     errors: [400, 404],
     handler: async ({ deps, query }) => {
-      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day.
-      await clinicOrNotFound(deps, query.clinicId);
-      return slotsByClinicDay(deps.store, query.clinicId, query.date, {
-        limit: query.limit,
-        cursor: query.cursor,
-      });
+      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day; the clinic is
+      // read beside the day's page, as clinicDay does.
+      const [, day] = await Promise.all([
+        clinicOrNotFound(deps, query.clinicId),
+        slotsByClinicDay(deps.store, query.clinicId, query.date, {
+          limit: query.limit,
+          cursor: query.cursor,
+        }),
+      ]);
+      return day;
     },
   }),
   defineRoute({

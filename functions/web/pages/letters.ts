@@ -6,7 +6,7 @@
  */
 import { localDay } from '#core/local-time.ts';
 import { errorStatus, type RegisterPages } from '#web/router.ts';
-import { addDays, formats, isoDay, may, rolesOf } from './staff-kit.ts';
+import { addDays, addressDayError, formats, isoDay, may, rolesOf } from './staff-kit.ts';
 
 const localDayOf = (iso: string, timeZone: string) => localDay(new Date(iso), timeZone);
 
@@ -24,8 +24,8 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
       const today = f.today();
       // A day in the address that is not one is said so, not quietly replaced by today.
       const asked = page.url.searchParams.get('date') ?? '';
-      if (asked && !isoDay(asked)) {
-        const dateError = `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`;
+      const dateError = addressDayError(asked, today);
+      if (dateError) {
         return page.render(
           'pages/letters.njk',
           {

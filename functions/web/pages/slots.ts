@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
-import { isoDay } from './staff-kit.ts';
+import { addressDayError } from './staff-kit.ts';
 
 const READERS = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
 const CHANGERS = ['scheduler', 'manager', 'admin'] as const;
@@ -140,10 +140,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
         clinicId && !(clinicId in clinics)
           ? `Clinic: there is no clinic “${clinicId}”; choose one from the list`
           : undefined;
-      const dateError =
-        date && !isoDay(date)
-          ? `Day: “${date}” is not a real date; enter it as yyyy-mm-dd, for example ${today()}`
-          : undefined;
+      const dateError = addressDayError(date, today());
       if (!clinicError && !dateError) return renderDay(page, { clinicId, date });
       return page.render(
         'pages/slots.njk',

@@ -77,6 +77,17 @@ export function isoDay(value: string | null | undefined): string | undefined {
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? undefined : value;
 }
 
+/**
+ * The message for a day in a page's address that is not a real yyyy-mm-dd (shown in the error summary
+ * and on the Day field), or undefined when `asked` is empty or a real day. `today`: yyyy-mm-dd, the
+ * trust's local day, given as the example.
+ */
+export function addressDayError(asked: string | null | undefined, today: string): string | undefined {
+  return asked && !isoDay(asked)
+    ? `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
+    : undefined;
+}
+
 /** The day `n` days after a yyyy-mm-dd. */
 export function addDays(day: string, n: number): string {
   const date = new Date(`${day}T12:00:00Z`);

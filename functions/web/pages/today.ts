@@ -10,7 +10,16 @@ import type { NoLetterReason, NoSmsReason } from '#core/contact-channels.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
-import { addDays, formats, isoDay, may, STATUS_LABELS, seesSensitiveFlags, typeName } from './staff-kit.ts';
+import {
+  addDays,
+  addressDayError,
+  formats,
+  isoDay,
+  may,
+  STATUS_LABELS,
+  seesSensitiveFlags,
+  typeName,
+} from './staff-kit.ts';
 
 const OUTCOME_ERRORS: Readonly<Record<string, string>> = {
   NOT_STARTED: 'That appointment has not started yet: record its outcome once it has.',
@@ -166,10 +175,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       const today = f.today();
       // A day or clinic in the address that is not one is said so, not quietly replaced by another.
       const asked = { date: q.get('date') ?? '', clinic: q.get('clinic') ?? '' };
-      const dateError =
-        asked.date && !isoDay(asked.date)
-          ? `Day: “${asked.date}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
-          : undefined;
+      const dateError = addressDayError(asked.date, today);
       const clinicError =
         asked.clinic && !clinics.body.items.some((c) => c.id === asked.clinic)
           ? `Clinic: there is no clinic “${asked.clinic}”; choose one from the list`
