@@ -82,33 +82,39 @@ function missingQueryMessage(fields: readonly { field: string; message: string }
     : `Query parameters ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are required`;
 }
 
-/** Throws a 400 naming each body field the route's schema does not know, with the fields it does. */
-function refuseUnknownFields(schema: z.core.$ZodType, value: unknown): void {
-  const unknown = unknownFields(schema, value);
-  if (unknown.length === 0) return;
-  throw new ValidationError(
-    'Request body has fields this request does not take',
-    unknown.map(({ field, known }) => ({
-      field,
-      message: `not a field of this request; expected ${known.length ? known.join(', ') : 'no fields here'}`,
-    })),
-  );
-}
+const UNKNOWN_WORDS = {
+  body: {
+    message: 'Request body has fields this request does not take',
+    prefix: '',
+    each: 'not a field of this request; expected',
+    none: 'no fields here',
+  },
+  query: {
+    message: 'Query string has parameters this request does not take',
+    prefix: 'query.',
+    each: 'not a parameter of this request; expected',
+    none: 'no query parameters',
+  },
+} as const;
 
 /**
- * Throws a 400 naming each query parameter the route does not take (`query.extra`), with the ones it
- * does: a misspelt `form=` for `from=` would otherwise be dropped and the default answered.
+ * Throws a 400 naming each body field, or query parameter (`query.extra`), the route's schema does not
+ * know, with the ones it does (unknown-fields.ts): a misspelt `form=` for `from=`, or `firstname`, would
+ * otherwise be dropped and the default used. A route with no query schema takes no parameter.
  */
-function refuseUnknownQuery(schema: z.core.$ZodObject | undefined, value: unknown): void {
-  if (!isRecord(value)) return;
-  const known = schema ? Object.keys(schema._zod.def.shape).sort() : [];
-  const unknown = Object.keys(value).filter((name) => !known.includes(name));
+function refuseUnknown(schema: z.core.$ZodType | undefined, value: unknown, where: 'body' | 'query'): void {
+  const unknown = schema
+    ? unknownFields(schema, value)
+    : isRecord(value)
+      ? Object.keys(value).map((field) => ({ field, known: [] as string[] }))
+      : [];
   if (unknown.length === 0) return;
+  const words = UNKNOWN_WORDS[where];
   throw new ValidationError(
-    'Query string has parameters this request does not take',
-    unknown.map((name) => ({
-      field: `query.${name}`,
-      message: `not a parameter of this request; expected ${known.length ? known.join(', ') : 'no query parameters'}`,
+    words.message,
+    unknown.map(({ field, known }) => ({
+      field: `${words.prefix}${field}`,
+      message: `${words.each} ${known.length ? known.join(', ') : words.none}`,
     })),
   );
 }
@@ -162,7 +168,7 @@ export async function runRoute(
     const input = await read();
     const params = parse(route.params, rawParams, 'path', 'The request path is invalid');
     // As for a body: a stray or misspelt parameter is refused, not dropped (the pages' queries are typed).
-    if (meta.door !== 'in-process') refuseUnknownQuery(route.query, input.query);
+    if (meta.door !== 'in-process') refuseUnknown(route.query, input.query, 'query');
     const query = parse(route.query, input.query, 'query', 'Query string is invalid');
     const paged = route.query !== undefined && 'cursor' in route.query.shape;
     const scope = paged ? cursorScope(route.id, { ...query, ...params }) : '';
@@ -176,7 +182,7 @@ export async function runRoute(
       query.cursor = position;
     }
     // A caller's misspelt or stray field is refused, not dropped (the staff pages build their own bodies).
-    if (route.body && meta.door !== 'in-process') refuseUnknownFields(route.body.schema, input.body);
+    if (route.body && meta.door !== 'in-process') refuseUnknown(route.body.schema, input.body, 'body');
     const body = route.body ? parse(route.body.schema, input.body, '', 'Request body is invalid') : undefined;
     let output = (await route.handler({ deps, caller, params, query, body, raw: input.raw })) as unknown;
     // The safeguarding flags, for the caller's roles (a scheduler's answer leaves them out): sensitive.ts.
