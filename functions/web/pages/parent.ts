@@ -1,7 +1,6 @@
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
-import { textsSwitchedOff } from '#core/client.ts';
 import { type Booking, type Client, type Clinic, ERASED_PHONE, type Slot } from '#core/model.ts';
-import { isSuppressed } from '#services/consent.ts';
+import { contactRouteOf } from '#services/contact.ts';
 import type { Deps } from '#services/deps.ts';
 import {
   cancelFromPage,
@@ -59,7 +58,8 @@ async function textsPromise(
 ): Promise<string | undefined> {
   const t = ctx.texts;
   if (!booking || booking.phone === undefined || booking.phone === ERASED_PHONE) return undefined;
-  if (textsSwitchedOff(client) || (await isSuppressed(ctx.deps, booking.phone))) return undefined;
+  // The one decision of how a family hears (services/contact.ts): texts off, do not text, opted out.
+  if ((await contactRouteOf(ctx.deps, client)).route !== 'sms') return undefined;
   const tiers = Object.values(booking.tiers);
   const open = (s: string) => s === 'PENDING' || s === 'SENDING';
   if (tiers.some((tier) => tier.kind === 'reminder' && open(tier.status))) return t.textReminder;
