@@ -243,8 +243,8 @@ export async function runBench(args: string[]): Promise<void> {
     options: {
       sizes: { type: 'string', default: '10000,100000' },
       waitlist: { type: 'string', default: '100000' },
-      /** Which tables: any of lambdas, sweep, backfill, pages. */
-      only: { type: 'string', default: 'lambdas,sweep,backfill,pages' },
+      /** Which tables: any of lambdas, sweep, backfill, pages, dynamodb. */
+      only: { type: 'string', default: 'lambdas,sweep,backfill,pages,dynamodb' },
       /** Server-time requests per page in the pages table. */
       'page-requests': { type: 'string', default: '50' },
       /** Minutes each sweep size may spend loading; past it, the bookings loaded so far are measured. */
@@ -273,6 +273,15 @@ export async function runBench(args: string[]): Promise<void> {
     );
     console.table(pagesTable(rows));
     console.log(`\n${pagesMarkdown(rows)}\n`);
+  }
+  if (only.has('dynamodb')) {
+    const { measureCeiling, ceilingMarkdown, ceilingTable } = await import('./dynamodb-ceiling.ts');
+    const rows = await measureCeiling({ print: (line) => console.log(line) });
+    console.log(
+      "\nDynamoDB Local's ceiling: the simulated month's mix of calls on Attend's table, by calls in flight\n",
+    );
+    console.table(ceilingTable(rows));
+    console.log(`\n${ceilingMarkdown(rows)}\n`);
   }
   if (!only.has('sweep') && !only.has('backfill')) return;
   const sizes = only.has('sweep') ? values.sizes.split(',').map(Number) : [];

@@ -83,6 +83,7 @@ export function summaryLines(r: ScenarioResult): string[] {
     `${r.scenario}: ${r.shape.clinics} clinic(s) × ${r.shape.weeks} week(s), ${t.bookings} bookings, ${t.texts} texts, ${r.shape.waiting} on the short-notice list`,
     `  month's loop ${r.timings.loopSeconds.toFixed(0)} s wall (${r.timings.steps} steps; set-up ${r.timings.setUpSeconds.toFixed(0)} s, start ${r.timings.startSeconds.toFixed(0)} s)`,
     `  throughput: ${t.bookingsPerSecond.toFixed(2)} bookings/s, ${t.textsPerSecond.toFixed(2)} texts/s`,
+    ...(r.load ? [loadLine(r.load, r.timings.loopSeconds)] : []),
     t.peak
       ? `  10:00 peak (${t.peak.at}): ${t.peak.texts} texts, ${t.peak.segments} parts; due → last sent ${t.peak.processingSeconds.toFixed(1)} s here, ${t.peak.carrierSeconds.toFixed(1)} s at the number's rate`
       : '  10:00 peak: no reminders at 10:00 in this run',
@@ -95,6 +96,19 @@ export function summaryLines(r: ScenarioResult): string[] {
   for (const b of r.breaches) lines.push(`  BREACH ${b.invariant}: ${b.detail}`);
   for (const e of r.apiErrors) lines.push(`  API ERROR ${e.call} → ${e.status}: ${e.body}`);
   return lines;
+}
+
+/** DynamoDB calls over the loop, and the CPU both processes used (cores busy on average). */
+function loadLine(load: NonNullable<ScenarioResult['load']>, loopSeconds: number): string {
+  const cpu =
+    load.dynamoDbLocalCpuSeconds === undefined
+      ? `Node CPU ${load.nodeCpuSeconds.toFixed(0)} s`
+      : `CPU: Node ${load.nodeCpuSeconds.toFixed(0)} s, DynamoDB Local ${load.dynamoDbLocalCpuSeconds.toFixed(0)} s (${((load.nodeCpuSeconds + load.dynamoDbLocalCpuSeconds) / loopSeconds).toFixed(2)} cores busy)`;
+  const top = Object.entries(load.calls)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+  return `  DynamoDB calls: ${load.totalCalls} (${load.callsPerSecond.toFixed(0)}/s, ${load.callsPerBooking.toFixed(1)} per booking; ${top}); ${cpu}`;
 }
 
 const fmtRate = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);

@@ -51,6 +51,18 @@ export interface ScenarioResult {
     waiting: number;
   };
   timings: { setUpSeconds: number; startSeconds: number; loopSeconds: number; steps: number };
+  /**
+   * What the loop asked of DynamoDB Local: requests by operation, their total and rate, per booking in
+   * the month, and the CPU seconds of both processes (DynamoDB Local's only where /proc is readable).
+   */
+  load?: {
+    calls: Record<string, number>;
+    totalCalls: number;
+    callsPerSecond: number;
+    callsPerBooking: number;
+    nodeCpuSeconds: number;
+    dynamoDbLocalCpuSeconds?: number;
+  };
   throughput: {
     bookings: number;
     texts: number;
@@ -216,6 +228,7 @@ export async function collect(
 
   // Throughput: the month's loop in wall time, and the busiest 10:00 sweep.
   const loopSeconds = run.timings.loopMs / 1000;
+  const totalCalls = Object.values(run.load.calls).reduce((a, b) => a + b, 0);
   const madeInRun = run.staff.log.booked + offers.filter((o) => o.status === 'ACCEPTED').length;
   let peak: PeakSend | undefined;
   const byTick = new Map<number, number[]>();
@@ -255,6 +268,16 @@ export async function collect(
       startSeconds: run.timings.startMs / 1000,
       loopSeconds,
       steps: run.timings.steps,
+    },
+    load: {
+      calls: run.load.calls,
+      totalCalls,
+      callsPerSecond: totalCalls / loopSeconds,
+      callsPerBooking: bookings.length ? totalCalls / bookings.length : 0,
+      nodeCpuSeconds: run.load.nodeCpuMs / 1000,
+      ...(run.load.dynamoDbLocalCpuMs !== undefined && {
+        dynamoDbLocalCpuSeconds: run.load.dynamoDbLocalCpuMs / 1000,
+      }),
     },
     throughput: {
       bookings: bookings.length,

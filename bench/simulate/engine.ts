@@ -17,6 +17,7 @@ import { createDocClient } from '#store/client.ts';
 import { type Action, Agenda } from './agenda.ts';
 import { type Doors, openDoors } from './doors.ts';
 import { calibrate, Families } from './families.ts';
+import { type LoadReading, meterLoad } from './load-meter.ts';
 import { PARAMETERS } from './parameters.ts';
 import type { Population } from './population.ts';
 import { TextReader } from './reading.ts';
@@ -66,6 +67,8 @@ export interface RunResult {
    */
   tableItems(): Record<string, unknown>[];
   timings: { setUpMs: number; startMs: number; loopMs: number; steps: number };
+  /** The loop's requests to DynamoDB Local by operation, and the CPU it took (load-meter.ts). */
+  load: LoadReading;
   stop(): Promise<void>;
 }
 
@@ -223,6 +226,7 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     }
   };
 
+  const meter = meterLoad(endpoint, ddb?.pid);
   const loopStart = performance.now();
   let now = calendar.simStart.getTime();
   let steps = 0;
@@ -280,6 +284,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   }
   await doors.settle();
   observe();
+  const loopMs = performance.now() - loopStart;
+  const load = meter.stop();
   progress(
     `wall ms in: schedules ${spent.advance.toFixed(0)}, families and staff ${spent.act.toFixed(0)}, stream ${spent.settle.toFixed(0)}, next-work look-ups ${spent.work.toFixed(0)}`,
   );
@@ -303,7 +309,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     printed,
     // Set-up items are plain; stream images are in DynamoDB's wire format.
     tableItems: () => [...image.values()].map((i) => ('wire' in i ? unmarshall(i.wire) : i.plain)),
-    timings: { setUpMs: setUp.ms, startMs, loopMs: performance.now() - loopStart, steps },
+    timings: { setUpMs: setUp.ms, startMs, loopMs, steps },
+    load,
     async stop() {
       await runtime.stop();
       await ddb?.stop();

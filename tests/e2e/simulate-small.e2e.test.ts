@@ -38,6 +38,14 @@ describe('npm run simulate at one clinic for one week', () => {
     expect(result.metrics.totals.summary.appointments.attended).toBeGreaterThan(0);
     expect(result.throughput.textsPerSecond).toBeGreaterThan(0);
     expect(printed).toMatch(/bookings\/s.*texts\/s/);
+    // Every request the loop made to DynamoDB Local, counted by operation (load-meter.ts).
+    const load = result.load!;
+    expect(load.calls.GetItem).toBeGreaterThan(0);
+    expect(load.calls.TransactWriteItems).toBeGreaterThan(0);
+    expect(load.calls.GetRecords).toBeGreaterThan(0);
+    expect(load.totalCalls).toBe(Object.values(load.calls).reduce((a, b) => a + b, 0));
+    expect(load.callsPerBooking).toBeCloseTo(load.totalCalls / result.checked.bookings!, 6);
+    expect(printed).toContain(`DynamoDB calls: ${load.totalCalls} (`);
 
     dir = await mkdtemp(join(tmpdir(), 'attend-sim-report-'));
     const path = await writeReport([result], dir, { wallSeconds: result.timings.loopSeconds });
