@@ -22,7 +22,7 @@ import {
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { ensureTables } from '#local/tables.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
-import { nodeCpuMs, processCpuMs } from './simulate/load-meter.ts';
+import { nodeCpuMs, processCpuMs, SQLITE_THREAD, threadCpuMs } from './simulate/load-meter.ts';
 
 /**
  * Share of each kind of call in the month, from the simulator's own count (`--scale 0.04 --scenarios
@@ -42,6 +42,11 @@ export interface CeilingRow {
   callsPerSecond: number;
   /** Milliseconds of DynamoDB Local's CPU (all its threads) per call; undefined without /proc. */
   javaMsPerCall: number | undefined;
+  /**
+   * Milliseconds per call of DynamoDB Local's SQLite thread, which runs every table operation one at a
+   * time: 1000 / this is the most calls a second it could serve with any number of cores.
+   */
+  sqliteMsPerCall: number | undefined;
   /** Milliseconds of this Node process's CPU per call (the SDK's work). */
   nodeMsPerCall: number;
   /** Both processes' CPU over the wall time: how many of the machine's cores were busy. */
@@ -217,17 +222,21 @@ export async function measureCeiling(
     const rows: CeilingRow[] = [];
     for (const inFlight of levels) {
       const java0 = processCpuMs(ddb.pid);
+      const sqlite0 = threadCpuMs(ddb.pid, SQLITE_THREAD);
       const node0 = nodeCpuMs();
       const wall0 = performance.now();
       await run(inFlight, calls);
       const wallMs = performance.now() - wall0;
       const java1 = processCpuMs(ddb.pid);
+      const sqlite1 = threadCpuMs(ddb.pid, SQLITE_THREAD);
       const nodeMs = nodeCpuMs() - node0;
       const javaMs = java0 === undefined || java1 === undefined ? undefined : java1 - java0;
       rows.push({
         inFlight,
         callsPerSecond: (calls / wallMs) * 1000,
         javaMsPerCall: javaMs === undefined ? undefined : javaMs / calls,
+        sqliteMsPerCall:
+          sqlite0 === undefined || sqlite1 === undefined ? undefined : (sqlite1 - sqlite0) / calls,
         nodeMsPerCall: nodeMs / calls,
         coresBusy: javaMs === undefined ? undefined : (javaMs + nodeMs) / wallMs,
       });
@@ -247,6 +256,7 @@ export function ceilingTable(rows: readonly CeilingRow[]): Record<string, string
     'calls in flight': r.inFlight,
     'calls/s': Math.round(r.callsPerSecond),
     'DynamoDB Local CPU ms/call': fmt(r.javaMsPerCall, 2),
+    'its SQLite thread ms/call': fmt(r.sqliteMsPerCall, 2),
     'Node CPU ms/call': fmt(r.nodeMsPerCall, 2),
     'cores busy': fmt(r.coresBusy, 2),
   }));
@@ -254,12 +264,12 @@ export function ceilingTable(rows: readonly CeilingRow[]): Record<string, string
 
 export function ceilingMarkdown(rows: readonly CeilingRow[]): string {
   const lines = [
-    '| calls in flight | calls/s | DynamoDB Local CPU ms/call | Node CPU ms/call | cores busy |',
-    '| --- | --- | --- | --- | --- |',
+    '| calls in flight | calls/s | DynamoDB Local CPU ms/call | its SQLite thread ms/call | Node CPU ms/call | cores busy |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.inFlight} | ${Math.round(r.callsPerSecond)} | ${fmt(r.javaMsPerCall, 2)} | ${fmt(r.nodeMsPerCall, 2)} | ${fmt(r.coresBusy, 2)} |`,
+      `| ${r.inFlight} | ${Math.round(r.callsPerSecond)} | ${fmt(r.javaMsPerCall, 2)} | ${fmt(r.sqliteMsPerCall, 2)} | ${fmt(r.nodeMsPerCall, 2)} | ${fmt(r.coresBusy, 2)} |`,
     );
   }
   return lines.join('\n');

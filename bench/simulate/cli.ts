@@ -108,7 +108,11 @@ function loadLine(load: NonNullable<ScenarioResult['load']>, loopSeconds: number
     .sort((a, b) => b[1] - a[1])
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
-  return `  DynamoDB calls: ${load.totalCalls} (${load.callsPerSecond.toFixed(0)}/s, ${load.callsPerBooking.toFixed(1)} per booking; ${top}); ${cpu}`;
+  const sqlite =
+    load.sqliteThreadCpuSeconds === undefined
+      ? ''
+      : `; its SQLite thread ${load.sqliteThreadCpuSeconds.toFixed(0)} s (${((100 * load.sqliteThreadCpuSeconds) / loopSeconds).toFixed(0)}% of the loop, ${((1000 * load.sqliteThreadCpuSeconds) / load.totalCalls).toFixed(2)} ms a call)`;
+  return `  DynamoDB calls: ${load.totalCalls} (${load.callsPerSecond.toFixed(0)}/s, ${load.callsPerBooking.toFixed(1)} per booking; ${top}); ${cpu}${sqlite}`;
 }
 
 const fmtRate = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);

@@ -62,6 +62,8 @@ export interface ScenarioResult {
     callsPerBooking: number;
     nodeCpuSeconds: number;
     dynamoDbLocalCpuSeconds?: number;
+    /** DynamoDB Local's SQLite thread, which runs every table operation one at a time. */
+    sqliteThreadCpuSeconds?: number;
   };
   throughput: {
     bookings: number;
@@ -277,6 +279,9 @@ export async function collect(
       nodeCpuSeconds: run.load.nodeCpuMs / 1000,
       ...(run.load.dynamoDbLocalCpuMs !== undefined && {
         dynamoDbLocalCpuSeconds: run.load.dynamoDbLocalCpuMs / 1000,
+      }),
+      ...(run.load.sqliteThreadCpuMs !== undefined && {
+        sqliteThreadCpuSeconds: run.load.sqliteThreadCpuMs / 1000,
       }),
     },
     throughput: {

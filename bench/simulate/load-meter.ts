@@ -6,7 +6,7 @@
  * `/proc/<pid>/stat` on Linux; elsewhere that figure is left out).
  */
 import diagnostics from 'node:diagnostics_channel';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 
 export interface LoadReading {
@@ -16,12 +16,43 @@ export interface LoadReading {
   nodeCpuMs: number;
   /** Milliseconds of DynamoDB Local's CPU (all its threads); undefined where /proc is not readable. */
   dynamoDbLocalCpuMs?: number;
+  /**
+   * Of that, the milliseconds of its SQLite thread (`SQLiteQueue`), which runs every read and write of
+   * every table one at a time: the part of DynamoDB Local that more cores do not speed up.
+   */
+  sqliteThreadCpuMs?: number;
+}
+
+/** The thread that carries every SQLite job in DynamoDB Local (sqlite4java's SQLiteQueue). */
+export const SQLITE_THREAD = /^SQLiteQueue/;
+
+/**
+ * Milliseconds of user+system CPU of the threads of a process whose names match, from
+ * /proc/<pid>/task/<tid>/stat (Linux; undefined elsewhere, or when no thread matches).
+ */
+export function threadCpuMs(pid: number | undefined, name: RegExp): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return undefined;
+  let total: number | undefined;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!name.test(comm)) continue;
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    total = (total ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
 }
 
 /** Milliseconds of user+system CPU of a process, from /proc (clock ticks of 10 ms); undefined elsewhere. */
 export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -45,14 +76,17 @@ export function meterLoad(endpoint: string, dynamoDbLocalPid: number | undefined
   diagnostics.subscribe('http.client.request.start', onStart);
   const node0 = nodeCpuMs();
   const java0 = processCpuMs(dynamoDbLocalPid);
+  const sqlite0 = threadCpuMs(dynamoDbLocalPid, SQLITE_THREAD);
   return {
     stop() {
       diagnostics.unsubscribe('http.client.request.start', onStart);
       const java1 = processCpuMs(dynamoDbLocalPid);
+      const sqlite1 = threadCpuMs(dynamoDbLocalPid, SQLITE_THREAD);
       return {
         calls,
         nodeCpuMs: nodeCpuMs() - node0,
         ...(java0 !== undefined && java1 !== undefined ? { dynamoDbLocalCpuMs: java1 - java0 } : {}),
+        ...(sqlite1 !== undefined ? { sqliteThreadCpuMs: sqlite1 - (sqlite0 ?? 0) } : {}),
       };
     },
   };

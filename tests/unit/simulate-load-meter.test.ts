@@ -6,7 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MONTH_MIX, mixPicker } from '#bench/dynamodb-ceiling.ts';
-import { meterLoad, processCpuMs } from '#bench/simulate/load-meter.ts';
+import { meterLoad, processCpuMs, threadCpuMs } from '#bench/simulate/load-meter.ts';
 
 let servers: Server[] = [];
 let ports: number[] = [];
@@ -67,6 +67,18 @@ describe('meterLoad', () => {
     expect(processCpuMs(undefined)).toBeUndefined();
     if (process.platform === 'linux') expect(processCpuMs(process.pid)).toBeGreaterThanOrEqual(0);
   });
+
+  it.runIf(process.platform === 'linux')(
+    "adds up the CPU of a process's threads whose names match, and none when no name matches",
+    () => {
+      // This process has loaded the test runner and this file: its threads have used some CPU.
+      const all = threadCpuMs(process.pid, /./)!;
+      expect(all).toBeGreaterThan(0);
+      expect(all).toBeLessThanOrEqual(processCpuMs(process.pid)! + 10);
+      expect(threadCpuMs(process.pid, /^no such thread$/)).toBeUndefined();
+      expect(threadCpuMs(2 ** 22 + 12_345, /./)).toBeUndefined();
+    },
+  );
 });
 
 describe('the ceiling bench mix', () => {
