@@ -2,6 +2,7 @@
  * The parent pages against DynamoDB Local (issue 13): links in texts, the date check and its lock, the
  * session bound to one link, and each action through the same transactions as texts and staff.
  */
+import { parse } from 'node-html-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { tokenHash } from '#core/parent-links.ts';
@@ -156,7 +157,7 @@ describe('the date check', () => {
     const browser = new ParentBrowser(app);
     for (let i = 1; i <= 4; i++) {
       const wrong = await browser.check(link, '2026-10-06');
-      expect(wrong.status, `try ${i}`).toBe(200);
+      expect(wrong.status, `try ${i}`).toBe(400);
       expect(wrong.html).toContain('does not match');
     }
     const fifth = await browser.check(link, '2026-10-06');
@@ -192,6 +193,39 @@ describe('the date check', () => {
     const later = new ParentBrowser(app);
     expect((await later.check(link, BORN)).status).toBe(303);
   });
+
+  it.each([
+    ['31 February', { day: '31', month: '2', year: '2026' }],
+    ['month 13', { day: '5', month: '13', year: '2026' }],
+    ['letters', { day: 'x', month: '10', year: '2026' }],
+    ['nothing', { day: '', month: '', year: '' }],
+  ])(
+    'a date that is not a real one (%s) is a 400 with the error summary, kept in the form and not counted as wrong',
+    async (_, fields) => {
+      const child = await aFamily('Amelia');
+      const { link } = await booked(child);
+      const browser = new ParentBrowser(app);
+
+      // Act
+      const res = await browser.submit(link, `${link}/check`, fields);
+
+      // Assess
+      expect(res.status).toBe(400);
+      const doc = parse(res.html);
+      expect(doc.querySelector('.nhsuk-error-summary h2')?.text.trim()).toBe('There is a problem');
+      expect(
+        doc
+          .querySelectorAll('.nhsuk-error-summary__list a')
+          .map((a) => [a.getAttribute('href'), a.text.trim()]),
+      ).toEqual([['#date-day', 'Enter a real date, for example 27 3 2025']]);
+      expect(doc.querySelector('#date-day')?.getAttribute('value') ?? '').toBe(fields.day);
+      expect(res.html).not.toContain('Amelia');
+      const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
+      expect(item?.wrongTries).toBe(0);
+      // The right date still opens the page.
+      expect((await browser.check(link, BORN)).status).toBe(303);
+    },
+  );
 
   it('a guessed token gets exactly the page an ended link gets', async () => {
     const child = await aFamily('Amelia');
