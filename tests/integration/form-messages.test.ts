@@ -184,7 +184,7 @@ describe('the metrics period', () => {
       const rows = doc
         .querySelectorAll(`#${chart} table tr`)
         .map((tr) => tr.querySelector('th, td')?.text.trim());
-      expect(rows).toEqual(['Week beginning', '26 Oct (part week)', '2 Nov', '9 Nov']);
+      expect(rows).toEqual(['Week beginning', '26 Oct 2026 (part week)', '2 Nov 2026', '9 Nov 2026']);
     }
     expect(doc.querySelector('#metrics-weeks')?.text).toContain('Weeks run from Monday to Sunday');
   });
