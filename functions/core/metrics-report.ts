@@ -235,13 +235,20 @@ export function periodOf(day: string, groupBy: GroupBy): { period: string; start
   };
 }
 
-const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const shortDay = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /**
  * How a period is named on the charts' axis. A week is named by its Monday, whatever day the range clips
  * it to: named by its clipped start, a range beginning on a Sunday showed "1 Nov" and then "2 Nov", two
- * weeks a day apart. A week the range cuts short says so, as its numbers cover only part of it. Days are
- * already Europe/London calendar days, so formatting them at UTC midnight gives the same date.
+ * weeks a day apart. A week the range cuts short says so, as its numbers cover only part of it. The
+ * Monday carries its year ("29 Dec 2025"), always, as a month does ("2026-01"): a period may span a new
+ * year, or be a past one, and a week named "5 Oct" alone does not say which. Days are already
+ * Europe/London calendar days, so formatting them at UTC midnight gives the same date.
  */
 export function periodLabel(p: Pick<PeriodReport, 'period' | 'start' | 'end'>, groupBy: GroupBy): string {
   if (groupBy === 'month') return p.start.slice(0, 7);

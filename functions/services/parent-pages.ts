@@ -356,7 +356,26 @@ function isBeyondHorizon(deps: Deps, slot: Slot, now: Date): boolean {
   }
 }
 
+/**
+ * `not-offered`: no time we offer this family has that id (none ever did, or it was withdrawn, or it is
+ * one the page never offers them); `slot-taken`: a time of theirs that another family booked first.
+ */
 export type RebookOutcome = 'moved' | 'used' | 'not-booked' | 'not-offered' | 'slot-taken' | 'too-soon';
+
+/**
+ * Whether a chosen time that is no longer offered was a real one of the booking's type, still to come,
+ * that another family has booked since the page was drawn: "someone took it", not "not a time we offer".
+ */
+async function takenMeanwhile(deps: Deps, booking: Booking, slotId: string): Promise<boolean> {
+  const slot = await getSlot(deps.store, slotId);
+  return (
+    slot !== undefined &&
+    slot.status === 'BOOKED' &&
+    slot.id !== booking.slotId &&
+    slot.type === booking.type &&
+    slot.startsAt > deps.now().toISOString()
+  );
+}
 
 /**
  * Moves the booking to the chosen slot, as POST /bookings/{id}/move does (one transaction; the old slot
@@ -373,7 +392,8 @@ export async function rebookFromPage(
   // Only a time the page offers this family now: not any slot id posted to it, nor a time a page left
   // open (or a forged form) chose that now starts inside the notice.
   const chosen = (await rebookCandidates(deps, subject)).find((s) => s.id === slotId);
-  if (!chosen) return { outcome: 'not-offered' };
+  if (!chosen)
+    return { outcome: (await takenMeanwhile(deps, booking, slotId)) ? 'slot-taken' : 'not-offered' };
   if (chosen.startsAt < rebookEarliestStart(deps)) return { outcome: 'too-soon' };
   const claimedAt = deps.now().toISOString();
   if (!(await claimRebook(deps.store, opened.hash, claimedAt))) return { outcome: 'used' };

@@ -101,6 +101,16 @@ export function formatValue(value: number | null, format: ValueFormat): string {
   }
 }
 
+/**
+ * An x-axis label's bracketed end on a second line: "23 Nov 2026 (part week)" over two lines, not cut to
+ * "23 Nov 2026 (part…" at Vega's label width; "1 (most deprived)" likewise. Others are one line.
+ */
+const X_LABELS = {
+  labelAngle: 0,
+  labelExpr:
+    "indexof(datum.label, ' (') > 0 ? [slice(datum.label, 0, indexof(datum.label, ' (')), slice(datum.label, indexof(datum.label, ' (') + 1)] : datum.label",
+} as const;
+
 const CONFIG = {
   font: 'Arial, sans-serif',
   background: 'white',
@@ -153,7 +163,7 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
         point: { filled: true, size: 60, color: PALETTE[0] },
       },
       encoding: {
-        x: { field: 'x', type: 'ordinal', sort: order, title: input.xTitle, axis: { labelAngle: 0 } },
+        x: { field: 'x', type: 'ordinal', sort: order, title: input.xTitle, axis: X_LABELS },
         y: { field: 'y', type: 'quantitative', title: input.yTitle, axis: { format: axisFormat } },
       },
     },
@@ -208,7 +218,7 @@ function barChart(input: BarChartInput, stacked: boolean): Promise<Chart> {
       type: 'nominal',
       sort: categories,
       title: input.categoryTitle,
-      axis: { labelAngle: 0 },
+      axis: X_LABELS,
     },
     y: {
       field: 'value',

@@ -93,7 +93,12 @@ describe('Metrics', { timeout: 90_000 }, () => {
     // Prepare: from the latest Sunday (London) to the Sunday two weeks after it
     const today = DateTime.now().setZone(exampleConfig.timeZone).startOf('day');
     const sunday = today.minus({ days: today.weekday % 7 });
-    const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const dayMonth = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
     const label = (day: DateTime) => dayMonth.format(new Date(`${day.toISODate()}T00:00:00Z`));
 
     // Act

@@ -110,6 +110,53 @@ describe('a reason that is too long', () => {
   });
 });
 
+describe('moving to a time that is not a slot', () => {
+  it.each([
+    ['a slot-like id no slot has', 'slot-that-never-was'],
+    ['a made-up id', 'nope'],
+  ])(
+    '%s says the chosen time does not exist, on the time, with the way back; nothing is moved',
+    async (_, slotId) => {
+      // Act
+      const res = await post(scheduler, `/staff/today/bookings/${booking.id}/move`, {
+        slotId,
+        reason: 'family asked',
+        date: '2026-12-03',
+      });
+      const html = await res.text();
+
+      // Assess: not the generic "Page not found", but the move page saying what is wrong
+      expect(res.status).toBe(400);
+      expect(html).not.toContain('Page not found');
+      const { summary } = errorsOf(html);
+      expect(summary).toEqual([
+        {
+          href: '#slotId',
+          text: 'The time you chose is not a real slot (it may no longer exist); choose one of the free times below',
+        },
+      ]);
+      const doc = parse(html);
+      expect(doc.querySelector('h1')?.text).toContain('Move this booking');
+      expect(doc.querySelector('.nhsuk-back-link a, a.nhsuk-back-link')?.getAttribute('href')).toMatch(
+        /^\/staff\/today\?/,
+      );
+      // The free times are offered again, and the reason typed is kept.
+      expect(html).toContain(`value="${target.id}"`);
+      expect(html).toContain('family asked');
+      expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+    },
+  );
+
+  it('a booking that does not exist is still "Page not found"', async () => {
+    const res = await post(scheduler, '/staff/today/bookings/bk_nope/move', {
+      slotId: target.id,
+      reason: 'family asked',
+    });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Page not found');
+  });
+});
+
 describe('the metrics period', () => {
   it('a range over a year is reported on "To", the field at fault, and not on "From"', async () => {
     // Act
@@ -137,7 +184,7 @@ describe('the metrics period', () => {
       const rows = doc
         .querySelectorAll(`#${chart} table tr`)
         .map((tr) => tr.querySelector('th, td')?.text.trim());
-      expect(rows).toEqual(['Week beginning', '26 Oct (part week)', '2 Nov', '9 Nov']);
+      expect(rows).toEqual(['Week beginning', '26 Oct 2026 (part week)', '2 Nov 2026', '9 Nov 2026']);
     }
     expect(doc.querySelector('#metrics-weeks')?.text).toContain('Weeks run from Monday to Sunday');
   });

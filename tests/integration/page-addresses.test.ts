@@ -153,6 +153,103 @@ describe('/staff/slots', () => {
   });
 });
 
+describe('/staff/slots?clinic= (the name the Today page uses)', () => {
+  // Two clinics, so the one named is not just the first one shown anyway.
+  let two: BrowserDoor;
+  let who: BrowserSession;
+  beforeAll(async () => {
+    const fresh = testDeps(await freshTable(), '2026-12-03T09:00:00Z');
+    two = browserDoor(fresh);
+    who = await two.signIn({ name: 'Sam Patel', roles: ['scheduler'] });
+    const riverside = aClinic({ id: 'riverside', name: 'Riverside Clinic' });
+    const hilltop = aClinic({ id: 'hilltop', name: 'Hilltop Clinic' });
+    // Hilltop sorts first, so it is the clinic shown when none is named; the slot is at Riverside.
+    await seed(fresh.store, { clinic: hilltop });
+    await seed(fresh.store, {
+      clinic: riverside,
+      slots: [aSlotFor(riverside, { startsAt: '2026-12-03T13:30:00.000Z' })],
+    });
+  });
+  const openTwo = async (path: string) => {
+    const res = await two.app.handle(
+      new Request(`${WEB_ORIGIN}${path}`, { headers: { cookie: who.cookie } }),
+    );
+    const html = await res.text();
+    const doc = parse(html);
+    return {
+      status: res.status,
+      html,
+      main: doc.querySelector('main')!.text.replace(/\s+/g, ' ').trim(),
+      summary: doc
+        .querySelectorAll('.nhsuk-error-summary__list a')
+        .map((a) => ({ href: a.getAttribute('href'), text: a.text.replace(/\s+/g, ' ').trim() })),
+      chosen: doc
+        .querySelectorAll('select#clinicId option')
+        .filter((o) => o.hasAttribute('selected'))
+        .map((o) => o.getAttribute('value')),
+    };
+  };
+
+  it('?clinic= shows that clinic’s slots, exactly as ?clinicId= does', async () => {
+    // Act
+    const byAlias = await openTwo('/staff/slots?clinic=riverside&date=2026-12-03');
+    const byName = await openTwo('/staff/slots?clinicId=riverside&date=2026-12-03');
+
+    // Assess
+    expect(byAlias.status).toBe(200);
+    expect(byAlias.summary).toEqual([]);
+    expect(byAlias.chosen).toEqual(['riverside']);
+    expect(byAlias.main).toContain('Riverside Clinic, Thu, 3 Dec 2026: 1 slot');
+    expect(byAlias.main).toContain('13:30');
+    expect(byAlias.main).toBe(byName.main);
+    expect(pageProblems(byAlias.html)).toEqual([]);
+  });
+
+  it('?clinic= naming no clinic is the same 400 as ?clinicId=', async () => {
+    const page = await openTwo('/staff/slots?clinic=nowhere&date=2026-12-03');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      { href: '#clinicId', text: 'Clinic: there is no clinic “nowhere”; choose one from the list' },
+    ]);
+    expect(page.main).not.toContain('13:30');
+  });
+
+  it('both names for two different clinics is a 400 naming both, not one quietly chosen', async () => {
+    const page = await openTwo('/staff/slots?clinicId=riverside&clinic=hilltop&date=2026-12-03');
+    expect(page.status).toBe(400);
+    expect(page.summary.map((e) => e.text)).toEqual([
+      'Clinic: the address names two clinics, “riverside” and “hilltop”; choose one from the list',
+    ]);
+    expect(page.main).not.toContain('13:30');
+    // The same clinic under both names is not a conflict.
+    expect((await openTwo('/staff/slots?clinicId=riverside&clinic=riverside&date=2026-12-03')).status).toBe(
+      200,
+    );
+  });
+
+  it('a parameter the page does not take is a 400 naming it and the ones it does, not ignored', async () => {
+    // Act: a misspelt clinic would otherwise show the first clinic's slots
+    const page = await openTwo('/staff/slots?clinc=riverside&date=2026-12-03');
+
+    // Assess
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#clinicId',
+        text: 'Address: “clinc” is not a parameter of this page; expected clinic, clinicId, created, date, offered, withdrawn',
+      },
+    ]);
+    expect(page.main).not.toContain('13:30');
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('the page’s own addresses after a change are still taken', async () => {
+    const page = await openTwo('/staff/slots?clinicId=riverside&date=2026-12-03&created=2');
+    expect(page.status).toBe(200);
+    expect(page.main).toContain('13:30');
+  });
+});
+
 describe('/staff/today/bookings/{id}/move', () => {
   it("a date that does not exist is a 400 naming it, and says the booking's own day is shown instead", async () => {
     // Act

@@ -2,12 +2,14 @@
  * The parent pages against DynamoDB Local (issue 13): links in texts, the date check and its lock, the
  * session bound to one link, and each action through the same transactions as texts and staff.
  */
+import { parse } from 'node-html-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
 import { tokenHash } from '#core/parent-links.ts';
 import { startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { handleInboundSms } from '#services/replies.ts';
+import { withdrawSlot } from '#services/slot-changes.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
 import { auditByDay } from '#store/audit.ts';
 import { getBooking } from '#store/bookings.ts';
@@ -155,7 +157,7 @@ describe('the date check', () => {
     const browser = new ParentBrowser(app);
     for (let i = 1; i <= 4; i++) {
       const wrong = await browser.check(link, '2026-10-06');
-      expect(wrong.status, `try ${i}`).toBe(200);
+      expect(wrong.status, `try ${i}`).toBe(400);
       expect(wrong.html).toContain('does not match');
     }
     const fifth = await browser.check(link, '2026-10-06');
@@ -191,6 +193,39 @@ describe('the date check', () => {
     const later = new ParentBrowser(app);
     expect((await later.check(link, BORN)).status).toBe(303);
   });
+
+  it.each([
+    ['31 February', { day: '31', month: '2', year: '2026' }],
+    ['month 13', { day: '5', month: '13', year: '2026' }],
+    ['letters', { day: 'x', month: '10', year: '2026' }],
+    ['nothing', { day: '', month: '', year: '' }],
+  ])(
+    'a date that is not a real one (%s) is a 400 with the error summary, kept in the form and not counted as wrong',
+    async (_, fields) => {
+      const child = await aFamily('Amelia');
+      const { link } = await booked(child);
+      const browser = new ParentBrowser(app);
+
+      // Act
+      const res = await browser.submit(link, `${link}/check`, fields);
+
+      // Assess
+      expect(res.status).toBe(400);
+      const doc = parse(res.html);
+      expect(doc.querySelector('.nhsuk-error-summary h2')?.text.trim()).toBe('There is a problem');
+      expect(
+        doc
+          .querySelectorAll('.nhsuk-error-summary__list a')
+          .map((a) => [a.getAttribute('href'), a.text.trim()]),
+      ).toEqual([['#date-day', 'Enter a real date, for example 27 3 2025']]);
+      expect(doc.querySelector('#date-day')?.getAttribute('value') ?? '').toBe(fields.day);
+      expect(res.html).not.toContain('Amelia');
+      const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
+      expect(item?.wrongTries).toBe(0);
+      // The right date still opens the page.
+      expect((await browser.check(link, BORN)).status).toBe(303);
+    },
+  );
 
   it('a guessed token gets exactly the page an ended link gets', async () => {
     const child = await aFamily('Amelia');
@@ -288,9 +323,9 @@ describe('what a parent can do', () => {
     expect(page.html).toContain(`value="${inWindow.id}"`);
     expect(page.html).toContain(`value="${alsoInWindow.id}"`);
     expect(page.html).not.toContain(`value="${outside.id}"`);
-    // A slot the page did not offer is refused, even posted by hand.
+    // A slot the page did not offer is refused, even posted by hand: not a time we offer, not "taken".
     const sneaky = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: outside.id });
-    expect(sneaky.location).toBe(`${link}/rebook?error=taken`);
+    expect(sneaky.location).toBe(`${link}/rebook?error=unavailable`);
     expect((await getSlot(store, outside.id))?.status).toBe('FREE');
 
     const csrf = await browser.get(`${link}/rebook`);
@@ -311,6 +346,48 @@ describe('what a parent can do', () => {
     expect((await getBooking(store, fresh!.id))?.slotId).toBe(inWindow.id);
     const item = await rawItem(store, parentLinkKeys.link(tokenHash(link.slice(3))));
     expect(item).toMatchObject({ rebookedAt: NOW, rebookedTo: fresh!.id });
+  });
+
+  it('a time that is not one we offer says so, not that another family took it; a time booked meanwhile says taken', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const free = await aSlot(FRIDAY);
+    const withdrawn = await aSlot(NEXT_MONDAY);
+    await aSlot('2026-11-27T11:00:00.000Z'); // so the page still has a form once the others are gone
+    const browser = await signedIn(link);
+    const page = await browser.get(`${link}/rebook`);
+    expect(page.html).toContain(`value="${withdrawn.id}"`);
+    await withdrawSlot(deps, { slotId: withdrawn.id, by: 'hv' });
+
+    // Act: a made-up id, and a time withdrawn since the page was drawn
+    const madeUp = await browser.submit(`${link}/rebook`, `${link}/rebook`, {
+      slotId: 'slot-that-never-was',
+    });
+    const gone = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: withdrawn.id });
+
+    // Assess
+    for (const refused of [madeUp, gone]) {
+      expect(refused.location).toBe(`${link}/rebook?error=unavailable`);
+      const told = await browser.get(refused.location!);
+      expect(told.status).toBe(200);
+      expect(told.html).toContain('Sorry, that time is not available');
+      expect(told.html).toContain(
+        'It is not one of the times we can offer you, or it is no longer available.',
+      );
+      expect(told.html).not.toContain('just been taken');
+      expect(told.html).not.toContain('Another family booked it');
+      // Still oriented: the times we do offer, and the way back to the appointment.
+      expect(told.html).toContain(`value="${free.id}"`);
+      expect(told.html).toContain(`href="${link}"`);
+    }
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+
+    // A real time of theirs another family booked after the page was drawn is still "taken".
+    const other = await aFamily('Bea');
+    await bookSlot(deps, { slotId: free.id, clientId: other.id, by: 'hv', source: 'staff' });
+    const taken = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: free.id });
+    expect(taken.location).toBe(`${link}/rebook?error=taken`);
+    expect((await browser.get(taken.location!)).html).toContain('Sorry, that time has just been taken');
   });
 
   it('offers no time starting inside the notice (booking.parentRebookNoticeMinutes, 120), and refuses one posted anyway', async () => {

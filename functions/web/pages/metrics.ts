@@ -117,6 +117,21 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           value: s!.cancellations.reasons[r],
         })),
       );
+  /**
+   * The weeks (or months) as the other charts by period have them: every one, a part week too, once any
+   * has a reason; a week with none is a row of noughts, not left out, so the table does not skip a week
+   * the DNA+WNB table beside it shows. With no reason in the whole period, nothing (the chart says so).
+   */
+  const reasonsByPeriod = (all: readonly { x: string; p: { summary: Summary } }[]): BarDatum[] =>
+    reasonBars(all.map(({ x, p }) => ({ x, s: p.summary }))).length === 0
+      ? []
+      : all.flatMap(({ x, p }) =>
+          CANCEL_REASONS.map((r) => ({
+            category: x,
+            group: REASON_LABELS[r],
+            value: p.summary.cancellations.reasons[r],
+          })),
+        );
   const reasonsBy = (by: Record<string, Summary>, name: (key: string) => string, order?: readonly string[]) =>
     reasonBars(
       (order ?? Object.keys(by).sort((a, b) => name(a).localeCompare(name(b)))).map((key) => ({
@@ -217,7 +232,7 @@ export function metricsCharts(report: MetricsReport, baseline: number, names: Na
           categoryTitle: periodAxis,
           groupTitle: 'Reason',
           valueTitle: 'Appointments',
-          data: reasonBars(periods.map(({ x, p }) => ({ x, s: p.summary }))),
+          data: reasonsByPeriod(periods),
         }),
     },
     {

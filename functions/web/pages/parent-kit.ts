@@ -231,7 +231,8 @@ export async function showCheck(
       values,
       csrfToken: csrfToken(session.csrfSecret),
     },
-    200,
+    // A refused form (a date that is not a real one, or does not match) is a 400, as on the staff pages.
+    error ? 400 : 200,
   );
 }
 

@@ -329,6 +329,7 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
         title: t.rebookTitle,
         choices: slots.map((s) => slotChoice(ctx, s, clinics)),
         taken: error === 'taken',
+        unavailable: error === 'unavailable',
         choose: error === 'choose',
         tooSoon: error === 'soon',
         tooSoonBody: fill(t.rebookTooSoonBody, { phone: deps.config.servicePhone }),
@@ -350,8 +351,10 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       case 'too-soon':
         return redirect(`${ctx.base}/rebook?error=soon`);
       case 'slot-taken':
-      case 'not-offered':
         return redirect(`${ctx.base}/rebook?error=taken`);
+      case 'not-offered':
+        // Not a time we offer (a made-up or old id, a withdrawn time): not "another family took it".
+        return redirect(`${ctx.base}/rebook?error=unavailable`);
       case 'not-booked':
         return redirect(ctx.base);
     }

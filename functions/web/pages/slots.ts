@@ -6,9 +6,10 @@
  * `POST /slots/session`, `POST /slots/{id}/withdraw`), so its permission check and audit apply.
  */
 import { DateTime } from 'luxon';
+import * as z from 'zod';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
-import { addressDayError } from './staff-kit.ts';
+import { addressDayError, addressParamError } from './staff-kit.ts';
 
 const READERS = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
 const CHANGERS = ['scheduler', 'manager', 'admin'] as const;
@@ -38,6 +39,16 @@ const SLOT_FIELDS = {
   startsAt: { id: 'slot-time', name: 'Time' },
   durationMinutes: { id: 'slot-duration', name: 'Length' },
 } as const;
+
+/** What the Slots page's address may carry: the clinic (`clinic` too), the day, and the after-a-change flags. */
+const SLOTS_ADDRESS = z.object({
+  clinicId: z.string(),
+  clinic: z.string(),
+  date: z.string(),
+  created: z.string(),
+  withdrawn: z.string(),
+  offered: z.string(),
+});
 
 const minutes = (value: string | null | undefined) => {
   const text = (value ?? '').trim();
@@ -132,16 +143,24 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
     access: READERS,
     nav: { label: 'Slots', order: 80 },
     handler: async (page) => {
-      const clinicId = page.url.searchParams.get('clinicId') || undefined;
-      const date = page.url.searchParams.get('date') || undefined;
-      // A day or clinic in the address that is not one is said so, not quietly replaced by another.
+      const q = page.url.searchParams;
+      // `clinic` is the name the Today page's address uses: a link or a person typing it gets the same
+      // clinic here. Both, naming different clinics, is said so rather than one quietly winning.
+      const named = [...new Set([q.get('clinicId') || '', q.get('clinic') || ''].filter(Boolean))];
+      const clinicId = named[0];
+      const date = q.get('date') || undefined;
+      // A day or clinic in the address that is not one is said so, not quietly replaced by another; and
+      // so is a parameter the page does not take (a misspelt `clinc=` would otherwise show the first clinic).
       const clinics = await clinicNames(page);
       const clinicError =
-        clinicId && !(clinicId in clinics)
-          ? `Clinic: there is no clinic “${clinicId}”; choose one from the list`
-          : undefined;
+        named.length > 1
+          ? `Clinic: the address names two clinics, “${named[0]}” and “${named[1]}”; choose one from the list`
+          : clinicId && !(clinicId in clinics)
+            ? `Clinic: there is no clinic “${clinicId}”; choose one from the list`
+            : undefined;
       const dateError = addressDayError(date, today());
-      if (!clinicError && !dateError) return renderDay(page, { clinicId, date });
+      const unknownError = addressParamError(q, SLOTS_ADDRESS);
+      if (!clinicError && !dateError && !unknownError) return renderDay(page, { clinicId, date });
       return page.render(
         'pages/slots.njk',
         {
@@ -153,6 +172,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
             selected: !clinicError && value === clinicId,
           })),
           errors: [
+            ...(unknownError ? [{ text: unknownError, href: '#clinicId' }] : []),
             ...(clinicError ? [{ text: clinicError, href: '#clinicId' }] : []),
             ...(dateError ? [{ text: dateError, href: '#date' }] : []),
           ],

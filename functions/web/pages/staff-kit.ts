@@ -3,9 +3,12 @@
  * roles allow a route (so a page shows only the buttons they may use; the route still refuses a forged
  * post), and the trust's local day and time formats.
  */
+
+import type * as z from 'zod';
 import { mayUse } from '#api/access.ts';
 import { type RouteId, routeById } from '#api/routes.ts';
 import { seesSensitiveFlags as seesFlags } from '#api/sensitive.ts';
+import { unknownFields } from '#api/unknown-fields.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
@@ -86,6 +89,19 @@ export function addressDayError(asked: string | null | undefined, today: string)
   return asked && !isoDay(asked)
     ? `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
     : undefined;
+}
+
+/**
+ * The message for parameters in a page's address that the page does not take, found by the same
+ * unknownFields walk the API's doors use for a query (api/unknown-fields.ts), or undefined when there
+ * are none: a misspelt parameter is said so, not quietly ignored.
+ */
+export function addressParamError(query: URLSearchParams, schema: z.core.$ZodType): string | undefined {
+  const unknown = unknownFields(schema, Object.fromEntries(query));
+  if (unknown.length === 0) return undefined;
+  const names = unknown.map((u) => `“${u.field}”`).join(', ');
+  const one = unknown.length === 1;
+  return `Address: ${names} ${one ? 'is not a parameter' : 'are not parameters'} of this page; expected ${unknown[0]!.known.join(', ')}`;
 }
 
 /** The day `n` days after a yyyy-mm-dd. */

@@ -367,6 +367,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     },
   });
 
+  const NO_SUCH_SLOT =
+    'The time you chose is not a real slot (it may no longer exist); choose one of the free times below';
+
   // Move: pick a free slot of the same type (at the booking's clinic, on a day chosen), and say why.
   const movePage = async (page: PageContext, day?: string, errors?: Record<string, string>, reason = '') => {
     const booking = await page.invoke('getBooking', { params: { id: page.params.id ?? '' } });
@@ -441,6 +444,12 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         if (result.status === 400 && tooLong) return movePage(page, date, { reason: tooLong }, reason);
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
+        // A 404 for a chosen time that is no slot (an old or edited form, a typed id) is said on the time, with the free times again; not "Page not found", which is
+        // kept for a booking that does not exist (movePage answers that 404 itself).
+        if (result.status === 404) {
+          const slot = await page.invoke('getSlot', { params: { id: slotId } });
+          if (!slot.ok && slot.status === 404) return movePage(page, date, { slotId: NO_SUCH_SLOT }, reason);
+        }
         return errorStatus(result.status);
       }
       const to = result.body.to;

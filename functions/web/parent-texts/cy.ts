@@ -77,6 +77,8 @@ export const cy: ParentTexts = {
     'Gall dolen newid yr amser unwaith. Defnyddiwch y ddolen yn eich neges ddiweddaraf, neu ffoniwch {phone}.',
   slotTakenTitle: "Mae'n ddrwg gennym, mae'r amser hwnnw newydd gael ei gymryd",
   slotTakenBody: 'Fe wnaeth teulu arall ei drefnu eiliad yn ôl. Dewiswch amser arall.',
+  rebookUnavailableTitle: en.rebookUnavailableTitle,
+  rebookUnavailableBody: en.rebookUnavailableBody,
   offerTitle: 'Mae amser ar gael',
   offerIntro: "Mae'r amser hwn ar gael ar fyr rybudd. Os byddwch yn ei gymryd, chi piau ef.",
   offerButton: 'Cymryd yr amser hwn',

@@ -77,6 +77,10 @@ export const en = {
   usedBody: 'A link can change the time once. Use the link in your newest text, or call {phone}.',
   slotTakenTitle: 'Sorry, that time has just been taken',
   slotTakenBody: 'Another family booked it a moment ago. Please choose another time.',
+  /** A chosen time that is not one we offer (a made-up or old link, a withdrawn time): not "taken". */
+  rebookUnavailableTitle: 'Sorry, that time is not available',
+  rebookUnavailableBody:
+    'It is not one of the times we can offer you, or it is no longer available. Please choose one of the times below.',
   offerTitle: 'A time has come up',
   offerIntro: 'This time has come up at short notice. If you take it, it is yours.',
   offerButton: 'Take this time',

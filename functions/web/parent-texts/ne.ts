@@ -81,6 +81,8 @@ export const ne: ParentTexts = {
     'Ek linkle ek patak matra samaya badalna sakchha. Naya message ko link prayog garnuhos, wa {phone} ma phone garnuhos.',
   slotTakenTitle: 'Maaf garnuhos, tyo samaya bharkhar liyo',
   slotTakenBody: 'Arko pariwarle bharkhar book garyo. Arko samaya channuhos.',
+  rebookUnavailableTitle: en.rebookUnavailableTitle,
+  rebookUnavailableBody: en.rebookUnavailableBody,
   offerTitle: 'Ek samaya khali bhayo',
   offerIntro: 'Yo samaya chhito khali bhayo. Linuhunchha bhane tapaiko hunchha.',
   offerButton: 'Yo samaya linchhu',

@@ -77,6 +77,8 @@ export const pl: ParentTexts = {
     'Link może zmienić termin tylko raz. Użyj linku z najnowszego SMS-a lub zadzwoń pod numer {phone}.',
   slotTakenTitle: 'Przepraszamy, ten termin został właśnie zajęty',
   slotTakenBody: 'Inna rodzina zarezerwowała go przed chwilą. Wybierz inny termin.',
+  rebookUnavailableTitle: en.rebookUnavailableTitle,
+  rebookUnavailableBody: en.rebookUnavailableBody,
   offerTitle: 'Zwolnił się termin',
   offerIntro: 'Ten termin zwolnił się w ostatniej chwili. Jeśli go przyjmiesz, jest Twój.',
   offerButton: 'Przyjmuję ten termin',

@@ -78,6 +78,8 @@ export const ro: ParentTexts = {
     'Un link poate schimba ora o singură dată. Folosiți linkul din cel mai nou mesaj sau sunați la {phone}.',
   slotTakenTitle: 'Ne pare rău, acea oră tocmai a fost ocupată',
   slotTakenBody: 'O altă familie a rezervat-o acum o clipă. Alegeți altă oră.',
+  rebookUnavailableTitle: en.rebookUnavailableTitle,
+  rebookUnavailableBody: en.rebookUnavailableBody,
   offerTitle: 'S-a eliberat o oră',
   offerIntro: 'Această oră s-a eliberat în ultimul moment. Dacă o acceptați, este a dumneavoastră.',
   offerButton: 'Accept această oră',

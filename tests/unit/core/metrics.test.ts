@@ -326,18 +326,18 @@ describe('the weekly axis (periodLabel)', () => {
 
     // Assess: not "1 Nov" then "2 Nov", a day apart
     expect(weeks).toEqual([
-      ['2026-W44', '2026-11-01', '2026-11-01', '26 Oct (part week)'],
-      ['2026-W45', '2026-11-02', '2026-11-08', '2 Nov'],
-      ['2026-W46', '2026-11-09', '2026-11-15', '9 Nov'],
+      ['2026-W44', '2026-11-01', '2026-11-01', '26 Oct 2026 (part week)'],
+      ['2026-W45', '2026-11-02', '2026-11-08', '2 Nov 2026'],
+      ['2026-W46', '2026-11-09', '2026-11-15', '9 Nov 2026'],
     ]);
   });
 
   it('ends a period ending on a Sunday with a whole week, and one ending on a Monday with a part week', () => {
-    expect(axis('2026-11-16', '2026-11-29').map((w) => w[3])).toEqual(['16 Nov', '23 Nov']);
+    expect(axis('2026-11-16', '2026-11-29').map((w) => w[3])).toEqual(['16 Nov 2026', '23 Nov 2026']);
     expect(axis('2026-11-16', '2026-11-30').map((w) => w[3])).toEqual([
-      '16 Nov',
-      '23 Nov',
-      '30 Nov (part week)',
+      '16 Nov 2026',
+      '23 Nov 2026',
+      '30 Nov 2026 (part week)',
     ]);
   });
 
@@ -347,16 +347,28 @@ describe('the weekly axis (periodLabel)', () => {
 
     // Assess: the week holding the 25-hour Sunday is one week, Monday 19 to Sunday 25 October
     expect(weeks).toEqual([
-      ['2026-W43', '2026-10-21', '2026-10-25', '19 Oct (part week)'],
-      ['2026-W44', '2026-10-26', '2026-11-01', '26 Oct'],
-      ['2026-W45', '2026-11-02', '2026-11-04', '2 Nov (part week)'],
+      ['2026-W43', '2026-10-21', '2026-10-25', '19 Oct 2026 (part week)'],
+      ['2026-W44', '2026-10-26', '2026-11-01', '26 Oct 2026'],
+      ['2026-W45', '2026-11-02', '2026-11-04', '2 Nov 2026 (part week)'],
     ]);
   });
 
   it('gives every week in a year-long range its own label', () => {
     const labels = axis('2025-12-28', '2026-12-27').map((w) => w[3]);
     expect(new Set(labels).size).toBe(labels.length);
-    expect(labels[0]).toBe('22 Dec (part week)');
+    expect(labels[0]).toBe('22 Dec 2025 (part week)');
+  });
+
+  it('names each week with its year, so a period across the new year (or a past one) says which', () => {
+    // Act: Monday 15 December 2025 to Sunday 11 January 2026, and October in two years
+    const overNewYear = axis('2025-12-15', '2026-01-11').map((w) => w[3]);
+    const lastOctober = axis('2025-10-06', '2025-10-12').map((w) => w[3]);
+    const thisOctober = axis('2026-10-05', '2026-10-11').map((w) => w[3]);
+
+    // Assess: the week of Monday 29 December 2025 is ISO week 1 of 2026, and named by its own Monday
+    expect(overNewYear).toEqual(['15 Dec 2025', '22 Dec 2025', '29 Dec 2025', '5 Jan 2026']);
+    expect(lastOctober).toEqual(['6 Oct 2025']);
+    expect(thisOctober).toEqual(['5 Oct 2026']);
   });
 });
 
