@@ -18,6 +18,7 @@ import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi } from '#tests/support/function-url.ts';
 import { linkIn, linksOnConfig, ParentBrowser } from '#tests/support/parent-pages.ts';
 import { createWebApp, type WebApp } from '#web/app.ts';
+import { cy } from '#web/parent-texts/cy.ts';
 import { signInNotConfigured } from '#web/staff-session.ts';
 import { plusMinutes, seed } from './helpers.ts';
 
@@ -126,11 +127,12 @@ describe('rebooking on the parent page', () => {
     expect(html).not.toContain(REMINDER);
   });
 
-  it('in Welsh: no reminder promised, and the untranslated sentence falls back to English', async () => {
+  it('in Welsh: no reminder promised, and the details-sent sentence in Welsh', async () => {
     const html = await rebookTo(TOMORROW, 'cy');
     expect(html).toContain('Dyma eich apwyntiad newydd.');
     expect(html).not.toContain('Byddwn yn anfon neges i’ch atgoffa.');
-    expect(html).toContain(SENT);
+    expect(html).toContain(cy.textDetailsSent.replaceAll("'", '&#39;'));
+    expect(html).not.toContain(SENT);
   });
 
   it('a family whose texts staff switched off is told nothing about texts', async () => {

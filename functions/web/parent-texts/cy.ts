@@ -1,5 +1,5 @@
 /** The parent pages in Welsh. Not written by a native speaker: have one review it (README, Parent pages). */
-import { en, type ParentTexts } from './en.ts';
+import type { ParentTexts } from './en.ts';
 
 export const cy: ParentTexts = {
   languageName: 'Cymraeg',
@@ -77,16 +77,17 @@ export const cy: ParentTexts = {
     'Gall dolen newid yr amser unwaith. Defnyddiwch y ddolen yn eich neges ddiweddaraf, neu ffoniwch {phone}.',
   slotTakenTitle: "Mae'n ddrwg gennym, mae'r amser hwnnw newydd gael ei gymryd",
   slotTakenBody: 'Fe wnaeth teulu arall ei drefnu eiliad yn ôl. Dewiswch amser arall.',
-  rebookUnavailableTitle: en.rebookUnavailableTitle,
-  rebookUnavailableBody: en.rebookUnavailableBody,
+  rebookUnavailableTitle: "Mae'n ddrwg gennym, nid yw'r amser hwnnw ar gael",
+  rebookUnavailableBody:
+    "Nid yw'n un o'r amseroedd y gallwn eu cynnig i chi, neu nid yw ar gael mwyach. Dewiswch un o'r amseroedd isod.",
   offerTitle: 'Mae amser ar gael',
   offerIntro: "Mae'r amser hwn ar gael ar fyr rybudd. Os byddwch yn ei gymryd, chi piau ef.",
   offerButton: 'Cymryd yr amser hwn',
   offerTakenTitle: "Mae'r amser hwn wedi'i drefnu i chi",
   textReminder: 'Byddwn yn anfon neges i’ch atgoffa.',
   // Not yet translated: English until a translator gives these sentences.
-  textDetailsSent: en.textDetailsSent,
-  textDetailsDue: en.textDetailsDue,
+  textDetailsSent: "Rydym wedi anfon neges destun atoch gyda'r manylion.",
+  textDetailsDue: "Byddwn yn anfon neges destun atoch gyda'r manylion.",
   offerGoneTitle: "Mae'n ddrwg gennym, mae'r amser hwnnw wedi mynd",
   offerGoneBody:
     'Fe wnaeth teulu arall ei gymryd yn gyntaf. Rydych yn dal ar y rhestr, a byddwn yn anfon neges atoch os daw amser arall ar gael.',

@@ -2,7 +2,7 @@
  * The parent pages in Nepali, romanised as families text it (see README, Reply languages). Not written by
  * a native speaker: have one review it (README, Parent pages).
  */
-import { en, type ParentTexts } from './en.ts';
+import type { ParentTexts } from './en.ts';
 
 export const ne: ParentTexts = {
   languageName: 'Nepali',
@@ -81,16 +81,17 @@ export const ne: ParentTexts = {
     'Ek linkle ek patak matra samaya badalna sakchha. Naya message ko link prayog garnuhos, wa {phone} ma phone garnuhos.',
   slotTakenTitle: 'Maaf garnuhos, tyo samaya bharkhar liyo',
   slotTakenBody: 'Arko pariwarle bharkhar book garyo. Arko samaya channuhos.',
-  rebookUnavailableTitle: en.rebookUnavailableTitle,
-  rebookUnavailableBody: en.rebookUnavailableBody,
+  rebookUnavailableTitle: 'Maaf garnuhos, tyo samaya upalabdha chhaina',
+  rebookUnavailableBody:
+    'Yo hamile tapailai dina sakne samaya hoina, wa aba upalabdha chhaina. Tala ko samaya madhye ek channuhos.',
   offerTitle: 'Ek samaya khali bhayo',
   offerIntro: 'Yo samaya chhito khali bhayo. Linuhunchha bhane tapaiko hunchha.',
   offerButton: 'Yo samaya linchhu',
   offerTakenTitle: 'Yo samaya tapaiko lagi book bhayo',
   textReminder: 'Hami samjhauna message pathaunchhaun.',
   // Not yet translated: English until a translator gives these sentences.
-  textDetailsSent: en.textDetailsSent,
-  textDetailsDue: en.textDetailsDue,
+  textDetailsSent: 'Hamile tapailai vivaran sahit message pathayeka chhau.',
+  textDetailsDue: 'Hamile tapailai vivaran sahit message pathaunechhau.',
   offerGoneTitle: 'Maaf garnuhos, tyo samaya gaisakyo',
   offerGoneBody:
     'Arko pariwarle pahila liyo. Tapai ajhai list ma hunuhunchha, arko samaya aaema message pathaunchhaun.',

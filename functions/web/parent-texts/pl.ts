@@ -1,5 +1,5 @@
 /** The parent pages in Polish. Not written by a native speaker: have one review it (README, Parent pages). */
-import { en, type ParentTexts } from './en.ts';
+import type { ParentTexts } from './en.ts';
 
 export const pl: ParentTexts = {
   languageName: 'Polski',
@@ -77,16 +77,17 @@ export const pl: ParentTexts = {
     'Link może zmienić termin tylko raz. Użyj linku z najnowszego SMS-a lub zadzwoń pod numer {phone}.',
   slotTakenTitle: 'Przepraszamy, ten termin został właśnie zajęty',
   slotTakenBody: 'Inna rodzina zarezerwowała go przed chwilą. Wybierz inny termin.',
-  rebookUnavailableTitle: en.rebookUnavailableTitle,
-  rebookUnavailableBody: en.rebookUnavailableBody,
+  rebookUnavailableTitle: 'Przepraszamy, ten termin jest niedostępny',
+  rebookUnavailableBody:
+    'To nie jest jeden z terminów, które możemy Ci zaproponować, albo nie jest już dostępny. Wybierz jeden z terminów poniżej.',
   offerTitle: 'Zwolnił się termin',
   offerIntro: 'Ten termin zwolnił się w ostatniej chwili. Jeśli go przyjmiesz, jest Twój.',
   offerButton: 'Przyjmuję ten termin',
   offerTakenTitle: 'Ten termin jest zarezerwowany dla Ciebie',
   textReminder: 'Wyślemy SMS z przypomnieniem.',
   // Not yet translated: English until a translator gives these sentences.
-  textDetailsSent: en.textDetailsSent,
-  textDetailsDue: en.textDetailsDue,
+  textDetailsSent: 'Wysłaliśmy Ci SMS-a ze szczegółami.',
+  textDetailsDue: 'Wyślemy Ci SMS-a ze szczegółami.',
   offerGoneTitle: 'Przepraszamy, ten termin jest już zajęty',
   offerGoneBody:
     'Inna rodzina była pierwsza. Nadal jesteś na liście i wyślemy SMS, gdy zwolni się inny termin.',

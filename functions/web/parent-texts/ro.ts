@@ -1,5 +1,5 @@
 /** The parent pages in Romanian. Not written by a native speaker: have one review it (README, Parent pages). */
-import { en, type ParentTexts } from './en.ts';
+import type { ParentTexts } from './en.ts';
 
 export const ro: ParentTexts = {
   languageName: 'Română',
@@ -78,16 +78,17 @@ export const ro: ParentTexts = {
     'Un link poate schimba ora o singură dată. Folosiți linkul din cel mai nou mesaj sau sunați la {phone}.',
   slotTakenTitle: 'Ne pare rău, acea oră tocmai a fost ocupată',
   slotTakenBody: 'O altă familie a rezervat-o acum o clipă. Alegeți altă oră.',
-  rebookUnavailableTitle: en.rebookUnavailableTitle,
-  rebookUnavailableBody: en.rebookUnavailableBody,
+  rebookUnavailableTitle: 'Ne pare rău, acea oră nu este disponibilă',
+  rebookUnavailableBody:
+    'Nu este una dintre orele pe care vi le putem oferi sau nu mai este disponibilă. Alegeți una dintre orele de mai jos.',
   offerTitle: 'S-a eliberat o oră',
   offerIntro: 'Această oră s-a eliberat în ultimul moment. Dacă o acceptați, este a dumneavoastră.',
   offerButton: 'Accept această oră',
   offerTakenTitle: 'Această oră este rezervată pentru dumneavoastră',
   textReminder: 'Vă vom trimite un mesaj de reamintire.',
   // Not yet translated: English until a translator gives these sentences.
-  textDetailsSent: en.textDetailsSent,
-  textDetailsDue: en.textDetailsDue,
+  textDetailsSent: 'V-am trimis un mesaj cu detaliile.',
+  textDetailsDue: 'Vă vom trimite un mesaj cu detaliile.',
   offerGoneTitle: 'Ne pare rău, acea oră a fost ocupată',
   offerGoneBody:
     'O altă familie a acceptat-o prima. Sunteți în continuare pe listă și vă vom anunța dacă apare altă oră.',
