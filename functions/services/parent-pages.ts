@@ -44,7 +44,8 @@ const MINUTE = 60_000;
 
 export type OpenedLink =
   | { readonly state: 'ended' }
-  | { readonly state: 'locked' }
+  /** Locked after wrong dates; the link is there for the page's language only (nothing is shown of it). */
+  | { readonly state: 'locked'; readonly link: ParentLink }
   | { readonly state: 'open'; readonly hash: string; readonly link: ParentLink };
 
 /**
@@ -58,7 +59,7 @@ export async function openLink(deps: Deps, token: string): Promise<OpenedLink> {
   const link = await getParentLink(deps.store, hash);
   const now = deps.now().toISOString();
   if (!link || link.expiresAt <= now) return { state: 'ended' };
-  if (link.lockedUntil && link.lockedUntil > now) return { state: 'locked' };
+  if (link.lockedUntil && link.lockedUntil > now) return { state: 'locked', link };
   return { state: 'open', hash, link };
 }
 

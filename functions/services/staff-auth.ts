@@ -18,6 +18,8 @@ import {
   clearReauthentication,
   createSession,
   deleteSession,
+  type EndedSession,
+  endedSession,
   getSession,
   markReauthentication,
   putSignIn,
@@ -46,7 +48,7 @@ import {
   signInCookie,
   tokenHash,
 } from './staff-cookies.ts';
-import { endSessions } from './staff-sessions.ts';
+import { endReason, endSessions } from './staff-sessions.ts';
 
 /** What the web layer sees of a signed-in person's session. */
 export interface StaffSession {
@@ -62,6 +64,19 @@ export interface StaffSession {
   readonly absoluteExpiresAt: string;
   /** CIS2: the role the person chose at sign-in, for a later "change role". */
   readonly selectedRoleId?: string;
+}
+
+/**
+ * A request that carries the cookie of a session that has ended: why (`unknown` when the table no longer
+ * knows the session, such as one its TTL removed), the limits the page can name, where "Sign in again"
+ * goes, and the cookies to set (the session cookie cleared, so that link starts a sign-in).
+ */
+export interface SessionEnded {
+  readonly reason: EndedSession['reason'] | 'unknown';
+  readonly idleMinutes: number;
+  readonly absoluteHours: number;
+  readonly signInAgain: string;
+  readonly cookies: readonly string[];
 }
 
 /** The answer to a request that needs sign-in: where to send the browser and the cookies to set. */
@@ -170,6 +185,11 @@ export interface StaffAuth {
   currentSession(request: Request, options?: { touch?: boolean }): Promise<StaffSession | undefined>;
   /** currentSession, by the name the web layer's StaffSessionPort uses. */
   current(request: Request, options?: { touch?: boolean }): Promise<StaffSession | undefined>;
+  /**
+   * For a request with no live session: whether it carries the cookie of one that has ended, and why.
+   * Undefined when there is no session cookie (never signed in here, or signed out in this browser).
+   */
+  endedSession(request: Request): Promise<SessionEnded | undefined>;
   /** Handles POST /auth/sign-out (after its CSRF check): ends the session, clears the cookie. */
   signOut(request: Request): Promise<Redirect & { readonly ended: boolean }>;
   /** Ends one session by its public id (an administrator's action, or "sign out that device"). */
@@ -219,7 +239,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return token ? tokenHash(token) : undefined;
   };
 
-  const endStored = async (entry: StaffSessionEntry): Promise<boolean> => deleteSession(deps.store, entry);
+  const endStored = async (entry: StaffSessionEntry, reason?: EndedSession['reason']): Promise<boolean> =>
+    deleteSession(deps.store, entry, reason && { reason, endedAt: deps.now().toISOString() });
 
   const currentSession: StaffAuth['currentSession'] = async (request, opts = {}) => {
     const id = sessionIdOf(request);
@@ -229,7 +250,8 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const now = deps.now();
     const nowIso = now.toISOString();
     if (nowIso >= record.idleExpiresAt || nowIso >= record.absoluteExpiresAt) {
-      await endStored({ sessionId: record.id, subject: record.subject });
+      const reason = nowIso >= record.absoluteExpiresAt ? 'time-limit' : 'idle';
+      await endStored({ sessionId: record.id, subject: record.subject }, reason);
       return undefined;
     }
     if ((opts.touch ?? true) && now.getTime() - Date.parse(record.lastSeenAt) >= TOUCH_EVERY_MS) {
@@ -355,7 +377,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const record = id ? await getSession(deps.store, id) : undefined;
     let ended = false;
     if (record) {
-      ended = await endStored({ sessionId: record.id, subject: record.subject });
+      ended = await endStored({ sessionId: record.id, subject: record.subject }, 'signed-out');
       const caller = callerOfSession(toStaffSession(record));
       await audit({ ...auditActor(caller), action: 'SIGN_OUT', recordId: record.id });
     }
@@ -379,7 +401,10 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     if (!record) return { ended: false };
     // Their device may still hold the provider's session: their next sign-in must authenticate again.
     await markReauthentication(deps.store, record.subject, realNow());
-    const ended = await endStored({ sessionId: record.id, subject: record.subject });
+    const ended = await endStored(
+      { sessionId: record.id, subject: record.subject },
+      endReason(actor, record.subject),
+    );
     if (ended) {
       await audit({
         ...auditActor(actor),
@@ -389,6 +414,22 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
       });
     }
     return { ended };
+  };
+
+  const endedSessionOf: StaffAuth['endedSession'] = async (request) => {
+    const id = sessionIdOf(request);
+    if (!id) return undefined;
+    const [ended, live] = await Promise.all([endedSession(deps.store, id), getSession(deps.store, id)]);
+    // Live after all (a request racing this one slid it): the router's own sign-in redirect stands.
+    const nowIso = deps.now().toISOString();
+    if (!ended && live && nowIso < live.idleExpiresAt && nowIso < live.absoluteExpiresAt) return undefined;
+    return {
+      reason: ended?.reason ?? 'unknown',
+      idleMinutes: sessionsConfig.idleMinutes,
+      absoluteHours: sessionsConfig.absoluteHours,
+      signInAgain: safeReturnTo(request),
+      cookies: [clearSessionCookie(policy)],
+    };
   };
 
   const endAllSessions: StaffAuth['endAllSessions'] = (actor, scope) =>
@@ -405,6 +446,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     completeSignIn,
     currentSession,
     current: currentSession,
+    endedSession: endedSessionOf,
     signOut,
     endSession,
     endAllSessions,

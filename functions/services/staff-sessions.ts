@@ -13,6 +13,7 @@ import {
   deleteSession,
   getSession,
   markReauthentication,
+  type SessionEndReason,
   type StaffSessionEntry,
   sessionsOfPerson,
 } from '#store/sessions.ts';
@@ -78,8 +79,17 @@ export async function signedInPeople(deps: Pick<Deps, 'store' | 'now'>): Promise
 }
 
 /**
+ * Why a session of `subject` that `actor` ends has ended, as its owner is told: by themselves (their own
+ * sessions, or everyone's), else by an administrator (never who).
+ */
+export function endReason(actor: Caller, subject: string): SessionEndReason {
+  return actor.kind === 'oidc' && actor.subject === subject ? 'ended-by-you' : 'ended-by-administrator';
+}
+
+/**
  * Ends every session of one person, or of everyone (the actor's own included), and audits it as
- * SESSIONS_ENDED with the count. A session that had already ended is not counted. Each person whose
+ * SESSIONS_ENDED with the count. A session that had already ended is not counted. Each keeps why it
+ * ended (`endReason`), for the page its cookie's next request gets. Each person whose
  * sessions are ended (the one named, or everyone who had a session) is first marked to authenticate
  * again at the provider at their next sign-in (store/sessions.ts `markReauthentication`).
  */
@@ -96,7 +106,10 @@ export async function endSessions(
   const people = scope === 'everyone' ? new Set(entries.map((e) => e.subject)) : new Set([scope.subject]);
   await mapWithConcurrency([...people], 8, (subject) => markReauthentication(deps.store, subject, at));
   let ended = 0;
-  for (const entry of entries) if (await deleteSession(deps.store, entry)) ended += 1;
+  const endedAt = deps.now().toISOString();
+  for (const entry of entries)
+    if (await deleteSession(deps.store, entry, { reason: endReason(actor, entry.subject), endedAt }))
+      ended += 1;
   try {
     await recordAudit(deps.store, {
       id: randomUUID(),

@@ -230,6 +230,8 @@ export function withoutStorageAttributes(item: Record<string, unknown>): Record<
 const subjectPart = (subject: string) => encodeURIComponent(subject);
 export const staffSessions = {
   session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' }),
+  /** Why a session ended, kept a day beside where it was, so its cookie's next request can say so. */
+  ended: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'ENDED' }),
   entry: (subject: string, sessionId: string) => ({
     pk: 'STAFFSESSIONS',
     sk: `${subjectPart(subject)}#${sessionId}`,

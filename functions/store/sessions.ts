@@ -120,10 +120,40 @@ export async function touchSession(
   }
 }
 
-/** Removes a session and its by-person entry. True if the session was still there. */
+/**
+ * Why a session ended, for the page its cookie's next request gets (never who ended it):
+ * - `signed-out`: the person signed out (the header's button);
+ * - `ended-by-you`: the person ended their own sessions (the sessions page, or "end every session");
+ * - `ended-by-administrator`: someone else ended them (an administrator, or the admin API);
+ * - `idle`: no request for the idle time; `time-limit`: the absolute limit since sign-in.
+ */
+export const SESSION_END_REASONS = [
+  'signed-out',
+  'ended-by-you',
+  'ended-by-administrator',
+  'idle',
+  'time-limit',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+const endedSchema = z.object({ reason: z.enum(SESSION_END_REASONS), endedAt: isoInstant });
+export type EndedSession = z.infer<typeof endedSchema>;
+
+/**
+ * How long the reason is kept. The cookie lasts as long as the browser, but after a day "your session has
+ * ended" without the reason says enough (and a session the table's TTL removed leaves no reason at all).
+ */
+const ENDED_KEPT_MS = 24 * 3_600_000;
+
+/**
+ * Removes a session and its by-person entry. True if the session was still there. With `ended`, the
+ * same transaction keeps why it ended (keyed by the session's id, beside it), so the next request with
+ * its cookie can say so; the first reason stands, as a session already gone writes nothing.
+ */
 export async function deleteSession(
   ctx: StoreContext,
   entry: { sessionId: string; subject: string },
+  ended?: EndedSession,
 ): Promise<boolean> {
   try {
     await ctx.db.send(
@@ -137,6 +167,23 @@ export async function deleteSession(
             },
           },
           { Delete: { TableName: ctx.table, Key: staffSessions.entry(entry.subject, entry.sessionId) } },
+          ...(ended
+            ? [
+                {
+                  Put: {
+                    TableName: ctx.table,
+                    Item: {
+                      ...staffSessions.ended(entry.sessionId),
+                      entity: 'StaffSessionEnded',
+                      ...endedSchema.parse(ended),
+                      [TTL_ATTRIBUTE]: epochSeconds(
+                        new Date(Date.parse(ended.endedAt) + ENDED_KEPT_MS).toISOString(),
+                      ),
+                    },
+                  },
+                },
+              ]
+            : []),
         ],
       }),
     );
@@ -149,6 +196,16 @@ export async function deleteSession(
     );
     return false;
   }
+}
+
+/** Pattern: why a session ended, by its id, if it ended within the last day with a reason kept. */
+export async function endedSession(ctx: StoreContext, sessionId: string): Promise<EndedSession | undefined> {
+  const { Item } = await ctx.db.send(
+    new GetCommand({ TableName: ctx.table, Key: staffSessions.ended(sessionId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const parsed = endedSchema.safeParse(withoutStorageAttributes(Item));
+  return parsed.success ? parsed.data : undefined;
 }
 
 async function queryEntries(ctx: StoreContext, prefix: string | undefined): Promise<StaffSessionEntry[]> {

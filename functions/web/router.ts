@@ -23,6 +23,7 @@ import type { LayoutContext, NavItem, Renderer } from './render.ts';
 import { newNonce, type ResponseKind, securityHeaders } from './security-headers.ts';
 import {
   callerOfStaff,
+  type EndedStaffSession,
   ROLE_LABELS,
   type Role,
   type StaffMember,
@@ -325,8 +326,13 @@ export class WebRouter {
     }
     if (definition.access !== 'public') {
       state.staff = await this.options.staffSessions.current(request);
-      if (!state.staff)
+      if (!state.staff) {
+        // A session that has ended says so (and why), once: the page clears its cookie, so its "Sign in
+        // again" link comes back without it and goes on to sign in (no loop, and no script needed).
+        const ended = await this.options.staffSessions.endedSession?.(request);
+        if (ended) return { response: this.sessionEnded(state, ended), kind: 'personal' };
         return { response: await this.options.staffSessions.signInRedirect(request), kind: 'personal' };
+      }
       if (state.staff.roles.length === 0 && definition.access !== 'signed-in') {
         return { response: redirect('/auth/no-access'), kind: 'personal' };
       }
@@ -391,6 +397,22 @@ export class WebRouter {
     };
     const response = await definition.handler(context);
     return { response, kind: definition.personal === false ? 'public' : 'personal' };
+  }
+
+  /** "Your session has ended": why, and a "Sign in again" link; the cookies it needs are set. */
+  private sessionEnded(state: RequestState, ended: EndedStaffSession): Response {
+    const response = this.html(
+      'pages/session-ended.njk',
+      {
+        ...this.layoutContext(state),
+        reason: ended.reason,
+        idleMinutes: ended.idleMinutes,
+        absoluteHours: ended.absoluteHours,
+        signInAgain: ended.signInAgain,
+      },
+      200,
+    );
+    return withCookies(response, ended.cookies);
   }
 
   private layoutContext(state: RequestState, csrfSecret?: string): LayoutContext {

@@ -35,9 +35,35 @@ export function callerOfStaff(staff: StaffMember): Caller {
   return { kind: 'oidc', subject: staff.subject, name: staff.name, roles: staff.roles, sessionId: staff.id };
 }
 
+/** Why a request's session ended, as its page says it (never who ended it); `unknown` when not known. */
+export type SessionEndReason =
+  | 'signed-out'
+  | 'ended-by-you'
+  | 'ended-by-administrator'
+  | 'idle'
+  | 'time-limit'
+  | 'unknown';
+
+/** A request that carries the cookie of a session that has ended (functions/services/staff-auth.ts). */
+export interface EndedStaffSession {
+  readonly reason: SessionEndReason;
+  /** The trust's idle and absolute limits, which the page names for `idle` and `time-limit`. */
+  readonly idleMinutes: number;
+  readonly absoluteHours: number;
+  /** Where "Sign in again" goes: the page asked for (a path on this origin), or `/`. */
+  readonly signInAgain: string;
+  /** Set on the page: at least the session cookie cleared, so "Sign in again" starts a sign-in. */
+  readonly cookies: readonly string[];
+}
+
 export interface StaffSessionPort {
   /** The signed-in person for this request (from its session cookie), or undefined. */
   current(request: Request): Promise<StaffMember | undefined>;
+  /**
+   * For a request with no live session: if it carries the cookie of a session that has ended, why. The
+   * router then shows "Your session has ended" (with "Sign in again") instead of the sign-in redirect.
+   */
+  endedSession?(request: Request): Promise<EndedStaffSession | undefined>;
   /** Where a signed-out person goes for a page that needs sign-in: normally a redirect to the provider. */
   signInRedirect(request: Request): Promise<Response> | Response;
 }

@@ -296,12 +296,21 @@ describe('a family on a phone', () => {
     await close();
   });
 
-  it('a Welsh family reads their page in Welsh without switching', async () => {
+  it('a Welsh family reads their page in Welsh without switching, the date check and its error included', async () => {
     const { link } = await bookedFamily('Ffion', DAYS[2]!, 'cy');
-    const { page, close } = await phone();
+    const { page, problems, close } = await phone();
     await page.goto(`${runtime.url}${link}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy');
+    expect(await page.locator('h1').textContent()).toBe('Gwirio mai chi sydd yma');
+    await passCheck(page, '2025-01-01');
+    expect(await page.locator('.nhsuk-error-message').textContent()).toContain(
+      "Gwall: Nid yw'r dyddiad yn cyfateb i'n cofnodion.",
+    );
+    expect(await page.title()).toMatch(/^Gwall: /);
+    await look(page, 'parent-check-error-cy-phone');
     await passCheck(page);
     expect(await page.locator('h1').textContent()).toBe('Eich apwyntiad');
+    expect(problems).toEqual([]);
     await close();
   });
 

@@ -3,7 +3,7 @@
  * (`npm start` as a new user would use it): `/` sends a signed-out person to the provider, the demo
  * scheduler signs in and sees their name and role, signs out with the header's button, and the old
  * session cookie no longer opens anything; after a sign-out, or after an administrator ends a person's
- * sessions, the provider asks for credentials again.
+ * sessions, the provider asks for credentials again, and a person whose sessions were ended is told so first.
  * A person with no role sees only the no-access page.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -67,7 +67,7 @@ describe('staff sign-in in Chromium', () => {
     await context.close();
   });
 
-  it('signs out with the header button, and the old session cookie opens nothing afterwards', async () => {
+  it('signs out with the header button, and the old session cookie opens nothing afterwards (only "your session has ended")', async () => {
     const { context, page } = await signIn('manager@example.nhs.uk');
     const before = await context.cookies(runtime.url);
     expect(before.length).toBeGreaterThan(0);
@@ -79,8 +79,14 @@ describe('staff sign-in in Chromium', () => {
     const replay = await browser.newContext();
     await replay.addCookies(before);
     const response = await replay.request.get(`${runtime.url}/`, { maxRedirects: 0 });
-    expect(response.status()).toBe(302);
-    expect(response.headers().location).toContain('/oidc/');
+    expect(response.status()).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('You signed out of Attend.');
+    expect(html).not.toContain('Tom Hughes');
+    // The page cleared the copied cookie: the next visit goes to the provider.
+    const next = await replay.request.get(`${runtime.url}/`, { maxRedirects: 0 });
+    expect(next.status()).toBe(302);
+    expect(next.headers().location).toContain('/oidc/');
     await replay.close();
     await context.close();
   });
@@ -115,9 +121,27 @@ describe('staff sign-in in Chromium', () => {
       admin.page.getByRole('button', { name: 'End the sessions of Tom Hughes' }).click(),
     ]);
 
-    // The provider's session is still open in the manager's browser, yet its login form appears.
-    await signInOn(manager.page, 'manager@example.nhs.uk');
-    expect(new URL(manager.page.url()).pathname).toBe('/');
+    // The manager's next page says why they were signed out (not by whom), which passes axe.
+    await manager.page.goto(`${runtime.url}/staff/today`);
+    expect(await manager.page.locator('h1').textContent()).toBe('Your session has ended');
+    const main = await manager.page.locator('main').textContent();
+    expect(main).toContain('An administrator has signed you out of Attend on every device.');
+    expect(main).not.toContain('Alex Morgan');
+    expect(await manager.page.locator('.nhsuk-header__account').count()).toBe(0);
+    expect(await seriousA11yViolations(manager.page)).toEqual([]);
+    await screenshot(manager.page, 'signed-out-by-administrator');
+
+    // "Sign in again": the provider's session is still open in the manager's browser, yet its login
+    // form appears, and then the page they asked for.
+    await manager.page.getByRole('button', { name: 'Sign in again' }).click();
+    await manager.page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+    await manager.page.fill('#email', 'manager@example.nhs.uk');
+    await manager.page.fill('#password', 'attend-demo');
+    await Promise.all([
+      manager.page.waitForURL((url) => !url.pathname.startsWith('/oidc/')),
+      manager.page.locator('form button[type="submit"]').first().click(),
+    ]);
+    expect(new URL(manager.page.url()).pathname).toBe('/staff/today');
     expect(await manager.page.locator('.nhsuk-header__account').textContent()).toContain('Tom Hughes');
     await manager.context.close();
     await admin.context.close();

@@ -255,6 +255,73 @@ describe('the date check', () => {
   });
 });
 
+describe("the pages before the check, in the family's language", () => {
+  async function welshFamily(): Promise<{ link: string }> {
+    const child = aClient({ firstName: 'Ffion', dateOfBirth: BORN, language: 'cy' });
+    await seed(store, { clients: [child] });
+    return booked(child);
+  }
+  const text = (html: string) => parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
+
+  it('asks a Welsh family the date in Welsh, still showing nothing personal', async () => {
+    const { link } = await welshFamily();
+    const page = await new ParentBrowser(app).get(link);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="cy"');
+    expect(parse(page.html).querySelector('h1')?.text).toBe('Gwirio mai chi sydd yma');
+    expect(page.html).not.toContain('Check it is you');
+    expect(parse(page.html).querySelector('.nhsuk-skip-link')?.text.trim()).toBe("Neidio i'r prif gynnwys");
+    for (const secret of ['Ffion', 'Riverside', '14:00', 'River Street', 'Tachwedd', 'November'])
+      expect(page.html).not.toContain(secret);
+  });
+
+  it("gives the check's errors in Welsh, the screen reader's error prefix included", async () => {
+    const { link } = await welshFamily();
+    const browser = new ParentBrowser(app);
+    const wrong = await browser.check(link, '2026-10-06');
+    expect(wrong.status).toBe(200);
+    expect(text(wrong.html)).toContain("Nid yw'r dyddiad yn cyfateb i'n cofnodion.");
+    expect(wrong.html).toMatch(/<span class="nhsuk-u-visually-hidden">Gwall: <\/span>/);
+    expect(wrong.html).not.toMatch(/visually-hidden">Error: /);
+    expect(parse(wrong.html).querySelector('title')?.text).toMatch(/^Gwall: Gwirio mai chi sydd yma/);
+    const invalid = await browser.check(link, '2026-02-31');
+    expect(text(invalid.html)).toContain('Rhowch ddyddiad go iawn');
+  });
+
+  it('says a locked link is locked in Welsh, on the fifth wrong date and on opening it again', async () => {
+    const { link } = await welshFamily();
+    const browser = new ParentBrowser(app);
+    for (let i = 1; i <= 4; i++) await browser.check(link, '2026-10-06');
+    const fifth = await browser.check(link, '2026-10-06');
+    expect(fifth.status).toBe(423);
+    expect(text(fifth.html)).toContain("Mae'r ddolen hon wedi'i chloi am awr");
+    const again = await new ParentBrowser(app).get(link);
+    expect(again.status).toBe(423);
+    expect(again.html).toContain('<html lang="cy"');
+    expect(text(again.html)).toContain("Mae'r ddolen hon wedi'i chloi am awr");
+  });
+
+  it('keeps the language the family chose on the switch, and an ended link the same page as a guessed one', async () => {
+    const { link } = await welshFamily();
+    const english = await new ParentBrowser(app).get(`${link}?lang=en`);
+    expect(parse(english.html).querySelector('h1')?.text).toBe('Check it is you');
+    deps.clock.set(THURSDAY);
+    const ended = await new ParentBrowser(app).get(link);
+    const guessed = await new ParentBrowser(app).get('/p/AAAAAAAAAAAAAAAAAAAAAA');
+    expect(ended.status).toBe(404);
+    expect(comparable(ended.html)).toBe(comparable(guessed.html));
+  });
+
+  it('reads the inset\'s hidden "Information:" prefix in the family\'s language after the check', async () => {
+    const { link } = await welshFamily();
+    const browser = await signedIn(link);
+    const joined = await browser.get(`${link}?done=joined`);
+    expect(text(joined.html)).toContain('Rydych ar y rhestr');
+    expect(joined.html).toMatch(/<span class="nhsuk-u-visually-hidden">Gwybodaeth: <\/span>/);
+    expect(joined.html).not.toContain('Information: ');
+  });
+});
+
 describe('what a parent can do', () => {
   it('confirms: recorded on the booking, where staff see it', async () => {
     const child = await aFamily('Amelia');

@@ -115,3 +115,92 @@ describe('the sessions page', () => {
     expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(200);
   });
 });
+
+/** The text of a page's <main>, spaces folded. */
+const mainText = (html: string) => parse(html).querySelector('main')?.text.replace(/\s+/g, ' ').trim() ?? '';
+
+describe('the person whose session has ended', () => {
+  it('is told at their next page that an administrator signed them out (not who), with "Sign in again"', async () => {
+    // Prepare
+    await post(admin, { subject: 'sub-sam' });
+
+    // Act
+    const res = await page(scheduler, '/staff/today?day=2026-11-30');
+    const html = await res.text();
+
+    // Assess: a page, not a 500 nor a silent sign-in redirect; it passes the page checks.
+    expect(res.status).toBe(200);
+    expect(pageProblems(html)).toEqual([]);
+    expect(parse(html).querySelector('h1')?.text).toBe('Your session has ended');
+    const text = mainText(html);
+    expect(text).toContain('An administrator has signed you out of Attend on every device.');
+    expect(text).not.toContain('Alex Morgan');
+    expect(text).not.toContain('Sam Patel');
+    // Nothing of the session is left on the page: no navigation, no name, no sign-out form.
+    expect(html).not.toContain('nhsuk-header__account');
+    expect(html).not.toContain('csrf-token');
+    // "Sign in again" goes back to the page asked for, and the cookie is cleared, so that link signs in.
+    const again = parse(html).querySelector('main a.nhsuk-button');
+    expect(again?.text.trim()).toBe('Sign in again');
+    expect(again?.getAttribute('href')).toBe('/staff/today?day=2026-11-30');
+    expect(res.headers.getSetCookie()).toEqual([
+      '__Host-attend-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+    ]);
+    expect(res.headers.get('cache-control')).toContain('no-store');
+  });
+
+  it('is told a form they sent after it ended was not saved, rather than an error page', async () => {
+    // Prepare
+    await post(admin, { subject: 'sub-sam' });
+
+    // Act: the scheduler's form (here, the only POST page a test can reach) arrives after the ending.
+    const res = await post(scheduler, { subject: 'sub-alex' });
+    const text = mainText(await res.text());
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(text).toContain('Your session has ended');
+    expect(text).toContain('Anything you had not saved has not been kept.');
+    expect((await door.call(admin, 'GET', '/clinics')).status).toBe(200);
+  });
+
+  it('tells the administrator who ended everyone’s that they ended their own as well', async () => {
+    // Prepare
+    const res = await post(admin, { everyone: 'true' });
+
+    // Act: the redirect after the form.
+    const next = await page(admin, res.headers.get('location')!);
+    const text = mainText(await next.text());
+
+    // Assess
+    expect(next.status).toBe(200);
+    expect(text).toContain(
+      'You ended your own sessions, so you have been signed out of Attend on every device',
+    );
+    expect(text).not.toContain('An administrator');
+  });
+
+  it('says the session timed out after the idle time, or the longest a session lasts', async () => {
+    // Act: 30 minutes after their last request.
+    deps.clock.set('2026-11-30T10:30:00Z');
+    const idle = mainText(await (await page(scheduler, '/')).text());
+    // Assess
+    expect(idle).toContain('because you had not used Attend for 30 minutes');
+
+    // And a session whose cookie the table no longer knows (removed by TTL) ends in general words.
+    const gone = await page({ ...scheduler, cookie: `__Host-attend-session=${'x'.repeat(43)}` }, '/');
+    expect(gone.status).toBe(200);
+    expect(mainText(await gone.text())).toContain(
+      'Your session has ended You have been signed out of Attend.',
+    );
+  });
+
+  it('is not shown to someone who never had a session here: they go to sign in', async () => {
+    // Act
+    const res = await door.app.handle(new Request(`${WEB_ORIGIN}/staff/today`));
+
+    // Assess: the sign-in redirect (the test trust has no provider configured: not this page).
+    expect(res.status).not.toBe(200);
+    expect(await res.text()).not.toContain('Your session has ended');
+  });
+});

@@ -592,6 +592,76 @@ describe('sessions', () => {
     signedIn(await finishSignIn(world.auth(), laptop, after.callbackUrl!));
   });
 
+  it('tells a person whose sessions an administrator ended why, once, and "Sign in again" signs them in with their password', async () => {
+    // Prepare: the scheduler signed in on a laptop; an administrator ends their sessions.
+    at(START);
+    const laptop = new TestBrowser();
+    const credentials = { email: 'scheduler@example.nhs.uk', password: 'attend-demo' };
+    signedIn(await signIn(world.auth(), laptop, origin, credentials.email));
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    await world
+      .auth({ tokenClock: () => Date.now() + 5_000 })
+      .endAllSessions(admin.caller, { subject: demoSubject(credentials.email) });
+
+    // Act: their next page, over HTTP to the running app.
+    const res = await laptop.request(`${origin}/staff/inbox`);
+    const html = await res.text();
+
+    // Assess: a page saying why (not who), and the cookie cleared.
+    expect(res.status).toBe(200);
+    expect(html).toContain('<h1>Your session has ended</h1>');
+    expect(html).toContain('An administrator has signed you out of Attend on every device.');
+    expect(html).not.toContain('Alex Morgan');
+    expect(await laptop.cookieHeader(origin)).not.toContain('attend-session=');
+    const again = /<a href="([^"]+)"[^>]*class="nhsuk-button"|class="nhsuk-button"[^>]*href="([^"]+)"/.exec(
+      html,
+    );
+    const href = again?.[1] ?? again?.[2];
+    expect(href).toBe('/staff/inbox');
+
+    // Act: "Sign in again" is a plain link: it goes to the provider (no loop back to this page)…
+    const visit = await loginAtProvider(laptop, `${origin}${href}`, origin, credentials);
+    const back = await finishSignIn(world.auth(), laptop, visit.callbackUrl!);
+    // …whose session from before the ending is not enough: round again, and it asks for the password.
+    if (back.kind !== 'reauthenticate') throw new Error(`expected a second round, got ${back.kind}`);
+    const asked = await loginAtProvider(laptop, back.location, origin, credentials);
+    expect(asked.loginForm).toContain('name="password"');
+    const done = signedIn(await finishSignIn(world.auth(), laptop, asked.callbackUrl!));
+    expect(done.location).toBe('/staff/inbox');
+    expect((await laptop.request(`${origin}/staff/inbox`)).status).toBe(200);
+  });
+
+  it('tells a person whose session timed out, or was signed out from a copy of its cookie, which it was', async () => {
+    // Prepare
+    at(START);
+    const browser = new TestBrowser();
+    signedIn(await signIn(world.auth(), browser, origin, 'health-visitor@example.nhs.uk'));
+
+    // Act: 30 minutes idle.
+    at('2026-11-30T09:30:00.000Z');
+    const idle = await browser.request(`${origin}/`);
+
+    // Assess
+    expect(idle.status).toBe(200);
+    expect(await idle.text()).toContain('because you had not used Attend for 30 minutes');
+    // Once: the cookie is gone, so the next visit goes to sign in.
+    const next = await browser.request(`${origin}/`);
+    expect(next.status).toBe(302);
+    expect(next.headers.get('location')).toContain('/oidc/');
+
+    // A session signed out elsewhere (a second tab's copy of the cookie) says so.
+    at(START);
+    const other = new TestBrowser();
+    signedIn(await signIn(world.auth(), other, origin, 'manager@example.nhs.uk'));
+    const copy = new TestBrowser();
+    await copy.store(origin, [
+      `attend-session=${/attend-session=([^;]+)/.exec(await other.cookieHeader(origin))![1]}`,
+    ]);
+    await world.auth().signOut(await appRequest(other, `${origin}/auth/sign-out`, { method: 'POST' }));
+    const signedOut = await copy.request(`${origin}/`);
+    expect(await signedOut.text()).toContain('You signed out of Attend.');
+  });
+
   it("marks the person to authenticate again when one session is ended, or everyone's are", async () => {
     at(START);
     const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));

@@ -16,7 +16,7 @@ import {
   readParentSession,
   startParentSession,
 } from '#services/parent-pages.ts';
-import type { ParentSession } from '#store/parent-links.ts';
+import type { ParentLink, ParentSession } from '#store/parent-links.ts';
 import { csrfToken } from '#web/csrf.ts';
 import { PAGE_LANGUAGES, type ParentTexts, parentTexts } from '#web/parent-texts/index.ts';
 import { type PageContext, redirect, withCookies } from '#web/router.ts';
@@ -83,7 +83,11 @@ export function context(page: PageContext, deps: Deps): Ctx {
   return { page, deps, token, base: `/p/${encodeURIComponent(token)}`, language, texts, chosen, cookies };
 }
 
-/** The family's own language, once we know who they are, unless they chose one on the switch. */
+/**
+ * The family's own language, once the link is known to be theirs (the date check too, and the locked
+ * page, are asked in it: the language shows nothing the link's holder should not see), unless they
+ * chose one on the switch. Never for an ended link, whose page must be a guessed token's.
+ */
 export function useFamilyLanguage(ctx: Ctx, subject: LinkSubject): void {
   if (ctx.chosen) return;
   const { language, texts } = parentTexts(subject.client.language);
@@ -130,6 +134,16 @@ export function message(
 /** The one answer for a token never made and a link that has ended: the same page, status and words. */
 export const ended = (ctx: Ctx) => message(ctx, ctx.texts.endedTitle, ctx.texts.endedBody, {}, 404);
 export const locked = (ctx: Ctx) => message(ctx, ctx.texts.lockedTitle, ctx.texts.lockedBody, {}, 423);
+
+/**
+ * The locked page in the family's language: a locked link is a real one (a guess is never locked), so
+ * saying it in their language tells a holder of the link nothing the page did not already.
+ */
+export async function lockedFor(ctx: Ctx, link: ParentLink): Promise<Response> {
+  const subject = await loadSubject(ctx.deps, link);
+  if (subject) useFamilyLanguage(ctx, subject);
+  return locked(ctx);
+}
 
 /** The appointment in plain words: type, day, time, venue with its address, and a map link. */
 export function summary(ctx: Ctx, input: { type: string; startsAt: string; clinic: Clinic | undefined }) {
@@ -184,7 +198,7 @@ export async function gate(ctx: Ctx, allowUnverified = false): Promise<Gate> {
     readParentSession(ctx.deps, sessionToken),
   ]);
   if (opened.state === 'ended') return { response: ended(ctx) };
-  if (opened.state === 'locked') return { response: locked(ctx) };
+  if (opened.state === 'locked') return { response: await lockedFor(ctx, opened.link) };
   const subject = await loadSubject(ctx.deps, opened.link);
   if (!subject) return { response: ended(ctx) };
   const ours = session?.linkHash === opened.hash;

@@ -36,6 +36,7 @@ import {
   gate,
   holdUntil,
   locked,
+  lockedFor,
   message,
   readDate,
   render,
@@ -185,13 +186,14 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const ctx = context(page, deps);
       const g = await gate(ctx, true);
       if ('response' in g) return g.response;
+      // The family's language from here on, the date check included (it shows nothing personal).
+      useFamilyLanguage(ctx, g.subject);
       if (!g.sessionToken) {
         // An offer that has ended (and was not taken by this family) is said kindly at once: that page
         // shows nothing personal, so a parent coming back after the hold is not asked for the date first.
         if (offerIsOver(deps, g.subject)) return offerPage(ctx, g.subject);
         return showCheck(ctx, g.opened, g.subject);
       }
-      useFamilyLanguage(ctx, g.subject);
       return appointmentPage(ctx, g.subject, page.url.searchParams.get('done') ?? undefined, g.session);
     },
   });
@@ -207,9 +209,11 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const ctx = context(page, deps);
       const opened = await openLink(deps, ctx.token);
       if (opened.state === 'ended') return ended(ctx);
-      if (opened.state === 'locked') return locked(ctx);
+      if (opened.state === 'locked') return lockedFor(ctx, opened.link);
       const subject = await loadSubject(deps, opened.link);
       if (!subject) return ended(ctx);
+      // The check's errors, and the lock it may end in, in the family's language.
+      useFamilyLanguage(ctx, subject);
       const name = cookieNames(page.url).session;
       const current = await readParentSession(deps, page.cookies[name]);
       if (current?.linkHash !== opened.hash) return redirect(ctx.base);

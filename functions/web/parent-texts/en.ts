@@ -22,6 +22,12 @@ export const en = {
   year: 'Year',
   continue: 'Continue',
   errorTitle: 'There is a problem',
+  /** Read out by screen readers before an error message, and first in the page title with an error. */
+  errorPrefix: 'Error',
+  /** Read out by screen readers before an inset (nhsuk inset text's hidden "Information: "). */
+  information: 'Information',
+  /** The skip link at the top of every page, for keyboard users. */
+  skipLink: 'Skip to main content',
   checkWrong: 'The date does not match our records. Check it and try again.',
   checkInvalid: 'Enter a real date, for example 27 3 2025',
   checkImpossible: 'We cannot check this link online. Please call {phone}.',
