@@ -26,7 +26,7 @@ export const ne: ParentTexts = {
   errorTitle: 'Samasya bhayo',
   errorPrefix: 'Truti',
   information: 'Jankari',
-  skipLink: en.skipLink,
+  skipLink: 'Mukhya samagri ma januhos',
   checkWrong: 'Miti hamro record sanga milena. Janchera pheri prayas garnuhos.',
   checkInvalid: 'Sahi miti rakhnuhos, udaharan: 27 3 2025',
   checkImpossible: 'Yo link online janchna sakindaina. Kripaya {phone} ma phone garnuhos.',
