@@ -9,11 +9,12 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { DateTime, Duration } from 'luxon';
 import * as z from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { FunctionName } from '#core/function-timeouts.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import type { LocalEventBus } from '#messaging/event-publisher.ts';
 import type { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { importSampleBundle, importSampleCsv } from './import-samples.ts';
-import { lambdaContext, send } from './lambda-http.ts';
+import { send } from './lambda-http.ts';
 import type { Scheduler } from './scheduler.ts';
 import { inboundSnsEvent } from './sns-event.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -66,11 +67,24 @@ export interface DevEndpointsContext {
   readonly settle: () => Promise<unknown>;
   readonly reportFailure: (where: string, err: unknown) => void;
   readonly config: TrustConfig;
+  /** A new invocation's Lambda context, with the function's own timeout (runtime.ts). */
+  readonly contextFor: (name: FunctionName) => Context;
 }
 
 /** The handler of `/dev/…` requests. */
 export function devEndpoints(ctx: DevEndpointsContext) {
-  const { clock, scheduler, persistClock, outbox, events, inbound, settle, reportFailure, config } = ctx;
+  const {
+    clock,
+    scheduler,
+    persistClock,
+    outbox,
+    events,
+    inbound,
+    settle,
+    reportFailure,
+    config,
+    contextFor,
+  } = ctx;
   return async (path: string, method: string, body: string, res: ServerResponse): Promise<void> => {
     if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
     if (path === '/dev/clock' && method === 'POST') {
@@ -140,7 +154,7 @@ export function devEndpoints(ctx: DevEndpointsContext) {
         previousPublishedMessageId: parsed.inReplyTo ?? outbox.entries.findLast((e) => e.to === from)?.id,
         at: clock.now(),
       });
-      const result = await inbound(event, lambdaContext('attend-inbound-sms'));
+      const result = await inbound(event, contextFor('inbound-sms'));
       await settle().catch((err: unknown) => reportFailure('stream', err));
       // `replies` are the texts back to the sender; `sent` is every text the reply caused (offers taken, …).
       const sent = outbox.entries.slice(before);

@@ -3,8 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
-/** A Lambda context for a local invocation of `functionName` (30 s left, always). */
-export function lambdaContext(functionName: string): Context {
+/**
+ * A Lambda context for a local invocation of `functionName`, made when the invocation starts: its
+ * remaining time counts down in real time from `timeoutSeconds` (the function's own, from
+ * core/function-timeouts.ts, as the stack gives it), never below 0, so a handler that watches it (the
+ * reminder sweep) and middy's early timeout act as they would in AWS. `now` is for tests.
+ */
+export function lambdaContext(
+  functionName: string,
+  timeoutSeconds = 30,
+  now: () => number = Date.now,
+): Context {
+  const deadline = now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -14,7 +24,7 @@ export function lambdaContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - now()),
     done: () => {},
     fail: () => {},
     succeed: () => {},

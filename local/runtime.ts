@@ -19,6 +19,7 @@ import {
   PARENT_LINK_WORDING_DEFAULTS,
 } from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { type FunctionName, functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { useClock } from '#runtime/clock.ts';
@@ -87,6 +88,12 @@ export interface LocalRuntime {
   database: DatabaseWatch;
   /** The DynamoDB Local this runtime started and supervises (restarted if it stops); none with dynamoEndpoint. */
   dynamoDbLocal(): DynamoDbLocal | undefined;
+  /**
+   * A Lambda context for a new invocation of one of the stack's functions, its remaining time counting
+   * down from that function's timeout (core/function-timeouts.ts), for callers that invoke a handler
+   * themselves (the simulator's doors).
+   */
+  contextFor(name: FunctionName): Context;
   stop(): Promise<void>;
 }
 
@@ -195,6 +202,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     APIGatewayProxyStructuredResultV2
   >;
   const inbound = (await import('#entries/inbound-sms.ts')).handler as unknown as Handler<unknown, unknown>;
+  /** A new invocation's context for one of the stack's functions, with that function's timeout. */
+  const contextFor = (name: FunctionName) =>
+    lambdaContext(`attend-${name}`, functionTimeoutSeconds(name, config.reminders.sweepIntervalMinutes));
   const sweepModule = await import('#entries/reminder-sweep.ts');
   const sweepHandler = sweepModule.handler as unknown as Handler<unknown, unknown>;
   const { nextReminderDue } = await import('#services/reminders.ts');
@@ -218,7 +228,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   let lettersMadeFor: string | undefined;
   const runLetterBatches = async () => {
     const day = localDay(clock.now(), config.timeZone);
-    await letterBatch({ source: 'aws.scheduler' }, lambdaContext('attend-letter-batch'));
+    await letterBatch({ source: 'aws.scheduler' }, contextFor('letter-batch'));
     lettersMadeFor = day;
   };
   /** Today's batch time while today's batches are not made yet (catching up after a start), else the next. */
@@ -274,14 +284,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     tableName,
     name: 'backfill',
     filters: SLOT_FREED_FILTER_PATTERNS,
-    handler: (event) => backfill(event, lambdaContext('attend-backfill')) as ReturnType<StreamHandler>,
+    handler: (event) => backfill(event, contextFor('backfill')) as ReturnType<StreamHandler>,
     onDeadLetter: (record, reason) => print(`[stream] record ${record.eventID} dead-lettered: ${reason}`),
     also: [
       {
         name: 'metrics-stream',
         filters: METRICS_FILTER_PATTERNS,
-        handler: (event) =>
-          metricsStream(event, lambdaContext('attend-metrics-stream')) as ReturnType<StreamHandler>,
+        handler: (event) => metricsStream(event, contextFor('metrics-stream')) as ReturnType<StreamHandler>,
         batchSize: 50,
         maxRetries: 5,
         onDeadLetter: (record, reason) =>
@@ -307,7 +316,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       {
         name: 'reminder-sweep',
         everyMinutes: config.reminders.sweepIntervalMinutes,
-        run: () => sweepHandler({ source: 'aws.scheduler' }, lambdaContext('attend-reminder-sweep')),
+        run: () => sweepHandler({ source: 'aws.scheduler' }, contextFor('reminder-sweep')),
         nextWorkAt: () => nextReminderDue(deps),
         workVersion: () => indexWrites.dueReminders,
       },
@@ -320,7 +329,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         // order), so a peak's receipts are handed over 8 at a time rather than one after another.
         run: async () => {
           await mapWithConcurrency(outbox.takeDueReceipts(clock.now()), RECEIPT_CONCURRENCY, (receipt) =>
-            deliveryStatus(snsEventOf(receipt, clock.now()), lambdaContext('attend-delivery-status')),
+            deliveryStatus(snsEventOf(receipt, clock.now()), contextFor('delivery-status')),
           );
         },
         nextWorkAt: async () => outbox.nextReceiptAt(),
@@ -335,7 +344,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       {
         name: 'offer-expiry',
         everyMinutes: 1,
-        run: () => offerExpiry({ source: 'aws.scheduler' }, lambdaContext('attend-offer-expiry')),
+        run: () => offerExpiry({ source: 'aws.scheduler' }, contextFor('offer-expiry')),
         nextWorkAt: () => nextOfferWork(deps),
         workVersion: () => indexWrites.offersByExpiry,
       },
@@ -428,6 +437,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     settle,
     reportFailure,
     config,
+    contextFor,
   });
 
   let port = 0;
@@ -445,12 +455,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       }
       if (path.startsWith('/dev/')) return await dev(path, req.method ?? 'GET', body, res);
       if (isWebPath(path)) {
-        const result = await web(restApiEvent(req, raw, port), lambdaContext('attend-web-app'));
+        const result = await web(restApiEvent(req, raw, port), contextFor('web-app'));
         if (req.method !== 'GET' && req.method !== 'HEAD')
           await settle().catch((err: unknown) => reportFailure('stream', err));
         return writeRestResult(res, result);
       }
-      const result = await admin(functionUrlEvent(req, body, port), lambdaContext('attend-admin-api'));
+      const result = await admin(functionUrlEvent(req, body, port), contextFor('admin-api'));
       // A change made through the API (a cancellation, say) is followed through the stream before the
       // answer goes back, so what the caller reads next already shows its effects. The change is made
       // by then: if following it fails (the database went away), the answer is still the handler's, and
@@ -498,6 +508,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     idp,
     database,
     dynamoDbLocal: () => ddb,
+    contextFor,
     async stop() {
       stopping = true;
       if (timer) clearInterval(timer);

@@ -13,7 +13,6 @@ import type {
   Context,
   SNSEvent,
 } from 'aws-lambda';
-import { lambdaContext } from '#local/lambda-http.ts';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { inboundSnsEvent } from '#local/sns-event.ts';
 
@@ -83,7 +82,7 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
         body: body === undefined ? undefined : JSON.stringify(body),
         isBase64Encoded: false,
       };
-      const result = await admin(event, lambdaContext('attend-admin-api'));
+      const result = await admin(event, runtime.contextFor('admin-api'));
       const text = typeof result.body === 'string' ? result.body : '';
       return { status: result.statusCode ?? 200, body: (text ? JSON.parse(text) : undefined) as never };
     },
@@ -99,7 +98,7 @@ export async function openDoors(runtime: LocalRuntime, originationNumber: string
         previousPublishedMessageId: lastTextTo(from),
         at: runtime.clock.now(),
       });
-      await inbound(event, lambdaContext('attend-inbound-sms'));
+      await inbound(event, runtime.contextFor('inbound-sms'));
       const sent: number[] = [];
       for (let i = before; i < runtime.outbox.entries.length; i++) sent.push(i);
       return { inboundMessageId, sent };

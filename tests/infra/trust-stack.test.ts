@@ -9,6 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
+import { FUNCTION_NAMES, functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
@@ -156,6 +157,16 @@ describe('the functions', () => {
       ReservedConcurrentExecutions: Match.anyValue(),
     });
   });
+
+  it.each(FUNCTION_NAMES)(
+    '%s has the timeout of core/function-timeouts.ts, which the local runtime gives its handler too',
+    (entry) => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `attend-example-${entry}`,
+        Timeout: functionTimeoutSeconds(entry, config.reminders.sweepIntervalMinutes),
+      });
+    },
+  );
 
   it.each(['inbound-sms', 'backfill'] as const)('%s is told the idempotency table', (entry) => {
     template.hasResourceProperties('AWS::Lambda::Function', {
