@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- --only dynamodb`: how many calls a second DynamoDB Local serves on this machine,
  * with the month's mix of calls, on Attend's own table (its 8 indexes and stream), as more of them are
- * in flight at once. The simulated month (`npm run simulate`) makes about 44 calls per booking made
- * (`DynamoDB calls` in its summary), so the best rate here puts a floor under the month's loop that no
- * change to the simulator can go below, only fewer calls.
+ * in flight at once. The simulated month (`npm run simulate`) makes about 39 calls per booking at Kent's
+ * size (`DynamoDB calls` in its summary), so the best rate here puts a floor under the month's loop
+ * that no change to the simulator can go below, only fewer or cheaper calls (README, "Session 8: the
+ * floor under the month on 2 cores").
  *
  * CPU is read from /proc (Linux): the Java process's user+system time, and this process's. Elsewhere
  * the CPU columns are left empty.
