@@ -279,12 +279,13 @@ describe("the pages before the check, in the family's language", () => {
     const { link } = await welshFamily();
     const browser = new ParentBrowser(app);
     const wrong = await browser.check(link, '2026-10-06');
-    expect(wrong.status).toBe(200);
+    expect(wrong.status).toBe(400);
     expect(text(wrong.html)).toContain("Nid yw'r dyddiad yn cyfateb i'n cofnodion.");
     expect(wrong.html).toMatch(/<span class="nhsuk-u-visually-hidden">Gwall: <\/span>/);
     expect(wrong.html).not.toMatch(/visually-hidden">Error: /);
     expect(parse(wrong.html).querySelector('title')?.text).toMatch(/^Gwall: Gwirio mai chi sydd yma/);
     const invalid = await browser.check(link, '2026-02-31');
+    expect(invalid.status).toBe(400);
     expect(text(invalid.html)).toContain('Rhowch ddyddiad go iawn');
   });
 
