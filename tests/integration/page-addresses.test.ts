@@ -94,6 +94,27 @@ describe('/staff/today', () => {
     expect(plain.status).toBe(200);
     expect(plain.main).toContain('Today, ');
   });
+
+  it('a parameter the page does not take is a 400 naming it, not quietly the first clinic', async () => {
+    const page = await open('/staff/today?clinc=riverside&date=2026-12-03');
+    expect(page.status).toBe(400);
+    expect(page.summary).toEqual([
+      {
+        href: '#clinic',
+        text: 'Address: “clinc” is not a parameter of this page; expected clinic, date, done, error, followUp, outcome',
+      },
+    ]);
+    expect(page.main).not.toContain('Amelia');
+    expect(pageProblems(page.html)).toEqual([]);
+  });
+
+  it('the addresses the page sends itself to after a change are still taken', async () => {
+    const page = await open(
+      '/staff/today?clinic=riverside&date=2026-12-03&done=outcome&outcome=DNA&followUp=1',
+    );
+    expect(page.status).toBe(200);
+    expect(page.main).toContain('Amelia');
+  });
 });
 
 describe('/staff/slots', () => {

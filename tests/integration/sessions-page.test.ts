@@ -125,7 +125,7 @@ describe('the person whose session has ended', () => {
     await post(admin, { subject: 'sub-sam' });
 
     // Act
-    const res = await page(scheduler, '/staff/today?day=2026-11-30');
+    const res = await page(scheduler, '/staff/today?date=2026-11-30');
     const html = await res.text();
 
     // Assess: a page, not a 500 nor a silent sign-in redirect; it passes the page checks.
@@ -142,7 +142,7 @@ describe('the person whose session has ended', () => {
     // "Sign in again" goes back to the page asked for, and the cookie is cleared, so that link signs in.
     const again = parse(html).querySelector('main a.nhsuk-button');
     expect(again?.text.trim()).toBe('Sign in again');
-    expect(again?.getAttribute('href')).toBe('/staff/today?day=2026-11-30');
+    expect(again?.getAttribute('href')).toBe('/staff/today?date=2026-11-30');
     expect(res.headers.getSetCookie()).toEqual([
       '__Host-attend-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
     ]);

@@ -5,6 +5,7 @@
  * (`page.invoke`), so its permission check and audit are the API's own.
  */
 
+import * as z from 'zod';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import type { NoLetterReason, NoSmsReason } from '#core/contact-channels.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
@@ -13,6 +14,7 @@ import { REASON_LABELS } from './metrics.ts';
 import {
   addDays,
   addressDayError,
+  addressParamError,
   formats,
   isoDay,
   may,
@@ -120,6 +122,19 @@ export function callReasons(item: ToCallItem, sensitive: boolean): string[] {
   return reasons;
 }
 
+/**
+ * What the Today page's address may carry: the clinic and the day, and what `back` adds after a change
+ * (what was done, a refused outcome's code, the outcome recorded, a follow-up opened).
+ */
+const TODAY_ADDRESS = z.object({
+  clinic: z.string(),
+  date: z.string(),
+  done: z.string(),
+  error: z.string(),
+  outcome: z.string(),
+  followUp: z.string(),
+});
+
 function back(
   clinic: string | undefined,
   date: string | undefined,
@@ -180,7 +195,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         asked.clinic && !clinics.body.items.some((c) => c.id === asked.clinic)
           ? `Clinic: there is no clinic “${asked.clinic}”; choose one from the list`
           : undefined;
-      if (dateError || clinicError) {
+      // A parameter the page does not take (a misspelt `clinc=`) is said so, not quietly ignored.
+      const unknownError = addressParamError(q, TODAY_ADDRESS);
+      if (dateError || clinicError || unknownError) {
         await toCallPending.catch(() => undefined);
         return page.render(
           'pages/today.njk',
@@ -190,6 +207,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
             dateError,
             clinicError,
             addressErrors: [
+              ...(unknownError ? [{ text: unknownError, href: '#clinic' }] : []),
               ...(clinicError ? [{ text: clinicError, href: '#clinic' }] : []),
               ...(dateError ? [{ text: dateError, href: '#date' }] : []),
             ],
