@@ -58,7 +58,7 @@ const cancelResultSchema = z.object({
   booking: bookingSchema,
   notified: z.boolean(),
   notNotifiedReason: z
-    .enum(['not-requested', 'no-phone', 'opted-out', 'do-not-text', 'quiet-hours', 'send-failed'])
+    .enum(['not-requested', 'no-phone', 'opted-out', 'do-not-text', 'sms-off', 'quiet-hours', 'send-failed'])
     .optional(),
 }) satisfies z.ZodType<CancelResult>;
 

@@ -29,5 +29,17 @@ export function newClient(
 export function textsSwitchedOff(
   client: Pick<Client, 'contact'> & { flags: Pick<Client['flags'], 'doNotText'> },
 ): boolean {
-  return client.flags.doNotText || client.contact?.sms.on === false;
+  return textsOffReason(client) !== undefined;
+}
+
+/**
+ * Why staff have switched texts off, as every path that does not text says it: `do-not-text` for the
+ * record's flag (a safeguarding decision), `sms-off` for the family's sms channel switched off
+ * (core/contact-channels.ts); undefined when texts are on. The flag wins when both are set.
+ */
+export function textsOffReason(
+  client: Pick<Client, 'contact'> & { flags: Pick<Client['flags'], 'doNotText'> },
+): 'do-not-text' | 'sms-off' | undefined {
+  if (client.flags.doNotText) return 'do-not-text';
+  return client.contact?.sms.on === false ? 'sms-off' : undefined;
 }

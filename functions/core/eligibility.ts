@@ -2,7 +2,7 @@
  * Who may be offered a freed slot, and in what order. Pure: the caller reads the slot, the waiting
  * entries, their clients and their other bookings, and passes `now`.
  */
-import { textsSwitchedOff } from '#core/client.ts';
+import { textsOffReason } from '#core/client.ts';
 import type { AppointmentTypeConfig } from '#core/config/appointment-types.ts';
 import type { EventPathConfig } from '#core/config/event-path-config.ts';
 import { addDays } from '#core/dates.ts';
@@ -21,6 +21,8 @@ export const INELIGIBLE_REASONS = [
   'no-consent',
   'opted-out',
   'do-not-text',
+  /** The family's texts are switched off by staff (their sms channel), not the do-not-text flag. */
+  'sms-off',
   /**
    * The family has no mobile, so an offer (a text with a short hold) cannot reach them. They stay on the
    * list, shown with this reason, so staff may ring them when a slot frees; the run never offers to them.
@@ -157,7 +159,8 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
   if (!entry.consentToShortNotice) reasons.push('no-consent');
   if (client.phone === undefined) reasons.push('no-phone');
   if (suppressed) reasons.push('opted-out');
-  if (textsSwitchedOff(client)) reasons.push('do-not-text');
+  const off = textsOffReason(client);
+  if (off) reasons.push(off);
   if (entry.status !== 'WAITING') reasons.push('not-waiting');
   if (startMs <= instantMs(now)) reasons.push('slot-started');
 

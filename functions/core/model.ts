@@ -213,7 +213,7 @@ export const bookingSchema = z.object({
       at: isoInstant,
       /** HELD: recorded in quiet hours, the question waits in the due-reminders index until they end. */
       dueAt: z.optional(isoInstant),
-      /** Why it was not sent: opted-out, do-not-text, no-phone, erased, quiet-hours, send-failed. */
+      /** Why it was not sent: opted-out, do-not-text, sms-off, no-phone, erased, quiet-hours, send-failed. */
       reason: z.optional(z.string()),
       messageId: z.optional(id),
     }),

@@ -1,6 +1,6 @@
 import { newBooking, pickRef } from '#core/booking.ts';
 import type { CancelReason } from '#core/cancel-reason.ts';
-import { textsSwitchedOff } from '#core/client.ts';
+import { textsOffReason } from '#core/client.ts';
 import type { ReminderTierConfig } from '#core/config/reminders.ts';
 import { plusLocalDays } from '#core/dates.ts';
 import { ConflictError, NotFoundError, RecipientSuppressedError, ValidationError } from '#core/errors.ts';
@@ -332,6 +332,7 @@ export interface CancelResult {
     | 'no-phone'
     | 'opted-out'
     | 'do-not-text'
+    | 'sms-off'
     | 'quiet-hours'
     | 'send-failed';
 }
@@ -418,7 +419,8 @@ async function whyNotText(
 ): Promise<CancelResult['notNotifiedReason']> {
   if (booking.phone === undefined || booking.phone === ERASED_PHONE) return 'no-phone';
   if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
-  if (textsSwitchedOff(client)) return 'do-not-text';
+  const off = textsOffReason(client);
+  if (off) return off;
   if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';
   return undefined;
 }

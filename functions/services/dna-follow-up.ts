@@ -1,3 +1,4 @@
+import { textsOffReason } from '#core/client.ts';
 import { DNA_FOLLOW_UP_KIND, dnaFollowUpText } from '#core/dna-follow-up.ts';
 import { isRecipientSuppressed } from '#core/errors.ts';
 import { type Booking, type Client, ERASED_PHONE } from '#core/model.ts';
@@ -19,6 +20,7 @@ export type DnaFollowUpOutcome =
   | 'sent'
   | 'opted-out'
   | 'do-not-text'
+  | 'sms-off'
   | 'no-phone'
   | 'erased'
   | 'turned-off'
@@ -96,8 +98,8 @@ async function checkAndSend(
   if (!client) return notSent(deps, booking.id, now, 'erased');
   const phone = client.phone;
   if (!phone) return notSent(deps, booking.id, now, 'no-phone');
-  if (client.flags.doNotText || client.contact?.sms.on === false)
-    return notSent(deps, booking.id, now, 'do-not-text');
+  const off = textsOffReason(client);
+  if (off) return notSent(deps, booking.id, now, off);
   if (await isSuppressed(deps, phone)) return notSent(deps, booking.id, now, 'opted-out');
   const { quietHours, timeZone } = deps.config;
   if (isQuiet(now, quietHours, timeZone)) {

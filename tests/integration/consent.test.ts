@@ -141,6 +141,28 @@ describe('every path that texts checks the number first, and stops before the gu
     expect(calls).not.toHaveBeenCalled();
   });
 
+  it('staff cancelling for a family whose texts are off: told `sms-off`, not `do-not-text`', async () => {
+    // Prepare: texts switched off by staff (the sms channel), the do-not-text flag not set.
+    const bea = aClient({
+      firstName: 'Bea',
+      contact: { sms: { on: false, reason: 'family asked for letters' }, letter: { on: true } },
+    });
+    const dot = aClient({ firstName: 'Dot', flags: { ...aClient().flags, doNotText: true } });
+    await seed(store, { clients: [bea, dot] });
+    const [offBooking, flaggedBooking] = [await booked(bea), await booked(dot)];
+    const calls = guardCalls();
+
+    // Act
+    const cancel = (bookingId: string) =>
+      cancelByStaff(deps, { bookingId, by: 'hv', reason: 'ill', notify: true });
+    const [off, flagged] = [await cancel(offBooking.id), await cancel(flaggedBooking.id)];
+
+    // Assess
+    expect(off).toMatchObject({ notified: false, notNotifiedReason: 'sms-off' });
+    expect(flagged).toMatchObject({ notified: false, notNotifiedReason: 'do-not-text' });
+    expect(calls).not.toHaveBeenCalled();
+  });
+
   it('replies: a CANCEL from an opted-out number is acted on and not answered, and so is HELP', async () => {
     // Prepare
     const amelia = aClient({ firstName: 'Amelia' });

@@ -115,6 +115,11 @@ describe('sending the question', () => {
 
     // Act
     const dnt = await missed({ phone: '+447700900407', flags });
+    // Texts switched off by staff (the sms channel), not the flag: said as its own reason.
+    const off = await missed({
+      phone: '+447700900409',
+      contact: { sms: { on: false, reason: 'family asked for letters' }, letter: { on: true } },
+    });
     const evening = await missed({ phone: '+447700900408' }, 'DNA', EVENING);
 
     // Assess
@@ -125,6 +130,11 @@ describe('sending the question', () => {
       reason: 'opted-out',
     });
     expect((await getBooking(store, dnt.booking.id))?.dnaFollowUp).toMatchObject({ reason: 'do-not-text' });
+    expect(question(off.child.phone)).toEqual([]);
+    expect((await getBooking(store, off.booking.id))?.dnaFollowUp).toMatchObject({
+      state: 'NOT_SENT',
+      reason: 'sms-off',
+    });
     // Quiet hours hold the question until they end (tests/integration/dna-follow-up-quiet.test.ts).
     expect((await getBooking(store, evening.booking.id))?.dnaFollowUp).toMatchObject({
       state: 'HELD',

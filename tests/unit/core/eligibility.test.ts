@@ -149,6 +149,13 @@ describe('checkEligibility', () => {
       reason: 'do-not-text',
     },
     {
+      name: 'a family whose texts staff switched off (the sms channel, not the flag)',
+      parts: {
+        client: aClient({ contact: { sms: { on: false, reason: 'letters only' }, letter: { on: true } } }),
+      },
+      reason: 'sms-off',
+    },
+    {
       name: 'a family with no mobile (an offer is a text)',
       parts: { client: { ...aClient(), phone: undefined } },
       reason: 'no-phone',
