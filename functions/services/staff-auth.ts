@@ -326,9 +326,11 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     // before the sessions were ended, does not bring them back).
     const mark = await reauthenticationMark(deps.store, identity.subject);
     if (mark !== undefined) {
-      // auth_time has whole seconds: an authentication in the same second as the mark counts as after it.
+      // auth_time has whole seconds: an authentication in the same second as the mark cannot be told from
+      // one just before it, so it counts as before it (on the safe side: asked once more). The round
+      // with prompt=login is taken whatever its auth_time, so this never asks twice.
       const authSeconds = identity.authTime ? Date.parse(identity.authTime) / 1000 : 0;
-      if (!record.forceLogin && authSeconds < Math.floor(mark / 1000)) {
+      if (!record.forceLogin && authSeconds <= Math.floor(mark / 1000)) {
         const again = await startSignIn(request, { forceLogin: true, returnTo: record.returnTo });
         return { kind: 'reauthenticate', ...again };
       }

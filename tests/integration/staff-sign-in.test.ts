@@ -11,7 +11,12 @@ import type { CompleteSignInResult, StaffSession } from '#services/staff-auth.ts
 import { tokenHash } from '#services/staff-cookies.ts';
 import { type AuditEntry, auditByDay } from '#store/audit.ts';
 import { staffSessions } from '#store/keys.ts';
-import { clearReauthentication, reauthenticationMark, sessionsOfPerson } from '#store/sessions.ts';
+import {
+  clearReauthentication,
+  getSession,
+  reauthenticationMark,
+  sessionsOfPerson,
+} from '#store/sessions.ts';
 import { TestBrowser } from '#tests/support/browser.ts';
 import { appRequest, finishSignIn, loginAtProvider, signIn, startSignIn } from '#tests/support/sign-in.ts';
 import { type SignInWorld, startSignInWorld } from '#tests/support/staff-auth.ts';
@@ -590,6 +595,35 @@ describe('sessions', () => {
     );
     expect(after.loginForm).toBeUndefined();
     signedIn(await finishSignIn(world.auth(), laptop, after.callbackUrl!));
+  });
+
+  it('asks for credentials again when the sessions were ended in the very second the person authenticated', async () => {
+    // Prepare: the scheduler signs in; an administrator ends their sessions within the same second of
+    // their authentication (auth_time has whole seconds, so the two cannot be told apart by it).
+    at(START);
+    const laptop = new TestBrowser();
+    const credentials = { email: 'scheduler@example.nhs.uk', password: 'attend-demo' };
+    const first = signedIn(await signIn(world.auth(), laptop, origin, credentials.email));
+    const authTime = (await getSession(world.store, first.session.id))?.authTime;
+    if (!authTime) throw new Error('the local provider gives auth_time');
+    const admin = signedIn(await signIn(world.auth(), new TestBrowser(), origin, 'admin@example.nhs.uk'));
+    const sameSecond = world.auth({ tokenClock: () => Date.parse(authTime) + 500 });
+    await sameSecond.endAllSessions(admin.caller, { subject: demoSubject(credentials.email) });
+
+    // Act: the scheduler opens Attend again; the provider's session would let them in without asking.
+    const silent = await loginAtProvider(
+      laptop,
+      await startSignIn(world.auth(), laptop, `${origin}/`),
+      origin,
+      credentials,
+    );
+    const bounced = await finishSignIn(world.auth(), laptop, silent.callbackUrl!);
+
+    // Assess: round again with prompt=login, as for an authentication before the ending: on the safe side.
+    if (bounced.kind !== 'reauthenticate') throw new Error(`expected a second round, got ${bounced.kind}`);
+    const asked = await loginAtProvider(laptop, bounced.location, origin, credentials);
+    expect(asked.loginForm).toContain('name="password"');
+    signedIn(await finishSignIn(world.auth(), laptop, asked.callbackUrl!));
   });
 
   it('tells a person whose sessions an administrator ended why, once, and "Sign in again" signs them in with their password', async () => {
