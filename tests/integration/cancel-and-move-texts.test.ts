@@ -104,3 +104,55 @@ describe('a moved booking', () => {
     expectPlainText(text.body);
   });
 });
+
+describe('in the family’s language', () => {
+  /** A family in `language`, booked into a slot of their own, with a later one free to move to. */
+  async function family(language: 'cy' | 'pl' | 'ro', phone: string) {
+    const clinic = aClinic({ id: 'riverside' });
+    const them = aClient({ firstName: 'Ffion', phone, language });
+    const first = aSlotFor(clinic, { id: `${language}-1400`, startsAt: '2026-12-04T14:00:00.000Z' });
+    const later = aSlotFor(clinic, { id: `${language}-1530`, startsAt: '2026-12-04T15:30:00.000Z' });
+    await seed(deps.store, { clients: [them], slots: [first, later] });
+    const booked = await bookSlot(deps, {
+      slotId: first.id,
+      clientId: them.id,
+      by: 'staff:hv-1',
+      source: 'staff',
+    });
+    return { them, booked, later };
+  }
+  const lastTo = (phone: string) => deps.outbox.entries.filter((e) => e.to === phone).at(-1)!.body;
+
+  it.each([
+    ['cy', '+447700900711', 'wedi symud i'],
+    ['pl', '+447700900712', 'termin przeniesiony'],
+    ['ro', '+447700900713', 'a fost mutată'],
+  ] as const)(
+    'a moved booking’s text is in the family’s language (%s), not English',
+    async (language, phone, words) => {
+      const { booked, later } = await family(language, phone);
+      const res = await callApi(deps, 'POST', `/bookings/${booked.id}/move`, {
+        slotId: later.id,
+        reason: 'room',
+      });
+      expect(res.status).toBe(200);
+      expect(lastTo(phone)).toContain(words);
+      expect(lastTo(phone)).not.toContain('has moved to');
+    },
+  );
+
+  it.each([
+    ['cy', '+447700900714', "wedi'i ganslo", 'Byddwn yn cysylltu i aildrefnu'],
+    ['pl', '+447700900715', 'został odwołany', 'Skontaktujemy się'],
+    ['ro', '+447700900716', 'a fost anulată', 'Vă vom contacta'],
+  ] as const)(
+    'a staff cancellation’s text is in the family’s language (%s), rebooking promised or not',
+    async (language, phone, cancelled, rebook) => {
+      const { booked } = await family(language, phone);
+      await callApi(deps, 'POST', `/bookings/${booked.id}/cancel`, { reason: 'Health visitor off sick' });
+      expect(lastTo(phone)).toContain(cancelled);
+      expect(lastTo(phone)).toContain(rebook);
+      expect(lastTo(phone)).not.toContain('has been cancelled');
+    },
+  );
+});
