@@ -79,6 +79,13 @@ export interface BarChartInput extends ChartBase {
 const PALETTE = ['#005eb8', '#ffb81c', '#007f3b', '#330072', '#d5281b', '#41b6e6', '#768692', '#ae2573'];
 const TEXT = '#212b32';
 
+/**
+ * Numbers as the UK writes them, money in pounds, for every chart this process draws (Vega's default
+ * number locale; only these charts use Vega): d3-format's `$` is the locale's currency, the dollar in
+ * its default (en-US) locale, so a cost axis read "$2.50" beside a table in pounds.
+ */
+vega.formatLocale({ decimal: '.', thousands: ',', grouping: [3], currency: ['£', ''] });
+
 const D3_FORMATS: Readonly<Record<ValueFormat, string>> = {
   percent: '.0%',
   count: ',d',

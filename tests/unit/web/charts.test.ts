@@ -48,6 +48,27 @@ describe('lineChart', () => {
     );
   });
 
+  it('labels a money axis in pounds, as its table is, not in dollars', async () => {
+    const chart = await lineChart({
+      id: 'cost',
+      title: 'Cost of texts by week',
+      description: 'What the texts cost each week.',
+      format: 'gbp',
+      xTitle: 'Week',
+      yTitle: 'Cost',
+      points: [
+        { x: '2 Nov', y: 1.2 },
+        { x: '9 Nov', y: 2.15 },
+      ],
+    });
+    const labels = svgOf(chart.svg)
+      .querySelectorAll('g.role-axis-label text')
+      .map((t) => t.text);
+    expect(labels.filter((l) => l.startsWith('£')).length).toBeGreaterThan(1);
+    expect(labels.join(' ')).not.toContain('$');
+    expect(chart.table.rows.map((r) => r.at(-1))).toEqual(['£1.20', '£2.15']);
+  });
+
   it('puts the same numbers in the table and the CSV, with a gap shown as a dash', async () => {
     const chart = await lineChart({
       id: 'dna-rate',
