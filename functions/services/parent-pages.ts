@@ -363,19 +363,30 @@ function isBeyondHorizon(deps: Deps, slot: Slot, now: Date): boolean {
  */
 export type RebookOutcome = 'moved' | 'used' | 'not-booked' | 'not-offered' | 'slot-taken' | 'too-soon';
 
+/** How long before a post a time another family booked counts as taken "meanwhile" (ms): a page's span. */
+const TAKEN_MEANWHILE_MS = 60 * 60_000;
+
 /**
- * Whether a chosen time that is no longer offered was a real one of the booking's type, still to come,
- * that another family has booked since the page was drawn: "someone took it", not "not a time we offer".
+ * Whether a chosen time that is no longer offered was one the page could have offered this family (the
+ * booking's type, at its clinic, still to come) that another family booked within the last hour, while
+ * the page was open: "someone took it", not "not a time we offer". Any other booked slot (booked long
+ * ago, another clinic or type) is "not available": the page does not tell a family that some other
+ * slot id exists and is booked.
  */
 async function takenMeanwhile(deps: Deps, booking: Booking, slotId: string): Promise<boolean> {
   const slot = await getSlot(deps.store, slotId);
-  return (
-    slot !== undefined &&
-    slot.status === 'BOOKED' &&
-    slot.id !== booking.slotId &&
-    slot.type === booking.type &&
-    slot.startsAt > deps.now().toISOString()
-  );
+  if (
+    slot?.status !== 'BOOKED' ||
+    !slot.bookingId ||
+    slot.id === booking.slotId ||
+    slot.type !== booking.type ||
+    slot.clinicId !== booking.clinicId ||
+    slot.startsAt <= deps.now().toISOString()
+  )
+    return false;
+  const taker = await getBooking(deps.store, slot.bookingId);
+  const since = new Date(deps.now().getTime() - TAKEN_MEANWHILE_MS).toISOString();
+  return taker !== undefined && taker.bookedAt >= since;
 }
 
 /**

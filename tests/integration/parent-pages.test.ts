@@ -458,6 +458,24 @@ describe('what a parent can do', () => {
     expect((await browser.get(taken.location!)).html).toContain('Sorry, that time has just been taken');
   });
 
+  it('a slot another family booked long before is "not available", not "taken": the page does not say it exists', async () => {
+    // Prepare: another family's booking, made two hours before this family posts its id by hand.
+    const other = await aFamily('Bea');
+    const theirs = await aSlot(FRIDAY);
+    await bookSlot(deps, { slotId: theirs.id, clientId: other.id, by: 'hv', source: 'staff' });
+    deps.clock.set(new Date(deps.now().getTime() + 2 * 3_600_000));
+    const child = await aFamily('Amelia');
+    const { link } = await booked(child);
+    await aSlot('2026-11-27T11:00:00.000Z');
+    const browser = await signedIn(link);
+
+    // Act
+    const posted = await browser.submit(`${link}/rebook`, `${link}/rebook`, { slotId: theirs.id });
+
+    // Assess
+    expect(posted.location).toBe(`${link}/rebook?error=unavailable`);
+  });
+
   it('offers no time starting inside the notice (booking.parentRebookNoticeMinutes, 120), and refuses one posted anyway', async () => {
     expect(deps.config.booking.parentRebookNoticeMinutes).toBe(120);
     const child = await aFamily('Amelia');
