@@ -239,8 +239,13 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     return token ? tokenHash(token) : undefined;
   };
 
-  const endStored = async (entry: StaffSessionEntry, reason?: EndedSession['reason']): Promise<boolean> =>
-    deleteSession(deps.store, entry, reason && { reason, endedAt: deps.now().toISOString() });
+  /** `live`: end it only if it has not timed out already (someone ending it: then it is not counted). */
+  const endStored = async (
+    entry: StaffSessionEntry,
+    reason?: EndedSession['reason'],
+    options: { live?: boolean } = {},
+  ): Promise<boolean> =>
+    deleteSession(deps.store, entry, reason && { reason, endedAt: deps.now().toISOString() }, options);
 
   const currentSession: StaffAuth['currentSession'] = async (request, opts = {}) => {
     const id = sessionIdOf(request);
@@ -406,6 +411,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const ended = await endStored(
       { sessionId: record.id, subject: record.subject },
       endReason(actor, record.subject),
+      { live: true },
     );
     if (ended) {
       await audit({

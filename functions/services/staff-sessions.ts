@@ -88,7 +88,7 @@ export function endReason(actor: Caller, subject: string): SessionEndReason {
 
 /**
  * Ends every session of one person, or of everyone (the actor's own included), and audits it as
- * SESSIONS_ENDED with the count. A session that had already ended is not counted. Each keeps why it
+ * SESSIONS_ENDED with the count. A session that had already ended, or timed out, is not counted. Each keeps why it
  * ended (`endReason`), for the page its cookie's next request gets. Each person whose
  * sessions are ended (the one named, or everyone who had a session) is first marked to authenticate
  * again at the provider at their next sign-in (store/sessions.ts `markReauthentication`).
@@ -108,7 +108,14 @@ export async function endSessions(
   let ended = 0;
   const endedAt = deps.now().toISOString();
   for (const entry of entries)
-    if (await deleteSession(deps.store, entry, { reason: endReason(actor, entry.subject), endedAt }))
+    if (
+      await deleteSession(
+        deps.store,
+        entry,
+        { reason: endReason(actor, entry.subject), endedAt },
+        { live: true },
+      )
+    )
       ended += 1;
   try {
     await recordAudit(deps.store, {

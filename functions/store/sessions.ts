@@ -146,7 +146,8 @@ export type EndedSession = z.infer<typeof endedSchema>;
 const ENDED_KEPT_MS = 24 * 3_600_000;
 
 /**
- * Removes a session and its by-person entry. True if the session was still there. With `ended`, the
+ * Removes a session and its by-person entry. True if the session was still there (and, with `live`,
+ * still live at `ended.endedAt`: an expired one is left for its TTL and not counted). With `ended`, the
  * same transaction keeps why it ended (keyed by the session's id, beside it), so the next request with
  * its cookie can say so; the first reason stands, as a session already gone writes nothing.
  */
@@ -154,6 +155,7 @@ export async function deleteSession(
   ctx: StoreContext,
   entry: { sessionId: string; subject: string },
   ended?: EndedSession,
+  options: { live?: boolean } = {},
 ): Promise<boolean> {
   try {
     await ctx.db.send(
@@ -163,7 +165,16 @@ export async function deleteSession(
             Delete: {
               TableName: ctx.table,
               Key: staffSessions.session(entry.sessionId),
-              ConditionExpression: 'attribute_exists(pk)',
+              // `live`: only a session still live is ended: one past its idle or absolute expiry has ended
+              // already (its next request says so, as idle or the time limit) and is neither counted nor
+              // given someone else's reason.
+              ...(ended && options.live
+                ? {
+                    ConditionExpression:
+                      'attribute_exists(pk) AND idleExpiresAt > :at AND absoluteExpiresAt > :at',
+                    ExpressionAttributeValues: { ':at': ended.endedAt },
+                  }
+                : { ConditionExpression: 'attribute_exists(pk)' }),
             },
           },
           { Delete: { TableName: ctx.table, Key: staffSessions.entry(entry.subject, entry.sessionId) } },

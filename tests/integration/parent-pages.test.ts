@@ -463,7 +463,7 @@ describe('what a parent can do', () => {
     const other = await aFamily('Bea');
     const theirs = await aSlot(FRIDAY);
     await bookSlot(deps, { slotId: theirs.id, clientId: other.id, by: 'hv', source: 'staff' });
-    deps.clock.set(new Date(deps.now().getTime() + 2 * 3_600_000));
+    deps.clock.set(new Date(deps.now().getTime() + 2 * 3_600_000).toISOString());
     const child = await aFamily('Amelia');
     const { link } = await booked(child);
     await aSlot('2026-11-27T11:00:00.000Z');

@@ -87,6 +87,23 @@ describe('the sessions page', () => {
     });
   });
 
+  it('counts only sessions still live: one that had timed out already is not "ended" again', async () => {
+    // Prepare: 20 minutes on, the administrator and one of Sam's two sessions are used (their idle time
+    // starts again); 20 minutes later Sam's other session, unused for 40 minutes, has timed out.
+    deps.clock.set('2026-11-30T10:20:00Z');
+    expect((await page(admin)).status).toBe(200);
+    expect((await door.call(scheduler, 'GET', '/clinics')).status).toBe(200);
+    deps.clock.set('2026-11-30T10:40:00Z');
+
+    // Act
+    const res = await post(admin, { subject: 'sub-sam' });
+
+    // Assess: one ended, not two; the page says so in words that fit one session.
+    expect(res.headers.get('location')).toBe('/staff/sessions?ended=1');
+    const shown = await (await page(admin, '/staff/sessions?ended=1')).text();
+    expect(shown).toContain('Ended 1 session. Whoever was using it must sign in again.');
+  });
+
   it("ends everyone's, the administrator's own included", async () => {
     // Act
     const res = await post(admin, { everyone: 'true' });
