@@ -147,6 +147,33 @@ describe('moving to a time that is not a slot', () => {
     },
   );
 
+  it('a time another family has booked is said in words, not as the slot id; nothing is moved', async () => {
+    // Prepare: another family takes a time at the clinic.
+    const taken = aSlotFor(clinic, { startsAt: '2026-12-03T16:00:00.000Z' });
+    const other = aClient({ firstName: 'Bea', phone: '+447700900958' });
+    await seed(deps.store, { clients: [other], slots: [taken] });
+    await bookSlot(deps, { slotId: taken.id, clientId: other.id, by: 'staff:hv-1', source: 'staff' });
+
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/move`, {
+      slotId: taken.id,
+      reason: 'family asked',
+      date: '2026-12-03',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary).toEqual([
+      {
+        href: '#slotId',
+        text: 'That time is no longer free (someone may have just booked it); choose one of the free times below',
+      },
+    ]);
+    expect(html).not.toContain(taken.id);
+    expect((await getBooking(deps.store, booking.id))?.slotId).toBe(booking.slotId);
+  });
+
   it('a booking that does not exist is still "Page not found"', async () => {
     const res = await post(scheduler, '/staff/today/bookings/bk_nope/move', {
       slotId: target.id,

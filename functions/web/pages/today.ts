@@ -385,6 +385,8 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     },
   });
 
+  const SLOT_NOT_FREE =
+    'That time is no longer free (someone may have just booked it); choose one of the free times below';
   const NO_SUCH_SLOT =
     'The time you chose is not a real slot (it may no longer exist); choose one of the free times below';
 
@@ -460,6 +462,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       if (!result.ok) {
         const tooLong = reasonError(result.error.fields, reason, '');
         if (result.status === 400 && tooLong) return movePage(page, date, { reason: tooLong }, reason);
+        // A time someone else has just booked (or withdrawn) is said in words, not as the API's slot id.
+        if (result.status === 409 && result.error.code === 'SLOT_NOT_FREE')
+          return movePage(page, date, { slotId: SLOT_NOT_FREE }, reason);
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
         // A 404 for a chosen time that is no slot (an old or edited form, a typed id) is said on the time, with the free times again; not "Page not found", which is
