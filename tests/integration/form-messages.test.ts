@@ -200,6 +200,14 @@ describe('the metrics period', () => {
     expect(byField.from).toBeUndefined();
   });
 
+  it('a parameter the page does not take (a misspelt "form") is a 400 naming it, not the default period', async () => {
+    const res = await get(manager, '/staff/metrics?form=2026-11-01&to=2026-11-15');
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).summary).toEqual([
+      { href: '#from', text: 'Address: “form” is not a parameter of this page; expected from, to' },
+    ]);
+  });
+
   it('a period starting on a Sunday shows each Monday-to-Sunday week once, the cut-short one marked', async () => {
     // Act: Sunday 1 November to Sunday 15 November 2026
     const res = await get(manager, '/staff/metrics?from=2026-11-01&to=2026-11-15');

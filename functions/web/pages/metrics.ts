@@ -4,6 +4,7 @@
  * download (`/staff/metrics.csv?chart=…`). The page calls the route in-process (`page.invoke`), so the
  * permission check and the audit are the API's own.
  */
+import * as z from 'zod';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { type MetricsReport, periodLabel, type Summary } from '#core/metrics-report.ts';
 import type { Deps } from '#services/deps.ts';
@@ -17,6 +18,7 @@ import {
 } from '#web/charts.ts';
 import { errorStatus, type PageContext, type RegisterPages, refusalMessage } from '#web/router.ts';
 import { clinicNames, typeNames } from './planning.ts';
+import { addressParamError } from './staff-kit.ts';
 
 const METRICS_ACCESS = ['manager', 'admin'] as const;
 
@@ -337,6 +339,9 @@ async function names(page: PageContext, deps: Deps): Promise<Names> {
   return { clinics: await clinicNames(page), types: typeNames(deps) };
 }
 
+/** What the metrics page's address may carry: the period. */
+const METRICS_ADDRESS = z.object({ from: z.string(), to: z.string() });
+
 export const registerMetricsPages: RegisterPages = (router, deps) => {
   const baseline = deps.config.metrics.baselineDnaWnbRate;
 
@@ -349,6 +354,14 @@ export const registerMetricsPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const from = page.url.searchParams.get('from') || undefined;
       const to = page.url.searchParams.get('to') || undefined;
+      // A parameter the page does not take (a misspelt `form=`) is said so, not the default period shown.
+      const unknownError = addressParamError(page.url.searchParams, METRICS_ADDRESS);
+      if (unknownError)
+        return page.render(
+          'pages/metrics.njk',
+          { from, to, errors: [{ text: unknownError, href: '#from' }] },
+          { status: 400 },
+        );
       const result = await page.invoke('getMetrics', { query: { from, to } });
       if (!result.ok) {
         if (result.status !== 400) return errorStatus(result.status);
