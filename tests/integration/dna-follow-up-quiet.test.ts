@@ -154,7 +154,7 @@ describe('a DNA recorded in quiet hours', () => {
     });
   });
 
-  it('is not sent if staff mark the child do-not-text meanwhile', async () => {
+  it('is not sent if staff switch the family’s texts off meanwhile (said as sms-off, not do-not-text)', async () => {
     const { child, booking } = await missedAt(AUTUMN);
     const patched = await callApi(deps, 'PATCH', `/clients/${child.id}`, {
       contact: { sms: { on: false, reason: 'domestic abuse risk' } },
@@ -167,7 +167,7 @@ describe('a DNA recorded in quiet hours', () => {
     expect(question(child.phone)).toEqual([]);
     expect((await getBooking(store, booking.id))?.dnaFollowUp).toMatchObject({
       state: 'NOT_SENT',
-      reason: 'do-not-text',
+      reason: 'sms-off',
     });
   });
 
