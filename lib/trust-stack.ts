@@ -23,7 +23,6 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { staffInvokerRoleArns } from '#core/config/staff-access.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { AttendFunction, type AttendFunctionProps } from './constructs/attend-function.ts';
@@ -153,7 +152,6 @@ export class TrustStack extends Stack {
       description: 'Sends the reminder texts that are due (every few minutes, Europe/London)',
       // One sweep at a time: overlapping sweeps would race to claim the same reminder tiers.
       reservedConcurrency: 1,
-      timeout: Duration.seconds(functionTimeoutSeconds('reminder-sweep', sweepMinutes)),
       memorySize: 1024,
       // The next sweep is the retry: it picks up whatever is still due. A sweep that waited longer than
       // one interval is superseded, so it goes to the DLQ (and the alarm) rather than running late.
@@ -162,20 +160,17 @@ export class TrustStack extends Stack {
     const offerExpiry = fn('offer-expiry', {
       description: 'Expires short-notice offers whose hold has lapsed and sends the next wave',
       reservedConcurrency: 1,
-      timeout: Duration.seconds(functionTimeoutSeconds('offer-expiry', sweepMinutes)),
       asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(1) },
     });
     const adminApi = fn('admin-api', {
       description: 'Staff admin API (function URL, IAM auth)',
       reservedConcurrency: 10,
       // A first import of 5,000 EPR rows is CPU-bound SDK work: a full vCPU (1,769 MB) and two minutes.
-      timeout: Duration.seconds(functionTimeoutSeconds('admin-api', sweepMinutes)),
       memorySize: 1769,
     });
     const inboundSms = fn('inbound-sms', {
       description: 'Acts on replies from parents (End User Messaging → SNS)',
       reservedConcurrency: 10,
-      timeout: Duration.seconds(functionTimeoutSeconds('inbound-sms', sweepMinutes)),
       // A reply is worth acting on hours late (a CANCEL still frees the slot); SNS and Lambda retry
       // throttled or failed deliveries, and idempotency on inboundMessageId makes retries safe.
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
@@ -183,14 +178,12 @@ export class TrustStack extends Stack {
     const backfill = fn('backfill', {
       description: 'Offers freed slots to the waitlist (table stream, FREE slots only)',
       reservedConcurrency: 10,
-      timeout: Duration.seconds(functionTimeoutSeconds('backfill', sweepMinutes)),
     });
     const metricsStream = fn('metrics-stream', {
       description:
         'Keeps the per-day metrics counters up to date (table stream: bookings, freed slots, texts)',
       // Records are counted one at a time, and a few shards at once are plenty for one trust's changes.
       reservedConcurrency: 5,
-      timeout: Duration.seconds(functionTimeoutSeconds('metrics-stream', sweepMinutes)),
     });
     this.functions = {
       'reminder-sweep': reminderSweep,
@@ -294,9 +287,6 @@ export class TrustStack extends Stack {
       description:
         'Records each text’s delivery status and marks dead numbers unreachable (End User Messaging → SNS)',
       reservedConcurrency: 5,
-      timeout: Duration.seconds(
-        functionTimeoutSeconds('delivery-status', config.reminders.sweepIntervalMinutes),
-      ),
       // A status is worth recording hours late; every write is idempotent and ordered by rank.
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
     });
@@ -454,9 +444,6 @@ export class TrustStack extends Stack {
       description:
         'Makes each clinic’s letter batch for the day (daily, Europe/London) and stores it encrypted',
       reservedConcurrency: 1,
-      timeout: Duration.seconds(
-        functionTimeoutSeconds('letter-batch', this.config.reminders.sweepIntervalMinutes),
-      ),
       memorySize: 1024,
       // The next day's run does not make a missed day's batch, so a failed run is retried for hours.
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },

@@ -1,6 +1,6 @@
 /**
  * Each Lambda function's timeout, in seconds: the one table both sides read. The stack gives each function
- * this timeout (lib/trust-stack.ts, lib/constructs/web-function.ts), and the local runtime tells each
+ * this timeout (lib/constructs/attend-function.ts), and the local runtime tells each
  * handler it has this long, counting down in real time (local/lambda-http.ts `lambdaContext`), so that a
  * handler's `getRemainingTimeInMillis` (the reminder sweep stops claiming on it) and middy's early
  * timeout behave locally as they do in AWS.

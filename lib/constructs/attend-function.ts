@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { type FunctionName, functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { acknowledge } from '../nag.ts';
 import { bundlingDefine, LAMBDA_BUNDLING } from './bundling.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -22,17 +23,8 @@ const STAR_RESOURCE_REASON =
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The names of the Lambda entry files under functions/, one per function. */
-export type FunctionEntry =
-  | 'reminder-sweep'
-  | 'offer-expiry'
-  | 'admin-api'
-  | 'inbound-sms'
-  | 'backfill'
-  | 'metrics-stream'
-  | 'web-app'
-  | 'delivery-status'
-  | 'letter-batch';
+/** The names of the Lambda entry files under functions/, one per function (core/function-timeouts.ts). */
+export type FunctionEntry = FunctionName;
 
 export interface AsyncInvocationProps {
   /**
@@ -69,8 +61,6 @@ export interface AttendFunctionProps {
    * @default - not invoked asynchronously; no dead-letter queue
    */
   readonly asyncInvocation?: AsyncInvocationProps;
-  /** @default Duration.seconds(30) */
-  readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
   /**
@@ -149,7 +139,8 @@ export class AttendFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(30),
+      // Each function's own, from the one table the local runtime reads too.
+      timeout: Duration.seconds(functionTimeoutSeconds(entry, config.reminders.sweepIntervalMinutes)),
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

@@ -2,14 +2,12 @@
  * The web function: server-rendered pages for staff and parents. Its bundle carries the templates and
  * built assets it reads at run time (functions/web/asset-build.ts lays them out after esbuild).
  */
-import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { oidcCredentialArns } from '#core/config/staff-access.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { acknowledge } from '../nag.ts';
 import type { AttendFunction, AttendFunctionProps } from './attend-function.ts';
 
@@ -32,7 +30,6 @@ export function createWebFunction(fn: AttendFunctionFactory, deps: WebFunctionDe
   const web = fn('web-app', {
     description: 'Staff app and parent pages (HTML) behind the browser front door',
     reservedConcurrency: 20,
-    timeout: Duration.seconds(functionTimeoutSeconds('web-app', deps.config.reminders.sweepIntervalMinutes)),
     memorySize: 1024,
     afterBundling: (inputDir, outputDir) => [
       `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/functions/web/asset-build.ts" --bundle "${outputDir}"`,
