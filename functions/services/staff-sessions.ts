@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { Caller, Role } from '#core/roles.ts';
+import type { SessionEndReason } from '#core/session-end.ts';
 import { auditActor, recordAudit } from '#store/audit.ts';
 import {
   allSessions,
   deleteSession,
   getSession,
   markReauthentication,
-  type SessionEndReason,
   type StaffSessionEntry,
   sessionsOfPerson,
 } from '#store/sessions.ts';

@@ -14,6 +14,7 @@ import {
 import * as z from 'zod';
 import { isoInstant } from '#core/model.ts';
 import { roleSchema } from '#core/roles.ts';
+import { SESSION_END_REASONS } from '#core/session-end.ts';
 import * as zm from '#core/zod.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
@@ -119,22 +120,6 @@ export async function touchSession(
     throw err;
   }
 }
-
-/**
- * Why a session ended, for the page its cookie's next request gets (never who ended it):
- * - `signed-out`: the person signed out (the header's button);
- * - `ended-by-you`: the person ended their own sessions (the sessions page, or "end every session");
- * - `ended-by-administrator`: someone else ended them (an administrator, or the admin API);
- * - `idle`: no request for the idle time; `time-limit`: the absolute limit since sign-in.
- */
-export const SESSION_END_REASONS = [
-  'signed-out',
-  'ended-by-you',
-  'ended-by-administrator',
-  'idle',
-  'time-limit',
-] as const;
-export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 const endedSchema = z.object({ reason: z.enum(SESSION_END_REASONS), endedAt: isoInstant });
 export type EndedSession = z.infer<typeof endedSchema>;

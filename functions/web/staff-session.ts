@@ -5,6 +5,7 @@
  */
 
 import type { Caller, Role } from '#core/roles.ts';
+import type { SessionEndReason } from '#core/session-end.ts';
 
 export { ROLES, type Role } from '#core/roles.ts';
 
@@ -36,17 +37,11 @@ export function callerOfStaff(staff: StaffMember): Caller {
 }
 
 /** Why a request's session ended, as its page says it (never who ended it); `unknown` when not known. */
-export type SessionEndReason =
-  | 'signed-out'
-  | 'ended-by-you'
-  | 'ended-by-administrator'
-  | 'idle'
-  | 'time-limit'
-  | 'unknown';
+export type EndedReason = SessionEndReason | 'unknown';
 
 /** A request that carries the cookie of a session that has ended (functions/services/staff-auth.ts). */
 export interface EndedStaffSession {
-  readonly reason: SessionEndReason;
+  readonly reason: EndedReason;
   /** The trust's idle and absolute limits, which the page names for `idle` and `time-limit`. */
   readonly idleMinutes: number;
   readonly absoluteHours: number;
