@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
-import { addressDayError, addressParamError } from './staff-kit.ts';
+import { addressClinicError, addressDayError, addressParamError } from './staff-kit.ts';
 
 const READERS = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
 const CHANGERS = ['scheduler', 'manager', 'admin'] as const;
@@ -155,9 +155,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
       const clinicError =
         named.length > 1
           ? `Clinic: the address names two clinics, “${named[0]}” and “${named[1]}”; choose one from the list`
-          : clinicId && !(clinicId in clinics)
-            ? `Clinic: there is no clinic “${clinicId}”; choose one from the list`
-            : undefined;
+          : addressClinicError(clinicId, Object.keys(clinics));
       const dateError = addressDayError(date, today());
       const unknownError = addressParamError(q, SLOTS_ADDRESS);
       if (!clinicError && !dateError && !unknownError) return renderDay(page, { clinicId, date });

@@ -92,6 +92,19 @@ export function addressDayError(asked: string | null | undefined, today: string)
 }
 
 /**
+ * The message for a clinic in a page's address that is not one of `clinicIds` (the clinics the person
+ * may choose from), or undefined when `asked` is empty or one of them.
+ */
+export function addressClinicError(
+  asked: string | null | undefined,
+  clinicIds: readonly string[],
+): string | undefined {
+  return asked && !clinicIds.includes(asked)
+    ? `Clinic: there is no clinic “${asked}”; choose one from the list`
+    : undefined;
+}
+
+/**
  * The message for parameters in a page's address that the page does not take, found by the same
  * unknownFields walk the API's doors use for a query (api/unknown-fields.ts), or undefined when there
  * are none: a misspelt parameter is said so, not quietly ignored.

@@ -13,6 +13,7 @@ import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
 import {
   addDays,
+  addressClinicError,
   addressDayError,
   addressParamError,
   formats,
@@ -191,10 +192,10 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       // A day or clinic in the address that is not one is said so, not quietly replaced by another.
       const asked = { date: q.get('date') ?? '', clinic: q.get('clinic') ?? '' };
       const dateError = addressDayError(asked.date, today);
-      const clinicError =
-        asked.clinic && !clinics.body.items.some((c) => c.id === asked.clinic)
-          ? `Clinic: there is no clinic “${asked.clinic}”; choose one from the list`
-          : undefined;
+      const clinicError = addressClinicError(
+        asked.clinic,
+        clinics.body.items.map((c) => c.id),
+      );
       // A parameter the page does not take (a misspelt `clinc=`) is said so, not quietly ignored.
       const unknownError = addressParamError(q, TODAY_ADDRESS);
       if (dateError || clinicError || unknownError) {
@@ -467,8 +468,9 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
           return movePage(page, date, { slotId: SLOT_NOT_FREE }, reason);
         if (result.status === 400 || result.status === 409)
           return movePage(page, date, { slotId: result.error.message }, reason);
-        // A 404 for a chosen time that is no slot (an old or edited form, a typed id) is said on the time, with the free times again; not "Page not found", which is
-        // kept for a booking that does not exist (movePage answers that 404 itself).
+        // A 404 for a chosen time that is no slot (an old or edited form, a typed id) is said on the
+        // time, with the free times again; not "Page not found", which is kept for a booking that does
+        // not exist (movePage answers that 404 itself).
         if (result.status === 404) {
           const slot = await page.invoke('getSlot', { params: { id: slotId } });
           if (!slot.ok && slot.status === 404) return movePage(page, date, { slotId: NO_SUCH_SLOT }, reason);
