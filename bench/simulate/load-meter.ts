@@ -41,19 +41,24 @@ export function threadCpuMs(pid: number | undefined, name: RegExp): number | und
       continue; // the thread ended meanwhile
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (!name.test(comm)) continue;
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    total = (total ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+    if (name.test(comm)) total = (total ?? 0) + statCpuMs(stat);
   }
   return total;
+}
+
+/**
+ * User+system CPU in a /proc `stat` line, in ms: utime and stime, fields 14 and 15, counted after the
+ * command name's closing bracket (a name may hold spaces), in clock ticks of 10 ms.
+ */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Milliseconds of user+system CPU of a process, from /proc (clock ticks of 10 ms); undefined elsewhere. */
 export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 export const nodeCpuMs = (): number => {
