@@ -41,9 +41,27 @@ export const cancelBookingBody = z.object({
   category: z.enum(CANCEL_REASONS).optional(),
 });
 
-/** Throws a 404 naming a clinic that does not exist (a clinic's day of records is not an empty list then). */
-export async function clinicOrNotFound(deps: Deps, clinicId: string): Promise<void> {
-  if (!(await getClinic(deps.store, clinicId))) throw new NotFoundError(`Clinic ${clinicId} does not exist`);
+/**
+ * One page of a clinic's records on a local day (`read`: its slots or its bookings), or a 404 naming a
+ * clinic that does not exist (its day is not an empty list then). The clinic is read beside the page,
+ * as clinicDay does.
+ */
+export async function clinicDayPage<T>(
+  deps: Deps,
+  query: { clinicId: string; date: string; limit?: number; cursor?: string },
+  read: (
+    ctx: Deps['store'],
+    clinicId: string,
+    localDay: string,
+    page: { limit?: number; cursor?: string },
+  ) => Promise<T>,
+): Promise<T> {
+  const [clinic, day] = await Promise.all([
+    getClinic(deps.store, query.clinicId),
+    read(deps.store, query.clinicId, query.date, { limit: query.limit, cursor: query.cursor }),
+  ]);
+  if (!clinic) throw new NotFoundError(`Clinic ${query.clinicId} does not exist`);
+  return day;
 }
 
 /** A clinic's records on one local day, a page at a time (slots and bookings). */
@@ -93,18 +111,8 @@ export const bookingRoutes = [
       description: 'One page of bookings',
     },
     errors: [400, 404],
-    handler: async ({ deps, query }) => {
-      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day; the clinic is
-      // read beside the day's page, as clinicDay does.
-      const [, day] = await Promise.all([
-        clinicOrNotFound(deps, query.clinicId),
-        bookingsByClinicDay(deps.store, query.clinicId, query.date, {
-          limit: query.limit,
-          cursor: query.cursor,
-        }),
-      ]);
-      return day;
-    },
+    // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day.
+    handler: ({ deps, query }) => clinicDayPage(deps, query, bookingsByClinicDay),
   }),
   defineRoute({
     id: 'getBooking',

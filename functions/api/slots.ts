@@ -11,7 +11,7 @@ import { offerSlotAtShortNotice, withdrawSlot } from '#services/slot-changes.ts'
 import { getClinic } from '#store/clinics.ts';
 import { createSlots, getSlot, slotsByClinicDay } from '#store/slots.ts';
 import { forStaff } from './access.ts';
-import { clinicDayQuery, clinicOrNotFound } from './bookings.ts';
+import { clinicDayPage, clinicDayQuery } from './bookings.ts';
 import { actedBy, appointmentTypeId, defineRoute, idParams, list, page, recordId } from './route.ts';
 
 /** Whole minutes within [min, max], one message for every way a number can be wrong (NaN included). */
@@ -176,18 +176,8 @@ export const slotRoutes = [
     query: clinicDayQuery,
     response: { status: 200, name: 'SlotPage', schema: page(slotSchema), description: 'One page of slots' },
     errors: [400, 404],
-    handler: async ({ deps, query }) => {
-      // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day; the clinic is
-      // read beside the day's page, as clinicDay does.
-      const [, day] = await Promise.all([
-        clinicOrNotFound(deps, query.clinicId),
-        slotsByClinicDay(deps.store, query.clinicId, query.date, {
-          limit: query.limit,
-          cursor: query.cursor,
-        }),
-      ]);
-      return day;
-    },
+    // An unknown clinic is a 404, as GET /clinics/{id}/day answers, not an empty day.
+    handler: ({ deps, query }) => clinicDayPage(deps, query, slotsByClinicDay),
   }),
   defineRoute({
     id: 'withdrawSlot',
