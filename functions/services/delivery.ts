@@ -8,6 +8,11 @@
  * Every step is idempotent, so a redelivered or reordered event never double-counts: the status is a
  * conditional write by rank, failures are one item per message, the opt-out is a conditional put and
  * the inbox task's id is derived from the message.
+ *
+ * A delivered receipt, the common case, is that one conditional write (and, for a receipt without the
+ * text's Context, the read of the provider-id pointer before it): nothing is recorded per number. "In a
+ * row" is worked out only when a temporary failure comes, from the number's failed texts and the newest
+ * of its Messages that was delivered (store/delivery.ts `failuresSinceDelivered`).
  */
 import {
   type DeliveryReport,
@@ -18,12 +23,7 @@ import { domainEvent } from '#core/events.ts';
 import { unreachableIncrements } from '#core/metrics.ts';
 import type { Message } from '#core/model.ts';
 import { clientsByPhone } from '#store/clients.ts';
-import {
-  applyDelivery,
-  failuresSinceDelivered,
-  recordNumberDelivered,
-  recordNumberFailure,
-} from '#store/delivery.ts';
+import { applyDelivery, failuresSinceDelivered, recordNumberFailure } from '#store/delivery.ts';
 import { addInboxItem } from '#store/inbox.ts';
 import { messageIdByProviderId } from '#store/messages.ts';
 import { applyIncrements } from '#store/metrics.ts';
@@ -54,14 +54,12 @@ export async function applyDeliveryReport(deps: Deps, report: DeliveryReport): P
     return result.reason === 'no-message' ? { outcome: 'unknown-message' } : { outcome: 'unchanged' };
   }
   const message = result.message;
-  const now = deps.now().toISOString();
   const wasFailed = result.previous === 'failed-temporary' || result.previous === 'failed-permanent';
-  const hash = await deps.phoneHash(message.phone);
   let unreachable = false;
 
-  if (report.status === 'delivered') {
-    await recordNumberDelivered(deps.store, hash, message.at, now);
-  } else if (report.status === 'failed-temporary' || report.status === 'failed-permanent') {
+  // A delivered text needs nothing more: the failure count reads the number's delivered texts from its
+  // Messages, which the write above has just updated.
+  if (report.status === 'failed-temporary' || report.status === 'failed-permanent') {
     if (!wasFailed) {
       await deps.events.publish([
         domainEvent('TextDeliveryFailed', {
@@ -75,11 +73,18 @@ export async function applyDeliveryReport(deps: Deps, report: DeliveryReport): P
       ]);
     }
     if (report.numberFault) {
+      const now = deps.now().toISOString();
+      const hash = await deps.phoneHash(message.phone);
       await recordNumberFailure(deps.store, hash, message, now);
       if (isPermanentNumberFailure(report)) {
         unreachable = await markUnreachable(deps, message, hash, 'permanent-failure');
       } else {
-        const inARow = await failuresSinceDelivered(deps.store, hash, TEMPORARY_FAILURES_FOR_UNREACHABLE);
+        const inARow = await failuresSinceDelivered(
+          deps.store,
+          { phone: message.phone, hash },
+          TEMPORARY_FAILURES_FOR_UNREACHABLE,
+          { now, messageRetentionDays: deps.config.messages.retentionDays },
+        );
         if (inARow >= TEMPORARY_FAILURES_FOR_UNREACHABLE) {
           unreachable = await markUnreachable(deps, message, hash, 'temporary-failures');
         }

@@ -1,8 +1,12 @@
 /**
  * Delivery status, stored: each text's status on its Message (applied by rank, conditionally, so events
- * may come twice and in any order), and per number the failed texts and the newest delivered one, from
- * which "three temporary failures in a row" is read. The per-number items are keyed by the number's
- * consent hash (core/consent.ts): they hold no number, name or client, and expire.
+ * may come twice and in any order), and per number the failed texts, one NumberFailure item each, keyed
+ * by the number's consent hash (core/consent.ts): they hold no number, name or client, and expire.
+ * "Three temporary failures in a row" counts those sent after the number's newest delivered text, which
+ * is read from the number's Messages when a failure comes, so a delivered receipt (the common case) is
+ * the one write to its Message. (A per-number NumberDelivery item, `sk CLEARED`, used to hold the newest
+ * delivered text, written on every delivered receipt; it is no longer written or read, and those left in
+ * a deployed table expire by TTL.)
  */
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -10,11 +14,14 @@ import { DELIVERY_RANK, type Delivery, type DeliveryStatus } from '#core/deliver
 import { type Message, messageSchema } from '#core/model.ts';
 import { isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
-import { keys, withoutStorageAttributes } from './keys.ts';
-import { expiryEpoch } from './messages.ts';
+import { keys, numberFailures, withoutStorageAttributes } from './keys.ts';
+import { expiryEpoch, newestDeliveredAt } from './messages.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
-/** How long a number's failure history is kept: long enough for "three in a row" at reminder pace. */
+/**
+ * How long a number's failure history is kept (and read, unless messages are kept for less): long enough
+ * for "three in a row" at reminder pace.
+ */
 const NUMBER_HISTORY_DAYS = 120;
 
 export type ApplyResult =
@@ -92,55 +99,44 @@ export async function recordNumberFailure(
 }
 
 /**
- * Records a delivered text: failures of texts sent before it no longer count. Only ever moves forward,
- * so a late delivery receipt for an older text cannot hide newer failures.
+ * Pattern: how many texts to the number failed since the newest one delivered (at most `atMost`). The
+ * newest delivered text is read from the number's own Messages (the byPhone index), only on this rare
+ * path, so a delivered receipt writes nothing here. It is the newest by when the text was sent, whatever
+ * order the receipts came in: a late receipt for an older text cannot hide newer failures. A failure
+ * counts only while the Messages that could clear it are still held: the history read is
+ * NUMBER_HISTORY_DAYS, or the messages' retention period when that is shorter (a delivered text gone
+ * by TTL must not let the failures before it count again). Two reads: the newest `atMost` failures
+ * (consistent), then the number's delivered texts, newest first, back to the oldest of those failures.
  */
-export async function recordNumberDelivered(
-  ctx: StoreContext,
-  phoneHash: string,
-  messageAt: string,
-  now: string,
-): Promise<void> {
-  try {
-    await ctx.db.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: keys.numberDelivery(phoneHash),
-        UpdateExpression: 'SET clearedAt = :at, entity = :entity, #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(clearedAt) OR clearedAt < :at',
-        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ':at': messageAt,
-          ':entity': 'NumberDelivery',
-          ':ttl': expiryEpoch(now, NUMBER_HISTORY_DAYS),
-        },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
-}
-
-/** Pattern: how many texts to the number failed since the newest one delivered (at most `atMost`). */
 export async function failuresSinceDelivered(
   ctx: StoreContext,
-  phoneHash: string,
+  number: { phone: string; hash: string },
   atMost: number,
+  history: { now: string; messageRetentionDays: number },
 ): Promise<number> {
-  const base = keys.numberDelivery(phoneHash);
+  const days = Math.min(NUMBER_HISTORY_DAYS, history.messageRetentionDays);
+  const range = numberFailures.range(new Date(Date.parse(history.now) - days * 86_400_000).toISOString());
   const out = await ctx.db.send(
     new QueryCommand({
       TableName: ctx.table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': base.pk, ':from': 'CLEARED', ':to': 'FAIL#~' },
+      ExpressionAttributeValues: {
+        ':pk': numberFailures.partition(number.hash),
+        ':from': range.from,
+        ':to': range.to,
+      },
+      ProjectionExpression: 'sk',
+      ScanIndexForward: false,
+      Limit: atMost,
       ConsistentRead: true,
     }),
   );
-  const items = out.Items ?? [];
-  const cleared = items.find((i) => i.sk === 'CLEARED')?.clearedAt;
-  const after = typeof cleared === 'string' ? `FAIL#${cleared}#~` : 'FAIL#';
-  return Math.min(
-    atMost,
-    items.filter((i) => String(i.sk).startsWith('FAIL#') && String(i.sk) > after).length,
-  );
+  const failures = (out.Items ?? []).map((i) => String(i.sk));
+  const oldest = failures.at(-1);
+  if (oldest === undefined) return 0;
+  // A delivered text sent before the oldest of these cannot change the count (it stops at `atMost`).
+  const delivered = await newestDeliveredAt(ctx, number.phone, numberFailures.sentAt(oldest));
+  if (delivered === undefined) return failures.length;
+  const after = numberFailures.after(delivered);
+  return failures.filter((sk) => sk > after).length;
 }

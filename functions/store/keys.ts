@@ -15,6 +15,24 @@ export const slotCollection = {
   prefix: { offer: 'OFFER#' },
 } as const;
 
+const NUMBER_FAILURE_PREFIX = 'FAIL#';
+
+/**
+ * A number's failed texts (`keys.numberFailure`), keyed by the number's consent hash. The partition keeps
+ * the name it had when it also held the number's newest delivered text (`sk CLEARED`, entity
+ * NumberDelivery): that item is no longer written (the newest delivered text is read from the number's
+ * Messages), and those left in a deployed table expire by TTL, unread.
+ */
+export const numberFailures = {
+  partition: (phoneHash: string) => `NUMBERDELIVERY#${phoneHash}`,
+  /** Sort-key bounds of the failures of texts sent from `since` on. */
+  range: (since: string) => ({ from: `${NUMBER_FAILURE_PREFIX}${since}`, to: `${NUMBER_FAILURE_PREFIX}~` }),
+  /** Failures sorting above this are of texts sent after `at` (not one sent at that same instant). */
+  after: (at: string) => `${NUMBER_FAILURE_PREFIX}${at}#~`,
+  /** When the failed text was sent, read back from a failure's sort key. */
+  sentAt: (sk: string) => sk.slice(NUMBER_FAILURE_PREFIX.length).split('#')[0]!,
+} as const;
+
 export const keys = {
   /** All clinics share one partition: a trust has tens of them, and staff list them all. */
   clinic: (id: string) => ({ pk: 'CLINICS', sk: `CLINIC#${id}` }),
@@ -60,14 +78,12 @@ export const keys = {
   auditPartition: auditPk,
   /** A phone number's consent, keyed by the keyed hash of the number (core/consent.ts), never the number. */
   consent: (phoneHash: string) => ({ pk: `CONSENT#${phoneHash}`, sk: 'CONSENT' }),
-  /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
-  /** A number's delivery record (the newest delivered text), keyed by the number's consent hash. */
-  numberDelivery: (phoneHash: string) => ({ pk: `NUMBERDELIVERY#${phoneHash}`, sk: 'CLEARED' }),
   /** One text to the number that failed, ordered by when it was sent: "three in a row" is read from these. */
   numberFailure: (phoneHash: string, messageAt: string, messageId: string) => ({
-    pk: `NUMBERDELIVERY#${phoneHash}`,
-    sk: `FAIL#${messageAt}#${messageId}`,
+    pk: numberFailures.partition(phoneHash),
+    sk: `${NUMBER_FAILURE_PREFIX}${messageAt}#${messageId}`,
   }),
+  /** State the local runtime keeps in the table (the virtual clock, the demo seed marker); never in AWS. */
   localState: (name: string) => ({ pk: `LOCAL#${name}`, sk: `LOCAL#${name}` }),
   /** Read by GET /health to prove the table answers; never written. */
   healthProbe: { pk: 'HEALTH', sk: 'HEALTH' },

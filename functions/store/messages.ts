@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryStatus } from '#core/delivery-status.ts';
 import { type Message, messageSchema } from '#core/model.ts';
 import { decodeCursor, encodeCursor, type Page, type StoreContext } from './context.ts';
 import { byPhone, keys, withoutStorageAttributes } from './keys.ts';
@@ -106,6 +107,46 @@ export async function messagesByPhone(
     }),
   );
   return { items: (out.Items ?? []).map(toMessage), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/**
+ * Pattern: when the newest of a phone's texts that were delivered was sent, among those sent from `since`
+ * on (undefined when none was): the mark "three temporary failures in a row" counts from
+ * (store/delivery.ts). Read newest first, stopping at the first page that has one; only outbound texts
+ * carry a delivery status, and a delivered one stays delivered (it has the highest rank). The index is
+ * eventually consistent: a receipt applied a moment before may not be seen yet.
+ */
+export async function newestDeliveredAt(
+  ctx: StoreContext,
+  phone: string,
+  since: string,
+): Promise<string | undefined> {
+  const range = byPhone.messageRange(since);
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ctx.db.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        IndexName: 'byPhone',
+        KeyConditionExpression: 'phonePk = :pk AND phoneSk BETWEEN :from AND :to',
+        FilterExpression: '#delivery.#status = :delivered',
+        ProjectionExpression: '#at',
+        ExpressionAttributeNames: { '#delivery': 'delivery', '#status': 'status', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':pk': byPhone.partition(phone),
+          ':from': range.from,
+          ':to': range.to,
+          ':delivered': 'delivered' satisfies DeliveryStatus,
+        },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const at = out.Items?.[0]?.at;
+    if (typeof at === 'string') return at;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return undefined;
 }
 
 /**

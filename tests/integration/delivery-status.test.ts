@@ -2,9 +2,10 @@
  * Delivery status against a real table: statuses applied by rank whatever order and however often they
  * come; a dead number (one permanent failure, or three temporary ones in a row) marked unreachable, so
  * the guard stops texting it, staff get one inbox task and the bus one NumberUnreachable; and a new
- * number, or staff confirming the old one, lets texts go again.
+ * number, or staff confirming the old one, lets texts go again. A delivered receipt is one write (its
+ * Message's status): "in a row" is read, when a failure comes, from the number's delivered Messages.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decideContactRoute } from '#core/contact-channels.ts';
 import {
@@ -20,6 +21,7 @@ import { applyDeliveryReport } from '#services/delivery.ts';
 import { optInByStaff } from '#services/staff-consent.ts';
 import { sendAndRecord } from '#services/texts.ts';
 import type { StoreContext } from '#store/context.ts';
+import { failuresSinceDelivered } from '#store/delivery.ts';
 import { openInbox } from '#store/inbox.ts';
 import { keys } from '#store/keys.ts';
 import { getMessage, recordMessage } from '#store/messages.ts';
@@ -52,6 +54,12 @@ let minute = 0;
 async function sendOne(to = client.phone): Promise<Message> {
   deps.clock.set(new Date(new Date(NOW).getTime() + ++minute * 60_000).toISOString());
   return sendAndRecord(deps, TEXT, { to, clientId: client.id });
+}
+
+/** Sends one text to the client at `at`, as every path does. */
+async function sendAt(at: string): Promise<Message> {
+  deps.clock.set(at);
+  return sendAndRecord(deps, TEXT, { to: client.phone, clientId: client.id });
 }
 
 function report(message: Message, status: DeliveryStatus, at: string, numberFault = true): DeliveryReport {
@@ -263,5 +271,182 @@ describe('unreachable numbers', () => {
 
     expect(view.optedOut).toBe(false);
     await expect(sendOne()).resolves.toMatchObject({ phone: client.phone });
+  });
+});
+
+/** The DynamoDB commands `act` sends (each call once, however often the SDK retries it). */
+async function callsDuring(act: () => Promise<unknown>): Promise<string[]> {
+  const calls: string[] = [];
+  const name = 'count-delivery-calls';
+  store.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await act();
+  } finally {
+    store.db.middlewareStack.remove(name);
+  }
+  return calls;
+}
+
+/** Every item under a number's delivery partitions (`NUMBERDELIVERY#…`): its failures, and nothing else. */
+async function numberDeliveryItems(): Promise<Record<string, unknown>[]> {
+  const out = await store.db.send(
+    new ScanCommand({
+      TableName: store.table,
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': 'NUMBERDELIVERY#' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+const fail = (m: Message, at: string) => applyDeliveryReport(deps, report(m, 'failed-temporary', at));
+const deliver = (m: Message, at: string) => applyDeliveryReport(deps, report(m, 'delivered', at));
+const isUnreachable = async () => (await consentOf(deps, client.phone))?.reason === 'unreachable';
+
+describe('what a delivered receipt costs, and what "in a row" counts from', () => {
+  it('a delivered receipt is one DynamoDB call, the conditional write of its status; nothing is kept per number', async () => {
+    // Prepare: a text sent as every path sends, and its receipt as End User Messaging sends it (with the Context)
+    const m = await sendOne();
+    const [receipt] = deps.outbox.takeDueReceipts(new Date('2026-11-24T00:00:00.000Z'));
+    const parsed = deliveryReportFromEum(eumSmsEventSchema.parse(receipt));
+
+    // Act: the receipt, then the same receipt again
+    let result: unknown;
+    const calls = await callsDuring(async () => {
+      result = await applyDeliveryReport(deps, parsed!);
+    });
+    const again = await callsDuring(() => applyDeliveryReport(deps, parsed!));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'applied', status: 'delivered', unreachable: false });
+    expect(calls).toEqual(['UpdateItemCommand']);
+    expect(again).toEqual(['UpdateItemCommand']);
+    expect(await statusOf(m)).toBe('delivered');
+    expect(await numberDeliveryItems()).toEqual([]);
+  });
+
+  it('three temporary failures after the newest delivered text mark the number unreachable', async () => {
+    // Prepare: a delivered text, then three that fail
+    const delivered = await sendOne();
+    const failed = [await sendOne(), await sendOne(), await sendOne()];
+    await deliver(delivered, '2026-11-23T11:00:00.000Z');
+
+    // Act and assess: two failures (each reported twice) are not yet three; the third is
+    await fail(failed[0]!, '2026-11-23T11:10:00.000Z');
+    await fail(failed[1]!, '2026-11-23T11:10:00.000Z');
+    await fail(failed[0]!, '2026-11-23T11:20:00.000Z');
+    await fail(failed[1]!, '2026-11-23T11:20:00.000Z');
+    expect(await isUnreachable()).toBe(false);
+    const third = await fail(failed[2]!, '2026-11-23T11:10:00.000Z');
+
+    expect(third).toEqual({ outcome: 'applied', status: 'failed-temporary', unreachable: true });
+    expect(await isUnreachable()).toBe(true);
+    expect(unreachableEvents()).toHaveLength(1);
+    // Only the failures are kept per number, one item per failed text however often it was reported.
+    expect((await numberDeliveryItems()).map((i) => i.entity)).toEqual([
+      'NumberFailure',
+      'NumberFailure',
+      'NumberFailure',
+    ]);
+  });
+
+  it('a text delivered after two failures clears them: a third failure after it is not three in a row', async () => {
+    // Prepare
+    const texts = [await sendOne(), await sendOne(), await sendOne(), await sendOne()];
+    await fail(texts[0]!, '2026-11-23T11:00:00.000Z');
+    await fail(texts[1]!, '2026-11-23T11:00:00.000Z');
+    await deliver(texts[2]!, '2026-11-23T11:00:00.000Z');
+
+    // Act
+    const third = await fail(texts[3]!, '2026-11-23T11:00:00.000Z');
+
+    // Assess: one in a row since the delivered text, then three more make it
+    expect(third).toEqual({ outcome: 'applied', status: 'failed-temporary', unreachable: false });
+    expect(await isUnreachable()).toBe(false);
+    await fail(await sendOne(), '2026-11-23T11:10:00.000Z');
+    expect(await isUnreachable()).toBe(false);
+    await fail(await sendOne(), '2026-11-23T11:20:00.000Z');
+    expect(await isUnreachable()).toBe(true);
+  });
+
+  it('a late delivered receipt for a text sent before the failures does not reset the count', async () => {
+    // Prepare: a text that will be delivered late, then three that fail
+    const older = await sendOne();
+    const failed = [await sendOne(), await sendOne(), await sendOne()];
+    await fail(failed[0]!, '2026-11-23T11:00:00.000Z');
+    await fail(failed[1]!, '2026-11-23T11:00:00.000Z');
+
+    // Act: the older text's receipt comes after the failures of newer texts, then the third failure
+    const late = await deliver(older, '2026-11-23T11:30:00.000Z');
+    const third = await fail(failed[2]!, '2026-11-23T11:40:00.000Z');
+
+    // Assess
+    expect(late).toEqual({ outcome: 'applied', status: 'delivered', unreachable: false });
+    expect(await statusOf(older)).toBe('delivered');
+    expect(third).toEqual({ outcome: 'applied', status: 'failed-temporary', unreachable: true });
+    expect(await isUnreachable()).toBe(true);
+  });
+
+  it("a text that failed and was then delivered on the carrier's retry does not count as a failure", async () => {
+    // Prepare
+    const texts = [await sendOne(), await sendOne(), await sendOne()];
+    await fail(texts[0]!, '2026-11-23T11:00:00.000Z');
+    await fail(texts[1]!, '2026-11-23T11:00:00.000Z');
+    await deliver(texts[1]!, '2026-11-23T11:05:00.000Z');
+
+    // Act
+    await fail(texts[2]!, '2026-11-23T11:10:00.000Z');
+
+    // Assess: the retried text is the newest delivered one; only the text after it failed since
+    expect(await statusOf(texts[1]!)).toBe('delivered');
+    expect(await isUnreachable()).toBe(false);
+  });
+
+  it('counts the failures of texts sent after the newest delivered one, by when each was sent', async () => {
+    // Prepare: failed, delivered, failed, delivered, failed, failed; receipts in another order
+    const t: Message[] = [];
+    for (let i = 0; i < 6; i++) t.push(await sendOne());
+    await fail(t[5]!, '2026-11-23T11:00:00.000Z');
+    await deliver(t[3]!, '2026-11-23T11:00:00.000Z');
+    await fail(t[0]!, '2026-11-23T11:00:00.000Z');
+    await fail(t[4]!, '2026-11-23T11:00:00.000Z');
+    await deliver(t[1]!, '2026-11-23T11:00:00.000Z');
+    await fail(t[2]!, '2026-11-23T11:00:00.000Z');
+    const number = { phone: client.phone, hash: await deps.phoneHash(client.phone) };
+    const history = { now: deps.now().toISOString(), messageRetentionDays: 90 };
+
+    // Act
+    const count = (atMost: number) => failuresSinceDelivered(store, number, atMost, history);
+
+    // Assess: the two after the newest delivered text (the fourth sent), at most `atMost`
+    expect(await count(10)).toBe(2);
+    expect(await count(2)).toBe(2);
+    expect(await count(1)).toBe(1);
+  });
+
+  it("counts failures only within the messages' retention: a delivered text that has gone cannot clear older ones", async () => {
+    // Prepare: two failures; the number's messages are kept 90 days (the example trust)
+    expect(deps.config.messages.retentionDays).toBe(90);
+    const early = [await sendOne(), await sendOne()];
+    await fail(early[0]!, '2026-11-23T11:00:00.000Z');
+    await fail(early[1]!, '2026-11-23T11:00:00.000Z');
+
+    // Act: 91 days on, two more failures
+    const later = [await sendAt('2027-02-22T10:00:00.000Z'), await sendAt('2027-02-22T10:01:00.000Z')];
+    await fail(later[0]!, '2027-02-22T11:00:00.000Z');
+    await fail(later[1]!, '2027-02-22T11:00:00.000Z');
+
+    // Assess: the early failures are past the messages' retention (a text delivered between them and
+    // now would have gone by TTL), so only the two later ones count; a third within it marks the number
+    expect(await isUnreachable()).toBe(false);
+    await fail(await sendAt('2027-02-22T10:02:00.000Z'), '2027-02-22T11:10:00.000Z');
+    expect(await isUnreachable()).toBe(true);
   });
 });
