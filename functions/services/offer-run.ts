@@ -128,7 +128,7 @@ export interface Selection {
   itemsRead: number;
   /**
    * Each number whose live bookings were read (E.164 → its live BOOKED bookings, every child's, from
-   * liveBookingsByPhone), which holds every ranked family's number.
+   * liveBookingsByPhone), which holds every ranked family's number: nextWave picks offer refs from it.
    */
   liveByPhone: ReadonlyMap<string, Booking[]>;
 }
@@ -225,7 +225,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   if (!claimed) return 'busy';
   const claimedSlot: Slot = { ...slot, backfill: { ...run, wave: run.wave + 1, state: 'OFFERING' } };
 
-  const { ranked } = await selectCandidates(
+  const { ranked, liveByPhone } = await selectCandidates(
     deps,
     slot,
     config.shortNotice.waveSize,
@@ -235,7 +235,14 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
     return (await endRun(deps, claimedSlot, 'no-eligible-family')) ? 'unfilled' : 'busy';
   }
   const clinic = await getClinic(store, slot.clinicId);
-  const taken = new Set((await Promise.all(ranked.map((r) => liveRefs(deps, r.client.phone)))).flat());
+  // Offer refs must differ from the refs of the families' live bookings, which selectCandidates read
+  // to check them (a ranked family always has its number there; reading it again is only a fallback).
+  const taken = new Set<string>();
+  for (const { client } of ranked) {
+    if (client.phone === undefined) continue;
+    const live = liveByPhone.get(client.phone) ?? (await liveBookingsByPhone(store, client.phone));
+    for (const booking of live) taken.add(booking.ref);
+  }
   const made: Offer[] = [];
   for (const candidate of ranked) {
     // checkEligibility refuses a family with no mobile (`no-phone`): an offer is a text.
@@ -281,10 +288,6 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
     await sendOfferText(deps, offer, { slot, client, clinic });
   }
   return 'sent';
-}
-
-async function liveRefs(deps: Deps, phone: string | undefined): Promise<string[]> {
-  return (await liveBookingsByPhone(deps.store, phone)).map((b) => b.ref);
 }
 
 /**

@@ -422,6 +422,31 @@ describe("reading families' live bookings", () => {
     // the opted-out number's consent and Ava's one live booking.
     expect(selection?.itemsRead).toBe(9 + 9 + 1 + 1);
   });
+
+  it("makes a wave reading each offered family's live bookings once, and picks offer refs apart from them", async () => {
+    // Prepare: Ava's clash makes the wave Ben, Cara and Dev; Ben holds a live booking whose ref the offer must avoid.
+    const { eligible } = await aMixedList();
+    const [ava, ben, cara, dev] = eligible;
+    await aClashingBooking(ava);
+    const later = aSlotFor(otherClinic, { startsAt: '2026-11-30T09:00:00.000Z', type: 'clinic' });
+    await seed(store, { slots: [later] });
+    const bensBooking = await bookSlot(deps, {
+      slotId: later.id,
+      clientId: ben.client.id,
+      by: 'staff:hv-1',
+      source: 'staff',
+    });
+    const slot = await aCancelledSlot();
+
+    // Act
+    const looked = await liveBookingLookups(() => startBackfill(deps, slot.id));
+
+    // Assess
+    const offers = await offersInOrder(slot.id);
+    expect(offeredTo(offers)).toEqual(clientsOf([ben, cara, dev]));
+    expect(looked).toEqual([ava, ben, cara, dev].map((f) => f.client.phone));
+    expect(offers.find((o) => o.clientId === ben.client.id)?.ref).not.toBe(bensBooking.ref);
+  });
 });
 
 describe('a crash between recording an offer and sending its text', () => {
