@@ -6,7 +6,7 @@
  * directly, as the event source mapping would call it.
  */
 import type { TrustConfig } from '#core/config/trust-config.ts';
-import { rankCandidates } from '#core/eligibility.ts';
+import { preRankCandidates, takeEligible, type UnbookedCandidate } from '#core/eligibility.ts';
 import type { Booking, Client, Slot } from '#core/model.ts';
 import type { WaitlistEntry } from '#core/waitlist.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
@@ -66,19 +66,30 @@ const pageSize = (k: number) => Math.max(10, k * 4);
 
 /**
  * What a selection would read from an index partition holding `list` (in score order), page by page
- * as selectCandidates reads, with no page cap: each page's entries, their clients, and the live
- * bookings of each number the first time it is seen. Stops once K are eligible.
+ * as selectCandidates reads, with no page cap: each page's entries and their clients, then the live
+ * bookings of each number the first time it is looked up, which is only for families who pass every
+ * other check, best first, until K are eligible. Stops once K are eligible.
  */
-function readsFrom(
+async function readsFrom(
   list: readonly WaitlistEntry[],
   slot: Slot,
   data: { clients: readonly Client[]; liveByPhone: ReadonlyMap<string, Booking[]> },
   config: TrustConfig,
   k: number,
   maxPages = Number.POSITIVE_INFINITY,
-): { items: number; found: number } {
+): Promise<{ items: number; found: number }> {
+  const now = NOW.toISOString();
   let items = 0;
   const seen = new Set<string>();
+  const pool: UnbookedCandidate[] = [];
+  const bookingsOf = ({ client: c }: UnbookedCandidate): Booking[] => {
+    const live = (c.phone && data.liveByPhone.get(c.phone)) || [];
+    if (c.phone && !seen.has(c.phone)) {
+      seen.add(c.phone);
+      items += live.length;
+    }
+    return live.filter((b) => b.clientId === c.id);
+  };
   let found = 0;
   for (
     let start = 0;
@@ -89,20 +100,10 @@ function readsFrom(
       const c = data.clients[Number(e.id.slice('bf-entry-'.length))];
       if (!c?.phone) continue;
       items += 2; // the entry and its client
-      const live = data.liveByPhone.get(c.phone) ?? [];
-      if (!seen.has(c.phone)) {
-        seen.add(c.phone);
-        items += live.length;
-      }
-      // Each family's eligibility is its own, so one at a time gives what ranking the pool would.
-      const candidate = {
-        entry: e,
-        client: c,
-        suppressed: false,
-        otherBookings: live.filter((b) => b.clientId === c.id),
-      };
-      found += rankCandidates([candidate], slot, config, NOW.toISOString(), 1).length;
+      pool.push({ entry: e, client: c, suppressed: false });
     }
+    const prospects = preRankCandidates(pool, slot, config, now);
+    found = (await takeEligible(prospects, slot, config, now, k, bookingsOf)).length;
   }
   return { items, found };
 }
@@ -112,11 +113,11 @@ function readsFrom(
  * cap, and from an index keyed by type and clinic (where an entry with three acceptable clinics is
  * three index items). In memory, from the same data the bench loads: an estimate of a design not built.
  */
-export function estimateIndexes(
+export async function estimateIndexes(
   size: number,
   runs: number,
   config: TrustConfig,
-): { capped: IndexEstimate; uncapped: IndexEstimate; byClinic: IndexEstimate } {
+): Promise<{ capped: IndexEstimate; uncapped: IndexEstimate; byClinic: IndexEstimate }> {
   const k = config.shortNotice.waveSize;
   const clients = Array.from({ length: size }, (_, i) => client(i));
   const entries = Array.from({ length: size }, (_, i) => entry(i)).filter((e) => e.status === 'WAITING');
@@ -133,10 +134,10 @@ export function estimateIndexes(
   for (let n = 0; n < runs; n++) {
     const slot = freedSlot(n);
     const ofType = entries.filter((e) => e.type === slot.type);
-    capped.push(readsFrom(ofType, slot, { clients, liveByPhone }, config, k, MAX_PAGES));
-    uncapped.push(readsFrom(ofType, slot, { clients, liveByPhone }, config, k));
+    capped.push(await readsFrom(ofType, slot, { clients, liveByPhone }, config, k, MAX_PAGES));
+    uncapped.push(await readsFrom(ofType, slot, { clients, liveByPhone }, config, k));
     byClinic.push(
-      readsFrom(
+      await readsFrom(
         ofType.filter((e) => e.acceptableClinicIds.includes(slot.clinicId)),
         slot,
         { clients, liveByPhone },
@@ -353,7 +354,7 @@ export async function measureBackfill(endpoint: string, size: number, runs = 40)
     if (outcome === 'offered' && firstSendAt !== undefined) firstOfferMs.push(firstSendAt - started);
   }
   db.destroy();
-  const { capped, uncapped, byClinic } = estimateIndexes(size, runs, config);
+  const { capped, uncapped, byClinic } = await estimateIndexes(size, runs, config);
   return {
     capped,
     uncapped,

@@ -250,11 +250,91 @@ export function rankCandidates(
     if (!verdict.eligible) continue;
     ranked.push({ entry, client, ...scoreEntry(entry, client, typeConfig, config, now) });
   }
-  ranked.sort((a, b) =>
-    compareByPriority(
-      { score: a.score, addedAt: a.entry.addedAt, id: a.entry.id },
-      { score: b.score, addedAt: b.entry.addedAt, id: b.entry.id },
-    ),
-  );
+  ranked.sort(byPriority);
   return ranked.slice(0, Math.max(0, k));
+}
+
+/** A waiting entry before its family's other bookings are read: a Candidate without `otherBookings`. */
+export type UnbookedCandidate = Omit<Candidate, 'otherBookings'>;
+
+/**
+ * A candidate that passes every check that does not look at other bookings, scored at `now`: whether
+ * it is eligible still hangs on its bookings (`clash`, `not-earlier`), which can only add reasons.
+ */
+export interface Prospect extends RankedCandidate {
+  suppressed: boolean;
+}
+
+/**
+ * The candidates that pass checkEligibility with no other bookings, best first by compareByPriority
+ * (the order rankCandidates gives). An entry left out here is ineligible whatever its bookings, so
+ * only these need their bookings read. Pure, and reads nothing.
+ */
+export function preRankCandidates(
+  candidates: readonly UnbookedCandidate[],
+  slot: Slot,
+  config: EventPathConfig,
+  now: string,
+): Prospect[] {
+  const prospects: Prospect[] = [];
+  for (const { entry, client, suppressed } of candidates) {
+    const typeConfig = config.appointmentTypes[entry.type];
+    if (typeConfig === undefined) continue;
+    const verdict = checkEligibility({
+      slot,
+      entry,
+      client,
+      suppressed,
+      typeConfig,
+      timeZone: config.timeZone,
+      otherBookings: [],
+      now,
+    });
+    if (!verdict.eligible) continue;
+    prospects.push({ entry, client, suppressed, ...scoreEntry(entry, client, typeConfig, config, now) });
+  }
+  return prospects.sort(byPriority);
+}
+
+function byPriority(a: RankedCandidate, b: RankedCandidate): number {
+  return compareByPriority(
+    { score: a.score, addedAt: a.entry.addedAt, id: a.entry.id },
+    { score: b.score, addedAt: b.entry.addedAt, id: b.entry.id },
+  );
+}
+
+/**
+ * The k eligible families among `prospects` (preRankCandidates' list, best first), best first: walks
+ * the list in order, asks `bookingsOf` for each family's other bookings (the same list a Candidate's
+ * `otherBookings` holds) and re-checks eligibility with them, stopping at the k-th eligible one, so
+ * bookings are asked for only down to there. preRankCandidates then takeEligible equals rankCandidates
+ * on the same candidates with the same bookings. `bookingsOf` may read (and should cache) them.
+ */
+export async function takeEligible(
+  prospects: readonly Prospect[],
+  slot: Slot,
+  config: EventPathConfig,
+  now: string,
+  k: number,
+  bookingsOf: (candidate: UnbookedCandidate) => OtherBooking[] | Promise<OtherBooking[]>,
+): Promise<RankedCandidate[]> {
+  const ranked: RankedCandidate[] = [];
+  for (const { suppressed, ...candidate } of prospects) {
+    if (ranked.length >= k) break;
+    const { entry, client } = candidate;
+    const typeConfig = config.appointmentTypes[entry.type];
+    if (typeConfig === undefined) continue;
+    const verdict = checkEligibility({
+      slot,
+      entry,
+      client,
+      suppressed,
+      typeConfig,
+      timeZone: config.timeZone,
+      otherBookings: await bookingsOf({ entry, client, suppressed }),
+      now,
+    });
+    if (verdict.eligible) ranked.push(candidate);
+  }
+  return ranked;
 }

@@ -8,7 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { pickRef } from '#core/booking.ts';
 import { plusLocalDays } from '#core/dates.ts';
-import { type Candidate, type RankedCandidate, rankCandidates } from '#core/eligibility.ts';
+import {
+  preRankCandidates,
+  type RankedCandidate,
+  takeEligible,
+  type UnbookedCandidate,
+} from '#core/eligibility.ts';
 import { domainEvent } from '#core/events.ts';
 import type { Booking, Slot } from '#core/model.ts';
 import { holdExpiresAt, holdMinutes, offerWindowOpen } from '#core/offer-hold.ts';
@@ -112,17 +117,48 @@ export async function startBackfill(deps: Deps, slotId: string): Promise<StartOu
 // ---------------------------------------------------------------------------------------------------
 // Waves
 
-/** Reads the top of the list for the slot's type, page by page, until K eligible families are found. */
+/** What selectCandidates found, and what it read to find it. */
+export interface Selection {
+  /** At most k eligible families, best first. */
+  ranked: RankedCandidate[];
+  /**
+   * Items read from the table: list entries (the index pages' items, excluded ones too), their
+   * clients, opted-out numbers' consent records, and the live bookings of each number looked up.
+   */
+  itemsRead: number;
+  /**
+   * Each number whose live bookings were read (E.164 → its live BOOKED bookings, every child's, from
+   * liveBookingsByPhone), which holds every ranked family's number: nextWave picks offer refs from it.
+   */
+  liveByPhone: ReadonlyMap<string, Booking[]>;
+}
+
+/**
+ * Reads the top of the list for the slot's type, page by page, until K eligible families are found.
+ * Live bookings (one Query per number) are read only for families that pass every other check, best
+ * first, and only until K are eligible: the result is rankCandidates' top K of the pool read so far.
+ */
 export async function selectCandidates(
   deps: Deps,
   slot: Slot,
   k: number,
   exclude: ReadonlySet<string>,
-): Promise<{ ranked: RankedCandidate[]; itemsRead: number }> {
+): Promise<Selection> {
   const now = deps.now().toISOString();
-  const pool: Candidate[] = [];
-  const bookingsByPhone = new Map<string, Booking[]>();
+  const pool: UnbookedCandidate[] = [];
+  const liveByPhone = new Map<string, Booking[]>();
   let itemsRead = 0;
+  const bookingsOf = async ({ client }: UnbookedCandidate): Promise<Booking[]> => {
+    // No mobile: no live bookings by number (checkEligibility refuses them as `no-phone` before this).
+    if (client.phone === undefined) return [];
+    let live = liveByPhone.get(client.phone);
+    if (!live) {
+      live = await liveBookingsByPhone(deps.store, client.phone);
+      itemsRead += live.length;
+      liveByPhone.set(client.phone, live);
+    }
+    return live.filter((b) => b.clientId === client.id);
+  };
   let startKey: Record<string, unknown> | undefined;
   let ranked: RankedCandidate[] = [];
   for (let page = 0; page < MAX_CANDIDATE_PAGES; page++) {
@@ -139,29 +175,19 @@ export async function selectCandidates(
       deps,
       [...clients.values()].flatMap((c) => (c.phone ? [c.phone] : [])),
     );
+    itemsRead += suppressed.size;
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
-      // No mobile: no live bookings by number (checkEligibility refuses them as `no-phone`).
-      const byNumber = client.phone ?? `none:${client.id}`;
-      let live = bookingsByPhone.get(byNumber);
-      if (!live) {
-        live = await liveBookingsByPhone(deps.store, client.phone);
-        itemsRead += live.length;
-        bookingsByPhone.set(byNumber, live);
-      }
-      pool.push({
-        entry,
-        client,
-        suppressed: client.phone !== undefined && suppressed.has(client.phone),
-        otherBookings: live.filter((b) => b.clientId === client.id),
-      });
+      pool.push({ entry, client, suppressed: client.phone !== undefined && suppressed.has(client.phone) });
     }
-    ranked = rankCandidates(pool, slot, deps.config, now, k);
+    // Numbers already read are in liveByPhone, so walking the earlier pages' families again reads nothing.
+    const prospects = preRankCandidates(pool, slot, deps.config, now);
+    ranked = await takeEligible(prospects, slot, deps.config, now, k, bookingsOf);
     startKey = out.next;
     if (ranked.length >= k || !startKey) break;
   }
-  return { ranked, itemsRead };
+  return { ranked, itemsRead, liveByPhone };
 }
 
 /**
@@ -199,7 +225,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   if (!claimed) return 'busy';
   const claimedSlot: Slot = { ...slot, backfill: { ...run, wave: run.wave + 1, state: 'OFFERING' } };
 
-  const { ranked } = await selectCandidates(
+  const { ranked, liveByPhone } = await selectCandidates(
     deps,
     slot,
     config.shortNotice.waveSize,
@@ -209,7 +235,14 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
     return (await endRun(deps, claimedSlot, 'no-eligible-family')) ? 'unfilled' : 'busy';
   }
   const clinic = await getClinic(store, slot.clinicId);
-  const taken = new Set((await Promise.all(ranked.map((r) => liveRefs(deps, r.client.phone)))).flat());
+  // Offer refs must differ from the refs of the families' live bookings, which selectCandidates read
+  // to check them (a ranked family always has its number there; reading it again is only a fallback).
+  const taken = new Set<string>();
+  for (const { client } of ranked) {
+    if (client.phone === undefined) continue;
+    const live = liveByPhone.get(client.phone) ?? (await liveBookingsByPhone(store, client.phone));
+    for (const booking of live) taken.add(booking.ref);
+  }
   const made: Offer[] = [];
   for (const candidate of ranked) {
     // checkEligibility refuses a family with no mobile (`no-phone`): an offer is a text.
@@ -255,10 +288,6 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
     await sendOfferText(deps, offer, { slot, client, clinic });
   }
   return 'sent';
-}
-
-async function liveRefs(deps: Deps, phone: string | undefined): Promise<string[]> {
-  return (await liveBookingsByPhone(deps.store, phone)).map((b) => b.ref);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   declineOffer,
   nextOfferWork,
   runOfferSweep,
+  selectCandidates,
   startBackfill,
 } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
@@ -30,7 +31,7 @@ import { getBooking, liveBookingsByPhone } from '#store/bookings.ts';
 import type { DocClient } from '#store/client.ts';
 import type { StoreContext } from '#store/context.ts';
 import { openInbox } from '#store/inbox.ts';
-import { keys } from '#store/keys.ts';
+import { byPhone, keys } from '#store/keys.ts';
 import { claimOfferText } from '#store/offer-texts.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { createSlots, getSlot } from '#store/slots.ts';
@@ -359,6 +360,92 @@ describe('offering a freed slot', () => {
     expect(outcomes).toEqual(['not-offered', 'offered']);
     expect(offeredTo(await offersInOrder(shortNotice.id))).toEqual(clientsOf([ava, ben, cara]));
     expect(await offersBySlot(store, ordinary.id)).toEqual([]);
+  });
+});
+
+/**
+ * The numbers whose live bookings are read (liveBookingsByPhone's Query on byPhone) while `act` runs,
+ * in the order they were asked, seen in the SDK's middleware of this test's own client.
+ */
+async function liveBookingLookups(act: () => Promise<unknown>): Promise<string[]> {
+  const phones: string[] = [];
+  const name = 'liveBookingLookups';
+  const pkPrefix = byPhone.partition('');
+  store.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> };
+      const values = input.ExpressionAttributeValues ?? {};
+      const value = (v: unknown) => (typeof v === 'object' && v !== null && 'S' in v ? v.S : v);
+      const liveBookings = input.IndexName === 'byPhone' && value(values[':prefix']) === 'BOOKING#';
+      if (context.commandName === 'QueryCommand' && liveBookings) {
+        phones.push(String(value(values[':pk'])).slice(pkPrefix.length));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await act();
+  } finally {
+    store.db.middlewareStack.remove(name);
+  }
+  return phones;
+}
+
+/** Books the family into a `clinic` appointment at the other clinic at `startsAt`: a booking that clashes. */
+async function aClashingBooking(family: Family, startsAt = THURSDAY): Promise<void> {
+  const other = aSlotFor(otherClinic, { startsAt, type: 'clinic' });
+  await seed(store, { slots: [other] });
+  await bookSlot(deps, { slotId: other.id, clientId: family.client.id, by: 'staff:hv-1', source: 'staff' });
+}
+
+describe("reading families' live bookings", () => {
+  it('reads them only for families who pass every other check, best first, until K are eligible, skipping one whose booking clashes', async () => {
+    // Prepare: six ineligible families outrank everyone; Ava, the best eligible one, has a clashing booking.
+    const { eligible } = await aMixedList();
+    const [ava, ben, cara] = eligible;
+    await aClashingBooking(ava);
+    const slot = await aCancelledSlot();
+
+    // Act: a wave of two.
+    let selection: Awaited<ReturnType<typeof selectCandidates>> | undefined;
+    const looked = await liveBookingLookups(async () => {
+      selection = await selectCandidates(deps, slot, 2, new Set());
+    });
+
+    // Assess: Ava is skipped for Ben and Cara; Dev (below them) and the ineligible families are never looked up.
+    expect(selection?.ranked.map((r) => r.client.id)).toEqual(clientsOf([ben, cara]));
+    expect(looked).toEqual([ava, ben, cara].map((f) => f.client.phone));
+    expect([...(selection?.liveByPhone.keys() ?? [])]).toEqual(looked);
+    expect(selection?.liveByPhone.get(ava.client.phone)?.map((b) => b.type)).toEqual(['clinic']);
+    // The type's nine entries (the wrong-type one is listed under its own type), their nine clients,
+    // the opted-out number's consent and Ava's one live booking.
+    expect(selection?.itemsRead).toBe(9 + 9 + 1 + 1);
+  });
+
+  it("makes a wave reading each offered family's live bookings once, and picks offer refs apart from them", async () => {
+    // Prepare: Ava's clash makes the wave Ben, Cara and Dev; Ben holds a live booking whose ref the offer must avoid.
+    const { eligible } = await aMixedList();
+    const [ava, ben, cara, dev] = eligible;
+    await aClashingBooking(ava);
+    const later = aSlotFor(otherClinic, { startsAt: '2026-11-30T09:00:00.000Z', type: 'clinic' });
+    await seed(store, { slots: [later] });
+    const bensBooking = await bookSlot(deps, {
+      slotId: later.id,
+      clientId: ben.client.id,
+      by: 'staff:hv-1',
+      source: 'staff',
+    });
+    const slot = await aCancelledSlot();
+
+    // Act
+    const looked = await liveBookingLookups(() => startBackfill(deps, slot.id));
+
+    // Assess
+    const offers = await offersInOrder(slot.id);
+    expect(offeredTo(offers)).toEqual(clientsOf([ben, cara, dev]));
+    expect(looked).toEqual([ava, ben, cara, dev].map((f) => f.client.phone));
+    expect(offers.find((o) => o.clientId === ben.client.id)?.ref).not.toBe(bensBooking.ref);
   });
 });
 
