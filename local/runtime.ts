@@ -64,6 +64,13 @@ export interface LocalOptions {
    */
   onStreamRecord?: (record: DynamoDBRecord) => void;
   /**
+   * Runs the metrics stream's mapping beside the stream's drains instead of within them
+   * (StreamMappingOptions.background), so a drain, and whoever waits for it, does not wait for the
+   * counters; `poller.flush()` waits for them. For the simulator, which reads /metrics only at the
+   * month's end. Off by default: `npm start` and the tests read the metrics as soon as a request returns.
+   */
+  metricsInBackground?: boolean;
+  /**
    * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
    * Read once, when the web function's module is first loaded in this process.
    */
@@ -293,6 +300,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         handler: (event) => metricsStream(event, contextFor('metrics-stream')) as ReturnType<StreamHandler>,
         batchSize: 50,
         maxRetries: 5,
+        background: options.metricsInBackground ?? false,
         onDeadLetter: (record, reason) =>
           print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
       },

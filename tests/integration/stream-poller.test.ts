@@ -381,6 +381,79 @@ describe('StreamPoller with two mappings on one read', () => {
   });
 });
 
+describe('StreamPoller with a background mapping', () => {
+  it('does not hold a drain for a background mapping; flush() waits for it, which gets every page in stream order', async () => {
+    // Prepare: the backfill's mapping, and a counter in the background whose handler waits at a gate
+    // the test opens. If a drain waited for the counter, the drain below would never resolve.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const counted: (string | undefined)[] = [];
+    const { poller, calls } = aPoller(
+      async (event) => {
+        for (const record of event.Records)
+          if (slotIdOf(record) === 'freed') await putSlot('offered', 'HELD');
+        return undefined;
+      },
+      {
+        name: 'backfill',
+        also: [
+          {
+            name: 'counter',
+            filters: [],
+            batchSize: 2,
+            background: true,
+            handler: async (event) => {
+              await gate;
+              counted.push(...idsOf(event.Records));
+            },
+          },
+        ],
+      },
+    );
+    await poller.init();
+    await putSlot('booked', 'BOOKED');
+    await putSlot('freed', 'FREE');
+
+    // Act: the drain resolves with the counter still at its gate.
+    const delivered = await poller.drain();
+    const countedByDrain = [...counted];
+    open();
+    await poller.flush();
+
+    // Assess: the drain delivered the freed slot to the backfill and counted only that; the counter had
+    // nothing when it resolved, and after flush() it has every record, the backfill's own write included.
+    expect(delivered).toBe(1);
+    expect(idsOf(calls.flat())).toEqual(['freed']);
+    expect(countedByDrain).toEqual([]);
+    expect(counted).toEqual(['booked', 'freed', 'offered']);
+  });
+
+  it('reports through flush() a background delivery stopped by the database going away', async () => {
+    // Prepare: a background handler that fails while the owner says the database is away.
+    const { poller } = aPoller(() => undefined, {
+      databaseAway: async () => true,
+      also: [
+        {
+          name: 'counter',
+          filters: [],
+          background: true,
+          handler: async () => {
+            throw new Error('connect ECONNREFUSED');
+          },
+        },
+      ],
+    });
+    await poller.init();
+    await putSlot('booked', 'BOOKED');
+
+    // Act + Assess: the drain itself is not stopped by the background failure; flush() reports it.
+    await poller.drain();
+    await expect(poller.flush()).rejects.toBeInstanceOf(DatabaseAwayError);
+  });
+});
+
 describe('StreamPoller draining', () => {
   it('delivers the records caused by the handler’s own writes within the same drain', async () => {
     // Prepare
