@@ -1,0 +1,142 @@
+/**
+ * What recordOutcome answers is what DynamoDB Local then holds, although it does not read the booking
+ * (or the follow-up) back after writing it: each result is compared with a fresh read, and the
+ * requests each call sends are counted by operation (the X-Amz-Target header, through Node's
+ * `http.client.request.start` diagnostics channel, as bench/simulate/load-meter.ts counts them).
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TrustConfig } from '#core/config/trust-config.ts';
+import type { Booking, Client, Clinic } from '#core/model.ts';
+import { bookSlot } from '#services/bookings.ts';
+import { recordOutcome } from '#services/outcomes.ts';
+import { getBooking } from '#store/bookings.ts';
+import type { StoreContext } from '#store/context.ts';
+import { getFollowUp } from '#store/follow-ups.ts';
+import { aClient, aClinic, aSlotFor, type ClientWithPhone } from '#tests/support/builders.ts';
+import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { seed } from './helpers.ts';
+
+/** Monday 23 November 2026, 10:00 in London (GMT): outside quiet hours (20:00–08:00). */
+const NOW = '2026-11-23T10:00:00.000Z';
+const THURSDAY = '2026-11-26T14:00:00.000Z';
+/** Saturday morning, after the appointment. */
+const AFTERWARDS = '2026-11-28T09:00:00.000Z';
+
+let store: StoreContext & { endpoint: string };
+let clinic: Clinic;
+let deps: TestDeps;
+
+beforeEach(async () => {
+  store = await freshTable();
+  clinic = aClinic();
+  await seed(store, { clinic });
+  deps = testDeps(store, NOW);
+});
+
+/** Runs `act` and counts the DynamoDB requests it sent, by operation (GetItem, UpdateItem…). */
+async function counted<T>(act: () => Promise<T>): Promise<{ value: T; calls: Record<string, number> }> {
+  const host = new URL(store.endpoint).host;
+  const calls: Record<string, number> = {};
+  const onStart = (message: unknown) => {
+    const request = (message as { request: ClientRequest }).request;
+    const target = request.getHeader('x-amz-target');
+    if (typeof target !== 'string' || request.getHeader('host') !== host) return;
+    const operation = target.slice(target.indexOf('.') + 1);
+    calls[operation] = (calls[operation] ?? 0) + 1;
+  };
+  diagnostics.subscribe('http.client.request.start', onStart);
+  try {
+    return { value: await act(), calls };
+  } finally {
+    diagnostics.unsubscribe('http.client.request.start', onStart);
+  }
+}
+
+async function aChild(overrides: Partial<Client> = {}): Promise<ClientWithPhone> {
+  const child = aClient({ namedHealthVisitor: 'Health Visitor Priya Shah', ...overrides });
+  await seed(store, { clients: [child] });
+  return child;
+}
+
+/** Books `client` into a new slot starting at `startsAt`, counting the requests. */
+async function book(client: Client, startsAt = THURSDAY) {
+  const slot = aSlotFor(clinic, { startsAt });
+  await seed(store, { slots: [slot] });
+  return counted(() =>
+    bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' }),
+  );
+}
+
+/** The answer, and what DynamoDB Local holds for it now, as plain JSON (what an API caller sees). */
+const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+describe('recordOutcome answers with the booking and follow-up as stored, without reading them back', () => {
+  async function bookedChild(overrides: Partial<Client> = {}, config?: TrustConfig): Promise<Booking> {
+    if (config) deps = testDeps(store, NOW, config);
+    const child = await aChild(overrides);
+    const { value } = await book(child);
+    deps.clock.set(AFTERWARDS);
+    return value;
+  }
+
+  it('ATTENDED with a note', async () => {
+    const booking = await bookedChild();
+    const { value: result, calls } = await counted(() =>
+      recordOutcome(deps, {
+        bookingId: booking.id,
+        outcome: 'ATTENDED',
+        note: 'seen, all well',
+        by: 'staff:hv-2',
+      }),
+    );
+
+    expect(result.booking).toMatchObject({ status: 'ATTENDED', outcomeNote: 'seen, all well' });
+    expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(result.followUp).toBeUndefined();
+    // The booking and the client, read once each before the write.
+    expect(calls.GetItem).toBe(2);
+  });
+
+  it('a DNA with a category and a note', async () => {
+    const booking = await bookedChild();
+    const { value: result, calls } = await counted(() =>
+      recordOutcome(deps, {
+        bookingId: booking.id,
+        outcome: 'DNA',
+        note: 'no answer at the door',
+        category: 'forgot',
+        by: 'staff:hv-2',
+      }),
+    );
+
+    expect(result.booking).toMatchObject({ status: 'DNA', cancelCategory: 'forgot' });
+    expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(calls.GetItem).toBe(2);
+  });
+
+  it('a WNB that opens a follow-up: the follow-up as stored, announced', async () => {
+    const booking = await bookedChild({ history: { attended: 1, dna: 0, wnb: 1, consecutiveWnb: 1 } });
+    const { value: result, calls } = await counted(() =>
+      recordOutcome(deps, { bookingId: booking.id, outcome: 'WNB', category: 'unwell', by: 'staff:hv-2' }),
+    );
+
+    expect(result.booking.status).toBe('WNB');
+    expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(result.followUp).toMatchObject({ reason: 'repeated-wnb', announcedAt: AFTERWARDS });
+    expect(json(result.followUp)).toEqual(json(await getFollowUp(store, result.followUp!.id)));
+    expect(calls.GetItem).toBe(2);
+  });
+
+  it('a DNA that asks the after-DNA question: the booking read back, with the question as stored', async () => {
+    const config = { ...exampleConfig, dnaFollowUp: { ...exampleConfig.dnaFollowUp, enabled: true } };
+    const booking = await bookedChild({}, config);
+    const { value: result } = await counted(() =>
+      recordOutcome(deps, { bookingId: booking.id, outcome: 'DNA', by: 'staff:hv-2' }),
+    );
+
+    expect(result.booking.dnaFollowUp).toMatchObject({ state: 'SENT' });
+    expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
+  });
+});
