@@ -1,6 +1,6 @@
 /**
- * What recordOutcome answers is what DynamoDB Local then holds, although it does not read the booking
- * (or the follow-up) back after writing it: each result is compared with a fresh read, and the
+ * What bookSlot and recordOutcome answer is what DynamoDB Local then holds, although neither reads the
+ * booking (or the follow-up) back after writing it: each result is compared with a fresh read, and the
  * requests each call sends are counted by operation (the X-Amz-Target header, through Node's
  * `http.client.request.start` diagnostics channel, as bench/simulate/load-meter.ts counts them).
  */
@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { bookSlot } from '#services/bookings.ts';
+import { optOutNumber } from '#services/consent.ts';
 import { recordOutcome } from '#services/outcomes.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
@@ -20,6 +21,8 @@ import { seed } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT): outside quiet hours (20:00–08:00). */
 const NOW = '2026-11-23T10:00:00.000Z';
+/** The same Monday at 21:00, inside quiet hours. */
+const QUIET = '2026-11-23T21:00:00.000Z';
 const THURSDAY = '2026-11-26T14:00:00.000Z';
 /** Saturday morning, after the appointment. */
 const AFTERWARDS = '2026-11-28T09:00:00.000Z';
@@ -71,6 +74,62 @@ async function book(client: Client, startsAt = THURSDAY) {
 
 /** The answer, and what DynamoDB Local holds for it now, as plain JSON (what an API caller sees). */
 const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+describe('bookSlot answers with the booking as stored, without reading it back', () => {
+  it('a confirmation sent at once: the tier SENT with its message, as a fresh read gives it', async () => {
+    const child = await aChild();
+    const { value: booking, calls } = await book(child);
+
+    expect(booking.tiers.confirmation).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(json(booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(deps.outbox.entries).toHaveLength(1);
+    // Slot, client, the consent pre-check, the clinic and the guard's consent read: no booking read.
+    expect(calls.GetItem).toBe(5);
+  });
+
+  it('a family opted out: the confirmation SKIPPED as opted-out, as a fresh read gives it', async () => {
+    const child = await aChild();
+    await optOutNumber(deps, child.phone, { reason: 'staff', at: NOW });
+    const { value: booking, calls } = await book(child);
+
+    // Skipped before it was ever claimed (no attempt, no claim, no error), and with nothing sent.
+    expect(booking.tiers.confirmation).toEqual({
+      kind: 'confirmation',
+      dueAt: NOW,
+      status: 'SKIPPED',
+      attempts: 0,
+      skipReason: 'opted-out',
+    });
+    expect(json(booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(deps.outbox.entries).toHaveLength(0);
+    // Slot, client and the consent pre-check.
+    expect(calls.GetItem).toBe(3);
+  });
+
+  it('a do-not-text family: the confirmation SKIPPED as do-not-text, as a fresh read gives it', async () => {
+    const child = await aChild({
+      flags: { needsCarer: false, parentalMentalHealth: false, vulnerable: false, doNotText: true },
+    });
+    const { value: booking, calls } = await book(child);
+
+    expect(booking.tiers.confirmation).toMatchObject({ status: 'SKIPPED', skipReason: 'do-not-text' });
+    expect(json(booking)).toEqual(json(await getBooking(store, booking.id)));
+    // Slot, client and the consent pre-check.
+    expect(calls.GetItem).toBe(3);
+  });
+
+  it('booked in quiet hours: the confirmation waits PENDING, as a fresh read gives it', async () => {
+    deps.clock.set(QUIET);
+    const child = await aChild();
+    const { value: booking, calls } = await book(child);
+
+    expect(booking.tiers.confirmation).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(json(booking)).toEqual(json(await getBooking(store, booking.id)));
+    expect(deps.outbox.entries).toHaveLength(0);
+    // Slot, client and the consent pre-check (made although the confirmation is not due yet).
+    expect(calls.GetItem).toBe(3);
+  });
+});
 
 describe('recordOutcome answers with the booking and follow-up as stored, without reading them back', () => {
   async function bookedChild(overrides: Partial<Client> = {}, config?: TrustConfig): Promise<Booking> {
