@@ -158,8 +158,20 @@ export async function sendDueForBooking(
   booking: Booking,
   client: Client,
 ): Promise<DueBookingResult> {
-  const suppressed = isLive(booking) && (await isSuppressed(deps, booking.phone!));
-  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), deps.now());
+  const now = deps.now();
+  // Consent only changes the decision where decideReminder reaches it (a tier due, the family reachable):
+  // otherwise (nothing due yet, as in quiet hours) the number is not looked up.
+  const ifSuppressed = decideReminder({
+    booking,
+    client,
+    suppressed: true,
+    now,
+    quietHours: deps.config.quietHours,
+    timeZone: deps.config.timeZone,
+  });
+  const consentMatters = ifSuppressed.action === 'skip' && ifSuppressed.reason === 'opted-out';
+  const suppressed = consentMatters && isLive(booking) && (await isSuppressed(deps, booking.phone!));
+  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), now);
 }
 
 /**
