@@ -9,7 +9,7 @@ import type { ClientRequest } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
-import { bookSlot } from '#services/bookings.ts';
+import { bookSlot, moveBooking } from '#services/bookings.ts';
 import { optOutNumber } from '#services/consent.ts';
 import { recordOutcome } from '#services/outcomes.ts';
 import { getBooking } from '#store/bookings.ts';
@@ -185,6 +185,27 @@ describe('recordOutcome answers with the booking and follow-up as stored, withou
     expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
     expect(result.followUp).toMatchObject({ reason: 'repeated-wnb', announcedAt: AFTERWARDS });
     expect(json(result.followUp)).toEqual(json(await getFollowUp(store, result.followUp!.id)));
+    expect(calls.GetItem).toBe(2);
+  });
+
+  it('a moved booking (movedFrom, the moved confirmation) attended', async () => {
+    const first = await aChild();
+    const { value: original } = await book(first);
+    const later = aSlotFor(clinic, { startsAt: '2026-11-27T10:00:00.000Z' });
+    await seed(store, { slots: [later] });
+    const { to } = await moveBooking(deps, {
+      bookingId: original.id,
+      slotId: later.id,
+      reason: 'family asked',
+      by: 'staff:hv-1',
+    });
+    deps.clock.set(AFTERWARDS);
+    const { value: result, calls } = await counted(() =>
+      recordOutcome(deps, { bookingId: to.id, outcome: 'ATTENDED', by: 'staff:hv-2' }),
+    );
+
+    expect(result.booking).toMatchObject({ status: 'ATTENDED', movedFrom: original.id });
+    expect(json(result.booking)).toEqual(json(await getBooking(store, to.id)));
     expect(calls.GetItem).toBe(2);
   });
 
