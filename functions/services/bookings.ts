@@ -108,11 +108,13 @@ function refuseStarted(slot: Slot, now: string): void {
 }
 
 /**
- * The booking as stored after its follow-ups (the confirmation's tier claimed), or as written if it
- * cannot be read back. The write already stands, so a failed read must not tell the caller it failed:
- * they would book again, or think the family has no appointment.
+ * The booking as stored after its follow-ups (the confirmation's tier claimed): `after`, what those
+ * writes left, when it is known; otherwise read back, or as written if it cannot be read. The write
+ * already stands, so a failed read must not tell the caller it failed: they would book again, or think
+ * the family has no appointment.
  */
-async function readBack(deps: Deps, written: Booking): Promise<Booking> {
+async function readBack(deps: Deps, written: Booking, after: Booking | undefined): Promise<Booking> {
+  if (after) return after;
   try {
     return (await getBooking(deps.store, written.id)) ?? written;
   } catch (err) {
@@ -124,16 +126,20 @@ async function readBack(deps: Deps, written: Booking): Promise<Booking> {
   }
 }
 
-/** Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
-async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
+/**
+ * Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does.
+ * Returns the booking as stored after it, or undefined when that is only known by reading it.
+ */
+async function confirm(deps: Deps, booking: Booking, client: Client): Promise<Booking | undefined> {
   try {
-    await sendDueForBooking(deps, booking, client);
+    return (await sendDueForBooking(deps, booking, client)).booking;
   } catch (err) {
     // The booking stands; the confirmation stays due and the next sweep sends it.
     deps.log.warn('confirmation not sent at booking; the sweep will retry', {
       bookingId: booking.id,
       error: (err as Error).name,
     });
+    return undefined;
   }
 }
 
@@ -174,8 +180,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
   await deps.events.publish([appointmentBooked(booking)]);
   // A slot under offer: its run ended FILLED_BY_STAFF in the booking's own write; its offers end now.
   await settleRunAfterChange(deps, slot);
-  await confirm(deps, booking, client);
-  return readBack(deps, booking);
+  return readBack(deps, booking, await confirm(deps, booking, client));
 }
 
 export interface MoveInput {

@@ -19,7 +19,7 @@ import {
   getFollowUp,
   markAnnounced,
 } from '#store/follow-ups.ts';
-import { writeOutcome } from '#store/outcomes.ts';
+import { bookingAfterOutcome, type OutcomeWrite, writeOutcome } from '#store/outcomes.ts';
 import type { Deps } from './deps.ts';
 import { asksAfter, sendDnaFollowUp } from './dna-follow-up.ts';
 
@@ -120,7 +120,7 @@ async function attemptOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeR
     openedAt: now,
     openedBy: input.by,
   };
-  const written = await writeOutcome(store, {
+  const write: OutcomeWrite = {
     bookingId: booking.id,
     outcome: input.outcome,
     by: input.by,
@@ -129,20 +129,25 @@ async function attemptOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeR
     ...(input.category && input.outcome !== 'ATTENDED' && { category: input.category }),
     client,
     followUp,
-  });
+  };
+  const written = await writeOutcome(store, write);
   if (written === 'recorded') {
     deps.log.info('outcome recorded', {
       bookingId: booking.id,
       outcome: input.outcome,
       followUpId: followUp?.id,
     });
-    if (followUp) await announce(deps, followUp);
-    await askWhy(deps, { ...booking, status: input.outcome });
-    const stored = await getBooking(store, booking.id);
+    const announcedAt = followUp && (await announce(deps, followUp));
+    const recorded = bookingAfterOutcome(booking, write);
+    // The after-DNA question writes its own state on the booking (claimed, then sent, held or not sent),
+    // so when it is asked the booking is read back; otherwise it stands as written.
+    const asked = await askWhy(deps, recorded);
     return {
-      booking: stored ?? booking,
+      booking: asked ? ((await getBooking(store, booking.id)) ?? recorded) : recorded,
       history,
-      followUp: followUp && ((await getFollowUp(store, followUp.id)) ?? followUp),
+      followUp:
+        followUp &&
+        (announcedAt ? { ...followUp, announcedAt } : ((await getFollowUp(store, followUp.id)) ?? followUp)),
     };
   }
   // 'booking-not-open': the next read says why. 'client-changed' or 'conflict': another outcome for
@@ -176,18 +181,26 @@ async function clientGone(deps: Deps, clientId: string): Promise<Error> {
   return new NotFoundError(`Client ${clientId} does not exist`);
 }
 
-/** The optional after-DNA question (services/dna-follow-up.ts); the outcome stands if it fails. */
-async function askWhy(deps: Deps, booking: Booking): Promise<void> {
-  if (!asksAfter(deps, booking.status)) return;
+/**
+ * The optional after-DNA question (services/dna-follow-up.ts); the outcome stands if it fails. Returns
+ * whether it was asked here, i.e. whether it may have written to the booking.
+ */
+async function askWhy(deps: Deps, booking: Booking): Promise<boolean> {
+  if (!asksAfter(deps, booking.status)) return false;
   try {
     const outcome = await sendDnaFollowUp(deps, booking);
     deps.log.info('after-DNA question', { bookingId: booking.id, outcome });
   } catch (err) {
     deps.log.warn('after-DNA question failed', { bookingId: booking.id, error: (err as Error).name });
   }
+  return true;
 }
 
-async function announce(deps: Deps, followUp: FollowUp): Promise<void> {
+/**
+ * Publishes WasNotBroughtEscalation and marks the follow-up announced. Returns the `announcedAt` (ISO
+ * instant) this call stored, or undefined when it was already announced.
+ */
+async function announce(deps: Deps, followUp: FollowUp): Promise<string | undefined> {
   await deps.events.publish([
     domainEvent('WasNotBroughtEscalation', {
       clientId: followUp.clientId,
@@ -198,5 +211,5 @@ async function announce(deps: Deps, followUp: FollowUp): Promise<void> {
       at: followUp.openedAt,
     }),
   ]);
-  await markAnnounced(deps.store, followUp.id, deps.now().toISOString());
+  return markAnnounced(deps.store, followUp.id, deps.now().toISOString());
 }

@@ -53,6 +53,21 @@ export const STOP_MARGIN_MS = 30_000;
 
 export type BookingOutcome = 'sent' | 'skipped' | 'failed' | 'deferred' | 'none';
 
+/**
+ * What handling one due booking did: the outcome, and the booking as its writes left it (from each
+ * write's own answer, no extra read), or undefined when that is not known (a write found the booking
+ * changed by someone else, so it must be read to be known).
+ */
+export interface DueBookingResult {
+  outcome: BookingOutcome;
+  booking: Booking | undefined;
+}
+
+const result = (outcome: BookingOutcome, booking: Booking | undefined): DueBookingResult => ({
+  outcome,
+  booking,
+});
+
 const emptyReport = (): SweepReport => ({
   itemsRead: 0,
   due: 0,
@@ -113,14 +128,16 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
         async (booking) =>
           timeIsUp()
             ? 'left'
-            : handleDueBooking(
-                deps,
-                booking,
-                clients.get(booking.clientId),
-                booking.phone !== undefined && suppressed.has(booking.phone),
-                clinics,
-                now,
-              ),
+            : (
+                await handleDueBooking(
+                  deps,
+                  booking,
+                  clients.get(booking.clientId),
+                  booking.phone !== undefined && suppressed.has(booking.phone),
+                  clinics,
+                  now,
+                )
+              ).outcome,
       );
       for (const outcome of outcomes) {
         if (outcome === 'left') report.leftForNext++;
@@ -132,14 +149,29 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
   return report;
 }
 
-/** Sends whatever is due for one booking right now (the confirmation, just after booking). */
+/**
+ * Sends whatever is due for one booking right now (the confirmation, just after booking). Returns the
+ * outcome and the booking as stored after it (undefined when that is only known by reading it).
+ */
 export async function sendDueForBooking(
   deps: Deps,
   booking: Booking,
   client: Client,
-): Promise<BookingOutcome> {
-  const suppressed = isLive(booking) && (await isSuppressed(deps, booking.phone!));
-  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), deps.now());
+): Promise<DueBookingResult> {
+  const now = deps.now();
+  // Consent only changes the decision where decideReminder reaches it (a tier due, the family reachable):
+  // otherwise (nothing due yet, as in quiet hours) the number is not looked up.
+  const ifSuppressed = decideReminder({
+    booking,
+    client,
+    suppressed: true,
+    now,
+    quietHours: deps.config.quietHours,
+    timeZone: deps.config.timeZone,
+  });
+  const consentMatters = ifSuppressed.action === 'skip' && ifSuppressed.reason === 'opted-out';
+  const suppressed = consentMatters && isLive(booking) && (await isSuppressed(deps, booking.phone!));
+  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), now);
 }
 
 /**
@@ -156,10 +188,10 @@ async function handleDueBooking(
   suppressed: boolean,
   clinics: (id: string) => Promise<Clinic | undefined>,
   now: Date,
-): Promise<BookingOutcome> {
+): Promise<DueBookingResult> {
   const { config, store, log } = deps;
   // A missed booking's after-DNA question held through quiet hours waits in the same index.
-  if (booking.dnaFollowUp?.state === 'HELD') return heldQuestion(deps, booking);
+  if (booking.dnaFollowUp?.state === 'HELD') return result(await heldQuestion(deps, booking), undefined);
   const leaseCutoff = new Date(now.getTime() - CLAIM_LEASE_MINUTES * 60_000).toISOString();
   const decision = decideReminder({
     booking,
@@ -172,18 +204,25 @@ async function handleDueBooking(
 
   switch (decision.action) {
     case 'clear':
+      // Only the index keys go, which a Booking does not carry.
       await clearDue(store, booking.id);
-      return 'none';
+      return result('none', booking);
     case 'wait':
-      return decision.reason === 'quiet-hours' ? 'deferred' : 'none';
-    case 'skip':
-      await skipTiers(store, { booking, tierIds: decision.tierIds, reason: decision.reason, leaseCutoff });
+      return result(decision.reason === 'quiet-hours' ? 'deferred' : 'none', booking);
+    case 'skip': {
+      const skipped = await skipTiers(store, {
+        booking,
+        tierIds: decision.tierIds,
+        reason: decision.reason,
+        leaseCutoff,
+      });
       log.info('reminder tiers skipped', {
         bookingId: booking.id,
         tiers: decision.tierIds,
         reason: decision.reason,
       });
-      return 'skipped';
+      return result('skipped', skipped);
+    }
     case 'send':
       break;
   }
@@ -191,7 +230,7 @@ async function handleDueBooking(
   const clinic = await clinics(booking.clinicId);
   if (!client || !clinic) {
     log.error('due booking refers to a missing client or clinic', { bookingId: booking.id });
-    return 'failed';
+    return result('failed', booking);
   }
   const claimedAt = now.toISOString();
   const claimed = await claimTier(store, {
@@ -201,12 +240,12 @@ async function handleDueBooking(
     now: claimedAt,
     leaseCutoff,
   });
-  if (!claimed) return 'none';
+  if (!claimed) return result('none', undefined);
   const tier = claimed.tiers[decision.tierId]!;
   const to = claimed.phone;
   if (to === undefined || to === ERASED_PHONE) {
     // The mobile was cleared between the decision and the claim: skipped, as decideReminder would have.
-    await releaseTier(store, {
+    const released = await releaseTier(store, {
       booking: claimed,
       tierId: decision.tierId,
       claimedAt,
@@ -219,7 +258,7 @@ async function handleDueBooking(
       tiers: [decision.tierId],
       reason: 'no-phone',
     });
-    return 'skipped';
+    return result('skipped', released);
   }
 
   // Each reminder reads differently: "today", "tomorrow" or the day, as of now (a late tier too). A
@@ -243,7 +282,7 @@ async function handleDueBooking(
     // and never retried.
     const refused = err instanceof RecipientSuppressedError;
     const giveUp = refused || tier.attempts >= MAX_SEND_ATTEMPTS;
-    await releaseTier(store, {
+    const released = await releaseTier(store, {
       booking: claimed,
       tierId: decision.tierId,
       claimedAt,
@@ -257,7 +296,7 @@ async function handleDueBooking(
         tiers: [decision.tierId],
         reason: 'opted-out',
       });
-      return 'skipped';
+      return result('skipped', released);
     }
     log.warn('reminder send failed', {
       bookingId: booking.id,
@@ -266,7 +305,7 @@ async function handleDueBooking(
       givenUp: giveUp,
       error: (err as Error).name,
     });
-    return 'failed';
+    return result('failed', released);
   }
   const sentAt = deps.now().toISOString();
   const message = outboundMessage(text, {
@@ -277,8 +316,9 @@ async function handleDueBooking(
     bookingId: claimed.id,
     clientId: claimed.clientId,
   });
+  let sent: Booking | undefined;
   try {
-    await completeTier(store, {
+    sent = await completeTier(store, {
       booking: claimed,
       tierId: decision.tierId,
       claimedAt,
@@ -297,7 +337,7 @@ async function handleDueBooking(
     });
   }
   log.info('reminder sent', { bookingId: booking.id, tier: decision.tierId, segments: text.segments });
-  return 'sent';
+  return result('sent', sent);
 }
 
 /** The earliest due reminder across shards, so the local scheduler can skip ticks with nothing due. */

@@ -83,8 +83,15 @@ export async function openFollowUps(
   return { items: (out.Items ?? []).map(toFollowUp), cursor: encodeCursor(out.LastEvaluatedKey) };
 }
 
-/** Records that the escalation event went out; only the first call changes anything. */
-export async function markAnnounced(ctx: StoreContext, followUpId: string, at: string): Promise<void> {
+/**
+ * Records that the escalation event went out; only the first call changes anything. Returns `at` (an ISO
+ * instant) when this call set it, or undefined when the follow-up was already announced (or is not there).
+ */
+export async function markAnnounced(
+  ctx: StoreContext,
+  followUpId: string,
+  at: string,
+): Promise<string | undefined> {
   try {
     await ctx.db.send(
       new UpdateCommand({
@@ -95,8 +102,10 @@ export async function markAnnounced(ctx: StoreContext, followUpId: string, at: s
         ExpressionAttributeValues: { ':at': at },
       }),
     );
+    return at;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CancelReason } from '#core/cancel-reason.ts';
-import type { BookingOutcome, Client } from '#core/model.ts';
+import type { Booking, BookingOutcome, Client } from '#core/model.ts';
 import { cancellationReasons, isConditionFailure } from './client.ts';
 import type { StoreContext } from './context.ts';
 import { type FollowUp, followUpItem } from './follow-ups.ts';
@@ -31,6 +31,27 @@ const HISTORY_CHANGE: Record<BookingOutcome, string> = {
   DNA: 'history.dna = history.dna + :one',
   WNB: 'history.wnb = history.wnb + :one, history.consecutiveWnb = history.consecutiveWnb + :one',
 };
+
+/**
+ * The booking as writeOutcome leaves it, from the booking as read before the write: the status becomes
+ * the outcome, `outcomeAt`, `outcomeBy` and `updatedAt` are the write's `now` and `by`, and a note or
+ * category is set when given (the attributes it removes are index keys, which a Booking does not carry).
+ * Kept beside the write's UpdateExpression so the two stay in step.
+ */
+export function bookingAfterOutcome(
+  booking: Booking,
+  input: Pick<OutcomeWrite, 'outcome' | 'by' | 'now' | 'note' | 'category'>,
+): Booking {
+  return {
+    ...booking,
+    status: input.outcome,
+    outcomeAt: input.now,
+    outcomeBy: input.by,
+    updatedAt: input.now,
+    ...(input.note ? { outcomeNote: input.note } : {}),
+    ...(input.category ? { cancelCategory: input.category } : {}),
+  };
+}
 
 /**
  * Records an outcome in one transaction: the booking goes BOOKED → ATTENDED/DNA/WNB (only once its

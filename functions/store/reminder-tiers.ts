@@ -127,7 +127,9 @@ function dueIndexUpdate(
 
 /**
  * Records a sent tier and its message in one transaction, only if this sender still holds the claim.
- * The booking moves on to its next open tier in the due index (or leaves it).
+ * The booking moves on to its next open tier in the due index (or leaves it). Returns the booking as
+ * the write leaves it: `input.booking` (as claimed) with the tier SENT, its `sentAt` and `messageId`,
+ * and `updatedAt` = `sentAt`.
  */
 export async function completeTier(
   ctx: StoreContext,
@@ -139,7 +141,7 @@ export async function completeTier(
     message: Message;
     retentionDays: number;
   },
-): Promise<void> {
+): Promise<Booking> {
   const tiers = { ...input.booking.tiers };
   const tier = tiers[input.tierId];
   if (!tier) throw new Error(`Booking ${input.booking.id} has no tier ${input.tierId}`);
@@ -178,11 +180,14 @@ export async function completeTier(
       ],
     }),
   );
+  tiers[input.tierId] = { ...tier, status: 'SENT', sentAt: input.sentAt, messageId: input.message.id };
+  return { ...input.booking, tiers, updatedAt: input.sentAt };
 }
 
 /**
  * Hands a claimed tier back after a failed send so a later sweep retries it, or gives it up after too
- * many attempts. Conditional on still holding the claim.
+ * many attempts. Conditional on still holding the claim. Returns the booking as stored after the write
+ * (the update's ALL_NEW, no extra read), or undefined when the claim had lapsed and nothing changed.
  */
 export async function releaseTier(
   ctx: StoreContext,
@@ -195,7 +200,7 @@ export async function releaseTier(
     /** Why a given-up tier was skipped. @default 'send-failed' */
     skipReason?: string;
   },
-): Promise<void> {
+): Promise<Booking | undefined> {
   const tiers = { ...input.booking.tiers };
   const tier = tiers[input.tierId];
   if (!tier) throw new Error(`Booking ${input.booking.id} has no tier ${input.tierId}`);
@@ -208,7 +213,7 @@ export async function releaseTier(
     ...(due.set ? [due.set] : []),
   ];
   try {
-    await ctx.db.send(
+    const out = await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: keys.booking(input.booking.id),
@@ -223,21 +228,26 @@ export async function releaseTier(
           ...(input.giveUp ? { ':reason': input.skipReason ?? 'send-failed' } : {}),
           ...due.values,
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return out.Attributes ? toBooking(out.Attributes) : undefined;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
+    return undefined;
   }
 }
 
 /**
  * Marks open tiers SKIPPED (opted out, do-not-text, texts off, appointment started). Only tiers still PENDING, or
- * SENDING with a lapsed lease, are touched, so a text being sent right now is never overwritten.
+ * SENDING with a lapsed lease, are touched, so a text being sent right now is never overwritten. Returns
+ * the booking as stored after the write (the update's ALL_NEW, no extra read), or undefined when a tier
+ * was no longer open and nothing changed.
  */
 export async function skipTiers(
   ctx: StoreContext,
   input: { booking: Booking; tierIds: readonly string[]; reason: string; leaseCutoff: string },
-): Promise<void> {
+): Promise<Booking | undefined> {
   const tiers = { ...input.booking.tiers };
   for (const id of input.tierIds) {
     const tier = tiers[id];
@@ -254,7 +264,7 @@ export async function skipTiers(
       `(tiers.#t${i}.#st = :pending OR (tiers.#t${i}.#st = :sending AND tiers.#t${i}.claimedAt < :leaseCutoff))`,
   );
   try {
-    await ctx.db.send(
+    const out = await ctx.db.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: keys.booking(input.booking.id),
@@ -269,10 +279,13 @@ export async function skipTiers(
           ':leaseCutoff': input.leaseCutoff,
           ...due.values,
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return out.Attributes ? toBooking(out.Attributes) : undefined;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
+    return undefined;
   }
 }
 
