@@ -46,6 +46,7 @@ import { snsEventOf } from './sns-event.ts';
 import { DatabaseAwayError, type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { WriteWatch } from './write-watch.ts';
 
 export interface LocalOptions {
   config: TrustConfig;
@@ -65,6 +66,13 @@ export interface LocalOptions {
    * keeps the table's final state from them rather than scanning it). It must not throw.
    */
   onStreamRecord?: (record: DynamoDBRecord) => void;
+  /**
+   * This process is the only writer to the table (the simulator): the stream poller counts this
+   * process's write requests (local/write-watch.ts) and skips a drain when none can have reached the
+   * stream since its last empty pass. Off by default: another process may write to the same DynamoDB
+   * Local (a developer's script, a second runtime), and its writes would wait for one of ours.
+   */
+  writesOnlyFromThisProcess?: boolean;
   /**
    * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
    * Read once, when the web function's module is first loaded in this process.
@@ -296,7 +304,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       }),
     );
   // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
+  const writeWatch = options.writesOnlyFromThisProcess ? new WriteWatch(endpoint) : undefined;
   const poller = new StreamPoller({
+    ...(writeWatch && { writeWatch: { watch: writeWatch } }),
     onRecord: (record) => {
       mirrors.dueReminders.apply(record);
       mirrors.offersByExpiry.apply(record);
@@ -542,6 +552,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       await database.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await poller.close();
+      writeWatch?.close();
       await persistClock().catch(() => undefined);
       db.destroy();
       raw.destroy();

@@ -114,6 +114,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     frozenClock: true,
     startAt: calendar.simStart,
     print: (line) => printed.push(line),
+    // The month's only writer is this process: the stream is not read while nothing can have been written.
+    writesOnlyFromThisProcess: true,
     onStreamRecord: (record) => {
       const keys = record.dynamodb?.Keys as Record<string, AttributeValue> | undefined;
       if (!keys) return;
