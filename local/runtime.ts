@@ -25,7 +25,7 @@ import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { useClock } from '#runtime/clock.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnreachable } from '#runtime/http.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
-import { keys } from '#store/keys.ts';
+import { dueReminders, keys, offersByExpiry } from '#store/keys.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { INDEXES } from '#store/table.ts';
@@ -36,6 +36,8 @@ import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { devEndpoints } from './dev-endpoints.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { readIndexEntries } from './index-load.ts';
+import { IndexMirror } from './index-mirror.ts';
 import { functionUrlEvent, lambdaContext, readBody, send } from './lambda-http.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
@@ -44,6 +46,7 @@ import { snsEventOf } from './sns-event.ts';
 import { DatabaseAwayError, type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { WriteWatch } from './write-watch.ts';
 
 export interface LocalOptions {
   config: TrustConfig;
@@ -70,6 +73,12 @@ export interface LocalOptions {
    * month's end. Off by default: `npm start` and the tests read the metrics as soon as a request returns.
    */
   metricsInBackground?: boolean;
+   * This process is the only writer to the table (the simulator): the stream poller counts this
+   * process's write requests (local/write-watch.ts) and skips a drain when none can have reached the
+   * stream since its last empty pass. Off by default: another process may write to the same DynamoDB
+   * Local (a developer's script, a second runtime), and its writes would wait for one of ours.
+   */
+  writesOnlyFromThisProcess?: boolean;
   /**
    * What the web function gets instead of its deployed defaults (tests: a session port, extra pages).
    * Read once, when the web function's module is first loaded in this process.
@@ -269,22 +278,44 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       );
   }
 
-  // Writes the stream has shown to the indexes the schedules ask "when is your next work?": while a
-  // count stands, the scheduler reuses the last answer (local/scheduler.ts). An item is in a sparse
-  // index only while it carries the index's key, so a write whose old and new image both lack it
-  // leaves the index as it was.
-  const indexWrites = { dueReminders: 0, offersByExpiry: 0 };
-  const countIndexWrites = (record: DynamoDBRecord) => {
-    const { OldImage, NewImage } = record.dynamodb ?? {};
-    for (const index of ['dueReminders', 'offersByExpiry'] as const) {
-      const key = INDEXES[index].partitionKey.name;
-      if (OldImage?.[key] !== undefined || NewImage?.[key] !== undefined) indexWrites[index]++;
-    }
+  // The indexes the schedules ask "when is your next work?", copied in memory from the stream, so the
+  // answer costs no Query per shard (local/index-mirror.ts). Each copy is loaded once the poller is
+  // positioned (below, and again when the database is back); until then the schedule asks DynamoDB.
+  // Its version changes with every record that touches the index: while it stands, the scheduler
+  // reuses the last answer (local/scheduler.ts).
+  const mirrors = {
+    dueReminders: new IndexMirror({
+      partitionKey: INDEXES.dueReminders.partitionKey.name,
+      sortKey: INDEXES.dueReminders.sortKey.name,
+      shards: dueReminders.allShards(),
+    }),
+    offersByExpiry: new IndexMirror({
+      partitionKey: INDEXES.offersByExpiry.partitionKey.name,
+      sortKey: INDEXES.offersByExpiry.sortKey.name,
+      shards: offersByExpiry.allShards(),
+    }),
   };
+  /** Reads each index in full into its copy; records the poller reads meanwhile are applied on top. */
+  const loadMirrors = () =>
+    Promise.all(
+      (['dueReminders', 'offersByExpiry'] as const).map(async (name) => {
+        const mirror = mirrors[name];
+        mirror.beginLoad();
+        try {
+          mirror.finishLoad(await readIndexEntries(deps.store, INDEXES[name], mirror.index.shards));
+        } catch (err) {
+          mirror.reset();
+          throw err;
+        }
+      }),
+    );
   // The stream starts now, after the demo seed: its ordinary slots are not freed slots anyway.
+  const writeWatch = options.writesOnlyFromThisProcess ? new WriteWatch(endpoint) : undefined;
   const poller = new StreamPoller({
+    ...(writeWatch && { writeWatch: { watch: writeWatch } }),
     onRecord: (record) => {
-      countIndexWrites(record);
+      mirrors.dueReminders.apply(record);
+      mirrors.offersByExpiry.apply(record);
       options.onStreamRecord?.(record);
     },
     endpoint,
@@ -314,6 +345,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     },
   });
   await poller.init();
+  // Read after the poller is positioned, so every write the read may miss is in the stream after it.
+  await loadMirrors();
   // A drain reads on until a pass finds nothing, so the metrics count the backfill's own writes (offers
   // sent, slots filled) before the caller reads anything.
   const settle = () => poller.drain().then(() => undefined);
@@ -325,8 +358,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         name: 'reminder-sweep',
         everyMinutes: config.reminders.sweepIntervalMinutes,
         run: () => sweepHandler({ source: 'aws.scheduler' }, contextFor('reminder-sweep')),
-        nextWorkAt: () => nextReminderDue(deps),
-        workVersion: () => indexWrites.dueReminders,
+        nextWorkAt: async () =>
+          mirrors.dueReminders.loaded ? mirrors.dueReminders.earliest() : nextReminderDue(deps),
+        workVersion: () => mirrors.dueReminders.version,
       },
       {
         // The simulated carrier's delivery receipts (LocalOutbox), a few virtual seconds after each send,
@@ -353,8 +387,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         name: 'offer-expiry',
         everyMinutes: 1,
         run: () => offerExpiry({ source: 'aws.scheduler' }, contextFor('offer-expiry')),
-        nextWorkAt: () => nextOfferWork(deps),
-        workVersion: () => indexWrites.offersByExpiry,
+        nextWorkAt: async () =>
+          mirrors.offersByExpiry.loaded ? mirrors.offersByExpiry.earliest() : nextOfferWork(deps),
+        workVersion: () => mirrors.offersByExpiry.version,
       },
     ],
     settle,
@@ -386,14 +421,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           (seedOn ? ' and the demo data seeded again.' : '.')
       : `Start it again at ${endpoint}; Attend carries on by itself when it answers.`,
     async onBack() {
+      // The table may be new (an in-memory database started afresh) and seeded: no copy from before stands.
+      mirrors.dueReminders.reset();
+      mirrors.offersByExpiry.reset();
       await ensureTables(raw, { table: tableName, idempotencyTable });
       if (seedOn) await seedDemoData(deps);
       // Positioned before the doors reopen (the watch says "up" only after this), so no change made
       // through them is missed, and the seed's own writes are not replayed (as at start-up).
       await poller.reconnect();
-      // The table may be new (an in-memory database started afresh) and seeded: no answer from before stands.
-      indexWrites.dueReminders++;
-      indexWrites.offersByExpiry++;
+      await loadMirrors();
     },
   });
   /** A background failure: the database going away is the watch's to report (once); anything else is printed. */
@@ -523,6 +559,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       await database.stop();
       await new Promise<void>((done) => server.close(() => done()));
       await poller.close();
+      writeWatch?.close();
       await persistClock().catch(() => undefined);
       db.destroy();
       raw.destroy();

@@ -6,7 +6,8 @@
  *
  * Asking a schedule for its next work may cost queries. A schedule whose answer depends only on the
  * table may say so with `workVersion`: a number that changes whenever a write that could change the
- * answer has been seen (the runtime counts stream records that touch the index the schedule asks).
+ * answer has been seen (the runtime follows the index the schedule asks from the stream, in memory:
+ * local/index-mirror.ts).
  * While it stands, the last answer is reused. So that every write made before a question is seen,
  * the scheduler follows the stream (`settle`) before it answers and before it moves the clock.
  */

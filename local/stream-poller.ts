@@ -29,7 +29,9 @@
  * The shard list (DescribeStream) is read again only when it may have changed: when a shard ran out (no
  * next iterator), when a read names a shard that is gone or trimmed, and otherwise at most every
  * `shardListMaxAgeMs` of wall time (a shard may also appear beside one still open). Each shard keeps
- * its iterator between drains, so a drain that finds nothing costs one GetRecords per open shard.
+ * its iterator between drains, so a drain that finds nothing costs one GetRecords per open shard. With
+ * a write watch (opt-in, for a process that is the table's only writer: the simulator), a drain when
+ * nothing can have been written since the last pass found nothing costs none (`writeWatch`).
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -44,6 +46,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { LOCAL_AWS } from './dynamodb-local.ts';
 import { assertValidPattern, type FilterPattern, matchesAny } from './event-filter.ts';
 import { toLambdaRecord } from './stream-record.ts';
+import type { WriteMark, WriteWatch } from './write-watch.ts';
 
 /** Lambda's DynamoDBStreamHandler without the context: a batch response, or nothing for "all done". */
 export type StreamHandler = (
@@ -117,6 +120,14 @@ export interface StreamPollerOptions extends StreamMappingOptions {
    * @default 1000
    */
   shardListMaxAgeMs?: number;
+  /**
+   * Opt-in, for a process that is the table's only writer (the simulator): its write requests, counted
+   * (local/write-watch.ts). A drain is then skipped, with no GetRecords, when the last pass found
+   * nothing, no write was in flight as it began, and no write has started since, as long as that pass
+   * began less than `maxQuietMs` of wall time ago (DynamoDB's own TTL deletes are not counted). Omit it
+   * (`npm start`, tests) when another process may write to the same DynamoDB Local.
+   */
+  writeWatch?: { watch: Pick<WriteWatch, 'mark' | 'wroteSince'>; maxQuietMs?: number };
 }
 
 /** Pages a background mapping may have waiting before a drain waits for it (memory stays bounded). */
@@ -161,6 +172,10 @@ export class StreamPoller {
   /** A read met a sign that the shard list changed (a shard ran out or is gone): read it again. */
   private shardsStale = false;
   private readonly shardListMaxAgeMs: number;
+  /** Where the write count stood as the last pass, which found nothing, began (writeWatch only). */
+  private quiet: WriteMark | undefined;
+  /** Drains skipped because nothing can have been written (writeWatch only). */
+  skippedDrains = 0;
 
   constructor(private readonly options: StreamPollerOptions) {
     // A pattern Lambda would reject fails here (in Mapping), at start-up, not on the first record.
@@ -246,6 +261,7 @@ export class StreamPoller {
    */
   reconnect(): Promise<void> {
     this.reconnecting = true;
+    this.quiet = undefined;
     // Queued behind any drain in progress; positioned before it resolves, so a change made after it
     // resolves is read, even on a stream that is new.
     const run = this.queue.then(async () => {
@@ -286,6 +302,20 @@ export class StreamPoller {
   }
 
   private async drainNow(): Promise<number> {
+    const writes = this.options.writeWatch;
+    const quiet = this.quiet;
+    this.quiet = undefined;
+    if (
+      writes &&
+      quiet &&
+      !this.reconnecting &&
+      !writes.watch.wroteSince(quiet) &&
+      performance.now() - quiet.at < (writes.maxQuietMs ?? 1000)
+    ) {
+      this.quiet = quiet;
+      this.skippedDrains++;
+      return 0;
+    }
     if (this.reconnecting) await this.resume();
     const streamArn = await this.init();
     let delivered = 0;
@@ -293,6 +323,8 @@ export class StreamPoller {
       if (this.shardsStale || performance.now() - this.shardsReadAt >= this.shardListMaxAgeMs) {
         await this.refreshShards(streamArn);
       }
+      // Before any shard is read: a write in flight now may reach the stream after its shard was read.
+      const mark = writes?.watch.mark();
       let read = 0;
       // Shard ids begin with their creation time, so a parent sorts before its children.
       for (const shard of [...this.shards.values()].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -302,7 +334,10 @@ export class StreamPoller {
         delivered += result.delivered;
       }
       // Nothing read: done, unless a shard ran out and the list, read again, has something new to read.
-      if (read === 0 && !(this.shardsStale && (await this.refreshShards(streamArn)))) return delivered;
+      if (read === 0 && !(this.shardsStale && (await this.refreshShards(streamArn)))) {
+        if (mark?.settled) this.quiet = mark;
+        return delivered;
+      }
     }
     this.log.warn('stream drain stopped after its pass limit; the rest is read by the next drain', {
       table: this.options.tableName,

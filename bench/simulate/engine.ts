@@ -117,6 +117,8 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     // Nothing reads the counters until the month's end (the /metrics check): the families need not
     // wait for them at every step. flush() below waits for them before the loop's time is taken.
     metricsInBackground: true,
+    // The month's only writer is this process: the stream is not read while nothing can have been written.
+    writesOnlyFromThisProcess: true,
     onStreamRecord: (record) => {
       const keys = record.dynamodb?.Keys as Record<string, AttributeValue> | undefined;
       if (!keys) return;

@@ -3,10 +3,13 @@
  * the shape Lambda delivers; partial batch failures, bisect-on-error and dead letters behave as the
  * event source mapping does; and records caused by the handler's own writes arrive in the same drain.
  */
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseAwayError, StreamPoller, type StreamPollerOptions } from '#local/stream-poller.ts';
+import { WriteWatch } from '#local/write-watch.ts';
 import type { StoreContext } from '#store/context.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
 import { freshTable } from '#tests/support/dynamo.ts';
@@ -543,5 +546,110 @@ describe('StreamPoller draining', () => {
 
     // Assess
     expect(idsOf(calls.flat())).toEqual(['background']);
+  });
+});
+
+describe('StreamPoller with a write watch (the simulator: this process is the only writer)', () => {
+  /** GetRecords requests this process sends while `act` runs. */
+  async function getRecordsDuring(act: () => Promise<unknown>): Promise<number> {
+    let count = 0;
+    const onStart = (message: unknown) => {
+      const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
+      if (typeof target === 'string' && target.endsWith('.GetRecords')) count++;
+    };
+    diagnostics.subscribe('http.client.request.start', onStart);
+    try {
+      await act();
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', onStart);
+    }
+    return count;
+  }
+
+  it('skips a drain while no write started since its last empty pass, and reads again after one', async () => {
+    // Prepare
+    const watch = new WriteWatch(store.endpoint);
+    const seen: string[] = [];
+    const { poller, calls } = aPoller(() => undefined, {
+      writeWatch: { watch, maxQuietMs: Number.POSITIVE_INFINITY },
+      onRecord: (record) => seen.push(`${record.eventName} ${slotIdOf(record)}`),
+    });
+    await poller.init();
+    try {
+      await putSlot('one', 'FREE');
+      expect(await poller.drain()).toBe(1);
+
+      // Act: nothing written since that drain's last (empty) pass; then a write, and a drain.
+      const idle = await getRecordsDuring(() => poller.drain());
+      await setStatus('one', 'BOOKED');
+      await setStatus('one', 'FREE');
+      const after = await getRecordsDuring(() => poller.drain());
+
+      // Assess
+      expect(idle).toBe(0);
+      expect(poller.skippedDrains).toBe(1);
+      expect(after).toBeGreaterThan(0);
+      expect(seen).toEqual(['INSERT one', 'MODIFY one', 'MODIFY one']);
+      expect(idsOf(calls.flat())).toEqual(['one', 'one']);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it('does not trust a pass that began with a write in flight', async () => {
+    // Prepare: a watch that always has a write in flight, and none started.
+    const mark = { started: 0, settled: false, at: performance.now() };
+    const { poller } = aPoller(() => undefined, {
+      writeWatch: {
+        watch: { mark: () => mark, wroteSince: () => false },
+        maxQuietMs: Number.POSITIVE_INFINITY,
+      },
+    });
+    await poller.init();
+
+    // Act
+    await poller.drain();
+    const reads = await getRecordsDuring(() => poller.drain());
+
+    // Assess
+    expect(reads).toBeGreaterThan(0);
+    expect(poller.skippedDrains).toBe(0);
+  });
+
+  it('counts a write as in flight from its request until its answer', async () => {
+    // Prepare
+    const watch = new WriteWatch(store.endpoint);
+    try {
+      const before = watch.mark();
+      expect(before.settled).toBe(true);
+
+      // Act: a write sent, not yet answered.
+      const write = putSlot('flying', 'FREE');
+      while (!watch.wroteSince(before)) await new Promise((resolve) => setImmediate(resolve));
+      const during = watch.mark();
+      await write;
+      const after = watch.mark();
+
+      // Assess
+      expect(during.settled).toBe(false);
+      expect(after.settled).toBe(true);
+      expect(watch.wroteSince(during)).toBe(false);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it('reads on every drain without a write watch (the default)', async () => {
+    // Prepare
+    const { poller } = aPoller();
+    await poller.init();
+    await poller.drain();
+
+    // Act
+    const reads = await getRecordsDuring(() => poller.drain());
+
+    // Assess
+    expect(reads).toBeGreaterThan(0);
+    expect(poller.skippedDrains).toBe(0);
   });
 });
