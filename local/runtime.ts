@@ -73,6 +73,7 @@ export interface LocalOptions {
    * month's end. Off by default: `npm start` and the tests read the metrics as soon as a request returns.
    */
   metricsInBackground?: boolean;
+  /**
    * This process is the only writer to the table (the simulator): the stream poller counts this
    * process's write requests (local/write-watch.ts) and skips a drain when none can have reached the
    * stream since its last empty pass. Off by default: another process may write to the same DynamoDB
