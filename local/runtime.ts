@@ -67,13 +67,6 @@ export interface LocalOptions {
    */
   onStreamRecord?: (record: DynamoDBRecord) => void;
   /**
-   * Runs the metrics stream's mapping beside the stream's drains instead of within them
-   * (StreamMappingOptions.background), so a drain, and whoever waits for it, does not wait for the
-   * counters; `poller.flush()` waits for them. For the simulator, which reads /metrics only at the
-   * month's end. Off by default: `npm start` and the tests read the metrics as soon as a request returns.
-   */
-  metricsInBackground?: boolean;
-  /**
    * This process is the only writer to the table (the simulator): the stream poller counts this
    * process's write requests (local/write-watch.ts) and skips a drain when none can have reached the
    * stream since its last empty pass. Off by default: another process may write to the same DynamoDB
@@ -332,7 +325,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         handler: (event) => metricsStream(event, contextFor('metrics-stream')) as ReturnType<StreamHandler>,
         batchSize: 50,
         maxRetries: 5,
-        background: options.metricsInBackground ?? false,
         onDeadLetter: (record, reason) =>
           print(`[metrics-stream] record ${record.eventID} dead-lettered: ${reason}`),
       },

@@ -78,15 +78,6 @@ export interface StreamMappingOptions {
   /** Retries of a failing record before it goes to dead letters. @default 3 */
   maxRetries?: number;
   onDeadLetter?: (record: DynamoDBRecord, reason: string) => void;
-  /**
-   * Delivered beside the drains rather than within them: a drain hands this mapping its pages in stream
-   * order and reads on without waiting for its handler, and `flush()` waits for it. For a consumer no
-   * caller reads between drains (the simulator's metrics stream: nothing reads the counters until the
-   * month's end). In AWS every mapping runs on its own anyway; this only stops the local drain, which
-   * its callers wait for, from waiting for this one. A page may wait here while the next is read, up to
-   * BACKGROUND_PAGES_MAX pages; beyond that the drain waits. @default false
-   */
-  background?: boolean;
 }
 
 export interface StreamPollerOptions extends StreamMappingOptions {
@@ -129,9 +120,6 @@ export interface StreamPollerOptions extends StreamMappingOptions {
    */
   writeWatch?: { watch: Pick<WriteWatch, 'mark' | 'wroteSince'>; maxQuietMs?: number };
 }
-
-/** Pages a background mapping may have waiting before a drain waits for it (memory stays bounded). */
-export const BACKGROUND_PAGES_MAX = 16;
 
 /** GetRecords' own maximum. */
 const PAGE_LIMIT = 1000;
@@ -211,8 +199,7 @@ export class StreamPoller {
   /**
    * Delivers every record available now, including those the handlers' own writes cause, and resolves
    * with the number of records the handlers accepted (a record two mappings take counts twice). Drains
-   * run one at a time, in call order. A background mapping (StreamMappingOptions.background) is handed
-   * its records but not waited for, and is not counted: `flush()` waits for it.
+   * run one at a time, in call order.
    */
   drain(): Promise<number> {
     this.queued++;
@@ -222,19 +209,6 @@ export class StreamPoller {
     });
     this.queue = settled.catch(() => undefined);
     return settled;
-  }
-
-  /**
-   * Drains, then waits for every background mapping to finish what it was handed, and again until a
-   * drain finds nothing more (their handlers' writes may be records for another mapping). Rejects with
-   * the first error a background delivery met (the database going away), once.
-   */
-  async flush(): Promise<void> {
-    for (let pass = 0; pass < this.maxPasses; pass++) {
-      const delivered = await this.drain();
-      const handed = await Promise.all(this.mappings.map((m) => m.settleBackground()));
-      if (delivered === 0 && handed.every((n) => n === 0)) return;
-    }
   }
 
   /** Polls in the background (for a clock that flows in real time); resolves once positioned. */
@@ -272,13 +246,11 @@ export class StreamPoller {
     return run;
   }
 
-  /** Stops background polling and waits for a drain in progress, and for background mappings. */
+  /** Stops background polling and waits for a drain in progress. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.queue;
-    // What they were handed is finished (or has failed: stopping reports nothing).
-    await Promise.all(this.mappings.map((m) => m.settleBackground().catch(() => 0)));
   }
 
   /** Stops and releases the Streams client's sockets. */
@@ -438,9 +410,7 @@ export class StreamPoller {
       if (records.length > 0) {
         const all = records.map((r) => toLambdaRecord(r, streamArn));
         if (this.options.onRecord) for (const r of all) this.options.onRecord(r);
-        const accepted = await Promise.all(
-          this.mappings.map((m) => (m.background ? m.handOver(all) : m.deliver(all))),
-        );
+        const accepted = await Promise.all(this.mappings.map((m) => m.deliver(all)));
         delivered += accepted.reduce((sum, n) => sum + n, 0);
         read += records.length;
         shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
@@ -528,15 +498,8 @@ export class DatabaseAwayError extends Error {
 /** One mapping's delivery: its filters, batches, bisection, retries and dead letters. */
 class Mapping {
   readonly name: string;
-  readonly background: boolean;
   private readonly batchSize: number;
   private readonly maxRetries: number;
-  /** A background mapping's deliveries, one after another in stream order. */
-  private backlog: Promise<void> = Promise.resolve();
-  /** Pages handed over and not yet delivered; records handed over since settleBackground last ran. */
-  private waiting = 0;
-  private handedSinceSettle = 0;
-  private backgroundError: unknown;
 
   constructor(
     private readonly options: StreamMappingOptions,
@@ -548,48 +511,9 @@ class Mapping {
     this.name = options.name ?? 'stream';
     this.batchSize = options.batchSize ?? 10;
     this.maxRetries = options.maxRetries ?? 3;
-    this.background = options.background ?? false;
     if (this.batchSize < 1 || this.maxRetries < 0) {
       throw new RangeError('batchSize must be at least 1, maxRetries at least 0');
     }
-  }
-
-  /**
-   * A background mapping's share of a page: queued behind the pages before it, delivered when their
-   * turn comes. Resolves with 0 (nothing is known yet) once the page is queued, after waiting if
-   * BACKGROUND_PAGES_MAX pages are already waiting.
-   */
-  async handOver(all: readonly DynamoDBRecord[]): Promise<number> {
-    while (this.waiting >= BACKGROUND_PAGES_MAX) await this.backlog;
-    this.waiting++;
-    this.handedSinceSettle += all.length;
-    this.backlog = this.backlog.then(async () => {
-      try {
-        // After a failure nothing more is delivered: flush() reports it, and the records stay unhandled.
-        if (this.backgroundError === undefined) await this.deliver(all);
-      } catch (err) {
-        this.backgroundError = err;
-      } finally {
-        this.waiting--;
-      }
-    });
-    return 0;
-  }
-
-  /**
-   * Waits for every page handed over so far; resolves with how many records were handed over since the
-   * last call, or rejects with the error a delivery met (once; the mapping is then usable again).
-   */
-  async settleBackground(): Promise<number> {
-    await this.backlog;
-    const handed = this.handedSinceSettle;
-    this.handedSinceSettle = 0;
-    if (this.backgroundError !== undefined) {
-      const err = this.backgroundError;
-      this.backgroundError = undefined;
-      throw err;
-    }
-    return handed;
   }
 
   /**

@@ -114,9 +114,6 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     frozenClock: true,
     startAt: calendar.simStart,
     print: (line) => printed.push(line),
-    // Nothing reads the counters until the month's end (the /metrics check): the families need not
-    // wait for them at every step. flush() below waits for them before the loop's time is taken.
-    metricsInBackground: true,
     // The month's only writer is this process: the stream is not read while nothing can have been written.
     writesOnlyFromThisProcess: true,
     onStreamRecord: (record) => {
@@ -288,7 +285,6 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     }
   }
   await doors.settle();
-  await runtime.poller.flush();
   observe();
   const loopMs = performance.now() - loopStart;
   const load = meter.stop();
