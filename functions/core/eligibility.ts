@@ -233,25 +233,40 @@ export function rankCandidates(
   k: number,
 ): RankedCandidate[] {
   const ranked: RankedCandidate[] = [];
-  for (const { entry, client, suppressed, otherBookings } of candidates) {
-    const typeConfig = config.appointmentTypes[entry.type];
-    // An entry for a type the trust no longer runs cannot be offered anything.
+  for (const { otherBookings, ...candidate } of candidates) {
+    const typeConfig = eligibleTypeConfig(candidate, otherBookings, slot, config, now);
     if (typeConfig === undefined) continue;
-    const verdict = checkEligibility({
-      slot,
-      entry,
-      client,
-      suppressed,
-      typeConfig,
-      timeZone: config.timeZone,
-      otherBookings,
-      now,
-    });
-    if (!verdict.eligible) continue;
+    const { entry, client } = candidate;
     ranked.push({ entry, client, ...scoreEntry(entry, client, typeConfig, config, now) });
   }
   ranked.sort(byPriority);
   return ranked.slice(0, Math.max(0, k));
+}
+
+/**
+ * The type's config when the candidate may be offered the slot with these other bookings (checkEligibility
+ * finds no reason), else undefined. An entry for a type the trust no longer runs cannot be offered anything.
+ */
+function eligibleTypeConfig(
+  { entry, client, suppressed }: UnbookedCandidate,
+  otherBookings: OtherBooking[],
+  slot: Slot,
+  config: EventPathConfig,
+  now: string,
+): AppointmentTypeConfig | undefined {
+  const typeConfig = config.appointmentTypes[entry.type];
+  if (typeConfig === undefined) return undefined;
+  const verdict = checkEligibility({
+    slot,
+    entry,
+    client,
+    suppressed,
+    typeConfig,
+    timeZone: config.timeZone,
+    otherBookings,
+    now,
+  });
+  return verdict.eligible ? typeConfig : undefined;
 }
 
 /** A waiting entry before its family's other bookings are read: a Candidate without `otherBookings`. */
@@ -278,19 +293,8 @@ export function preRankCandidates(
 ): Prospect[] {
   const prospects: Prospect[] = [];
   for (const { entry, client, suppressed } of candidates) {
-    const typeConfig = config.appointmentTypes[entry.type];
+    const typeConfig = eligibleTypeConfig({ entry, client, suppressed }, [], slot, config, now);
     if (typeConfig === undefined) continue;
-    const verdict = checkEligibility({
-      slot,
-      entry,
-      client,
-      suppressed,
-      typeConfig,
-      timeZone: config.timeZone,
-      otherBookings: [],
-      now,
-    });
-    if (!verdict.eligible) continue;
     prospects.push({ entry, client, suppressed, ...scoreEntry(entry, client, typeConfig, config, now) });
   }
   return prospects.sort(byPriority);
@@ -322,19 +326,11 @@ export async function takeEligible(
   for (const { suppressed, ...candidate } of prospects) {
     if (ranked.length >= k) break;
     const { entry, client } = candidate;
-    const typeConfig = config.appointmentTypes[entry.type];
-    if (typeConfig === undefined) continue;
-    const verdict = checkEligibility({
-      slot,
-      entry,
-      client,
-      suppressed,
-      typeConfig,
-      timeZone: config.timeZone,
-      otherBookings: await bookingsOf({ entry, client, suppressed }),
-      now,
-    });
-    if (verdict.eligible) ranked.push(candidate);
+    // Bookings are not asked for an entry whose type the trust no longer runs (none from preRankCandidates).
+    if (config.appointmentTypes[entry.type] === undefined) continue;
+    const otherBookings = await bookingsOf({ entry, client, suppressed });
+    if (eligibleTypeConfig({ entry, client, suppressed }, otherBookings, slot, config, now))
+      ranked.push(candidate);
   }
   return ranked;
 }
