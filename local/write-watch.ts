@@ -5,14 +5,14 @@
  * process may write to the same DynamoDB Local). DynamoDB's own deletes (TTL) are not seen: the
  * poller bounds how long it trusts a quiet stream (`maxQuietMs`).
  *
- * It listens on Node's `http.client.request.start` diagnostics channel (as bench/simulate/load-meter.ts
- * counts calls) and reads the operation from the `X-Amz-Target` header, so no client is touched. A write
+ * It sees each request as it starts (dynamodb-requests.ts: Node's diagnostics channel and the
+ * `X-Amz-Target` header, as bench/simulate/load-meter.ts counts calls), so no client is touched. A write
  * is in flight from its request's start until its response arrives (DynamoDB Local answers after the
  * write, and its stream record, are made) or the request closes. A request that closed without a
  * response may still be carried out: for `uncertainMs` after it, the stream is never called quiet.
  */
-import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { onDynamoDbRequests } from './dynamodb-requests.ts';
 
 /** The operations that change items, hence the stream: DynamoDB_20120810.<operation>. */
 const WRITE_OPERATIONS = new Set([
@@ -38,13 +38,21 @@ export class WriteWatch {
   private inFlight = 0;
   /** performance.now() until which a write that closed unanswered may still land. */
   private uncertainUntil = Number.NEGATIVE_INFINITY;
-  private readonly host: string;
-  private readonly onStart = (message: unknown) => {
-    const request = (message as { request: ClientRequest }).request;
-    const target = request.getHeader('x-amz-target');
-    // Only DynamoDB Local's: the SDK signs the Host header, so every request to it carries it.
-    if (typeof target !== 'string' || request.getHeader('host') !== this.host) return;
-    if (!WRITE_OPERATIONS.has(target.slice(target.indexOf('.') + 1))) return;
+  private readonly stop: () => void;
+
+  /**
+   * @param endpoint DynamoDB Local's endpoint (http://host:port).
+   * @param uncertainMs Wall-clock ms after a write closed without an answer during which no mark is settled.
+   */
+  constructor(
+    endpoint: string,
+    private readonly uncertainMs = 5000,
+  ) {
+    this.stop = onDynamoDbRequests(endpoint, (operation, request) => this.onRequest(operation, request));
+  }
+
+  private onRequest(operation: string, request: ClientRequest): void {
+    if (!WRITE_OPERATIONS.has(operation)) return;
     this.started++;
     this.inFlight++;
     let done = false;
@@ -56,18 +64,6 @@ export class WriteWatch {
     };
     request.once('response', () => finish(true));
     request.once('close', () => finish(false));
-  };
-
-  /**
-   * @param endpoint DynamoDB Local's endpoint (http://host:port).
-   * @param uncertainMs Wall-clock ms after a write closed without an answer during which no mark is settled.
-   */
-  constructor(
-    endpoint: string,
-    private readonly uncertainMs = 5000,
-  ) {
-    this.host = new URL(endpoint).host;
-    diagnostics.subscribe('http.client.request.start', this.onStart);
   }
 
   /** Taken as a pass over the stream begins. */
@@ -83,6 +79,6 @@ export class WriteWatch {
 
   /** Stops listening. */
   close(): void {
-    diagnostics.unsubscribe('http.client.request.start', this.onStart);
+    this.stop();
   }
 }

@@ -1,13 +1,13 @@
 /**
  * What the month's loop asked of DynamoDB Local: every HTTP request to it, counted by operation (the
  * `X-Amz-Target` header, e.g. `DynamoDB_20120810.GetItem`, `DynamoDBStreams_20120810.GetRecords`)
- * through Node's `http.client.request.start` diagnostics channel, so no client or handler is touched;
+ * through Node's `http.client.request.start` diagnostics channel (local/dynamodb-requests.ts), so no
+ * client or handler is touched;
  * and the CPU both processes used (this one from `process.cpuUsage`, DynamoDB Local's from
  * `/proc/<pid>/stat` on Linux; elsewhere that figure is left out).
  */
-import diagnostics from 'node:diagnostics_channel';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { ClientRequest } from 'node:http';
+import { onDynamoDbRequests } from '#local/dynamodb-requests.ts';
 
 export interface LoadReading {
   /** Requests to DynamoDB Local by operation (GetItem, Query, GetRecords…). */
@@ -68,23 +68,16 @@ export const nodeCpuMs = (): number => {
 
 /** Starts counting requests to `endpoint` (http://host:port); `stop()` ends it and gives the reading. */
 export function meterLoad(endpoint: string, dynamoDbLocalPid: number | undefined): { stop(): LoadReading } {
-  const host = new URL(endpoint).host;
   const calls: Record<string, number> = {};
-  const onStart = (message: unknown) => {
-    const request = (message as { request: ClientRequest }).request;
-    const target = request.getHeader('x-amz-target');
-    // Only DynamoDB Local's: the SDK signs the Host header, so every request to it carries it.
-    if (typeof target !== 'string' || request.getHeader('host') !== host) return;
-    const operation = target.slice(target.indexOf('.') + 1);
+  const stopCounting = onDynamoDbRequests(endpoint, (operation) => {
     calls[operation] = (calls[operation] ?? 0) + 1;
-  };
-  diagnostics.subscribe('http.client.request.start', onStart);
+  });
   const node0 = nodeCpuMs();
   const java0 = processCpuMs(dynamoDbLocalPid);
   const sqlite0 = threadCpuMs(dynamoDbLocalPid, SQLITE_THREAD);
   return {
     stop() {
-      diagnostics.unsubscribe('http.client.request.start', onStart);
+      stopCounting();
       const java1 = processCpuMs(dynamoDbLocalPid);
       const sqlite1 = threadCpuMs(dynamoDbLocalPid, SQLITE_THREAD);
       return {

@@ -4,11 +4,10 @@
  * requests each call sends are counted by operation (the X-Amz-Target header, through Node's
  * `http.client.request.start` diagnostics channel, as bench/simulate/load-meter.ts counts them).
  */
-import diagnostics from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
+import { onDynamoDbRequests } from '#local/dynamodb-requests.ts';
 import { bookSlot, moveBooking } from '#services/bookings.ts';
 import { optOutNumber } from '#services/consent.ts';
 import { recordOutcome } from '#services/outcomes.ts';
@@ -40,20 +39,14 @@ beforeEach(async () => {
 
 /** Runs `act` and counts the DynamoDB requests it sent, by operation (GetItem, UpdateItem…). */
 async function counted<T>(act: () => Promise<T>): Promise<{ value: T; calls: Record<string, number> }> {
-  const host = new URL(store.endpoint).host;
   const calls: Record<string, number> = {};
-  const onStart = (message: unknown) => {
-    const request = (message as { request: ClientRequest }).request;
-    const target = request.getHeader('x-amz-target');
-    if (typeof target !== 'string' || request.getHeader('host') !== host) return;
-    const operation = target.slice(target.indexOf('.') + 1);
+  const stop = onDynamoDbRequests(store.endpoint, (operation) => {
     calls[operation] = (calls[operation] ?? 0) + 1;
-  };
-  diagnostics.subscribe('http.client.request.start', onStart);
+  });
   try {
     return { value: await act(), calls };
   } finally {
-    diagnostics.unsubscribe('http.client.request.start', onStart);
+    stop();
   }
 }
 
