@@ -38,7 +38,7 @@ import { createSlots, getSlot } from '#store/slots.ts';
 import { entryIdFor, getEntry, removeEntry, waitingByType } from '#store/waitlist.ts';
 import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
-import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { commandsDuring, exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { callApi } from '#tests/support/function-url.ts';
 import { dueIndex, plusMinutes, rawItem, scanEntity, seed } from './helpers.ts';
 
@@ -368,28 +368,18 @@ describe('offering a freed slot', () => {
  * in the order they were asked, seen in the SDK's middleware of this test's own client.
  */
 async function liveBookingLookups(act: () => Promise<unknown>): Promise<string[]> {
-  const phones: string[] = [];
-  const name = 'liveBookingLookups';
   const pkPrefix = byPhone.partition('');
-  store.db.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> };
-      const values = input.ExpressionAttributeValues ?? {};
-      const value = (v: unknown) => (typeof v === 'object' && v !== null && 'S' in v ? v.S : v);
-      const liveBookings = input.IndexName === 'byPhone' && value(values[':prefix']) === 'BOOKING#';
-      if (context.commandName === 'QueryCommand' && liveBookings) {
-        phones.push(String(value(values[':pk'])).slice(pkPrefix.length));
-      }
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await act();
-  } finally {
-    store.db.middlewareStack.remove(name);
-  }
-  return phones;
+  const value = (v: unknown) => (typeof v === 'object' && v !== null && 'S' in v ? v.S : v);
+  return commandsDuring(store, act, (commandName, input) => {
+    const { IndexName, ExpressionAttributeValues: values = {} } = input as {
+      IndexName?: string;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    };
+    const liveBookings = IndexName === 'byPhone' && value(values[':prefix']) === 'BOOKING#';
+    return commandName === 'QueryCommand' && liveBookings
+      ? String(value(values[':pk'])).slice(pkPrefix.length)
+      : undefined;
+  });
 }
 
 /** Books the family into a `clinic` appointment at the other clinic at `startsAt`: a booking that clashes. */

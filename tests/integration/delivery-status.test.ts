@@ -27,7 +27,7 @@ import { keys } from '#store/keys.ts';
 import { getMessage, recordMessage } from '#store/messages.ts';
 import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient } from '#tests/support/builders.ts';
-import { freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import { commandsDuring, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
 const NOW = '2026-11-23T10:00:00.000Z';
@@ -276,21 +276,7 @@ describe('unreachable numbers', () => {
 
 /** The DynamoDB commands `act` sends (each call once, however often the SDK retries it). */
 async function callsDuring(act: () => Promise<unknown>): Promise<string[]> {
-  const calls: string[] = [];
-  const name = 'count-delivery-calls';
-  store.db.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await act();
-  } finally {
-    store.db.middlewareStack.remove(name);
-  }
-  return calls;
+  return commandsDuring(store, act, (commandName) => commandName);
 }
 
 /** Every item under a number's delivery partitions (`NUMBERDELIVERY#…`): its failures, and nothing else. */

@@ -80,3 +80,31 @@ export function testDeps(store: StoreContext, start: string, config: TrustConfig
     clock,
   };
 }
+
+/**
+ * What `pick` makes of each command the store's client sends while `act` runs, in order (undefined:
+ * left out): seen in the SDK's middleware at its `initialize` step, so once per call however often the
+ * SDK retries it. `commandName` is e.g. `QueryCommand`; `input` is the command's input as sent.
+ */
+export async function commandsDuring<T>(
+  store: StoreContext,
+  act: () => Promise<unknown>,
+  pick: (commandName: string, input: Record<string, unknown>) => T | undefined,
+): Promise<T[]> {
+  const picked: T[] = [];
+  const name = `commandsDuring-${randomUUID()}`;
+  store.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const value = pick(String(context.commandName), args.input as Record<string, unknown>);
+      if (value !== undefined) picked.push(value);
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await act();
+  } finally {
+    store.db.middlewareStack.remove(name);
+  }
+  return picked;
+}
