@@ -523,6 +523,38 @@ describe('StreamPoller with a write watch (the simulator: this process is the on
     }
   });
 
+  it('ends a drain after a pass whose handlers wrote nothing, and reads on after one that wrote', async () => {
+    // Prepare: a handler that frees a second slot when it is given the first, and nothing else.
+    const watch = new WriteWatch(store.endpoint);
+    const seen: string[] = [];
+    const { poller } = aPoller(
+      async (event) => {
+        if (event.Records.some((r) => slotIdOf(r) === 'first')) await putSlot('second', 'FREE');
+      },
+      {
+        writeWatch: { watch, maxQuietMs: Number.POSITIVE_INFINITY },
+        onRecord: (record) => seen.push(`${record.eventName} ${slotIdOf(record)}`),
+      },
+    );
+    await poller.init();
+    try {
+      // Act: a drain whose handler writes nothing; then one whose handler writes.
+      await putSlot('alone', 'FREE');
+      const quiet = await getRecordsDuring(() => poller.drain());
+      await putSlot('first', 'FREE');
+      const written = await getRecordsDuring(() => poller.drain());
+
+      // Assess: one pass (the record's page, then the empty page that shows the shard's end) for the
+      // first; the second reads on and finds the handler's own write in the same drain.
+      expect(quiet).toBe(2);
+      expect(written).toBeGreaterThan(2);
+      expect(seen).toEqual(['INSERT alone', 'INSERT first', 'INSERT second']);
+      expect(await getRecordsDuring(() => poller.drain())).toBe(0);
+    } finally {
+      watch.close();
+    }
+  });
+
   it('does not trust a pass that began with a write in flight', async () => {
     // Prepare: a watch that always has a write in flight, and none started.
     const mark = { started: 0, settled: false, at: performance.now() };
