@@ -9,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DateTime } from 'luxon';
-import { mapWithConcurrency } from '#core/concurrency.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
@@ -30,34 +29,11 @@ const ZONE = 'Europe/London';
 const MIN = 60_000;
 /**
  * Virtual time one step's actions may span (ms): families' and staff's actions within a minute of the
- * first are taken together at the last of their times (a family's text is handled up to a minute after
- * they sent it, as a carrier's delivery could be), side by side (`act`), and the stream is followed once
- * after them, as a stream's batching window would. A schedule with work inside the window ends it there,
- * so no tick is passed over. Without it, every text a family sends is a step of its own.
+ * first are taken together, each at its own time, and the stream is followed once after them, as a
+ * stream's batching window and a carrier's delivery delay would make them in AWS. A schedule with work
+ * inside the window ends it there. Without it, every text a family sends is a step of its own.
  */
 export const STEP_WINDOW_MS = 60_000;
-
-/**
- * How many families (or clinics' outcomes) act at once within one moment: replies to the same 10:00
- * reminders, or answers to the same offer, arrive together in life too, and the system must take them
- * so (conditional writes decide who gets a slot). Each family's own actions stay in order.
- */
-export const ACTION_CONCURRENCY = 8;
-
-/** Actions that may run beside others at the same moment share a lane only with their own family's or clinic's. */
-function laneOf(action: Action): string | undefined {
-  switch (action.kind) {
-    case 'text':
-      return `phone ${action.phone}`;
-    case 'phone-cancel':
-      // The state's key is "phone|reference" (Families.register).
-      return `phone ${action.stateKey.split('|')[0]}`;
-    case 'outcomes':
-      return `clinic ${action.clinicId}`;
-    default:
-      return undefined;
-  }
-}
 
 export interface RunOptions {
   config: TrustConfig;
@@ -209,67 +185,47 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     for (; seen < entries.length; seen++) families.onText(seen, entries[seen]!);
   };
 
-  /** One action at `now` (ms); the families read what it sent as soon as it is done. */
-  const actOne = async (action: Action, now: number) => {
-    switch (action.kind) {
-      case 'text': {
-        const state = action.stateKey ? families.stateByKey(action.stateKey) : undefined;
-        if (state && (state.cancelled || Date.parse(state.startsAt) <= now)) break;
-        const optOutFrom = runtime.outbox.entries.length;
-        const { inboundMessageId, sent } = await doors.text(action.phone, action.body);
-        for (const i of sent)
-          if (runtime.outbox.entries[i]!.to === action.phone) answers.set(i, inboundMessageId);
-        families.log.texts[action.purpose] = (families.log.texts[action.purpose] ?? 0) + 1;
-        if (action.purpose === 'stop') families.noteOptOut(action.phone, optOutFrom, true);
-        if (action.purpose === 'start') families.noteOptOut(action.phone, optOutFrom, false);
-        observe();
-        break;
-      }
-      case 'phone-cancel': {
-        const state = families.stateByKey(action.stateKey);
-        if (!state || state.cancelled || state.cancelSent || Date.parse(state.startsAt) <= now + 60 * MIN)
-          break;
-        // A family with Attend's texts who means to cancel anyway does it by reply, not by phone.
-        if (state.fate.cancelAnyway && families.canText(state))
-          families.reply(state, action.rebook ? 'rebook' : 'cancel', now, 0.5);
-        else await staff.phoneCancel(state, action.rebook, now);
-        break;
-      }
-      case 'outcomes':
-        await staff.outcomes(action.clinicId, action.day);
-        break;
-      case 'inbox':
-        await staff.inbox(now);
-        break;
-      case 'staff-rebook':
-        await staff.rebook(action.clientId, action.type, action.clinicId, now);
-        break;
-      default:
-        break;
-    }
-  };
-
-  /**
-   * The actions due at one virtual moment, side by side as people would take them: staff book first
-   * (POST /bookings, 8 at a time); then every family at once, each family's texts and calls in their
-   * order (siblings share a phone, so a phone is one family), and each clinic's outcomes beside the
-   * other clinics'; at most ACTION_CONCURRENCY of these at a time. The inbox and the phone-backs, which
-   * read and book across clinics, go after them, one at a time.
-   */
   const act = async (actions: Action[], now: number) => {
     const books = actions.filter((a) => a.kind === 'book').map((a) => a.planId);
     if (books.length) await staff.book(books);
-    const lanes = new Map<string, Action[]>();
-    const after: Action[] = [];
     for (const action of actions) {
-      const lane = laneOf(action);
-      if (lane !== undefined) lanes.set(lane, [...(lanes.get(lane) ?? []), action]);
-      else if (action.kind !== 'book') after.push(action);
+      switch (action.kind) {
+        case 'text': {
+          const state = action.stateKey ? families.stateByKey(action.stateKey) : undefined;
+          if (state && (state.cancelled || Date.parse(state.startsAt) <= now)) break;
+          const optOutFrom = runtime.outbox.entries.length;
+          const { inboundMessageId, sent } = await doors.text(action.phone, action.body);
+          for (const i of sent)
+            if (runtime.outbox.entries[i]!.to === action.phone) answers.set(i, inboundMessageId);
+          families.log.texts[action.purpose] = (families.log.texts[action.purpose] ?? 0) + 1;
+          if (action.purpose === 'stop') families.noteOptOut(action.phone, optOutFrom, true);
+          if (action.purpose === 'start') families.noteOptOut(action.phone, optOutFrom, false);
+          observe();
+          break;
+        }
+        case 'phone-cancel': {
+          const state = families.stateByKey(action.stateKey);
+          if (!state || state.cancelled || state.cancelSent || Date.parse(state.startsAt) <= now + 60 * MIN)
+            break;
+          // A family with Attend's texts who means to cancel anyway does it by reply, not by phone.
+          if (state.fate.cancelAnyway && families.canText(state))
+            families.reply(state, action.rebook ? 'rebook' : 'cancel', now, 0.5);
+          else await staff.phoneCancel(state, action.rebook, now);
+          break;
+        }
+        case 'outcomes':
+          await staff.outcomes(action.clinicId, action.day);
+          break;
+        case 'inbox':
+          await staff.inbox(now);
+          break;
+        case 'staff-rebook':
+          await staff.rebook(action.clientId, action.type, action.clinicId, now);
+          break;
+        default:
+          break;
+      }
     }
-    await mapWithConcurrency([...lanes.values()], ACTION_CONCURRENCY, async (lane) => {
-      for (const action of lane) await actOne(action, now);
-    });
-    for (const action of after) await actOne(action, now);
   };
 
   const meter = meterLoad(endpoint, ddb?.pid);
@@ -297,23 +253,23 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
     now = next;
     steps++;
     observe();
-    // One step takes the actions of the next STEP_WINDOW_MS too, unless a schedule has work sooner (then
-    // only those due now): they are taken together at the last of their times, and the stream is followed
-    // once after them all.
+    // One step takes the actions of the next STEP_WINDOW_MS too, each at its own time, unless a schedule
+    // has work sooner (then only those due now): the stream is followed once for them all.
     const horizon =
       work !== undefined && work <= now ? now : Math.min(now + STEP_WINDOW_MS, (work ?? end) - 1, end);
     const due = agenda.takeTimedUntil(horizon);
     if (due.length > 0) {
       const t1 = performance.now();
-      const last = due.at(-1)!.at;
-      if (last > now) {
-        runtime.clock.set(new Date(last));
-        now = last;
+      for (let i = 0; i < due.length; ) {
+        const at = due[i]!.at;
+        const group: Action[] = [];
+        for (; i < due.length && due[i]!.at === at; i++) group.push(due[i]!.action);
+        if (at > now) {
+          runtime.clock.set(new Date(at));
+          now = at;
+        }
+        await act(group, now);
       }
-      await act(
-        due.map((d) => d.action),
-        now,
-      );
       spent.act += performance.now() - t1;
       const t2 = performance.now();
       await doors.settle();
