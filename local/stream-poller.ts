@@ -31,8 +31,9 @@
  * `shardListMaxAgeMs` of wall time (a shard may also appear beside one still open). Each shard keeps
  * its iterator between drains, so a drain that finds nothing costs one GetRecords per open shard. With
  * a write watch (opt-in, for a process that is the table's only writer: the simulator), a drain when
- * nothing can have been written since the last pass found nothing costs none, and a drain ends after a
- * pass whose handlers wrote nothing, without a further pass to find the stream empty (`writeWatch`).
+ * nothing can have been written since the last pass found nothing costs none, and a drain ends once
+ * every shard has been read to its end after the last write landed, without a further pass to find the
+ * stream empty (`writeWatch`).
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -299,25 +300,33 @@ export class StreamPoller {
       // Before any shard is read: a write in flight now may reach the stream after its shard was read.
       const mark = writes?.watch.mark();
       let read = 0;
+      /** Every shard this pass could read was read to its end (an empty page on an open shard). */
       let caughtUp = true;
+      /** The earliest of those ends' write marks, each taken as its empty page was asked for. */
+      let ends: WriteMark | undefined;
       // Shard ids begin with their creation time, so a parent sorts before its children.
       for (const shard of [...this.shards.values()].sort((a, b) => a.id.localeCompare(b.id))) {
-        if (shard.finished || !this.parentFinished(shard)) continue;
+        if (shard.finished) continue;
+        if (!this.parentFinished(shard)) {
+          caughtUp = false;
+          continue;
+        }
         const result = await this.readShard(streamArn, shard);
         read += result.read;
         delivered += result.delivered;
-        caughtUp &&= result.caughtUp;
+        if (!result.end) caughtUp = false;
+        else if (!ends || result.end.started < ends.started) ends = result.end;
       }
       // Nothing read: done, unless a shard ran out and the list, read again, has something new to read.
       if (read === 0 && !(this.shardsStale && (await this.refreshShards(streamArn)))) {
         if (mark?.settled) this.quiet = mark;
         return delivered;
       }
-      // Every open shard read to its end, and no write started since the pass began (the handlers wrote
-      // nothing): every write there is was on the stream and has been read, so another pass would find
-      // nothing. Without a write watch, the next pass is what shows it.
-      if (mark?.settled && caughtUp && !this.shardsStale && writes && !writes.watch.wroteSince(mark)) {
-        this.quiet = mark;
+      // Every open shard was read to its end after every write there is had landed (no write in flight
+      // as the first of those empty pages was asked for, none started since): what the handlers wrote,
+      // they wrote before that, and it was read. Another pass would find nothing.
+      if (caughtUp && ends?.settled && !this.shardsStale && writes && !writes.watch.wroteSince(ends)) {
+        this.quiet = ends;
         return delivered;
       }
     }
@@ -401,15 +410,16 @@ export class StreamPoller {
   private async readShard(
     streamArn: string,
     shard: ShardState,
-  ): Promise<{ read: number; delivered: number; caughtUp: boolean }> {
+  ): Promise<{ read: number; delivered: number; end?: WriteMark }> {
     let read = 0;
     let delivered = 0;
-    /** The last read found the shard's end: an empty page on an open shard. */
-    let caughtUp = false;
+    /** With a write watch: its mark as the page that showed the shard's end (empty, open shard) was asked for. */
+    let end: WriteMark | undefined;
     for (let page = 0; page < MAX_PAGES_PER_SHARD_PASS && this.shards.has(shard.id); page++) {
       shard.iterator ??= await this.iteratorFor(streamArn, shard);
       if (!shard.iterator) break;
       let response: GetRecordsCommandOutput;
+      const asked = this.options.writeWatch?.watch.mark();
       try {
         response = await this.streams.send(
           new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: PAGE_LIMIT }),
@@ -439,11 +449,11 @@ export class StreamPoller {
       // An open shard that returned nothing is caught up. A closed one may return empty pages before
       // its end, so it is read on until the iterator runs out (or the page limit).
       if (records.length === 0 && !shard.closed) {
-        caughtUp = true;
+        end = asked;
         break;
       }
     }
-    return { read, delivered, caughtUp };
+    return { read, delivered, ...(end && { end }) };
   }
 
   /** Handles the errors a long-lived position meets, so that the next read can go on; rethrows others. */
