@@ -302,9 +302,12 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
     appointmentBooked(moved),
   ]);
   await settleRunAfterChange(deps, slot);
-  await confirm(deps, moved, client);
-  const [from, to] = await Promise.all([getBooking(store, booking.id), getBooking(store, moved.id)]);
-  return { from: from ?? booking, to: to ?? moved };
+  // The new booking as its confirmation's writes left it (read back only when that is not known). The
+  // old one is read back: the transaction cannot answer with it, and what else it holds (a tier the
+  // sweep claimed after our read, say) is only known by reading it.
+  const to = await readBack(deps, moved, await confirm(deps, moved, client));
+  const from = await getBooking(store, booking.id);
+  return { from: from ?? booking, to };
 }
 
 /** A move that lost a race it may still win: tried again on a fresh read. */

@@ -197,25 +197,36 @@ async function tryAccept(
   await deps.events.publish(events);
   // The other families with a pending offer are told the slot has gone, once each, and stay on the list.
   await settleEndedRun(deps, slot.id);
-  if (confirmation === 'send') await confirm(deps, booking, client);
-  return { outcome: 'accepted', booking: confirmation === 'send' ? await readBack(deps, booking) : booking };
+  if (confirmation === 'answer') return { outcome: 'accepted', booking };
+  return {
+    outcome: 'accepted',
+    booking: await readBack(deps, booking, await confirm(deps, booking, client)),
+  };
 }
 
-/** Sends the page accept's confirmation now if it is due; otherwise (or if it fails) the sweep does. */
-async function confirm(deps: Deps, booking: Booking, client: Client): Promise<void> {
+/**
+ * Sends the page accept's confirmation now if it is due; otherwise (or if it fails) the sweep does.
+ * Returns the booking as stored after it, or undefined when that is only known by reading it.
+ */
+async function confirm(deps: Deps, booking: Booking, client: Client): Promise<Booking | undefined> {
   try {
-    await sendDueForBooking(deps, booking, client);
+    return (await sendDueForBooking(deps, booking, client)).booking;
   } catch (err) {
     // The booking stands; the confirmation stays due and the next sweep sends it.
     deps.log.warn('confirmation not sent at offer accept; the sweep will retry', {
       bookingId: booking.id,
       error: (err as Error).name,
     });
+    return undefined;
   }
 }
 
-/** The booking as stored after its confirmation was claimed, or as written if it cannot be read back. */
-async function readBack(deps: Deps, written: Booking): Promise<Booking> {
+/**
+ * The booking as stored after its confirmation: `after`, what the confirmation's writes left, when it
+ * is known; otherwise read back, or as written if it cannot be read.
+ */
+async function readBack(deps: Deps, written: Booking, after: Booking | undefined): Promise<Booking> {
+  if (after) return after;
   try {
     return (await getBooking(deps.store, written.id)) ?? written;
   } catch {

@@ -1,20 +1,31 @@
 /**
- * What bookSlot and recordOutcome answer is what DynamoDB Local then holds, although neither reads the
- * booking (or the follow-up) back after writing it: each result is compared with a fresh read, and the
- * requests each call sends are counted by operation (the X-Amz-Target header, through Node's
- * `http.client.request.start` diagnostics channel, as bench/simulate/load-meter.ts counts them).
+ * What bookSlot, recordOutcome, moveBooking (its new booking) and a page accept of an offer answer is
+ * what DynamoDB Local then holds, although none reads the booking it made (or the follow-up) back after
+ * writing it: each result is compared with a fresh read, and the requests each call sends are counted
+ * by operation (the X-Amz-Target header, through Node's `http.client.request.start` diagnostics
+ * channel, as bench/simulate/load-meter.ts counts them). A move still reads its old booking back: the
+ * transaction that cancels it cannot answer with it.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { onDynamoDbRequests } from '#local/dynamodb-requests.ts';
-import { bookSlot, moveBooking } from '#services/bookings.ts';
+import { acceptOffer, startBackfill } from '#services/backfill.ts';
+import { bookSlot, cancelByStaff, moveBooking } from '#services/bookings.ts';
 import { optOutNumber } from '#services/consent.ts';
 import { recordOutcome } from '#services/outcomes.ts';
+import { addToWaitlist } from '#services/waitlist.ts';
 import { getBooking } from '#store/bookings.ts';
 import type { StoreContext } from '#store/context.ts';
 import { getFollowUp } from '#store/follow-ups.ts';
-import { aClient, aClinic, aSlotFor, type ClientWithPhone } from '#tests/support/builders.ts';
+import { offersBySlot } from '#store/offers.ts';
+import {
+  aClient,
+  aClinic,
+  aSlotFor,
+  aWaitlistRequestFor,
+  type ClientWithPhone,
+} from '#tests/support/builders.ts';
 import { exampleConfig, freshTable, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
 import { seed } from './helpers.ts';
 
@@ -211,5 +222,77 @@ describe('recordOutcome answers with the booking and follow-up as stored, withou
 
     expect(result.booking.dnaFollowUp).toMatchObject({ state: 'SENT' });
     expect(json(result.booking)).toEqual(json(await getBooking(store, booking.id)));
+  });
+});
+
+describe('moveBooking answers with the new booking as stored, without reading it back', () => {
+  async function aMove(at: string) {
+    const child = await aChild();
+    const { value: original } = await book(child);
+    const later = aSlotFor(clinic, { startsAt: '2026-11-27T10:00:00.000Z' });
+    await seed(store, { slots: [later] });
+    deps.clock.set(at);
+    const { value, calls } = await counted(() =>
+      moveBooking(deps, {
+        bookingId: original.id,
+        slotId: later.id,
+        reason: 'family asked',
+        by: 'staff:hv-1',
+      }),
+    );
+    return { original, value, calls };
+  }
+
+  it('the moved confirmation sent at once: both bookings as a fresh read gives them', async () => {
+    const { original, value, calls } = await aMove(NOW);
+
+    expect(value.to.tiers.confirmation).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(value.to).toMatchObject({ movedFrom: original.id, status: 'BOOKED' });
+    expect(json(value.to)).toEqual(json(await getBooking(store, value.to.id)));
+    expect(value.from).toMatchObject({ status: 'CANCELLED', movedTo: value.to.id });
+    expect(json(value.from)).toEqual(json(await getBooking(store, original.id)));
+    // The booking, the slot and the client before the write; the consent pre-check, the clinic and the
+    // guard's consent read for the confirmation; and the old booking, read back (see moveBooking).
+    expect(calls.GetItem).toBe(7);
+  });
+
+  it('moved in quiet hours: the new confirmation waits PENDING, as a fresh read gives it', async () => {
+    const { value, calls } = await aMove(QUIET);
+
+    expect(value.to.tiers.confirmation).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(json(value.to)).toEqual(json(await getBooking(store, value.to.id)));
+    expect(json(value.from)).toEqual(json(await getBooking(store, value.from.id)));
+    // The booking, the slot and the client before the write, and the old booking read back.
+    expect(calls.GetItem).toBe(4);
+  });
+});
+
+describe('a page accept of an offer answers with the booking as stored, without reading it back', () => {
+  it('the confirmation sent at once: the booking as a fresh read gives it', async () => {
+    // A family on the list, and a slot another family had booked, cancelled by staff now.
+    const child = await aChild({ dateOfBirth: '2026-10-05' });
+    await addToWaitlist(deps, aWaitlistRequestFor(child, clinic));
+    const holder = await aChild({ dateOfBirth: '2026-10-05' });
+    const { value: held } = await book(holder);
+    await cancelByStaff(deps, {
+      bookingId: held.id,
+      by: 'staff:hv-1',
+      reason: 'clinic change',
+      notify: false,
+    });
+    await startBackfill(deps, held.slotId);
+    const [offer] = (await offersBySlot(store, held.slotId)).filter((o) => o.clientId === child.id);
+
+    const { value: result, calls } = await counted(() =>
+      acceptOffer(deps, offer!, { answer: false, confirmation: 'send' }),
+    );
+
+    expect(result.outcome).toBe('accepted');
+    const booking = result.outcome === 'accepted' ? result.booking : undefined;
+    expect(booking?.tiers.confirmation).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(json(booking)).toEqual(json(await getBooking(store, booking!.id)));
+    // The slot, the client and the entry before the write; the slot again as the run's other offers are
+    // settled; the consent pre-check, the clinic and the guard's consent read for the confirmation.
+    expect(calls.GetItem).toBe(7);
   });
 });
