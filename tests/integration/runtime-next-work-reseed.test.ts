@@ -11,35 +11,18 @@
  * (runtime-next-work-restart.test.ts does the same without a seed; a runtime's handlers are loaded
  * once per process, hence a file of its own).
  */
-import diagnostics from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { offersByExpiry } from '#store/keys.ts';
-import { exampleConfig, freshTable } from '#tests/support/dynamo.ts';
+import { exampleConfig, freshTable, queriesDuring } from '#tests/support/dynamo.ts';
 
 const runtimes: LocalRuntime[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.stop()));
 });
-
-/** Query requests this process sends while `act` runs, and what `act` resolved with. */
-async function queriesDuring<T>(act: () => Promise<T>): Promise<{ queries: number; result: T }> {
-  let queries = 0;
-  const onStart = (message: unknown) => {
-    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
-    if (typeof target === 'string' && target.endsWith('.Query')) queries++;
-  };
-  diagnostics.subscribe('http.client.request.start', onStart);
-  try {
-    return { result: await act(), queries };
-  } finally {
-    diagnostics.unsubscribe('http.client.request.start', onStart);
-  }
-}
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 

@@ -3,6 +3,8 @@
  * each test file or test, and service dependencies wired to it with the local adapters.
  */
 import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
@@ -107,4 +109,22 @@ export async function commandsDuring<T>(
     store.db.middlewareStack.remove(name);
   }
   return picked;
+}
+
+/**
+ * Query requests this process sends (to any DynamoDB endpoint, seen on Node's
+ * `http.client.request.start` diagnostics channel) while `act` runs, and what `act` resolved with.
+ */
+export async function queriesDuring<T>(act: () => Promise<T>): Promise<{ queries: number; result: T }> {
+  let queries = 0;
+  const onStart = (message: unknown) => {
+    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
+    if (typeof target === 'string' && target.endsWith('.Query')) queries++;
+  };
+  diagnostics.subscribe('http.client.request.start', onStart);
+  try {
+    return { result: await act(), queries };
+  } finally {
+    diagnostics.unsubscribe('http.client.request.start', onStart);
+  }
 }
