@@ -16,7 +16,7 @@ import { type MoveWriteResult, moveBooking as moveBookingTx } from '#store/moves
 import { getSlot } from '#store/slots.ts';
 import { isSuppressed } from './consent.ts';
 import type { Deps } from './deps.ts';
-import { sendDueForBooking } from './reminders.ts';
+import { confirmNewBooking } from './reminders.ts';
 import { settleRunAfterChange } from './slot-changes.ts';
 import { bookingText, sendAndRecord } from './texts.ts';
 
@@ -108,42 +108,6 @@ function refuseStarted(slot: Slot, now: string): void {
 }
 
 /**
- * The booking as stored after its follow-ups (the confirmation's tier claimed): `after`, what those
- * writes left, when it is known; otherwise read back, or as written if it cannot be read. The write
- * already stands, so a failed read must not tell the caller it failed: they would book again, or think
- * the family has no appointment.
- */
-async function readBack(deps: Deps, written: Booking, after: Booking | undefined): Promise<Booking> {
-  if (after) return after;
-  try {
-    return (await getBooking(deps.store, written.id)) ?? written;
-  } catch (err) {
-    deps.log.warn('booking made, but reading it back failed; answering with it as written', {
-      bookingId: written.id,
-      error: (err as Error).name,
-    });
-    return written;
-  }
-}
-
-/**
- * Sends the new booking's confirmation now if it is due; otherwise (or if it fails) the sweep does.
- * Returns the booking as stored after it, or undefined when that is only known by reading it.
- */
-async function confirm(deps: Deps, booking: Booking, client: Client): Promise<Booking | undefined> {
-  try {
-    return (await sendDueForBooking(deps, booking, client)).booking;
-  } catch (err) {
-    // The booking stands; the confirmation stays due and the next sweep sends it.
-    deps.log.warn('confirmation not sent at booking; the sweep will retry', {
-      bookingId: booking.id,
-      error: (err as Error).name,
-    });
-    return undefined;
-  }
-}
-
-/**
  * Books a client into a free slot: computes the reminder plan (confirmation first), writes slot and
  * booking in one transaction, announces AppointmentBooked and sends the confirmation at once when it
  * is due (otherwise the sweep sends it when quiet hours end). A slot beyond the booking horizon needs
@@ -180,7 +144,7 @@ export async function bookSlot(deps: Deps, input: BookInput): Promise<Booking> {
   await deps.events.publish([appointmentBooked(booking)]);
   // A slot under offer: its run ended FILLED_BY_STAFF in the booking's own write; its offers end now.
   await settleRunAfterChange(deps, slot);
-  return readBack(deps, booking, await confirm(deps, booking, client));
+  return confirmNewBooking(deps, booking, client, 'booking');
 }
 
 export interface MoveInput {
@@ -305,7 +269,7 @@ export async function moveBooking(deps: Deps, input: MoveInput): Promise<MoveRes
   // The new booking as its confirmation's writes left it (read back only when that is not known). The
   // old one is read back: the transaction cannot answer with it, and what else it holds (a tier the
   // sweep claimed after our read, say) is only known by reading it.
-  const to = await readBack(deps, moved, await confirm(deps, moved, client));
+  const to = await confirmNewBooking(deps, moved, client, 'booking');
   const from = await getBooking(store, booking.id);
   return { from: from ?? booking, to };
 }

@@ -27,7 +27,7 @@ import { getEntry } from '#store/waitlist.ts';
 import type { Deps } from './deps.ts';
 import { nextWave, settleEndedRun } from './offer-run.ts';
 import { answerWithNotice } from './offer-texts.ts';
-import { sendDueForBooking } from './reminders.ts';
+import { confirmNewBooking } from './reminders.ts';
 
 export type AcceptOutcome =
   | { outcome: 'accepted'; booking: Booking }
@@ -200,38 +200,8 @@ async function tryAccept(
   if (confirmation === 'answer') return { outcome: 'accepted', booking };
   return {
     outcome: 'accepted',
-    booking: await readBack(deps, booking, await confirm(deps, booking, client)),
+    booking: await confirmNewBooking(deps, booking, client, 'offer accept'),
   };
-}
-
-/**
- * Sends the page accept's confirmation now if it is due; otherwise (or if it fails) the sweep does.
- * Returns the booking as stored after it, or undefined when that is only known by reading it.
- */
-async function confirm(deps: Deps, booking: Booking, client: Client): Promise<Booking | undefined> {
-  try {
-    return (await sendDueForBooking(deps, booking, client)).booking;
-  } catch (err) {
-    // The booking stands; the confirmation stays due and the next sweep sends it.
-    deps.log.warn('confirmation not sent at offer accept; the sweep will retry', {
-      bookingId: booking.id,
-      error: (err as Error).name,
-    });
-    return undefined;
-  }
-}
-
-/**
- * The booking as stored after its confirmation: `after`, what the confirmation's writes left, when it
- * is known; otherwise read back, or as written if it cannot be read.
- */
-async function readBack(deps: Deps, written: Booking, after: Booking | undefined): Promise<Booking> {
-  if (after) return after;
-  try {
-    return (await getBooking(deps.store, written.id)) ?? written;
-  } catch {
-    return written;
-  }
 }
 
 /** The hold had lapsed: the offer expires (if nobody has ended it yet) and the family is answered. */

@@ -4,6 +4,7 @@ import { RecipientSuppressedError } from '#core/errors.ts';
 import { type Booking, type Client, type Clinic, ERASED_PHONE } from '#core/model.ts';
 import { CLAIM_LEASE_MINUTES, decideReminder, MAX_SEND_ATTEMPTS } from '#core/reminder-decision.ts';
 import { reminderTemplateKey } from '#core/reminder-wording.ts';
+import { getBooking } from '#store/bookings.ts';
 import { isConditionFailure } from '#store/client.ts';
 import { getClients } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
@@ -172,6 +173,41 @@ export async function sendDueForBooking(
   const consentMatters = ifSuppressed.action === 'skip' && ifSuppressed.reason === 'opted-out';
   const suppressed = consentMatters && isLive(booking) && (await isSuppressed(deps, booking.phone!));
   return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), now);
+}
+
+/**
+ * Sends a new booking's confirmation now if it is due (otherwise, or if the send fails, the next sweep
+ * does), and answers with the booking as stored after it: as the confirmation's writes left it, or,
+ * when that is only known by reading (the send failed, another sender holds the tier), read back; as
+ * written if that read fails. The booking already stands, so a failed send or read must not tell the
+ * caller it failed: they would book again, or think the family has no appointment. `occasion` says in
+ * the log when it was made ("booking", "offer accept").
+ */
+export async function confirmNewBooking(
+  deps: Deps,
+  booking: Booking,
+  client: Client,
+  occasion: string,
+): Promise<Booking> {
+  let after: Booking | undefined;
+  try {
+    after = (await sendDueForBooking(deps, booking, client)).booking;
+  } catch (err) {
+    deps.log.warn(`confirmation not sent at ${occasion}; the sweep will retry`, {
+      bookingId: booking.id,
+      error: (err as Error).name,
+    });
+  }
+  if (after) return after;
+  try {
+    return (await getBooking(deps.store, booking.id)) ?? booking;
+  } catch (err) {
+    deps.log.warn('booking made, but reading it back failed; answering with it as written', {
+      bookingId: booking.id,
+      error: (err as Error).name,
+    });
+    return booking;
+  }
 }
 
 /**
