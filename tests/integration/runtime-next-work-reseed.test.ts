@@ -11,13 +11,11 @@
  * (runtime-next-work-restart.test.ts does the same without a seed; a runtime's handlers are loaded
  * once per process, hence a file of its own).
  */
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { offersByExpiry } from '#store/keys.ts';
-import { exampleConfig, freshTable, queriesDuring } from '#tests/support/dynamo.ts';
+import { exampleConfig, freshTable, queriesDuring, tableGoneAndBack } from '#tests/support/dynamo.ts';
 
 const runtimes: LocalRuntime[] = [];
 afterEach(async () => {
@@ -54,16 +52,7 @@ describe('the local runtime’s next-work answers after its database comes back 
     const withOffer = await queriesDuring(() => runtime.scheduler.nextWorkAt());
 
     // Act: the database comes back new (its table gone), and the runtime makes it and seeds it again.
-    const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: store.endpoint });
-    await raw.send(new DeleteTableCommand({ TableName: store.table }));
-    raw.destroy();
-    await vi.waitFor(
-      async () => {
-        await runtime.database.check();
-        expect(lines.join('\n')).toContain('DynamoDB Local is answering again');
-      },
-      { timeout: 60_000, interval: 50 },
-    );
+    await tableGoneAndBack(runtime, store.endpoint, store.table, lines, 60_000);
     const reseeded = await queriesDuring(() => runtime.scheduler.nextWorkAt());
 
     // Assess: the same seeded work next as at start (the clock stands still, so the seed is

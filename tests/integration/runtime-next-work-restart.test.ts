@@ -11,13 +11,11 @@
  * DynamoDB Local killed and restarted takes the same path once it answers; see
  * tests/e2e/database-restart-in-memory.e2e.test.ts, which does that with a real kill).
  */
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { dueReminders, offersByExpiry } from '#store/keys.ts';
-import { exampleConfig, freshTable, queriesDuring } from '#tests/support/dynamo.ts';
+import { exampleConfig, freshTable, queriesDuring, tableGoneAndBack } from '#tests/support/dynamo.ts';
 
 const runtimes: LocalRuntime[] = [];
 afterEach(async () => {
@@ -58,16 +56,7 @@ describe('the local runtime’s next-work answers after its database comes back'
     expect(iso(before.result)).toBe('2026-11-23T06:03:00.000Z');
 
     // Act 1: the database comes back new: its table is gone, and the watch makes it again.
-    const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: store.endpoint });
-    await raw.send(new DeleteTableCommand({ TableName: store.table }));
-    raw.destroy();
-    await vi.waitFor(
-      async () => {
-        await runtime.database.check();
-        expect(lines.join('\n')).toContain('DynamoDB Local is answering again');
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    await tableGoneAndBack(runtime, store.endpoint, store.table, lines, 10_000);
     const empty = await queriesDuring(() => runtime.scheduler.nextWorkAt());
 
     // Act 2: work written to the new database only, then part of it taken away again.

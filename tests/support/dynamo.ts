@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expect, inject, vi } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { phoneHasher } from '#core/consent.ts';
 import { linkTokenMaker } from '#core/parent-links.ts';
@@ -127,4 +127,33 @@ export async function queriesDuring<T>(act: () => Promise<T>): Promise<{ queries
   } finally {
     diagnostics.unsubscribe('http.client.request.start', onStart);
   }
+}
+
+/**
+ * The database comes back new, as an in-memory DynamoDB Local started afresh does: `table` is deleted on
+ * the shared DynamoDB Local at `endpoint`, and this resolves once the runtime's database watch, checked
+ * every 50 ms, has found it missing, made it again (and seeded it, if the runtime seeds) and printed
+ * "DynamoDB Local is answering again" through `printed` (the lines the runtime's `print` received).
+ * Rejects after `timeoutMs`.
+ */
+export async function tableGoneAndBack(
+  runtime: { database: { check(): Promise<unknown> } },
+  endpoint: string,
+  table: string,
+  printed: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  try {
+    await raw.send(new DeleteTableCommand({ TableName: table }));
+  } finally {
+    raw.destroy();
+  }
+  await vi.waitFor(
+    async () => {
+      await runtime.database.check();
+      expect(printed.join('\n')).toContain('DynamoDB Local is answering again');
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
