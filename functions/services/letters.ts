@@ -476,7 +476,6 @@ export async function makeLetterBatches(
   day: string = localDay(deps.now(), deps.config.timeZone),
 ): Promise<LetterBatchRecord[]> {
   if (!deps.config.letters.enabled) return [];
-  const made: LetterBatchRecord[] = [];
   const caughtUp: LetterBatchRecord[] = [];
   const failures: unknown[] = [];
   const clinics = await listClinics(deps.store);
@@ -500,7 +499,7 @@ export async function makeLetterBatches(
   }
   // Clinics side by side, a few at a time: a trust's twenty-odd clinics one after another would spend
   // most of the run waiting on reads (each clinic reads its bookings for the weeks ahead).
-  const today = await mapWithConcurrency(clinics, CLINICS_AT_ONCE, async (clinic) => {
+  const made = await mapWithConcurrency(clinics, CLINICS_AT_ONCE, async (clinic) => {
     try {
       return await makeClinicLetterBatch(deps, files, clinic, day);
     } catch (err) {
@@ -509,10 +508,9 @@ export async function makeLetterBatches(
       return undefined;
     }
   });
-  for (const batch of today) if (batch) made.push(batch);
   // The run fails (the scheduler retries, the alarm sees it) once the other clinics are done.
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} letter batch(es) failed`);
-  return [...made, ...caughtUp];
+  return [...made.filter((batch) => batch !== undefined), ...caughtUp];
 }
 
 /** The instant of the first daily batch run strictly after `after`, at letters.batchAt local time. */
