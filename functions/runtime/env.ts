@@ -8,6 +8,7 @@ import * as z from '#core/zod.ts';
 
 const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(3, 'TABLE_NAME must name the Attend table')),
+  METRICS_TABLE_NAME: z.string().check(z.minLength(3, 'METRICS_TABLE_NAME must name the metrics table')),
   IDEMPOTENCY_TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
   EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /** Set only by the local runtime and tests, to point the SDK at DynamoDB Local. */

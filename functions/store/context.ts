@@ -1,10 +1,13 @@
 import { ValidationError } from '#core/errors.ts';
 import type { DocClient } from './client.ts';
 
-/** What every repository function needs: the document client and the table name. */
+/** What every repository function needs: the document client and the tables' names. */
 export interface StoreContext {
   readonly db: DocClient;
+  /** The Attend table: every entity (store/table.ts TABLE). */
   readonly table: string;
+  /** The metrics counters' table (store/table.ts METRICS_TABLE): read and written only by store/metrics.ts. */
+  readonly metricsTable: string;
 }
 
 export interface Page<T> {

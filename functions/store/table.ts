@@ -105,6 +105,18 @@ export function attributeDefinitions(): { AttributeName: string; AttributeType: 
   return [...all].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 }
 
+/**
+ * The metrics counters' own table: the per-day counter cells and the markers that make each change count
+ * once (store/metrics.ts). The main table's keys, no index and no stream. The counters are derived data
+ * that nothing reads from a stream; kept out of the main table, their writes (several per booking) stay
+ * off its stream, so neither stream mapping reads them, and each write is cheaper (no index to keep).
+ * Markers expire by TTL.
+ */
+export const METRICS_TABLE = {
+  keys: TABLE_KEYS,
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const;
+
 /** Idempotency records (Powertools Idempotency) live in their own small table with TTL. */
 export const IDEMPOTENCY_TABLE = {
   partitionKey: { name: 'id', type: 'S' },
