@@ -21,7 +21,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { ensureTables } from '#local/tables.ts';
+import { ensureTables, metricsTableOf } from '#local/tables.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
 import { nodeCpuMs, processCpuMs, SQLITE_THREAD, threadCpuMs } from './simulate/load-meter.ts';
 
@@ -197,7 +197,7 @@ export async function measureCeiling(
   const db = createDocClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
   const table = 'attend-bench-ceiling';
   try {
-    await ensureTables(raw, { table });
+    await ensureTables(raw, { table, metricsTable: metricsTableOf(table) });
     print(`Loading ${BOOKINGS.toLocaleString('en-GB')} bookings into Attend's table…`);
     for (let i = 0; i < BOOKINGS; i += 25) {
       await db.send(

@@ -5,7 +5,7 @@ import { phoneHasher } from '#core/consent.ts';
 import type { Client, Clinic } from '#core/model.ts';
 import { linkTokenMaker } from '#core/parent-links.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
-import { ensureTables } from '#local/tables.ts';
+import { ensureTables, metricsTableOf } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import type { SmsSender } from '#messaging/sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
@@ -82,7 +82,7 @@ export async function benchTable(
   seed: { clinic: Pick<Clinic, 'id' | 'name'>; clients: readonly Client[]; now: Date },
 ): Promise<DocClient> {
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table });
+  await ensureTables(raw, { table, metricsTable: metricsTableOf(table) });
   // The benches call the handlers directly and read no stream. DynamoDB Local would keep a stream record
   // (with old and new images) for every item loaded, in the same in-memory database: work and memory
   // a million-item load does not need, so the bench table has the real definition less its stream.
@@ -110,7 +110,7 @@ export function benchDeps(input: {
   sms: SmsSender;
   now: Date;
 }): Deps {
-  const store = { db: input.db, table: input.table };
+  const store = { db: input.db, table: input.table, metricsTable: metricsTableOf(input.table) };
   const phoneHash = phoneHasher(BENCH_CONSENT_KEY);
   return {
     store,

@@ -44,7 +44,7 @@ import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
 import { snsEventOf } from './sns-event.ts';
 import { DatabaseAwayError, type StreamHandler, StreamPoller } from './stream-poller.ts';
-import { ensureTables } from './tables.ts';
+import { ensureTables, metricsTableOf } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import { WriteWatch } from './write-watch.ts';
 
@@ -158,8 +158,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   let stopping = false;
   const tableName = options.tableName ?? `attend-${config.trustId}`;
   const idempotencyTable = `${tableName}-idempotency`;
+  const metricsTable = metricsTableOf(tableName);
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table: tableName, idempotencyTable });
+  await ensureTables(raw, { table: tableName, metricsTable, idempotencyTable });
   const db: DocClient = createDocClient({ ...LOCAL_AWS, endpoint });
 
   // The virtual clock resumes where it was left, so persisted demo data and the clock stay in step.
@@ -171,6 +172,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const events = new LocalEventBus(() => clock.now());
   Object.assign(process.env, {
     TABLE_NAME: tableName,
+    METRICS_TABLE_NAME: metricsTable,
     IDEMPOTENCY_TABLE_NAME: idempotencyTable,
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: LOCAL_AWS.region,
@@ -417,7 +419,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       // The table may be new (an in-memory database started afresh) and seeded: no copy from before stands.
       mirrors.dueReminders.reset();
       mirrors.offersByExpiry.reset();
-      await ensureTables(raw, { table: tableName, idempotencyTable });
+      await ensureTables(raw, { table: tableName, metricsTable, idempotencyTable });
       if (seedOn) await seedDemoData(deps);
       // Positioned before the doors reopen (the watch says "up" only after this), so no change made
       // through them is missed, and the seed's own writes are not replayed (as at start-up).

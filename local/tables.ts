@@ -1,4 +1,7 @@
-/** Creates the Attend table (and the idempotency table) in DynamoDB Local from the shared definition. */
+/**
+ * Creates the Attend table, the metrics counters' table (and the idempotency table) in DynamoDB Local
+ * from the shared definitions, as CDK does (lib/constructs/tables.ts).
+ */
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -6,11 +9,17 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { attributeDefinitions, IDEMPOTENCY_TABLE, TABLE } from '#store/table.ts';
+import { attributeDefinitions, IDEMPOTENCY_TABLE, METRICS_TABLE, TABLE } from '#store/table.ts';
+
+/**
+ * The metrics table's name beside a table named `table`: `<table>-metrics`, the pattern CDK uses too
+ * (`attend-<trust>` and `attend-<trust>-metrics`). For the local runtime, the simulator, benches and tests.
+ */
+export const metricsTableOf = (table: string): string => `${table}-metrics`;
 
 export async function ensureTables(
   client: DynamoDBClient,
-  names: { table: string; idempotencyTable?: string },
+  names: { table: string; metricsTable: string; idempotencyTable?: string },
 ): Promise<void> {
   await createIfMissing(
     client,
@@ -33,6 +42,26 @@ export async function ensureTables(
       StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
     },
     TABLE.ttlAttribute,
+  );
+  // No index and no stream: see METRICS_TABLE.
+  await createIfMissing(
+    client,
+    {
+      TableName: names.metricsTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        {
+          AttributeName: METRICS_TABLE.keys.partitionKey.name,
+          AttributeType: METRICS_TABLE.keys.partitionKey.type,
+        },
+        { AttributeName: METRICS_TABLE.keys.sortKey.name, AttributeType: METRICS_TABLE.keys.sortKey.type },
+      ],
+      KeySchema: [
+        { AttributeName: METRICS_TABLE.keys.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: METRICS_TABLE.keys.sortKey.name, KeyType: 'RANGE' },
+      ],
+    },
+    METRICS_TABLE.ttlAttribute,
   );
   if (names.idempotencyTable) {
     await createIfMissing(

@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
-import { ensureTables } from '#local/tables.ts';
+import { ensureTables, metricsTableOf } from '#local/tables.ts';
 import { createDocClient } from '#store/client.ts';
 import { type Action, Agenda } from './agenda.ts';
 import { type Doors, openDoors } from './doors.ts';
@@ -62,8 +62,8 @@ export interface RunResult {
   printed: string[];
   /**
    * Every item in the table at the end of the run, from the stream (see runMonth): no Scan needed. The
-   * set-up's metrics cells are in it only if the month changed them (they are written before the stream
-   * starts; the checks read metrics through GET /metrics).
+   * metrics counters are in their own table, which has no stream, so none of them is here (the checks
+   * read metrics through GET /metrics).
    */
   tableItems(): Record<string, unknown>[];
   timings: { setUpMs: number; startMs: number; loopMs: number; steps: number };
@@ -82,7 +82,11 @@ export async function runMonth(options: RunOptions): Promise<RunResult> {
   const endpoint = options.dynamoEndpoint ?? ddb!.endpoint;
   const tableName = options.tableName ?? `attend-simulation-${scenario}`;
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table: tableName, idempotencyTable: `${tableName}-idempotency` });
+  await ensureTables(raw, {
+    table: tableName,
+    metricsTable: metricsTableOf(tableName),
+    idempotencyTable: `${tableName}-idempotency`,
+  });
   raw.destroy();
   const db = createDocClient({ ...LOCAL_AWS, endpoint });
   const {

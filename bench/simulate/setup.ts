@@ -16,6 +16,7 @@ import { scoreEntry } from '#core/eligibility.ts';
 import { bookingFacts, type Increment, incrementsFor, mergeIncrements, messageFacts } from '#core/metrics.ts';
 import type { Booking, Clinic, TierState } from '#core/model.ts';
 import type { WaitlistEntry } from '#core/waitlist.ts';
+import { metricsTableOf } from '#local/tables.ts';
 import { reminderTiers } from '#services/bookings.ts';
 import { bookingText, outboundMessage } from '#services/texts.ts';
 import { bookingItem } from '#store/bookings.ts';
@@ -66,7 +67,7 @@ export async function writeSetUp(
   items: Record<string, unknown>[];
 }> {
   const started = Date.now();
-  const store = { db, table };
+  const store = { db, table, metricsTable: metricsTableOf(table) };
   const simStart = population.calendar.simStart.toISOString();
   const items: Record<string, unknown>[] = [];
   const increments: Increment[] = [];

@@ -130,7 +130,7 @@ export function depsFromEnv<C extends EventPathConfig>(
 export function depsFromEnv(env?: Env, options?: DepsOptions): Deps & { env: Env };
 export function depsFromEnv(env: Env = parseEnv(), options: DepsOptions = {}): Deps & { env: Env } {
   const db = docClientFromEnv(env);
-  const store = { db, table: env.TABLE_NAME };
+  const store = { db, table: env.TABLE_NAME, metricsTable: env.METRICS_TABLE_NAME };
   const phoneHash = phoneHasherFromEnv(
     env,
     env.CONSENT_KEY_SECRET_ARN ? traced(new SecretsManagerClient({})) : undefined,

@@ -7,5 +7,5 @@ import { docClientFromEnv } from './dynamodb.ts';
 import type { Env } from './env.ts';
 
 export function storeFromEnv(env: Env): StoreContext {
-  return { db: docClientFromEnv(env), table: env.TABLE_NAME };
+  return { db: docClientFromEnv(env), table: env.TABLE_NAME, metricsTable: env.METRICS_TABLE_NAME };
 }

@@ -1,6 +1,7 @@
 /**
- * The metrics counters: one item per (local day, dimension) cell, holding plain numeric attributes that
- * only ever move by `ADD`. Cells are partitioned by month (`METRICS#2026-11`, sort key
+ * The metrics counters, in their own table (`ctx.metricsTable`, store/table.ts METRICS_TABLE: no index,
+ * no stream): one item per (local day, dimension) cell, holding plain numeric attributes that only ever
+ * move by `ADD`. Cells are partitioned by month (`METRICS#2026-11`, sort key
  * `2026-11-16#CLINIC#riverside`), so a year's report is at most 13 Queries. A trust's counters change a
  * few times a second at the very most, far inside one partition's write limit.
  *
@@ -122,7 +123,7 @@ function markerItem(eventId: string, cells: number, now: Date): Record<string, u
 }
 
 function markerPut(ctx: StoreContext, item: Record<string, unknown>) {
-  return { TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
+  return { TableName: ctx.metricsTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
 }
 
 function cellUpdate(ctx: StoreContext) {
@@ -130,7 +131,7 @@ function cellUpdate(ctx: StoreContext) {
     const entries = Object.entries(inc.counters) as [string, number][];
     return {
       Update: {
-        TableName: ctx.table,
+        TableName: ctx.metricsTable,
         Key: metricsKeys.cell(inc.day, inc.dimension),
         UpdateExpression: `SET entity = :entity, #day = :day, #dimension = :dimension ADD ${entries
           .map((_, i) => `#c${i} :c${i}`)
@@ -170,7 +171,7 @@ export async function metricsCells(ctx: StoreContext, from: string, to: string):
     do {
       const out = await ctx.db.send(
         new QueryCommand({
-          TableName: ctx.table,
+          TableName: ctx.metricsTable,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': metricsKeys.month(month),

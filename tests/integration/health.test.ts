@@ -5,6 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { metricsTableOf } from '#local/tables.ts';
 import { createDocClient } from '#store/client.ts';
 import { exampleConfig, freshTable, testDeps } from '#tests/support/dynamo.ts';
 import { callApi, type ErrorResult } from '#tests/support/function-url.ts';
@@ -27,7 +28,11 @@ afterAll(async () => {
 });
 
 const depsAt = (endpoint: string, table = 'attend-health') =>
-  testDeps({ db: createDocClient({ ...LOCAL_AWS, endpoint }), table }, NOW, exampleConfig);
+  testDeps(
+    { db: createDocClient({ ...LOCAL_AWS, endpoint }), table, metricsTable: metricsTableOf(table) },
+    NOW,
+    exampleConfig,
+  );
 
 describe('GET /health', () => {
   it('answers 200 with the trust and the time when the table answers', async () => {

@@ -12,7 +12,7 @@ import { phoneHasher } from '#core/consent.ts';
 import { linkTokenMaker } from '#core/parent-links.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
-import { ensureTables } from '#local/tables.ts';
+import { ensureTables, metricsTableOf } from '#local/tables.ts';
 import { LocalEventBus } from '#messaging/event-publisher.ts';
 import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
@@ -37,9 +37,10 @@ export async function freshTable(): Promise<StoreContext & { idempotencyTable: s
   const table = `attend-test-${randomUUID().slice(0, 8)}`;
   const idempotencyTable = `${table}-idem`;
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
-  await ensureTables(raw, { table, idempotencyTable });
+  const metricsTable = metricsTableOf(table);
+  await ensureTables(raw, { table, metricsTable, idempotencyTable });
   raw.destroy();
-  return { db: createDocClient({ ...LOCAL_AWS, endpoint }), table, idempotencyTable, endpoint };
+  return { db: createDocClient({ ...LOCAL_AWS, endpoint }), table, metricsTable, idempotencyTable, endpoint };
 }
 
 /** A clock tests move by hand; nothing in a test waits on real time. */

@@ -7,6 +7,7 @@ import type { CustomFetch } from 'openid-client';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import { metricsTableOf } from '#local/tables.ts';
 import { localOidcCredentials } from '#runtime/oidc-credentials.ts';
 import { createStaffAuth, type StaffAuth } from '#services/staff-auth.ts';
 import { createDocClient } from '#store/client.ts';
@@ -35,7 +36,11 @@ export async function startSignInWorld(startAt: string): Promise<SignInWorld> {
     frozenClock: true,
     startAt: new Date(startAt),
   });
-  const store: StoreContext = { db: createDocClient({ ...LOCAL_AWS, endpoint }), table: tableName };
+  const store: StoreContext = {
+    db: createDocClient({ ...LOCAL_AWS, endpoint }),
+    table: tableName,
+    metricsTable: metricsTableOf(tableName),
+  };
   const config: TrustConfig = {
     ...exampleConfig,
     staffAccess: { ...exampleConfig.staffAccess, oidc: runtime.idp.oidcConfig },

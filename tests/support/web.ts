@@ -41,6 +41,7 @@ export function webTestDeps() {
       credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
     }),
     table: 'attend-unused',
+    metricsTable: 'attend-unused-metrics',
   };
   return testDeps(store, '2026-11-30T09:00:00Z', exampleConfig);
 }

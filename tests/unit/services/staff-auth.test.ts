@@ -281,6 +281,7 @@ describe('staffAuthFromEnv', () => {
     const deps = { store: {} as never, config, now: () => new Date(), log: {} as never };
     const env = {
       TABLE_NAME: 'attend',
+      METRICS_TABLE_NAME: 'attend-metrics',
       ATTEND_TRUST_CONFIG: '{}',
       SMS_ADAPTER: 'sns',
       EVENTS_ADAPTER: 'eventbridge',
