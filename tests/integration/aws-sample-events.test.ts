@@ -44,6 +44,7 @@ const context = (functionName: string): Context => ({
 const env = {
   IDEMPOTENCY_TABLE_NAME: '',
   TABLE_NAME: '',
+  METRICS_TABLE_NAME: '',
   DYNAMODB_ENDPOINT: '',
   SMS_ADAPTER: 'outbox',
   EVENTS_ADAPTER: 'local',
@@ -69,6 +70,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     ...env,
     TABLE_NAME: tables.table,
+    METRICS_TABLE_NAME: tables.metricsTable,
     IDEMPOTENCY_TABLE_NAME: tables.idempotencyTable,
     DYNAMODB_ENDPOINT: tables.endpoint,
   });

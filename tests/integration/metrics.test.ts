@@ -3,7 +3,7 @@
  * and refilled slots and texts, made by the services, reach the counters through the stream with the
  * metrics filters; the report reads only the counter cells; and a record delivered twice counts once.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,8 @@ let clinic: Clinic;
 let poller: StreamPoller;
 /** Every record the poller handed over, to deliver again. */
 let delivered: DynamoDBRecord[];
+/** Every record the poller read from the table's stream, before its filters. */
+let read: DynamoDBRecord[];
 
 const image = (value: Record<string, AttributeValue> | undefined) =>
   value ? (unmarshall(value as never) as Record<string, unknown>) : undefined;
@@ -61,11 +63,13 @@ beforeEach(async () => {
   clinic = aClinic({ id: 'riverside' });
   await seed(store, { clinic });
   delivered = [];
+  read = [];
   // The Lambda handler's work, minus its module-scope environment: each record through the service.
   poller = new StreamPoller({
     endpoint: store.endpoint,
     tableName: store.table,
     filters: METRICS_FILTER_PATTERNS,
+    onRecord: (record) => read.push(record),
     handler: async (event) => {
       delivered.push(...event.Records);
       await countBatch(event.Records.map(asItemRecord));
@@ -127,6 +131,33 @@ describe('metrics from the table stream', () => {
     expect(week.byImdQuintile['5']?.appointments).toMatchObject({ booked: 2, attended: 1, dnaWnbRate: 0 });
     expect(week.byClinic.riverside?.appointments.booked).toBe(3);
     expect(week.byType['one-year-review']?.cancellations.cancelled).toBe(1);
+  });
+
+  it('keeps the counters and their markers in the metrics table: none in the Attend table or its stream', async () => {
+    // Prepare
+    const client = aClient();
+    const slot = aSlotFor(clinic, { startsAt: '2026-11-24T10:00:00.000Z' });
+    await seed(store, { clients: [client], slots: [slot] });
+
+    // Act: a booking (with its confirmation text) counted, then a second drain for anything it wrote
+    await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'hv', source: 'staff' });
+    await poller.drain();
+    await poller.drain();
+
+    // Assess
+    const entities = async (table: string) =>
+      ((await store.db.send(new ScanCommand({ TableName: table }))).Items ?? []).map((i) => String(i.entity));
+    const inMetricsTable = await entities(store.metricsTable);
+    expect(inMetricsTable).toContain('MetricsCell');
+    expect(inMetricsTable).toContain('MetricsApplied');
+    expect(new Set(inMetricsTable)).toEqual(new Set(['MetricsCell', 'MetricsApplied']));
+    const counting = ['MetricsCell', 'MetricsApplied'];
+    expect((await entities(store.table)).filter((e) => counting.includes(e))).toEqual([]);
+    expect(read.length).toBeGreaterThan(0);
+    const streamed = read.map((r) => String(image(r.dynamodb?.NewImage ?? r.dynamodb?.OldImage)?.entity));
+    expect(streamed.filter((e) => counting.includes(e))).toEqual([]);
+    const report = await metricsReport(deps, { ...WEEK, groupBy: 'week' });
+    expect(report.totals.summary.appointments.booked).toBe(1);
   });
 
   it('counts a short-notice run that fills, with its time to fill and offers', async () => {

@@ -8,6 +8,7 @@ type Raw = Record<string, any>;
 const example = (): Raw => JSON.parse(readFileSync('config/trusts/example.json', 'utf8'));
 const envWith = (config: Raw): NodeJS.ProcessEnv => ({
   TABLE_NAME: 'attend-test',
+  METRICS_TABLE_NAME: 'attend-test-metrics',
   ATTEND_TRUST_CONFIG: JSON.stringify(config),
 });
 
@@ -39,6 +40,18 @@ describe('parseEnv', () => {
     // Assess
     expect(act).toThrow(/^Invalid ATTEND_TRUST_CONFIG:\n/);
     expect(act).toThrow(/\n {2}quietHours\.end: .*HH:MM/);
+  });
+
+  it('fails the cold start without the metrics table, naming METRICS_TABLE_NAME', () => {
+    // Prepare: every handler's store names both tables (StoreContext), so each needs both names.
+    const { METRICS_TABLE_NAME: _left, ...env } = envWith(example());
+
+    // Act
+    const act = () => parseEnv(env);
+
+    // Assess
+    expect(act).toThrow(/^Invalid environment:\n {2}METRICS_TABLE_NAME: /);
+    expect(parseEnv(envWith(example())).METRICS_TABLE_NAME).toBe('attend-test-metrics');
   });
 
   it('parses and checks the whole config when given parseTrustConfig (the web and admin functions)', () => {
