@@ -126,7 +126,8 @@ function markerPut(ctx: StoreContext, item: Record<string, unknown>) {
   return { TableName: ctx.metricsTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
 }
 
-function cellUpdate(ctx: StoreContext) {
+/** The transaction Update that adds one cell's counts to its counter cell (and names its day and dimension). */
+export function cellUpdate(ctx: StoreContext) {
   return (inc: Increment) => {
     const entries = Object.entries(inc.counters) as [string, number][];
     return {
@@ -152,7 +153,8 @@ function cellUpdate(ctx: StoreContext) {
   };
 }
 
-const cellItem = z.extend(
+/** A stored counter cell: its day, dimension and counters (the keys and `entity` are dropped). */
+export const cellItem = z.extend(
   z.object({
     day: calendarDate,
     dimension: z.string().check(z.minLength(1)),

@@ -1,0 +1,215 @@
+/**
+ * Moving the metrics counter cells an earlier Attend kept in the main table into the metrics table
+ * (local/metrics-move.ts), on DynamoDB Local: the counts arrive, the old cells go, the exactly-once
+ * markers stay to expire; a second run changes nothing; counts the new code already wrote are added to;
+ * a cell changed between its read and its move is moved with its new counts, not lost; and the local
+ * runtime does it at start-up and says so.
+ */
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { moveMetricsCells } from '#local/metrics-move.ts';
+import { type LocalRuntime, startLocal } from '#local/runtime.ts';
+import type { DocClient } from '#store/client.ts';
+import { metricsKeys } from '#store/keys.ts';
+import { TTL_ATTRIBUTE } from '#store/table.ts';
+import { exampleConfig, freshTable } from '#tests/support/dynamo.ts';
+
+let db: DocClient;
+let endpoint: string;
+let names: { table: string; metricsTable: string };
+
+/** A counter cell as the code before the metrics table wrote it (and as the new code writes it there). */
+const cell = (day: string, dimension: string, counters: Record<string, number>) => ({
+  ...metricsKeys.cell(day, dimension),
+  entity: 'MetricsCell',
+  day,
+  dimension,
+  ...counters,
+});
+
+const MARKER = {
+  ...metricsKeys.applied('stream-event-1'),
+  entity: 'MetricsApplied',
+  cells: 2,
+  at: '2026-11-23T09:00:00.000Z',
+  [TTL_ATTRIBUTE]: 1_795_000_000,
+};
+/** Not a metrics item: the move leaves it alone. */
+const OTHER = { pk: 'CLINIC#riverside', sk: 'CLINIC#riverside', entity: 'Clinic', name: 'Riverside' };
+
+const put = (table: string, item: Record<string, unknown>) =>
+  db.send(new PutCommand({ TableName: table, Item: item }));
+
+/** Every item of a table, in key order. */
+async function itemsOf(table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
+
+const getItem = async (table: string, key: { pk: string; sk: string }) =>
+  (await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+
+beforeEach(async () => {
+  const store = await freshTable();
+  db = store.db;
+  endpoint = store.endpoint;
+  names = { table: store.table, metricsTable: store.metricsTable };
+});
+
+describe('moveMetricsCells', () => {
+  it('moves every counter cell with its counts, deletes the old ones, and leaves the markers', async () => {
+    // Prepare: two cells, a marker and another item in the main table, as an earlier Attend left them.
+    const monday = cell('2026-11-23', 'ALL', { booked: 3, attended: 2, cancelNoticeMinutesSum: 1_440 });
+    const riverside = cell('2026-12-01', 'CLINIC#riverside', { dna: 1 });
+    for (const item of [monday, riverside, MARKER, OTHER]) await put(names.table, item);
+
+    // Act
+    const result = await moveMetricsCells(db, names);
+
+    // Assert: the cells are in the metrics table as they were, and only the cells left the main table.
+    expect(result).toEqual({ moved: 2 });
+    expect(await itemsOf(names.metricsTable)).toEqual([monday, riverside]);
+    expect(await itemsOf(names.table)).toEqual([OTHER, MARKER]);
+  });
+
+  it('changes nothing when run again', async () => {
+    // Prepare: a cell moved once.
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3 }));
+    await put(names.table, MARKER);
+    expect(await moveMetricsCells(db, names)).toEqual({ moved: 1 });
+    const main = await itemsOf(names.table);
+    const metrics = await itemsOf(names.metricsTable);
+
+    // Act
+    const again = await moveMetricsCells(db, names);
+
+    // Assert
+    expect(again).toEqual({ moved: 0 });
+    expect(await itemsOf(names.table)).toEqual(main);
+    expect(await itemsOf(names.metricsTable)).toEqual(metrics);
+  });
+
+  it('adds to a cell the new code has already counted in the metrics table', async () => {
+    // Prepare: the same day and dimension in both tables, with a counter only the new one has.
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3, attended: 2 }));
+    await put(names.metricsTable, cell('2026-11-23', 'ALL', { booked: 1, textsOut: 4 }));
+
+    // Act
+    await moveMetricsCells(db, names);
+
+    // Assert
+    expect(await itemsOf(names.metricsTable)).toEqual([
+      cell('2026-11-23', 'ALL', { booked: 4, attended: 2, textsOut: 4 }),
+    ]);
+    expect(await itemsOf(names.table)).toEqual([]);
+  });
+
+  it('reads a cell again and moves its new counts when a counter changed after it was read', async () => {
+    // Prepare: between the first read and the move, the old code counts one more booking.
+    const key = metricsKeys.cell('2026-11-23', 'ALL');
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3 }));
+    const attempts: number[] = [];
+    const countOneMore = async (_: unknown, attempt: number) => {
+      attempts.push(attempt);
+      if (attempt === 1)
+        await db.send(
+          new UpdateCommand({
+            TableName: names.table,
+            Key: key,
+            UpdateExpression: 'ADD booked :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        );
+    };
+
+    // Act
+    const result = await moveMetricsCells(db, names, { beforeMove: countOneMore });
+
+    // Assert: the first try was refused, the second moved 4, not 3.
+    expect(attempts).toEqual([1, 2]);
+    expect(result).toEqual({ moved: 1 });
+    expect(await getItem(names.metricsTable, key)).toEqual(cell('2026-11-23', 'ALL', { booked: 4 }));
+    expect(await getItem(names.table, key)).toBeUndefined();
+  });
+
+  it('reads a cell again when a counter it did not have appeared after it was read', async () => {
+    // Prepare: between the first read and the move, the old code counts the day's first DNA.
+    const key = metricsKeys.cell('2026-11-23', 'ALL');
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3 }));
+    const firstDna = async (_: unknown, attempt: number) => {
+      if (attempt === 1)
+        await db.send(
+          new UpdateCommand({
+            TableName: names.table,
+            Key: key,
+            UpdateExpression: 'ADD dna :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        );
+    };
+
+    // Act
+    await moveMetricsCells(db, names, { beforeMove: firstDna });
+
+    // Assert
+    expect(await getItem(names.metricsTable, key)).toEqual(cell('2026-11-23', 'ALL', { booked: 3, dna: 1 }));
+    expect(await getItem(names.table, key)).toBeUndefined();
+  });
+
+  it('counts nothing for a cell that went from the main table before it could be moved', async () => {
+    // Prepare: another mover takes the cell between the read and the move.
+    const key = metricsKeys.cell('2026-11-23', 'ALL');
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3 }));
+    const takenAway = async (_: unknown, attempt: number) => {
+      if (attempt === 1) await db.send(new DeleteCommand({ TableName: names.table, Key: key }));
+    };
+
+    // Act
+    const result = await moveMetricsCells(db, names, { beforeMove: takenAway });
+
+    // Assert
+    expect(result).toEqual({ moved: 0 });
+    expect(await itemsOf(names.metricsTable)).toEqual([]);
+  });
+});
+
+describe('the local runtime at start-up', () => {
+  let runtime: LocalRuntime | undefined;
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+  });
+
+  it('moves the main table’s counter cells and says how many', async () => {
+    // Prepare: the runtime's tables (it names its metrics table `<table>-metrics`, as freshTable does),
+    // with a cell left in the main one.
+    const key = metricsKeys.cell('2026-11-23', 'ALL');
+    await put(names.table, cell('2026-11-23', 'ALL', { booked: 3 }));
+    const lines: string[] = [];
+
+    // Act
+    runtime = await startLocal({
+      config: exampleConfig,
+      port: 0,
+      dynamoEndpoint: endpoint,
+      tableName: names.table,
+      seed: false,
+      frozenClock: true,
+      startAt: new Date('2026-11-23T06:00:00.000Z'),
+      print: (line) => lines.push(line),
+    });
+
+    // Assert
+    expect(lines).toContain('Moved 1 metrics counter cell into the metrics table.');
+    expect(await getItem(names.table, key)).toBeUndefined();
+    expect(await getItem(names.metricsTable, key)).toMatchObject({ booked: 3 });
+  });
+});
