@@ -1,8 +1,10 @@
 /**
  * Moves the metrics counter cells that an earlier Attend wrote into the main table over to the metrics
  * table (store/table.ts METRICS_TABLE), so a developer whose `.attend/<trust>/` data predates that table
- * keeps the history `/metrics` shows instead of finding zeros. The local runtime runs it at every start,
- * before the stream is read (local/runtime.ts); on a fresh table, or one already moved, it finds nothing.
+ * keeps the history `/metrics` shows instead of finding zeros. The local runtime runs it at start, before
+ * the stream is read (local/runtime.ts, moveMetricsCellsOnce), until a marker in the metrics table
+ * (`metricsKeys.moved`) says it is done. ensureTables writes that marker when it makes both tables
+ * together (nothing to move), so a fresh start, and the simulator's Kent-sized table, is never scanned.
  *
  * Only the local runtime needs this: no trust has deployed Attend to AWS yet, so no deployed main table
  * holds counters (as README says of the indexes, in "Upgrading a stack deployed before these indexes").
@@ -24,7 +26,8 @@
  * how many cells moved. The Deletes reach the main table's stream as REMOVE records, which neither stream
  * mapping's filters pass.
  */
-import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { COUNTERS, type Counters } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';
@@ -49,6 +52,38 @@ interface CellKey {
   pk: string;
   sk: string;
 }
+
+/**
+ * Moves the cells once: nothing if the metrics table has the marker (`metricsKeys.moved`), otherwise
+ * moveMetricsCells, then the marker. A start that fails part-way leaves no marker, so the next one
+ * finishes the move (moving a cell twice is impossible, see moveCell). Returns how many cells moved.
+ */
+export async function moveMetricsCellsOnce(
+  db: DocClient,
+  names: { table: string; metricsTable: string },
+  options: MoveMetricsOptions = {},
+): Promise<{ moved: number }> {
+  const done = await db.send(
+    new GetCommand({ TableName: names.metricsTable, Key: metricsKeys.moved, ConsistentRead: true }),
+  );
+  if (done.Item) return { moved: 0 };
+  const result = await moveMetricsCells(db, names, options);
+  await db.send(new PutCommand({ TableName: names.metricsTable, Item: movedMarker() }));
+  return result;
+}
+
+/** Writes the marker that says there is nothing (more) to move, through a low-level client (ensureTables). */
+export async function markMetricsMoved(client: DynamoDBClient, metricsTable: string): Promise<void> {
+  const { pk, sk, ...rest } = movedMarker();
+  await client.send(
+    new PutItemCommand({
+      TableName: metricsTable,
+      Item: { pk: { S: pk }, sk: { S: sk }, entity: { S: rest.entity }, at: { S: rest.at } },
+    }),
+  );
+}
+
+const movedMarker = () => ({ ...metricsKeys.moved, entity: 'MetricsMoved', at: new Date().toISOString() });
 
 /**
  * Moves every counter cell from `names.table` to `names.metricsTable` (both must exist). Returns how many

@@ -39,7 +39,7 @@ import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-lo
 import { readIndexEntries } from './index-load.ts';
 import { IndexMirror } from './index-mirror.ts';
 import { functionUrlEvent, lambdaContext, readBody, send } from './lambda-http.ts';
-import { moveMetricsCells } from './metrics-move.ts';
+import { moveMetricsCellsOnce } from './metrics-move.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
@@ -164,7 +164,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   await ensureTables(raw, { table: tableName, metricsTable, idempotencyTable });
   const db: DocClient = createDocClient({ ...LOCAL_AWS, endpoint });
   // Counters an earlier Attend kept in the main table go to the metrics table, before the stream is read.
-  const { moved } = await moveMetricsCells(db, { table: tableName, metricsTable });
+  const { moved } = await moveMetricsCellsOnce(db, { table: tableName, metricsTable });
   if (moved > 0)
     print(`Moved ${moved} metrics counter cell${moved === 1 ? '' : 's'} into the metrics table.`);
 

@@ -10,6 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { attributeDefinitions, IDEMPOTENCY_TABLE, METRICS_TABLE, TABLE } from '#store/table.ts';
+import { markMetricsMoved } from './metrics-move.ts';
 
 /**
  * The metrics table's name beside a table named `table`: `<table>-metrics`, the pattern CDK uses too
@@ -21,7 +22,7 @@ export async function ensureTables(
   client: DynamoDBClient,
   names: { table: string; metricsTable: string; idempotencyTable?: string },
 ): Promise<void> {
-  await createIfMissing(
+  const newTable = await createIfMissing(
     client,
     {
       TableName: names.table,
@@ -44,7 +45,7 @@ export async function ensureTables(
     TABLE.ttlAttribute,
   );
   // No index and no stream: see METRICS_TABLE.
-  await createIfMissing(
+  const newMetricsTable = await createIfMissing(
     client,
     {
       TableName: names.metricsTable,
@@ -63,6 +64,8 @@ export async function ensureTables(
     },
     METRICS_TABLE.ttlAttribute,
   );
+  // Made together, so no counter is in the Attend table: nothing to move (local/metrics-move.ts).
+  if (newTable && newMetricsTable) await markMetricsMoved(client, names.metricsTable);
   if (names.idempotencyTable) {
     await createIfMissing(
       client,
@@ -77,21 +80,22 @@ export async function ensureTables(
   }
 }
 
+/** Creates the table unless it exists; true if this call created it. */
 async function createIfMissing(
   client: DynamoDBClient,
   input: ConstructorParameters<typeof CreateTableCommand>[0],
   ttlAttribute: string,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-    return;
+    return false;
   } catch (err) {
     if ((err as Error).name !== 'ResourceNotFoundException') throw err;
   }
   try {
     await client.send(new CreateTableCommand(input));
   } catch (err) {
-    if (err instanceof ResourceInUseException) return;
+    if (err instanceof ResourceInUseException) return false;
     throw err;
   }
   await client.send(
@@ -100,4 +104,5 @@ async function createIfMissing(
       TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
     }),
   );
+  return true;
 }

@@ -194,6 +194,11 @@ export const metricsKeys = {
   /** Sort-key bounds of every cell of the days from `from` to `to` (inclusive), within one month. */
   dayRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
   applied: (eventId: string) => ({ pk: `METRICSAPPLIED#${eventId}`, sk: 'APPLIED' }),
+  /**
+   * Local only: in the metrics table, says the cells an earlier Attend kept in the Attend table have been
+   * moved there, or that there were none (local/metrics-move.ts).
+   */
+  moved: { pk: 'METRICSMOVED', sk: 'MOVED' },
 } as const;
 
 const openPartition = { inbox: 'OPEN#INBOX', followUp: 'OPEN#FOLLOWUP' } as const;

@@ -116,6 +116,7 @@ describe('keys', () => {
       to: '2026-11-30#~',
     });
     expect(metricsKeys.applied('e1')).toEqual({ pk: 'METRICSAPPLIED#e1', sk: 'APPLIED' });
+    expect(metricsKeys.moved.pk.startsWith('METRICS#')).toBe(false);
   });
 
   it('keeps a held import upload and its parts in one partition, parts in order', () => {
