@@ -58,6 +58,7 @@ function lambdaEnv(name: string): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_LAMBDA_FUNCTION_NAME: `attend-bench-${name}`,
     TABLE_NAME: 'attend-bench',
+    METRICS_TABLE_NAME: 'attend-bench-metrics',
     IDEMPOTENCY_TABLE_NAME: 'attend-bench-idempotency',
     EVENT_BUS_NAME: 'attend-bench',
     CONSENT_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:attend/bench/consent-key',

@@ -65,6 +65,8 @@ export function createTrustStack(app: App, config: TrustConfig): TrustStack {
 
 export class TrustStack extends Stack {
   readonly table: dynamodb.Table;
+  /** The metrics counters (store/metrics.ts): every function may read it, those that count may write. */
+  readonly metricsTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly inboundTopic: sns.ITopic;
@@ -90,7 +92,7 @@ export class TrustStack extends Stack {
   /** Applies each text's delivery status (End User Messaging configuration set → SNS); never texts. */
   readonly deliveryStatus: AttendFunction;
   readonly smsStatus: SmsDeliveryStatus;
-  /** Keeps the metrics counters from the table stream; it may use the table and nothing else. */
+  /** Keeps the metrics counters from the table stream; it may use the two tables and nothing else. */
   readonly metricsStream: AttendFunction;
 
   private readonly config: TrustConfig;
@@ -106,11 +108,11 @@ export class TrustStack extends Stack {
     const encryptionKey = this.trustKey.key;
 
     // ---- Data (lib/constructs/tables.ts) -----------------------------------------------------------
-    ({ table: this.table, idempotencyTable: this.idempotencyTable } = createTables(
-      this,
-      trustId,
-      encryptionKey,
-    ));
+    ({
+      table: this.table,
+      metricsTable: this.metricsTable,
+      idempotencyTable: this.idempotencyTable,
+    } = createTables(this, trustId, encryptionKey));
 
     // ---- Consent key ------------------------------------------------------------------------------
     // Keys the hash under which each phone number's opt-out is stored (functions/core/consent.ts), so
@@ -216,7 +218,9 @@ export class TrustStack extends Stack {
       'HIPAA.Security-LambdaDLQ',
       'Invoked only synchronously through its function URL: every error goes back to the calling staff client, so there is no asynchronous event to dead-letter.',
     );
-    // Only the table: the counters never text, publish or use the idempotency table (see metrics-stream.ts).
+    // Only the main table (its stream, and clients' deprivation deciles) and the metrics table (bound
+    // with the other functions below): the counters never text, publish or use the idempotency table
+    // (see metrics-stream.ts).
     metricsStream.bindTable({ table: this.table, access: 'readWrite' });
     acknowledge(
       metricsStream.fn.node.defaultChild!,
@@ -344,6 +348,25 @@ export class TrustStack extends Stack {
         retentionDays: config.letters.retentionDays,
       });
       this.letterBatch = this.createLetterBatch(fn, adminApi);
+    }
+
+    // ---- The metrics counters' table (lib/constructs/tables.ts) ---------------------------------------
+    // Every handler is told it (the env schema requires METRICS_TABLE_NAME). Only the code that moves a
+    // counter may write it: the stream consumer, delivery status (a number marked unreachable) and the
+    // letter batch (letters sent); the admin API and the web function read it for the metrics report.
+    // Reading is no exposure for the rest: the counters are aggregate numbers per day, clinic, type and
+    // deprivation quintile, with no personal data (the applied markers hold only change ids, for 3 days).
+    const counterWriters: readonly AttendFunction[] = [
+      metricsStream,
+      this.deliveryStatus,
+      ...(this.letterBatch ? [this.letterBatch] : []),
+    ];
+    for (const f of [...Object.values(this.functions), ...counterWriters, ...(this.web ? [this.web] : [])]) {
+      f.bindTable({
+        table: this.metricsTable,
+        access: counterWriters.includes(f) ? 'readWrite' : 'read',
+        envVar: 'METRICS_TABLE_NAME',
+      });
     }
 
     // ---- Alarms -----------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 /**
- * The trust's two DynamoDB tables, made in the stack's own scope: the one table of every entity (from
- * functions/store/table.ts, which the local runtime reads too), and Powertools Idempotency's table.
- * Both on the trust's key, point-in-time recovery on, deletion protection, retained.
+ * The trust's three DynamoDB tables, made in the stack's own scope (shapes from functions/store/table.ts,
+ * which the local runtime reads too): the one table of every entity, with its indexes and the stream the
+ * backfill and metrics functions read; the metrics counters' table (per-day cells and their applied
+ * markers, store/metrics.ts), kept apart so that their several writes per booking stay off the main
+ * table's stream and indexes, with no index or stream of its own; and Powertools Idempotency's table.
+ * All on the trust's key, point-in-time recovery on, deletion protection, retained.
  */
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { IDEMPOTENCY_TABLE, type IndexDefinition, type KeyType, TABLE } from '#store/table.ts';
+import { IDEMPOTENCY_TABLE, type IndexDefinition, type KeyType, METRICS_TABLE, TABLE } from '#store/table.ts';
 import { acknowledge } from '../nag.ts';
 
 const attributeType = (type: KeyType): dynamodb.AttributeType =>
@@ -49,7 +52,7 @@ export function createTables(
   stack: Stack,
   trustId: string,
   encryptionKey: kms.IKey,
-): { table: dynamodb.Table; idempotencyTable: dynamodb.Table } {
+): { table: dynamodb.Table; metricsTable: dynamodb.Table; idempotencyTable: dynamodb.Table } {
   const table = new dynamodb.Table(stack, 'Table', {
     tableName: `attend-${trustId}`,
     partitionKey: key(TABLE.keys.partitionKey),
@@ -72,6 +75,20 @@ export function createTables(
     });
   }
 
+  // The counters: no index (read by key only) and no stream (nothing reacts to a count).
+  const metricsTable = new dynamodb.Table(stack, 'MetricsTable', {
+    tableName: `attend-${trustId}-metrics`,
+    partitionKey: key(METRICS_TABLE.keys.partitionKey),
+    sortKey: key(METRICS_TABLE.keys.sortKey),
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    timeToLiveAttribute: METRICS_TABLE.ttlAttribute,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
   const idempotencyTable = new dynamodb.Table(stack, 'IdempotencyTable', {
     tableName: `attend-${trustId}-idempotency`,
     partitionKey: key(IDEMPOTENCY_TABLE.partitionKey),
@@ -83,12 +100,12 @@ export function createTables(
     timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  for (const made of [table, idempotencyTable]) {
+  for (const made of [table, metricsTable, idempotencyTable]) {
     acknowledge(
       made.node.defaultChild!,
       'HIPAA.Security-DynamoDBInBackupPlan',
       'Point-in-time recovery (35 days, continuous) is on and the table is retained with deletion protection; an AWS Backup plan is the trust cloud team’s account-level choice (e.g. an organisation backup policy by tag attend:trust).',
     );
   }
-  return { table, idempotencyTable };
+  return { table, metricsTable, idempotencyTable };
 }

@@ -286,6 +286,7 @@ describe('the web function', () => {
     expect(environment.WEB_ORIGIN).toBe('https://attend.example-community.nhs.uk');
     Object.assign(process.env, {
       TABLE_NAME: 'attend-example',
+      METRICS_TABLE_NAME: 'attend-example-metrics',
       EVENT_BUS_NAME: 'attend-example',
       AWS_REGION: 'eu-west-2',
       WEB_ORIGIN: environment.WEB_ORIGIN,

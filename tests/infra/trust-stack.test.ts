@@ -9,12 +9,13 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrustConfig, type TrustConfig } from '#core/config/trust-config.ts';
-import { FUNCTION_NAMES, functionTimeoutSeconds } from '#core/function-timeouts.ts';
+import { FUNCTION_NAMES, type FunctionName, functionTimeoutSeconds } from '#core/function-timeouts.ts';
+import type { AttendFunction } from '#lib/constructs/attend-function.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { createTrustStack, type TrustStack } from '#lib/trust-stack.ts';
 import { METRICS_FILTER_PATTERNS } from '#store/metrics-stream-filters.ts';
 import { SLOT_FREED_FILTER_PATTERNS } from '#store/stream-filters.ts';
-import { IDEMPOTENCY_TABLE, TABLE } from '#store/table.ts';
+import { IDEMPOTENCY_TABLE, METRICS_TABLE, TABLE } from '#store/table.ts';
 
 const STAFF_ROLE = 'arn:aws:iam::123456789012:role/attend-staff-admin';
 const ENTRIES = ['reminder-sweep', 'offer-expiry', 'admin-api', 'inbound-sms', 'backfill'] as const;
@@ -132,6 +133,121 @@ describe('the idempotency table', () => {
       DeletionPolicy: 'Retain',
     });
   });
+});
+
+describe('the metrics table', () => {
+  const metricsTable = () => {
+    const found = Object.values(
+      template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: 'attend-example-metrics' } }),
+    );
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('has the main key schema, TTL, on-demand billing, PITR, deletion protection, the trust key and Retain', () => {
+    const resource = metricsTable();
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    expect(resource.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: METRICS_TABLE.keys.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: METRICS_TABLE.keys.sortKey.name, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: METRICS_TABLE.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [ref(stack.table.encryptionKey!), 'Arn'] },
+      },
+    });
+    // Named here too, not only read from METRICS_TABLE: the counters' keys are pk/sk strings, TTL expiresAtEpoch.
+    expect(resource.Properties.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+    expect(resource.Properties.TimeToLiveSpecification.AttributeName).toBe('expiresAtEpoch');
+  });
+
+  it('has no stream and no index, so counter writes reach no stream mapping; the main table keeps its stream', () => {
+    const { Properties } = metricsTable();
+    expect(Properties).not.toHaveProperty('StreamSpecification');
+    expect(Properties).not.toHaveProperty('GlobalSecondaryIndexes');
+    expect(Properties).not.toHaveProperty('LocalSecondaryIndexes');
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'attend-example',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const mappedStreams = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map(
+      (m) => m.Properties.EventSourceArn,
+    );
+    expect(mappedStreams).toEqual([
+      { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
+      { 'Fn::GetAtt': [ref(stack.table), 'StreamArn'] },
+    ]);
+  });
+
+  /** The functions whose code writes counters (services/metrics.ts, delivery.ts, letters.ts), named here. */
+  const COUNTER_WRITERS: readonly FunctionName[] = ['metrics-stream', 'delivery-status', 'letter-batch'];
+  const WRITE_ACTIONS = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+  const functionOf = (entry: FunctionName): AttendFunction =>
+    ({
+      ...stack.functions,
+      'metrics-stream': stack.metricsStream,
+      'delivery-status': stack.deliveryStatus,
+      'letter-batch': stack.letterBatch!,
+      'web-app': stack.web!,
+    })[entry];
+  /** The actions a function's role has in statements naming the metrics table. */
+  const metricsActionsOf = (f: AttendFunction): string[] => {
+    const roleRef = JSON.stringify({ Ref: ref(f.role) });
+    const tableArn = JSON.stringify({ 'Fn::GetAtt': [ref(stack.metricsTable), 'Arn'] });
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === roleRef))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((s) => JSON.stringify(s.Resource).includes(tableArn))
+      .flatMap((s) => [s.Action].flat());
+  };
+
+  it('is named to every Attend function, each function in the template being one of them', () => {
+    const attendFunctions = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME !== undefined,
+    );
+    expect(
+      attendFunctions.map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort(),
+    ).toEqual([...FUNCTION_NAMES].sort());
+    for (const f of attendFunctions) {
+      expect(f.Properties.Environment.Variables.METRICS_TABLE_NAME).toEqual({ Ref: ref(stack.metricsTable) });
+    }
+  });
+
+  it.each(FUNCTION_NAMES.filter((e) => COUNTER_WRITERS.includes(e)))(
+    '%s, which counts, may write it',
+    (entry) => {
+      const actions = metricsActionsOf(functionOf(entry));
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
+    },
+  );
+
+  it.each(FUNCTION_NAMES.filter((e) => !COUNTER_WRITERS.includes(e)))(
+    '%s, which counts nothing, may only read it',
+    (entry) => {
+      const actions = metricsActionsOf(functionOf(entry));
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(
+        actions.filter((a) => !/^dynamodb:(BatchGet|Get|Query|Scan|ConditionCheck|Describe)/.test(a)),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('the functions', () => {
