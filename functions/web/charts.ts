@@ -43,6 +43,13 @@ interface ChartBase {
   readonly width?: number;
   /** @default 260 */
   readonly height?: number;
+  /**
+   * The x values are periods in order, weeks ("7 Sept 2026") or months: a week's year goes on a line of
+   * its own under its day and month, and a label that would run into one before it is left off (Vega's
+   * `labelOverlap`, every other one until none touch), as a year of weeks has more labels than fit; the
+   * table beside the chart names every one. Categories (clinics, quintiles) keep every label.
+   */
+  readonly xPeriods?: boolean;
 }
 
 export interface LinePoint {
@@ -109,14 +116,34 @@ export function formatValue(value: number | null, format: ValueFormat): string {
 }
 
 /**
- * An x-axis label's bracketed end on a second line: "23 Nov 2026 (part week)" over two lines, not cut to
- * "23 Nov 2026 (part…" at Vega's label width; "1 (most deprived)" likewise. Others are one line.
+ * An x label as the axis draws it, a line each. A bracketed end goes on a line of its own: "23 Nov 2026
+ * (part week)" over two lines, not cut to "23 Nov 2026 (part…" at Vega's label width; "1 (most
+ * deprived)" likewise. On a period axis a week's year does too ("7 Sept" over "2026"), so twelve weeks
+ * fit side by side at the charts' width: on one line they ran into each other ("7 Sept 202614 Sept…").
  */
-const X_LABELS = {
-  labelAngle: 0,
-  labelExpr:
-    "indexof(datum.label, ' (') > 0 ? [slice(datum.label, 0, indexof(datum.label, ' (')), slice(datum.label, indexof(datum.label, ' (') + 1)] : datum.label",
-} as const;
+function axisLines(label: string, periods: boolean): string[] {
+  const bracket = label.indexOf(' (');
+  const main = bracket > 0 ? label.slice(0, bracket) : label;
+  const dated = periods ? /^(\d{1,2} \S+) (\d{4})$/.exec(main) : null;
+  const lines = dated ? [dated[1]!, dated[2]!] : [main];
+  return bracket > 0 ? [...lines, label.slice(bracket + 1)] : lines;
+}
+
+/** The x axis over these labels: each drawn as axisLines has it, level (not slanted). */
+function xAxis(labels: readonly string[], periods: boolean): object {
+  // Looked up by the label itself (a JSON object is a Vega expression too); one line stays a string.
+  const lines = Object.fromEntries(
+    labels.map((label) => {
+      const each = axisLines(label, periods);
+      return [label, each.length === 1 ? each[0] : each];
+    }),
+  );
+  return {
+    labelAngle: 0,
+    labelExpr: `(${JSON.stringify(lines)})[datum.label]`,
+    ...(periods ? { labelOverlap: 'parity' } : {}),
+  };
+}
 
 const CONFIG = {
   font: 'Arial, sans-serif',
@@ -170,7 +197,13 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
         point: { filled: true, size: 60, color: PALETTE[0] },
       },
       encoding: {
-        x: { field: 'x', type: 'ordinal', sort: order, title: input.xTitle, axis: X_LABELS },
+        x: {
+          field: 'x',
+          type: 'ordinal',
+          sort: order,
+          title: input.xTitle,
+          axis: xAxis(order, input.xPeriods ?? false),
+        },
         y: { field: 'y', type: 'quantitative', title: input.yTitle, axis: { format: axisFormat } },
       },
     },
@@ -225,7 +258,7 @@ function barChart(input: BarChartInput, stacked: boolean): Promise<Chart> {
       type: 'nominal',
       sort: categories,
       title: input.categoryTitle,
-      axis: X_LABELS,
+      axis: xAxis(categories, input.xPeriods ?? false),
     },
     y: {
       field: 'value',
