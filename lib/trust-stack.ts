@@ -218,10 +218,10 @@ export class TrustStack extends Stack {
       'HIPAA.Security-LambdaDLQ',
       'Invoked only synchronously through its function URL: every error goes back to the calling staff client, so there is no asynchronous event to dead-letter.',
     );
-    // Only the main table (its stream, and clients' deprivation deciles) and the metrics table (bound
-    // with the other functions below): the counters never text, publish or use the idempotency table
-    // (see metrics-stream.ts).
-    metricsStream.bindTable({ table: this.table, access: 'readWrite' });
+    // The main table only read (its stream, and clients' deprivation deciles), and the metrics table
+    // written (bound with the other functions below): the counters never text, publish or use the
+    // idempotency table (see metrics-stream.ts).
+    metricsStream.bindTable({ table: this.table, access: 'read' });
     acknowledge(
       metricsStream.fn.node.defaultChild!,
       'HIPAA.Security-LambdaDLQ',

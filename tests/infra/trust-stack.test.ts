@@ -648,7 +648,7 @@ describe('the metrics stream consumer', () => {
     expect(readFileSync(bundle, 'utf8')).toContain(config.trustName);
   });
 
-  it('may use the table and its stream, and nothing on the bus, SNS or the idempotency table', () => {
+  it('may read the table and its stream, write only the metrics table, and use nothing on the bus, SNS or the idempotency table', () => {
     const roleRef = { Ref: ref(metricsFn().role) };
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) =>
@@ -660,6 +660,16 @@ describe('the metrics stream consumer', () => {
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:GetRecords']));
     expect(actions.filter((a) => a.startsWith('sns:') || a.startsWith('events:'))).toEqual([]);
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const mainArn = JSON.stringify({ 'Fn::GetAtt': [ref(stack.table), 'Arn'] });
+    const onMain = statements.filter((s) => JSON.stringify(s.Resource).includes(mainArn));
+    expect(onMain.length).toBeGreaterThan(0);
+    expect(onMain.flatMap((s) => [s.Action].flat()).filter((a) => writes.includes(a))).toEqual([]);
     const idempotencyArn = JSON.stringify({ 'Fn::GetAtt': [ref(stack.idempotencyTable), 'Arn'] });
     expect(statements.some((s) => JSON.stringify(s.Resource).includes(idempotencyArn))).toBe(false);
   });
