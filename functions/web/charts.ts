@@ -100,6 +100,23 @@ const D3_FORMATS: Readonly<Record<ValueFormat, string>> = {
   minutes: ',.0f',
 };
 
+/** Up to this top count, a count axis names each whole number (at most 11 ticks on the 260 px default). */
+const COUNT_TICKS_EACH_UP_TO = 10;
+
+/**
+ * The y axis in the chart's format, its values reaching `top`. A count ticks only at whole numbers:
+ * otherwise a chart of small counts has ticks at 0.2, 0.4… that the whole-number format draws as
+ * "0, 0, 1, 1, 1". Vega-Lite 5 leaves an axis's `tickMinStep` out of the Vega it makes, so small counts
+ * get their ticks named outright; from 10 up, Vega's own nice steps are whole numbers anyway.
+ */
+function yAxis(format: ValueFormat, top: number): object {
+  const small = format === 'count' && top <= COUNT_TICKS_EACH_UP_TO;
+  return {
+    format: D3_FORMATS[format],
+    ...(small && { values: Array.from({ length: Math.max(1, Math.ceil(top)) + 1 }, (_, i) => i) }),
+  };
+}
+
 /** A value as the data table and the CSV show it. */
 export function formatValue(value: number | null, format: ValueFormat): string {
   if (value === null || !Number.isFinite(value)) return '–';
@@ -187,7 +204,6 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
   checkId(input.id);
   const order = input.points.map((p) => p.x);
   const values = input.points.map((p) => ({ x: p.x, y: p.y }));
-  const axisFormat = D3_FORMATS[input.format];
   const layers: object[] = [
     {
       mark: {
@@ -204,7 +220,12 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
           title: input.xTitle,
           axis: xAxis(order, input.xPeriods ?? false),
         },
-        y: { field: 'y', type: 'quantitative', title: input.yTitle, axis: { format: axisFormat } },
+        y: {
+          field: 'y',
+          type: 'quantitative',
+          title: input.yTitle,
+          axis: yAxis(input.format, Math.max(0, ...input.points.map((p) => p.y ?? 0))),
+        },
       },
     },
   ];
@@ -252,6 +273,15 @@ function barChart(input: BarChartInput, stacked: boolean): Promise<Chart> {
   checkId(input.id);
   const categories = [...new Set(input.data.map((d) => d.category))];
   const groups = [...new Set(input.data.map((d) => d.group))];
+  // The axis's top: a stacked bar's whole height, or the tallest bar.
+  const top = Math.max(
+    0,
+    ...(stacked
+      ? categories.map((c) =>
+          input.data.filter((d) => d.category === c).reduce((sum, d) => sum + Math.max(0, d.value), 0),
+        )
+      : input.data.map((d) => d.value)),
+  );
   const encoding: Record<string, object> = {
     x: {
       field: 'category',
@@ -264,7 +294,7 @@ function barChart(input: BarChartInput, stacked: boolean): Promise<Chart> {
       field: 'value',
       type: 'quantitative',
       title: input.valueTitle,
-      axis: { format: D3_FORMATS[input.format] },
+      axis: yAxis(input.format, top),
       ...(stacked ? { stack: 'zero' } : { stack: null }),
     },
     color: { field: 'group', type: 'nominal', sort: groups, title: input.groupTitle },

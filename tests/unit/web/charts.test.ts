@@ -152,6 +152,43 @@ describe('bar charts', () => {
     ).toEqual(['Attended', 'Did not attend', 'Was not brought']);
   });
 
+  it('ticks a count axis at whole numbers only, so small counts do not read "0, 0, 1, 1"', async () => {
+    // Prepare: counts of one or two, as a quiet week's reasons are
+    const small = [
+      { category: 'Riverside', group: 'Work', value: 1 },
+      { category: 'Oakwood', group: 'Work', value: 2 },
+      { category: 'Oakwood', group: 'Transport', value: 1 },
+    ];
+
+    // Act
+    const charts = [
+      await stackedBarChart({ ...input, data: small }),
+      await groupedBarChart({ ...input, data: small }),
+      await lineChart({
+        id: 'texts',
+        title: 'Texts by week',
+        description: 'Texts sent each week.',
+        format: 'count',
+        xTitle: 'Week',
+        yTitle: 'Texts',
+        points: [
+          { x: '2 Nov', y: 1 },
+          { x: '9 Nov', y: 2 },
+        ],
+      }),
+    ];
+
+    // Assess: every tick label a different whole number
+    for (const chart of charts) {
+      const ticks = svgOf(chart.svg)
+        .querySelectorAll('g.role-axis-label text')
+        .map((t) => t.text)
+        .filter((l) => /^[\d,]+$/.test(l));
+      expect(ticks.length).toBeGreaterThan(1);
+      expect(new Set(ticks).size).toBe(ticks.length);
+    }
+  });
+
   it('stacked: one bar segment per datum, stacked within each category', async () => {
     const chart = await stackedBarChart(input);
     const bars = svgOf(chart.svg).querySelectorAll('g.mark-rect.role-mark path');
