@@ -113,7 +113,8 @@ function yAxis(format: ValueFormat, top: number): object {
   const small = format === 'count' && top <= COUNT_TICKS_EACH_UP_TO;
   return {
     format: D3_FORMATS[format],
-    ...(small && { values: Array.from({ length: Math.max(1, Math.ceil(top)) + 1 }, (_, i) => i) }),
+    // Nothing to count (top 0): the one tick, 0, as before.
+    ...(small && { values: Array.from({ length: Math.ceil(top) + 1 }, (_, i) => i) }),
   };
 }
 

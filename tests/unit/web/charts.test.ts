@@ -178,12 +178,17 @@ describe('bar charts', () => {
       }),
     ];
 
-    // Assess: every tick label a different whole number
-    for (const chart of charts) {
-      const ticks = svgOf(chart.svg)
+    const none = await groupedBarChart({ ...input, data: small.map((d) => ({ ...d, value: 0 })) });
+
+    // Assess: every tick label a different whole number; with nothing counted, one 0
+    const numbers = (chart: { svg: string }) =>
+      svgOf(chart.svg)
         .querySelectorAll('g.role-axis-label text')
         .map((t) => t.text)
         .filter((l) => /^[\d,]+$/.test(l));
+    expect(numbers(none)).toEqual(['0']);
+    for (const chart of charts) {
+      const ticks = numbers(chart);
       expect(ticks.length).toBeGreaterThan(1);
       expect(new Set(ticks).size).toBe(ticks.length);
     }
