@@ -4,6 +4,7 @@
  */
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
@@ -44,28 +45,20 @@ export async function ensureTables(
     },
     TABLE.ttlAttribute,
   );
-  // No index and no stream: see METRICS_TABLE.
   const newMetricsTable = await createIfMissing(
     client,
-    {
-      TableName: names.metricsTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        {
-          AttributeName: METRICS_TABLE.keys.partitionKey.name,
-          AttributeType: METRICS_TABLE.keys.partitionKey.type,
-        },
-        { AttributeName: METRICS_TABLE.keys.sortKey.name, AttributeType: METRICS_TABLE.keys.sortKey.type },
-      ],
-      KeySchema: [
-        { AttributeName: METRICS_TABLE.keys.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: METRICS_TABLE.keys.sortKey.name, KeyType: 'RANGE' },
-      ],
-    },
+    metricsTableInput(names.metricsTable),
     METRICS_TABLE.ttlAttribute,
   );
-  // Made together, so no counter is in the Attend table: nothing to move (local/metrics-move.ts).
-  if (newTable && newMetricsTable) await markMetricsMoved(client, names.metricsTable);
+  if (newTable && !newMetricsTable) {
+    // The Attend table was gone (deleted, or lost with its database) but its counters were not: they
+    // count items that no longer exist, and their markers would turn away a re-seed's counts as already
+    // counted. They start again with the table, as they did when they lived in it.
+    await client.send(new DeleteTableCommand({ TableName: names.metricsTable }));
+    await createIfMissing(client, metricsTableInput(names.metricsTable), METRICS_TABLE.ttlAttribute);
+  }
+  // A new Attend table holds no counter an earlier Attend left: nothing to move (local/metrics-move.ts).
+  if (newTable) await markMetricsMoved(client, names.metricsTable);
   if (names.idempotencyTable) {
     await createIfMissing(
       client,
@@ -105,4 +98,23 @@ async function createIfMissing(
     }),
   );
   return true;
+}
+
+/** The metrics table: no index and no stream (see METRICS_TABLE). */
+function metricsTableInput(name: string): ConstructorParameters<typeof CreateTableCommand>[0] {
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      {
+        AttributeName: METRICS_TABLE.keys.partitionKey.name,
+        AttributeType: METRICS_TABLE.keys.partitionKey.type,
+      },
+      { AttributeName: METRICS_TABLE.keys.sortKey.name, AttributeType: METRICS_TABLE.keys.sortKey.type },
+    ],
+    KeySchema: [
+      { AttributeName: METRICS_TABLE.keys.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: METRICS_TABLE.keys.sortKey.name, KeyType: 'RANGE' },
+    ],
+  };
 }

@@ -6,7 +6,7 @@
  * runtime does it at start-up and says so.
  */
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
@@ -181,6 +181,33 @@ describe('moveMetricsCells', () => {
     // Assert
     expect(result).toEqual({ moved: 0 });
     expect(await itemsOf(names.metricsTable)).toEqual([]);
+  });
+});
+
+describe('ensureTables', () => {
+  it('starts the counters again when the Attend table was gone but the metrics table was not', async () => {
+    // Prepare: counted tables (made together, as a start makes them), then the Attend table deleted
+    const table = `${names.table}-again`;
+    const metricsTable = metricsTableOf(table);
+    const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+    try {
+      await ensureTables(raw, { table, metricsTable });
+      await put(metricsTable, cell('2026-11-23', 'ALL', { booked: 3 }));
+      await put(metricsTable, MARKER);
+      await raw.send(new DeleteTableCommand({ TableName: table }));
+
+      // Act
+      await ensureTables(raw, { table, metricsTable });
+
+      // Assert: only the marker that says there is nothing to move (a re-seed counts afresh)
+      expect((await itemsOf(metricsTable)).map((i) => i.entity)).toEqual(['MetricsMoved']);
+      // and a start that finds both tables leaves the counters alone
+      await put(metricsTable, cell('2026-11-23', 'ALL', { booked: 1 }));
+      await ensureTables(raw, { table, metricsTable });
+      expect(await getItem(metricsTable, metricsKeys.cell('2026-11-23', 'ALL'))).toMatchObject({ booked: 1 });
+    } finally {
+      raw.destroy();
+    }
   });
 });
 
