@@ -104,13 +104,14 @@ const D3_FORMATS: Readonly<Record<ValueFormat, string>> = {
 const COUNT_TICKS_EACH_UP_TO = 10;
 
 /**
- * The y axis in the chart's format, its values reaching `top`. A count ticks only at whole numbers:
- * otherwise a chart of small counts has ticks at 0.2, 0.4… that the whole-number format draws as
- * "0, 0, 1, 1, 1". Vega-Lite 5 leaves an axis's `tickMinStep` out of the Vega it makes, so small counts
- * get their ticks named outright; from 10 up, Vega's own nice steps are whole numbers anyway.
+ * The y axis in the chart's format, its values from `bottom` (0 or below) to `top`. A count ticks only at
+ * whole numbers: otherwise a chart of small counts has ticks at 0.2, 0.4… that the whole-number format
+ * draws as "0, 0, 1, 1, 1". Vega-Lite 5 leaves an axis's `tickMinStep` out of the Vega it makes, so small
+ * counts get their ticks named outright; from 10 up, Vega's own nice steps are whole numbers anyway. A
+ * count below 0 (a correction can leave one in a cell) keeps Vega's own ticks.
  */
-function yAxis(format: ValueFormat, top: number): object {
-  const small = format === 'count' && top <= COUNT_TICKS_EACH_UP_TO;
+function yAxis(format: ValueFormat, top: number, bottom: number): object {
+  const small = format === 'count' && bottom >= 0 && top <= COUNT_TICKS_EACH_UP_TO;
   return {
     format: D3_FORMATS[format],
     // Nothing to count (top 0): the one tick, 0, as before.
@@ -225,7 +226,11 @@ export async function lineChart(input: LineChartInput): Promise<Chart> {
           field: 'y',
           type: 'quantitative',
           title: input.yTitle,
-          axis: yAxis(input.format, Math.max(0, ...input.points.map((p) => p.y ?? 0))),
+          axis: yAxis(
+            input.format,
+            Math.max(0, ...input.points.map((p) => p.y ?? 0)),
+            Math.min(0, ...input.points.map((p) => p.y ?? 0)),
+          ),
         },
       },
     },
@@ -295,7 +300,7 @@ function barChart(input: BarChartInput, stacked: boolean): Promise<Chart> {
       field: 'value',
       type: 'quantitative',
       title: input.valueTitle,
-      axis: yAxis(input.format, top),
+      axis: yAxis(input.format, top, Math.min(0, ...input.data.map((d) => d.value))),
       ...(stacked ? { stack: 'zero' } : { stack: null }),
     },
     color: { field: 'group', type: 'nominal', sort: groups, title: input.groupTitle },

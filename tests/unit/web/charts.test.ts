@@ -187,6 +187,13 @@ describe('bar charts', () => {
         .map((t) => t.text)
         .filter((l) => /^[\d,]+$/.test(l));
     expect(numbers(none)).toEqual(['0']);
+    // A negative count (a correction) keeps Vega's own ticks, below 0 too.
+    const negative = await groupedBarChart({ ...input, data: [{ ...small[0]!, value: -3 }, small[1]!] });
+    expect(
+      svgOf(negative.svg)
+        .querySelectorAll('g.role-axis-label text')
+        .map((t) => t.text),
+    ).toEqual(expect.arrayContaining(['−3', '0', '2']));
     for (const chart of charts) {
       const ticks = numbers(chart);
       expect(ticks.length).toBeGreaterThan(1);
