@@ -6,7 +6,7 @@ export interface StoreContext {
   readonly db: DocClient;
   /** The Attend table: every entity (store/table.ts TABLE). */
   readonly table: string;
-  /** The metrics counters' table (store/table.ts METRICS_TABLE): read and written only by store/metrics.ts. */
+  /** The metrics counters' table (store/table.ts METRICS_TABLE): read and written only by store/metrics.ts (and, locally, local/metrics-move.ts). */
   readonly metricsTable: string;
 }
 
