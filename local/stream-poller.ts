@@ -20,6 +20,10 @@
  * (every 4 hours there), iterators expire after 15 minutes, and shards and records are trimmed after
  * 24 hours. So the poller keeps its place by sequence number, reads a shard that appeared after it
  * started from TRIM_HORIZON once its parent is finished, and gets a fresh iterator when one expires.
+ * One way they differ: DynamoDB Local answers the first read of a LATEST iterator taken on an empty
+ * shard as trimmed once another write in the database came before the shard's first record (local
+ * tables are made with a write to the metrics table); the poller then reads that shard from its start,
+ * which holds only records written since (see `recover`).
  *
  * One poller can stand for several mappings on the same stream (`also`), as the backfill and the metrics
  * stream are in AWS: the stream is then read once, and each page goes to every mapping, with its own
@@ -462,6 +466,14 @@ export class StreamPoller {
     if (name === 'ExpiredIteratorException') {
       // Iterators last 15 minutes; a spell without drains (a frozen clock left alone) outlives them.
       shard.iterator = undefined;
+    } else if (name === 'TrimmedDataAccessException' && shard.startAt === 'LATEST' && !shard.lastSequence) {
+      // Not a trim: DynamoDB Local numbers the records of every table from one counter, and its LATEST on
+      // an empty shard is the shard's starting number; once any other write took a number before the
+      // shard's first record, that iterator reads as older than the oldest record. Nothing was read here
+      // yet, so all the shard holds came after the position (as after a real trim past it): it is read
+      // from its start. The shard list is as it was (no re-read, no warning).
+      shard.iterator = undefined;
+      shard.startAt = 'TRIM_HORIZON';
     } else if (name === 'TrimmedDataAccessException') {
       this.shardsStale = true;
       this.log.warn('stream position was trimmed; reading on from the oldest record kept', {

@@ -75,6 +75,28 @@ async function setStatus(id: string, status: string): Promise<void> {
 const slotIdOf = (record: DynamoDBRecord): string | undefined => record.dynamodb?.NewImage?.slotId?.S;
 const idsOf = (records: readonly DynamoDBRecord[]): (string | undefined)[] => records.map(slotIdOf);
 
+/** The DynamoDB and Streams requests this process sends while `act` runs, counted by operation. */
+async function operationsDuring(act: () => Promise<unknown>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const onStart = (message: unknown) => {
+    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
+    const operation = typeof target === 'string' ? target.split('.').at(-1) : undefined;
+    if (operation) counts[operation] = (counts[operation] ?? 0) + 1;
+  };
+  diagnostics.subscribe('http.client.request.start', onStart);
+  try {
+    await act();
+  } finally {
+    diagnostics.unsubscribe('http.client.request.start', onStart);
+  }
+  return counts;
+}
+
+/** GetRecords requests this process sends while `act` runs. */
+async function getRecordsDuring(act: () => Promise<unknown>): Promise<number> {
+  return (await operationsDuring(act)).GetRecords ?? 0;
+}
+
 async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -476,23 +498,40 @@ describe('StreamPoller draining', () => {
   });
 });
 
-describe('StreamPoller with a write watch (the simulator: this process is the only writer)', () => {
-  /** GetRecords requests this process sends while `act` runs. */
-  async function getRecordsDuring(act: () => Promise<unknown>): Promise<number> {
-    let count = 0;
-    const onStart = (message: unknown) => {
-      const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
-      if (typeof target === 'string' && target.endsWith('.GetRecords')) count++;
-    };
-    diagnostics.subscribe('http.client.request.start', onStart);
-    try {
-      await act();
-    } finally {
-      diagnostics.unsubscribe('http.client.request.start', onStart);
-    }
-    return count;
-  }
+describe('StreamPoller positioning', () => {
+  it('reads a shard that was empty at LATEST from its start when DynamoDB Local rejects that position, without a warning or a shard list re-read', async () => {
+    // Prepare: positioned on the fresh table's empty shard; then a write to another table of the same
+    // database (as the local runtime's counters are) takes a sequence number before the shard's first record.
+    // DynamoDB Local numbers every table's records from one counter, and its LATEST on an empty shard is the
+    // shard's starting number, so it now answers that position's first read as trimmed.
+    const warnings: string[] = [];
+    const { poller, calls } = aPoller(undefined, {
+      log: { warn: (message) => warnings.push(message) },
+      shardListMaxAgeMs: Number.POSITIVE_INFINITY,
+    });
+    await poller.init();
+    await store.db.send(
+      new PutCommand({ TableName: store.metricsTable, Item: { pk: 'ELSEWHERE', sk: 'ELSEWHERE' } }),
+    );
+    await putSlot('first-in-shard', 'FREE');
 
+    // Act
+    let delivered = 0;
+    const requests = await operationsDuring(async () => {
+      delivered = await poller.drain();
+    });
+
+    // Assess: the record, once; the rejected position replaced by one from the shard's start (one
+    // GetShardIterator), and nothing taken for a trim: no warning, no DescribeStream.
+    expect(delivered).toBe(1);
+    expect(idsOf(calls.flat())).toEqual(['first-in-shard']);
+    expect(requests.GetShardIterator).toBe(1);
+    expect(requests.DescribeStream).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('StreamPoller with a write watch (the simulator: this process is the only writer)', () => {
   it('skips a drain while no write started since its last empty pass, and reads again after one', async () => {
     // Prepare
     const watch = new WriteWatch(store.endpoint);
@@ -544,6 +583,12 @@ describe('StreamPoller with a write watch (the simulator: this process is the on
       },
     );
     await poller.init();
+    // The shard is read once first: on a fresh table DynamoDB Local rejects the first read of the LATEST
+    // position and the shard is read again from its start (tested in 'StreamPoller positioning'), a
+    // request that is not this test's.
+    started++;
+    await putSlot('warm', 'BOOKED');
+    await poller.drain();
 
     // Act: a drain whose handler writes nothing; then one whose handler writes.
     started++;
@@ -558,7 +603,7 @@ describe('StreamPoller with a write watch (the simulator: this process is the on
     // write (asked for once the handler was done), and the empty page. No pass after to find nothing.
     expect(quiet).toBe(2);
     expect(written).toBe(3);
-    expect(seen).toEqual(['INSERT alone', 'INSERT first', 'INSERT second']);
+    expect(seen).toEqual(['INSERT warm', 'INSERT alone', 'INSERT first', 'INSERT second']);
     expect(await getRecordsDuring(() => poller.drain())).toBe(0);
   });
 
