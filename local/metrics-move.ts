@@ -28,6 +28,7 @@
  */
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 import { COUNTERS, type Counters } from '#core/metrics.ts';
 import { withRetry } from '#core/retry.ts';
@@ -74,13 +75,7 @@ export async function moveMetricsCellsOnce(
 
 /** Writes the marker that says there is nothing (more) to move, through a low-level client (ensureTables). */
 export async function markMetricsMoved(client: DynamoDBClient, metricsTable: string): Promise<void> {
-  const { pk, sk, ...rest } = movedMarker();
-  await client.send(
-    new PutItemCommand({
-      TableName: metricsTable,
-      Item: { pk: { S: pk }, sk: { S: sk }, entity: { S: rest.entity }, at: { S: rest.at } },
-    }),
-  );
+  await client.send(new PutItemCommand({ TableName: metricsTable, Item: marshall(movedMarker()) }));
 }
 
 const movedMarker = () => ({ ...metricsKeys.moved, entity: 'MetricsMoved', at: new Date().toISOString() });
