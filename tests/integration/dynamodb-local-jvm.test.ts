@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DYNAMODB_LOCAL_JVM_OPTIONS,
+  type DynamoDbLocal,
+  dynamoDbLocalJavaOptions,
+  startDynamoDbLocal,
+} from '#local/dynamodb-local.ts';
+
+describe('dynamoDbLocalJavaOptions', () => {
+  it('is the serial collector when the caller set nothing', () => {
+    expect(dynamoDbLocalJavaOptions(undefined)).toBe('-XX:+UseSerialGC');
+    expect(dynamoDbLocalJavaOptions('  ')).toBe('-XX:+UseSerialGC');
+  });
+
+  it("keeps the caller's options, with the collector after them", () => {
+    expect(dynamoDbLocalJavaOptions('-Xmx2g')).toBe('-Xmx2g -XX:+UseSerialGC');
+  });
+
+  it("adds no collector when the caller's options choose one (two would stop the JVM)", () => {
+    expect(dynamoDbLocalJavaOptions('-XX:+UseG1GC -Xmx2g')).toBe('-XX:+UseG1GC -Xmx2g');
+    expect(dynamoDbLocalJavaOptions('-XX:+UseParallelGC')).toBe('-XX:+UseParallelGC');
+  });
+});
+
+describe('startDynamoDbLocal', () => {
+  let db: DynamoDbLocal;
+  const before = process.env.JDK_JAVA_OPTIONS;
+
+  beforeAll(async () => {
+    delete process.env.JDK_JAVA_OPTIONS;
+    db = await startDynamoDbLocal();
+  }, 90_000);
+
+  afterAll(async () => {
+    await db?.stop();
+    if (before === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = before;
+  });
+
+  it("starts the JVM with the serial collector, and leaves this process's environment as it was", () => {
+    const environ = readFileSync(`/proc/${db.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain(`JDK_JAVA_OPTIONS=${DYNAMODB_LOCAL_JVM_OPTIONS}`);
+    expect(process.env.JDK_JAVA_OPTIONS).toBeUndefined();
+  });
+
+  // jcmd comes with a JDK (beside its java), not with a JRE alone: without it this check is skipped.
+  const jcmd = (): string => join(dirname(readlinkSync(`/proc/${db.pid}/exe`)), 'jcmd');
+  it('runs with it: the JVM reports the serial collector among its flags', (ctx) => {
+    if (!existsSync(jcmd())) ctx.skip('no jcmd beside this java (a JRE without the JDK tools)');
+    // The flag the running JVM took, not only what it was offered.
+    const flags = execFileSync(jcmd(), [String(db.pid), 'VM.flags'], { encoding: 'utf8' });
+    expect(flags).toContain('-XX:+UseSerialGC');
+    expect(flags).not.toContain('-XX:+UseG1GC');
+  });
+});
