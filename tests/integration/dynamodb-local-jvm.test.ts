@@ -10,13 +10,13 @@ import {
 } from '#local/dynamodb-local.ts';
 
 describe('dynamoDbLocalJavaOptions', () => {
-  it('is the serial collector when the caller set nothing', () => {
-    expect(dynamoDbLocalJavaOptions(undefined)).toBe('-XX:+UseSerialGC');
-    expect(dynamoDbLocalJavaOptions('  ')).toBe('-XX:+UseSerialGC');
+  it('is the serial collector with a 512 MB young generation when the caller set nothing', () => {
+    expect(dynamoDbLocalJavaOptions(undefined)).toBe('-XX:+UseSerialGC -Xmn512m');
+    expect(dynamoDbLocalJavaOptions('  ')).toBe('-XX:+UseSerialGC -Xmn512m');
   });
 
-  it("keeps the caller's options, with the collector after them", () => {
-    expect(dynamoDbLocalJavaOptions('-Xmx2g')).toBe('-Xmx2g -XX:+UseSerialGC');
+  it("puts the caller's options after its own, so the caller's win", () => {
+    expect(dynamoDbLocalJavaOptions('-Xmx2g -Xmn128m')).toBe('-XX:+UseSerialGC -Xmn512m -Xmx2g -Xmn128m');
   });
 
   it("adds no collector when the caller's options choose one (two would stop the JVM)", () => {
@@ -54,5 +54,6 @@ describe('startDynamoDbLocal', () => {
     const flags = execFileSync(jcmd(), [String(db.pid), 'VM.flags'], { encoding: 'utf8' });
     expect(flags).toContain('-XX:+UseSerialGC');
     expect(flags).not.toContain('-XX:+UseG1GC');
+    expect(flags).toContain(`-XX:NewSize=${512 * 1024 * 1024}`);
   });
 });
