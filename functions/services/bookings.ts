@@ -14,7 +14,7 @@ import { getClient } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { type MoveWriteResult, moveBooking as moveBookingTx } from '#store/moves.ts';
 import { getSlot } from '#store/slots.ts';
-import { isSuppressed } from './consent.ts';
+import { type ConsentReading, readConsent } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { confirmNewBooking } from './reminders.ts';
 import { settleRunAfterChange } from './slot-changes.ts';
@@ -356,7 +356,7 @@ export async function cancelByStaff(
   ]);
   if (!input.notify) return { booking: cancelled, notified: false, notNotifiedReason: 'not-requested' };
   const client = await getClient(store, booking.clientId);
-  const reason = await whyNotText(deps, booking, client, now);
+  const { reason, consentRead } = await whyNotText(deps, booking, client, now);
   if (reason || !client || !booking.phone)
     return { booking: cancelled, notified: false, notNotifiedReason: reason ?? 'opted-out' };
   const clinic = await getClinic(store, booking.clinicId);
@@ -373,6 +373,7 @@ export async function cancelByStaff(
         to: booking.phone,
         bookingId: booking.id,
         clientId: client.id,
+        consentRead,
       },
     );
   } catch (err) {
@@ -383,16 +384,19 @@ export async function cancelByStaff(
   return { booking: cancelled, notified: true };
 }
 
+/** Why the family is not to be told, or undefined; with the reading of their number, when it was read. */
 async function whyNotText(
   deps: Deps,
   booking: Booking,
   client: Client | undefined,
   now: Date,
-): Promise<CancelResult['notNotifiedReason']> {
-  if (booking.phone === undefined || booking.phone === ERASED_PHONE) return 'no-phone';
-  if (!client || (await isSuppressed(deps, booking.phone))) return 'opted-out';
+): Promise<{ reason: CancelResult['notNotifiedReason']; consentRead?: ConsentReading }> {
+  if (booking.phone === undefined || booking.phone === ERASED_PHONE) return { reason: 'no-phone' };
+  if (!client) return { reason: 'opted-out' };
+  const consentRead = await readConsent(deps, booking.phone);
+  if (consentRead.consent) return { reason: 'opted-out' };
   const off = textsOffReason(client);
-  if (off) return off;
-  if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return 'quiet-hours';
-  return undefined;
+  if (off) return { reason: off };
+  if (isQuiet(now, deps.config.quietHours, deps.config.timeZone)) return { reason: 'quiet-hours' };
+  return { reason: undefined, consentRead };
 }

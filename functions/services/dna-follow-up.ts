@@ -10,7 +10,7 @@ import {
   holdDnaFollowUp,
   settleDnaFollowUp,
 } from '#store/miss-reasons.ts';
-import { isSuppressed } from './consent.ts';
+import { readConsent } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { sendAndRecord } from './texts.ts';
 
@@ -100,7 +100,8 @@ async function checkAndSend(
   if (!phone) return notSent(deps, booking.id, now, 'no-phone');
   const off = textsOffReason(client);
   if (off) return notSent(deps, booking.id, now, off);
-  if (await isSuppressed(deps, phone)) return notSent(deps, booking.id, now, 'opted-out');
+  const consentRead = await readConsent(deps, phone);
+  if (consentRead.consent) return notSent(deps, booking.id, now, 'opted-out');
   const { quietHours, timeZone } = deps.config;
   if (isQuiet(now, quietHours, timeZone)) {
     // Held, not dropped: the reminder sweep sends it when quiet hours end (sendHeldDnaFollowUp).
@@ -114,7 +115,8 @@ async function checkAndSend(
       deps,
       // The kind is how a later reply finds the question it answers.
       { key: DNA_FOLLOW_UP_KIND, body: text.body, segments: text.segments, encoding: text.encoding },
-      { to: phone, bookingId: booking.id, clientId: client.id },
+      // The guard takes this reading in place of its own while it is fresh (a second).
+      { to: phone, bookingId: booking.id, clientId: client.id, consentRead },
     );
     await settleDnaFollowUp(deps.store, { bookingId: booking.id, now, state: 'SENT', messageId: message.id });
     return 'sent';

@@ -22,7 +22,7 @@ import { bookingsByRef, bookingsOfClients, clientsByName, missesOfClients } from
 import { getInboxItem, type InboxItem } from '#store/inbox.ts';
 import { messagesByPhone, recordMessage } from '#store/messages.ts';
 import { clientIdByNhsNumber } from '#store/nhs-numbers.ts';
-import { consentOf, consentsOf, noMobile } from './consent.ts';
+import { consentOf, consentsOf, noMobile, readConsent } from './consent.ts';
 import { contactFacts } from './contact.ts';
 import type { Deps } from './deps.ts';
 
@@ -373,7 +373,8 @@ export async function replyToInboxItem(
   if (input.preview) return { text, sent: false };
   // A note from a family with no mobile (the parent page) cannot be answered by text.
   if (item.phone === undefined) throw noMobile();
-  const consent = await consentOf(deps, item.phone);
+  const consentRead = await readConsent(deps, item.phone);
+  const consent = consentRead.consent;
   if (consent?.reason === 'unreachable') {
     throw new ConflictError(
       'Texts to this number cannot be delivered: call the family and check their number instead',
@@ -385,9 +386,15 @@ export async function replyToInboxItem(
   if (clients.some((c) => c.flags.doNotText))
     throw new ConflictError('A child on this number is marked do not text: call instead', 'DO_NOT_TEXT');
   // deps.sms is the consent guard every text goes through (a STOP landing meanwhile is refused there,
-  // 422 RECIPIENT_SUPPRESSED); the message is recorded as staff-written.
+  // 422 RECIPIENT_SUPPRESSED, unless it lands within a second of the reading above, which the guard
+  // takes in place of its own); the message is recorded as staff-written.
   const id = randomUUID();
-  const { providerMessageId } = await deps.sms.send({ to: item.phone, body: text.body, ref: id });
+  const { providerMessageId } = await deps.sms.send({
+    to: item.phone,
+    body: text.body,
+    ref: id,
+    consentRead,
+  });
   const message: Message = {
     id,
     direction: 'OUT',

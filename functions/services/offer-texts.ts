@@ -23,7 +23,7 @@ import {
   releaseNotice,
   releaseOfferText,
 } from '#store/offer-texts.ts';
-import { isSuppressed } from './consent.ts';
+import { type ConsentReading, readConsent } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { linked, offerLink } from './parent-links.ts';
 import { gsmFriendly, outboundMessage, type RenderedText, sendAndRecord } from './texts.ts';
@@ -144,6 +144,8 @@ async function sendClaimed(
     attempts: number;
     client: Client;
     typeId: string | undefined;
+    /** The caller's reading of the number, just before: the guard may take it in place of its own. */
+    consentRead?: ConsentReading;
   },
 ): Promise<boolean> {
   try {
@@ -152,6 +154,7 @@ async function sendClaimed(
       clientId: offer.clientId,
       offerId: offer.id,
       slotId: offer.slotId,
+      consentRead: input.consentRead,
     });
     await completeNotice(deps.store, offer, {
       claimedAt: input.claimedAt,
@@ -186,12 +189,14 @@ export async function sendDueNotice(
   if (!notice || (notice.state !== 'DUE' && notice.state !== 'SENDING')) return 'not-ours';
   const now = deps.now().toISOString();
   const { config } = deps;
-  const drop =
+  const dropped =
     noticeDropReason({
       slotStartsAt: context.slot?.startsAt,
       now,
       supersededByNewer: context.supersededByNewer ?? false,
-    }) ?? (!context.client ? 'no-client' : (await isSuppressed(deps, offer.phone)) ? 'opted-out' : undefined);
+    }) ?? (!context.client ? 'no-client' : undefined);
+  const consentRead = dropped ? undefined : await readConsent(deps, offer.phone);
+  const drop = dropped ?? (consentRead?.consent ? 'opted-out' : undefined);
   if (drop) return (await dropNotice(deps.store, offer, drop)) ? 'dropped' : 'not-ours';
   if (isQuiet(now, config.quietHours, config.timeZone)) return 'held';
   const claimed = await claimNotice(deps.store, offer, {
@@ -209,6 +214,7 @@ export async function sendDueNotice(
     attempts: claimed.attempts,
     client: context.client!,
     typeId: context.slot?.type,
+    consentRead,
   });
   return sent ? 'sent' : 'failed';
 }
@@ -227,7 +233,9 @@ export async function answerWithNotice(
     typeId?: string;
   },
 ): Promise<boolean> {
-  if (!input.client || (await isSuppressed(deps, offer.phone))) return false;
+  if (!input.client) return false;
+  const consentRead = await readConsent(deps, offer.phone);
+  if (consentRead.consent) return false;
   const now = deps.now().toISOString();
   const claimed = await claimNotice(deps.store, offer, {
     mode: 'answer',
@@ -244,5 +252,6 @@ export async function answerWithNotice(
     attempts: claimed.attempts,
     client: input.client,
     typeId: input.typeId,
+    consentRead,
   });
 }

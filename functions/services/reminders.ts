@@ -19,7 +19,7 @@ import {
   releaseTier,
   skipTiers,
 } from '#store/reminder-tiers.ts';
-import { isSuppressed, suppressedAmong } from './consent.ts';
+import { type ConsentReading, readConsent, readConsents } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { sendHeldDnaFollowUp } from './dna-follow-up.ts';
 import { bookingLink, linked } from './parent-links.ts';
@@ -118,11 +118,12 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
       );
       report.itemsRead += clients.size;
       // Consent belongs to the number: one batch read of the page's numbers, before anything is claimed.
-      const suppressed = await suppressedAmong(
+      // Each booking's text carries its number's reading, so the guard need not read it again.
+      const readings = await readConsents(
         deps,
-        page.items.filter(isLive).map((b) => b.phone!),
+        page.items.filter(isLive).map((b) => b.phone),
       );
-      report.itemsRead += suppressed.size;
+      report.itemsRead += [...readings.values()].filter((r) => r.consent !== undefined).length;
       const outcomes = await mapWithConcurrency(
         page.items,
         deps.config.reminders.sendConcurrency,
@@ -134,7 +135,7 @@ export async function runReminderSweep(deps: Deps, options: SweepOptions = {}): 
                   deps,
                   booking,
                   clients.get(booking.clientId),
-                  booking.phone !== undefined && suppressed.has(booking.phone),
+                  booking.phone === undefined ? undefined : readings.get(booking.phone),
                   clinics,
                   now,
                 )
@@ -171,8 +172,8 @@ export async function sendDueForBooking(
     timeZone: deps.config.timeZone,
   });
   const consentMatters = ifSuppressed.action === 'skip' && ifSuppressed.reason === 'opted-out';
-  const suppressed = consentMatters && isLive(booking) && (await isSuppressed(deps, booking.phone!));
-  return handleDueBooking(deps, booking, client, suppressed, clinicCache(deps), now);
+  const consentRead = consentMatters && isLive(booking) ? await readConsent(deps, booking.phone) : undefined;
+  return handleDueBooking(deps, booking, client, consentRead, clinicCache(deps), now);
 }
 
 /**
@@ -217,11 +218,15 @@ export async function confirmNewBooking(
 const isLive = (booking: Booking): booking is Booking & { phone: string } =>
   booking.status === 'BOOKED' && booking.phone !== undefined && booking.phone !== ERASED_PHONE;
 
+/**
+ * `consentRead` is the reading of the booking's number taken just before (undefined when it was not
+ * read: nothing due, or no live number). It decides the skip, and goes with the text to the guard.
+ */
 async function handleDueBooking(
   deps: Deps,
   booking: Booking,
   client: Client | undefined,
-  suppressed: boolean,
+  consentRead: ConsentReading | undefined,
   clinics: (id: string) => Promise<Clinic | undefined>,
   now: Date,
 ): Promise<DueBookingResult> {
@@ -232,7 +237,7 @@ async function handleDueBooking(
   const decision = decideReminder({
     booking,
     client,
-    suppressed,
+    suppressed: consentRead?.consent !== undefined,
     now,
     quietHours: config.quietHours,
     timeZone: config.timeZone,
@@ -312,10 +317,12 @@ async function handleDueBooking(
   let providerMessageId: string;
   const id = randomUUID();
   try {
-    ({ providerMessageId } = await deps.sms.send({ to, body: text.body, ref: id }));
+    // The guard takes the reading in place of its own while it is fresh and of this number (a number
+    // changed since the page was read is not, so the guard reads it).
+    ({ providerMessageId } = await deps.sms.send({ to, body: text.body, ref: id, consentRead }));
   } catch (err) {
-    // A number opted out since the check above (a STOP in between) is refused by the guard: not sent,
-    // and never retried.
+    // A number opted out since the check above (a STOP in between) is refused by the guard (when the
+    // reading is over CONSENT_READING_FRESH_MS old): not sent, and never retried.
     const refused = err instanceof RecipientSuppressedError;
     const giveUp = refused || tier.attempts >= MAX_SEND_ATTEMPTS;
     const released = await releaseTier(store, {

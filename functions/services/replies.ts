@@ -12,7 +12,7 @@ import { clientsByPhone } from '#store/clients.ts';
 import { getClinic } from '#store/clinics.ts';
 import { countInboundSince, messageByProviderId, recordMessage } from '#store/messages.ts';
 import { cancellationNotice } from './bookings.ts';
-import { isSuppressed, optInNumber, optOutNumber } from './consent.ts';
+import { optInNumber, optOutNumber, readConsent } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { answerDnaFollowUp } from './dna-answer.ts';
 import {
@@ -59,8 +59,18 @@ export async function handleInboundSms(deps: Deps, sms: InboundSms): Promise<Rep
   const clients = await clientsByPhone(store, sms.from);
   const language = clients[0]?.language ?? parsed.language ?? config.defaultLanguage;
   // Consent belongs to the number, whoever (if anyone) is on it.
-  const optedOut = await isSuppressed(deps, sms.from);
-  const ctx: ReplyContext = { deps, sms, inbound, clients, language, optedOut, intent: parsed.intent };
+  const consentRead = await readConsent(deps, sms.from);
+  const optedOut = consentRead.consent !== undefined;
+  const ctx: ReplyContext = {
+    deps,
+    sms,
+    inbound,
+    clients,
+    language,
+    optedOut,
+    consentRead,
+    intent: parsed.intent,
+  };
 
   // In the window after the after-DNA question, a reply is first read as its answer ("2", "childcare").
   if (parsed.intent === 'FREE_TEXT' || parsed.intent === 'NO') {

@@ -5,6 +5,7 @@ import type { Intent } from '#core/intent.ts';
 import type { Booking, Client, Message } from '#core/model.ts';
 import { renderText } from '#core/templates.ts';
 import { addInboxItem, type InboxItem } from '#store/inbox.ts';
+import type { ConsentReading } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { type RenderedText, sendAndRecord } from './texts.ts';
 
@@ -55,6 +56,11 @@ export interface ReplyContext {
   clients: Client[];
   language: string;
   optedOut: boolean;
+  /**
+   * The reading of the sender's number that `optedOut` came from, when it was read: an answer carries
+   * it, and the guard takes it in place of its own read while it is fresh (a second).
+   */
+  consentRead?: ConsentReading;
   intent: Intent;
 }
 
@@ -78,7 +84,12 @@ export async function reply(
     await sendAndRecord(
       ctx.deps,
       text,
-      { to: ctx.sms.from, bookingId: ids.bookingId, clientId: ctx.clients[0]?.id },
+      {
+        to: ctx.sms.from,
+        bookingId: ids.bookingId,
+        clientId: ctx.clients[0]?.id,
+        consentRead: ctx.consentRead,
+      },
       { stopConfirmation: ids.stopConfirmation ?? false },
     );
     return true;

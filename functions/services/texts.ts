@@ -6,6 +6,7 @@ import type { Booking, Client, Clinic, Message } from '#core/model.ts';
 import { replaceLookalikes } from '#core/sms-sanitise.ts';
 import { renderText, templateFor } from '#core/templates.ts';
 import { recordMessage } from '#store/messages.ts';
+import type { ConsentReading } from './consent.ts';
 import type { Deps } from './deps.ts';
 
 export interface RenderedText {
@@ -95,23 +96,32 @@ export function outboundMessage(
 
 /**
  * Sends a one-off text (not a reminder tier) and records it. Throws when the provider refuses it, and
- * RecipientSuppressedError when the number is opted out (not sent; never retry).
+ * RecipientSuppressedError when the number is opted out (not sent; never retry). `consentRead` is the
+ * caller's reading of the number, taken just before, which the guard may take in place of its own.
  */
 export async function sendAndRecord(
   deps: Deps,
   text: RenderedText,
-  input: { to: string; bookingId?: string; clientId?: string; offerId?: string; slotId?: string },
+  input: {
+    to: string;
+    bookingId?: string;
+    clientId?: string;
+    offerId?: string;
+    slotId?: string;
+    consentRead?: ConsentReading;
+  },
   options: { stopConfirmation?: boolean } = {},
 ): Promise<Message> {
   const id = randomUUID();
-  const sms = { to: input.to, body: text.body, ref: id };
+  const { consentRead, ...recorded } = input;
+  const sms = { to: input.to, body: text.body, ref: id, ...(consentRead && { consentRead }) };
   if (options.stopConfirmation && text.key !== 'stopConfirmed') {
     throw new Error('Only the stopConfirmed text may go to a number that has just opted out');
   }
   const { providerMessageId } = options.stopConfirmation
     ? await deps.sms.sendStopConfirmation(sms)
     : await deps.sms.send(sms);
-  const message = outboundMessage(text, { ...input, id, at: deps.now().toISOString(), providerMessageId });
+  const message = outboundMessage(text, { ...recorded, id, at: deps.now().toISOString(), providerMessageId });
   await recordMessage(deps.store, message, deps.config.messages.retentionDays);
   return message;
 }

@@ -8,9 +8,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { phoneHash, phoneHasher } from '#core/consent.ts';
 import { RecipientSuppressedError } from '#core/errors.ts';
 import type { Clinic, EquityFlags, Slot } from '#core/model.ts';
+import type { OutboundSms, SmsSender } from '#messaging/sms-sender.ts';
 import { acceptOffer, startBackfill } from '#services/backfill.ts';
 import { bookSlot, cancelByStaff } from '#services/bookings.ts';
-import { clientView, consentOf, guardSms, isSuppressed, optOutNumber } from '#services/consent.ts';
+import {
+  CONSENT_READING_FRESH_MS,
+  type ConsentReading,
+  clientView,
+  consentOf,
+  type GuardedSmsSender,
+  guardSms,
+  isSuppressed,
+  optOutNumber,
+  readConsent,
+} from '#services/consent.ts';
 import { eraseClient } from '#services/erasure.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { optInByStaff, optOutByStaff } from '#services/staff-consent.ts';
@@ -19,12 +30,18 @@ import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { consentItem } from '#store/consent.ts';
 import type { StoreContext } from '#store/context.ts';
-import { keys } from '#store/keys.ts';
+import { keys, shardOf } from '#store/keys.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
 import type { ClientWithPhone } from '#tests/support/builders.ts';
 import { aClient, aClinic, anInboundSms, aSlotFor, aWaitlistRequestFor } from '#tests/support/builders.ts';
-import { freshTable, TEST_CONSENT_KEY, type TestDeps, testDeps } from '#tests/support/dynamo.ts';
+import {
+  commandsDuring,
+  freshTable,
+  TEST_CONSENT_KEY,
+  type TestDeps,
+  testDeps,
+} from '#tests/support/dynamo.ts';
 import { plusMinutes, rawItem, scanEntity, seed, sweepAt } from './helpers.ts';
 
 /** Monday 23 November 2026, 10:00 in London (GMT, so local time and UTC agree). */
@@ -246,9 +263,10 @@ describe('the guard', () => {
     expect(deps.outbox.entries.map((e) => e.to)).toEqual(['+447700900627', '+447700900626']);
   });
 
-  it('turns a reminder opted out between the check and the send into a skip, never retried', async () => {
+  it('turns a reminder opted out after the check, and past the window, into a skip, never retried', async () => {
     // Prepare: the sweep's own look-up finds nothing (another key), the guard finds the opt-out, as
-    // when a STOP lands between the two.
+    // when a STOP lands between the two; the guard's clock runs a window ahead, so the sweep's reading
+    // is too old to take, as when the send comes over a second after the page's read.
     const amelia = aClient({ firstName: 'Amelia' });
     await seed(store, { clients: [amelia] });
     const booking = await booked(amelia);
@@ -262,7 +280,11 @@ describe('the guard', () => {
     const racing: TestDeps = {
       ...deps,
       phoneHash: phoneHasher('a-different-key-so-the-check-misses'),
-      sms: guardSms(deps.outbox, { store, phoneHash: deps.phoneHash }),
+      sms: guardSms(
+        deps.outbox,
+        { store, phoneHash: deps.phoneHash },
+        { nowMs: () => performance.now() + CONSENT_READING_FRESH_MS + 1 },
+      ),
     };
 
     // Act
@@ -277,6 +299,201 @@ describe('the guard', () => {
       skipReason: 'opted-out',
     });
     expect(textsTo(amelia.phone)).toHaveLength(before);
+  });
+});
+
+/** The consent reads `act` makes: each GetItem of a Consent, and each batch read asking for one. */
+async function consentReadsDuring(act: () => Promise<unknown>): Promise<{ gets: number; batches: number }> {
+  const isConsent = (key: unknown) =>
+    String((key as { pk?: unknown } | undefined)?.pk).startsWith('CONSENT#');
+  const reads = await commandsDuring(store, act, (commandName, input) => {
+    if (commandName === 'GetItemCommand') return isConsent(input.Key) ? 'get' : undefined;
+    if (commandName !== 'BatchGetItemCommand') return undefined;
+    const requests = Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>);
+    return requests.some((r) => r.Keys.some(isConsent)) ? 'batch' : undefined;
+  });
+  return {
+    gets: reads.filter((r) => r === 'get').length,
+    batches: reads.filter((r) => r === 'batch').length,
+  };
+}
+
+/** A guard round the outbox with a clock the test sets (ms), and every text that got past it. */
+function guardWithClock() {
+  const clock = { ms: 0 };
+  const reached: OutboundSms[] = [];
+  const inner: SmsSender = {
+    send: (sms) => {
+      reached.push(sms);
+      return deps.outbox.send(sms);
+    },
+  };
+  const guard = guardSms(inner, { store, phoneHash: deps.phoneHash }, { nowMs: () => clock.ms });
+  return { guard, clock, reached };
+}
+
+/** Sends through `guard`, and answers with what it threw (undefined: it went) and the consent reads. */
+async function sendCounted(guard: GuardedSmsSender, sms: OutboundSms) {
+  let refused: unknown;
+  const reads = await consentReadsDuring(() => guard.send(sms).catch((err: unknown) => (refused = err)));
+  return { refused, reads };
+}
+
+describe("the guard takes the caller's own fresh reading in place of a read", () => {
+  const PHONE = '+447700900626';
+  const OTHER = '+447700900627';
+  const hello = (consentRead?: ConsentReading): OutboundSms => ({
+    to: PHONE,
+    body: 'ECHT: hello',
+    ref: 'message-1',
+    ...(consentRead && { consentRead }),
+  });
+
+  it('sends on a reading of the same number, opted in, up to a second old, reading nothing itself', async () => {
+    // Prepare: the guard's clock at the last instant the reading is fresh
+    const { guard, clock, reached } = guardWithClock();
+    const read = await readConsent(deps, PHONE);
+    clock.ms = read.readAtMs + CONSENT_READING_FRESH_MS;
+
+    // Act
+    const { refused, reads } = await sendCounted(guard, hello(read));
+
+    // Assess: and the provider is given the text without the reading
+    expect(refused).toBeUndefined();
+    expect(reads).toEqual({ gets: 0, batches: 0 });
+    expect(reached).toStrictEqual([{ to: PHONE, body: 'ECHT: hello', ref: 'message-1' }]);
+    expect(textsTo(PHONE)).toHaveLength(1);
+  });
+
+  it('refuses a number opted out after a reading that is older than the window', async () => {
+    // Prepare: read while opted in; the STOP lands after it; the send comes just past the window
+    const { guard, clock, reached } = guardWithClock();
+    const read = await readConsent(deps, PHONE);
+    await optOutNumber(deps, PHONE, { reason: 'stop-text', at: NOW });
+    clock.ms = read.readAtMs + CONSENT_READING_FRESH_MS + 1;
+
+    // Act
+    const { refused, reads } = await sendCounted(guard, hello(read));
+
+    // Assess
+    expect(refused).toBeInstanceOf(RecipientSuppressedError);
+    expect(reads).toEqual({ gets: 1, batches: 0 });
+    expect(reached).toEqual([]);
+  });
+
+  it.each<[string, () => Promise<ConsentReading>]>([
+    ['of another number', () => readConsent(deps, OTHER)],
+    [
+      'built elsewhere as an object',
+      async () => ({ phone: PHONE, consent: undefined, readAtMs: performance.now() }),
+    ],
+    [
+      "made with a reading's own constructor",
+      async () => {
+        const made = (await readConsent(deps, PHONE)).constructor as new (
+          ...args: unknown[]
+        ) => ConsentReading;
+        return new made(PHONE, undefined, performance.now());
+      },
+    ],
+  ])('reads the number itself, and refuses it opted out, given a reading %s', async (_, make) => {
+    // Prepare: the reading says opted in and is fresh by the clock; the number is opted out
+    const { guard, clock, reached } = guardWithClock();
+    const read = await make();
+    await optOutNumber(deps, PHONE, { reason: 'stop-text', at: NOW });
+    clock.ms = read.readAtMs;
+
+    // Act
+    const { refused, reads } = await sendCounted(guard, hello(read));
+
+    // Assess
+    expect(refused).toBeInstanceOf(RecipientSuppressedError);
+    expect(reads).toEqual({ gets: 1, batches: 0 });
+    expect(reached).toEqual([]);
+  });
+
+  it('reads the number itself given a reading that says opted out: a START since lets the text go', async () => {
+    // Prepare
+    const { guard, clock, reached } = guardWithClock();
+    await optOutNumber(deps, PHONE, { reason: 'stop-text', at: NOW });
+    const read = await readConsent(deps, PHONE);
+    await handleInboundSms(deps, anInboundSms(PHONE, 'START'));
+    clock.ms = read.readAtMs;
+
+    // Act
+    const { refused, reads } = await sendCounted(guard, hello(read));
+
+    // Assess
+    expect(read.consent).toMatchObject({ state: 'opted-out' });
+    expect(refused).toBeUndefined();
+    expect(reads).toEqual({ gets: 1, batches: 0 });
+    expect(reached).toStrictEqual([{ to: PHONE, body: 'ECHT: hello', ref: 'message-1' }]);
+  });
+
+  it('leaves the window the constant states: a STOP inside it, after the reading, misses that one text', async () => {
+    // Prepare: read while opted in; the STOP lands after it; the send comes within the second
+    const { guard, clock } = guardWithClock();
+    const read = await readConsent(deps, PHONE);
+    await optOutNumber(deps, PHONE, { reason: 'stop-text', at: NOW });
+    clock.ms = read.readAtMs + CONSENT_READING_FRESH_MS;
+
+    // Act
+    const first = await sendCounted(guard, hello(read));
+    const next = await sendCounted(guard, hello());
+
+    // Assess: the next text, with no reading, is refused
+    expect(first.refused).toBeUndefined();
+    expect(next.refused).toBeInstanceOf(RecipientSuppressedError);
+    expect(textsTo(PHONE)).toHaveLength(1);
+  });
+
+  it('never hands a reading to the provider with the STOP confirmation either', async () => {
+    // Prepare
+    const { guard, reached } = guardWithClock();
+    const read = await readConsent(deps, PHONE);
+
+    // Act
+    await guard.sendStopConfirmation({ ...hello(read), body: 'ECHT: no more texts' });
+
+    // Assess
+    expect(reached).toStrictEqual([{ to: PHONE, body: 'ECHT: no more texts', ref: 'message-1' }]);
+  });
+
+  it("a sweep reads a page's numbers once, each text going on its number's reading; an opted-out one is skipped", async () => {
+    // Prepare: five families on five numbers, the fourth opted out, each with a 7-day reminder due
+    const families = ['Amelia', 'Bea', 'Cal', 'Dot', 'Eli'].map((firstName) => aClient({ firstName }));
+    await seed(store, { clients: families });
+    const bookings = [];
+    for (const family of families) bookings.push(await booked(family));
+    const optedOut = families[3]!;
+    await optOutNumber(deps, optedOut.phone, { reason: 'staff', at: NOW });
+    // The guard's clock stands still at the sweep's start, so however slowly this machine runs the
+    // sweep, no reading made during it ages past the window.
+    const startedAt = performance.now();
+    const sweeping: TestDeps = {
+      ...deps,
+      sms: guardSms(deps.outbox, { store, phoneHash: deps.phoneHash }, { nowMs: () => startedAt }),
+    };
+    const pages = new Set(bookings.map((b) => shardOf(b.id))).size;
+    const before = new Map(families.map((f) => [f.phone, textsTo(f.phone).length]));
+
+    // Act
+    let report: Awaited<ReturnType<typeof sweepAt>> | undefined;
+    const reads = await consentReadsDuring(async () => {
+      report = await sweepAt(sweeping, SEVEN_DAY_DUE);
+    });
+
+    // Assess: one batch read per page of due bookings, and no GetItem of a Consent at all
+    expect(report).toMatchObject({ due: 5, sent: 4, skipped: 1, failed: 0 });
+    expect(reads).toEqual({ gets: 0, batches: pages });
+    for (const family of families) {
+      const sent = textsTo(family.phone).length - before.get(family.phone)!;
+      expect(sent).toBe(family === optedOut ? 0 : 1);
+    }
+    expect((await getBooking(store, bookings[3]!.id))?.tiers['7d']).toMatchObject({
+      status: 'SKIPPED',
+      skipReason: 'opted-out',
+    });
   });
 });
 
