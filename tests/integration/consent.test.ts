@@ -23,6 +23,7 @@ import {
   readConsent,
 } from '#services/consent.ts';
 import { eraseClient } from '#services/erasure.ts';
+import { replyToInboxItem } from '#services/families.ts';
 import { handleInboundSms } from '#services/replies.ts';
 import { optInByStaff, optOutByStaff } from '#services/staff-consent.ts';
 import { addToWaitlist } from '#services/waitlist.ts';
@@ -30,6 +31,7 @@ import { getBooking } from '#store/bookings.ts';
 import { getClient } from '#store/clients.ts';
 import { consentItem } from '#store/consent.ts';
 import type { StoreContext } from '#store/context.ts';
+import { openInbox } from '#store/inbox.ts';
 import { keys, shardOf } from '#store/keys.ts';
 import { offersBySlot } from '#store/offers.ts';
 import { getSlot } from '#store/slots.ts';
@@ -494,6 +496,51 @@ describe("the guard takes the caller's own fresh reading in place of a read", ()
       status: 'SKIPPED',
       skipReason: 'opted-out',
     });
+  });
+});
+
+describe('each path that reads the number before texting hands the guard that reading', () => {
+  /** For each text the guard was given, whether it carried a reading of its own number. */
+  const withReadings = (spy: ReturnType<typeof guardCalls>) =>
+    spy.mock.calls.map(([sms]) => sms.consentRead !== undefined && sms.consentRead.phone === sms.to);
+
+  it('confirmations, answers to replies, staff replies and staff cancelling', async () => {
+    // Prepare
+    const amelia = aClient({ firstName: 'Amelia' });
+    await seed(store, { clients: [amelia] });
+    const calls = guardCalls();
+
+    // Act
+    const booking = await booked(amelia);
+    await handleInboundSms(deps, anInboundSms(amelia.phone, 'HELP'));
+    await handleInboundSms(deps, anInboundSms(amelia.phone, 'Is the clinic open late?'));
+    const item = (await openInbox(store)).items[0]!;
+    await replyToInboxItem(deps, { itemId: item.id, text: 'Yes, until 7pm', preview: false });
+    await cancelByStaff(deps, { bookingId: booking.id, by: 'hv', reason: 'ill', notify: true });
+
+    // Assess
+    // The confirmation, the answers to HELP and to the question, the staff reply, the cancellation
+    expect(textsTo(amelia.phone)).toHaveLength(5);
+    expect(withReadings(calls)).toEqual([true, true, true, true, true]);
+  });
+
+  it('the notice that an offered slot has gone', async () => {
+    // Prepare: both offered; Ava takes the slot
+    const ava = await onTheList('Ava', { vulnerable: true });
+    const ben = await onTheList('Ben');
+    const slot = await aFreedSlot();
+    await startBackfill(deps, slot.id);
+    const offers = await offersBySlot(store, slot.id);
+    deps.clock.set(plusMinutes(NOW, 10));
+    const calls = guardCalls();
+
+    // Act
+    await acceptOffer(deps, offers.find((o) => o.clientId === ava.id)!);
+
+    // Assess
+    const toBen = callsTo(calls, ben.phone);
+    expect(toBen.map(([sms]) => sms.body)).toEqual([expect.stringContaining('just been taken')]);
+    expect(toBen.map(([sms]) => sms.consentRead?.phone)).toEqual([ben.phone]);
   });
 });
 

@@ -5,7 +5,7 @@
  * recorded as the missed booking's reason, and anything else goes to the inbox for staff to tag.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import type { Booking, Client, Clinic } from '#core/model.ts';
 import { StreamPoller } from '#local/stream-poller.ts';
@@ -81,6 +81,18 @@ describe('sending the question', () => {
     expect(stored?.dnaFollowUp).toMatchObject({ state: 'SENT', at: AFTER });
     const sent = (await messagesByPhone(store, child.phone)).items.find((m) => m.kind === 'dnaFollowUp');
     expect(sent).toMatchObject({ bookingId: booking.id, segments: 1, encoding: 'GSM-7' });
+  });
+
+  it('hands the guard the reading of the number it checked, so the guard need not read it again', async () => {
+    // Prepare
+    const calls = vi.spyOn(deps.sms, 'send');
+
+    // Act
+    const { child } = await missed({ phone: '+447700900402' });
+
+    // Assess
+    const asked = calls.mock.calls.filter(([sms]) => sms.body.includes('Reply 1 work'));
+    expect(asked.map(([sms]) => sms.consentRead?.phone)).toEqual([child.phone]);
   });
 
   it('is in the family’s language', async () => {
