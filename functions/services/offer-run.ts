@@ -41,7 +41,7 @@ import {
 } from '#store/slot-runs.ts';
 import { getSlot } from '#store/slots.ts';
 import { getEntry, waitingByType } from '#store/waitlist.ts';
-import { suppressedAmong } from './consent.ts';
+import { type ConsentReading, readConsents } from './consent.ts';
 import type { Deps } from './deps.ts';
 import { minutesAfter, type NoticeOutcome, sendDueNotice, sendOfferText } from './offer-texts.ts';
 
@@ -131,6 +131,11 @@ export interface Selection {
    * liveBookingsByPhone), which holds every ranked family's number: nextWave picks offer refs from it.
    */
   liveByPhone: ReadonlyMap<string, Booking[]>;
+  /**
+   * The consent reading of each number on the pages read (E.164 → its reading): nextWave sends each
+   * offer text with its family's, which the guard takes in place of its own read while it is fresh.
+   */
+  consentReads: ReadonlyMap<string, ConsentReading>;
 }
 
 /**
@@ -147,6 +152,7 @@ export async function selectCandidates(
   const now = deps.now().toISOString();
   const pool: UnbookedCandidate[] = [];
   const liveByPhone = new Map<string, Booking[]>();
+  const consentReads = new Map<string, ConsentReading>();
   let itemsRead = 0;
   const bookingsOf = async ({ client }: UnbookedCandidate): Promise<Booking[]> => {
     // No mobile: no live bookings by number (checkEligibility refuses them as `no-phone` before this).
@@ -171,15 +177,19 @@ export async function selectCandidates(
       entries.map((e) => e.clientId),
     );
     itemsRead += clients.size;
-    const suppressed = await suppressedAmong(
+    const readings = await readConsents(
       deps,
       [...clients.values()].flatMap((c) => (c.phone ? [c.phone] : [])),
     );
-    itemsRead += suppressed.size;
+    for (const [phone, reading] of readings) {
+      consentReads.set(phone, reading);
+      if (reading.consent) itemsRead++;
+    }
     for (const entry of entries) {
       const client = clients.get(entry.clientId);
       if (!client) continue;
-      pool.push({ entry, client, suppressed: client.phone !== undefined && suppressed.has(client.phone) });
+      const suppressed = client.phone !== undefined && readings.get(client.phone)?.consent !== undefined;
+      pool.push({ entry, client, suppressed });
     }
     // Numbers already read are in liveByPhone, so walking the earlier pages' families again reads nothing.
     const prospects = preRankCandidates(pool, slot, deps.config, now);
@@ -187,7 +197,7 @@ export async function selectCandidates(
     startKey = out.next;
     if (ranked.length >= k || !startKey) break;
   }
-  return { ranked, itemsRead, liveByPhone };
+  return { ranked, itemsRead, liveByPhone, consentReads };
 }
 
 /**
@@ -225,7 +235,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   if (!claimed) return 'busy';
   const claimedSlot: Slot = { ...slot, backfill: { ...run, wave: run.wave + 1, state: 'OFFERING' } };
 
-  const { ranked, liveByPhone } = await selectCandidates(
+  const { ranked, liveByPhone, consentReads } = await selectCandidates(
     deps,
     slot,
     config.shortNotice.waveSize,
@@ -285,7 +295,7 @@ export async function nextWave(deps: Deps, slot: Slot): Promise<'sent' | 'deferr
   }
   for (const offer of made) {
     const client = ranked.find((r) => r.client.id === offer.clientId)!.client;
-    await sendOfferText(deps, offer, { slot, client, clinic });
+    await sendOfferText(deps, offer, { slot, client, clinic, consentRead: consentReads.get(offer.phone) });
   }
   return 'sent';
 }

@@ -70,11 +70,13 @@ function offerText(
 /**
  * Claim → send → record, as for reminders; a failed send is retried by the expiry sweep. A number the
  * consent wrapper refuses is never tried again: the text is given up and the hold runs its course.
+ * `consentRead` is the wave's reading of the number, when it has one: the guard may take it in place
+ * of its own read.
  */
 export async function sendOfferText(
   deps: Deps,
   offer: Offer,
-  input: { slot: Slot; client: Client; clinic: Clinic | undefined },
+  input: { slot: Slot; client: Client; clinic: Clinic | undefined; consentRead?: ConsentReading },
 ): Promise<boolean> {
   const now = deps.now().toISOString();
   const leaseCutoff = minutesAfter(now, -TEXT_LEASE_MINUTES);
@@ -84,7 +86,12 @@ export async function sendOfferText(
   let providerMessageId: string;
   const id = randomUUID();
   try {
-    ({ providerMessageId } = await deps.sms.send({ to: offer.phone, body: text.body, ref: id }));
+    ({ providerMessageId } = await deps.sms.send({
+      to: offer.phone,
+      body: text.body,
+      ref: id,
+      consentRead: input.consentRead,
+    }));
   } catch (err) {
     await releaseOfferText(deps.store, {
       offer,

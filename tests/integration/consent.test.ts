@@ -524,6 +524,23 @@ describe('each path that reads the number before texting hands the guard that re
     expect(withReadings(calls)).toEqual([true, true, true, true, true]);
   });
 
+  it("a wave's offer texts, each with its number's reading from the wave's batch read", async () => {
+    // Prepare
+    const ava = await onTheList('Ava', { vulnerable: true });
+    const ben = await onTheList('Ben');
+    const slot = await aFreedSlot();
+    const calls = guardCalls();
+
+    // Act
+    await startBackfill(deps, slot.id);
+
+    // Assess
+    expect(calls.mock.calls.map(([sms]) => [sms.to, sms.consentRead?.phone])).toEqual([
+      [ava.phone, ava.phone],
+      [ben.phone, ben.phone],
+    ]);
+  });
+
   it('the notice that an offered slot has gone', async () => {
     // Prepare: both offered; Ava takes the slot
     const ava = await onTheList('Ava', { vulnerable: true });
