@@ -55,6 +55,7 @@ export const CONSENT_READING_FRESH_MS = 1_000;
 /** Every reading this module made. The guard takes no other, so a reading cannot be made up elsewhere. */
 const madeHere = new WeakSet<object>();
 
+/** A reading, frozen when made, so what it says (and when it was read) cannot be changed after. */
 class Reading implements ConsentReading {
   readonly #readAtMs: number;
 

@@ -414,6 +414,25 @@ describe("the guard takes the caller's own fresh reading in place of a read", ()
     expect(reached).toEqual([]);
   });
 
+  it('cannot have a reading changed after it is made: its number, its consent or its time', async () => {
+    // Prepare
+    const read = (await readConsent(deps, OTHER)) as {
+      -readonly [K in keyof ConsentReading]: ConsentReading[K];
+    };
+
+    // Act and assess
+    expect(() => {
+      read.phone = PHONE;
+    }).toThrow(TypeError);
+    expect(() => {
+      read.consent = { state: 'opted-out', reason: 'staff', since: NOW };
+    }).toThrow(TypeError);
+    expect(() => {
+      read.readAtMs = 0;
+    }).toThrow(TypeError);
+    expect(read.phone).toBe(OTHER);
+  });
+
   it('reads the number itself given a reading that says opted out: a START since lets the text go', async () => {
     // Prepare
     const { guard, clock, reached } = guardWithClock();
