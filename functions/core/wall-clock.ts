@@ -84,8 +84,48 @@ export function utcMs(
   return date.getTime();
 }
 
-/** The zone's offset from UTC, in minutes, at an instant. */
+/**
+ * Offsets are kept per zone and per span of this many milliseconds of UTC (15 minutes, aligned to the
+ * epoch), for a span whose first and last millisecond have the same offset: every instant of it has
+ * that offset, unless the zone changed its clocks twice within the span and back again, which no zone in
+ * the tz database does (its closest changes are weeks apart). A span with a clock change in it is not
+ * kept; each of its instants is worked out on its own.
+ */
+export const OFFSET_SPAN_MS = 15 * MINUTE;
+/** Spans kept per zone before that zone's are dropped (a bound on memory, about 100 days of spans). */
+const OFFSET_SPANS_KEPT = 10_000;
+const offsetSpans = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC, in minutes (60 for British Summer Time), at an instant (ms since the
+ * epoch). Throws RangeError on a zone the platform does not know. Asking `Intl` is the costly part (about
+ * 10 µs); an instant in a span already asked about costs a map look-up (see OFFSET_SPAN_MS).
+ */
 export function zoneOffset(ms: number, timeZone: string): number {
+  const span = Math.floor(ms / OFFSET_SPAN_MS);
+  let spans = offsetSpans.get(timeZone);
+  const kept = spans?.get(span);
+  if (kept !== undefined) return kept;
+  const offset = exactZoneOffset(ms, timeZone);
+  const first = span * OFFSET_SPAN_MS;
+  const last = first + OFFSET_SPAN_MS - 1;
+  if (exactZoneOffset(first, timeZone) === offset && exactZoneOffset(last, timeZone) === offset) {
+    if (!spans || spans.size >= OFFSET_SPANS_KEPT) {
+      spans = new Map();
+      offsetSpans.set(timeZone, spans);
+    }
+    spans.set(span, offset);
+  }
+  return offset;
+}
+
+/** Drops every kept span (for tests that ask the same instants in another order). */
+export function forgetZoneOffsets(): void {
+  offsetSpans.clear();
+}
+
+/** zoneOffset, asked of `Intl` every time (no spans kept): what the kept spans are checked against. */
+export function exactZoneOffset(ms: number, timeZone: string): number {
   const fields = zoneFields(ms, timeZone);
   const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
   return Math.round(

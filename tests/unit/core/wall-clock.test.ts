@@ -15,7 +15,14 @@ import {
   localToUtcLenient,
 } from '#core/local-time.ts';
 import { periodOf } from '#core/metrics-report.ts';
-import { parseIsoInstant, wallTimeAt } from '#core/wall-clock.ts';
+import {
+  exactZoneOffset,
+  forgetZoneOffsets,
+  OFFSET_SPAN_MS,
+  parseIsoInstant,
+  wallTimeAt,
+  zoneOffset,
+} from '#core/wall-clock.ts';
 
 const ZONES = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC'];
 const HOUR = 3_600_000;
@@ -186,5 +193,84 @@ describe('the wall clock agrees with luxon', () => {
     expect(() => localDay('2026-02-30T10:00:00Z', 'Europe/London')).toThrow(/Invalid instant/);
     expect(() => localDay('2026-12-03T10:00:00Z', 'Mars/Olympus_Mons')).toThrow(/Invalid instant/);
     expect(Number.isNaN(parseIsoInstant('2026-12-03T25:00:00Z', 'UTC'))).toBe(true);
+  });
+});
+
+/**
+ * Every clock change of `zone` from 1840 to 2030, to the millisecond: a day-by-day scan for a change of
+ * offset, then a binary search for its first instant.
+ */
+function clockChanges(zone: string): number[] {
+  const out: number[] = [];
+  const DAY = 24 * HOUR;
+  let before = Date.parse('1840-01-01T00:00:00Z');
+  const end = Date.parse('2030-12-31T00:00:00Z');
+  for (let after = before + DAY; after <= end; before = after, after += DAY) {
+    if (exactZoneOffset(before, zone) === exactZoneOffset(after, zone)) continue;
+    let [lo, hi] = [before, after];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (exactZoneOffset(mid, zone) === exactZoneOffset(lo, zone)) lo = mid;
+      else hi = mid;
+    }
+    out.push(hi);
+  }
+  return out;
+}
+
+describe('zoneOffset keeps an offset per 15-minute span, and only where the span has one', () => {
+  // London's, Kathmandu's and Monrovia's first changes (from local mean time) fall at odd seconds of UTC,
+  // not on a span's edge; Kathmandu later moved by 15 minutes, Lord Howe moves by 30; New York's and
+  // Amsterdam's offsets were minutes and seconds until 1883 and 1937.
+  const OFF_EDGE = ['Europe/London', 'Asia/Kathmandu', 'Africa/Monrovia'];
+  it.each([
+    'Europe/London',
+    'America/New_York',
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+    'Africa/Monrovia',
+    'Europe/Amsterdam',
+  ])('in %s, across every clock change from 1840 to 2030, in either order of asking', (zone) => {
+    // Arrange
+    const changes = clockChanges(zone);
+    const unaligned = changes.filter((t) => t % OFFSET_SPAN_MS !== 0);
+    expect(changes.length).toBeGreaterThan(0);
+
+    for (const change of changes) {
+      const spanStart = Math.floor(change / OFFSET_SPAN_MS) * OFFSET_SPAN_MS;
+      const around = [
+        change - 1,
+        change,
+        spanStart,
+        spanStart + OFFSET_SPAN_MS - 1,
+        change - OFFSET_SPAN_MS,
+        change + OFFSET_SPAN_MS,
+      ];
+      for (const order of [around, [...around].reverse()]) {
+        forgetZoneOffsets();
+
+        // Act
+        const got = order.map((ms) => zoneOffset(ms, zone));
+
+        // Assess
+        expect(got).toEqual(order.map((ms) => exactZoneOffset(ms, zone)));
+      }
+    }
+    // Changes off a span's edge are the case a kept span could get wrong: these zones have some.
+    if (OFF_EDGE.includes(zone)) expect(unaligned.length).toBeGreaterThan(0);
+  });
+
+  it('gives every minute of a month in London what Intl gives, with the spans kept as it goes', () => {
+    // Arrange
+    forgetZoneOffsets();
+    const start = Date.parse('2026-10-20T00:00:00Z');
+    const instants = Array.from({ length: 14 * 24 * 60 }, (_, i) => start + i * 60_000 + 789);
+
+    // Act
+    const got = instants.map((ms) => zoneOffset(ms, 'Europe/London'));
+
+    // Assess
+    expect(got).toEqual(instants.map((ms) => exactZoneOffset(ms, 'Europe/London')));
+    expect(new Set(got)).toEqual(new Set([60, 0]));
   });
 });
