@@ -87,8 +87,9 @@ describe('bookSlot answers with the booking as stored, without reading it back',
     expect(booking.tiers.confirmation).toMatchObject({ status: 'SENT', attempts: 1 });
     expect(json(booking)).toEqual(json(await getBooking(store, booking.id)));
     expect(deps.outbox.entries).toHaveLength(1);
-    // Slot, client, the consent pre-check, the clinic and the guard's consent read: no booking read.
-    expect(calls.GetItem).toBe(5);
+    // Slot, client, the consent pre-check and the clinic: no booking read, and no second consent read
+    // (the guard takes the pre-check's reading, CONSENT_READING_FRESH_MS).
+    expect(calls.GetItem).toBe(4);
   });
 
   it('a family opted out: the confirmation SKIPPED as opted-out, as a fresh read gives it', async () => {
@@ -251,9 +252,9 @@ describe('moveBooking answers with the new booking as stored, without reading it
     expect(json(value.to)).toEqual(json(await getBooking(store, value.to.id)));
     expect(value.from).toMatchObject({ status: 'CANCELLED', movedTo: value.to.id });
     expect(json(value.from)).toEqual(json(await getBooking(store, original.id)));
-    // The booking, the slot and the client before the write; the consent pre-check, the clinic and the
-    // guard's consent read for the confirmation; and the old booking, read back (see moveBooking).
-    expect(calls.GetItem).toBe(7);
+    // The booking, the slot and the client before the write; the consent pre-check (whose reading the
+    // guard takes) and the clinic for the confirmation; and the old booking, read back (see moveBooking).
+    expect(calls.GetItem).toBe(6);
   });
 
   it('moved in quiet hours: the new confirmation waits PENDING, as a fresh read gives it', async () => {
@@ -292,7 +293,7 @@ describe('a page accept of an offer answers with the booking as stored, without 
     expect(booking?.tiers.confirmation).toMatchObject({ status: 'SENT', attempts: 1 });
     expect(json(booking)).toEqual(json(await getBooking(store, booking!.id)));
     // The slot, the client and the entry before the write; the slot again as the run's other offers are
-    // settled; the consent pre-check, the clinic and the guard's consent read for the confirmation.
-    expect(calls.GetItem).toBe(7);
+    // settled; the consent pre-check (whose reading the guard takes) and the clinic for the confirmation.
+    expect(calls.GetItem).toBe(6);
   });
 });
