@@ -91,11 +91,6 @@ export async function isSuppressed(deps: ConsentDeps, phone: string): Promise<bo
   return (await consentOf(deps, phone)) !== undefined;
 }
 
-/** Which of these numbers are opted out, in one batch read per 100 numbers. */
-export async function suppressedAmong(deps: ConsentDeps, phones: Iterable<string>): Promise<Set<string>> {
-  return new Set((await consentsOf(deps, phones)).keys());
-}
-
 /**
  * Each number's opt-out, in one strongly consistent batch read per 100 numbers: phone (E.164) → its
  * consent, for the numbers that are opted out; a number missing from the map may be texted.
