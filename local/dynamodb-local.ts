@@ -118,9 +118,18 @@ export async function startDynamoDbLocal(
       .filter((line) => !line.startsWith('NOTE: Picked up JDK_JAVA_OPTIONS'))
       .join('\n');
   });
+  // DynamoDB Local is this process's child, not a service of its own: when this process ends (a crash, an
+  // uncaught error, process.exit) without stopping it, it goes too, rather than holding its port and
+  // memory with no one to use them. (A process killed by a signal runs no 'exit' listener; Ctrl+C in a
+  // terminal signals the whole process group, Java included.)
+  const stopWithUs = () => {
+    if (!exited) child.kill('SIGTERM');
+  };
+  process.on('exit', stopWithUs);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => {
       exited = true;
+      process.off('exit', stopWithUs);
       done({ code, signal });
     }),
   );

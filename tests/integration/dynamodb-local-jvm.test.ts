@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,4 +56,42 @@ describe('startDynamoDbLocal', () => {
     expect(flags).not.toContain('-XX:+UseG1GC');
     expect(flags).toContain(`-XX:NewSize=${512 * 1024 * 1024}`);
   });
+});
+
+describe('startDynamoDbLocal: DynamoDB Local ends with the process that started it', () => {
+  /** True while a process with this id is running (a zombie, waiting to be reaped, counts as ended). */
+  const running = (pid: number): boolean => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  /** Resolves once the process has ended; DynamoDB Local's JVM takes a moment to stop after SIGTERM. */
+  const ended = async (pid: number): Promise<boolean> => {
+    const deadline = Date.now() + 30_000;
+    while (running(pid)) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  };
+
+  for (const how of ['throw', 'exit'] as const) {
+    it(`stops DynamoDB Local when its process ends by ${how === 'throw' ? 'an uncaught error' : 'process.exit'}`, {
+      timeout: 120_000,
+    }, async () => {
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, '..', 'support', 'dynamodb-local-then-crash.ts'), how],
+        { encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(child.status, child.stderr).toBe(how === 'throw' ? 1 : 3);
+      const { pid } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { pid: number };
+      expect(pid).toBeGreaterThan(0);
+      const gone = await ended(pid);
+      if (!gone) process.kill(pid, 'SIGKILL');
+      expect(gone).toBe(true);
+    });
+  }
 });
