@@ -7,6 +7,7 @@ import {
   type DynamoDbLocal,
   dynamoDbLocalJavaOptions,
   startDynamoDbLocal,
+  stopAllDynamoDbLocal,
 } from '#local/dynamodb-local.ts';
 
 describe('dynamoDbLocalJavaOptions', () => {
@@ -56,4 +57,21 @@ describe('startDynamoDbLocal', () => {
     expect(flags).not.toContain('-XX:+UseG1GC');
     expect(flags).toContain(`-XX:NewSize=${512 * 1024 * 1024}`);
   });
+});
+
+describe('stopAllDynamoDbLocal', () => {
+  it('stops every DynamoDB Local this process started and resolves once their JVMs have exited', async () => {
+    // Prepare
+    const dbs = await Promise.all([startDynamoDbLocal(), startDynamoDbLocal()]);
+    let exits = 0;
+    for (const db of dbs) void db.exited.then(() => exits++);
+
+    // Act
+    await stopAllDynamoDbLocal();
+
+    // Assess: both had exited by the time it resolved, and a second call has nothing to stop
+    expect(exits).toBe(2);
+    for (const db of dbs) expect(existsSync(`/proc/${db.pid}`)).toBe(false);
+    await stopAllDynamoDbLocal();
+  }, 90_000);
 });
