@@ -247,6 +247,7 @@ export async function runSimulate(args: string[]): Promise<number> {
   }
   const path = await writeReport(results, values.out, {
     wallSeconds: (Date.now() - started) / 1000,
+    jobs: Math.min(jobs, scenarios.length),
   });
   console.log(`\nReport: ${path}`);
   let failed = 0;

@@ -124,6 +124,7 @@ describe('attend simulate --jobs 2', () => {
     );
     expect(rows.slice(0, 2)).toEqual(['No Attend', 'Reminders only']);
     expect(rows).not.toContain('Everything');
+    expect(md).toMatch(/minutes for all runs, 2 at a time\./);
     // Each month stopped its DynamoDB Local before its process ended.
     expect(markedJava(mark)).toEqual([]);
   });
