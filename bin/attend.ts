@@ -5,7 +5,7 @@
  *   attend admin <resource> <action> …                                           the admin API (SigV4 when deployed)
  *   attend bench                                                                   benchmarks (prints a table)
  *   attend routes                                                                  the route table and roles (Markdown)
- *   attend simulate [--scale 1] [--scenarios …] [--out reports]                     a month of a trust, checked (bench/simulate)
+ *   attend simulate [--scale 1] [--scenarios …] [--jobs N] [--out reports]          a month of a trust, checked (bench/simulate)
  */
 import { parseArgs } from 'node:util';
 import { loadTrustConfig, TrustConfigError } from '#lib/trust-config.ts';
@@ -19,7 +19,7 @@ const USAGE = `Usage:
   attend admin <resource> <action> [id] [--json BODY] [--url URL] [--output json]   (attend admin --help)
   attend bench [--sizes 10000,100000] [--only lambdas,sweep,backfill,pages] [--page-requests 50]
   attend routes                                                                  the route table and its roles (Markdown)
-  attend simulate [--scale S] [--scenarios no-attend,reminders,backfill-no-equity,everything] [--out reports]`;
+  attend simulate [--scale S] [--scenarios no-attend,reminders,backfill-no-equity,everything] [--jobs N] [--out reports]`;
 
 async function local(args: string[]): Promise<void> {
   const { values } = parseArgs({

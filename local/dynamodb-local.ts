@@ -94,6 +94,47 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 } as const;
 
+/** The DynamoDB Locals this process started that have not exited yet (removed on their 'exit'). */
+const running = new Set<ChildProcess>();
+
+/**
+ * Sends SIGTERM to every DynamoDB Local still running when this process exits: a JVM would otherwise
+ * outlive the Node process that started it, orphaned. 'exit' listeners run on process.exit() and at the
+ * natural end, not when a signal's default action ends the process: hence `attend simulate`'s child
+ * process exits on SIGTERM and SIGINT through process.exit (bench/simulate/cli.ts).
+ */
+function stopRunningOnExit(child: ChildProcess): void {
+  if (!process.listeners('exit').includes(stopAllRunning)) process.on('exit', stopAllRunning);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+function stopAllRunning(): void {
+  for (const child of running) child.kill('SIGTERM');
+}
+
+/**
+ * Stops every DynamoDB Local this process started that is still running: SIGTERM, then SIGKILL to any
+ * still there after `graceMs` (milliseconds). Resolves once all have exited. For a process about to end
+ * on a signal (`attend simulate`'s child), so that no JVM is left to stop after it.
+ */
+export async function stopAllDynamoDbLocal(graceMs = 10_000): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<DynamoDbLocal> {
@@ -108,6 +149,7 @@ export async function startDynamoDbLocal(
   const child: ChildProcess = spawnWithJavaOptions(() =>
     spawn({ port, path, sharedDb: true, stdio: 'pipe' }),
   );
+  stopRunningOnExit(child);
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -118,18 +160,9 @@ export async function startDynamoDbLocal(
       .filter((line) => !line.startsWith('NOTE: Picked up JDK_JAVA_OPTIONS'))
       .join('\n');
   });
-  // DynamoDB Local is this process's child, not a service of its own: when this process ends (a crash, an
-  // uncaught error, process.exit) without stopping it, it goes too, rather than holding its port and
-  // memory with no one to use them. (A process killed by a signal runs no 'exit' listener; Ctrl+C in a
-  // terminal signals the whole process group, Java included.)
-  const stopWithUs = () => {
-    if (!exited) child.kill('SIGTERM');
-  };
-  process.on('exit', stopWithUs);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.on('exit', (code, signal) => {
       exited = true;
-      process.off('exit', stopWithUs);
       done({ code, signal });
     }),
   );

@@ -1,7 +1,13 @@
 /**
- * `attend simulate [--scale S] [--scenarios a,b] [--out reports]`: the simulated month, once per
- * scenario, each in its own Node process (the handlers read the trust config once, at load), then the
+ * `attend simulate [--scale S] [--scenarios a,b] [--jobs N] [--out reports]`: the simulated month, once
+ * per scenario, each in its own Node process (the handlers read the trust config once, at load), then the
  * report (report.ts) over all of them. Exits non-zero if any run breached an invariant.
+ *
+ * `--jobs N` runs up to N of those processes at once (a positive integer; by default one for every two
+ * cores, at least one and at most one per scenario: jobs.ts). Each run's JSON is written as it finishes;
+ * the report and the summary keep the order of `--scenarios`. If a process fails (an exit code other than
+ * 0, a clean run, or 1, breaches), the others are stopped (SIGTERM; each stops its DynamoDB Local) and the
+ * command fails with that first error.
  *
  * `--report-from DIR` rebuilds the report from the runs' JSON (reports/simulation/runs/ keeps them).
  *
@@ -15,8 +21,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stableJson } from '#core/stable-json.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
+import { stopAllDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { collect, type ScenarioResult, scanTable } from './collect.ts';
 import { runMonth } from './engine.ts';
+import { parseJobs, runWithLimit } from './jobs.ts';
 import { buildPopulation } from './population.ts';
 import { writeReport } from './report.ts';
 import { SCENARIOS, type Scenario, scenarioConfig } from './scenarios.ts';
@@ -111,8 +119,15 @@ function loadLine(load: NonNullable<ScenarioResult['load']>, loopSeconds: number
 
 const fmtRate = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 
-function runChild(scenario: Scenario, scale: number, json: string): Promise<void> {
+/**
+ * Runs one scenario's month in a child Node process (`--scenario X --json FILE`), its output passed
+ * through. Resolves when it exits 0 (no breach) or 1 (breaches, or an error: then it wrote no JSON);
+ * rejects on any other exit or a spawn error. When `signal` aborts, the child gets SIGTERM (it stops its
+ * DynamoDB Local, then exits 143) and this settles once it has exited.
+ */
+function runChild(scenario: Scenario, scale: number, json: string, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
     const child = spawn(
       process.execPath,
       [
@@ -129,11 +144,29 @@ function runChild(scenario: Scenario, scale: number, json: string): Promise<void
       ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 || code === 1 ? resolve() : reject(new Error(`${scenario} exited with ${code}`)),
+    const stop = () => child.kill('SIGTERM');
+    signal.addEventListener('abort', stop, { once: true });
+    const settle = (error?: Error) => {
+      signal.removeEventListener('abort', stop);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.on('error', settle);
+    child.on('exit', (code, killedBy) =>
+      code === 0 || code === 1 ? settle() : settle(new Error(`${scenario} exited with ${code ?? killedBy}`)),
     );
   });
+}
+
+/**
+ * In the child process (`--scenario`): SIGTERM or SIGINT stops its DynamoDB Local, waits for the JVM to
+ * exit, then ends this process (exit code 128 + the signal's number). A signal's default action would end
+ * Node at once and leave the JVM running, orphaned.
+ */
+function exitOnSignals(): void {
+  const exit = (code: number) => () => void stopAllDynamoDbLocal().finally(() => process.exit(code));
+  process.once('SIGTERM', exit(143));
+  process.once('SIGINT', exit(130));
 }
 
 export async function runSimulate(args: string[]): Promise<number> {
@@ -145,6 +178,8 @@ export async function runSimulate(args: string[]): Promise<number> {
       scenarios: { type: 'string', default: SCENARIOS.join(',') },
       json: { type: 'string' },
       out: { type: 'string', default: 'reports' },
+      /** How many scenario months run at once (their processes side by side); see jobs.ts. */
+      jobs: { type: 'string' },
       /** Rebuild the report from the per-scenario JSON files a run left in this folder (no simulation). */
       'report-from': { type: 'string' },
     },
@@ -171,35 +206,48 @@ export async function runSimulate(args: string[]): Promise<number> {
   if (values.scenario) {
     const scenario = values.scenario as Scenario;
     if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+    exitOnSignals();
     const result = await simulateScenario({ scenario, scale, progress });
-    for (const line of summaryLines(result)) console.log(line);
+    // One write, so that it does not interleave with the lines of a month running beside this one.
+    console.log(summaryLines(result).join('\n'));
     if (values.json) await writeFile(values.json, JSON.stringify(result));
     return result.breaches.length + result.apiErrors.length > 0 ? 1 : 0;
   }
 
   const scenarios = values.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"`);
+  const jobs = parseJobs(values.jobs, scenarios.length);
   const dir = await mkdtemp(join(tmpdir(), 'attend-simulate-'));
-  const results: ScenarioResult[] = [];
   const started = Date.now();
+  const running = new Set<Scenario>();
+  let results: ScenarioResult[];
   try {
-    for (const scenario of scenarios) {
-      console.log(`Simulating "${scenario}" at scale ${scale}…`);
-      const json = join(dir, `${scenario}.json`);
-      await runChild(scenario, scale, json);
-      results.push(JSON.parse(await readFile(json, 'utf8')) as ScenarioResult);
+    results = await runWithLimit(scenarios, jobs, async (scenario, index, signal) => {
+      const beside = [...running].map((s) => `"${s}"`).join(', ');
+      console.log(`Simulating "${scenario}" at scale ${scale}${beside ? ` (beside ${beside})` : ''}…`);
+      running.add(scenario);
+      // By index: a scenario named twice runs twice, and the two must not share a file.
+      const json = join(dir, `${index}-${scenario}.json`);
+      try {
+        await runChild(scenario, scale, json, signal);
+      } finally {
+        running.delete(scenario);
+      }
+      const written = await readFile(json, 'utf8').catch(() => {
+        throw new Error(`${scenario} exited without writing its result (an error above)`);
+      });
+      const result = JSON.parse(written) as ScenarioResult;
       // Kept beside the report, so it can be rebuilt (--report-from) without running the month again.
       await mkdir(join(values.out, 'simulation', 'runs'), { recursive: true });
-      await writeFile(
-        join(values.out, 'simulation', 'runs', `${scenario}.json`),
-        JSON.stringify(results.at(-1)),
-      );
-    }
+      await writeFile(join(values.out, 'simulation', 'runs', `${scenario}.json`), JSON.stringify(result));
+      return result;
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const path = await writeReport(results, values.out, {
     wallSeconds: (Date.now() - started) / 1000,
+    jobs: Math.min(jobs, scenarios.length),
   });
   console.log(`\nReport: ${path}`);
   let failed = 0;

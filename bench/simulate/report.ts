@@ -35,7 +35,10 @@ function table(head: string[], rows: string[][]): string {
 }
 
 export interface ReportContext {
+  /** Wall time of all the runs, in seconds: the whole command's (`--report-from`: the runs' own, summed). */
   wallSeconds: number;
+  /** How many runs went side by side (`--jobs`); one at a time when absent. */
+  jobs?: number;
 }
 
 /** Writes `<dir>/simulation/report.md` and its charts; returns the report's path. */
@@ -170,7 +173,7 @@ Made by \`npm run simulate -- --scale ${first.scale}\` (${first.shape.clinics} c
 ${num(first.shape.slots)} slots, ${num(first.shape.bookings)} planned bookings, ${num(first.shape.children)} children,
 ${num(first.shape.waiting)} families on the short-notice list), on ${cpus().length} cores
 (${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB), shared with other work, in
-${(context.wallSeconds / 60).toFixed(1)} minutes for all runs. Each run drives the real local system: DynamoDB Local,
+${(context.wallSeconds / 60).toFixed(1)} minutes for all runs${(context.jobs ?? 1) > 1 ? `, ${context.jobs} at a time` : ''}. Each run drives the real local system: DynamoDB Local,
 the stream pollers, the schedules, the Lambda handlers and the outbox, in virtual time.
 
 The runs:

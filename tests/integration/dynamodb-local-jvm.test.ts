@@ -7,6 +7,7 @@ import {
   type DynamoDbLocal,
   dynamoDbLocalJavaOptions,
   startDynamoDbLocal,
+  stopAllDynamoDbLocal,
 } from '#local/dynamodb-local.ts';
 
 describe('dynamoDbLocalJavaOptions', () => {
@@ -94,4 +95,21 @@ describe('startDynamoDbLocal: DynamoDB Local ends with the process that started 
       expect(gone).toBe(true);
     });
   }
+});
+
+describe('stopAllDynamoDbLocal', () => {
+  it('stops every DynamoDB Local this process started and resolves once their JVMs have exited', async () => {
+    // Prepare
+    const dbs = await Promise.all([startDynamoDbLocal(), startDynamoDbLocal()]);
+    let exits = 0;
+    for (const db of dbs) void db.exited.then(() => exits++);
+
+    // Act
+    await stopAllDynamoDbLocal();
+
+    // Assess: both had exited by the time it resolved, and a second call has nothing to stop
+    expect(exits).toBe(2);
+    for (const db of dbs) expect(existsSync(`/proc/${db.pid}`)).toBe(false);
+    await stopAllDynamoDbLocal();
+  }, 90_000);
 });
