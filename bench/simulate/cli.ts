@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgsOrUsage, UsageError } from '#bin/usage.ts';
 import { stableJson } from '#core/stable-json.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { collect, type ScenarioResult, scanTable } from './collect.ts';
@@ -137,7 +137,7 @@ function runChild(scenario: Scenario, scale: number, json: string): Promise<void
 }
 
 export async function runSimulate(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseArgsOrUsage({
     args,
     options: {
       scale: { type: 'string', default: '1' },
@@ -165,12 +165,13 @@ export async function runSimulate(args: string[]): Promise<number> {
     return 0;
   }
   const scale = Number(values.scale);
-  if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], not "${values.scale}"`);
+  if (!(scale > 0 && scale <= 1)) throw new UsageError(`--scale must be in (0, 1], not "${values.scale}"`);
   const progress = (line: string) => console.log(`  [${values.scenario ?? ''}] ${line}`);
 
   if (values.scenario) {
     const scenario = values.scenario as Scenario;
-    if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+    if (!SCENARIOS.includes(scenario))
+      throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}`);
     const result = await simulateScenario({ scenario, scale, progress });
     for (const line of summaryLines(result)) console.log(line);
     if (values.json) await writeFile(values.json, JSON.stringify(result));
@@ -178,7 +179,9 @@ export async function runSimulate(args: string[]): Promise<number> {
   }
 
   const scenarios = values.scenarios.split(',').map((s) => s.trim()) as Scenario[];
-  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"`);
+  for (const s of scenarios)
+    if (!SCENARIOS.includes(s))
+      throw new UsageError(`unknown scenario "${s}" (one of ${SCENARIOS.join(', ')})`);
   const dir = await mkdtemp(join(tmpdir(), 'attend-simulate-'));
   const results: ScenarioResult[] = [];
   const started = Date.now();
