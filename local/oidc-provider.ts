@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { OidcConfig } from '#core/config/staff-access.ts';
 
 export const DEMO_PASSWORD = 'attend-demo';
@@ -241,6 +241,9 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     },
   };
 
+  // Loaded only now, not with the runtime: it warns on import (Node 20, its in-memory store), and a start
+  // refused for a port or data folder in use should say that alone.
+  const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(issuerUrl.href.replace(/\/$/, ''), configuration);
   const callback = provider.callback();
   const interaction = new RegExp(`^${mountPath}/interaction/([A-Za-z0-9_-]+)(/login)?$`);

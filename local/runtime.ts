@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,7 @@ import { INDEXES } from '#store/table.ts';
 import { buildWebAssets } from '#web/asset-build.ts';
 import { registerWebAdapters, type WebAdapters } from '#web/registry.ts';
 import { localCursorKey } from './cursor-key.ts';
+import { type DataLock, lockDataDir } from './data-lock.ts';
 import { DatabaseWatch, reasonOf } from './database-watch.ts';
 import { seedDemoData } from './demo-data.ts';
 import { devEndpoints } from './dev-endpoints.ts';
@@ -44,6 +45,7 @@ import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
 import { isWebPath, restApiEvent, writeRestResult } from './rest-api-event.ts';
 import { Scheduler } from './scheduler.ts';
 import { snsEventOf } from './sns-event.ts';
+import { PortInUseError, StartRefusedError } from './start-refused.ts';
 import { DatabaseAwayError, type StreamHandler, StreamPoller } from './stream-poller.ts';
 import { ensureTables, metricsTableOf } from './tables.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -108,14 +110,32 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-/** A free port, for a runtime asked to listen on any: the provider's issuer must name it before start. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
+/**
+ * Listens on the loopback port (any free one for 0), or says in one line why it cannot: a port in use
+ * is most often an Attend already running.
+ */
+async function listenOn(server: Server, port: number): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') fail(new PortInUseError(port));
+      else if (err.code === 'EACCES')
+        fail(
+          new StartRefusedError(`Port ${port} needs privileges this user does not have: use another port`),
+        );
+      else fail(err);
+    };
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      done();
+    });
+  });
 }
+
+/** What a request is answered while the runtime is still starting (the port is held from the first). */
+const STARTING = {
+  error: { code: 'STARTING', message: 'Attend is starting; try again in a few seconds.' },
+} as const;
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
@@ -130,12 +150,51 @@ const RECEIPT_CONCURRENCY = 8;
 /** Restarts of a DynamoDB Local that stopped, before the runtime gives up and says what to do. */
 const RESTART_ATTEMPTS = 5;
 
+/**
+ * Starts the local runtime. The port is taken first and held from then on (a request before the
+ * runtime is ready is answered 503 STARTING), then the data folder is locked (local/data-lock.ts),
+ * and only then is DynamoDB Local started: a second `npm start` on a port in use, or on a data folder
+ * in use, is refused (StartRefusedError) with nothing started. A start that fails part-way stops what
+ * it had started.
+ */
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  let handle: RequestListener = (_req, res) => send(res, 503, STARTING);
+  const server = createServer((req, res) => handle(req, res));
+  await listenOn(server, options.port ?? 0);
+  const undo: (() => unknown)[] = [
+    () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  ];
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const lock = options.dataDir ? lockDataDir(options.dataDir, port) : undefined;
+    if (lock) undo.push(() => lock.release());
+    return await startOn(options, server, port, (listener) => (handle = listener), undo, lock);
+  } catch (err) {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The rest of the start, on a server listening on `port`: `serve` hands it the request listener once
+ * the runtime is ready; `undo` collects what to stop should the start fail.
+ */
+async function startOn(
+  options: LocalOptions,
+  server: Server,
+  port: number,
+  serve: (listener: RequestListener) => void,
+  undo: (() => unknown)[],
+  lock: DataLock | undefined,
+): Promise<LocalRuntime> {
   const print = options.print ?? (() => {});
-  // The local identity provider's issuer names the port, so the port is chosen first; the trust's
+  // The local identity provider's issuer names the port, so the port is taken first; the trust's
   // browser sign-in is then pointed at that provider (the trust's real issuer is never called locally).
-  const listenPort = options.port || (await freePort());
-  const origin = `http://localhost:${listenPort}`;
+  const origin = `http://localhost:${port}`;
   const idp = await startLocalIdp({ issuer: `${origin}/oidc`, appOrigin: origin });
   const config: TrustConfig = {
     ...options.config,
@@ -157,6 +216,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     : await startDynamoDbLocal({ dataDir: options.dataDir });
   const endpoint = options.dynamoEndpoint ?? ddb!.endpoint;
   let stopping = false;
+  undo.push(() => {
+    stopping = true;
+    return ddb?.stop();
+  });
   const tableName = options.tableName ?? `attend-${config.trustId}`;
   const idempotencyTable = `${tableName}-idempotency`;
   const metricsTable = metricsTableOf(tableName);
@@ -484,8 +547,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     contextFor,
   });
 
-  let port = 0;
-  const server: Server = createServer((req, res) => {
+  serve((req, res) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // The provider reads its own request bodies, so it is handed the request before anything reads it.
@@ -522,8 +584,6 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       if (!res.headersSent) send(res, 500, { error: { code: 'INTERNAL', message: 'local runtime error' } });
     });
   });
-  await new Promise<void>((done) => server.listen(listenPort, '127.0.0.1', done));
-  port = (server.address() as AddressInfo).port;
 
   // With a flowing clock, schedules run as real time passes, just as they would in AWS. While the
   // database is not answering they pause: every run would fail, and the watch has said why.
@@ -564,6 +624,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       db.destroy();
       raw.destroy();
       await ddb?.stop();
+      // Last: the folder is free once its DynamoDB Local has let go of its files.
+      lock?.release();
     },
   };
 }

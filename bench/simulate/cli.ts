@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgsOrUsage, UsageError } from '#bin/usage.ts';
 import { stableJson } from '#core/stable-json.ts';
 import { loadTrustConfig } from '#lib/trust-config.ts';
 import { stopAllDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -170,7 +170,7 @@ function exitOnSignals(): void {
 }
 
 export async function runSimulate(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseArgsOrUsage({
     args,
     options: {
       scale: { type: 'string', default: '1' },
@@ -200,12 +200,13 @@ export async function runSimulate(args: string[]): Promise<number> {
     return 0;
   }
   const scale = Number(values.scale);
-  if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], not "${values.scale}"`);
+  if (!(scale > 0 && scale <= 1)) throw new UsageError(`--scale must be in (0, 1], not "${values.scale}"`);
   const progress = (line: string) => console.log(`  [${values.scenario ?? ''}] ${line}`);
 
   if (values.scenario) {
     const scenario = values.scenario as Scenario;
-    if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+    if (!SCENARIOS.includes(scenario))
+      throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}`);
     exitOnSignals();
     const result = await simulateScenario({ scenario, scale, progress });
     // One write, so that it does not interleave with the lines of a month running beside this one.
@@ -215,7 +216,9 @@ export async function runSimulate(args: string[]): Promise<number> {
   }
 
   const scenarios = values.scenarios.split(',').map((s) => s.trim()) as Scenario[];
-  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"`);
+  for (const s of scenarios)
+    if (!SCENARIOS.includes(s))
+      throw new UsageError(`unknown scenario "${s}" (one of ${SCENARIOS.join(', ')})`);
   const jobs = parseJobs(values.jobs, scenarios.length);
   const dir = await mkdtemp(join(tmpdir(), 'attend-simulate-'));
   const started = Date.now();

@@ -2,6 +2,7 @@
  * How many simulated months `attend simulate` runs at once (`--jobs`), and the pool that runs them.
  */
 import { availableParallelism } from 'node:os';
+import { UsageError } from '#bin/usage.ts';
 import { mapWithConcurrency } from '#core/concurrency.ts';
 
 /**
@@ -31,7 +32,7 @@ export function parseJobs(
   if (value === undefined) return defaultJobs(scenarioCount, cores);
   const jobs = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!(Number.isSafeInteger(jobs) && jobs > 0))
-    throw new Error(`--jobs must be a positive integer (months run at once), not "${value}"`);
+    throw new UsageError(`--jobs must be a positive integer (months run at once), not "${value}"`);
   return jobs;
 }
 
