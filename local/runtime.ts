@@ -22,7 +22,7 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { type FunctionName, functionTimeoutSeconds } from '#core/function-timeouts.ts';
 import { LocalEventBus, type RecordedEvent } from '#messaging/event-publisher.ts';
 import { LocalOutbox, type OutboxEntry } from '#messaging/outbox-sms-sender.ts';
-import { useClock } from '#runtime/clock.ts';
+import { useClock, useSessionClock } from '#runtime/clock.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnreachable } from '#runtime/http.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
 import { dueReminders, keys, offersByExpiry } from '#store/keys.ts';
@@ -174,6 +174,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const savedNow = typeof saved.Item?.now === 'string' ? new Date(saved.Item.now) : undefined;
   const clock = new VirtualClock(options.startAt ?? savedNow ?? new Date(), options.frozenClock ?? false);
   useClock(() => clock.now());
+  // Staff sessions are timed in real time: moving the virtual clock (for the schedules) signs no one out.
+  useSessionClock(() => new Date());
   // With a data folder, the outbox's texts and the event log are kept there too (JSON Lines), so a
   // restart shows them again; in memory (--in-memory, tests, the simulator) they go with the process.
   const outbox = new LocalOutbox(
