@@ -41,17 +41,35 @@ const inboundBody = z.object({
   to: z.string().min(3).optional(),
 });
 
-function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined {
+/** A body that is not JSON at all: told apart from one whose fields are wrong, as the admin API does. */
+const NOT_JSON = Symbol('not JSON');
+
+/** The body read against `schema`: its data, undefined if a field is wrong, or NOT_JSON. */
+function parseJson<S extends z.ZodType>(schema: S, body: string): z.infer<S> | undefined | typeof NOT_JSON {
+  let json: unknown;
   try {
-    const result = schema.safeParse(JSON.parse(body || '{}'));
-    return result.success ? result.data : undefined;
+    // An empty body reads as {}, as in the admin API.
+    json = JSON.parse(body.trim() === '' ? '{}' : body);
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
+  const result = schema.safeParse(json);
+  return result.success ? result.data : undefined;
 }
 
 function validationFailure(res: ServerResponse, fields: { field: string; message: string }[]): void {
   send(res, 400, { error: { code: 'VALIDATION_FAILED', message: 'Request body is invalid', fields } });
+}
+
+/** The admin API's answer to a body that is not JSON (api/dispatch.ts). */
+function notJson(res: ServerResponse): void {
+  send(res, 400, {
+    error: {
+      code: 'VALIDATION_FAILED',
+      message: 'Request body is not valid JSON',
+      fields: [{ field: '(body)', message: 'expected a JSON object' }],
+    },
+  });
 }
 
 export interface DevEndpointsContext {
@@ -89,6 +107,7 @@ export function devEndpoints(ctx: DevEndpointsContext) {
     if (path === '/dev/clock' && method === 'GET') return send(res, 200, { now: clock.now().toISOString() });
     if (path === '/dev/clock' && method === 'POST') {
       const parsed = parseJson(clockBody, body);
+      if (parsed === NOT_JSON) return notJson(res);
       if (!parsed) {
         return validationFailure(res, [
           {
@@ -139,6 +158,7 @@ export function devEndpoints(ctx: DevEndpointsContext) {
     if (path === '/dev/events' && method === 'GET') return send(res, 200, { items: events.events });
     if (path === '/dev/sms/inbound' && method === 'POST') {
       const parsed = parseJson(inboundBody, body);
+      if (parsed === NOT_JSON) return notJson(res);
       if (!parsed)
         return validationFailure(res, [{ field: '(body)', message: 'expected {from, body, inReplyTo?}' }]);
       const phone = normaliseMobile(parsed.from, config.allowedCountries);

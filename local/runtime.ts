@@ -20,9 +20,9 @@ import {
 } from '#core/config/parent-links.ts';
 import type { TrustConfig } from '#core/config/trust-config.ts';
 import { type FunctionName, functionTimeoutSeconds } from '#core/function-timeouts.ts';
-import { LocalEventBus } from '#messaging/event-publisher.ts';
-import { LocalOutbox } from '#messaging/outbox-sms-sender.ts';
-import { useClock } from '#runtime/clock.ts';
+import { LocalEventBus, type RecordedEvent } from '#messaging/event-publisher.ts';
+import { LocalOutbox, type OutboxEntry } from '#messaging/outbox-sms-sender.ts';
+import { useClock, useSessionClock } from '#runtime/clock.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnreachable } from '#runtime/http.ts';
 import { createDocClient, type DocClient } from '#store/client.ts';
 import { dueReminders, keys, offersByExpiry } from '#store/keys.ts';
@@ -39,6 +39,7 @@ import { devEndpoints } from './dev-endpoints.ts';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { readIndexEntries } from './index-load.ts';
 import { IndexMirror } from './index-mirror.ts';
+import { JsonLinesFile } from './jsonl-file.ts';
 import { functionUrlEvent, lambdaContext, readBody, send } from './lambda-http.ts';
 import { moveMetricsCellsOnce } from './metrics-move.ts';
 import { type LocalIdp, startLocalIdp } from './oidc-provider.ts';
@@ -236,8 +237,19 @@ async function startOn(
   const savedNow = typeof saved.Item?.now === 'string' ? new Date(saved.Item.now) : undefined;
   const clock = new VirtualClock(options.startAt ?? savedNow ?? new Date(), options.frozenClock ?? false);
   useClock(() => clock.now());
-  const outbox = new LocalOutbox(() => clock.now(), print);
-  const events = new LocalEventBus(() => clock.now());
+  // Staff sessions are timed in real time: moving the virtual clock (for the schedules) signs no one out.
+  useSessionClock(() => new Date());
+  // With a data folder, the outbox's texts and the event log are kept there too (JSON Lines), so a
+  // restart shows them again; in memory (--in-memory, tests, the simulator) they go with the process.
+  const outbox = new LocalOutbox(
+    () => clock.now(),
+    print,
+    options.dataDir ? new JsonLinesFile<OutboxEntry>(join(options.dataDir, 'sms-outbox.jsonl')) : undefined,
+  );
+  const events = new LocalEventBus(
+    () => clock.now(),
+    options.dataDir ? new JsonLinesFile<RecordedEvent>(join(options.dataDir, 'events.jsonl')) : undefined,
+  );
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     METRICS_TABLE_NAME: metricsTable,

@@ -43,7 +43,7 @@ export const clinicRoutes = [
     method: 'GET',
     path: '/clinics',
     tag: 'clinics',
-    summary: 'Every clinic',
+    summary: 'Every clinic, by name',
     // Health visitors read clinics to find a clinic's bookings (a booking names its clinic).
     roles: forStaff('scheduler', 'health-visitor'),
     response: { status: 200, name: 'ClinicList', schema: list(clinicSchema), description: 'The clinics' },

@@ -38,6 +38,11 @@ export const createSlotBody = z
   .refine((b) => b.startsAt !== undefined || (b.date !== undefined && b.time !== undefined), {
     message: 'give either startsAt, or date and time',
     path: ['startsAt'],
+  })
+  // Both forms at once may disagree: which one was meant is not for Attend to guess.
+  .refine((b) => b.startsAt === undefined || (b.date === undefined && b.time === undefined), {
+    message: 'give either startsAt, or date and time, not both',
+    path: ['startsAt'],
   });
 
 export const createSessionBody = z

@@ -1,5 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type DomainEvent, EVENT_SOURCE } from '#core/events.ts';
+import type { LocalJournal } from './outbox-sms-sender.ts';
 
 /** The port for domain events. Adapters: EventBridge (AWS) and an in-process bus (local). */
 export interface EventPublisher {
@@ -41,12 +42,23 @@ export interface RecordedEvent {
   at: string;
 }
 
-/** Local runtime: keeps events for GET /dev/events. */
+/**
+ * Local runtime: keeps events for GET /dev/events; with a journal (the data folder's), also on disk, so
+ * a restart shows the events from before it.
+ */
 export class LocalEventBus implements EventPublisher {
   readonly events: RecordedEvent[] = [];
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly journal?: LocalJournal<RecordedEvent>,
+  ) {
+    if (journal) this.events.push(...journal.readAll());
+  }
   async publish(events: readonly DomainEvent[]): Promise<void> {
-    for (const e of events)
-      this.events.push({ type: e.type, detail: e.detail, at: this.now().toISOString() });
+    for (const e of events) {
+      const recorded: RecordedEvent = { type: e.type, detail: e.detail, at: this.now().toISOString() };
+      this.events.push(recorded);
+      this.journal?.append(recorded);
+    }
   }
 }

@@ -46,8 +46,19 @@ export function simulatedStatus(phone: string): { status: string; description: s
 }
 
 /**
- * The local runtime's SMS provider: keeps every text in memory for GET /dev/sms/outbox and prints it.
- * A test can make the next sends fail to exercise the retry path.
+ * Where the local runtime keeps a log's entries between runs (local/jsonl-file.ts: a file in the data
+ * folder). Without one (`--in-memory`, tests, the simulator) the entries live in memory only.
+ */
+export interface LocalJournal<T> {
+  /** The entries kept by earlier runs, oldest first. */
+  readAll(): T[];
+  append(entry: T): void;
+}
+
+/**
+ * The local runtime's SMS provider: keeps every text in memory for GET /dev/sms/outbox and prints it;
+ * with a journal, also on disk, so a restart shows the texts sent before it. A test can make the next
+ * sends fail to exercise the retry path.
  */
 export class LocalOutbox implements SmsSender {
   readonly entries: OutboxEntry[] = [];
@@ -59,7 +70,10 @@ export class LocalOutbox implements SmsSender {
   constructor(
     private readonly now: () => Date,
     private readonly print: (line: string) => void = () => {},
-  ) {}
+    private readonly journal?: LocalJournal<OutboxEntry>,
+  ) {
+    if (journal) this.entries.push(...journal.readAll());
+  }
 
   failNext(count = 1): void {
     this.failuresToInject += count;
@@ -122,6 +136,7 @@ export class LocalOutbox implements SmsSender {
       encoding,
     };
     this.entries.push(entry);
+    this.journal?.append(entry);
     this.simulateReceipt(entry);
     this.print(consoleLine(entry));
     return { providerMessageId: entry.id };

@@ -11,3 +11,18 @@ export const clock = {
 export function useClock(now: () => Date): void {
   source = now;
 }
+
+/**
+ * The time staff sessions' idle and absolute limits are measured in: always real time. In Lambda it is
+ * the same as `clock`; locally, moving the virtual clock (for the schedules) must not sign anyone out,
+ * so sessions keep to the system clock whatever `useClock` was given.
+ */
+let sessionSource: () => Date = () => new Date();
+
+export const sessionClock = {
+  now: (): Date => sessionSource(),
+};
+
+export function useSessionClock(now: () => Date): void {
+  sessionSource = now;
+}

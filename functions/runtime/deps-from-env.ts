@@ -16,7 +16,7 @@ import { SnsSmsSender } from '#messaging/sns-sms-sender.ts';
 import { guardSms } from '#services/consent.ts';
 import type { Deps } from '#services/deps.ts';
 import { traced } from './aws-clients.ts';
-import { clock } from './clock.ts';
+import { clock, sessionClock } from './clock.ts';
 import { linkTokenMakerFromEnv, phoneHasherFromEnv } from './consent-key.ts';
 import { docClientFromEnv } from './dynamodb.ts';
 import { type Env, parseEnv } from './env.ts';
@@ -170,6 +170,7 @@ export function depsFromEnv(env: Env = parseEnv(), options: DepsOptions = {}): D
     linkToken,
     events,
     now: clock.now,
+    sessionNow: sessionClock.now,
     log: logger,
     ...(letters && { letters }),
   };

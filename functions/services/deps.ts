@@ -26,6 +26,12 @@ export interface Deps<C extends EventPathConfig = EventPathConfig> {
   readonly linkToken: LinkTokenMaker;
   readonly events: EventPublisher;
   readonly now: () => Date;
+  /**
+   * The time staff sessions are measured in (sign-in, idle and absolute limits): real time. In AWS the
+   * same as `now`; locally `now` is the virtual clock, which must not sign staff out when it is moved.
+   * Absent: `now` (tests that move one clock for both).
+   */
+  readonly sessionNow?: () => Date;
   readonly log: Log;
   /** Where letter batches are stored and read back (messaging/letter-files.ts); absent without letters. */
   readonly letters?: LetterFiles;

@@ -115,7 +115,7 @@ export interface StaffAuthOptions {
 }
 
 /** The whole trust config: sign-in reads `staffAccess`, which the event path's config leaves out. */
-export type StaffAuthDeps = Pick<Deps<TrustConfig>, 'store' | 'config' | 'now' | 'log'>;
+export type StaffAuthDeps = Pick<Deps<TrustConfig>, 'store' | 'config' | 'now' | 'sessionNow' | 'log'>;
 
 /** A sign-in must come back from the provider within this time. */
 const SIGN_IN_MINUTES = 10;
@@ -207,6 +207,9 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
   const sessionsConfig = deps.config.staffAccess.sessions;
   // Real time, as the provider's auth_time is (see StaffAuthOptions.tokenClock).
   const realNow = options.tokenClock ?? Date.now;
+  // Sessions and sign-ins in progress are timed on the session clock (real time; locally not the
+  // virtual clock, which staff move for the schedules). The audit trail keeps `now`, as every record.
+  const sessionNow = deps.sessionNow ?? deps.now;
   let oidcClient: OidcClient | undefined;
 
   const oidcConfig = (): OidcConfig => {
@@ -245,14 +248,14 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     reason?: EndedSession['reason'],
     options: { live?: boolean } = {},
   ): Promise<boolean> =>
-    deleteSession(deps.store, entry, reason && { reason, endedAt: deps.now().toISOString() }, options);
+    deleteSession(deps.store, entry, reason && { reason, endedAt: sessionNow().toISOString() }, options);
 
   const currentSession: StaffAuth['currentSession'] = async (request, opts = {}) => {
     const id = sessionIdOf(request);
     if (!id) return undefined;
     const record = await getSession(deps.store, id);
     if (!record) return undefined;
-    const now = deps.now();
+    const now = sessionNow();
     const nowIso = now.toISOString();
     if (nowIso >= record.idleExpiresAt || nowIso >= record.absoluteExpiresAt) {
       const reason = nowIso >= record.absoluteExpiresAt ? 'time-limit' : 'idle';
@@ -275,7 +278,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     const start = await oidc().authorizationRequest({ forceLogin: options.forceLogin });
     // One binding per browser, reused by sign-ins started in several tabs at once.
     const binding = readTokenCookie(request, policy.signInName) ?? randomToken();
-    const now = deps.now();
+    const now = sessionNow();
     await putSignIn(deps.store, {
       state: start.state,
       nonce: start.nonce,
@@ -308,7 +311,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     if (!state || !binding) return refused('unknown-sign-in');
     const record = await takeSignIn(deps.store, state);
     if (!record || !sameToken(record.browserBinding, tokenHash(binding))) return refused('unknown-sign-in');
-    const now = deps.now();
+    const now = sessionNow();
     if (now.toISOString() >= record.expiresAt) return refused('sign-in-expired');
 
     let identity: Awaited<ReturnType<OidcClient['completeAuthorization']>>;
@@ -429,7 +432,7 @@ export function createStaffAuth(deps: StaffAuthDeps, options: StaffAuthOptions):
     if (!id) return undefined;
     const [ended, live] = await Promise.all([endedSession(deps.store, id), getSession(deps.store, id)]);
     // Live after all (a request racing this one slid it): the router's own sign-in redirect stands.
-    const nowIso = deps.now().toISOString();
+    const nowIso = sessionNow().toISOString();
     if (!ended && live && nowIso < live.idleExpiresAt && nowIso < live.absoluteExpiresAt) return undefined;
     return {
       reason: ended?.reason ?? 'unknown',

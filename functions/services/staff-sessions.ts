@@ -39,10 +39,13 @@ export interface SignedInPerson {
 export type SessionScope = { readonly subject: string } | 'everyone';
 
 /** Everyone with a live session (not ended, not idle, not past its absolute limit), by name. */
-export async function signedInPeople(deps: Pick<Deps, 'store' | 'now'>): Promise<SignedInPerson[]> {
+export async function signedInPeople(
+  deps: Pick<Deps, 'store' | 'now' | 'sessionNow'>,
+): Promise<SignedInPerson[]> {
   const entries = await allSessions(deps.store);
   const records = await mapWithConcurrency(entries, 8, (entry) => getSession(deps.store, entry.sessionId));
-  const now = deps.now().toISOString();
+  // Sessions are timed on the session clock (real time), not the local virtual clock.
+  const now = (deps.sessionNow ?? deps.now)().toISOString();
   const people = new Map<
     string,
     { subject: string; name: string; roles: Role[]; latest: string; sessions: LiveSession[] }
@@ -94,7 +97,7 @@ export function endReason(actor: Caller, subject: string): SessionEndReason {
  * again at the provider at their next sign-in (store/sessions.ts `markReauthentication`).
  */
 export async function endSessions(
-  deps: Pick<Deps, 'store' | 'now' | 'log'>,
+  deps: Pick<Deps, 'store' | 'now' | 'sessionNow' | 'log'>,
   actor: Caller,
   scope: SessionScope,
   /** Real time (epoch ms), which the provider's `auth_time` is compared with; not the local virtual clock. */
@@ -106,7 +109,7 @@ export async function endSessions(
   const people = scope === 'everyone' ? new Set(entries.map((e) => e.subject)) : new Set([scope.subject]);
   await mapWithConcurrency([...people], 8, (subject) => markReauthentication(deps.store, subject, at));
   let ended = 0;
-  const endedAt = deps.now().toISOString();
+  const endedAt = (deps.sessionNow ?? deps.now)().toISOString();
   for (const entry of entries)
     if (
       await deleteSession(

@@ -35,7 +35,13 @@ export async function getClinic(ctx: StoreContext, id: string): Promise<Clinic |
   return Item ? toClinic(Item) : undefined;
 }
 
-/** Pattern: every clinic of the trust (one small partition). */
+/** Clinic names as people read them (case and accents are not ranked above the letters). */
+const byName = new Intl.Collator('en-GB');
+
+/**
+ * Pattern: every clinic of the trust (one small partition), by name (then id, for two of one name):
+ * the API's list and every Clinic dropdown read in this order, whatever the ids (a UUID when none was given).
+ */
 export async function listClinics(ctx: StoreContext): Promise<Clinic[]> {
   const clinics: Clinic[] = [];
   let start: Record<string, unknown> | undefined;
@@ -51,5 +57,5 @@ export async function listClinics(ctx: StoreContext): Promise<Clinic[]> {
     clinics.push(...(page.Items ?? []).map(toClinic));
     start = page.LastEvaluatedKey;
   } while (start);
-  return clinics;
+  return clinics.sort((a, b) => byName.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,7 +1,8 @@
 /**
  * The README's quick start, run as written: the shell block after "Try it" goes to bash against the
  * local runtime (the same one `npm start` runs), with only `localhost:3000` pointed at this test's port.
- * Its dates are relative to today, so the block cannot go stale; its phone is outside the demo's.
+ * Its dates are relative to today, so the block cannot go stale; its phone is outside the demo's. So is
+ * the delivery-status block's, run in quiet hours, the case that needs the clock moved past 08:00.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#local/runtime.ts';
 import { startTestRuntime } from '#tests/support/local-runtime.ts';
@@ -30,6 +32,15 @@ function importBlock(): string {
     m[1]!.includes('/dev/samples/import.csv'),
   );
   if (!block) throw new Error('README has no shell block importing /dev/samples/import.csv');
+  return block[1]!;
+}
+
+/** The ```sh block of "Delivery status and unreachable numbers" that books a dead number. */
+function deadNumberBlock(): string {
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].find((m) =>
+    m[1]!.includes('"id":"dead-number"'),
+  );
+  if (!block) throw new Error('README has no shell block booking the client dead-number');
   return block[1]!;
 }
 
@@ -91,5 +102,34 @@ describe("the README's quick start", () => {
     expect(answers[1]!.summary).toEqual({ created: 5, changed: 0, unchanged: 0, rejected: 1 });
     expect(answers[2]!.summary).toMatchObject({ created: 0, changed: 0, unchanged: 5 });
     expect(answers[3]!.summary.rejected).toBe(0);
+  }, 240_000);
+
+  it('shows a dead number failing, even when the clock is in quiet hours at booking', async () => {
+    // Prepare: the virtual clock moved on (never back) to the next 23:00 UK time, in quiet hours,
+    // when the confirmation waits for 08:00
+    const now = DateTime.fromJSDate(runtime.clock.now()).setZone('Europe/London');
+    let night = now.set({ hour: 23, minute: 0, second: 0, millisecond: 0 });
+    if (night <= now) night = night.plus({ days: 1 });
+    const moved = await fetch(`${runtime.url}/dev/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ now: night.toUTC().toISO() }),
+    });
+    expect(moved.status).toBe(200);
+
+    // Act
+    const stdout = await runBlock(deadNumberBlock());
+
+    // Assess: what the block printed, and what the API says
+    expect(stdout).toContain('"status":"failed-permanent"');
+    expect(stdout).toContain('"reason":"unreachable"');
+    const messages = (await (await fetch(`${runtime.url}/clients/dead-number/messages`)).json()) as {
+      items: { delivery?: { status: string; reason: string } }[];
+    };
+    expect(messages.items[0]?.delivery).toMatchObject({ status: 'failed-permanent' });
+    expect(messages.items[0]?.delivery?.reason).toContain('INVALID');
+    const client = (await (await fetch(`${runtime.url}/clients/dead-number`)).json()) as { consent: unknown };
+    expect(client.consent).toMatchObject({ state: 'opted-out', reason: 'unreachable' });
+    const inbox = stdout.slice(stdout.lastIndexOf('\n[') + 1);
+    expect(JSON.parse(inbox)).toEqual([expect.objectContaining({ reason: 'number-unreachable' })]);
   }, 240_000);
 });

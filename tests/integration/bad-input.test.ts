@@ -137,3 +137,46 @@ describe('body fields a route does not take', () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe('a slot given both forms of its time', () => {
+  it.each([
+    { what: 'date and time', extra: { date: '2026-12-21', time: '10:00' } },
+    { what: 'a date only', extra: { date: '2026-12-21' } },
+    { what: 'a time only', extra: { time: '10:00' } },
+  ])('with startsAt and $what is a 400 naming startsAt, and no slot is made', async ({ extra }) => {
+    // Act
+    const res = await callApi(deps, 'POST', '/slots', {
+      clinicId: 'riverside',
+      type: 'one-year-review',
+      startsAt: '2026-12-22T15:00:00Z',
+      ...extra,
+    });
+
+    // Assess
+    expect(res.status).toBe(400);
+    expectErrorShape(res.status, res.body);
+    expect((res.body as ErrorResult).error.fields).toEqual([
+      { field: 'startsAt', message: 'give either startsAt, or date and time, not both' },
+    ]);
+    const day = await callApi<{ items: unknown[] }>(deps, 'GET', '/slots?clinicId=riverside&date=2026-12-22');
+    expect(day.body.items).toEqual([]);
+  });
+
+  it('still makes a slot from either form alone', async () => {
+    // Act
+    const byInstant = await callApi(deps, 'POST', '/slots', {
+      clinicId: 'riverside',
+      type: 'one-year-review',
+      startsAt: '2026-12-23T15:00:00Z',
+    });
+    const byLocal = await callApi(deps, 'POST', '/slots', {
+      clinicId: 'riverside',
+      type: 'one-year-review',
+      date: '2026-12-23',
+      time: '10:00',
+    });
+
+    // Assess
+    expect([byInstant.status, byLocal.status]).toEqual([201, 201]);
+  });
+});

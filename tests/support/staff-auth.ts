@@ -1,6 +1,7 @@
 /**
  * The local runtime (with its OpenID Connect provider at /oidc) and a staff-auth service on the same
- * table and the runtime's virtual clock, for the sign-in tests.
+ * table and the runtime's virtual clock, for the sign-in tests. Sessions are timed on that clock too
+ * (locally they are otherwise timed in real time).
  */
 import { randomUUID } from 'node:crypto';
 import type { CustomFetch } from 'openid-client';
@@ -8,6 +9,7 @@ import type { TrustConfig } from '#core/config/trust-config.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { type LocalRuntime, startLocal } from '#local/runtime.ts';
 import { metricsTableOf } from '#local/tables.ts';
+import { useSessionClock } from '#runtime/clock.ts';
 import { localOidcCredentials } from '#runtime/oidc-credentials.ts';
 import { createStaffAuth, type StaffAuth } from '#services/staff-auth.ts';
 import { createDocClient } from '#store/client.ts';
@@ -36,6 +38,9 @@ export async function startSignInWorld(startAt: string): Promise<SignInWorld> {
     frozenClock: true,
     startAt: new Date(startAt),
   });
+  // These tests move one clock for both the schedules and the sessions (the runtime's own web handler
+  // included), so a session's idle and absolute limits can be reached without waiting.
+  useSessionClock(() => runtime.clock.now());
   const store: StoreContext = {
     db: createDocClient({ ...LOCAL_AWS, endpoint }),
     table: tableName,
