@@ -7,8 +7,9 @@
 import { parse } from 'node-html-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
-import { bookSlot } from '#services/bookings.ts';
+import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
+import { addInboxItem, getInboxItem } from '#store/inbox.ts';
 import {
   type BrowserDoor,
   type BrowserSession,
@@ -27,6 +28,8 @@ let manager: BrowserSession;
 let clinic: Clinic;
 let booking: Booking;
 let target: Slot;
+let cancelled: Booking;
+const ITEM = 'inbox-item-1';
 
 beforeAll(async () => {
   deps = testDeps(await freshTable(), '2026-11-30T10:00:00Z');
@@ -39,6 +42,56 @@ beforeAll(async () => {
   target = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
   await seed(deps.store, { clinic, clients: [client], slots: [slot, target] });
   booking = await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+  // An inbox item about a cancelled booking: it has a reason to tag, a note box and a conversation.
+  const other = aSlotFor(clinic, { startsAt: '2026-12-04T09:00:00.000Z' });
+  await seed(deps.store, { slots: [other] });
+  cancelled = await bookSlot(deps, {
+    slotId: other.id,
+    clientId: client.id,
+    by: 'staff:hv-1',
+    source: 'staff',
+  });
+  await cancelByStaff(deps, {
+    bookingId: cancelled.id,
+    by: 'staff:hv-1',
+    reason: 'asked by text',
+    notify: false,
+  });
+  await addInboxItem(
+    deps.store,
+    {
+      id: ITEM,
+      messageId: 'message-1',
+      phone: client.phone,
+      body: 'cancel sorry the twins have their nursery nativity',
+      receivedAt: '2026-11-30T09:00:00.000Z',
+      reason: 'untagged-reason',
+      intent: 'CANCEL',
+      clientIds: [client.id],
+      bookingIds: [cancelled.id],
+    },
+    30,
+  );
+  // A family with one text (its confirmation) and a reply Attend could not act on.
+  const solo = aClient();
+  const soloSlot = aSlotFor(clinic, { startsAt: '2026-12-04T10:00:00.000Z' });
+  await seed(deps.store, { clients: [solo], slots: [soloSlot] });
+  await bookSlot(deps, { slotId: soloSlot.id, clientId: solo.id, by: 'staff:hv-1', source: 'staff' });
+  await addInboxItem(
+    deps.store,
+    {
+      id: 'inbox-item-2',
+      messageId: 'message-2',
+      phone: solo.phone,
+      body: 'is there parking',
+      receivedAt: '2026-11-30T09:30:00.000Z',
+      reason: 'free-text',
+      intent: 'UNKNOWN',
+      clientIds: [solo.id],
+      bookingIds: [],
+    },
+    30,
+  );
 });
 
 const get = (session: BrowserSession, path: string) =>
@@ -381,5 +434,55 @@ describe('a metrics CSV download with a bad date', () => {
     expect(res.status).toBe(400);
     const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
     expect(text).toMatch(/From: expected a date as yyyy-mm-dd|From: is not a real calendar date/);
+  });
+});
+
+describe('the inbox', () => {
+  it('a note over 1000 characters is said on the note, the page shown again with the note kept; the item stays open', async () => {
+    // Act
+    const note = `Rang the family. ${'x'.repeat(1001 - 'Rang the family. '.length)}`;
+    const res = await post(scheduler, `/staff/inbox/${ITEM}/handled`, { note });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'The note must be 1000 characters or fewer (it has 1001)';
+    expect(errorsOf(html).summary).toEqual([{ href: `#note-${ITEM}`, text: message }]);
+    expect(errorsOf(html).byField[`note-${ITEM}`]).toBe(message);
+    expect(parse(html).querySelector(`#note-${ITEM}`)?.text).toBe(note);
+    expect(html).not.toMatch(/could not read what you sent/);
+    expect((await getInboxItem(deps.store, ITEM))?.handledAt).toBeUndefined();
+  });
+
+  it('the note box says its limit without JavaScript (the NHS.UK character count)', async () => {
+    const html = await (await get(scheduler, '/staff/inbox')).text();
+    const doc = parse(html);
+    expect(doc.querySelector(`#note-${ITEM}-info`)?.text.trim()).toBe('You can enter up to 1000 characters');
+    expect(doc.querySelector(`[data-module="nhsuk-character-count"]`)?.getAttribute('data-maxlength')).toBe(
+      '1000',
+    );
+  });
+
+  it.each([
+    ['no reason chosen', {}],
+    ['a reason not on the list', { reason: 'bogus' }],
+  ])('tagging with %s asks to choose a reason on the form, not the generic 400 page', async (_, fields) => {
+    // Act
+    const res = await post(manager, `/staff/inbox/${ITEM}/reason`, fields);
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary).toEqual([{ href: `#reason-${ITEM}`, text: 'Choose a reason' }]);
+    expect(errorsOf(html).byField[`reason-${ITEM}`]).toBe('Choose a reason');
+    expect((await getInboxItem(deps.store, ITEM))?.taggedReason).toBeUndefined();
+  });
+
+  it('a conversation of one text says "1 text"', async () => {
+    const html = await (await get(scheduler, '/staff/inbox')).text();
+    const summary = (id: string) =>
+      parse(html).querySelector(`#item-${id} .nhsuk-details__summary-text`)?.text.trim();
+    expect(summary('inbox-item-2')).toBe('Conversation (1 text)');
+    expect(summary(ITEM)).toBe('Conversation (2 texts)');
   });
 });
