@@ -54,7 +54,8 @@ function kindOf(d: FieldIssueDetail): FaultKind {
     case 'too_big':
       return list ? 'tooMany' : sized ? 'tooLong' : 'tooHigh';
     case 'too_small':
-      if (d.origin === 'string' && d.length === 0) return 'missing';
+      // An empty box is "Enter …", unless the schema says in its own words what to give.
+      if (d.origin === 'string' && d.length === 0 && d.zodWording) return 'missing';
       return list ? 'tooFew' : sized ? 'tooShort' : 'tooLow';
     case 'invalid_value':
     case 'invalid_union':

@@ -281,7 +281,7 @@ describe('the metrics period', () => {
     const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
     const { byField } = errorsOf(await res.text());
     expect(res.status).toBe(400);
-    expect(byField.from).toBe('From: must be on or before "to"');
+    expect(byField.from).toBe('The start date must be on or before the end date');
     expect(byField.to).toBeUndefined();
   });
 });
@@ -484,5 +484,100 @@ describe('the inbox', () => {
       parse(html).querySelector(`#item-${id} .nhsuk-details__summary-text`)?.text.trim();
     expect(summary('inbox-item-2')).toBe('Conversation (1 text)');
     expect(summary(ITEM)).toBe('Conversation (2 texts)');
+  });
+});
+
+describe('plain words, not zod’s or a developer’s', () => {
+  it('a family search over 100 characters asks for 100 or fewer, in an error summary, the search kept', async () => {
+    // Act
+    const q = 'b'.repeat(101);
+    const res = await get(scheduler, `/staff/families?q=${q}`);
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([{ href: '#q', text: 'Search with 100 characters or fewer' }]);
+    expect(byField.q).toBe('Search with 100 characters or fewer');
+    expect(parse(html).querySelector('#q')?.getAttribute('value')).toBe(q);
+    expect(html).not.toMatch(/Too big|expected string/);
+  });
+
+  it('a search given twice in the address (?q=a&q=b) says to search for one thing, not that a name is too short', async () => {
+    const res = await get(scheduler, '/staff/families?q=a&q=b');
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).byField.q).toBe(
+      'Search for one name, mobile number, NHS number or booking reference at a time',
+    );
+  });
+
+  it('a reason for no texts over 200 characters gives the limit and the length, kept in its box', async () => {
+    // Act
+    const smsReason = 'r'.repeat(201);
+    const res = await post(manager, `/staff/families/${booking.clientId}/contact`, {
+      phone: '',
+      sms: 'off',
+      smsReason,
+      letter: 'on',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'The reason for not texting must be 200 characters or fewer (it has 201)';
+    expect(errorsOf(html).byField['sms-reason']).toBe(message);
+    expect(parse(html).querySelector('#sms-reason')?.getAttribute('value')).toBe(smsReason);
+    expect(html).not.toMatch(/Too big|expected string/);
+  });
+
+  it('the short-notice form sent empty names each field plainly, in no developer’s words', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', { family: '', type: '' });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { byField } = errorsOf(html);
+    expect(byField.family).toBe("Enter the family's mobile number or their Attend id");
+    expect(byField.type).toBe('Choose an appointment type');
+    expect(byField.clinics).toBe('Choose at least one clinic');
+    expect(html).not.toMatch(/expected an id|expected an appointment type id/);
+  });
+
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ['a day that is not one', { days: 'FUNDAY' }, { days: 'Choose the days they can come' }],
+    [
+      'a latest date before the earliest',
+      { days: 'MON', earliestDate: '2027-03-01', latestDate: '2027-01-01' },
+      { latestDate: 'The latest date must be the same as or after the earliest date' },
+    ],
+  ])('%s is said plainly on its field', async (_, fields, expected) => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      clientId: booking.clientId,
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      from: '09:00',
+      to: '12:00',
+      consent: 'yes',
+      ...fields,
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(byField).toEqual(expected);
+    expect(summary.map((e) => e.text)).toEqual(Object.values(expected));
+    expect(html).not.toMatch(/Invalid option|earliestDate</);
+    expect(parse(html).querySelector('#latestDate')?.getAttribute('value')).toBe(fields.latestDate ?? '');
+  });
+
+  it('the admin API still names fields for developers (its error bodies are unchanged)', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', `/families?q=${'b'.repeat(101)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([
+      { field: 'query.q', message: 'Too big: expected string to have <=100 characters' },
+    ]);
   });
 });
