@@ -380,6 +380,32 @@ describe('what a parent can do', () => {
     ]);
   });
 
+  it('"Tell us more" over 500 characters shows the form again with the words kept and the limit said; nothing is cancelled', async () => {
+    // Prepare
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const form = parse((await browser.get(`${link}/cancel`)).html);
+    const token = form.querySelector('input[name="_csrf"]')!.getAttribute('value')!;
+    const other = 'We are moving house. '.repeat(240).slice(0, 5000);
+
+    // Act
+    const refused = await browser.request(`${link}/cancel`, { _csrf: token, reason: 'other', other });
+    const page = parse(refused.html);
+
+    // Assess: the hint says the limit before, and the error after, with the words and choice kept.
+    expect(form.querySelector('#other-hint')?.text.trim()).toBe('You can enter up to 500 characters');
+    expect(form.querySelector('#other')?.getAttribute('maxlength')).toBe('500');
+    expect(refused.status).toBe(400);
+    const message = 'Tell us more in 500 characters or fewer (you wrote 5000)';
+    expect(page.querySelector('.nhsuk-error-summary__list a')?.text.trim()).toBe(message);
+    expect(page.querySelector('#other-error')?.text).toContain(message);
+    expect(page.querySelector('#other')?.text).toBe(other);
+    expect(page.querySelector('input[name="reason"][value="other"]')?.hasAttribute('checked')).toBe(true);
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+    expect((await openInbox(store, {})).items).toEqual([]);
+  });
+
   it('rebooks inside the Healthy Child Programme window, once per link', async () => {
     const child = await aFamily('Amelia');
     const { booking, link } = await booked(child);
