@@ -581,3 +581,63 @@ describe('plain words, not zod’s or a developer’s', () => {
     ]);
   });
 });
+
+describe('a choice the form does not offer (a hand-made post)', () => {
+  it('cancelling with category=bogus shows the form again with the error on the reason list; nothing is cancelled', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/cancel`, {
+      reason: 'Clinic closed',
+      notify: 'yes',
+      category: 'bogus',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'Choose the family’s reason from the list, or leave it';
+    expect(errorsOf(html).summary).toEqual([{ href: '#category', text: message }]);
+    expect(errorsOf(html).byField.category).toBe(message);
+    expect(parse(html).querySelector('#reason')?.text).toBe('Clinic closed');
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('the contact form with sms=maybe says to choose, on the Texts question; nothing is saved', async () => {
+    // Act
+    const res = await post(manager, `/staff/families/${booking.clientId}/contact`, {
+      phone: '',
+      line1: '1 New Road',
+      town: 'Maidstone',
+      postcode: 'ME14 1AA',
+      sms: 'maybe',
+      letter: 'on',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary).toEqual([{ href: '#sms', text: 'Choose whether to send texts' }]);
+    expect(errorsOf(html).byField.sms).toBe('Choose whether to send texts');
+    expect(parse(html).querySelector('#address-line1')?.getAttribute('value')).toBe('1 New Road');
+    const family = await get(manager, `/staff/families/${booking.clientId}`);
+    expect(await family.text()).not.toContain('1 New Road');
+  });
+
+  it('a session form whose day is not a real date (2026-02-30) shows the form again, naming the date', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/slots/session', {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-02-30',
+      from: '10:00',
+      to: '12:00',
+      every: '30',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(html).not.toMatch(/could not read what you sent/);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Date: is not a real calendar date']);
+    expect(parse(html).querySelector('#session-from')?.getAttribute('value')).toBe('10:00');
+  });
+});

@@ -277,6 +277,19 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const id = page.params.id ?? '';
       const values = contactValuesFromForm(page);
+      // A choice the form does not offer (an edited `sms=maybe`) is said on it, not read as "on".
+      const choices = [
+        { name: 'sms', id: 'sms', text: 'Choose whether to send texts' },
+        { name: 'letter', id: 'letter', text: 'Choose whether to send letters' },
+      ].filter((c) => !['on', 'off'].includes(page.form?.fields.get(c.name) ?? 'on'));
+      if (choices.length > 0)
+        return familyPage(page, id, {
+          values,
+          errors: {
+            list: choices.map((c) => ({ text: c.text, href: `#${c.id}` })),
+            byId: Object.fromEntries(choices.map((c) => [c.id, c.text])),
+          },
+        });
       // The mobile and address belong to the family: every child on the number gets the same change.
       const family = await page.invoke('getFamily', { params: { id } });
       if (!family.ok) return errorStatus(family.status === 400 ? 404 : family.status);

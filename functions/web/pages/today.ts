@@ -364,6 +364,16 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       const category = (CANCEL_REASONS as readonly string[]).includes(given)
         ? (given as CancelReason)
         : undefined;
+      // A reason not on the list (an edited form) is said, not dropped while the booking is cancelled.
+      if (given && !category)
+        return cancelPage(
+          page,
+          {
+            category: 'Choose the family’s reason from the list, or leave it',
+            ...(!reason && { reason: 'Enter why the booking is cancelled' }),
+          },
+          { reason, notify: notify ? 'yes' : '', category: '' },
+        );
       const result = await page.invoke('cancelBooking', {
         params: { id: page.params.id ?? '' },
         body: { reason, notify, ...(category && { category }) },
