@@ -138,10 +138,14 @@ export function fieldErrors(
   return { list, byId };
 }
 
-/** Control characters (NUL, escapes, line breaks) never reach a page, and a long value is cut short. */
+/**
+ * A value from the address or a form as a page says it back: a control character (NUL, an escape, a
+ * line break) is shown as "�" (the value still reads as not what was meant, and nothing unprintable
+ * reaches the page), and a long value is cut to `max` characters and "…".
+ */
 export function echo(value: string, max = 40): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
+  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
   const chars = [...clean];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : clean;
 }

@@ -75,6 +75,24 @@ describe('/staff/today', () => {
     expect(pageProblems(page.html)).toEqual([]);
   });
 
+  it('a long clinic is echoed cut to 40 characters, and a control character (NUL) never reaches the page', async () => {
+    // Act
+    const long = await open(`/staff/today?clinic=${'x'.repeat(5000)}&date=2026-12-03`);
+    const nul = await open('/staff/today?clinic=riverside&date=2026-12-03%00');
+
+    // Assess
+    expect(long.status).toBe(400);
+    expect(long.summary).toEqual([
+      { href: '#clinic', text: `Clinic: there is no clinic “${'x'.repeat(40)}…”; choose one from the list` },
+    ]);
+    expect(long.html).not.toContain('x'.repeat(41));
+    expect(nul.status).toBe(400);
+    expect(nul.summary.map((e) => e.text)).toEqual([
+      'Day: “2026-12-03\ufffd” is not a real date; enter it as yyyy-mm-dd, for example 2026-12-03',
+    ]);
+    expect(nul.html).not.toContain('\u0000');
+  });
+
   it('a clinic that does not exist is a 400 naming it, not the first clinic', async () => {
     const page = await open('/staff/today?clinic=nowhere&date=2026-12-03');
     expect(page.status).toBe(400);

@@ -7,7 +7,7 @@
  * `POST /waitlist`, `DELETE /waitlist/{id}`), so its permission check and audit apply.
  */
 import { DAYS_OF_WEEK } from '#core/waitlist.ts';
-import type { FieldWords } from '#web/form-messages.ts';
+import { echo, type FieldWords } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
 
@@ -89,7 +89,7 @@ export const registerShortNoticePages: RegisterPages = (router, deps) => {
       // A type in the address that is not one is said so, not quietly replaced by the first type.
       const asked = page.url.searchParams.get('type') ?? '';
       if (asked && !(asked in types)) {
-        const typeError = `Appointment type: there is no appointment type “${asked}”; choose one from the list`;
+        const typeError = `Appointment type: there is no appointment type “${echo(asked)}”; choose one from the list`;
         return page.render(
           'pages/short-notice.njk',
           {

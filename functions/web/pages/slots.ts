@@ -7,6 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import * as z from 'zod';
+import { echo } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
 import { addressClinicError, addressDayError, addressParamError, isoDay } from './staff-kit.ts';
@@ -155,7 +156,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
       const clinics = await clinicNames(page);
       const clinicError =
         named.length > 1
-          ? `Clinic: the address names two clinics, “${named[0]}” and “${named[1]}”; choose one from the list`
+          ? `Clinic: the address names two clinics, “${echo(named[0] ?? '')}” and “${echo(named[1] ?? '')}”; choose one from the list`
           : addressClinicError(clinicId, Object.keys(clinics));
       const dateError = addressDayError(date, today());
       const unknownError = addressParamError(q, SLOTS_ADDRESS);
