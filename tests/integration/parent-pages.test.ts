@@ -163,6 +163,8 @@ describe('the date check', () => {
     const fifth = await browser.check(link, '2026-10-06');
     expect(fifth.status).toBe(423);
     expect(fifth.html).toContain('0300 123 4024');
+    // The locked page gives the number once ("Please call …"), not again in the help line under it.
+    expect(fifth.html.split('0300 123 4024')).toHaveLength(2);
     // Locked: the page itself and the right date get the locked page, from any browser.
     expect((await new ParentBrowser(app).get(link)).status).toBe(423);
     const stranger = new ParentBrowser(app);
@@ -404,6 +406,20 @@ describe('what a parent can do', () => {
     expect(page.querySelector('input[name="reason"][value="other"]')?.hasAttribute('checked')).toBe(true);
     expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
     expect((await openInbox(store, {})).items).toEqual([]);
+  });
+
+  it('a form whose token no longer matches says so in words for a parent, not about signing in again', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+
+    const refused = await browser.request(`${link}/cancel`, { _csrf: 'stale-token', reason: 'work' });
+
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('Sorry, your form could not be sent');
+    expect(refused.html).toContain('open the link in your text again');
+    expect(refused.html).not.toContain('signed in again');
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
   });
 
   it('rebooks inside the Healthy Child Programme window, once per link', async () => {
