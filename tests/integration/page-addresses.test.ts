@@ -314,6 +314,15 @@ describe('/staff/today/bookings/{id}/move', () => {
     expect(page.summary).toEqual([]);
     expect(page.main).toContain('15:00');
   });
+
+  it('a day with no free times says so and asks for no reason, with no button to move', async () => {
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-12-10`);
+    expect(page.status).toBe(200);
+    expect(page.main).toMatch(/No free .* times at this clinic on .*\. Try another day\./);
+    expect(page.main).not.toContain('Why is it moved?');
+    expect(page.main).not.toContain('Move the booking');
+    expect(page.main).toContain('Show free times');
+  });
 });
 
 describe('/staff/short-notice', () => {
