@@ -478,6 +478,17 @@ describe('the inbox', () => {
     expect((await getInboxItem(deps.store, ITEM))?.taggedReason).toBeUndefined();
   });
 
+  it('a reply over 2000 characters gives the limit and its length, in words, the reply kept', async () => {
+    const text = 'y'.repeat(2001);
+    const res = await post(scheduler, `/staff/inbox/inbox-item-2/reply`, { text, action: 'check' });
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    const message = 'Your reply must be 2000 characters or fewer (it has 2001)';
+    expect(errorsOf(html).byField['text-inbox-item-2']).toBe(message);
+    expect(parse(html).querySelector('#text-inbox-item-2')?.text).toBe(text);
+    expect(html).not.toMatch(/Too big/);
+  });
+
   it('a conversation of one text says "1 text"', async () => {
     const html = await (await get(scheduler, '/staff/inbox')).text();
     const summary = (id: string) =>

@@ -4,6 +4,8 @@
  * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
  * consent guard as every text.
  */
+
+import { issueDetail } from '#api/dispatch.ts';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { textsSwitchedOff } from '#core/client.ts';
 import type { Client } from '#core/model.ts';
@@ -187,11 +189,14 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       const state: ReplyState = { itemId, ...(template && { template }), text };
       if (!result.ok) {
         if (result.status === 403 || result.status === 404) return errorStatus(result.status);
-        return inboxPage(
-          page,
-          { ...state, error: result.error.fields?.[0]?.message ?? result.error.message },
-          result.status === 400 ? 400 : 409,
-        );
+        const refused = result.error.fields?.[0];
+        // zod's wording ("Too big: …") is put plainly; the route's own words are kept as they are.
+        const error = !refused
+          ? result.error.message
+          : issueDetail(refused)?.zodWording
+            ? plainFieldMessage(refused, { name: 'Reply', noun: 'your reply' })
+            : refused.message;
+        return inboxPage(page, { ...state, error }, result.status === 400 ? 400 : 409);
       }
       if (preview) {
         const t = result.body.text;
