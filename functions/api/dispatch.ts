@@ -106,8 +106,13 @@ function attachIssue(field: object, issue: z.core.$ZodIssue, input: unknown): vo
     given =
       given !== null && typeof given === 'object' ? (given as Record<PropertyKey, unknown>)[key] : undefined;
   }
-  const defaultWords = zodWords(issue as never);
-  const wording = typeof defaultWords === 'string' ? defaultWords : defaultWords?.message;
+  let wording: string | undefined;
+  try {
+    const words = zodWords(issue as never);
+    wording = typeof words === 'string' ? words : words?.message;
+  } catch {
+    // Only a page's wording depends on it: an issue zod's locale cannot word is treated as the schema's own.
+  }
   const raw = issue as unknown as Record<string, unknown>;
   const detail: FieldIssueDetail = {
     code: issue.code,
