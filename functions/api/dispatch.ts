@@ -5,7 +5,7 @@
  * (`invokeRoute`, in-process) all end here, so a route cannot be reached without its check and audit.
  */
 import { randomUUID } from 'node:crypto';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import type { Caller } from '#core/roles.ts';
 import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';
@@ -65,12 +65,75 @@ function parse<S extends z.core.$ZodType>(
   });
   if (!result.success) {
     const fields = zodFields(result.error, prefix);
+    result.error.issues.forEach((issue, i) => {
+      if (fields[i]) attachIssue(fields[i], issue, value);
+    });
     throw new ValidationError(missingQueryMessage(fields, prefix) ?? message, fields);
   }
   return result.data as Record<string, unknown>;
 }
 
 const REQUIRED = 'is required';
+
+/**
+ * What the schema found wrong with one field, for the staff pages to say in their own words
+ * (functions/web/form-messages.ts): the zod issue's code and limits, the length of what was given, and
+ * whether the message is the schema's own or zod's developer wording. Kept on the field as a hidden
+ * (symbol, non-enumerable) property: the API's JSON error bodies stay exactly `{field, message}`.
+ */
+export interface FieldIssueDetail {
+  readonly code: string;
+  /** `string`, `array`, `number`, … for a size check. */
+  readonly origin?: string;
+  readonly maximum?: number;
+  readonly minimum?: number;
+  /** The choices, for a value that is not one of them. */
+  readonly values?: readonly unknown[];
+  /** Nothing was given for the field. */
+  readonly missing: boolean;
+  /** The length of the string or list given, when it was one. */
+  readonly length?: number;
+  /** The message is zod's own wording ("Too big: expected string to have <=100 characters"). */
+  readonly zodWording: boolean;
+}
+
+const ISSUE_DETAIL = Symbol('field issue detail');
+const zodWords = z.locales.en().localeError;
+
+function attachIssue(field: object, issue: z.core.$ZodIssue, input: unknown): void {
+  let given: unknown = input;
+  for (const key of issue.path) {
+    given =
+      given !== null && typeof given === 'object' ? (given as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  let wording: string | undefined;
+  try {
+    const words = zodWords(issue as never);
+    wording = typeof words === 'string' ? words : words?.message;
+  } catch {
+    // Only a page's wording depends on it: an issue zod's locale cannot word is treated as the schema's own.
+  }
+  const raw = issue as unknown as Record<string, unknown>;
+  const detail: FieldIssueDetail = {
+    code: issue.code,
+    ...(typeof raw.origin === 'string' && { origin: raw.origin }),
+    ...(typeof raw.maximum === 'number' && { maximum: raw.maximum }),
+    ...(typeof raw.minimum === 'number' && { minimum: raw.minimum }),
+    ...(Array.isArray(raw.values) && { values: raw.values }),
+    missing: given === undefined,
+    ...((typeof given === 'string' || Array.isArray(given)) && { length: given.length }),
+    zodWording: wording === issue.message,
+  };
+  Object.defineProperty(field, ISSUE_DETAIL, { value: detail, enumerable: false });
+}
+
+/** What the schema found wrong with a field of a refused call, when a schema refused it (else undefined). */
+export function issueDetail(field: {
+  readonly field: string;
+  readonly message: string;
+}): FieldIssueDetail | undefined {
+  return (field as { [ISSUE_DETAIL]?: FieldIssueDetail })[ISSUE_DETAIL];
+}
 
 /** "Query parameter q is required" when every fault is a query parameter left out. */
 function missingQueryMessage(fields: readonly { field: string; message: string }[], prefix: string) {

@@ -232,6 +232,9 @@ export async function confirmAttendance(
     : 'not-booked';
 }
 
+/** The most a family may write in "Tell us more" (the page refuses more, keeping their words). */
+export const PARENT_NOTE_MAX = 500;
+
 /**
  * Cancels as a CANCEL text does: the booking and its slot in one transaction (the stream then offers the
  * slot to the short-notice list), AppointmentCancelled, and the reason recorded on the booking. An
@@ -280,7 +283,7 @@ export async function cancelFromPage(
         id: randomUUID(),
         messageId: randomUUID(),
         phone: booking.phone,
-        body: words.slice(0, 500),
+        body: words.slice(0, PARENT_NOTE_MAX),
         receivedAt: now.toISOString(),
         reason: 'parent-page',
         intent: 'CANCEL',

@@ -18,6 +18,7 @@ import type { AssetCatalogue } from './assets.ts';
 import { acceptedEncoding } from './assets.ts';
 import { FormTooLargeError, FormUnreadableError, type ParsedForm, readForm } from './body.ts';
 import { csrfToken, presentedCsrfToken, verifyCsrfToken } from './csrf.ts';
+import { plainFieldMessage } from './form-messages.ts';
 import { auditEarlyRefusal } from './refusal-audit.ts';
 import type { LayoutContext, NavItem, Renderer } from './render.ts';
 import { newNonce, type ResponseKind, securityHeaders } from './security-headers.ts';
@@ -146,7 +147,7 @@ export function refusalMessage(
   const fields = error.fields ?? [];
   if (fields.length === 0) return error.message;
   return fields
-    .map((f) => `${labels[f.field] ?? f.field.replace(/^(query|path)\./, '')}: ${f.message}`)
+    .map((f) => plainFieldMessage(f, { name: labels[f.field] ?? f.field.replace(/^(query|path)\./, '') }))
     .join('. ');
 }
 

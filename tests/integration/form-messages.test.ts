@@ -7,8 +7,9 @@
 import { parse } from 'node-html-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Booking, Clinic, Slot } from '#core/model.ts';
-import { bookSlot } from '#services/bookings.ts';
+import { bookSlot, cancelByStaff } from '#services/bookings.ts';
 import { getBooking } from '#store/bookings.ts';
+import { addInboxItem, getInboxItem } from '#store/inbox.ts';
 import {
   type BrowserDoor,
   type BrowserSession,
@@ -27,6 +28,8 @@ let manager: BrowserSession;
 let clinic: Clinic;
 let booking: Booking;
 let target: Slot;
+let cancelled: Booking;
+const ITEM = 'inbox-item-1';
 
 beforeAll(async () => {
   deps = testDeps(await freshTable(), '2026-11-30T10:00:00Z');
@@ -39,6 +42,56 @@ beforeAll(async () => {
   target = aSlotFor(clinic, { startsAt: '2026-12-03T15:00:00.000Z' });
   await seed(deps.store, { clinic, clients: [client], slots: [slot, target] });
   booking = await bookSlot(deps, { slotId: slot.id, clientId: client.id, by: 'staff:hv-1', source: 'staff' });
+  // An inbox item about a cancelled booking: it has a reason to tag, a note box and a conversation.
+  const other = aSlotFor(clinic, { startsAt: '2026-12-04T09:00:00.000Z' });
+  await seed(deps.store, { slots: [other] });
+  cancelled = await bookSlot(deps, {
+    slotId: other.id,
+    clientId: client.id,
+    by: 'staff:hv-1',
+    source: 'staff',
+  });
+  await cancelByStaff(deps, {
+    bookingId: cancelled.id,
+    by: 'staff:hv-1',
+    reason: 'asked by text',
+    notify: false,
+  });
+  await addInboxItem(
+    deps.store,
+    {
+      id: ITEM,
+      messageId: 'message-1',
+      phone: client.phone,
+      body: 'cancel sorry the twins have their nursery nativity',
+      receivedAt: '2026-11-30T09:00:00.000Z',
+      reason: 'untagged-reason',
+      intent: 'CANCEL',
+      clientIds: [client.id],
+      bookingIds: [cancelled.id],
+    },
+    30,
+  );
+  // A family with one text (its confirmation) and a reply Attend could not act on.
+  const solo = aClient();
+  const soloSlot = aSlotFor(clinic, { startsAt: '2026-12-04T10:00:00.000Z' });
+  await seed(deps.store, { clients: [solo], slots: [soloSlot] });
+  await bookSlot(deps, { slotId: soloSlot.id, clientId: solo.id, by: 'staff:hv-1', source: 'staff' });
+  await addInboxItem(
+    deps.store,
+    {
+      id: 'inbox-item-2',
+      messageId: 'message-2',
+      phone: solo.phone,
+      body: 'is there parking',
+      receivedAt: '2026-11-30T09:30:00.000Z',
+      reason: 'free-text',
+      intent: 'UNKNOWN',
+      clientIds: [solo.id],
+      bookingIds: [],
+    },
+    30,
+  );
 });
 
 const get = (session: BrowserSession, path: string) =>
@@ -228,7 +281,7 @@ describe('the metrics period', () => {
     const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
     const { byField } = errorsOf(await res.text());
     expect(res.status).toBe(400);
-    expect(byField.from).toBe('From: must be on or before "to"');
+    expect(byField.from).toBe('The start date must be on or before the end date');
     expect(byField.to).toBeUndefined();
   });
 });
@@ -381,5 +434,221 @@ describe('a metrics CSV download with a bad date', () => {
     expect(res.status).toBe(400);
     const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
     expect(text).toMatch(/From: expected a date as yyyy-mm-dd|From: is not a real calendar date/);
+  });
+});
+
+describe('the inbox', () => {
+  it('a note over 1000 characters is said on the note, the page shown again with the note kept; the item stays open', async () => {
+    // Act
+    const note = `Rang the family. ${'x'.repeat(1001 - 'Rang the family. '.length)}`;
+    const res = await post(scheduler, `/staff/inbox/${ITEM}/handled`, { note });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'The note must be 1000 characters or fewer (it has 1001)';
+    expect(errorsOf(html).summary).toEqual([{ href: `#note-${ITEM}`, text: message }]);
+    expect(errorsOf(html).byField[`note-${ITEM}`]).toBe(message);
+    expect(parse(html).querySelector(`#note-${ITEM}`)?.text).toBe(note);
+    expect(html).not.toMatch(/could not read what you sent/);
+    expect((await getInboxItem(deps.store, ITEM))?.handledAt).toBeUndefined();
+  });
+
+  it('the note box says its limit without JavaScript (the NHS.UK character count)', async () => {
+    const html = await (await get(scheduler, '/staff/inbox')).text();
+    const doc = parse(html);
+    expect(doc.querySelector(`#note-${ITEM}-info`)?.text.trim()).toBe('You can enter up to 1000 characters');
+    expect(doc.querySelector(`[data-module="nhsuk-character-count"]`)?.getAttribute('data-maxlength')).toBe(
+      '1000',
+    );
+  });
+
+  it.each([
+    ['no reason chosen', {}],
+    ['a reason not on the list', { reason: 'bogus' }],
+  ])('tagging with %s asks to choose a reason on the form, not the generic 400 page', async (_, fields) => {
+    // Act
+    const res = await post(manager, `/staff/inbox/${ITEM}/reason`, fields);
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary).toEqual([{ href: `#reason-${ITEM}`, text: 'Choose a reason' }]);
+    expect(errorsOf(html).byField[`reason-${ITEM}`]).toBe('Choose a reason');
+    expect((await getInboxItem(deps.store, ITEM))?.taggedReason).toBeUndefined();
+  });
+
+  it('a reply over 2000 characters gives the limit and its length, in words, the reply kept', async () => {
+    const text = 'y'.repeat(2001);
+    const res = await post(scheduler, `/staff/inbox/inbox-item-2/reply`, { text, action: 'check' });
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    const message = 'Your reply must be 2000 characters or fewer (it has 2001)';
+    expect(errorsOf(html).byField['text-inbox-item-2']).toBe(message);
+    expect(parse(html).querySelector('#text-inbox-item-2')?.text).toBe(text);
+    expect(html).not.toMatch(/Too big/);
+  });
+
+  it('a conversation of one text says "1 text"', async () => {
+    const html = await (await get(scheduler, '/staff/inbox')).text();
+    const summary = (id: string) =>
+      parse(html).querySelector(`#item-${id} .nhsuk-details__summary-text`)?.text.trim();
+    expect(summary('inbox-item-2')).toBe('Conversation (1 text)');
+    expect(summary(ITEM)).toBe('Conversation (2 texts)');
+  });
+});
+
+describe('plain words, not zod’s or a developer’s', () => {
+  it('a family search over 100 characters asks for 100 or fewer, in an error summary, the search kept', async () => {
+    // Act
+    const q = 'b'.repeat(101);
+    const res = await get(scheduler, `/staff/families?q=${q}`);
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(summary).toEqual([{ href: '#q', text: 'Search with 100 characters or fewer' }]);
+    expect(byField.q).toBe('Search with 100 characters or fewer');
+    expect(parse(html).querySelector('#q')?.getAttribute('value')).toBe(q);
+    expect(html).not.toMatch(/Too big|expected string/);
+  });
+
+  it('a search given twice in the address (?q=a&q=b) says to search for one thing, not that a name is too short', async () => {
+    const res = await get(scheduler, '/staff/families?q=a&q=b');
+    expect(res.status).toBe(400);
+    expect(errorsOf(await res.text()).byField.q).toBe(
+      'Search for one name, mobile number, NHS number or booking reference at a time',
+    );
+  });
+
+  it('a reason for no texts over 200 characters gives the limit and the length, kept in its box', async () => {
+    // Act
+    const smsReason = 'r'.repeat(201);
+    const res = await post(manager, `/staff/families/${booking.clientId}/contact`, {
+      phone: '',
+      sms: 'off',
+      smsReason,
+      letter: 'on',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'The reason for not texting must be 200 characters or fewer (it has 201)';
+    expect(errorsOf(html).byField['sms-reason']).toBe(message);
+    expect(parse(html).querySelector('#sms-reason')?.getAttribute('value')).toBe(smsReason);
+    expect(html).not.toMatch(/Too big|expected string/);
+  });
+
+  it('the short-notice form sent empty names each field plainly, in no developer’s words', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', { family: '', type: '' });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { byField } = errorsOf(html);
+    expect(byField.family).toBe("Enter the family's mobile number or their Attend id");
+    expect(byField.type).toBe('Choose an appointment type');
+    expect(byField.clinics).toBe('Choose at least one clinic');
+    expect(html).not.toMatch(/expected an id|expected an appointment type id/);
+  });
+
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ['a day that is not one', { days: 'FUNDAY' }, { days: 'Choose the days they can come' }],
+    [
+      'a latest date before the earliest',
+      { days: 'MON', earliestDate: '2027-03-01', latestDate: '2027-01-01' },
+      { latestDate: 'The latest date must be the same as or after the earliest date' },
+    ],
+  ])('%s is said plainly on its field', async (_, fields, expected) => {
+    // Act
+    const res = await post(scheduler, '/staff/short-notice/add', {
+      clientId: booking.clientId,
+      type: 'six-to-eight-week-review',
+      clinics: clinic.id,
+      from: '09:00',
+      to: '12:00',
+      consent: 'yes',
+      ...fields,
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const { summary, byField } = errorsOf(html);
+    expect(byField).toEqual(expected);
+    expect(summary.map((e) => e.text)).toEqual(Object.values(expected));
+    expect(html).not.toMatch(/Invalid option|earliestDate</);
+    expect(parse(html).querySelector('#latestDate')?.getAttribute('value')).toBe(fields.latestDate ?? '');
+  });
+
+  it('the admin API still names fields for developers (its error bodies are unchanged)', async () => {
+    const res = await callApi<ErrorResult>(deps, 'GET', `/families?q=${'b'.repeat(101)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([
+      { field: 'query.q', message: 'Too big: expected string to have <=100 characters' },
+    ]);
+  });
+});
+
+describe('a choice the form does not offer (a hand-made post)', () => {
+  it('cancelling with category=bogus shows the form again with the error on the reason list; nothing is cancelled', async () => {
+    // Act
+    const res = await post(scheduler, `/staff/today/bookings/${booking.id}/cancel`, {
+      reason: 'Clinic closed',
+      notify: 'yes',
+      category: 'bogus',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    const message = 'Choose the family’s reason from the list, or leave it';
+    expect(errorsOf(html).summary).toEqual([{ href: '#category', text: message }]);
+    expect(errorsOf(html).byField.category).toBe(message);
+    expect(parse(html).querySelector('#reason')?.text).toBe('Clinic closed');
+    expect((await getBooking(deps.store, booking.id))?.status).toBe('BOOKED');
+  });
+
+  it('the contact form with sms=maybe says to choose, on the Texts question; nothing is saved', async () => {
+    // Act
+    const res = await post(manager, `/staff/families/${booking.clientId}/contact`, {
+      phone: '',
+      line1: '1 New Road',
+      town: 'Maidstone',
+      postcode: 'ME14 1AA',
+      sms: 'maybe',
+      letter: 'on',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorsOf(html).summary).toEqual([{ href: '#sms', text: 'Choose whether to send texts' }]);
+    expect(errorsOf(html).byField.sms).toBe('Choose whether to send texts');
+    expect(parse(html).querySelector('#address-line1')?.getAttribute('value')).toBe('1 New Road');
+    const family = await get(manager, `/staff/families/${booking.clientId}`);
+    expect(await family.text()).not.toContain('1 New Road');
+  });
+
+  it('a session form whose day is not a real date (2026-02-30) shows the form again, naming the date', async () => {
+    // Act
+    const res = await post(scheduler, '/staff/slots/session', {
+      clinicId: clinic.id,
+      type: 'one-year-review',
+      date: '2026-02-30',
+      from: '10:00',
+      to: '12:00',
+      every: '30',
+    });
+    const html = await res.text();
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(html).not.toMatch(/could not read what you sent/);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Date: is not a real calendar date']);
+    expect(parse(html).querySelector('#session-from')?.getAttribute('value')).toBe('10:00');
   });
 });

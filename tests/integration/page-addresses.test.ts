@@ -75,6 +75,24 @@ describe('/staff/today', () => {
     expect(pageProblems(page.html)).toEqual([]);
   });
 
+  it('a long clinic is echoed cut to 40 characters, and a control character (NUL) never reaches the page', async () => {
+    // Act
+    const long = await open(`/staff/today?clinic=${'x'.repeat(5000)}&date=2026-12-03`);
+    const nul = await open('/staff/today?clinic=riverside&date=2026-12-03%00');
+
+    // Assess
+    expect(long.status).toBe(400);
+    expect(long.summary).toEqual([
+      { href: '#clinic', text: `Clinic: there is no clinic “${'x'.repeat(40)}…”; choose one from the list` },
+    ]);
+    expect(long.html).not.toContain('x'.repeat(41));
+    expect(nul.status).toBe(400);
+    expect(nul.summary.map((e) => e.text)).toEqual([
+      'Day: “2026-12-03\ufffd” is not a real date; enter it as yyyy-mm-dd, for example 2026-12-03',
+    ]);
+    expect(nul.html).not.toContain('\u0000');
+  });
+
   it('a clinic that does not exist is a 400 naming it, not the first clinic', async () => {
     const page = await open('/staff/today?clinic=nowhere&date=2026-12-03');
     expect(page.status).toBe(400);
@@ -295,6 +313,15 @@ describe('/staff/today/bookings/{id}/move', () => {
     expect(page.status).toBe(200);
     expect(page.summary).toEqual([]);
     expect(page.main).toContain('15:00');
+  });
+
+  it('a day with no free times says so and asks for no reason, with no button to move', async () => {
+    const page = await open(`/staff/today/bookings/${bookingId}/move?date=2026-12-10`);
+    expect(page.status).toBe(200);
+    expect(page.main).toMatch(/No free .* times at this clinic on .*\. Try another day\./);
+    expect(page.main).not.toContain('Why is it moved?');
+    expect(page.main).not.toContain('Move the booking');
+    expect(page.main).toContain('Show free times');
   });
 });
 

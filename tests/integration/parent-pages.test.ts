@@ -163,6 +163,8 @@ describe('the date check', () => {
     const fifth = await browser.check(link, '2026-10-06');
     expect(fifth.status).toBe(423);
     expect(fifth.html).toContain('0300 123 4024');
+    // The locked page gives the number once ("Please call …"), not again in the help line under it.
+    expect(fifth.html.split('0300 123 4024')).toHaveLength(2);
     // Locked: the page itself and the right date get the locked page, from any browser.
     expect((await new ParentBrowser(app).get(link)).status).toBe(423);
     const stranger = new ParentBrowser(app);
@@ -378,6 +380,46 @@ describe('what a parent can do', () => {
     expect(inbox.items.map((i) => [i.reason, i.body, i.bookingIds])).toEqual([
       ['parent-page', 'we are moving house', [booking.id]],
     ]);
+  });
+
+  it('"Tell us more" over 500 characters shows the form again with the words kept and the limit said; nothing is cancelled', async () => {
+    // Prepare
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+    const form = parse((await browser.get(`${link}/cancel`)).html);
+    const token = form.querySelector('input[name="_csrf"]')!.getAttribute('value')!;
+    const other = 'We are moving house. '.repeat(240).slice(0, 5000);
+
+    // Act
+    const refused = await browser.request(`${link}/cancel`, { _csrf: token, reason: 'other', other });
+    const page = parse(refused.html);
+
+    // Assess: the hint says the limit before, and the error after, with the words and choice kept.
+    expect(form.querySelector('#other-hint')?.text.trim()).toBe('You can enter up to 500 characters');
+    expect(form.querySelector('#other')?.getAttribute('maxlength')).toBe('500');
+    expect(refused.status).toBe(400);
+    const message = 'Tell us more in 500 characters or fewer (you wrote 5000)';
+    expect(page.querySelector('.nhsuk-error-summary__list a')?.text.trim()).toBe(message);
+    expect(page.querySelector('#other-error')?.text).toContain(message);
+    expect(page.querySelector('#other')?.text).toBe(other);
+    expect(page.querySelector('input[name="reason"][value="other"]')?.hasAttribute('checked')).toBe(true);
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
+    expect((await openInbox(store, {})).items).toEqual([]);
+  });
+
+  it('a form whose token no longer matches says so in words for a parent, not about signing in again', async () => {
+    const child = await aFamily('Amelia');
+    const { booking, link } = await booked(child);
+    const browser = await signedIn(link);
+
+    const refused = await browser.request(`${link}/cancel`, { _csrf: 'stale-token', reason: 'work' });
+
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('Sorry, your form could not be sent');
+    expect(refused.html).toContain('open the link in your text again');
+    expect(refused.html).not.toContain('signed in again');
+    expect((await getBooking(store, booking.id))?.status).toBe('BOOKED');
   });
 
   it('rebooks inside the Healthy Child Programme window, once per link', async () => {

@@ -4,6 +4,8 @@
  * why, and the whole text conversation, newest last. Administrators also see "Erase" (a data-protection
  * request); for anyone else the route refuses a forged post with 403.
  */
+import { issueDetail } from '#api/dispatch.ts';
+import { type FieldWords, plainFieldMessage } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { formats, may, STATUS_LABELS, seesSensitiveFlags, typeName } from './staff-kit.ts';
@@ -41,7 +43,7 @@ interface ContactValues {
 }
 
 /** A 400's field (`phone`, `address.postcode`, `contact.sms.reason`) → the form field and its name. */
-const CONTACT_FIELDS: Readonly<Record<string, { id: string; name: string }>> = {
+const CONTACT_FIELDS: Readonly<Record<string, FieldWords>> = {
   phone: { id: 'contact-phone', name: 'Mobile number' },
   address: { id: 'address-line1', name: 'Address' },
   'address.lines': { id: 'address-line1', name: 'Address line 1' },
@@ -50,9 +52,16 @@ const CONTACT_FIELDS: Readonly<Record<string, { id: string; name: string }>> = {
   'address.lines.2': { id: 'address-line3', name: 'Address line 3' },
   'address.town': { id: 'address-town', name: 'Town' },
   'address.postcode': { id: 'address-postcode', name: 'Postcode' },
-  'contact.sms.reason': { id: 'sms-reason', name: 'Why not texts' },
-  'contact.letter.reason': { id: 'letter-reason', name: 'Why not letters' },
+  'contact.sms.reason': { id: 'sms-reason', name: 'Why not texts', noun: 'the reason for not texting' },
+  'contact.letter.reason': {
+    id: 'letter-reason',
+    name: 'Why not letters',
+    noun: 'the reason for not posting letters',
+  },
 };
+
+/** The search box's words for a refused search (the route's own words for one too short are kept). */
+const SEARCH_WORDS = { name: 'Search', say: { tooLong: 'Search with 100 characters or fewer' } };
 
 function contactErrors(fields: readonly { field: string; message: string }[] | undefined, fallback: string) {
   const byId: Record<string, string> = {};
@@ -60,7 +69,7 @@ function contactErrors(fields: readonly { field: string; message: string }[] | u
   for (const e of fields ?? []) {
     const label =
       CONTACT_FIELDS[e.field] ?? CONTACT_FIELDS[e.field.split('.')[0] ?? ''] ?? CONTACT_FIELDS.phone!;
-    const text = `${label.name}: ${e.message}`;
+    const text = plainFieldMessage(e, label);
     if (!(label.id in byId)) byId[label.id] = text;
     list.push({ text, href: `#${label.id}` });
   }
@@ -216,15 +225,27 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const q = page.url.searchParams.get('q')?.trim() ?? '';
       const erased = page.url.searchParams.get('erased') === '1';
+      // Two searches in the address (`?q=a&q=b`, hand-made) are said so, not the first one judged alone.
+      if (page.url.searchParams.getAll('q').length > 1)
+        return page.render(
+          'pages/families.njk',
+          { q, error: 'Search for one name, mobile number, NHS number or booking reference at a time' },
+          { status: 400 },
+        );
       if (!q) return page.render('pages/families.njk', { q, erased });
       const found = await page.invoke('searchFamilies', { query: { q } });
       if (!found.ok) {
-        if (found.status === 400)
-          return page.render(
-            'pages/families.njk',
-            { q, error: found.error.fields?.[0]?.message ?? found.error.message },
-            { status: 400 },
-          );
+        if (found.status === 400) {
+          const refused = found.error.fields?.[0];
+          // The route's own words for a search too short ("a name needs at least two letters") are
+          // kept as they are; zod's are put plainly.
+          const error = !refused
+            ? found.error.message
+            : issueDetail(refused)?.zodWording
+              ? plainFieldMessage(refused, SEARCH_WORDS)
+              : refused.message;
+          return page.render('pages/families.njk', { q, error }, { status: 400 });
+        }
         return errorStatus(found.status);
       }
       return page.render('pages/families.njk', {
@@ -256,6 +277,19 @@ export const registerFamilyPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const id = page.params.id ?? '';
       const values = contactValuesFromForm(page);
+      // A choice the form does not offer (an edited `sms=maybe`) is said on it, not read as "on".
+      const choices = [
+        { name: 'sms', id: 'sms', text: 'Choose whether to send texts' },
+        { name: 'letter', id: 'letter', text: 'Choose whether to send letters' },
+      ].filter((c) => !['on', 'off'].includes(page.form?.fields.get(c.name) ?? 'on'));
+      if (choices.length > 0)
+        return familyPage(page, id, {
+          values,
+          errors: {
+            list: choices.map((c) => ({ text: c.text, href: `#${c.id}` })),
+            byId: Object.fromEntries(choices.map((c) => [c.id, c.text])),
+          },
+        });
       // The mobile and address belong to the family: every child on the number gets the same change.
       const family = await page.invoke('getFamily', { params: { id } });
       if (!family.ok) return errorStatus(family.status === 400 ? 404 : family.status);

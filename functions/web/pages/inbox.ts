@@ -4,12 +4,15 @@
  * handled" with a note. Sending goes through `POST /inbox/{id}/reply`, so the same sanitising and
  * consent guard as every text.
  */
+
+import { issueDetail } from '#api/dispatch.ts';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { textsSwitchedOff } from '#core/client.ts';
 import type { Client } from '#core/model.ts';
 import { staffReplyKeys, staffReplyTemplate } from '#core/staff-replies.ts';
 import { hasReasonToTag } from '#services/inbox-reasons.ts';
-import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
+import { plainFieldMessage } from '#web/form-messages.ts';
+import { errorStatus, type PageContext, type RegisterPages, redirect, refusalMessage } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
 import { formats, may } from './staff-kit.ts';
@@ -46,12 +49,17 @@ interface ReplyState {
   error?: string;
 }
 
-/** A refused form on one item (a 409 from the API): its message, shown on the page. */
+/** A refused form on one item (a reason not chosen, a note too long, a 409): its message, shown on the page. */
 interface FormError {
   itemId: string;
-  form: 'reason';
+  form: 'reason' | 'note';
   message: string;
+  /** The note as it was typed, shown again in its box. */
+  note?: string;
 }
+
+/** The longest note `POST /inbox/{id}/handled` takes (functions/api/inbox.ts `handledBody`). */
+export const NOTE_MAX = 1000;
 
 /**
  * Why a reply by text cannot go to the item's number: its consent (one record per number: STOP, staff,
@@ -101,6 +109,8 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
           phone: item.phone,
           noReply,
           tagError: refused?.itemId === item.id && refused.form === 'reason' ? refused.message : undefined,
+          noteError: refused?.itemId === item.id && refused.form === 'note' ? refused.message : undefined,
+          note: refused?.itemId === item.id ? refused.note : undefined,
           language,
           family: clients.map((c) => ({ id: c.id, name: `${c.firstName} ${c.familyName}`.trim() })),
           messages: (conversation.ok ? conversation.body.messages : []).map((m) => ({
@@ -136,6 +146,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         price: String(deps.config.costs.pricePerSegmentGbp),
         canHandle: may(page, 'markInboxHandled'),
         canTag: may(page, 'tagInboxReason'),
+        noteMax: NOTE_MAX,
         next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
         done: (
           {
@@ -178,11 +189,14 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
       const state: ReplyState = { itemId, ...(template && { template }), text };
       if (!result.ok) {
         if (result.status === 403 || result.status === 404) return errorStatus(result.status);
-        return inboxPage(
-          page,
-          { ...state, error: result.error.fields?.[0]?.message ?? result.error.message },
-          result.status === 400 ? 400 : 409,
-        );
+        const refused = result.error.fields?.[0];
+        // zod's wording ("Too big: …") is put plainly; the route's own words are kept as they are.
+        const error = !refused
+          ? result.error.message
+          : issueDetail(refused)?.zodWording
+            ? plainFieldMessage(refused, { name: 'Reply', noun: 'your reply' })
+            : refused.message;
+        return inboxPage(page, { ...state, error }, result.status === 400 ? 400 : 409);
       }
       if (preview) {
         const t = result.body.text;
@@ -207,11 +221,19 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
     summary: 'Mark an inbox item handled, with a note',
     access: ROLES,
     handler: async (page) => {
+      const itemId = page.params.id ?? '';
       const note = page.form?.fields.get('note')?.trim() ?? '';
       const result = await page.invoke('markInboxHandled', {
-        params: { id: page.params.id ?? '' },
+        params: { id: itemId },
         body: note ? { note } : {},
       });
+      if (!result.ok && result.status === 400) {
+        // A note too long is said on the note, and the note is kept in its box: nothing typed is lost.
+        const refused = result.error.fields?.find((f) => f.field === 'note');
+        if (!refused) return errorStatus(400, refusalMessage(result.error));
+        const message = plainFieldMessage(refused, { name: 'Note' });
+        return inboxPage(page, undefined, 400, { itemId, form: 'note', message, note });
+      }
       if (!result.ok && result.status !== 409) return errorStatus(result.status);
       return redirect('/staff/inbox?done=handled');
     },
@@ -225,7 +247,9 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
     handler: async (page) => {
       const itemId = page.params.id ?? '';
       const reason = page.form?.fields.get('reason') ?? '';
-      if (!(CANCEL_REASONS as readonly string[]).includes(reason)) return errorStatus(400);
+      // No reason chosen (or one that is not on the list, from an edited form) is said on the form.
+      if (!(CANCEL_REASONS as readonly string[]).includes(reason))
+        return inboxPage(page, undefined, 400, { itemId, form: 'reason', message: 'Choose a reason' });
       const result = await page.invoke('tagInboxReason', {
         params: { id: itemId },
         body: { reason: reason as CancelReason },

@@ -5,6 +5,7 @@
  * apply as through the API: schedulers, managers and admins.
  */
 import { localDay } from '#core/local-time.ts';
+import { echo } from '#web/form-messages.ts';
 import { errorStatus, type RegisterPages } from '#web/router.ts';
 import { addDays, addressDayError, formats, isoDay, may, rolesOf } from './staff-kit.ts';
 
@@ -29,7 +30,7 @@ export const registerLetterPages: RegisterPages = (router, deps) => {
         return page.render(
           'pages/letters.njk',
           {
-            date: asked,
+            date: echo(asked, 100),
             dateError,
             addressErrors: [{ text: dateError, href: '#date' }],
             batchAt: deps.config.letters.batchAt,

@@ -16,9 +16,10 @@ import {
   lineChart,
   stackedBarChart,
 } from '#web/charts.ts';
+import { plainFieldMessage } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, refusalMessage } from '#web/router.ts';
 import { clinicNames, typeNames } from './planning.ts';
-import { addressParamError } from './staff-kit.ts';
+import { addressParamError, isoDay } from './staff-kit.ts';
 
 const METRICS_ACCESS = ['manager', 'admin'] as const;
 
@@ -371,10 +372,16 @@ export const registerMetricsPages: RegisterPages = (router, deps) => {
       const result = await page.invoke('getMetrics', { query: { from, to } });
       if (!result.ok) {
         if (result.status !== 400) return errorStatus(result.status);
-        const errors = (result.error.fields ?? []).map((f) => ({
-          text: `${f.field.replace(/^query\./, '') === 'to' ? 'To' : 'From'}: ${f.message}`,
-          href: f.field.endsWith('to') ? '#to' : '#from',
-        }));
+        // A start after the end (both real days) is said plainly; other faults name their field.
+        const backwards = isoDay(from) && isoDay(to) && from! > to!;
+        const errors = backwards
+          ? [{ text: 'The start date must be on or before the end date', href: '#from' }]
+          : (result.error.fields ?? []).map((f) => ({
+              text: plainFieldMessage(f, {
+                name: f.field.replace(/^query\./, '') === 'to' ? 'To' : 'From',
+              }),
+              href: f.field.endsWith('to') ? '#to' : '#from',
+            }));
         if (errors.length === 0) errors.push({ text: result.error.message, href: '#from' });
         // Each message sits on the field at fault, as the summary links to it.
         const errorOn = (href: string) => errors.find((e) => e.href === href)?.text;

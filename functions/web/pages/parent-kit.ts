@@ -128,7 +128,10 @@ export function message(
   status = 200,
 ): Response {
   const phone = ctx.deps.config.servicePhone;
-  return render(ctx, 'pages/parent/message.njk', { title, body: fill(body, { phone }), ...extra }, status);
+  // A message that gives the number itself ("Please call …") needs no "If you need help, call …" under it.
+  const filled = fill(body, { phone });
+  const help = filled.includes(phone) ? { help: undefined } : {};
+  return render(ctx, 'pages/parent/message.njk', { title, body: filled, ...help, ...extra }, status);
 }
 
 /** The one answer for a token never made and a link that has ended: the same page, status and words. */

@@ -12,6 +12,7 @@ import {
   joinListFromPage,
   type LinkSubject,
   loadSubject,
+  PARENT_NOTE_MAX as OTHER_MAX,
   offerHeldUntil,
   offerIsOver,
   openLink,
@@ -261,6 +262,42 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
     return redirect(result === 'confirmed' ? `${ctx.base}?done=confirmed` : ctx.base);
   });
 
+  /** The cancel form; after a refused post, with what was chosen and typed, and the error (a 400). */
+  const cancelForm = (
+    ctx: Ctx,
+    g: Exclude<Gate, { response: Response }>,
+    posted?: { reason: string; other: string; tooLong: number },
+  ) => {
+    const booking = g.subject.booking!;
+    const t = ctx.texts;
+    const otherError = posted
+      ? fill(t.otherTooLong, { max: String(OTHER_MAX), count: String(posted.tooLong) })
+      : undefined;
+    return render(
+      ctx,
+      'pages/parent/cancel.njk',
+      {
+        title: t.cancelTitle,
+        appointment: summary(ctx, {
+          type: booking.type,
+          startsAt: booking.startsAt,
+          clinic: g.subject.clinic,
+        }),
+        reasons: CANCEL_REASONS.map((r) => ({
+          value: r,
+          text: t[`reason_${r}`],
+          checked: posted?.reason === r,
+        })),
+        other: posted?.other,
+        otherMax: OTHER_MAX,
+        otherHint: fill(t.otherHint, { max: String(OTHER_MAX) }),
+        otherError,
+        errors: otherError ? [{ text: otherError, href: '#other' }] : undefined,
+      },
+      posted ? 400 : 200,
+    );
+  };
+
   router.page({
     method: 'GET',
     path: '/p/:token/cancel',
@@ -272,18 +309,8 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       const g = await gate(ctx);
       if ('response' in g) return g.response;
       useFamilyLanguage(ctx, g.subject);
-      const booking = g.subject.booking;
-      if (booking?.status !== 'BOOKED') return redirect(ctx.base);
-      const t = ctx.texts;
-      return render(ctx, 'pages/parent/cancel.njk', {
-        title: t.cancelTitle,
-        appointment: summary(ctx, {
-          type: booking.type,
-          startsAt: booking.startsAt,
-          clinic: g.subject.clinic,
-        }),
-        reasons: CANCEL_REASONS.map((r) => ({ value: r, text: t[`reason_${r}`] })),
-      });
+      if (g.subject.booking?.status !== 'BOOKED') return redirect(ctx.base);
+      return cancelForm(ctx, g);
     },
   });
 
@@ -295,9 +322,16 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
       : undefined;
     // No reason is allowed (the family may skip the question); a reason the form never offers is not.
     if (reason !== '' && !category) return errorStatus(400);
+    // Words over the limit are not cut short: the form comes back with them and says the limit.
+    const other = fields.get('other') ?? '';
+    const length = other.trim().length;
+    if (length > OTHER_MAX) {
+      if (g.subject.booking?.status !== 'BOOKED') return redirect(ctx.base);
+      return cancelForm(ctx, g, { reason, other, tooLong: length });
+    }
     const result = await cancelFromPage(deps, g.subject, {
       ...(category && { reason: category }),
-      otherText: (fields.get('other') ?? '').slice(0, 500),
+      otherText: other,
     });
     return redirect(result === 'cancelled' ? `${ctx.base}?done=cancelled` : ctx.base);
   });

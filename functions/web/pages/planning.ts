@@ -50,31 +50,5 @@ export function localFormat(deps: Deps) {
   };
 }
 
-export interface FieldError {
-  readonly text: string;
-  readonly href: string;
-}
-
-/**
- * A route's 400 fields as the error summary's list and a message per form field. `labels` maps the
- * route's field names (`acceptableClinicIds`, `query.type`) to the form's field id and what to call it.
- */
-export function fieldErrors(
-  fields: readonly { field: string; message: string }[] | undefined,
-  fallback: string,
-  labels: Readonly<Record<string, { id: string; name: string }>>,
-): { list: FieldError[]; byId: Record<string, string> } {
-  const byId: Record<string, string> = {};
-  const list: FieldError[] = [];
-  for (const f of fields ?? []) {
-    const key = f.field.replace(/^(query|path)\./, '').split('.')[0] ?? f.field;
-    const label = labels[key] ?? labels[f.field];
-    const id = label?.id ?? Object.values(labels)[0]?.id ?? 'main-content';
-    const text = `${label?.name ?? key}: ${f.message}`;
-    if (!(id in byId)) byId[id] = text;
-    list.push({ text, href: `#${id}` });
-  }
-  if (list.length === 0)
-    list.push({ text: fallback, href: `#${Object.values(labels)[0]?.id ?? 'main-content'}` });
-  return { list, byId };
-}
+// A route's 400 answer as an error summary and a message per field, in plain words.
+export { type FieldError, fieldErrors } from '#web/form-messages.ts';

@@ -7,6 +7,7 @@
  * `POST /waitlist`, `DELETE /waitlist/{id}`), so its permission check and audit apply.
  */
 import { DAYS_OF_WEEK } from '#core/waitlist.ts';
+import { echo, type FieldWords } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
 
@@ -37,17 +38,33 @@ const RUN_STATES: Readonly<Record<string, string>> = {
   WAITING_FOR_DAYTIME: 'Waiting for the morning (quiet hours)',
 };
 
-/** The form's fields by the route's body field names, for error messages. */
-const ADD_FIELDS = {
-  clientId: { id: 'family', name: 'Family' },
-  type: { id: 'type', name: 'Appointment type' },
-  acceptableClinicIds: { id: 'clinics', name: 'Clinics' },
-  availability: { id: 'days', name: 'Availability' },
+/** The form's fields by the route's body field names, for error messages (form-messages.ts). */
+const ADD_FIELDS: Readonly<Record<string, FieldWords>> = {
+  clientId: {
+    id: 'family',
+    name: 'Family',
+    say: { any: "Enter the family's mobile number or their Attend id" },
+  },
+  type: { id: 'type', name: 'Appointment type', say: { any: 'Choose an appointment type' } },
+  acceptableClinicIds: {
+    id: 'clinics',
+    name: 'Clinics',
+    say: { any: 'Choose at least one clinic', tooMany: 'Choose no more than 50 clinics' },
+  },
+  availability: {
+    id: 'days',
+    name: 'Availability',
+    say: { notAChoice: 'Choose the days they can come' },
+  },
   earliestDate: { id: 'earliestDate', name: 'Earliest date' },
-  latestDate: { id: 'latestDate', name: 'Latest date' },
+  latestDate: {
+    id: 'latestDate',
+    name: 'Latest date',
+    say: { other: 'The latest date must be the same as or after the earliest date' },
+  },
   consentToShortNotice: { id: 'consent', name: 'Consent' },
   currentBookingId: { id: 'family', name: 'Current booking' },
-} as const;
+};
 
 const looksLikePhone = (value: string) => /^[+\d][\d\s()-]{6,}$/.test(value.trim());
 
@@ -72,7 +89,7 @@ export const registerShortNoticePages: RegisterPages = (router, deps) => {
       // A type in the address that is not one is said so, not quietly replaced by the first type.
       const asked = page.url.searchParams.get('type') ?? '';
       if (asked && !(asked in types)) {
-        const typeError = `Appointment type: there is no appointment type “${asked}”; choose one from the list`;
+        const typeError = `Appointment type: there is no appointment type “${echo(asked)}”; choose one from the list`;
         return page.render(
           'pages/short-notice.njk',
           {

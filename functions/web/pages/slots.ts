@@ -7,9 +7,10 @@
  */
 import { DateTime } from 'luxon';
 import * as z from 'zod';
+import { echo } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { clinicNames, fieldErrors, localFormat, typeNames } from './planning.ts';
-import { addressClinicError, addressDayError, addressParamError } from './staff-kit.ts';
+import { addressClinicError, addressDayError, addressParamError, isoDay } from './staff-kit.ts';
 
 const READERS = ['scheduler', 'health-visitor', 'manager', 'admin'] as const;
 const CHANGERS = ['scheduler', 'manager', 'admin'] as const;
@@ -72,7 +73,8 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
     const clinics = await clinicNames(page);
     const clinicIds = Object.keys(clinics);
     const clinicId = input.clinicId && input.clinicId in clinics ? input.clinicId : clinicIds[0];
-    const date = input.date && /^\d{4}-\d{2}-\d{2}$/.test(input.date) ? input.date : today();
+    // A date that is not a real one (a hand-edited 30 February) shows today; the route's 400 says why.
+    const date = isoDay(input.date) ?? today();
     let slots: {
       id: string;
       time: string;
@@ -154,7 +156,7 @@ export const registerSlotPages: RegisterPages = (router, deps) => {
       const clinics = await clinicNames(page);
       const clinicError =
         named.length > 1
-          ? `Clinic: the address names two clinics, “${named[0]}” and “${named[1]}”; choose one from the list`
+          ? `Clinic: the address names two clinics, “${echo(named[0] ?? '')}” and “${echo(named[1] ?? '')}”; choose one from the list`
           : addressClinicError(clinicId, Object.keys(clinics));
       const dateError = addressDayError(date, today());
       const unknownError = addressParamError(q, SLOTS_ADDRESS);

@@ -12,6 +12,7 @@ import { unknownFields } from '#api/unknown-fields.ts';
 import { localDay } from '#core/local-time.ts';
 import type { Role } from '#core/roles.ts';
 import type { Deps } from '#services/deps.ts';
+import { echo } from '#web/form-messages.ts';
 import type { PageContext } from '#web/router.ts';
 
 /** Whether this person's roles may use the route (the route itself checks again). */
@@ -87,7 +88,7 @@ export function isoDay(value: string | null | undefined): string | undefined {
  */
 export function addressDayError(asked: string | null | undefined, today: string): string | undefined {
   return asked && !isoDay(asked)
-    ? `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
+    ? `Day: “${echo(asked)}” is not a real date; enter it as yyyy-mm-dd, for example ${today}`
     : undefined;
 }
 
@@ -100,7 +101,7 @@ export function addressClinicError(
   clinicIds: readonly string[],
 ): string | undefined {
   return asked && !clinicIds.includes(asked)
-    ? `Clinic: there is no clinic “${asked}”; choose one from the list`
+    ? `Clinic: there is no clinic “${echo(asked)}”; choose one from the list`
     : undefined;
 }
 
@@ -112,7 +113,7 @@ export function addressClinicError(
 export function addressParamError(query: URLSearchParams, schema: z.core.$ZodType): string | undefined {
   const unknown = unknownFields(schema, Object.fromEntries(query));
   if (unknown.length === 0) return undefined;
-  const names = unknown.map((u) => `“${u.field}”`).join(', ');
+  const names = unknown.map((u) => `“${echo(u.field)}”`).join(', ');
   const one = unknown.length === 1;
   return `Address: ${names} ${one ? 'is not a parameter' : 'are not parameters'} of this page; expected ${unknown[0]!.known.join(', ')}`;
 }

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import type { NoLetterReason, NoSmsReason } from '#core/contact-channels.ts';
+import { echo } from '#web/form-messages.ts';
 import { errorStatus, type PageContext, type RegisterPages, redirect } from '#web/router.ts';
 import { ROLES } from '#web/staff-session.ts';
 import { REASON_LABELS } from './metrics.ts';
@@ -204,7 +205,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
           'pages/today.njk',
           {
             clinics: clinics.body.items.map((c) => ({ value: c.id, text: c.name })),
-            date: asked.date,
+            date: echo(asked.date, 100),
             dateError,
             clinicError,
             addressErrors: [
@@ -364,6 +365,16 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
       const category = (CANCEL_REASONS as readonly string[]).includes(given)
         ? (given as CancelReason)
         : undefined;
+      // A reason not on the list (an edited form) is said, not dropped while the booking is cancelled.
+      if (given && !category)
+        return cancelPage(
+          page,
+          {
+            category: 'Choose the family’s reason from the list, or leave it',
+            ...(!reason && { reason: 'Enter why the booking is cancelled' }),
+          },
+          { reason, notify: notify ? 'yes' : '', category: '' },
+        );
       const result = await page.invoke('cancelBooking', {
         params: { id: page.params.id ?? '' },
         body: { reason, notify, ...(category && { category }) },
@@ -401,7 +412,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
     if (asked && !isoDay(asked)) {
       errors = {
         ...errors,
-        date: `Day: “${asked}” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.`,
+        date: `Day: “${echo(asked)}” is not a real date; enter it as yyyy-mm-dd. Showing free times on the booking's own day.`,
       };
     }
     const date = day ?? isoDay(asked) ?? b.localDay;
@@ -418,7 +429,7 @@ export const registerTodayPages: RegisterPages = (router, deps) => {
         booking: { id: b.id, ref: b.ref, when: f.dayTime(b.startsAt), type: typeName(deps, b.type) },
         backHref: back(b.clinicId, b.localDay),
         date,
-        askedDate: errors?.date ? asked : undefined,
+        askedDate: errors?.date ? echo(asked, 100) : undefined,
         dateLabel: f.longDate(date),
         slots: free.map((s) => ({ value: s.id, text: f.time(s.startsAt) })),
         errors,

@@ -51,6 +51,8 @@ export const cy: ParentTexts = {
   'reason_no-longer-needed': 'Nid oes ei angen arnom mwyach',
   reason_other: 'Rhywbeth arall',
   otherLabel: 'Dywedwch fwy wrthym (dewisol)',
+  otherHint: 'Gallwch ysgrifennu hyd at {max} nod',
+  otherTooLong: 'Dywedwch fwy wrthym mewn {max} nod neu lai (rydych wedi ysgrifennu {count})',
   cancelButton: "Canslo'r apwyntiad",
   back: 'Yn ôl',
   cancelledTitle: "Mae eich apwyntiad wedi'i ganslo",

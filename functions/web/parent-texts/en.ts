@@ -55,6 +55,8 @@ export const en = {
   'reason_no-longer-needed': 'We no longer need it',
   reason_other: 'Something else',
   otherLabel: 'Tell us more (optional)',
+  otherHint: 'You can enter up to {max} characters',
+  otherTooLong: 'Tell us more in {max} characters or fewer (you wrote {count})',
   cancelButton: 'Cancel the appointment',
   back: 'Go back',
   cancelledTitle: 'Your appointment is cancelled',

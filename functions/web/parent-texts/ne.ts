@@ -54,6 +54,8 @@ export const ne: ParentTexts = {
   'reason_no-longer-needed': 'Aba chahiyena',
   reason_other: 'Aru kehi',
   otherLabel: 'Thap bhannuhos (aichhik)',
+  otherHint: 'Tapai {max} akshar samma lekhna saknuhunchha',
+  otherTooLong: '{max} akshar wa tyo bhanda kam lekhnuhos (tapaile {count} lekhnubhayo)',
   cancelButton: 'Appointment radda garnuhos',
   back: 'Pachhadi',
   cancelledTitle: 'Tapaiko appointment radda bhayo',

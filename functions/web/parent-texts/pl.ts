@@ -51,6 +51,8 @@ export const pl: ParentTexts = {
   'reason_no-longer-needed': 'Wizyta nie jest już potrzebna',
   reason_other: 'Inny powód',
   otherLabel: 'Napisz więcej (opcjonalnie)',
+  otherHint: 'Możesz wpisać do {max} znaków',
+  otherTooLong: 'Napisz najwyżej {max} znaków (napisano {count})',
   cancelButton: 'Odwołaj wizytę',
   back: 'Wróć',
   cancelledTitle: 'Wizyta została odwołana',

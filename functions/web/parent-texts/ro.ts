@@ -52,6 +52,8 @@ export const ro: ParentTexts = {
   'reason_no-longer-needed': 'Nu mai avem nevoie',
   reason_other: 'Altceva',
   otherLabel: 'Spuneți-ne mai multe (opțional)',
+  otherHint: 'Puteți scrie până la {max} de caractere',
+  otherTooLong: 'Scrieți cel mult {max} de caractere (ați scris {count})',
   cancelButton: 'Anulați programarea',
   back: 'Înapoi',
   cancelledTitle: 'Programarea a fost anulată',
