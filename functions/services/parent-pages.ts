@@ -237,8 +237,9 @@ export const PARENT_NOTE_MAX = 500;
 
 /**
  * Cancels as a CANCEL text does: the booking and its slot in one transaction (the stream then offers the
- * slot to the short-notice list), AppointmentCancelled, and the reason recorded on the booking. An
- * "other" reason's words go to the staff inbox, not onto the booking.
+ * slot to the short-notice list), AppointmentCancelled, and the reason recorded on the booking. Any words
+ * the family wrote under "Tell us more" go to the staff inbox (whatever reason they chose, or none), not
+ * onto the booking: a family who wrote something expects someone to read it.
  */
 export async function cancelFromPage(
   deps: Deps,
@@ -276,7 +277,7 @@ export async function cancelFromPage(
     }),
   ]);
   const words = input.otherText?.trim();
-  if (input.reason === 'other' && words) {
+  if (words) {
     await addInboxItem(
       deps.store,
       {

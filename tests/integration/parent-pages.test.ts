@@ -382,6 +382,30 @@ describe('what a parent can do', () => {
     ]);
   });
 
+  it('words under "Tell us more" reach the staff inbox whatever the reason; a reason alone adds nothing there', async () => {
+    // Prepare: two families, one who writes a few words beside "transport", one who gives a reason only
+    const [amelia, ben] = [await aFamily('Amelia'), await aFamily('Ben')];
+    const [first, second] = [await booked(amelia), await booked(ben)];
+
+    // Act
+    await (await signedIn(first.link)).submit(`${first.link}/cancel`, `${first.link}/cancel`, {
+      reason: 'transport',
+      other: 'the bus does not run that early',
+    });
+    await (await signedIn(second.link)).submit(`${second.link}/cancel`, `${second.link}/cancel`, {
+      reason: 'work',
+      other: '   ',
+    });
+
+    // Assess: both cancelled with their reason; only the words became an inbox item
+    expect((await getBooking(store, first.booking.id))?.cancelCategory).toBe('transport');
+    expect((await getBooking(store, second.booking.id))?.cancelCategory).toBe('work');
+    const inbox = await openInbox(store, {});
+    expect(inbox.items.map((i) => [i.reason, i.body, i.bookingIds])).toEqual([
+      ['parent-page', 'the bus does not run that early', [first.booking.id]],
+    ]);
+  });
+
   it('"Tell us more" over 500 characters shows the form again with the words kept and the limit said; nothing is cancelled', async () => {
     // Prepare
     const child = await aFamily('Amelia');
