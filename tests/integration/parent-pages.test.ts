@@ -421,7 +421,8 @@ describe('what a parent can do', () => {
 
     // Assess: the hint says the limit before, and the error after, with the words and choice kept.
     expect(form.querySelector('#other-hint')?.text.trim()).toBe('You can enter up to 500 characters');
-    expect(form.querySelector('#other')?.getAttribute('maxlength')).toBe('500');
+    // No hard maxlength: a browser would cut a longer paste short without saying so.
+    expect(form.querySelector('#other')?.hasAttribute('maxlength')).toBe(false);
     expect(refused.status).toBe(400);
     const message = 'Tell us more in 500 characters or fewer (you wrote 5000)';
     expect(page.querySelector('.nhsuk-error-summary__list a')?.text.trim()).toBe(message);

@@ -289,7 +289,6 @@ export function registerParentPages(router: WebRouter, deps: Deps): void {
           checked: posted?.reason === r,
         })),
         other: posted?.other,
-        otherMax: OTHER_MAX,
         otherHint: fill(t.otherHint, { max: String(OTHER_MAX) }),
         otherError,
         errors: otherError ? [{ text: otherError, href: '#other' }] : undefined,
