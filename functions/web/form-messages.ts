@@ -70,6 +70,18 @@ function kindOf(d: FieldIssueDetail): FaultKind {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * Schema messages in a developer's words (functions/core/dates.ts, the HH:MM checks), and what a page
+ * says after the field's name instead: "From must be a real date, written like 2026-03-31".
+ */
+const DEVELOPER_WORDING: readonly (readonly [RegExp, string])[] = [
+  [
+    /^expected a date as yyyy-mm-dd|^is not a real calendar date/,
+    'must be a real date, written like 2026-03-31',
+  ],
+  [/^expected a 24-hour local time as HH:MM/, 'must be a 24-hour time, written like 09:30'],
+];
+
 /** A field's message in plain words, as `words` names the field (see the module's comment). */
 export function plainFieldMessage(refused: RefusedField, words?: Omit<FieldWords, 'id'>): string {
   const name = words?.name ?? refused.field.replace(/^(query|path)\./, '');
@@ -85,6 +97,10 @@ export function plainFieldMessage(refused: RefusedField, words?: Omit<FieldWords
     return `${capital(noun)} must be ${detail.maximum} characters or fewer${has}`;
   }
   if (detail && kind === 'missing') return `Enter ${noun}`;
+  // A few of the schemas' own messages are written for developers (the API names the format it
+  // parses): said here as the person at the form needs it.
+  for (const [wording, plain] of DEVELOPER_WORDING)
+    if (wording.test(refused.message)) return `${name} ${plain}`;
   // A schema's own message was written for people: keep it, after the field's name.
   if (!detail?.zodWording) return `${name}: ${refused.message}`;
   switch (kind) {

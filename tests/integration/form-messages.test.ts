@@ -277,6 +277,16 @@ describe('the metrics period', () => {
     expect(doc.querySelector('#metrics-weeks')?.text).toContain('Weeks run from Monday to Sunday');
   });
 
+  it.each([
+    ['abc', 'not a date at all'],
+    ['2026-02-30', 'a day February does not have'],
+  ])('a "from" of %s (%s) says what a date looks like, not the parser\'s words', async (from) => {
+    const res = await get(manager, `/staff/metrics?from=${from}&to=2026-11-15`);
+    const { byField } = errorsOf(await res.text());
+    expect(res.status).toBe(400);
+    expect(byField.from).toBe('From must be a real date, written like 2026-03-31');
+  });
+
   it('"from" after "to" is reported on "From"', async () => {
     const res = await get(manager, '/staff/metrics?from=2026-11-30&to=2026-11-01');
     const { byField } = errorsOf(await res.text());
@@ -433,7 +443,8 @@ describe('a metrics CSV download with a bad date', () => {
     const html = await res.text();
     expect(res.status).toBe(400);
     const text = parse(html).querySelector('main')?.text.replace(/\s+/g, ' ') ?? '';
-    expect(text).toMatch(/From: expected a date as yyyy-mm-dd|From: is not a real calendar date/);
+    expect(text).toContain('From must be a real date, written like 2026-03-31');
+    expect(text).not.toContain('expected a date');
   });
 });
 
@@ -648,7 +659,7 @@ describe('a choice the form does not offer (a hand-made post)', () => {
     // Assess
     expect(res.status).toBe(400);
     expect(html).not.toMatch(/could not read what you sent/);
-    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Date: is not a real calendar date']);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Date must be a real date, written like 2026-03-31']);
     expect(parse(html).querySelector('#session-from')?.getAttribute('value')).toBe('10:00');
   });
 });
