@@ -659,7 +659,9 @@ describe('a choice the form does not offer (a hand-made post)', () => {
     // Assess
     expect(res.status).toBe(400);
     expect(html).not.toMatch(/could not read what you sent/);
-    expect(errorsOf(html).summary.map((e) => e.text)).toEqual(['Date must be a real date, written like 2026-03-31']);
+    expect(errorsOf(html).summary.map((e) => e.text)).toEqual([
+      'Date must be a real date, written like 2026-03-31',
+    ]);
     expect(parse(html).querySelector('#session-from')?.getAttribute('value')).toBe('10:00');
   });
 });
