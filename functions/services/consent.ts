@@ -224,7 +224,9 @@ export class GuardedSmsSender implements SmsSender {
       madeHere.has(read) &&
       read.phone === to &&
       read.consent === undefined &&
-      this.#nowMs() - read.readAtMs <= CONSENT_READING_FRESH_MS
+      // As "now ≤ read + window", not "now − read ≤ window": performance.now() is fractional, and
+      // (a + w) − a is not always w in floating point, so the window's last instant would come and go.
+      this.#nowMs() <= read.readAtMs + CONSENT_READING_FRESH_MS
     );
   }
 }
