@@ -9,6 +9,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { DateTime, Duration } from 'luxon';
 import * as z from 'zod';
 import type { TrustConfig } from '#core/config/trust-config.ts';
+import { bodyNotJson } from '#core/errors.ts';
 import type { FunctionName } from '#core/function-timeouts.ts';
 import { normaliseMobile } from '#core/phone.ts';
 import type { LocalEventBus } from '#messaging/event-publisher.ts';
@@ -61,15 +62,10 @@ function validationFailure(res: ServerResponse, fields: { field: string; message
   send(res, 400, { error: { code: 'VALIDATION_FAILED', message: 'Request body is invalid', fields } });
 }
 
-/** The admin API's answer to a body that is not JSON (api/dispatch.ts). */
+/** The admin API's answer to a body that is not JSON (core/errors.ts bodyNotJson). */
 function notJson(res: ServerResponse): void {
-  send(res, 400, {
-    error: {
-      code: 'VALIDATION_FAILED',
-      message: 'Request body is not valid JSON',
-      fields: [{ field: '(body)', message: 'expected a JSON object' }],
-    },
-  });
+  const { code, message, fields } = bodyNotJson('expected a JSON object');
+  send(res, 400, { error: { code, message, fields } });
 }
 
 export interface DevEndpointsContext {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
+import { bodyNotJson, ForbiddenError, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import type { Caller } from '#core/roles.ts';
 import { type CursorCodec, cursorScope } from '#runtime/cursors.ts';
 import { type ErrorBody, errorAnswer, json, MAX_BODY_BYTES, zodFields } from '#runtime/http.ts';
@@ -370,9 +370,7 @@ async function readHttpInput(route: AnyRoute, request: Request): Promise<Uncheck
   try {
     return { ...base, body: JSON.parse(text) as unknown };
   } catch {
-    throw new ValidationError('Request body is not valid JSON', [
-      { field: '(body)', message: 'expected a JSON object' },
-    ]);
+    throw bodyNotJson('expected a JSON object');
   }
 }
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PayloadTooLargeError, ValidationError } from '#core/errors.ts';
+import { bodyNotJson, PayloadTooLargeError, ValidationError } from '#core/errors.ts';
 import { mapCsv } from '#core/import-csv.ts';
 import { mapFhir } from '#core/import-fhir.ts';
 import type { ImportContext } from '#core/import-model.ts';
@@ -157,9 +157,7 @@ export const importRoutes = [
         try {
           parsed = JSON.parse(text);
         } catch {
-          throw new ValidationError('Request body is not valid JSON', [
-            { field: '(body)', message: 'expected a FHIR Bundle' },
-          ]);
+          throw bodyNotJson('expected a FHIR Bundle');
         }
         mapped = mapFhir(parsed, context);
       }

@@ -27,6 +27,15 @@ export class ValidationError extends AttendError {
   }
 }
 
+/**
+ * A request body that does not parse as JSON at all, told apart from one whose fields are wrong:
+ * 400 VALIDATION_FAILED "Request body is not valid JSON", on `(body)`, saying what was `expected`
+ * ("expected a JSON object"). The admin API, the import route and the local /dev endpoints answer it.
+ */
+export function bodyNotJson(expected: string): ValidationError {
+  return new ValidationError('Request body is not valid JSON', [{ field: '(body)', message: expected }]);
+}
+
 /** A caller whose roles do not allow what they asked for (every route says who may use it). */
 export class ForbiddenError extends AttendError {
   readonly code = 'FORBIDDEN';
