@@ -117,11 +117,12 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 export function lockDataDir(dataDir: string, port: number): DataLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE);
+  const identity = processIdentity(process.pid);
   const mine: LockHolder = {
     pid: process.pid,
     port,
     startedAt: new Date().toISOString(),
-    ...(processIdentity(process.pid) && { process: processIdentity(process.pid) }),
+    ...(identity && { process: identity }),
   };
   const text = `${JSON.stringify(mine)}\n`;
   for (let attempt = 1; attempt <= 10; attempt++) {
