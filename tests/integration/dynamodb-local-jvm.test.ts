@@ -9,6 +9,7 @@ import {
   startDynamoDbLocal,
   stopAllDynamoDbLocal,
 } from '#local/dynamodb-local.ts';
+import { isRunning } from '#local/process-info.ts';
 
 describe('dynamoDbLocalJavaOptions', () => {
   it('is the serial collector with a 512 MB young generation when the caller set nothing', () => {
@@ -60,18 +61,10 @@ describe('startDynamoDbLocal', () => {
 });
 
 describe('startDynamoDbLocal: DynamoDB Local ends with the process that started it', () => {
-  /** True while a process with this id is running (a zombie, waiting to be reaped, counts as ended). */
-  const running = (pid: number): boolean => {
-    try {
-      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
   /** Resolves once the process has ended; DynamoDB Local's JVM takes a moment to stop after SIGTERM. */
   const ended = async (pid: number): Promise<boolean> => {
     const deadline = Date.now() + 30_000;
-    while (running(pid)) {
+    while (isRunning(pid)) {
       if (Date.now() > deadline) return false;
       await new Promise((r) => setTimeout(r, 50));
     }
