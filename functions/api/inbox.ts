@@ -10,7 +10,10 @@ export const listInboxQuery = z.object({
   cursor: pageCursor.optional(),
 });
 
-export const handledBody = z.object({ note: z.string().trim().max(1000).optional() });
+/** The longest note a handled item takes (characters, after trimming); the inbox page says it too. */
+export const HANDLED_NOTE_MAX = 1000;
+
+export const handledBody = z.object({ note: z.string().trim().max(HANDLED_NOTE_MAX).optional() });
 
 export const tagReasonBody = z.object({ reason: z.enum(CANCEL_REASONS) });
 

@@ -6,6 +6,7 @@
  */
 
 import { issueDetail } from '#api/dispatch.ts';
+import { HANDLED_NOTE_MAX } from '#api/inbox.ts';
 import { CANCEL_REASONS, type CancelReason } from '#core/cancel-reason.ts';
 import { textsSwitchedOff } from '#core/client.ts';
 import type { Client } from '#core/model.ts';
@@ -57,9 +58,6 @@ interface FormError {
   /** The note as it was typed, shown again in its box. */
   note?: string;
 }
-
-/** The longest note `POST /inbox/{id}/handled` takes (functions/api/inbox.ts `handledBody`). */
-export const NOTE_MAX = 1000;
 
 /**
  * Why a reply by text cannot go to the item's number: its consent (one record per number: STOP, staff,
@@ -146,7 +144,7 @@ export const registerInboxPages: RegisterPages = (router, deps) => {
         price: String(deps.config.costs.pricePerSegmentGbp),
         canHandle: may(page, 'markInboxHandled'),
         canTag: may(page, 'tagInboxReason'),
-        noteMax: NOTE_MAX,
+        noteMax: HANDLED_NOTE_MAX,
         next: found.body.cursor ? `/staff/inbox?cursor=${encodeURIComponent(found.body.cursor)}` : undefined,
         done: (
           {
